@@ -1,0 +1,407 @@
+package org.cnf4j.flow;
+
+import java.nio.DoubleBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.cnf4j.linalg.NativeArrays;
+import org.cnf4j.nn.Activation;
+import org.cnf4j.nn.Dynamics;
+import org.cnf4j.nn.LayerType;
+import org.cnf4j.nn.MlpDynamics;
+import org.cnf4j.ode.OdeSolution;
+import org.cnf4j.ode.OdeSolver;
+import org.cnf4j.ode.SolverStats;
+import org.cnf4j.trace.Probes;
+import org.cnf4j.trace.TraceEstimator;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * A continuous normalizing flow (Chen et al. 2018; Grathwohl et al. 2019, FFJORD): a chain of
+ * blocks, each moving points along {@code dz/dt = f_k(z, t)} for t from 0 to its end time T_k,
+ * from data x (block 0 first) to the latent z, whose base distribution is the standard normal.
+ *
+ * <p>Sign convention: each block integrates {@code delta} with {@code d delta/dt = -tr(df/dz)}
+ * from delta(0) = 0, so {@code log p(x) = log N(z(T); 0, I) - sum_k delta_k(T_k)}; for
+ * f = A z this is {@code log N(e^{AT} x) + T tr(A)}.
+ *
+ * <p>All trainable numbers live in one flat DOUBLE array {@link #parameters()}: each block's
+ * network parameters in block order, then one entry per block holding sqrt(T_k) (FFJORD's
+ * parameterisation, so T stays positive when trained). Evaluation integrates with
+ * {@link #solver()} and estimates traces with {@link #traceEstimator()} (exact by default for
+ * dim <= 16, as FFJORD evaluates its 2-D models). Not thread-safe.
+ */
+public final class ContinuousNormalizingFlow {
+
+    private static final double LOG_2PI = Math.log(2 * Math.PI);
+
+    private final int dim;
+    private final List<Dynamics> blocks;
+    private final INDArray parameters;
+    private final long[] blockOffset;
+    private final boolean trainEndTime;
+    private SolverConfig solver;
+    private TraceEstimator traceEstimator;
+    private long seed;
+    private OdeSolver densitySolver;
+    private OdeSolver velocitySolver;
+
+    /**
+     * A flow over the given blocks; their parameters are gathered into one flat array.
+     *
+     * @param blocks dynamics, applied from data to latent, all of the same dimension
+     * @param endTimes T_k per block, positive
+     * @param trainEndTime whether training also fits the end times
+     * @param solver integration settings
+     * @param traceEstimator estimator for evaluation
+     * @param seed seed of evaluation noise (Hutchinson probes) and sampling defaults
+     */
+    public ContinuousNormalizingFlow(List<Dynamics> blocks, double[] endTimes, boolean trainEndTime,
+            SolverConfig solver, TraceEstimator traceEstimator, long seed) {
+        if (blocks.isEmpty() || blocks.size() != endTimes.length) {
+            throw new IllegalArgumentException("need one end time per block and at least one block");
+        }
+        this.dim = blocks.get(0).dim();
+        this.blockOffset = new long[blocks.size() + 1];
+        for (int k = 0; k < blocks.size(); k++) {
+            if (blocks.get(k).dim() != dim) {
+                throw new IllegalArgumentException("block " + k + " has dimension " + blocks.get(k).dim()
+                        + ", block 0 has " + dim);
+            }
+            if (!(endTimes[k] > 0) || Double.isInfinite(endTimes[k])) {
+                throw new IllegalArgumentException("end times must be positive and finite, got " + endTimes[k]);
+            }
+            blockOffset[k + 1] = blockOffset[k] + blocks.get(k).parameterCount();
+        }
+        this.blocks = Collections.unmodifiableList(new ArrayList<>(blocks));
+        this.parameters = Nd4j.zeros(DataType.DOUBLE, blockOffset[blocks.size()] + blocks.size());
+        for (int k = 0; k < blocks.size(); k++) {
+            blocks.get(k).bindParameters(blockParameters(k));
+            parameters.putScalar(endTimeIndex(k), Math.sqrt(endTimes[k]));
+        }
+        this.trainEndTime = trainEndTime;
+        this.solver = solver;
+        this.traceEstimator = traceEstimator;
+        this.seed = seed;
+    }
+
+    /** A builder for a flow of built-in {@link MlpDynamics} blocks. */
+    public static Builder builder(int dim) {
+        return new Builder(dim);
+    }
+
+    /** The default evaluation estimator: exact for dim <= 16, Hutchinson (Gaussian) above. */
+    public static TraceEstimator defaultEvaluationEstimator(int dim) {
+        return dim <= 16 ? TraceEstimator.exact() : TraceEstimator.hutchinson();
+    }
+
+    /** Data dimension. */
+    public int dim() {
+        return dim;
+    }
+
+    /** Number of blocks. */
+    public int blockCount() {
+        return blocks.size();
+    }
+
+    /** The dynamics of block k. */
+    public Dynamics block(int k) {
+        return blocks.get(k);
+    }
+
+    /** All blocks, data side first. */
+    public List<Dynamics> blocks() {
+        return blocks;
+    }
+
+    /** The flat array [P_1 + ... + P_K + K] of every block's parameters and the sqrt end times. */
+    public INDArray parameters() {
+        return parameters;
+    }
+
+    /** Total number of entries of {@link #parameters()}. */
+    public long parameterCount() {
+        return parameters.length();
+    }
+
+    /** Number of network parameters (without the end times). */
+    public long networkParameterCount() {
+        return blockOffset[blocks.size()];
+    }
+
+    /** Offset of block k's network parameters in {@link #parameters()}. */
+    public long blockOffset(int k) {
+        return blockOffset[k];
+    }
+
+    /** The view of {@link #parameters()} holding block k's network parameters. */
+    public INDArray blockParameters(int k) {
+        return parameters.get(NDArrayIndex.interval(blockOffset[k], blockOffset[k + 1]));
+    }
+
+    /** Index in {@link #parameters()} of sqrt(T_k). */
+    public long endTimeIndex(int k) {
+        return blockOffset[blocks.size()] + k;
+    }
+
+    /** End time T_k of block k. */
+    public double endTime(int k) {
+        double s = parameters.getDouble(endTimeIndex(k));
+        return s * s;
+    }
+
+    /** Sets T_k. */
+    public void setEndTime(int k, double t) {
+        if (!(t > 0) || Double.isInfinite(t)) {
+            throw new IllegalArgumentException("end time must be positive and finite, got " + t);
+        }
+        parameters.putScalar(endTimeIndex(k), Math.sqrt(t));
+    }
+
+    /** Whether training fits the end times. */
+    public boolean trainsEndTime() {
+        return trainEndTime;
+    }
+
+    /** Integration settings for evaluation. */
+    public SolverConfig solver() {
+        return solver;
+    }
+
+    /** Changes the integration settings (e.g. tighter tolerances for evaluation). */
+    public void setSolver(SolverConfig config) {
+        this.solver = config;
+        this.densitySolver = null;
+        this.velocitySolver = null;
+    }
+
+    /** The trace estimator used for evaluation. */
+    public TraceEstimator traceEstimator() {
+        return traceEstimator;
+    }
+
+    /** Changes the evaluation trace estimator. */
+    public void setTraceEstimator(TraceEstimator estimator) {
+        this.traceEstimator = estimator;
+    }
+
+    /** Seed of evaluation noise. */
+    public long seed() {
+        return seed;
+    }
+
+    /** Changes the seed of evaluation noise. */
+    public void setSeed(long newSeed) {
+        this.seed = newSeed;
+    }
+
+    /** log N(z; 0, I) per row of a contiguous DOUBLE [n, dim] array, in nats. */
+    public static INDArray standardNormalLogDensity(INDArray z) {
+        int n = (int) z.rows();
+        int d = (int) z.columns();
+        INDArray out = Nd4j.create(DataType.DOUBLE, n);
+        DoubleBuffer zb = NativeArrays.doubles(z);
+        DoubleBuffer o = NativeArrays.doubles(out);
+        for (int b = 0, i = 0; b < n; b++) {
+            double s = 0;
+            for (int j = 0; j < d; j++, i++) {
+                s += zb.get(i) * zb.get(i);
+            }
+            o.put(b, -0.5 * s - 0.5 * d * LOG_2PI);
+        }
+        return out;
+    }
+
+    /**
+     * log p(x) for every row, with evaluation noise drawn from this flow's seed.
+     *
+     * @param x data [n, dim], finite
+     * @throws IllegalArgumentException for a wrong column count or a non-finite value, naming
+     *     the row and column; nothing is solved then
+     */
+    public LogProbResult logProb(INDArray x) {
+        return logProb(x, RandomStreams.stream(seed, "evaluation-noise"));
+    }
+
+    /** log p(x) for every row, drawing trace probes (one set per block) from {@code noise}. */
+    public LogProbResult logProb(INDArray x, RandomGenerator noise) {
+        INDArray z = Inputs.requireFiniteMatrix(x, dim, "x");
+        int n = (int) z.rows();
+        INDArray delta = Nd4j.zeros(DataType.DOUBLE, n);
+        SolverStats stats = SolverStats.ZERO;
+        for (int k = 0; k < blocks.size(); k++) {
+            Probes probes = traceEstimator.draw(n, dim, noise);
+            DensityOdeSystem system = new DensityOdeSystem(blocks.get(k), probes, n, false);
+            OdeSolution sol = densitySolver().solve(system, 0, endTime(k), system.initialState(z));
+            z = system.layout().view(sol.finalState(), DensityOdeSystem.Z).dup('c');
+            delta.addi(system.layout().view(sol.finalState(), DensityOdeSystem.DELTA));
+            stats = stats.plus(sol.stats());
+        }
+        INDArray logp = standardNormalLogDensity(z).subi(delta);
+        return new LogProbResult(logp, z, stats);
+    }
+
+    /** Maps data x [n, dim] to the latent z (blocks in order, t from 0 to T_k). */
+    public FlowResult encode(INDArray x) {
+        INDArray z = Inputs.requireFiniteMatrix(x, dim, "x");
+        SolverStats stats = SolverStats.ZERO;
+        for (int k = 0; k < blocks.size(); k++) {
+            Dynamics f = blocks.get(k);
+            OdeSolution sol = velocitySolver().solve(f::forward, 0, endTime(k), z);
+            z = sol.finalState();
+            stats = stats.plus(sol.stats());
+        }
+        return new FlowResult(z, stats);
+    }
+
+    /** Maps latent z [n, dim] to data space (blocks in reverse, t from T_k to 0). */
+    public FlowResult decode(INDArray z) {
+        INDArray x = Inputs.requireFiniteMatrix(z, dim, "z");
+        SolverStats stats = SolverStats.ZERO;
+        for (int k = blocks.size() - 1; k >= 0; k--) {
+            Dynamics f = blocks.get(k);
+            OdeSolution sol = velocitySolver().solve(f::forward, endTime(k), 0, x);
+            x = sol.finalState();
+            stats = stats.plus(sol.stats());
+        }
+        return new FlowResult(x, stats);
+    }
+
+    /** Draws n points: z ~ N(0, I) from the stream "base" of {@code sampleSeed}, decoded. */
+    public FlowResult sample(int n, long sampleSeed) {
+        if (n < 1) {
+            throw new IllegalArgumentException("number of samples must be positive, got " + n);
+        }
+        return decode(standardNormal(n, dim, RandomStreams.stream(sampleSeed, "base")));
+    }
+
+    /** An [n, dim] DOUBLE array of standard normal draws. */
+    public static INDArray standardNormal(int n, int dim, RandomGenerator random) {
+        INDArray z = Nd4j.create(DataType.DOUBLE, n, dim);
+        DoubleBuffer b = NativeArrays.doubles(z);
+        for (int i = 0; i < n * dim; i++) {
+            b.put(i, random.nextGaussian());
+        }
+        return z;
+    }
+
+    private OdeSolver densitySolver() {
+        if (densitySolver == null) {
+            densitySolver = solver.newSolver();
+        }
+        return densitySolver;
+    }
+
+    private OdeSolver velocitySolver() {
+        if (velocitySolver == null) {
+            velocitySolver = solver.newSolver();
+        }
+        return velocitySolver;
+    }
+
+    @Override
+    public String toString() {
+        return "ContinuousNormalizingFlow(dim=" + dim + ", blocks=" + blocks.size() + ", "
+                + blocks.get(0).describe() + ", " + solver + ", trace=" + traceEstimator + ")";
+    }
+
+    /** Builds a flow of {@link MlpDynamics} blocks; defaults follow FFJORD's toy setup. */
+    public static final class Builder {
+        private final int dim;
+        private int[] hidden = {64, 64, 64};
+        private LayerType layerType = LayerType.CONCAT_SQUASH;
+        private Activation activation = Activation.TANH;
+        private int blocks = 1;
+        private double endTime = 0.5;
+        private boolean trainEndTime = true;
+        private SolverConfig solver = SolverConfig.defaults();
+        private TraceEstimator traceEstimator;
+        private long seed;
+
+        Builder(int dim) {
+            if (dim < 1) {
+                throw new IllegalArgumentException("dimension must be positive, got " + dim);
+            }
+            this.dim = dim;
+        }
+
+        /** Hidden layer widths (default 64, 64, 64). */
+        public Builder hiddenDims(int... widths) {
+            this.hidden = widths.clone();
+            return this;
+        }
+
+        /** Layer type (default concatsquash). */
+        public Builder layerType(LayerType type) {
+            this.layerType = type;
+            return this;
+        }
+
+        /** Activation (default tanh). */
+        public Builder activation(Activation act) {
+            this.activation = act;
+            return this;
+        }
+
+        /** Number of blocks (default 1). */
+        public Builder blocks(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("need at least one block");
+            }
+            this.blocks = count;
+            return this;
+        }
+
+        /** Initial end time T of every block (default 0.5). */
+        public Builder endTime(double t) {
+            this.endTime = t;
+            return this;
+        }
+
+        /** Whether training fits T (default true, as FFJORD's --train_T). */
+        public Builder trainEndTime(boolean train) {
+            this.trainEndTime = train;
+            return this;
+        }
+
+        /** Integration settings (default dopri5 at 1e-5). */
+        public Builder solver(SolverConfig config) {
+            this.solver = config;
+            return this;
+        }
+
+        /** Evaluation trace estimator (default exact for dim <= 16, else Hutchinson). */
+        public Builder traceEstimator(TraceEstimator est) {
+            this.traceEstimator = est;
+            return this;
+        }
+
+        /** Seed of initialisation (stream "init") and evaluation noise. */
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        /** The flow, with freshly initialised parameters. */
+        public ContinuousNormalizingFlow build() {
+            int[] dims = new int[hidden.length + 2];
+            dims[0] = dim;
+            System.arraycopy(hidden, 0, dims, 1, hidden.length);
+            dims[dims.length - 1] = dim;
+            RandomGenerator init = RandomStreams.stream(seed, "init");
+            List<Dynamics> nets = new ArrayList<>();
+            double[] times = new double[blocks];
+            for (int k = 0; k < blocks; k++) {
+                nets.add(MlpDynamics.create(dims, layerType, activation, init));
+                times[k] = endTime;
+            }
+            TraceEstimator est = traceEstimator != null ? traceEstimator : defaultEvaluationEstimator(dim);
+            return new ContinuousNormalizingFlow(nets, times, trainEndTime, solver, est, seed);
+        }
+    }
+}

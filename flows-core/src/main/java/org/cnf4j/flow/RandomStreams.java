@@ -1,0 +1,30 @@
+package org.cnf4j.flow;
+
+import java.util.SplittableRandom;
+
+/**
+ * Named, independent random streams derived from one run seed ("init", "data", "noise", ...),
+ * so that every random source of a run is reproducible from its seed and changing how one
+ * stream is used does not shift the others. Deterministic across JVMs.
+ */
+public final class RandomStreams {
+
+    private RandomStreams() {
+    }
+
+    /** The stream of that name for the given run seed. */
+    public static SplittableRandom stream(long seed, String name) {
+        long h = mix(seed);
+        for (int i = 0; i < name.length(); i++) {
+            h = mix(h ^ name.charAt(i));
+        }
+        return new SplittableRandom(h);
+    }
+
+    /** SplitMix64's finaliser. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,76 @@
+package org.cnf4j.flow;
+
+import org.cnf4j.ode.ConstantStepSize;
+import org.cnf4j.ode.ErrorNorm;
+import org.cnf4j.ode.OdeSolver;
+import org.cnf4j.ode.PIController;
+import org.cnf4j.ode.RungeKuttaMethod;
+
+/**
+ * How a flow integrates: the Runge-Kutta method, its tolerances (adaptive methods) or number of
+ * steps (fixed methods), and a cap on steps. FFJORD's default is dopri5 at rtol = atol = 1e-5.
+ *
+ * @param method the method
+ * @param rtol relative tolerance (adaptive methods)
+ * @param atol absolute tolerance (adaptive methods)
+ * @param steps number of steps per block (fixed-step methods; ignored by adaptive ones)
+ * @param maxSteps cap on accepted plus rejected steps of one solve
+ */
+public record SolverConfig(RungeKuttaMethod method, double rtol, double atol, int steps, int maxSteps) {
+
+    /** Validates. */
+    public SolverConfig {
+        if (method.isAdaptive() && (!(rtol >= 0) || !(atol >= 0) || rtol + atol <= 0)) {
+            throw new IllegalArgumentException("tolerances must be non-negative and not both zero");
+        }
+        if (!method.isAdaptive() && steps < 1) {
+            throw new IllegalArgumentException(method + " is a fixed-step method: give a number of steps >= 1");
+        }
+        if (maxSteps < 1) {
+            throw new IllegalArgumentException("maxSteps must be at least 1");
+        }
+    }
+
+    /** Dormand-Prince 5(4) at the given tolerances. */
+    public static SolverConfig dopri5(double rtol, double atol) {
+        return new SolverConfig(RungeKuttaMethod.DOPRI5, rtol, atol, 0, OdeSolver.DEFAULT_MAX_STEPS);
+    }
+
+    /** FFJORD's default: dopri5 at rtol = atol = 1e-5. */
+    public static SolverConfig defaults() {
+        return dopri5(1e-5, 1e-5);
+    }
+
+    /** A fixed-step method taking {@code steps} steps per block. */
+    public static SolverConfig fixed(RungeKuttaMethod method, int steps) {
+        return new SolverConfig(method, 0, 0, steps, Math.max(steps, OdeSolver.DEFAULT_MAX_STEPS));
+    }
+
+    /** The same with other tolerances. */
+    public SolverConfig withTolerances(double newRtol, double newAtol) {
+        return new SolverConfig(method, newRtol, newAtol, steps, maxSteps);
+    }
+
+    /** The same with another method (steps defaults to 100 for a fixed method given none). */
+    public SolverConfig withMethod(RungeKuttaMethod newMethod) {
+        return new SolverConfig(newMethod, rtol, atol, newMethod.isAdaptive() || steps > 0 ? steps : 100, maxSteps);
+    }
+
+    /** A new solver with these settings. */
+    public OdeSolver newSolver() {
+        return newSolver(ErrorNorm.rms());
+    }
+
+    /** A new solver measuring errors in the given norm (adaptive methods). */
+    public OdeSolver newSolver(ErrorNorm norm) {
+        if (!method.isAdaptive()) {
+            return new OdeSolver(method, ConstantStepSize.steps(steps), Math.max(maxSteps, steps));
+        }
+        return new OdeSolver(method, PIController.of(rtol, atol).withNorm(norm), maxSteps);
+    }
+
+    @Override
+    public String toString() {
+        return method.isAdaptive() ? method + " rtol=" + rtol + " atol=" + atol : method + " " + steps + " steps";
+    }
+}

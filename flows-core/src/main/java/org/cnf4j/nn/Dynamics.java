@@ -1,0 +1,119 @@
+package org.cnf4j.nn;
+
+import org.cnf4j.trace.Probes;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The dynamics f(z, t; theta) of a continuous normalizing flow and every derivative the flow
+ * needs of it, for a batch z [batch, dim] at one time t. Parameters theta live in one flat
+ * DOUBLE array [P].
+ *
+ * <p>With probes (e_k, u_k, w_k) from a {@link org.cnf4j.trace.TraceEstimator}, an evaluation
+ * also gives the trace estimate {@code trace_b = sum_k w_k e_k^T J_b u_k} (J = df/dz) and the
+ * squared norm estimate {@code jac_b = sum_k w_k ||J_b u_k||^2} (for basis probes exactly the
+ * Frobenius norm ||J_b||_F^2, else an unbiased estimate of it), used by the RNODE regulariser.
+ * {@link #backward} gives the gradients of {@code S = sum_b (vf_b . f_b + vt_b trace_b + vj_b jac_b)}
+ * with respect to z and theta, which covers vector-Jacobian products (vt = vj = 0) and the
+ * gradient of the probe form (a second derivative of f).
+ *
+ * <p>Implementations keep work buffers: an instance must not be used by two threads at once.
+ * All arrays are DOUBLE; outputs are overwritten.
+ */
+public interface Dynamics {
+
+    /** State dimension D. */
+    int dim();
+
+    /** Number of parameters P. */
+    long parameterCount();
+
+    /** The flat parameter array [P] (DOUBLE) the dynamics read; writes change the dynamics. */
+    INDArray parameters();
+
+    /**
+     * Copies the current parameters into {@code target} (a contiguous DOUBLE array of P elements)
+     * and reads them from there from now on: how a flow gathers its blocks' parameters into one
+     * array.
+     */
+    void bindParameters(INDArray target);
+
+    /** A short description of the architecture, e.g. {@code 2-64-64-64-2 concatsquash tanh}. */
+    String describe();
+
+    /**
+     * f(z, t).
+     *
+     * @param z [batch, dim]
+     * @param f output [batch, dim]
+     */
+    void forward(double t, INDArray z, INDArray f);
+
+    /**
+     * f(z, t) with the trace and squared-norm estimates for the given probes.
+     *
+     * @param probes probes for this batch
+     * @param f output [batch, dim]
+     * @param trace output [batch], or null
+     * @param jacobianSq output [batch], or null
+     */
+    void forward(double t, INDArray z, Probes probes, INDArray f, INDArray trace, INDArray jacobianSq);
+
+    /**
+     * Gradients of {@code S = sum_b (vf_b . f_b + vt_b trace_b + vj_b jac_b)}.
+     *
+     * @param probes probes (null when vt and vj are null)
+     * @param vf cotangent of f [batch, dim], or null for zero
+     * @param vt weights of the trace estimate [batch], or null
+     * @param vj weights of the squared-norm estimate [batch], or null
+     * @param f output f [batch, dim], or null
+     * @param trace output trace estimate [batch], or null
+     * @param jacobianSq output squared-norm estimate [batch], or null
+     * @param gradZ output dS/dz [batch, dim], or null
+     * @param gradTheta output dS/dtheta [P], or null
+     */
+    void backward(double t, INDArray z, Probes probes, INDArray vf, INDArray vt, INDArray vj, INDArray f,
+            INDArray trace, INDArray jacobianSq, INDArray gradZ, INDArray gradTheta);
+
+    /** f(z, t) as a new array. */
+    default INDArray f(double t, INDArray z) {
+        INDArray out = Nd4j.create(DataType.DOUBLE, z.rows(), dim());
+        forward(t, z, out);
+        return out;
+    }
+
+    /** The vector-Jacobian product v^T df/dz per sample, [batch, dim]. */
+    default INDArray vjpZ(double t, INDArray z, INDArray v) {
+        INDArray out = Nd4j.create(DataType.DOUBLE, z.rows(), dim());
+        backward(t, z, null, v, null, null, null, null, null, out, null);
+        return out;
+    }
+
+    /** The vector-Jacobian product {@code sum_b v_b^T df_b/dtheta}, [P]. */
+    default INDArray vjpTheta(double t, INDArray z, INDArray v) {
+        INDArray out = Nd4j.create(DataType.DOUBLE, parameterCount());
+        backward(t, z, null, v, null, null, null, null, null, null, out);
+        return out;
+    }
+
+    /** The probe form {@code e_b^T (df/dz)_b u_b} per sample, [batch]. */
+    default INDArray probe(double t, INDArray z, INDArray e, INDArray u) {
+        INDArray f = Nd4j.create(DataType.DOUBLE, z.rows(), dim());
+        INDArray out = Nd4j.create(DataType.DOUBLE, z.rows());
+        forward(t, z, Probes.single(e, u), f, out, null);
+        return out;
+    }
+
+    /**
+     * Gradients of the probe form: element 0 is d(e_b^T J_b u_b)/dz_b per sample [batch, dim],
+     * element 1 is {@code sum_b d(e_b^T J_b u_b)/dtheta} [P].
+     */
+    default INDArray[] probeGradient(double t, INDArray z, INDArray e, INDArray u) {
+        INDArray gz = Nd4j.create(DataType.DOUBLE, z.rows(), dim());
+        INDArray gt = Nd4j.create(DataType.DOUBLE, parameterCount());
+        INDArray ones = Nd4j.ones(DataType.DOUBLE, z.rows());
+        backward(t, z, Probes.single(e, u), null, ones, null, null, null, null, gz, gt);
+        return new INDArray[] {gz, gt};
+    }
+}

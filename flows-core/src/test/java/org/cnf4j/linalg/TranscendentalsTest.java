@@ -1,0 +1,50 @@
+package org.cnf4j.linalg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class TranscendentalsTest {
+
+    @Test
+    void theVectorPathIsUsedWhenItsModuleIsPresent() {
+        boolean present = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        boolean disabled = "false".equalsIgnoreCase(System.getProperty(Transcendentals.PROPERTY));
+        assertEquals(present && !disabled, Transcendentals.vectorized());
+    }
+
+    @Test
+    void expAndLog1pMatchMathToAnUlpOrTwoIncludingTheEdges() {
+        SplittableRandom r = new SplittableRandom(1);
+        double[] x = new double[1003];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextDouble(-50, 50);
+        }
+        double[] special = {0, -0.0, 1e-300, -745.2, -800, 709.7, 710, Double.NaN, Double.NEGATIVE_INFINITY};
+        System.arraycopy(special, 0, x, 10, special.length);
+        double[] e = x.clone();
+        Transcendentals.exp(e, 0, x.length);
+        for (int i = 0; i < x.length; i++) {
+            double want = Math.exp(x[i]);
+            if (Double.isNaN(want) || Double.isInfinite(want) || want == 0) {
+                assertEquals(want, e[i], 0.0, "exp(" + x[i] + ")");
+            } else {
+                assertEquals(want, e[i], 4 * Math.ulp(want), "exp(" + x[i] + ")");
+            }
+        }
+        double[] y = new double[x.length];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = Math.abs(x[i]) * 1e-3;
+        }
+        double[] l = y.clone();
+        Transcendentals.log1p(l, 3, y.length - 3);
+        for (int i = 0; i < y.length; i++) {
+            double want = (i < 3 || i >= y.length - 3) ? y[i] : Math.log1p(y[i]);
+            double tolerance = Double.isFinite(want) ? 4 * Math.ulp(want) + 1e-300 : 0.0;
+            assertEquals(want, l[i], tolerance, "log1p(" + y[i] + ")");
+        }
+        assertTrue(x.length % 8 != 0, "a length that exercises the scalar tail");
+    }
+}

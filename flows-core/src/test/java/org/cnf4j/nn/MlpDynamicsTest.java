@@ -1,0 +1,244 @@
+package org.cnf4j.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.cnf4j.trace.Probes;
+import org.cnf4j.trace.TraceEstimator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Every operation of the built-in network against central finite differences, double precision. */
+class MlpDynamicsTest {
+
+    static final double T = 0.37;
+    static final int B = 4;
+    static final int D = 3;
+    static final double H = 1e-5;
+
+    static Stream<Arguments> architectures() {
+        Stream.Builder<Arguments> s = Stream.builder();
+        for (LayerType type : LayerType.values()) {
+            for (Activation act : Activation.values()) {
+                s.add(Arguments.of(type, act));
+            }
+        }
+        return s.build();
+    }
+
+    static INDArray random(SplittableRandom r, long... shape) {
+        INDArray a = Nd4j.create(DataType.DOUBLE, shape);
+        for (long i = 0; i < a.length(); i++) {
+            a.putScalar(i, r.nextGaussian());
+        }
+        return a;
+    }
+
+    static MlpDynamics net(LayerType type, Activation act) {
+        MlpDynamics net = MlpDynamics.create(new int[] {D, 7, 5, D}, type, act, new SplittableRandom(11));
+        // larger weights than the default so that the nonlinearity and its derivatives matter
+        net.parameters().muli(2.0);
+        return net;
+    }
+
+    static double relativeError(INDArray got, INDArray want) {
+        double diff = got.sub(want).norm2Number().doubleValue();
+        return diff / Math.max(want.norm2Number().doubleValue(), 1e-12);
+    }
+
+    /** Central differences of a scalar function of an array, over every element. */
+    static INDArray gradient(INDArray x, Function<INDArray, Double> fn) {
+        INDArray g = Nd4j.create(DataType.DOUBLE, x.shape());
+        for (long i = 0; i < x.length(); i++) {
+            double v = x.getDouble(i);
+            x.putScalar(i, v + H);
+            double up = fn.apply(x);
+            x.putScalar(i, v - H);
+            double down = fn.apply(x);
+            x.putScalar(i, v);
+            g.putScalar(i, (up - down) / (2 * H));
+        }
+        return g;
+    }
+
+    /** f computed naively, sample by sample, from the documented parameter layout. */
+    static INDArray naiveForward(MlpDynamics net, double t, INDArray z) {
+        int[] dims = net.dims();
+        INDArray p = net.parameters();
+        INDArray x = z.dup();
+        long off = 0;
+        for (int l = 0; l < dims.length - 1; l++) {
+            int in = dims[l];
+            int n = dims[l + 1];
+            INDArray out = Nd4j.create(DataType.DOUBLE, x.rows(), n);
+            for (int b = 0; b < x.rows(); b++) {
+                for (int j = 0; j < n; j++) {
+                    double acc = 0;
+                    for (int i = 0; i < in; i++) {
+                        acc += x.getDouble(b, i) * p.getDouble(off + (long) i * n + j);
+                    }
+                    long v = off + (long) in * n;
+                    double o;
+                    switch (net.layerType()) {
+                        case CONCAT_SQUASH: {
+                            double gate = 1 / (1 + Math.exp(-(p.getDouble(v + n + j) * t + p.getDouble(v + 2L * n + j))));
+                            o = (acc + p.getDouble(v + j)) * gate + p.getDouble(v + 3L * n + j) * t;
+                            break;
+                        }
+                        case CONCAT:
+                            o = acc + p.getDouble(v + j) * t + p.getDouble(v + n + j);
+                            break;
+                        default:
+                            o = acc + p.getDouble(v + j);
+                    }
+                    out.putScalar(b, j, l < dims.length - 2 ? net.activation().value(o) : o);
+                }
+            }
+            off += net.layerType().parameterCount(in, n);
+            x = out;
+        }
+        return x;
+    }
+
+    @ParameterizedTest
+    @MethodSource("architectures")
+    void forwardMatchesANaiveImplementation(LayerType type, Activation act) {
+        MlpDynamics net = net(type, act);
+        INDArray z = random(new SplittableRandom(1), B, D);
+        INDArray f = net.f(T, z);
+        assertTrue(relativeError(f, naiveForward(net, T, z)) < 1e-12);
+    }
+
+    @ParameterizedTest
+    @MethodSource("architectures")
+    void vectorJacobianProductsMatchFiniteDifferences(LayerType type, Activation act) {
+        MlpDynamics net = net(type, act);
+        SplittableRandom r = new SplittableRandom(2);
+        INDArray z = random(r, B, D);
+        INDArray v = random(r, B, D);
+        Function<INDArray, Double> vDotF = zz -> net.f(T, zz).mul(v).sumNumber().doubleValue();
+        assertTrue(relativeError(net.vjpZ(T, z, v), gradient(z, vDotF)) < 1e-6, "vjp z");
+        INDArray theta = net.parameters();
+        Function<INDArray, Double> vDotFTheta = th -> net.f(T, z).mul(v).sumNumber().doubleValue();
+        assertTrue(relativeError(net.vjpTheta(T, z, v), gradient(theta, vDotFTheta)) < 1e-6, "vjp theta");
+    }
+
+    @ParameterizedTest
+    @MethodSource("architectures")
+    void probeFormMatchesFiniteDifferencesOfF(LayerType type, Activation act) {
+        MlpDynamics net = net(type, act);
+        SplittableRandom r = new SplittableRandom(3);
+        INDArray z = random(r, B, D);
+        INDArray e = random(r, B, D);
+        INDArray u = random(r, B, D);
+        INDArray fd = net.f(T, z.add(u.mul(H))).sub(net.f(T, z.sub(u.mul(H)))).div(2 * H).mul(e).sum(1);
+        assertTrue(relativeError(net.probe(T, z, e, u), fd) < 1e-6);
+    }
+
+    @ParameterizedTest
+    @MethodSource("architectures")
+    void probeGradientsMatchFiniteDifferences(LayerType type, Activation act) {
+        MlpDynamics net = net(type, act);
+        SplittableRandom r = new SplittableRandom(4);
+        INDArray z = random(r, B, D);
+        INDArray e = random(r, B, D);
+        INDArray u = random(r, B, D);
+        INDArray[] g = net.probeGradient(T, z, e, u);
+        Function<INDArray, Double> total = any -> net.probe(T, z, e, u).sumNumber().doubleValue();
+        assertTrue(relativeError(g[0], gradient(z, total)) < 1e-6, "d probe / dz");
+        assertTrue(relativeError(g[1], gradient(net.parameters(), total)) < 1e-6, "d probe / dtheta");
+    }
+
+    @ParameterizedTest
+    @MethodSource("architectures")
+    void combinedBackwardMatchesFiniteDifferencesWithExactAndNoiseProbes(LayerType type, Activation act) {
+        MlpDynamics net = net(type, act);
+        SplittableRandom r = new SplittableRandom(5);
+        INDArray z = random(r, B, D);
+        INDArray vf = random(r, B, D);
+        INDArray vt = random(r, B);
+        INDArray vj = random(r, B);
+        for (TraceEstimator est : new TraceEstimator[] {TraceEstimator.exact(), TraceEstimator.rademacher()}) {
+            Probes probes = est.draw(B, D, new SplittableRandom(6));
+            Function<INDArray, Double> s = any -> {
+                INDArray f = Nd4j.create(DataType.DOUBLE, B, D);
+                INDArray tr = Nd4j.create(DataType.DOUBLE, B);
+                INDArray jq = Nd4j.create(DataType.DOUBLE, B);
+                net.forward(T, z, probes, f, tr, jq);
+                return f.mul(vf).sumNumber().doubleValue() + tr.mul(vt).sumNumber().doubleValue()
+                        + jq.mul(vj).sumNumber().doubleValue();
+            };
+            INDArray gz = Nd4j.create(DataType.DOUBLE, B, D);
+            INDArray gt = Nd4j.create(DataType.DOUBLE, net.parameterCount());
+            INDArray f = Nd4j.create(DataType.DOUBLE, B, D);
+            INDArray tr = Nd4j.create(DataType.DOUBLE, B);
+            net.backward(T, z, probes, vf, vt, vj, f, tr, null, gz, gt);
+            assertTrue(relativeError(gz, gradient(z, s)) < 1e-6, est + " dS/dz");
+            assertTrue(relativeError(gt, gradient(net.parameters(), s)) < 1e-6, est + " dS/dtheta");
+            assertTrue(relativeError(f, net.f(T, z)) < 1e-14);
+            if (est.isExact()) {
+                // the exact estimate is the trace of the finite-difference Jacobian
+                for (int b = 0; b < B; b++) {
+                    double trace = 0;
+                    for (int i = 0; i < D; i++) {
+                        INDArray dz = Nd4j.zeros(DataType.DOUBLE, B, D);
+                        dz.putScalar(b, i, H);
+                        trace += (net.f(T, z.add(dz)).getDouble(b, i) - net.f(T, z.sub(dz)).getDouble(b, i)) / (2 * H);
+                    }
+                    assertEquals(trace, tr.getDouble(b), 1e-7 * Math.max(1, Math.abs(trace)));
+                }
+            }
+        }
+    }
+
+    @Test
+    void parameterLayoutAndInitialisation() {
+        MlpDynamics net = MlpDynamics.create(new int[] {2, 64, 64, 64, 2}, LayerType.CONCAT_SQUASH,
+                Activation.TANH, new SplittableRandom(0));
+        assertEquals(2 * 64 + 4 * 64 + 2 * (64 * 64 + 4 * 64) + 64 * 2 + 4 * 2, net.parameterCount());
+        assertEquals("2-64-64-64-2 concatsquash tanh", net.describe());
+        // nn.Linear(64, 64) weights lie in +-1/8; the time layers (fan_in 1) in +-1
+        ParameterTensor w1 = net.tensors().get(5);
+        assertEquals("layers.1.weight", w1.name());
+        double maxW = 0;
+        for (long i = w1.offset(); i < w1.offset() + w1.length(); i++) {
+            maxW = Math.max(maxW, Math.abs(net.parameters().getDouble(i)));
+        }
+        assertTrue(maxW <= 0.125 && maxW > 0.12);
+        MlpDynamics same = MlpDynamics.create(new int[] {2, 64, 64, 64, 2}, LayerType.CONCAT_SQUASH,
+                Activation.TANH, new SplittableRandom(0));
+        assertEquals(net.parameters(), same.parameters());
+    }
+
+    @Test
+    void boundParametersAreSharedAndCopied() {
+        MlpDynamics net = net(LayerType.CONCAT_SQUASH, Activation.TANH);
+        INDArray before = net.parameters().dup();
+        INDArray big = Nd4j.zeros(DataType.DOUBLE, net.parameterCount() + 10);
+        INDArray view = big.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(5, 5 + net.parameterCount()));
+        net.bindParameters(view);
+        assertEquals(before, big.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(5, 5 + net.parameterCount())));
+        INDArray z = random(new SplittableRandom(1), B, D);
+        INDArray f1 = net.f(T, z);
+        view.muli(0.5);
+        assertTrue(relativeError(net.f(T, z), f1) > 1e-3);
+        assertThrows(IllegalArgumentException.class, () -> net.bindParameters(Nd4j.zeros(DataType.DOUBLE, 3)));
+    }
+
+    @Test
+    void badShapesAreRefused() {
+        MlpDynamics net = net(LayerType.IGNORE, Activation.TANH);
+        assertThrows(IllegalArgumentException.class, () -> net.f(T, Nd4j.zeros(DataType.DOUBLE, B, D + 1)));
+        assertThrows(IllegalArgumentException.class, () -> new MlpDynamics(new int[] {2, 8, 3}, LayerType.IGNORE,
+                Activation.TANH));
+    }
+}

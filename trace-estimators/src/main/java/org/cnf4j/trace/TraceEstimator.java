@@ -1,0 +1,59 @@
+package org.cnf4j.trace;
+
+import java.util.Locale;
+import java.util.random.RandomGenerator;
+
+/**
+ * Draws {@link Probes} for a batch so that {@code sum_k w_k e_k^T J u_k} estimates tr(J): the
+ * exact trace (D basis probes) or Hutchinson's stochastic estimate (one noise probe per sample;
+ * Hutchinson 1989, "A stochastic estimator of the trace of the influence matrix"). Knows nothing
+ * of networks: anything that can form e^T J u (a {@link ProbeForm}) can use it.
+ */
+public interface TraceEstimator {
+
+    /** Short name: {@code exact}, {@code hutchinson} (Gaussian noise) or {@code rademacher}. */
+    String name();
+
+    /** True when the estimate equals the trace for every matrix. */
+    boolean isExact();
+
+    /**
+     * Probe vectors for a batch; draw once per solve.
+     *
+     * @param batch number of samples
+     * @param dim dimension of J
+     * @param random the run's seeded stream (unused by exact estimators)
+     */
+    Probes draw(int batch, int dim, RandomGenerator random);
+
+    /** The exact trace from D basis probes. */
+    static TraceEstimator exact() {
+        return ExactTrace.INSTANCE;
+    }
+
+    /** Hutchinson's estimator with standard Gaussian noise. */
+    static TraceEstimator hutchinson() {
+        return new HutchinsonEstimator(HutchinsonEstimator.Noise.GAUSSIAN, 1);
+    }
+
+    /** Hutchinson's estimator with Rademacher (+-1) noise. */
+    static TraceEstimator rademacher() {
+        return new HutchinsonEstimator(HutchinsonEstimator.Noise.RADEMACHER, 1);
+    }
+
+    /** The estimator of that name ({@code exact}, {@code hutchinson}/{@code gaussian}, {@code rademacher}). */
+    static TraceEstimator byName(String name) {
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "exact":
+                return exact();
+            case "hutchinson":
+            case "gaussian":
+                return hutchinson();
+            case "rademacher":
+                return rademacher();
+            default:
+                throw new IllegalArgumentException("unknown trace estimator '" + name
+                        + "'; expected exact, hutchinson or rademacher");
+        }
+    }
+}
