@@ -4,6 +4,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.nn.Activation;
+import org.cnf4j.nn.Cotangents;
 import org.cnf4j.nn.LayerType;
 import org.cnf4j.nn.MlpDynamics;
 import org.cnf4j.trace.Probes;
@@ -89,13 +90,13 @@ public class NetworkBenchmark {
 
     @Benchmark
     public INDArray adjointProductsExact() {
-        net.backward(0.25, z, exact, cotangent, weights, null, f, trace, null, gradZ, gradTheta);
+        net.backward(0.25, z, exact, new Cotangents(cotangent, null, weights, null), f, trace, null, gradZ, gradTheta);
         return gradTheta;
     }
 
     @Benchmark
     public INDArray adjointProductsHutchinson() {
-        net.backward(0.25, z, noise, cotangent, weights, null, f, trace, null, gradZ, gradTheta);
+        net.backward(0.25, z, noise, new Cotangents(cotangent, null, weights, null), f, trace, null, gradZ, gradTheta);
         return gradTheta;
     }
 }

@@ -59,6 +59,7 @@ public final class DensityOdeSystem implements OdeSystem {
     }
 
     /** This system's layout. */
+    @Override
     public StateLayout layout() {
         return views.layout();
     }

@@ -56,9 +56,12 @@ public record SolverConfig(RungeKuttaMethod method, double rtol, double atol, in
         return new SolverConfig(newMethod, rtol, atol, newMethod.isAdaptive() || steps > 0 ? steps : 100, maxSteps);
     }
 
-    /** A new solver with these settings. */
+    /**
+     * A new solver with these settings, measuring errors in the mixed norm (the largest RMS over
+     * the parts of the state, as torchdiffeq does for FFJORD's (z, logp) tuples).
+     */
     public OdeSolver newSolver() {
-        return newSolver(ErrorNorm.rms());
+        return newSolver(ErrorNorm.mixed());
     }
 
     /** A new solver measuring errors in the given norm (adaptive methods). */

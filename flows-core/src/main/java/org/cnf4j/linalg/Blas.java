@@ -29,4 +29,9 @@ public final class Blas {
                 transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
                 m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
+
+    /** {@code x = alpha x} over n elements of a pointer. */
+    public static void scale(int n, double alpha, DoublePointer x) {
+        openblas_nolapack.cblas_dscal(n, alpha, x, 1);
+    }
 }

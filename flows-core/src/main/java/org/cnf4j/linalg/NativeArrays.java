@@ -48,6 +48,13 @@ public final class NativeArrays {
         return floatPointer(a).asBuffer();
     }
 
+    /** The elements of a contiguous DOUBLE array in row-major order, copied into a new heap array. */
+    public static double[] toArray(INDArray a) {
+        double[] out = new double[(int) a.length()];
+        doubles(a).get(0, out, 0, out.length);
+        return out;
+    }
+
     /** A pointer to the array's first element, limited to its length; DOUBLE and contiguous. */
     public static DoublePointer doublePointer(INDArray a) {
         requireType(a, DataType.DOUBLE);

@@ -14,9 +14,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * also gives the trace estimate {@code trace_b = sum_k w_k e_k^T J_b u_k} (J = df/dz) and the
  * squared norm estimate {@code jac_b = sum_k w_k ||J_b u_k||^2} (for basis probes exactly the
  * Frobenius norm ||J_b||_F^2, else an unbiased estimate of it), used by the RNODE regulariser.
- * {@link #backward} gives the gradients of {@code S = sum_b (vf_b . f_b + vt_b trace_b + vj_b jac_b)}
- * with respect to z and theta, which covers vector-Jacobian products (vt = vj = 0) and the
- * gradient of the probe form (a second derivative of f).
+ * {@link #backward} gives the gradients of a weighted sum of f, ||f||^2, the trace and the
+ * squared-norm estimates ({@link Cotangents}) with respect to z and theta, which covers
+ * vector-Jacobian products and the gradient of the probe form (a second derivative of f).
  *
  * <p>Implementations keep work buffers: an instance must not be used by two threads at once.
  * All arrays are DOUBLE; outputs are overwritten.
@@ -38,6 +38,9 @@ public interface Dynamics {
      * array.
      */
     void bindParameters(INDArray target);
+
+    /** The named tensors of the flat parameter array, in storage order, covering it exactly. */
+    java.util.List<ParameterTensor> tensors();
 
     /** A short description of the architecture, e.g. {@code 2-64-64-64-2 concatsquash tanh}. */
     String describe();
@@ -61,20 +64,20 @@ public interface Dynamics {
     void forward(double t, INDArray z, Probes probes, INDArray f, INDArray trace, INDArray jacobianSq);
 
     /**
-     * Gradients of {@code S = sum_b (vf_b . f_b + vt_b trace_b + vj_b jac_b)}.
+     * Gradients of {@code S = sum_b (vf_b . f_b + vk_b ||f_b||^2 + vt_b trace_b + vj_b jac_b)}
+     * (the weights are the {@link Cotangents}), with f, the trace and the squared-norm estimates
+     * as by-products.
      *
-     * @param probes probes (null when vt and vj are null)
-     * @param vf cotangent of f [batch, dim], or null for zero
-     * @param vt weights of the trace estimate [batch], or null
-     * @param vj weights of the squared-norm estimate [batch], or null
+     * @param probes probes (may be null when the cotangents have no trace or jacobian part)
+     * @param weights the cotangents
      * @param f output f [batch, dim], or null
      * @param trace output trace estimate [batch], or null
      * @param jacobianSq output squared-norm estimate [batch], or null
      * @param gradZ output dS/dz [batch, dim], or null
      * @param gradTheta output dS/dtheta [P], or null
      */
-    void backward(double t, INDArray z, Probes probes, INDArray vf, INDArray vt, INDArray vj, INDArray f,
-            INDArray trace, INDArray jacobianSq, INDArray gradZ, INDArray gradTheta);
+    void backward(double t, INDArray z, Probes probes, Cotangents weights, INDArray f, INDArray trace,
+            INDArray jacobianSq, INDArray gradZ, INDArray gradTheta);
 
     /** f(z, t) as a new array. */
     default INDArray f(double t, INDArray z) {
@@ -86,14 +89,14 @@ public interface Dynamics {
     /** The vector-Jacobian product v^T df/dz per sample, [batch, dim]. */
     default INDArray vjpZ(double t, INDArray z, INDArray v) {
         INDArray out = Nd4j.create(DataType.DOUBLE, z.rows(), dim());
-        backward(t, z, null, v, null, null, null, null, null, out, null);
+        backward(t, z, null, Cotangents.ofF(v), null, null, null, out, null);
         return out;
     }
 
     /** The vector-Jacobian product {@code sum_b v_b^T df_b/dtheta}, [P]. */
     default INDArray vjpTheta(double t, INDArray z, INDArray v) {
         INDArray out = Nd4j.create(DataType.DOUBLE, parameterCount());
-        backward(t, z, null, v, null, null, null, null, null, null, out);
+        backward(t, z, null, Cotangents.ofF(v), null, null, null, null, out);
         return out;
     }
 
@@ -113,7 +116,7 @@ public interface Dynamics {
         INDArray gz = Nd4j.create(DataType.DOUBLE, z.rows(), dim());
         INDArray gt = Nd4j.create(DataType.DOUBLE, parameterCount());
         INDArray ones = Nd4j.ones(DataType.DOUBLE, z.rows());
-        backward(t, z, Probes.single(e, u), null, ones, null, null, null, null, gz, gt);
+        backward(t, z, Probes.single(e, u), new Cotangents(null, null, ones, null), null, null, null, gz, gt);
         return new INDArray[] {gz, gt};
     }
 }

@@ -147,7 +147,7 @@ public final class MlpDynamics implements Dynamics {
                 + " " + activation.id();
     }
 
-    /** The named tensors of the flat parameter array, in storage order. */
+    @Override
     public List<ParameterTensor> tensors() {
         List<ParameterTensor> out = new ArrayList<>();
         for (int l = 0; l < layers; l++) {
@@ -200,15 +200,15 @@ public final class MlpDynamics implements Dynamics {
     }
 
     @Override
-    public void backward(double t, INDArray z, Probes probes, INDArray vf, INDArray vt, INDArray vj, INDArray f,
-            INDArray trace, INDArray jacobianSq, INDArray gradZ, INDArray gradTheta) {
-        if (probes == null && (vt != null || vj != null || trace != null || jacobianSq != null)) {
+    public void backward(double t, INDArray z, Probes probes, Cotangents weights, INDArray f, INDArray trace,
+            INDArray jacobianSq, INDArray gradZ, INDArray gradTheta) {
+        if (probes == null && (weights.needsProbes() || trace != null || jacobianSq != null)) {
             throw new IllegalArgumentException("trace terms need probes");
         }
         Workspace w = workspace((int) z.rows(), probes == null ? 0 : probes.count());
         w.forward(t, z, probes, true);
         w.writeOutputs(probes, f, trace, jacobianSq);
-        w.backward(t, probes, vf, vt, vj, gradZ, gradTheta);
+        w.backward(t, probes, weights, gradZ, gradTheta);
     }
 
     private Workspace workspace(int batch, int probes) {
@@ -448,15 +448,31 @@ public final class MlpDynamics implements Dynamics {
             }
         }
 
-        void backward(double t, Probes pr, INDArray vf, INDArray vt, INDArray vj, INDArray gradZ, INDArray gradTheta) {
+        void backward(double t, Probes pr, Cotangents weights, INDArray gradZ, INDArray gradTheta) {
             int d = dims[0];
             double[] top = da[layers];
             int nz = batch * d;
+            INDArray vf = weights.f();
+            INDArray vt = weights.trace();
+            INDArray vj = weights.jacobian();
             if (vf != null) {
                 checkMatrix(vf, batch, d, "vf");
                 NativeArrays.doubles(vf).get(0, top, 0, nz);
             } else {
                 java.util.Arrays.fill(top, 0, nz, 0.0);
+            }
+            if (weights.kinetic() != null) {
+                // d(vk ||f||^2)/df = 2 vk f, with f = a + beta of the last layer
+                checkMatrix(weights.kinetic(), batch, 1, "kinetic weights");
+                DoubleBuffer vk = NativeArrays.doubles(weights.kinetic());
+                double[] out = a[layers];
+                double[] bt = beta[layers];
+                for (int b = 0, i = 0; b < batch; b++) {
+                    double w2 = 2 * vk.get(b);
+                    for (int j = 0; j < d; j++, i++) {
+                        top[i] += w2 * (out[i] + bt[j]);
+                    }
+                }
             }
             if (probes > 0) {
                 double[] e = probeLeft;

@@ -44,6 +44,7 @@ public final class SameDiffDynamics implements Dynamics {
     }
 
     private static final String VF = "cnf4j_vf";
+    private static final String VK = "cnf4j_vk";
     private static final String VT = "cnf4j_vt";
     private static final String VJ = "cnf4j_vj";
     private static final String U = "cnf4j_u";
@@ -93,6 +94,7 @@ public final class SameDiffDynamics implements Dynamics {
     }
 
     /** The graph's variables as named tensors of the flat array (sorted by name). */
+    @Override
     public List<ParameterTensor> tensors() {
         return List.copyOf(tensors);
     }
@@ -135,7 +137,7 @@ public final class SameDiffDynamics implements Dynamics {
     @Override
     public void forward(double t, INDArray z, INDArray f) {
         Graph g = graph(0);
-        Map<String, INDArray> ph = g.placeholders(t, z, null, null, null, null);
+        Map<String, INDArray> ph = g.placeholders(t, z, null, null);
         f.assign(g.sd.output(ph, g.f).get(g.f));
     }
 
@@ -146,7 +148,7 @@ public final class SameDiffDynamics implements Dynamics {
             return;
         }
         Graph g = graph(probes.count());
-        Map<String, INDArray> ph = g.placeholders(t, z, probes, null, null, null);
+        Map<String, INDArray> ph = g.placeholders(t, z, probes, null);
         Map<String, INDArray> out = g.sd.output(ph, g.f, g.trace, g.jac);
         f.assign(out.get(g.f));
         if (trace != null) {
@@ -158,8 +160,8 @@ public final class SameDiffDynamics implements Dynamics {
     }
 
     @Override
-    public void backward(double t, INDArray z, Probes probes, INDArray vf, INDArray vt, INDArray vj, INDArray f,
-            INDArray trace, INDArray jacobianSq, INDArray gradZ, INDArray gradTheta) {
+    public void backward(double t, INDArray z, Probes probes, Cotangents weights, INDArray f, INDArray trace,
+            INDArray jacobianSq, INDArray gradZ, INDArray gradTheta) {
         if (f != null || trace != null || jacobianSq != null) {
             forward(t, z, probes, f == null ? Nd4j.create(DataType.DOUBLE, z.rows(), dim) : f, trace, jacobianSq);
         }
@@ -167,7 +169,7 @@ public final class SameDiffDynamics implements Dynamics {
             return;
         }
         Graph g = graph(probes == null ? 0 : probes.count());
-        Map<String, INDArray> ph = g.placeholders(t, z, probes, vf, vt, vj);
+        Map<String, INDArray> ph = g.placeholders(t, z, probes, weights);
         List<String> wanted = new ArrayList<>();
         wanted.add("z");
         for (ParameterTensor p : tensors) {
@@ -205,7 +207,8 @@ public final class SameDiffDynamics implements Dynamics {
             this.f = out.name();
             DifferentialFunction[] userOps = sd.ops();
             SDVariable vf = sd.placeHolder(VF, DataType.DOUBLE, -1, dim);
-            SDVariable loss = sd.sum(vf.mul(out));
+            SDVariable vk = sd.placeHolder(VK, DataType.DOUBLE, -1, 1);
+            SDVariable loss = sd.sum(vf.mul(out)).add(sd.sum(vk.mul(sd.sum(out.mul(out), true, 1))));
             if (probes > 0) {
                 SDVariable traceSum = null;
                 SDVariable jacSum = null;
@@ -236,7 +239,11 @@ public final class SameDiffDynamics implements Dynamics {
             }
         }
 
-        Map<String, INDArray> placeholders(double t, INDArray z, Probes pr, INDArray vf, INDArray vt, INDArray vj) {
+        Map<String, INDArray> placeholders(double t, INDArray z, Probes pr, Cotangents weights) {
+            INDArray vf = weights == null ? null : weights.f();
+            INDArray vk = weights == null ? null : weights.kinetic();
+            INDArray vt = weights == null ? null : weights.trace();
+            INDArray vj = weights == null ? null : weights.jacobian();
             if (params != null) {
                 for (ParameterTensor p : tensors) {
                     INDArray arr = sd.getVariable(p.name()).getArr();
@@ -248,6 +255,7 @@ public final class SameDiffDynamics implements Dynamics {
             ph.put("z", z.castTo(DataType.DOUBLE).dup('c'));
             ph.put("t", Nd4j.createFromArray(new double[][] {{t}}));
             ph.put(VF, vf == null ? Nd4j.zeros(DataType.DOUBLE, b, dim) : vf.castTo(DataType.DOUBLE).dup('c'));
+            ph.put(VK, vk == null ? Nd4j.zeros(DataType.DOUBLE, b, 1) : vk.reshape(b, 1).dup('c'));
             if (probes > 0) {
                 for (int k = 0; k < probes; k++) {
                     ph.put(U + k, pr.right(k).dup('c'));

@@ -1,130 +1,152 @@
 package org.cnf4j.ode;
 
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.cnf4j.linalg.NativeArrays;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The mixed root-mean-square norm that step-size control compares with 1:
- * {@code sqrt(mean_i (err_i / (atol + rtol * max(|a_i|, |b_i|)))^2)}, over the whole state or,
- * as a seminorm, over chosen parts only (Kidger, Chen and Lyons 2021, "Hey, that's not an ODE":
- * the backward adjoint solve may leave the parameter adjoints out). Immutable.
+ * The norm that step-size control compares with 1. Each element's error is scaled by
+ * {@code atol + rtol * max(|a_i|, |b_i|)}; the scaled errors are combined by root mean square
+ * over groups of elements, and the norm is the largest group's RMS:
+ * <ul>
+ *   <li>{@link #rms()}: one group, the whole state;</li>
+ *   <li>{@link #mixed()}: one group per part of the system's {@link StateLayout} (torchdiffeq's
+ *       norm for tuple states, so a small part is not drowned by a large one); the whole state
+ *       when the system has no layout;</li>
+ *   <li>{@link #mixedExcluding(String...)} and {@link #excluding(StateLayout, String...)}:
+ *       seminorms that leave named parts out (Kidger, Chen and Lyons 2021, "Hey, that's not an
+ *       ODE": the backward adjoint solve may ignore the parameter adjoints).</li>
+ * </ul>
+ * Immutable.
  */
 public final class ErrorNorm {
 
-    private static final ErrorNorm RMS = new ErrorNorm(null, "rms");
+    private static final ErrorNorm RMS = new ErrorNorm(false, null, List.of(), "rms");
+    private static final ErrorNorm MIXED = new ErrorNorm(true, null, List.of(), "mixed");
 
-    /** Included element ranges as [start, end) pairs, sorted; null means everything. */
-    private final long[] ranges;
+    private final boolean perPart;
+    private final StateLayout fixedLayout;
+    private final List<String> excluded;
     private final String description;
 
-    private ErrorNorm(long[] ranges, String description) {
-        this.ranges = ranges;
+    private ErrorNorm(boolean perPart, StateLayout fixedLayout, List<String> excluded, String description) {
+        this.perPart = perPart;
+        this.fixedLayout = fixedLayout;
+        this.excluded = List.copyOf(excluded);
         this.description = description;
     }
 
-    /** The norm over the whole state. */
+    /** RMS over the whole state. */
     public static ErrorNorm rms() {
         return RMS;
     }
 
-    /** A seminorm that leaves the named parts of the layout out. */
-    public static ErrorNorm excluding(StateLayout layout, String... excluded) {
-        List<String> ex = Arrays.asList(excluded);
-        for (String name : excluded) {
-            layout.part(name);
-        }
-        List<String> included = new ArrayList<>();
-        for (StateLayout.Part p : layout.parts()) {
-            if (!ex.contains(p.name())) {
-                included.add(p.name());
-            }
-        }
-        if (included.isEmpty()) {
-            throw new IllegalArgumentException("a seminorm must keep at least one part of " + layout);
-        }
-        return over(layout, included.toArray(new String[0]));
+    /** The largest per-part RMS over the parts of the system's layout (whole-state RMS without one). */
+    public static ErrorNorm mixed() {
+        return MIXED;
     }
 
-    /** A seminorm over the named parts of the layout only. */
-    public static ErrorNorm over(StateLayout layout, String... included) {
-        List<long[]> rs = new ArrayList<>();
-        for (String name : included) {
-            StateLayout.Part p = layout.part(name);
-            rs.add(new long[] {p.offset(), p.end()});
+    /**
+     * The mixed norm without the named parts of the system's layout; a name also leaves out the
+     * parts named with it as a prefix followed by a dot (e.g. {@code a_theta} removes
+     * {@code a_theta.layers.0.weight}).
+     */
+    public static ErrorNorm mixedExcluding(String... parts) {
+        return new ErrorNorm(true, null, Arrays.asList(parts), "mixed seminorm without " + Arrays.toString(parts));
+    }
+
+    /** One RMS over the parts of {@code layout} other than the named ones. */
+    public static ErrorNorm excluding(StateLayout layout, String... parts) {
+        for (String name : parts) {
+            layout.part(name);
         }
-        rs.sort((x, y) -> Long.compare(x[0], y[0]));
-        long[] flat = new long[rs.size() * 2];
-        for (int i = 0; i < rs.size(); i++) {
-            flat[2 * i] = rs.get(i)[0];
-            flat[2 * i + 1] = rs.get(i)[1];
-        }
-        return new ErrorNorm(flat, "seminorm over " + Arrays.toString(included));
+        ErrorNorm n = new ErrorNorm(false, layout, Arrays.asList(parts), "rms seminorm without " + Arrays.toString(parts));
+        n.groups(layout.size(), null);
+        return n;
     }
 
     /** True when some parts are left out. */
     public boolean isSeminorm() {
-        return ranges != null;
+        return !excluded.isEmpty();
     }
 
     /**
-     * The norm of {@code err} scaled by {@code atol + rtol * max(|a|, |b|)}; all three arrays
-     * contiguous, same length and data type. NaN when any included element is not finite.
+     * The groups of element ranges for a state of n elements: each group is a flat array of
+     * [start, end) pairs.
+     *
+     * @param systemLayout the layout the right-hand side declares, or null
      */
-    public double norm(INDArray err, INDArray a, INDArray b, double rtol, double atol) {
-        if (err.dataType() == DataType.DOUBLE) {
-            return norm(NativeArrays.doubles(err), NativeArrays.doubles(a), NativeArrays.doubles(b),
-                    err.length(), rtol, atol);
-        }
-        return norm(NativeArrays.floats(err), NativeArrays.floats(a), NativeArrays.floats(b),
-                err.length(), rtol, atol);
-    }
-
-    double norm(DoubleBuffer err, DoubleBuffer a, DoubleBuffer b, long n, double rtol, double atol) {
-        double sum = 0;
-        long count = 0;
-        int parts = ranges == null ? 1 : ranges.length / 2;
-        for (int p = 0; p < parts; p++) {
-            int from = ranges == null ? 0 : (int) ranges[2 * p];
-            int to = ranges == null ? (int) n : (int) ranges[2 * p + 1];
-            for (int i = from; i < to; i++) {
-                double scale = atol + rtol * Math.max(Math.abs(a.get(i)), Math.abs(b.get(i)));
-                double r = err.get(i) / scale;
-                sum += r * r;
+    long[][] groups(long n, StateLayout systemLayout) {
+        StateLayout layout = fixedLayout != null ? fixedLayout : systemLayout;
+        if (layout == null) {
+            if (!excluded.isEmpty()) {
+                throw new IllegalArgumentException(description + " needs a system with a StateLayout");
             }
-            count += to - from;
+            return new long[][] {{0, n}};
         }
-        return Math.sqrt(sum / count);
-    }
-
-    double norm(FloatBuffer err, FloatBuffer a, FloatBuffer b, long n, double rtol, double atol) {
-        double sum = 0;
-        long count = 0;
-        int parts = ranges == null ? 1 : ranges.length / 2;
-        for (int p = 0; p < parts; p++) {
-            int from = ranges == null ? 0 : (int) ranges[2 * p];
-            int to = ranges == null ? (int) n : (int) ranges[2 * p + 1];
-            for (int i = from; i < to; i++) {
-                double scale = atol + rtol * Math.max(Math.abs(a.get(i)), Math.abs(b.get(i)));
-                double r = err.get(i) / scale;
-                sum += r * r;
+        if (layout.size() != n) {
+            throw new IllegalArgumentException(description + " is for a state of " + layout.size() + " elements, the "
+                    + "state has " + n);
+        }
+        List<long[]> kept = new ArrayList<>();
+        boolean[] used = new boolean[excluded.size()];
+        for (StateLayout.Part p : layout.parts()) {
+            boolean out = false;
+            for (int i = 0; i < excluded.size(); i++) {
+                String x = excluded.get(i);
+                if (p.name().equals(x) || p.name().startsWith(x + ".")) {
+                    out = true;
+                    used[i] = true;
+                }
             }
-            count += to - from;
+            if (!out) {
+                kept.add(new long[] {p.offset(), p.end()});
+            }
         }
-        return Math.sqrt(sum / count);
+        for (int i = 0; i < used.length; i++) {
+            if (!used[i]) {
+                layout.part(excluded.get(i));
+            }
+        }
+        if (kept.isEmpty()) {
+            throw new IllegalArgumentException("a seminorm must keep at least one part of " + layout);
+        }
+        if (perPart) {
+            return kept.toArray(new long[0][]);
+        }
+        long[] union = new long[kept.size() * 2];
+        for (int i = 0; i < kept.size(); i++) {
+            union[2 * i] = kept.get(i)[0];
+            union[2 * i + 1] = kept.get(i)[1];
+        }
+        return new long[][] {union};
     }
 
-    /** Checks that the ranges fit a state of n elements. */
-    void check(long n) {
-        if (ranges != null && ranges[ranges.length - 1] > n) {
-            throw new IllegalArgumentException(description + " reaches element " + ranges[ranges.length - 1]
-                    + " of a state of " + n);
+    /**
+     * The norm of err scaled by {@code atol + rtol * max(|a|, |b|)} over the given groups (heap
+     * arrays, so the loop vectorises). NaN when any included element is not finite.
+     */
+    static double norm(long[][] groups, double[] err, double[] a, double[] b, double rtol, double atol) {
+        double worst = 0;
+        for (long[] group : groups) {
+            double sum = 0;
+            long count = 0;
+            for (int r = 0; r < group.length; r += 2) {
+                int from = (int) group[r];
+                int to = (int) group[r + 1];
+                for (int i = from; i < to; i++) {
+                    double scale = atol + rtol * Math.max(Math.abs(a[i]), Math.abs(b[i]));
+                    double q = err[i] / scale;
+                    sum += q * q;
+                }
+                count += to - from;
+            }
+            double rms = Math.sqrt(sum / count);
+            if (!(rms <= worst)) {
+                worst = rms;
+            }
         }
+        return worst;
     }
 
     @Override

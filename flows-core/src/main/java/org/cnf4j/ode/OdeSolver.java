@@ -266,12 +266,12 @@ public final class OdeSolver {
         }
 
         private void integrateAdaptive(PIController pi) {
-            pi.norm().check(w.n);
+            long[][] groups = pi.norm().groups(w.n, system.layout());
             double rtol = pi.rtol();
             double atol = pi.atol();
             double alpha = 1.0 / (tab.errorOrder() + 1) - 0.75 * pi.beta();
             double span = Math.abs(t1 - t0);
-            double hAbs = pi.initialStep() > 0 ? pi.initialStep() : initialStep(pi, span);
+            double hAbs = pi.initialStep() > 0 ? pi.initialStep() : initialStep(pi, groups, span);
             hAbs = Math.min(Math.min(hAbs, pi.maxStep()), span);
             double errPrev = 1e-4;
             boolean lastRejected = false;
@@ -297,7 +297,7 @@ public final class OdeSolver {
                 stages(t, h);
                 newState(h);
                 w.combine(w.err, null, h, tab.errorWeights(), s);
-                double err = w.norm(pi.norm(), w.err, w.y, w.y1, rtol, atol);
+                double err = w.norm(groups, w.err, w.y, w.y1, rtol, atol);
                 if (!(err <= 1.0)) {
                     rejected++;
                     lastRejected = true;
@@ -322,10 +322,9 @@ public final class OdeSolver {
         }
 
         /** Hairer, Norsett and Wanner II.4: a first step from the sizes of y0, f0 and f's change. */
-        private double initialStep(PIController pi, double span) {
+        private double initialStep(PIController pi, long[][] norm, double span) {
             double rtol = pi.rtol();
             double atol = pi.atol();
-            ErrorNorm norm = pi.norm();
             double d0 = w.norm(norm, w.y, w.y, w.y, rtol, atol);
             double d1 = w.norm(norm, w.stage[0], w.y, w.y, rtol, atol);
             double h0 = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1;

@@ -20,4 +20,12 @@ public interface OdeSystem {
      * @param dydt output, same shape and data type as {@code y}
      */
     void derivative(double t, INDArray y, INDArray dydt);
+
+    /**
+     * The named parts of the state, if the system has them: lets {@link ErrorNorm#mixed()} and
+     * its seminorms measure each part separately. Null (the default) for an unstructured state.
+     */
+    default StateLayout layout() {
+        return null;
+    }
 }

@@ -177,18 +177,44 @@ final class SolverWorkspace {
         return out;
     }
 
-    double norm(ErrorNorm norm, Buf e, Buf a, Buf b, double rtol, double atol) {
-        return type == DataType.DOUBLE ? norm.norm(e.db, a.db, b.db, n, rtol, atol)
-                : norm.norm(e.fb, a.fb, b.fb, n, rtol, atol);
+    private double[] heapE;
+    private double[] heapA;
+    private double[] heapB;
+
+    /** Copies a buffer into a heap array (bulk copy; float values widened). */
+    private double[] heap(Buf from, double[] into) {
+        double[] out = into != null && into.length == n ? into : new double[n];
+        if (type == DataType.DOUBLE) {
+            from.db.get(0, out, 0, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                out[i] = from.fb.get(i);
+            }
+        }
+        return out;
+    }
+
+    /** The error norm over the given groups, computed on heap copies of the three buffers. */
+    double norm(long[][] groups, Buf e, Buf a, Buf b, double rtol, double atol) {
+        heapE = heap(e, heapE);
+        heapA = heap(a, heapA);
+        double[] other = heapA;
+        if (b != a) {
+            heapB = heap(b, heapB);
+            other = heapB;
+        }
+        return ErrorNorm.norm(groups, heapE, heapA, other, rtol, atol);
     }
 
     boolean allFinite(Buf b) {
         if (type == DataType.DOUBLE) {
+            heapE = heap(b, heapE);
+            double[] v = heapE;
+            double sum = 0;
             for (int i = 0; i < n; i++) {
-                if (!Double.isFinite(b.db.get(i))) {
-                    return false;
-                }
+                sum += v[i] * 0.0;
             }
+            return sum == 0.0;
         } else {
             for (int i = 0; i < n; i++) {
                 if (!Float.isFinite(b.fb.get(i))) {

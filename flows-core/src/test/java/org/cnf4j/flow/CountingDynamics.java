@@ -1,5 +1,6 @@
 package org.cnf4j.flow;
 
+import org.cnf4j.nn.Cotangents;
 import org.cnf4j.nn.Dynamics;
 import org.cnf4j.trace.Probes;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -34,6 +35,11 @@ final class CountingDynamics implements Dynamics {
     }
 
     @Override
+    public java.util.List<org.cnf4j.nn.ParameterTensor> tensors() {
+        return inner.tensors();
+    }
+
+    @Override
     public String describe() {
         return "counting " + inner.describe();
     }
@@ -51,9 +57,9 @@ final class CountingDynamics implements Dynamics {
     }
 
     @Override
-    public void backward(double t, INDArray z, Probes probes, INDArray vf, INDArray vt, INDArray vj, INDArray f,
-            INDArray trace, INDArray jacobianSq, INDArray gradZ, INDArray gradTheta) {
+    public void backward(double t, INDArray z, Probes probes, Cotangents weights, INDArray f, INDArray trace,
+            INDArray jacobianSq, INDArray gradZ, INDArray gradTheta) {
         calls++;
-        inner.backward(t, z, probes, vf, vt, vj, f, trace, jacobianSq, gradZ, gradTheta);
+        inner.backward(t, z, probes, weights, f, trace, jacobianSq, gradZ, gradTheta);
     }
 }

@@ -167,6 +167,7 @@ class MlpDynamicsTest {
         INDArray vf = random(r, B, D);
         INDArray vt = random(r, B);
         INDArray vj = random(r, B);
+        INDArray vk = random(r, B);
         for (TraceEstimator est : new TraceEstimator[] {TraceEstimator.exact(), TraceEstimator.rademacher()}) {
             Probes probes = est.draw(B, D, new SplittableRandom(6));
             Function<INDArray, Double> s = any -> {
@@ -175,13 +176,13 @@ class MlpDynamicsTest {
                 INDArray jq = Nd4j.create(DataType.DOUBLE, B);
                 net.forward(T, z, probes, f, tr, jq);
                 return f.mul(vf).sumNumber().doubleValue() + tr.mul(vt).sumNumber().doubleValue()
-                        + jq.mul(vj).sumNumber().doubleValue();
+                        + jq.mul(vj).sumNumber().doubleValue() + f.mul(f).sum(1).mul(vk).sumNumber().doubleValue();
             };
             INDArray gz = Nd4j.create(DataType.DOUBLE, B, D);
             INDArray gt = Nd4j.create(DataType.DOUBLE, net.parameterCount());
             INDArray f = Nd4j.create(DataType.DOUBLE, B, D);
             INDArray tr = Nd4j.create(DataType.DOUBLE, B);
-            net.backward(T, z, probes, vf, vt, vj, f, tr, null, gz, gt);
+            net.backward(T, z, probes, new Cotangents(vf, vk, vt, vj), f, tr, null, gz, gt);
             assertTrue(relativeError(gz, gradient(z, s)) < 1e-6, est + " dS/dz");
             assertTrue(relativeError(gt, gradient(net.parameters(), s)) < 1e-6, est + " dS/dtheta");
             assertTrue(relativeError(f, net.f(T, z)) < 1e-14);

@@ -114,10 +114,11 @@ class SameDiffDynamicsTest {
         assertClose(toSameDiffOrder(net, sd, gn[1]), gs[1], "probe gradient theta");
         INDArray vt = MlpDynamicsTest.random(r, B);
         INDArray vj = MlpDynamicsTest.random(r, B);
+        INDArray vk = MlpDynamicsTest.random(r, B);
         for (TraceEstimator est : new TraceEstimator[] {TraceEstimator.exact(), TraceEstimator.hutchinson()}) {
             Probes probes = est.draw(B, DIMS[0], new SplittableRandom(9));
-            INDArray[] outN = combined(net, z, probes, v, vt, vj);
-            INDArray[] outS = combined(sd, z, probes, v, vt, vj);
+            INDArray[] outN = combined(net, z, probes, new Cotangents(v, vk, vt, vj));
+            INDArray[] outS = combined(sd, z, probes, new Cotangents(v, vk, vt, vj));
             String[] names = {"f", "trace", "jacobian", "grad z", "grad theta"};
             for (int i = 0; i < 4; i++) {
                 assertClose(outN[i], outS[i], est + " " + names[i]);
@@ -126,13 +127,13 @@ class SameDiffDynamicsTest {
         }
     }
 
-    static INDArray[] combined(Dynamics d, INDArray z, Probes probes, INDArray vf, INDArray vt, INDArray vj) {
+    static INDArray[] combined(Dynamics d, INDArray z, Probes probes, Cotangents weights) {
         INDArray f = Nd4j.create(DataType.DOUBLE, B, DIMS[0]);
         INDArray tr = Nd4j.create(DataType.DOUBLE, B);
         INDArray jq = Nd4j.create(DataType.DOUBLE, B);
         INDArray gz = Nd4j.create(DataType.DOUBLE, B, DIMS[0]);
         INDArray gt = Nd4j.create(DataType.DOUBLE, d.parameterCount());
-        d.backward(T, z, probes, vf, vt, vj, f, tr, jq, gz, gt);
+        d.backward(T, z, probes, weights, f, tr, jq, gz, gt);
         return new INDArray[] {f, tr, jq, gz, gt};
     }
 

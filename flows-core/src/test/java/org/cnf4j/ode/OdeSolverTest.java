@@ -258,6 +258,37 @@ class OdeSolverTest {
     }
 
     @Test
+    void theMixedNormMeasuresEachPartApart() {
+        StateLayout layout = StateLayout.builder().add("still", 200).add("moving", 2).build();
+        OdeSystem system = new OdeSystem() {
+            @Override
+            public void derivative(double t, INDArray y, INDArray dy) {
+                Problems.ROTATION.derivative(t, y, dy);
+            }
+
+            @Override
+            public StateLayout layout() {
+                return layout;
+            }
+        };
+        // 100 resting oscillators and one moving: the whole-state RMS averages the moving one's
+        // error away, the mixed norm does not
+        INDArray y0 = Nd4j.zeros(DataType.DOUBLE, 202);
+        y0.putScalar(200, 1.0);
+        PIController pi = PIController.of(1e-8, 1e-8);
+        OdeSolution rms = new OdeSolver(RungeKuttaMethod.DOPRI5, pi, 10_000).solve(system, 0, 5, y0);
+        OdeSolution mixed = new OdeSolver(RungeKuttaMethod.DOPRI5, pi.withNorm(ErrorNorm.mixed()), 10_000)
+                .solve(system, 0, 5, y0);
+        OdeSolution semi = new OdeSolver(RungeKuttaMethod.DOPRI5, pi.withNorm(ErrorNorm.mixedExcluding("moving")),
+                10_000).solve(system, 0, 5, y0);
+        assertTrue(mixed.stats().functionEvaluations() > rms.stats().functionEvaluations());
+        assertTrue(Math.abs(mixed.finalState().getDouble(200) - Math.cos(5)) < 1e-7);
+        assertTrue(semi.stats().functionEvaluations() < mixed.stats().functionEvaluations());
+        assertThrows(IllegalArgumentException.class, () -> new OdeSolver(RungeKuttaMethod.DOPRI5,
+                pi.withNorm(ErrorNorm.mixedExcluding("a")), 100).solve(Problems.ROTATION, 0, 1, Problems.vec(1, 0)));
+    }
+
+    @Test
     void fixedMethodsRefuseAdaptiveControl() {
         for (RungeKuttaMethod m : EnumSet.of(RungeKuttaMethod.EULER, RungeKuttaMethod.MIDPOINT, RungeKuttaMethod.RK4)) {
             assertThrows(IllegalArgumentException.class, () -> OdeSolver.adaptive(m, 1e-6, 1e-6));

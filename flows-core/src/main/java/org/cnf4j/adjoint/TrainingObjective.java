@@ -1,0 +1,29 @@
+package org.cnf4j.adjoint;
+
+/**
+ * The loss minimised in training: the mean negative log-likelihood of the batch in nats plus,
+ * optionally, RNODE's regularisers (Finlay et al. 2020, "How to train your neural ODE"):
+ * {@code kineticWeight * mean_b sum_blocks int ||f||^2 dt} and
+ * {@code jacobianWeight * mean_b sum_blocks int ||J e||^2 dt} (the Frobenius norm of df/dz,
+ * estimated with the trace probes). Both weights 0 (the default) turns them off.
+ *
+ * @param kineticWeight weight of the kinetic-energy integral
+ * @param jacobianWeight weight of the Jacobian Frobenius-norm integral
+ */
+public record TrainingObjective(double kineticWeight, double jacobianWeight) {
+
+    /** Plain maximum likelihood. */
+    public static final TrainingObjective MAXIMUM_LIKELIHOOD = new TrainingObjective(0, 0);
+
+    /** Validates. */
+    public TrainingObjective {
+        if (!(kineticWeight >= 0) || !(jacobianWeight >= 0)) {
+            throw new IllegalArgumentException("regulariser weights must be non-negative");
+        }
+    }
+
+    /** True when a regulariser is on (the ODE state then carries the two integrals). */
+    public boolean regularized() {
+        return kineticWeight > 0 || jacobianWeight > 0;
+    }
+}

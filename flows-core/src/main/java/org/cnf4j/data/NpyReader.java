@@ -1,0 +1,51 @@
+package org.cnf4j.data;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.cnf4j.linalg.NativeArrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Reads a 2-D NumPy {@code .npy} file [rows, dim] of floats or integers with ND4J's NPY reader;
+ * every value must be finite (the first bad one is named by row and column).
+ */
+public final class NpyReader {
+
+    private NpyReader() {
+    }
+
+    /**
+     * @throws DataException for a missing file, a file ND4J cannot parse, a shape other than 2-D,
+     *     or a non-finite value
+     */
+    public static Dataset read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new DataException(file + ": no such file");
+        }
+        INDArray a;
+        try {
+            a = Nd4j.createFromNpyFile(file.toFile());
+        } catch (RuntimeException e) {
+            throw new DataException(file + ": not a readable .npy file (" + e.getMessage() + ")", e);
+        }
+        if (a.rank() != 2) {
+            throw new DataException(file + ": expected a 2-D array [rows, columns], got shape "
+                    + java.util.Arrays.toString(a.shape()));
+        }
+        if (a.rows() == 0) {
+            throw new DataException(file + ": the array has no rows");
+        }
+        INDArray d = a.castTo(DataType.DOUBLE).dup('c');
+        double[] v = NativeArrays.toArray(d);
+        int cols = (int) d.columns();
+        for (int i = 0; i < v.length; i++) {
+            if (!Double.isFinite(v[i])) {
+                throw new DataException(String.format("%s: row %d, column %d holds %s, not a finite value", file,
+                        i / cols, i % cols, v[i]));
+            }
+        }
+        return Dataset.of(d, file.getFileName().toString());
+    }
+}

@@ -1,0 +1,119 @@
+package org.cnf4j.data;
+
+import org.cnf4j.linalg.NativeArrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Per-column affine standardisation {@code y = (x - mean) / std}, fitted on training data and
+ * stored with the model, so that the flow sees standardised data while log-densities are
+ * reported in the original units: {@code log p_x(x) = log p_y(y) - sum_j log std_j}. Immutable.
+ */
+public final class Standardizer {
+
+    private final double[] mean;
+    private final double[] std;
+
+    /** @param mean per-column mean @param std per-column scale, positive */
+    public Standardizer(double[] mean, double[] std) {
+        if (mean.length != std.length) {
+            throw new IllegalArgumentException("mean and std differ in length");
+        }
+        for (double s : std) {
+            if (!(s > 0) || Double.isInfinite(s)) {
+                throw new IllegalArgumentException("standard deviations must be positive and finite");
+            }
+        }
+        this.mean = mean.clone();
+        this.std = std.clone();
+    }
+
+    /** The identity for dim columns. */
+    public static Standardizer identity(int dim) {
+        double[] s = new double[dim];
+        java.util.Arrays.fill(s, 1.0);
+        return new Standardizer(new double[dim], s);
+    }
+
+    /** Column means and standard deviations of the data (a constant column gets std 1). */
+    public static Standardizer fit(INDArray x) {
+        int d = (int) x.columns();
+        int n = (int) x.rows();
+        double[] v = NativeArrays.toArray(x.castTo(DataType.DOUBLE).dup('c'));
+        double[] m = new double[d];
+        double[] s = new double[d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                m[j] += v[i * d + j] / n;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                double e = v[i * d + j] - m[j];
+                s[j] += e * e / n;
+            }
+        }
+        for (int j = 0; j < d; j++) {
+            s[j] = s[j] > 1e-24 ? Math.sqrt(s[j]) : 1.0;
+        }
+        return new Standardizer(m, s);
+    }
+
+    /** Column means. */
+    public double[] mean() {
+        return mean.clone();
+    }
+
+    /** Column scales. */
+    public double[] std() {
+        return std.clone();
+    }
+
+    /** Number of columns. */
+    public int dim() {
+        return mean.length;
+    }
+
+    /** True when it changes nothing. */
+    public boolean isIdentity() {
+        for (int j = 0; j < mean.length; j++) {
+            if (mean[j] != 0 || std[j] != 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** (x - mean) / std as a new [n, dim] DOUBLE array. */
+    public INDArray transform(INDArray x) {
+        return apply(x, false);
+    }
+
+    /** y * std + mean as a new [n, dim] DOUBLE array. */
+    public INDArray inverse(INDArray y) {
+        return apply(y, true);
+    }
+
+    /** {@code -sum_j log std_j}: add it to log p(y) to get log p(x). */
+    public double logDetJacobian() {
+        double s = 0;
+        for (double v : std) {
+            s -= Math.log(v);
+        }
+        return s;
+    }
+
+    private INDArray apply(INDArray x, boolean inverse) {
+        int d = (int) x.columns();
+        if (d != mean.length) {
+            throw new IllegalArgumentException("data have " + d + " columns, the standardiser " + mean.length);
+        }
+        double[] v = NativeArrays.toArray(x.castTo(DataType.DOUBLE).dup('c'));
+        for (int i = 0; i < v.length; i++) {
+            int j = i % d;
+            v[i] = inverse ? v[i] * std[j] + mean[j] : (v[i] - mean[j]) / std[j];
+        }
+        return Nd4j.create(v, x.shape(), DataType.DOUBLE);
+    }
+}

@@ -1,0 +1,35 @@
+package org.cnf4j.data;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Where training batches, the validation set and the test set come from. Batches are a pure
+ * function of the run's seed and the iteration number, so a resumed run sees exactly the batches
+ * an uninterrupted one would have. All arrays are in the flow's (standardised) space.
+ */
+public interface TrainingData {
+
+    /** Data dimension. */
+    int dim();
+
+    /** The batch of the given iteration, [size, dim]. */
+    INDArray batch(long iteration, int size);
+
+    /** The held-out validation set, [n, dim]. */
+    INDArray validation();
+
+    /** The test set, [n, dim]. */
+    INDArray test();
+
+    /** Maps original units to the flow's space; its log-Jacobian converts densities back. */
+    Standardizer standardizer();
+
+    /** Number of training rows, or -1 for a generator (unlimited). */
+    long trainingRows();
+
+    /** True when the values are integers dequantised with uniform noise (bits/dim then apply). */
+    boolean dequantized();
+
+    /** A short description for reports, e.g. "8gaussians (toy generator)". */
+    String describe();
+}

@@ -1,0 +1,451 @@
+package org.cnf4j.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.cnf4j.data.Standardizer;
+import org.cnf4j.flow.ContinuousNormalizingFlow;
+import org.cnf4j.flow.SolverConfig;
+import org.cnf4j.nn.Activation;
+import org.cnf4j.nn.Dynamics;
+import org.cnf4j.nn.LayerType;
+import org.cnf4j.nn.MlpDynamics;
+import org.cnf4j.nn.ParameterTensor;
+import org.cnf4j.ode.RungeKuttaMethod;
+import org.cnf4j.trace.TraceEstimator;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Model files: one zip holding {@code model.json} (format version, architecture, end times,
+ * solver, trace estimator, standardiser, data description, training summary, tensor list) and
+ * every parameter tensor as a NumPy {@code .npy} entry (DOUBLE, row-major; weights [in, out]),
+ * plus optional {@code checkpoint/} entries for resuming training. The format is documented in
+ * flows-core/docs/model-format.md. Writing goes to a temporary file in the same folder that is
+ * then moved into place, so a failure never leaves a half-written model. Loading checks the
+ * version and every shape and names exactly what is wrong.
+ */
+public final class ModelFile {
+
+    /** The value of {@code format} in model.json. */
+    public static final String FORMAT = "cnf4j-model";
+    /** The version this code writes and reads. */
+    public static final int VERSION = 1;
+    /** Name of the JSON entry. */
+    public static final String MODEL_JSON = "model.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ModelFile() {
+    }
+
+    /** Writes a model without a checkpoint. */
+    public static void save(Path path, ContinuousNormalizingFlow flow, ModelMetadata metadata) {
+        save(path, flow, metadata, null);
+    }
+
+    /**
+     * Writes a model, atomically.
+     *
+     * @param checkpoint resume state to store with it, or null
+     * @throws ModelFileException if a block is not built-in dynamics or the file cannot be written
+     */
+    public static void save(Path path, ContinuousNormalizingFlow flow, ModelMetadata metadata, Checkpoint checkpoint) {
+        Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("formatVersion", VERSION);
+        root.put("dim", flow.dim());
+        root.put("trainEndTime", flow.trainsEndTime());
+        ArrayNode blocks = root.putArray("blocks");
+        ArrayNode tensors = JSON.createArrayNode();
+        for (int k = 0; k < flow.blockCount(); k++) {
+            Dynamics d = flow.block(k);
+            if (!(d instanceof MlpDynamics net)) {
+                throw new ModelFileException("only built-in MlpDynamics blocks can be saved; block " + k + " is "
+                        + d.describe());
+            }
+            ObjectNode b = blocks.addObject();
+            ArrayNode dims = b.putArray("dims");
+            for (int v : net.dims()) {
+                dims.add(v);
+            }
+            b.put("layerType", net.layerType().id());
+            b.put("activation", net.activation().id());
+            b.put("endTime", flow.endTime(k));
+            b.put("sqrtEndTime", flow.parameters().getDouble(flow.endTimeIndex(k)));
+            for (ParameterTensor t : net.tensors()) {
+                String name = "blocks." + k + "." + t.name();
+                String entry = "tensors/" + name + ".npy";
+                ObjectNode tn = tensors.addObject();
+                tn.put("name", name);
+                tn.put("entry", entry);
+                ArrayNode shape = tn.putArray("shape");
+                for (long v : t.shape()) {
+                    shape.add(v);
+                }
+                INDArray values = net.parameters().get(NDArrayIndex.interval(t.offset(), t.offset() + t.length()))
+                        .dup('c').reshape(t.shape());
+                entries.put(entry, Nd4j.toNpyByteArray(values));
+            }
+        }
+        SolverConfig s = flow.solver();
+        ObjectNode solver = root.putObject("solver");
+        solver.put("method", s.method().id());
+        solver.put("rtol", s.rtol());
+        solver.put("atol", s.atol());
+        solver.put("steps", s.steps());
+        solver.put("maxSteps", s.maxSteps());
+        root.put("traceEstimator", flow.traceEstimator().name());
+        root.put("seed", flow.seed());
+        ObjectNode st = root.putObject("standardizer");
+        ArrayNode mean = st.putArray("mean");
+        ArrayNode std = st.putArray("std");
+        for (int j = 0; j < metadata.standardizer().dim(); j++) {
+            mean.add(metadata.standardizer().mean()[j]);
+            std.add(metadata.standardizer().std()[j]);
+        }
+        ObjectNode data = root.putObject("data");
+        data.put("description", metadata.dataDescription());
+        data.put("dequantized", metadata.dequantized());
+        ArrayNode cols = data.putArray("columns");
+        metadata.columns().forEach(cols::add);
+        if (metadata.training() != null) {
+            root.set("training", JSON.valueToTree(metadata.training()));
+        } else {
+            root.putNull("training");
+        }
+        root.set("tensors", tensors);
+        if (checkpoint != null) {
+            ObjectNode cp = root.putObject("checkpoint");
+            cp.put("iteration", checkpoint.iteration());
+            cp.put("parameters", "checkpoint/parameters.npy");
+            cp.put("optimizerState", "checkpoint/optimizer.npy");
+            cp.put("trainerState", "checkpoint/trainer.json");
+            entries.put("checkpoint/parameters.npy", Nd4j.toNpyByteArray(checkpoint.parameters().dup('c')));
+            entries.put("checkpoint/optimizer.npy", Nd4j.toNpyByteArray(checkpoint.optimizerState().dup('c')));
+            entries.put("checkpoint/trainer.json", checkpoint.trainerState().getBytes(StandardCharsets.UTF_8));
+        }
+        try {
+            byte[] json = JSON.writeValueAsBytes(root);
+            writeAtomically(path, out -> {
+                try (ZipOutputStream zip = new ZipOutputStream(out)) {
+                    zip.putNextEntry(new ZipEntry(MODEL_JSON));
+                    zip.write(json);
+                    zip.closeEntry();
+                    for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                        zip.putNextEntry(new ZipEntry(e.getKey()));
+                        zip.write(e.getValue());
+                        zip.closeEntry();
+                    }
+                }
+            });
+        } catch (IOException e) {
+            throw new ModelFileException(path + ": cannot be written (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Writes through {@code writer} to a temporary file next to {@code path}, then moves it into place. */
+    public static void writeAtomically(Path path, IoConsumer<OutputStream> writer) throws IOException {
+        Path abs = path.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (dir != null) {
+            Files.createDirectories(dir);
+        }
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                writer.accept(out);
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** A consumer that may throw IOException. */
+    @FunctionalInterface
+    public interface IoConsumer<T> {
+        /** Consumes t. */
+        void accept(T t) throws IOException;
+    }
+
+    /**
+     * Reads a model.
+     *
+     * @throws ModelFileException naming the file and what is wrong: missing, not a zip, no or
+     *     unreadable model.json, another format or version, a missing tensor, a wrong shape
+     */
+    public static LoadedModel load(Path path) {
+        Map<String, byte[]> entries = readZip(path);
+        byte[] jsonBytes = entries.get(MODEL_JSON);
+        if (jsonBytes == null) {
+            throw new ModelFileException(path + ": not a model file (no " + MODEL_JSON + " inside)");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(jsonBytes);
+        } catch (IOException e) {
+            throw new ModelFileException(path + ": " + MODEL_JSON + " is not valid JSON (" + e.getMessage() + ")", e);
+        }
+        Reader r = new Reader(path, root);
+        if (!FORMAT.equals(r.text(root, "format"))) {
+            throw new ModelFileException(path + ": format is '" + root.path("format").asText() + "', expected " + FORMAT);
+        }
+        int version = r.integer(root, "formatVersion");
+        if (version != VERSION) {
+            throw new ModelFileException(path + ": format version " + version + " is not supported (this is version "
+                    + VERSION + ")");
+        }
+        int dim = r.integer(root, "dim");
+        JsonNode blocksNode = r.array(root, "blocks");
+        if (blocksNode.size() == 0) {
+            throw new ModelFileException(path + ": the model has no blocks");
+        }
+        Map<String, long[]> declared = new HashMap<>();
+        Map<String, String> entryOf = new HashMap<>();
+        for (JsonNode t : r.array(root, "tensors")) {
+            String name = r.text(t, "name");
+            JsonNode shape = r.array(t, "shape");
+            long[] s = new long[shape.size()];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = shape.get(i).asLong();
+            }
+            declared.put(name, s);
+            entryOf.put(name, r.text(t, "entry"));
+        }
+        List<Dynamics> nets = new ArrayList<>();
+        double[] times = new double[blocksNode.size()];
+        for (int k = 0; k < blocksNode.size(); k++) {
+            JsonNode b = blocksNode.get(k);
+            JsonNode dimsNode = r.array(b, "dims");
+            int[] dims = new int[dimsNode.size()];
+            for (int i = 0; i < dims.length; i++) {
+                dims[i] = dimsNode.get(i).asInt();
+            }
+            if (dims.length < 2 || dims[0] != dim || dims[dims.length - 1] != dim) {
+                throw new ModelFileException(path + ": block " + k + " has dims " + java.util.Arrays.toString(dims)
+                        + ", which must start and end with the model dimension " + dim);
+            }
+            MlpDynamics net;
+            try {
+                net = new MlpDynamics(dims, LayerType.byName(r.text(b, "layerType")),
+                        Activation.byName(r.text(b, "activation")));
+            } catch (IllegalArgumentException e) {
+                throw new ModelFileException(path + ": block " + k + ": " + e.getMessage(), e);
+            }
+            times[k] = r.number(b, "endTime");
+            for (ParameterTensor t : net.tensors()) {
+                String name = "blocks." + k + "." + t.name();
+                long[] want = t.shape();
+                long[] says = declared.get(name);
+                if (says == null) {
+                    throw new ModelFileException(path + ": tensor " + name + " is missing from the tensor list");
+                }
+                if (!java.util.Arrays.equals(says, want)) {
+                    throw new ModelFileException(path + ": tensor " + name + " is declared with shape "
+                            + java.util.Arrays.toString(says) + ", the architecture needs " + java.util.Arrays.toString(want));
+                }
+                INDArray values = readNpy(path, entries, entryOf.get(name), name);
+                if (!java.util.Arrays.equals(values.shape(), want)) {
+                    throw new ModelFileException(path + ": tensor " + name + " has shape "
+                            + java.util.Arrays.toString(values.shape()) + ", the architecture needs "
+                            + java.util.Arrays.toString(want));
+                }
+                net.parameters().get(NDArrayIndex.interval(t.offset(), t.offset() + t.length()))
+                        .assign(values.castTo(DataType.DOUBLE).dup('c').reshape(t.length()));
+            }
+            nets.add(net);
+        }
+        double[] sqrtTimes = new double[times.length];
+        for (int k = 0; k < times.length; k++) {
+            JsonNode b = blocksNode.get(k);
+            sqrtTimes[k] = b.hasNonNull("sqrtEndTime") ? r.number(b, "sqrtEndTime") : Math.sqrt(times[k]);
+        }
+        JsonNode sv = r.object(root, "solver");
+        SolverConfig solver;
+        TraceEstimator estimator;
+        ContinuousNormalizingFlow flow;
+        try {
+            solver = new SolverConfig(RungeKuttaMethod.byName(r.text(sv, "method")), r.number(sv, "rtol"),
+                    r.number(sv, "atol"), r.integer(sv, "steps"), r.integer(sv, "maxSteps"));
+            estimator = TraceEstimator.byName(r.text(root, "traceEstimator"));
+            flow = new ContinuousNormalizingFlow(nets, times, root.path("trainEndTime").asBoolean(true), solver,
+                    estimator, root.path("seed").asLong(0));
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(path + ": " + e.getMessage(), e);
+        }
+        for (int k = 0; k < times.length; k++) {
+            flow.parameters().putScalar(flow.endTimeIndex(k), sqrtTimes[k]);
+        }
+        JsonNode st = r.object(root, "standardizer");
+        double[] mean = r.doubles(st, "mean", dim);
+        double[] std = r.doubles(st, "std", dim);
+        Standardizer standardizer;
+        try {
+            standardizer = new Standardizer(mean, std);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(path + ": standardizer: " + e.getMessage(), e);
+        }
+        JsonNode data = root.path("data");
+        List<String> columns = new ArrayList<>();
+        data.path("columns").forEach(c -> columns.add(c.asText()));
+        if (columns.size() != dim) {
+            columns.clear();
+            for (int i = 0; i < dim; i++) {
+                columns.add("x" + i);
+            }
+        }
+        TrainingSummary training = null;
+        if (root.hasNonNull("training")) {
+            try {
+                training = JSON.treeToValue(root.get("training"), TrainingSummary.class);
+            } catch (IOException e) {
+                throw new ModelFileException(path + ": the training summary is malformed (" + e.getMessage() + ")", e);
+            }
+        }
+        ModelMetadata meta = new ModelMetadata(standardizer, data.path("dequantized").asBoolean(false),
+                data.path("description").asText("unknown"), columns, training);
+        Checkpoint checkpoint = null;
+        if (root.hasNonNull("checkpoint")) {
+            JsonNode cp = root.get("checkpoint");
+            INDArray params = readNpy(path, entries, r.text(cp, "parameters"), "checkpoint parameters");
+            INDArray opt = readNpy(path, entries, r.text(cp, "optimizerState"), "checkpoint optimizer state");
+            if (params.length() != flow.parameterCount() || opt.length() != 2 * flow.parameterCount()) {
+                throw new ModelFileException(path + ": the checkpoint holds " + params.length() + " parameters and "
+                        + opt.length() + " optimizer values; the model needs " + flow.parameterCount() + " and "
+                        + 2 * flow.parameterCount());
+            }
+            byte[] trainer = entries.get(r.text(cp, "trainerState"));
+            if (trainer == null) {
+                throw new ModelFileException(path + ": checkpoint entry " + r.text(cp, "trainerState") + " is missing");
+            }
+            checkpoint = new Checkpoint(params.castTo(DataType.DOUBLE).dup('c').reshape(params.length()),
+                    opt.castTo(DataType.DOUBLE).dup('c').reshape(opt.length()), r.integer(cp, "iteration"),
+                    new String(trainer, StandardCharsets.UTF_8));
+        }
+        return new LoadedModel(flow, meta, checkpoint);
+    }
+
+    private static Map<String, byte[]> readZip(Path path) {
+        Map<String, byte[]> entries = new HashMap<>();
+        try (InputStream in = Files.newInputStream(path); ZipInputStream zip = new ZipInputStream(in)) {
+            ZipEntry e;
+            while ((e = zip.getNextEntry()) != null) {
+                ByteArrayOutputStream buf = new ByteArrayOutputStream();
+                zip.transferTo(buf);
+                entries.put(e.getName(), buf.toByteArray());
+            }
+        } catch (NoSuchFileException e) {
+            throw new ModelFileException(path + ": no such file");
+        } catch (IOException e) {
+            throw new ModelFileException(path + ": not a readable model zip (" + e.getMessage() + ")", e);
+        }
+        if (entries.isEmpty()) {
+            throw new ModelFileException(path + ": not a model file (empty or not a zip)");
+        }
+        return entries;
+    }
+
+    private static INDArray readNpy(Path path, Map<String, byte[]> entries, String entry, String what) {
+        byte[] bytes = entries.get(entry);
+        if (bytes == null) {
+            throw new ModelFileException(path + ": entry " + entry + " (" + what + ") is missing");
+        }
+        try {
+            return Nd4j.createNpyFromByteArray(bytes);
+        } catch (RuntimeException e) {
+            throw new ModelFileException(path + ": entry " + entry + " (" + what + ") is not a valid .npy array", e);
+        }
+    }
+
+    /** Field access with messages naming the file and the field. */
+    private static final class Reader {
+        private final Path path;
+
+        Reader(Path path, JsonNode root) {
+            this.path = path;
+        }
+
+        JsonNode field(JsonNode n, String name) {
+            JsonNode v = n.get(name);
+            if (v == null || v.isNull()) {
+                throw new ModelFileException(path + ": " + MODEL_JSON + " lacks the field '" + name + "'");
+            }
+            return v;
+        }
+
+        String text(JsonNode n, String name) {
+            return field(n, name).asText();
+        }
+
+        int integer(JsonNode n, String name) {
+            JsonNode v = field(n, name);
+            if (!v.canConvertToInt()) {
+                throw new ModelFileException(path + ": field '" + name + "' must be an integer, is " + v);
+            }
+            return v.asInt();
+        }
+
+        double number(JsonNode n, String name) {
+            JsonNode v = field(n, name);
+            if (!v.isNumber()) {
+                throw new ModelFileException(path + ": field '" + name + "' must be a number, is " + v);
+            }
+            return v.asDouble();
+        }
+
+        JsonNode array(JsonNode n, String name) {
+            JsonNode v = field(n, name);
+            if (!v.isArray()) {
+                throw new ModelFileException(path + ": field '" + name + "' must be an array");
+            }
+            return v;
+        }
+
+        JsonNode object(JsonNode n, String name) {
+            JsonNode v = field(n, name);
+            if (!v.isObject()) {
+                throw new ModelFileException(path + ": field '" + name + "' must be an object");
+            }
+            return v;
+        }
+
+        double[] doubles(JsonNode n, String name, int length) {
+            JsonNode a = array(n, name);
+            if (a.size() != length) {
+                throw new ModelFileException(path + ": field '" + name + "' has " + a.size() + " values, the model has "
+                        + length + " dimensions");
+            }
+            double[] out = new double[length];
+            for (int i = 0; i < length; i++) {
+                out[i] = a.get(i).asDouble();
+            }
+            return out;
+        }
+    }
+}
