@@ -272,6 +272,28 @@ public final class ContinuousNormalizingFlow {
         return new FlowResult(x, stats);
     }
 
+    /**
+     * Maps latent z to data space and integrates the log-density along (as FFJORD does when it
+     * samples): each block solves [x, delta] from T_k to 0 with delta(T_k) = 0 and
+     * d delta/dt = -tr(df/dz), so {@code log p(x) = log N(z; 0, I) + sum_k delta_k(0)}. Trace
+     * probes are drawn from {@code noise}.
+     */
+    public FlowResult decodeWithLogProb(INDArray z, RandomGenerator noise) {
+        INDArray x = Inputs.requireFiniteMatrix(z, dim, "z");
+        int n = (int) x.rows();
+        INDArray logp = standardNormalLogDensity(x);
+        SolverStats stats = SolverStats.ZERO;
+        for (int k = blocks.size() - 1; k >= 0; k--) {
+            Probes probes = traceEstimator.draw(n, dim, noise);
+            DensityOdeSystem system = new DensityOdeSystem(blocks.get(k), probes, n, false);
+            OdeSolution sol = densitySolver().solve(system, endTime(k), 0, system.initialState(x));
+            x = system.layout().view(sol.finalState(), DensityOdeSystem.Z).dup('c');
+            logp.addi(system.layout().view(sol.finalState(), DensityOdeSystem.DELTA));
+            stats = stats.plus(sol.stats());
+        }
+        return new FlowResult(x, logp, stats);
+    }
+
     /** Draws n points: z ~ N(0, I) from the stream "base" of {@code sampleSeed}, decoded. */
     public FlowResult sample(int n, long sampleSeed) {
         if (n < 1) {

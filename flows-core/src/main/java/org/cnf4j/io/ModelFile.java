@@ -8,12 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -148,7 +146,7 @@ public final class ModelFile {
         }
         try {
             byte[] json = JSON.writeValueAsBytes(root);
-            writeAtomically(path, out -> {
+            AtomicFiles.write(path, out -> {
                 try (ZipOutputStream zip = new ZipOutputStream(out)) {
                     zip.putNextEntry(new ZipEntry(MODEL_JSON));
                     zip.write(json);
@@ -163,35 +161,6 @@ public final class ModelFile {
         } catch (IOException e) {
             throw new ModelFileException(path + ": cannot be written (" + e.getMessage() + ")", e);
         }
-    }
-
-    /** Writes through {@code writer} to a temporary file next to {@code path}, then moves it into place. */
-    public static void writeAtomically(Path path, IoConsumer<OutputStream> writer) throws IOException {
-        Path abs = path.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (dir != null) {
-            Files.createDirectories(dir);
-        }
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                writer.accept(out);
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    /** A consumer that may throw IOException. */
-    @FunctionalInterface
-    public interface IoConsumer<T> {
-        /** Consumes t. */
-        void accept(T t) throws IOException;
     }
 
     /**

@@ -1,10 +1,5 @@
 package org.cnf4j.train;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +10,6 @@ import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.flow.RandomStreams;
 import org.cnf4j.io.Checkpoint;
 import org.cnf4j.io.ModelFile;
-import org.cnf4j.io.ModelFileException;
 import org.cnf4j.io.ModelMetadata;
 import org.cnf4j.io.TrainingSummary;
 import org.cnf4j.trace.TraceEstimator;
@@ -35,8 +29,6 @@ import org.nd4j.linalg.learning.config.Adam;
  */
 public final class Trainer {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final ContinuousNormalizingFlow flow;
     private final TrainingData data;
     private final TrainingConfig config;
@@ -45,13 +37,8 @@ public final class Trainer {
     private final GradientUpdater<?> adam;
     private final TraceEstimator estimator;
     private final GradientMethod method;
-    private final List<IterationStats> history = new ArrayList<>();
-    private final List<ValidationStats> validations = new ArrayList<>();
+    private TrainingLog log = new TrainingLog();
     private long iteration;
-    private INDArray bestParameters;
-    private double bestValidation = Double.NaN;
-    private long bestIteration = -1;
-    private double wallSeconds;
     private INDArray lastParameters;
 
     /**
@@ -90,7 +77,7 @@ public final class Trainer {
         flow.parameters().assign(checkpoint.parameters());
         t.optimizerState.assign(checkpoint.optimizerState().reshape(t.optimizerState.shape()));
         t.iteration = checkpoint.iteration();
-        t.restore(checkpoint.trainerState());
+        t.log = TrainingLog.fromJson(checkpoint.trainerState(), flow.parameterCount());
         return t;
     }
 
@@ -111,7 +98,7 @@ public final class Trainer {
             l.onStart(iteration, config.iterations());
         }
         long start = System.nanoTime();
-        double wallBefore = wallSeconds;
+        double wallBefore = log.wallSeconds;
         lastParameters = null;
         INDArray params = flow.parameters();
         INDArray decayMask = decayMask();
@@ -137,7 +124,7 @@ public final class Trainer {
             adam.applyUpdater(update, (int) iteration, 0);
             params.subi(update.reshape(params.length()));
             double seconds = (System.nanoTime() - t0) / 1e9;
-            wallSeconds = wallBefore + (System.nanoTime() - start) / 1e9;
+            log.wallSeconds = wallBefore + (System.nanoTime() - start) / 1e9;
             double[] times = new double[flow.blockCount()];
             for (int k = 0; k < times.length; k++) {
                 times[k] = flow.endTime(k);
@@ -145,8 +132,8 @@ public final class Trainer {
             double logDet = data.standardizer().logDetJacobian();
             IterationStats stats = new IterationStats(iteration, g.loss(), g.nll() - logDet, g.kinetic(),
                     g.jacobian(), g.forward().functionEvaluations(), g.backward().functionEvaluations(), seconds,
-                    wallSeconds, times);
-            history.add(stats);
+                    log.wallSeconds, times);
+            log.iterations.add(stats);
             iteration++;
             for (TrainingListener l : listeners) {
                 l.onIteration(stats);
@@ -157,16 +144,16 @@ public final class Trainer {
                 validate();
             }
         }
-        wallSeconds = wallBefore + (System.nanoTime() - start) / 1e9;
+        log.wallSeconds = wallBefore + (System.nanoTime() - start) / 1e9;
         lastParameters = flow.parameters().dup();
-        if (bestParameters != null) {
-            flow.parameters().assign(bestParameters);
+        if (log.bestParameters != null) {
+            flow.parameters().assign(log.bestParameters);
         }
         double testNll = Double.NaN;
         if (config.evaluateTest() && data.test().rows() > 0) {
             testNll = Evaluation.logProbStandardized(flow, data.standardizer(), data.test()).meanNll();
         }
-        TrainingResult result = new TrainingResult(summary(testNll), List.copyOf(history), List.copyOf(validations));
+        TrainingResult result = new TrainingResult(summary(testNll), log.iterations(), log.validations());
         for (TrainingListener l : listeners) {
             l.onFinish(result);
         }
@@ -185,22 +172,32 @@ public final class Trainer {
 
     private void validate() {
         double nll = Evaluation.logProbStandardized(flow, data.standardizer(), data.validation()).meanNll();
-        boolean best = Double.isNaN(bestValidation) || nll < bestValidation;
+        boolean best = Double.isNaN(log.bestValidation) || nll < log.bestValidation;
         if (best) {
-            bestValidation = nll;
-            bestIteration = iteration;
-            bestParameters = flow.parameters().dup();
+            log.bestValidation = nll;
+            log.bestIteration = iteration;
+            log.bestParameters = flow.parameters().dup();
         }
         ValidationStats v = new ValidationStats(iteration, nll, best);
-        validations.add(v);
+        log.validations.add(v);
         for (TrainingListener l : listeners) {
             l.onValidation(v);
         }
     }
 
     private TrainingSummary summary(double testNll) {
-        return new TrainingSummary(iteration, bestIteration, bestValidation, testNll, wallSeconds, method.name(),
-                estimator.name(), config.batchSize(), config.learningRate());
+        return new TrainingSummary(iteration, log.bestIteration, log.bestValidation, testNll, log.wallSeconds,
+                method.name(), estimator.name(), config.batchSize(), config.learningRate());
+    }
+
+    /** The summary of the training so far (no test NLL until the end). */
+    public TrainingSummary summarySoFar() {
+        return summary(Double.NaN);
+    }
+
+    /** The record of the training so far. */
+    public TrainingLog log() {
+        return log;
     }
 
     /**
@@ -209,7 +206,7 @@ public final class Trainer {
      */
     public Checkpoint checkpoint() {
         return new Checkpoint(currentParameters().dup(), optimizerState.dup().reshape(optimizerState.length()),
-                iteration, trainerState());
+                iteration, log.toJson());
     }
 
     private INDArray currentParameters() {
@@ -231,90 +228,13 @@ public final class Trainer {
     public void save(Path path, ModelMetadata metadata, TrainingSummary summary) {
         INDArray keep = flow.parameters().dup();
         Checkpoint cp = checkpoint();
-        if (bestParameters != null) {
-            flow.parameters().assign(bestParameters);
+        if (log.bestParameters != null) {
+            flow.parameters().assign(log.bestParameters);
         }
         try {
             ModelFile.save(path, flow, metadata.withTraining(summary), cp);
         } finally {
             flow.parameters().assign(keep);
-        }
-    }
-
-    private String trainerState() {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("bestIteration", bestIteration);
-        root.put("bestValidationNll", bestValidation);
-        root.put("wallSeconds", wallSeconds);
-        ArrayNode h = root.putArray("history");
-        for (IterationStats s : history) {
-            ObjectNode o = h.addObject();
-            o.put("iteration", s.iteration());
-            o.put("loss", s.loss());
-            o.put("nll", s.nll());
-            o.put("kinetic", s.kinetic());
-            o.put("jacobian", s.jacobian());
-            o.put("forward", s.forwardEvaluations());
-            o.put("backward", s.backwardEvaluations());
-            o.put("seconds", s.seconds());
-            o.put("elapsed", s.elapsedSeconds());
-            ArrayNode t = o.putArray("endTimes");
-            for (double v : s.endTimes()) {
-                t.add(v);
-            }
-        }
-        ArrayNode v = root.putArray("validations");
-        for (ValidationStats s : validations) {
-            v.addObject().put("iteration", s.iteration()).put("nll", s.nll()).put("best", s.best());
-        }
-        if (bestParameters != null) {
-            ArrayNode b = root.putArray("bestParameters");
-            for (double d : org.cnf4j.linalg.NativeArrays.toArray(bestParameters)) {
-                b.add(d);
-            }
-        }
-        return root.toString();
-    }
-
-    private void restore(String state) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(state);
-        } catch (IOException e) {
-            throw new ModelFileException("the checkpoint's trainer state is not valid JSON", e);
-        }
-        bestIteration = root.path("bestIteration").asLong(-1);
-        bestValidation = root.path("bestValidationNll").isNumber() ? root.path("bestValidationNll").asDouble()
-                : Double.NaN;
-        wallSeconds = root.path("wallSeconds").asDouble(0);
-        for (JsonNode o : root.path("history")) {
-            JsonNode t = o.path("endTimes");
-            double[] times = new double[t.size()];
-            for (int i = 0; i < times.length; i++) {
-                times[i] = t.get(i).asDouble();
-            }
-            history.add(new IterationStats(o.path("iteration").asLong(), o.path("loss").asDouble(),
-                    o.path("nll").asDouble(), o.path("kinetic").asDouble(), o.path("jacobian").asDouble(),
-                    o.path("forward").asInt(), o.path("backward").asInt(), o.path("seconds").asDouble(),
-                    o.path("elapsed").asDouble(), times));
-        }
-        for (JsonNode o : root.path("validations")) {
-            validations.add(new ValidationStats(o.path("iteration").asLong(), o.path("nll").asDouble(),
-                    o.path("best").asBoolean()));
-        }
-        JsonNode b = root.path("bestParameters");
-        if (b.isArray() && b.size() == flow.parameterCount()) {
-            double[] v = new double[b.size()];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = b.get(i).asDouble();
-            }
-            bestParameters = Nd4j.createFromArray(v);
-        }
-        if (Double.isNaN(bestValidation) && bestParameters != null) {
-            bestParameters = null;
-        }
-        if (bestParameters == null) {
-            bestIteration = -1;
         }
     }
 }

@@ -155,6 +155,17 @@ class ContinuousNormalizingFlowTest {
     }
 
     @Test
+    void decodingWithTheLogDensityAgreesWithLogProbOfTheDecodedPoints() {
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(16, 16).blocks(2)
+                .solver(SolverConfig.dopri5(1e-9, 1e-9)).seed(5).build();
+        INDArray z = randomMatrix(20, 2, 3, 1.0);
+        FlowResult decoded = flow.decodeWithLogProb(z, new SplittableRandom(1));
+        assertTrue(decoded.value().sub(flow.decode(z).value()).amaxNumber().doubleValue() < 1e-7);
+        INDArray direct = flow.logProb(decoded.value()).logProb();
+        assertTrue(decoded.logProb().sub(direct).amaxNumber().doubleValue() < 1e-6);
+    }
+
+    @Test
     void samplingIsSeededAndReportsItsWork() {
         ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(8).seed(1).build();
         FlowResult a = flow.sample(100, 42);

@@ -1,0 +1,127 @@
+package org.cnf4j.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.cnf4j.io.ModelFileException;
+import org.cnf4j.linalg.NativeArrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The trainer's own record, stored as JSON in a model file's checkpoint: every iteration's
+ * statistics, every validation, the best validation and its parameters, and the wall time. The
+ * report draws its training curves from it.
+ */
+public final class TrainingLog {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final List<IterationStats> iterations = new ArrayList<>();
+    final List<ValidationStats> validations = new ArrayList<>();
+    long bestIteration = -1;
+    double bestValidation = Double.NaN;
+    INDArray bestParameters;
+    double wallSeconds;
+
+    /** Every iteration so far. */
+    public List<IterationStats> iterations() {
+        return List.copyOf(iterations);
+    }
+
+    /** Every validation so far. */
+    public List<ValidationStats> validations() {
+        return List.copyOf(validations);
+    }
+
+    /** Training time so far in seconds. */
+    public double wallSeconds() {
+        return wallSeconds;
+    }
+
+    /** As JSON. */
+    public String toJson() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("bestIteration", bestIteration);
+        root.put("bestValidationNll", bestValidation);
+        root.put("wallSeconds", wallSeconds);
+        ArrayNode h = root.putArray("history");
+        for (IterationStats s : iterations) {
+            ObjectNode o = h.addObject();
+            o.put("iteration", s.iteration());
+            o.put("loss", s.loss());
+            o.put("nll", s.nll());
+            o.put("kinetic", s.kinetic());
+            o.put("jacobian", s.jacobian());
+            o.put("forward", s.forwardEvaluations());
+            o.put("backward", s.backwardEvaluations());
+            o.put("seconds", s.seconds());
+            o.put("elapsed", s.elapsedSeconds());
+            ArrayNode t = o.putArray("endTimes");
+            for (double v : s.endTimes()) {
+                t.add(v);
+            }
+        }
+        ArrayNode v = root.putArray("validations");
+        for (ValidationStats s : validations) {
+            v.addObject().put("iteration", s.iteration()).put("nll", s.nll()).put("best", s.best());
+        }
+        if (bestParameters != null) {
+            ArrayNode b = root.putArray("bestParameters");
+            for (double d : NativeArrays.toArray(bestParameters)) {
+                b.add(d);
+            }
+        }
+        return root.toString();
+    }
+
+    /**
+     * Parses the JSON of {@link #toJson()}.
+     *
+     * @param parameterCount expected length of the best parameters
+     * @throws ModelFileException when it is not valid JSON
+     */
+    public static TrainingLog fromJson(String json, long parameterCount) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (IOException e) {
+            throw new ModelFileException("the checkpoint's trainer state is not valid JSON", e);
+        }
+        TrainingLog log = new TrainingLog();
+        log.bestIteration = root.path("bestIteration").asLong(-1);
+        log.bestValidation = root.path("bestValidationNll").isNumber() ? root.path("bestValidationNll").asDouble()
+                : Double.NaN;
+        log.wallSeconds = root.path("wallSeconds").asDouble(0);
+        for (JsonNode o : root.path("history")) {
+            JsonNode t = o.path("endTimes");
+            double[] times = new double[t.size()];
+            for (int i = 0; i < times.length; i++) {
+                times[i] = t.get(i).asDouble();
+            }
+            log.iterations.add(new IterationStats(o.path("iteration").asLong(), o.path("loss").asDouble(),
+                    o.path("nll").asDouble(), o.path("kinetic").asDouble(), o.path("jacobian").asDouble(),
+                    o.path("forward").asInt(), o.path("backward").asInt(), o.path("seconds").asDouble(),
+                    o.path("elapsed").asDouble(), times));
+        }
+        for (JsonNode o : root.path("validations")) {
+            log.validations.add(new ValidationStats(o.path("iteration").asLong(), o.path("nll").asDouble(),
+                    o.path("best").asBoolean()));
+        }
+        JsonNode b = root.path("bestParameters");
+        if (b.isArray() && b.size() == parameterCount && !Double.isNaN(log.bestValidation)) {
+            double[] v = new double[b.size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = b.get(i).asDouble();
+            }
+            log.bestParameters = Nd4j.createFromArray(v);
+        } else {
+            log.bestIteration = -1;
+        }
+        return log;
+    }
+}

@@ -1,0 +1,256 @@
+package org.cnf4j.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.util.List;
+import org.cnf4j.linalg.NativeArrays;
+import org.cnf4j.sample.DensityGrid;
+import org.cnf4j.sample.GridSpec;
+import org.cnf4j.sample.Trajectories;
+import org.cnf4j.train.IterationStats;
+import org.cnf4j.train.ValidationStats;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CombinedDomainXYPlot;
+import org.jfree.chart.plot.CombinedRangeXYPlot;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYBlockRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.PaintScaleLegend;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.data.xy.DefaultXYZDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Chart builders: pure functions from results to {@link JFreeChart}s, written out by {@link ChartFiles}. */
+public final class Charts {
+
+    private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 16);
+    private static final int MAX_POINTS = 5000;
+
+    private Charts() {
+    }
+
+    /**
+     * A heat map of a density grid: log p (nats) or, with {@code probability}, p itself, on the
+     * viridis scale with a colour bar.
+     */
+    public static JFreeChart densityHeatMap(DensityGrid grid, boolean probability, String title, String xLabel,
+            String yLabel) {
+        GridSpec spec = grid.spec();
+        int r = spec.resolution();
+        double[] xs = new double[r * r];
+        double[] ys = new double[r * r];
+        double[] zs = new double[r * r];
+        double max = grid.max();
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < r; j++) {
+            for (int i = 0; i < r; i++) {
+                int k = j * r + i;
+                xs[k] = spec.x(i);
+                ys[k] = spec.y(j);
+                double v = grid.logProb()[j][i];
+                zs[k] = probability ? Math.exp(v) : Math.max(v, max - 20);
+                lo = Math.min(lo, zs[k]);
+                hi = Math.max(hi, zs[k]);
+            }
+        }
+        DefaultXYZDataset data = new DefaultXYZDataset();
+        data.addSeries("density", new double[][] {xs, ys, zs});
+        XYBlockRenderer renderer = new XYBlockRenderer();
+        renderer.setBlockWidth(spec.cellWidth());
+        renderer.setBlockHeight(spec.cellHeight());
+        ViridisScale scale = new ViridisScale(lo, hi);
+        renderer.setPaintScale(scale);
+        NumberAxis x = new NumberAxis(xLabel);
+        x.setRange(spec.xMin(), spec.xMax());
+        NumberAxis y = new NumberAxis(yLabel);
+        y.setRange(spec.yMin(), spec.yMax());
+        XYPlot plot = new XYPlot(data, x, y, renderer);
+        plot.setBackgroundPaint(Color.BLACK);
+        JFreeChart chart = new JFreeChart(title, TITLE, plot, false);
+        NumberAxis legendAxis = new NumberAxis(probability ? "p(x)" : "log p(x) [nats]");
+        legendAxis.setRange(lo, hi);
+        PaintScaleLegend legend = new PaintScaleLegend(scale, legendAxis);
+        legend.setPosition(RectangleEdge.RIGHT);
+        legend.setMargin(4, 4, 40, 4);
+        legend.setStripWidth(12);
+        chart.addSubtitle(legend);
+        chart.setBackgroundPaint(Color.WHITE);
+        return chart;
+    }
+
+    private static XYSeries points(String name, INDArray data, int dimX, int dimY) {
+        XYSeries s = new XYSeries(name, false, true);
+        int d = (int) data.columns();
+        int n = (int) Math.min(data.rows(), MAX_POINTS);
+        double[] v = NativeArrays.toArray(data.castTo(DataType.DOUBLE).dup('c'));
+        for (int i = 0; i < n; i++) {
+            s.add(v[i * d + dimX], v[i * d + dimY]);
+        }
+        return s;
+    }
+
+    private static XYPlot scatter(XYSeries series, NumberAxis x, Color color) {
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(false, true);
+        renderer.setSeriesShape(0, new java.awt.geom.Ellipse2D.Double(-1.5, -1.5, 3, 3));
+        renderer.setSeriesPaint(0, color);
+        XYPlot plot = new XYPlot(new XYSeriesCollection(series), x, null, renderer);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        return plot;
+    }
+
+    /**
+     * Data and generated samples side by side (at most 5,000 points each), on the same axes, on
+     * the coordinates {@code dimX} and {@code dimY}.
+     */
+    public static JFreeChart samplesComparison(INDArray data, INDArray samples, int dimX, int dimY, String xLabel,
+            String yLabel) {
+        NumberAxis shared = new NumberAxis(yLabel);
+        shared.setAutoRangeIncludesZero(false);
+        CombinedRangeXYPlot plot = new CombinedRangeXYPlot(shared);
+        plot.setGap(16);
+        XYSeries a = points("data", data, dimX, dimY);
+        XYSeries b = points("samples", samples, dimX, dimY);
+        double lo = Math.min(a.getMinX(), b.getMinX());
+        double hi = Math.max(a.getMaxX(), b.getMaxX());
+        double pad = 0.05 * Math.max(hi - lo, 1e-9);
+        NumberAxis xa = new NumberAxis(xLabel + " (data)");
+        xa.setRange(lo - pad, hi + pad);
+        NumberAxis xb = new NumberAxis(xLabel + " (samples)");
+        xb.setRange(lo - pad, hi + pad);
+        plot.add(scatter(a, xa, new Color(31, 119, 180)), 1);
+        plot.add(scatter(b, xb, new Color(214, 39, 40)), 1);
+        JFreeChart chart = new JFreeChart("Data (left) and samples from the model (right)", TITLE, plot, false);
+        chart.setBackgroundPaint(Color.WHITE);
+        return chart;
+    }
+
+    /**
+     * Training curves: the batch NLL per iteration and the validation NLL (nats) above, forward
+     * and backward function evaluations per iteration below, on a shared iteration axis.
+     */
+    public static JFreeChart trainingCurves(List<IterationStats> iterations, List<ValidationStats> validations) {
+        XYSeries train = new XYSeries("training batch NLL");
+        XYSeries forward = new XYSeries("forward evaluations");
+        XYSeries backward = new XYSeries("backward evaluations");
+        for (IterationStats s : iterations) {
+            train.add(s.iteration() + 1, s.nll());
+            forward.add(s.iteration() + 1, s.forwardEvaluations());
+            backward.add(s.iteration() + 1, s.backwardEvaluations());
+        }
+        XYSeries val = new XYSeries("validation NLL");
+        for (ValidationStats v : validations) {
+            val.add(v.iteration(), v.nll());
+        }
+        XYSeriesCollection nll = new XYSeriesCollection();
+        nll.addSeries(train);
+        nll.addSeries(val);
+        XYLineAndShapeRenderer r1 = new XYLineAndShapeRenderer(true, false);
+        r1.setSeriesPaint(0, new Color(31, 119, 180, 140));
+        r1.setSeriesPaint(1, new Color(214, 39, 40));
+        r1.setSeriesShapesVisible(1, true);
+        r1.setSeriesStroke(1, new BasicStroke(2f));
+        NumberAxis nllAxis = new NumberAxis("NLL [nats]");
+        nllAxis.setAutoRangeIncludesZero(false);
+        XYPlot top = new XYPlot(nll, null, nllAxis, r1);
+        XYSeriesCollection nfe = new XYSeriesCollection();
+        nfe.addSeries(forward);
+        nfe.addSeries(backward);
+        XYLineAndShapeRenderer r2 = new XYLineAndShapeRenderer(true, false);
+        r2.setSeriesPaint(0, new Color(44, 160, 44));
+        r2.setSeriesPaint(1, new Color(148, 103, 189));
+        XYPlot bottom = new XYPlot(nfe, null, new NumberAxis("function evaluations"), r2);
+        CombinedDomainXYPlot plot = new CombinedDomainXYPlot(new NumberAxis("iteration"));
+        plot.setGap(12);
+        plot.add(top, 3);
+        plot.add(bottom, 2);
+        JFreeChart chart = new JFreeChart("Training", TITLE, plot, true);
+        chart.setBackgroundPaint(Color.WHITE);
+        return chart;
+    }
+
+    /** Paths of points from data (circles) to latent (squares) in the flow's space. */
+    public static JFreeChart trajectories(Trajectories tr, int dimX, int dimY, int maxPaths) {
+        XYSeriesCollection paths = new XYSeriesCollection();
+        int n = (int) Math.min(tr.states()[0].rows(), maxPaths);
+        XYSeries start = new XYSeries("data", false, true);
+        XYSeries end = new XYSeries("latent", false, true);
+        for (int p = 0; p < n; p++) {
+            XYSeries s = new XYSeries("path " + p, false, true);
+            for (INDArray state : tr.states()) {
+                s.add(state.getDouble(p, dimX), state.getDouble(p, dimY));
+            }
+            paths.addSeries(s);
+            INDArray first = tr.states()[0];
+            INDArray last = tr.states()[tr.states().length - 1];
+            start.add(first.getDouble(p, dimX), first.getDouble(p, dimY));
+            end.add(last.getDouble(p, dimX), last.getDouble(p, dimY));
+        }
+        XYLineAndShapeRenderer lines = new XYLineAndShapeRenderer(true, false);
+        for (int p = 0; p < n; p++) {
+            lines.setSeriesPaint(p, new Color(100, 100, 100, 120));
+        }
+        NumberAxis x = new NumberAxis("z" + dimX + " (standardised)");
+        x.setAutoRangeIncludesZero(false);
+        NumberAxis y = new NumberAxis("z" + dimY + " (standardised)");
+        y.setAutoRangeIncludesZero(false);
+        XYPlot plot = new XYPlot(paths, x, y, lines);
+        XYSeriesCollection ends = new XYSeriesCollection();
+        ends.addSeries(start);
+        ends.addSeries(end);
+        XYLineAndShapeRenderer marks = new XYLineAndShapeRenderer(false, true);
+        marks.setSeriesPaint(0, new Color(31, 119, 180));
+        marks.setSeriesPaint(1, new Color(214, 39, 40));
+        marks.setSeriesShape(0, new java.awt.geom.Ellipse2D.Double(-2.5, -2.5, 5, 5));
+        marks.setSeriesShape(1, new java.awt.Rectangle(-2, -2, 4, 4));
+        plot.setDataset(1, ends);
+        plot.setRenderer(1, marks);
+        plot.setBackgroundPaint(Color.WHITE);
+        JFreeChart chart = new JFreeChart("Trajectories from data to latent", TITLE, plot, false);
+        chart.addSubtitle(new TextTitle(tr.states().length + " times over t in [0, " + String.format("%.3f",
+                tr.times()[tr.times().length - 1]) + "]; circles: data, squares: latent"));
+        chart.setBackgroundPaint(Color.WHITE);
+        return chart;
+    }
+
+    /**
+     * Adaptive computation: function evaluations (left axis) and error against the tightest
+     * solve (right axis, log scale) against the tolerance (log scale).
+     */
+    public static JFreeChart toleranceSweep(double[] tolerances, int[] evaluations, double[] errors) {
+        XYSeries nfe = new XYSeries("function evaluations");
+        XYSeries err = new XYSeries("max |log p - log p(tightest)|");
+        for (int i = 0; i < tolerances.length; i++) {
+            nfe.add(tolerances[i], evaluations[i]);
+            if (errors[i] > 0) {
+                err.add(tolerances[i], errors[i]);
+            }
+        }
+        LogAxis tol = new LogAxis("tolerance (rtol = atol)");
+        tol.setBase(10);
+        XYLineAndShapeRenderer r1 = new XYLineAndShapeRenderer(true, true);
+        r1.setSeriesPaint(0, new Color(31, 119, 180));
+        XYPlot plot = new XYPlot(new XYSeriesCollection(nfe), tol, new NumberAxis("function evaluations"), r1);
+        LogAxis errAxis = new LogAxis("error [nats]");
+        errAxis.setBase(10);
+        plot.setRangeAxis(1, errAxis);
+        plot.setDataset(1, new XYSeriesCollection(err));
+        plot.mapDatasetToRangeAxis(1, 1);
+        XYLineAndShapeRenderer r2 = new XYLineAndShapeRenderer(true, true);
+        r2.setSeriesPaint(0, new Color(214, 39, 40));
+        plot.setRenderer(1, r2);
+        plot.setBackgroundPaint(Color.WHITE);
+        JFreeChart chart = new JFreeChart("Speed and accuracy against the solver tolerance", TITLE, plot, true);
+        chart.setBackgroundPaint(Color.WHITE);
+        return chart;
+    }
+}

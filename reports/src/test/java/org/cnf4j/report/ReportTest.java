@@ -1,0 +1,107 @@
+package org.cnf4j.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import javax.imageio.ImageIO;
+import org.cnf4j.data.ToyDataset;
+import org.cnf4j.data.ToyTrainingData;
+import org.cnf4j.flow.ContinuousNormalizingFlow;
+import org.cnf4j.flow.SolverConfig;
+import org.cnf4j.sample.DensityModel;
+import org.cnf4j.train.Trainer;
+import org.cnf4j.train.TrainingConfig;
+import org.cnf4j.train.TrainingResult;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+class ReportTest {
+
+    @TempDir
+    Path dir;
+
+    /** Decodes a PNG and checks its size and that it is not blank (pixel variance above a floor). */
+    static BufferedImage assertPng(Path file, int width, int height) throws IOException {
+        BufferedImage img = ImageIO.read(file.toFile());
+        assertTrue(img != null, file + " does not decode as an image");
+        if (width > 0) {
+            assertEquals(width, img.getWidth());
+            assertEquals(height, img.getHeight());
+        }
+        double sum = 0;
+        double sq = 0;
+        int n = 0;
+        for (int y = 0; y < img.getHeight(); y += 2) {
+            for (int x = 0; x < img.getWidth(); x += 2) {
+                int rgb = img.getRGB(x, y);
+                double v = ((rgb >> 16) & 255) + ((rgb >> 8) & 255) + (rgb & 255);
+                sum += v;
+                sq += v * v;
+                n++;
+            }
+        }
+        double var = sq / n - (sum / n) * (sum / n);
+        assertTrue(var > 100, file + " looks blank (pixel variance " + var + ")");
+        return img;
+    }
+
+    @Test
+    void aReportHasEveryPlotAndEscapesItsText() throws IOException {
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(16, 16)
+                .solver(SolverConfig.dopri5(1e-4, 1e-4)).seed(2).build();
+        ToyTrainingData data = new ToyTrainingData(ToyDataset.MOONS, 2, 200, 300);
+        TrainingResult result = new Trainer(flow, data, TrainingConfig.defaults().withIterations(20)
+                .withValidationInterval(10).withSeed(2)).train();
+        ReportGenerator.Input in = new ReportGenerator.Input(DensityModel.of(flow))
+                .title("moons <test>")
+                .modelName("weird<name>.zip")
+                .data(data.test(), "moons & <b>friends</b>.csv", List.of("x", "y"), false)
+                .history(result.iterations(), result.validations())
+                .summary(result.summary())
+                .config("data", "a<b")
+                .gridResolution(30)
+                .samples(300)
+                .toleranceSweep(new ToleranceSweep(10, new double[] {1e-3, 1e-5, 1e-7}, new int[] {14, 26, 62},
+                        new double[] {0.01, 0.02, 0.05}, new double[] {1e-3, 1e-5, 0}));
+        Path index = ReportGenerator.generate(in, dir);
+        String html = Files.readString(index);
+        Document doc = Jsoup.parse(html);
+        assertEquals("moons <test>", doc.title());
+        assertTrue(html.contains("weird&lt;name&gt;.zip"));
+        assertTrue(doc.select("b").isEmpty(), "text must not become markup");
+        assertTrue(doc.text().contains("moons & <b>friends</b>.csv"));
+        List<String> images = doc.select("img").eachAttr("src");
+        assertEquals(List.of("density.png", "samples.png", "training.png", "trajectories.png", "tolerance.png"), images);
+        for (Element img : doc.select("img")) {
+            Path png = dir.resolve(img.attr("src"));
+            assertTrue(Files.exists(png), png + " is referenced but missing");
+            assertPng(png, 0, 0);
+        }
+        assertPng(dir.resolve("density.png"), 760, 640);
+        assertTrue(doc.text().contains("test NLL at the end of training"));
+    }
+
+    @Test
+    void imageGridsAreDrawn() throws IOException {
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(4).hiddenDims(8).seed(3).build();
+        INDArray data = ContinuousNormalizingFlow.standardNormal(50, 4, new SplittableRandom(1));
+        Path index = ReportGenerator.generate(new ReportGenerator.Input(DensityModel.of(flow))
+                .data(data, "noise", null, true).imageShape(new int[] {2, 2}).gridResolution(10).samples(64), dir);
+        Document doc = Jsoup.parse(Files.readString(index));
+        assertTrue(doc.select("img").eachAttr("src").contains("images.png"));
+        assertPng(dir.resolve("images.png"), 8 * 2 * 6 + 9 * 6, 8 * 2 * 6 + 9 * 6);
+        assertTrue(doc.text().contains("bits per dimension"));
+        assertFalse(doc.text().contains("training.png"));
+    }
+}

@@ -1,0 +1,113 @@
+package org.cnf4j.sample;
+
+import java.util.SplittableRandom;
+import org.cnf4j.flow.ContinuousNormalizingFlow;
+import org.cnf4j.flow.FlowResult;
+import org.cnf4j.flow.RandomStreams;
+import org.cnf4j.ode.SolverStats;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Draws samples from a model: z ~ N(0, temperature^2 I) from the seed's stream "base", decoded
+ * through the flow, in chunks so that memory stays bounded however many are asked for
+ * (1,000,000 is fine); optionally with each sample's log-density under the model, integrated
+ * along the decode as FFJORD does. Values and log-densities are in the data's units. A seed
+ * gives the same samples every time; with another chunk size the latent draws are the same and
+ * the decoded values agree to the solver tolerance (adaptive steps depend on the whole chunk).
+ */
+public final class Sampler {
+
+    /** Samples solved together by default. */
+    public static final int DEFAULT_CHUNK = 10_000;
+
+    private final DensityModel model;
+
+    /** A sampler for the model. */
+    public Sampler(DensityModel model) {
+        this.model = model;
+    }
+
+    /** Receives the samples chunk by chunk, in order. */
+    @FunctionalInterface
+    public interface ChunkConsumer {
+        /**
+         * @param samples [chunk, dim] in the data's units
+         * @param logProb [chunk] log-densities in nats, or null when not asked for
+         */
+        void accept(INDArray samples, INDArray logProb) throws java.io.IOException;
+    }
+
+    /** All samples of a call that keeps them in memory. */
+    public record SampleResult(INDArray samples, INDArray logProb, SolverStats stats) {
+    }
+
+    /** n samples at temperature 1, without log-densities, in memory. */
+    public SampleResult sample(int n, long seed) {
+        return sample(n, seed, 1.0, false);
+    }
+
+    /** n samples in memory. */
+    public SampleResult sample(int n, long seed, double temperature, boolean withLogProb) {
+        INDArray[] all = new INDArray[2];
+        int[] filled = {0};
+        INDArray samples = org.nd4j.linalg.factory.Nd4j.create(org.nd4j.linalg.api.buffer.DataType.DOUBLE, n,
+                model.dim());
+        INDArray logp = withLogProb ? org.nd4j.linalg.factory.Nd4j.create(org.nd4j.linalg.api.buffer.DataType.DOUBLE, n)
+                : null;
+        all[0] = samples;
+        all[1] = logp;
+        SolverStats stats;
+        try {
+            stats = sample(n, seed, temperature, withLogProb, DEFAULT_CHUNK, (s, l) -> {
+                long from = filled[0];
+                long to = from + s.rows();
+                samples.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to),
+                        org.nd4j.linalg.indexing.NDArrayIndex.all()).assign(s);
+                if (logp != null) {
+                    logp.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to)).assign(l);
+                }
+                filled[0] = (int) to;
+            }, ProgressListener.NONE);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new SampleResult(all[0], all[1], stats);
+    }
+
+    /**
+     * Streams n samples to {@code out}.
+     *
+     * @param temperature scale of the base noise (1 samples the model; below 1 concentrates)
+     * @param withLogProb whether to integrate the log-density along
+     * @param chunk samples solved together
+     * @return the solver work over all chunks
+     */
+    public SolverStats sample(long n, long seed, double temperature, boolean withLogProb, int chunk,
+            ChunkConsumer out, ProgressListener progress) throws java.io.IOException {
+        if (n < 1) {
+            throw new IllegalArgumentException("the number of samples must be positive, got " + n);
+        }
+        if (!(temperature > 0) || Double.isInfinite(temperature)) {
+            throw new IllegalArgumentException("temperature must be positive and finite, got " + temperature);
+        }
+        if (chunk < 1) {
+            throw new IllegalArgumentException("chunk size must be positive, got " + chunk);
+        }
+        ContinuousNormalizingFlow flow = model.flow();
+        SplittableRandom base = RandomStreams.stream(seed, "base");
+        SplittableRandom noise = RandomStreams.stream(seed, "sample-noise");
+        SolverStats stats = SolverStats.ZERO;
+        double logDet = model.standardizer().logDetJacobian();
+        for (long done = 0; done < n; ) {
+            int m = (int) Math.min(chunk, n - done);
+            INDArray z = ContinuousNormalizingFlow.standardNormal(m, flow.dim(), base).muli(temperature);
+            FlowResult r = withLogProb ? flow.decodeWithLogProb(z, noise) : flow.decode(z);
+            stats = stats.plus(r.stats());
+            INDArray logp = r.logProb() == null ? null : r.logProb().addi(logDet);
+            out.accept(model.standardizer().inverse(r.value()), logp);
+            done += m;
+            progress.progress(done, n);
+        }
+        return stats;
+    }
+}
