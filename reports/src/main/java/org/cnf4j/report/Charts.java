@@ -108,6 +108,19 @@ public final class Charts {
         return plot;
     }
 
+    /** A scatter plot of points (at most 5,000) on two coordinates. */
+    public static JFreeChart scatter(INDArray points, int dimX, int dimY, String xLabel, String yLabel, String title) {
+        NumberAxis x = new NumberAxis(xLabel);
+        x.setAutoRangeIncludesZero(false);
+        XYPlot plot = scatter(points("samples", points, dimX, dimY), x, new Color(214, 39, 40));
+        NumberAxis y = new NumberAxis(yLabel);
+        y.setAutoRangeIncludesZero(false);
+        plot.setRangeAxis(y);
+        JFreeChart chart = new JFreeChart(title, TITLE, plot, false);
+        chart.setBackgroundPaint(Color.WHITE);
+        return chart;
+    }
+
     /**
      * Data and generated samples side by side (at most 5,000 points each), on the same axes, on
      * the coordinates {@code dimX} and {@code dimY}.

@@ -1,0 +1,106 @@
+package org.cnf4j.cli;
+
+import org.cnf4j.nn.Activation;
+import org.cnf4j.nn.LayerType;
+import org.cnf4j.ode.RungeKuttaMethod;
+import org.cnf4j.trace.TraceEstimator;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** Option value converters: a bad value is a usage error (exit code 2) with the choices named. */
+final class Converters {
+
+    private Converters() {
+    }
+
+    private static <T> T convert(java.util.function.Function<String, T> f, String value) {
+        try {
+            return f.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
+        }
+    }
+
+    /** tanh, softplus, elu, swish. */
+    static final class ActivationConverter implements ITypeConverter<Activation> {
+        @Override
+        public Activation convert(String value) {
+            return Converters.convert(Activation::byName, value);
+        }
+    }
+
+    /** concatsquash, concat, ignore. */
+    static final class LayerTypeConverter implements ITypeConverter<LayerType> {
+        @Override
+        public LayerType convert(String value) {
+            return Converters.convert(LayerType::byName, value);
+        }
+    }
+
+    /** euler, midpoint, rk4, bosh3, dopri5, tsit5. */
+    static final class SolverConverter implements ITypeConverter<RungeKuttaMethod> {
+        @Override
+        public RungeKuttaMethod convert(String value) {
+            return Converters.convert(RungeKuttaMethod::byName, value);
+        }
+    }
+
+    /** exact, hutchinson, rademacher. */
+    static final class TraceConverter implements ITypeConverter<TraceEstimator> {
+        @Override
+        public TraceEstimator convert(String value) {
+            return Converters.convert(TraceEstimator::byName, value);
+        }
+    }
+
+    /** adjoint, direct. */
+    static final class GradientConverter implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (!value.equals("adjoint") && !value.equals("direct")) {
+                throw new TypeConversionException("unknown gradient method '" + value + "'; expected adjoint or direct");
+            }
+            return value;
+        }
+    }
+
+    /** A closed interval [min, max] given as MIN:MAX. */
+    record Range(double min, double max) {
+    }
+
+    /** An image shape HEIGHTxWIDTH. */
+    record ImageShape(int height, int width) {
+        int[] toArray() {
+            return new int[] {height, width};
+        }
+    }
+
+    /** A range a:b with a < b. */
+    static final class RangeConverter implements ITypeConverter<Range> {
+        @Override
+        public Range convert(String value) {
+            String[] parts = value.split(":");
+            try {
+                if (parts.length == 2) {
+                    double a = Double.parseDouble(parts[0].trim());
+                    double b = Double.parseDouble(parts[1].trim());
+                    if (a < b && Double.isFinite(a) && Double.isFinite(b)) {
+                        return new Range(a, b);
+                    }
+                }
+            } catch (NumberFormatException e) {
+                // fall through
+            }
+            throw new TypeConversionException("a range is MIN:MAX with MIN < MAX, e.g. -4:4; got '" + value + "'");
+        }
+    }
+
+    /** An image shape HxW. */
+    static final class ImageShapeConverter implements ITypeConverter<ImageShape> {
+        @Override
+        public ImageShape convert(String value) {
+            int[] hw = Converters.convert(org.cnf4j.sample.ImageGrid::parseShape, value);
+            return new ImageShape(hw[0], hw[1]);
+        }
+    }
+}

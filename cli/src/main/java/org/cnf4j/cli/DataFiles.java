@@ -1,0 +1,111 @@
+package org.cnf4j.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.cnf4j.data.CsvReader;
+import org.cnf4j.data.DataException;
+import org.cnf4j.data.Dataset;
+import org.cnf4j.data.NpyReader;
+import org.cnf4j.data.ToyDataset;
+
+/** Reading the data a command names: a toy generator's name, or a CSV/TSV/NPY file. */
+final class DataFiles {
+
+    private DataFiles() {
+    }
+
+    /** True when the text names a toy data set. */
+    static boolean isToy(String spec) {
+        return ToyDataset.isToy(spec);
+    }
+
+    /**
+     * Reads a table file by its extension (.csv, .tsv, .txt: CSV with a header; .npy: NumPy),
+     * keeping the chosen columns (names or indices) or all but the excluded ones.
+     */
+    static Dataset read(String spec, List<String> columns, List<String> exclude) {
+        String lower = spec.toLowerCase(Locale.ROOT);
+        Path path = Path.of(spec);
+        Dataset all;
+        if (lower.endsWith(".npy")) {
+            all = NpyReader.read(path);
+            if (columns != null && !columns.isEmpty()) {
+                all = select(all, columns, spec);
+            }
+        } else if (lower.endsWith(".csv") || lower.endsWith(".tsv") || lower.endsWith(".txt")) {
+            all = CsvReader.read(path, columns);
+        } else {
+            StringBuilder toys = new StringBuilder();
+            for (ToyDataset t : ToyDataset.values()) {
+                toys.append(toys.length() == 0 ? "" : ", ").append(t.id());
+            }
+            throw new DataException("'" + spec + "' is neither a toy data set (" + toys
+                    + ") nor a .csv, .tsv or .npy file");
+        }
+        if (exclude != null && !exclude.isEmpty()) {
+            List<String> keep = new ArrayList<>(all.columns());
+            for (String e : exclude) {
+                if (!keep.remove(e)) {
+                    throw new DataException(spec + ": no column '" + e + "' to exclude; columns are " + all.columns());
+                }
+            }
+            all = select(all, keep, spec);
+        }
+        return all;
+    }
+
+    private static Dataset select(Dataset d, List<String> names, String spec) {
+        int[] idx = new int[names.size()];
+        for (int i = 0; i < idx.length; i++) {
+            String c = names.get(i);
+            int j = d.columns().indexOf(c);
+            if (j < 0 && c.matches("\\d+") && Integer.parseInt(c) < d.dim()) {
+                j = Integer.parseInt(c);
+            }
+            if (j < 0) {
+                throw new DataException(spec + ": no column '" + c + "'; columns are " + d.columns());
+            }
+            idx[i] = j;
+        }
+        double[] v = org.cnf4j.linalg.NativeArrays.toArray(d.values());
+        double[] out = new double[d.rows() * idx.length];
+        for (int r = 0; r < d.rows(); r++) {
+            for (int c = 0; c < idx.length; c++) {
+                out[r * idx.length + c] = v[r * d.dim() + idx[c]];
+            }
+        }
+        List<String> cols = new ArrayList<>();
+        for (int j : idx) {
+            cols.add(d.columns().get(j));
+        }
+        return new Dataset(org.nd4j.linalg.factory.Nd4j.create(out, new long[] {d.rows(), idx.length},
+                org.nd4j.linalg.api.buffer.DataType.DOUBLE), cols, d.source());
+    }
+
+    /**
+     * Reads rows to evaluate with a model of the given columns: the named columns when given;
+     * else the model's columns if the file has them all; else all columns if there are as many
+     * as the model's dimension.
+     */
+    static Dataset readForModel(String spec, List<String> modelColumns, List<String> columns) {
+        if (columns != null && !columns.isEmpty()) {
+            return checkDim(read(spec, columns, null), modelColumns, spec);
+        }
+        Dataset all = read(spec, null, null);
+        if (all.columns().containsAll(modelColumns) && all.dim() != modelColumns.size()) {
+            return checkDim(select(all, modelColumns, spec), modelColumns, spec);
+        }
+        return checkDim(all, modelColumns, spec);
+    }
+
+    private static Dataset checkDim(Dataset d, List<String> modelColumns, String spec) {
+        if (d.dim() != modelColumns.size()) {
+            throw new DataException(spec + ": the model has " + modelColumns.size() + " dimensions (columns "
+                    + modelColumns + "), the input has " + d.dim() + " columns " + d.columns()
+                    + "; choose them with --columns");
+        }
+        return d;
+    }
+}

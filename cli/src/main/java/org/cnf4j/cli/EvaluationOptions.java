@@ -1,0 +1,43 @@
+package org.cnf4j.cli;
+
+import org.cnf4j.flow.ContinuousNormalizingFlow;
+import org.cnf4j.flow.SolverConfig;
+import org.cnf4j.ode.RungeKuttaMethod;
+import org.cnf4j.trace.TraceEstimator;
+import picocli.CommandLine.Option;
+
+/** Overrides of a loaded model's evaluation settings: solver, tolerances, trace estimator. */
+public final class EvaluationOptions {
+
+    @Option(names = "--solver", converter = Converters.SolverConverter.class,
+            description = "ODE solver: euler, midpoint, rk4, bosh3, dopri5, tsit5 (default: the model's).")
+    RungeKuttaMethod solver;
+
+    @Option(names = "--rtol", description = "Relative tolerance (default: the model's).")
+    Double rtol;
+
+    @Option(names = "--atol", description = "Absolute tolerance (default: the model's).")
+    Double atol;
+
+    @Option(names = "--steps", description = "Steps per block for fixed-step solvers (default 100).")
+    Integer steps;
+
+    @Option(names = "--trace", converter = Converters.TraceConverter.class,
+            description = "Trace estimator: exact, hutchinson, rademacher (default: the model's; exact up to 16 "
+                    + "dimensions).")
+    TraceEstimator trace;
+
+    /** Applies the given overrides to the flow. */
+    void apply(ContinuousNormalizingFlow flow) {
+        SolverConfig s = flow.solver();
+        boolean hadTolerances = s.rtol() > 0 || s.atol() > 0;
+        RungeKuttaMethod m = solver != null ? solver : s.method();
+        double r = rtol != null ? rtol : hadTolerances ? s.rtol() : 1e-5;
+        double a = atol != null ? atol : hadTolerances ? s.atol() : 1e-5;
+        int st = steps != null ? steps : s.steps() > 0 ? s.steps() : 100;
+        flow.setSolver(new SolverConfig(m, r, a, st, s.maxSteps()));
+        if (trace != null) {
+            flow.setTraceEstimator(trace);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package org.cnf4j.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.cnf4j.data.Dataset;
+import org.cnf4j.data.ToyDataset;
+import org.cnf4j.flow.RandomStreams;
+import org.cnf4j.io.LoadedModel;
+import org.cnf4j.io.ModelFile;
+import org.cnf4j.report.ReportGenerator;
+import org.cnf4j.sample.DensityModel;
+import org.cnf4j.train.TrainingLog;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code cnf report}: the HTML report of an existing model on some data. */
+@Command(name = "report", mixinStandardHelpOptions = true, versionProvider = CnfCommand.Version.class,
+        sortOptions = false, description = "Writes the HTML report (index.html and its PNGs) of a model evaluated on "
+                + "data; training curves come from the model file's history.")
+public final class ReportCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common = new CommonOptions();
+
+    @Mixin
+    EvaluationOptions evaluation = new EvaluationOptions();
+
+    @Option(names = "--model", required = true, description = "Model file.")
+    Path model;
+
+    @Option(names = "--data", required = true, description = "Toy data set name or data file to evaluate on.")
+    String data;
+
+    @Option(names = "--columns", split = ",", description = "Columns of the data file, in the model's order.")
+    List<String> columns;
+
+    @Option(names = "--out", required = true, description = "Report folder.")
+    Path out;
+
+    @Option(names = "--rows", defaultValue = "2000", description = "Toy data: samples to evaluate on (default: ${DEFAULT-VALUE}).")
+    int rows;
+
+    @Option(names = "--image-shape", converter = Converters.ImageShapeConverter.class,
+            description = "Draw generated samples as HxW images (e.g. 8x8).")
+    Converters.ImageShape imageShape;
+
+    @Option(names = "--resolution", defaultValue = "100", description = "Density grid cells a side (default: ${DEFAULT-VALUE}).")
+    int resolution;
+
+    @Option(names = "--samples", defaultValue = "2000", description = "Samples drawn for the plots (default: ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the samples (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        LoadedModel m = ModelFile.load(model);
+        evaluation.apply(m.flow());
+        INDArray values;
+        String description;
+        if (DataFiles.isToy(data)) {
+            values = ToyDataset.byName(data).sample(rows, RandomStreams.stream(seed, "report-data"));
+            description = data + " (" + rows + " fresh samples)";
+        } else {
+            Dataset ds = DataFiles.readForModel(data, m.metadata().columns(), columns);
+            values = ds.values();
+            description = ds.source() + " (" + ds.rows() + " rows)";
+        }
+        ReportGenerator.Input in = new ReportGenerator.Input(DensityModel.of(m))
+                .title("cnf report: " + model.getFileName())
+                .modelName(String.valueOf(model.getFileName()))
+                .data(values, description, m.metadata().columns(), m.metadata().dequantized())
+                .summary(m.metadata().training())
+                .config("model file", model)
+                .config("trained on", m.metadata().dataDescription())
+                .imageShape(imageShape == null ? null : imageShape.toArray()).gridResolution(resolution).samples(samples).seed(seed);
+        if (m.checkpoint() != null) {
+            TrainingLog log = TrainingLog.fromJson(m.checkpoint().trainerState(), m.flow().parameterCount());
+            in.history(log.iterations(), log.validations());
+        }
+        try (Progress.Task task = new Progress.Task(Progress.mode(common), spec.commandLine().getErr(), "density grid")) {
+            in.progress(task);
+            Path index = ReportGenerator.generate(in, out);
+            spec.commandLine().getOut().printf("report written to %s%n", index);
+        }
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}

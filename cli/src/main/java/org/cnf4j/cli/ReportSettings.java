@@ -1,0 +1,21 @@
+package org.cnf4j.cli;
+
+import org.cnf4j.report.ReportGenerator;
+
+/** The configuration rows a training report shows. */
+final class ReportSettings {
+
+    private ReportSettings() {
+    }
+
+    static void describe(ReportGenerator.Input in, TrainCommand c) {
+        in.config("data", c.data)
+                .config("iterations", c.iterations)
+                .config("batch size", c.batch)
+                .config("optimizer", "Adam, learning rate " + c.lr + ", weight decay " + c.weightDecay)
+                .config("gradients", c.gradient + (c.seminorm ? " (seminorm)" : ""))
+                .config("training trace estimator", c.trace != null ? c.trace.name() : "default")
+                .config("regularisers", "kinetic " + c.kinetic + ", jacobian " + c.jacobian)
+                .config("seed", c.seed);
+    }
+}

@@ -1,0 +1,142 @@
+package org.cnf4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.cnf4j.io.LoadedModel;
+import org.cnf4j.io.ModelFile;
+import org.cnf4j.linalg.NativeArrays;
+import org.cnf4j.ode.SolverStats;
+import org.cnf4j.report.ChartFiles;
+import org.cnf4j.report.Charts;
+import org.cnf4j.sample.DensityModel;
+import org.cnf4j.sample.ImageGrid;
+import org.cnf4j.sample.Sampler;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code cnf sample}: draws samples from a model into a CSV file (and a PNG). */
+@Command(name = "sample", mixinStandardHelpOptions = true, versionProvider = CnfCommand.Version.class,
+        sortOptions = false, description = "Draws samples from a model (z ~ N(0, temperature^2 I), decoded) in "
+                + "chunks, writing them as CSV in the data's units; optionally with their log-densities and a plot.")
+public final class SampleCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common = new CommonOptions();
+
+    @Mixin
+    EvaluationOptions evaluation = new EvaluationOptions();
+
+    @Option(names = "--model", required = true, description = "Model file.")
+    Path model;
+
+    @Option(names = {"-n", "--count"}, required = true, description = "Number of samples.")
+    long count;
+
+    @Option(names = "--output", required = true, description = "CSV file to write (the model's columns).")
+    Path output;
+
+    @Option(names = "--png", description = "Also plot the samples (the first two coordinates, or images with --image-shape).")
+    Path png;
+
+    @Option(names = "--image-shape", converter = Converters.ImageShapeConverter.class,
+            description = "Draw samples as HxW images (e.g. 8x8) in the PNG.")
+    Converters.ImageShape imageShape;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the samples (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--temperature", defaultValue = "1.0", description = "Scale of the base noise (default: ${DEFAULT-VALUE}).")
+    double temperature;
+
+    @Option(names = "--with-logp", description = "Also write each sample's log-density (column 'logp').")
+    boolean withLogp;
+
+    @Option(names = "--chunk", defaultValue = "10000", description = "Samples solved together (default: ${DEFAULT-VALUE}).")
+    int chunk;
+
+    @Override
+    public Integer call() throws Exception {
+        if (count < 1) {
+            throw new ParameterException(spec.commandLine(), "-n must be positive, got " + count);
+        }
+        if (!(temperature > 0) || chunk < 1) {
+            throw new ParameterException(spec.commandLine(), "--temperature and --chunk must be positive");
+        }
+        LoadedModel m = ModelFile.load(model);
+        evaluation.apply(m.flow());
+        DensityModel dm = DensityModel.of(m);
+        List<String> header = new ArrayList<>(m.metadata().columns());
+        if (withLogp) {
+            header.add("logp");
+        }
+        int keep = (int) Math.min(count, png == null ? 0 : 5000);
+        List<INDArray> kept = new ArrayList<>();
+        long[] keptRows = {0};
+        SolverStats[] stats = new SolverStats[1];
+        int dim = dm.dim();
+        try (Progress.Task task = new Progress.Task(Progress.mode(common), spec.commandLine().getErr(), "sample")) {
+            CsvOutput.write(output, header, rows -> {
+                stats[0] = new Sampler(dm).sample(count, seed, temperature, withLogp, chunk, (x, logp) -> {
+                    double[] v = NativeArrays.toArray(x);
+                    double[] l = logp == null ? null : NativeArrays.toArray(logp);
+                    double[] row = new double[dim + (withLogp ? 1 : 0)];
+                    for (int i = 0; i < x.rows(); i++) {
+                        System.arraycopy(v, i * dim, row, 0, dim);
+                        if (l != null) {
+                            row[dim] = l[i];
+                        }
+                        rows.row(row);
+                    }
+                    if (keptRows[0] < keep) {
+                        long take = Math.min(keep - keptRows[0], x.rows());
+                        kept.add(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, take),
+                                org.nd4j.linalg.indexing.NDArrayIndex.all()).dup());
+                        keptRows[0] += take;
+                    }
+                }, task);
+            });
+        }
+        if (png != null) {
+            INDArray shown = Nd4j.vstack(kept.toArray(new INDArray[0]));
+            if (imageShape != null) {
+                int[] hw = imageShape.toArray();
+                if ((long) hw[0] * hw[1] != dim) {
+                    throw new IllegalArgumentException("an image shape of " + hw[0] + "x" + hw[1] + " needs " + hw[0] * hw[1]
+                            + " dimensions, the model has " + dim);
+                }
+                INDArray imgs = shown.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, Math.min(64, shown.rows())),
+                        org.nd4j.linalg.indexing.NDArrayIndex.all());
+                double lo = imgs.minNumber().doubleValue();
+                double hi = imgs.maxNumber().doubleValue();
+                ChartFiles.writePng(ChartFiles.greyImage(ImageGrid.arrange(imgs, hw[0], hw[1], 8), hw[0], hw[1], lo,
+                        hi > lo ? hi : lo + 1, 6), png);
+            } else if (dim >= 2) {
+                ChartFiles.writePng(Charts.scatter(shown, 0, 1, m.metadata().columns().get(0),
+                        m.metadata().columns().get(1), "Samples from " + model.getFileName()), png, 760, 640);
+            } else {
+                throw new IllegalArgumentException("a 1-D model has no 2-D plot; leave out --png");
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "%d samples written to %s (%d function evaluations)%n", count, output,
+                stats[0].functionEvaluations());
+        if (png != null) {
+            out.printf("plot written to %s%n", png);
+        }
+        out.flush();
+        return 0;
+    }
+}

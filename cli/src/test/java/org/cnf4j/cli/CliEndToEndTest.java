@@ -1,0 +1,175 @@
+package org.cnf4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/** train, density, sample, grid, report and info on tiny settings, checking what they write. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CliEndToEndTest {
+
+    @TempDir
+    static Path dir;
+
+    static Path model;
+
+    @BeforeAll
+    static void train() {
+        model = dir.resolve("m.zip");
+        CliRun r = CliRun.of("train", "--data", "moons", "--out", model.toString(), "--hidden", "16,16",
+                "--iterations", "30", "--validation-interval", "10", "--test-size", "500", "--validation-size", "200",
+                "--report", dir.resolve("train-report").toString(), "--seed", "3");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("model written to"), r.toString());
+        assertTrue(r.err().contains("validation at iteration 30"), r.toString());
+    }
+
+    /** Decodes a PNG, checks its size (when given) and that it is not blank. */
+    static void assertPng(Path file, int width, int height) throws IOException {
+        BufferedImage img = ImageIO.read(file.toFile());
+        assertTrue(img != null, file + " is not an image");
+        if (width > 0) {
+            assertEquals(width, img.getWidth());
+            assertEquals(height, img.getHeight());
+        }
+        double sum = 0;
+        double sq = 0;
+        int n = 0;
+        for (int y = 0; y < img.getHeight(); y += 3) {
+            for (int x = 0; x < img.getWidth(); x += 3) {
+                int rgb = img.getRGB(x, y);
+                double v = ((rgb >> 16) & 255) + ((rgb >> 8) & 255) + (rgb & 255);
+                sum += v;
+                sq += v * v;
+                n++;
+            }
+        }
+        assertTrue(sq / n - (sum / n) * (sum / n) > 100, file + " looks blank");
+    }
+
+    static List<String> lines(Path csv) throws IOException {
+        return Files.readAllLines(csv);
+    }
+
+    static void assertFiniteCsv(List<String> lines, int columns) {
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",");
+            assertEquals(columns, cells.length, line);
+            for (String c : cells) {
+                assertTrue(Double.isFinite(Double.parseDouble(c)), line);
+            }
+        }
+    }
+
+    static void assertReport(Path folder) throws IOException {
+        Path index = folder.resolve("index.html");
+        Document doc = Jsoup.parse(Files.readString(index));
+        List<Element> imgs = doc.select("img");
+        assertTrue(imgs.size() >= 4, "figures: " + imgs.size());
+        for (Element img : imgs) {
+            Path png = folder.resolve(img.attr("src"));
+            assertTrue(Files.exists(png), png + " missing");
+            assertPng(png, 0, 0);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void trainingWroteAReport() throws IOException {
+        assertReport(dir.resolve("train-report"));
+    }
+
+    @Test
+    @Order(2)
+    void densityWritesOneLogDensityPerRow() throws IOException {
+        Path in = dir.resolve("points.csv");
+        Files.writeString(in, "label,y,x\n1,0.5,0.2\n2,-0.3,1.0\n3,0.0,0.0\n");
+        Path out = dir.resolve("logp.csv");
+        CliRun r = CliRun.of("density", "--model", model.toString(), "--input", in.toString(), "--output", out.toString(),
+                "--bits-per-dim");
+        assertEquals(0, r.code(), r.toString());
+        List<String> l = lines(out);
+        assertEquals(List.of("logp"), List.of(l.get(0)));
+        assertEquals(4, l.size());
+        assertFiniteCsv(l, 1);
+        assertTrue(r.out().contains("mean NLL:") && r.out().contains("bits per dimension:"), r.out());
+        // the columns were matched by name: x and y in the model's order, the label ignored
+        Path swapped = dir.resolve("swapped.csv");
+        Files.writeString(swapped, "x,y\n0.2,0.5\n1.0,-0.3\n0.0,0.0\n");
+        Path out2 = dir.resolve("logp2.csv");
+        assertEquals(0, CliRun.of("density", "--model", model.toString(), "--input", swapped.toString(), "--output",
+                out2.toString()).code());
+        assertEquals(lines(out), lines(out2));
+    }
+
+    @Test
+    @Order(3)
+    void sampleWritesNRowsAndAPlot() throws IOException {
+        Path out = dir.resolve("samples.csv");
+        Path png = dir.resolve("samples.png");
+        CliRun r = CliRun.of("sample", "--model", model.toString(), "-n", "700", "--output", out.toString(), "--png",
+                png.toString(), "--with-logp", "--chunk", "300", "--seed", "5");
+        assertEquals(0, r.code(), r.toString());
+        List<String> l = lines(out);
+        assertEquals("x,y,logp", l.get(0));
+        assertEquals(701, l.size());
+        assertFiniteCsv(l, 3);
+        assertPng(png, 760, 640);
+    }
+
+    @Test
+    @Order(4)
+    void gridWritesAHeatMapAndOneRowPerCell() throws IOException {
+        Path png = dir.resolve("density.png");
+        Path csv = dir.resolve("grid.csv");
+        CliRun r = CliRun.of("grid", "--model", model.toString(), "--png", png.toString(), "--csv", csv.toString(),
+                "--range", "-3:3", "--resolution", "25");
+        assertEquals(0, r.code(), r.toString());
+        List<String> l = lines(csv);
+        assertEquals("x,y,logp", l.get(0));
+        assertEquals(25 * 25 + 1, l.size());
+        assertFiniteCsv(l, 3);
+        assertTrue(l.get(1).startsWith("-2.88,-2.88,"), l.get(1));
+        assertPng(png, 760, 640);
+    }
+
+    @Test
+    @Order(5)
+    void reportAndInfoDescribeTheModel() throws IOException {
+        Path out = dir.resolve("report");
+        CliRun r = CliRun.of("report", "--model", model.toString(), "--data", "moons", "--out", out.toString(),
+                "--rows", "300", "--samples", "300", "--resolution", "30");
+        assertEquals(0, r.code(), r.toString());
+        assertReport(out);
+        assertTrue(Files.readString(out.resolve("index.html")).contains("training.png"), "curves from the model's history");
+        CliRun info = CliRun.of("info", "--model", model.toString());
+        assertEquals(0, info.code(), info.toString());
+        assertTrue(info.out().contains("2-16-16-2 concatsquash tanh"), info.out());
+        assertTrue(info.out().contains("checkpoint: iteration 30"), info.out());
+    }
+
+    @Test
+    @Order(6)
+    void trainingResumesFromTheModelFile() {
+        CliRun r = CliRun.of("train", "--data", "moons", "--out", model.toString(), "--iterations", "40",
+                "--validation-interval", "10", "--test-size", "500", "--validation-size", "200", "--seed", "3",
+                "--resume", "--quiet");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("trained 40 iterations"), r.out());
+    }
+}
