@@ -1,6 +1,8 @@
 package org.cnf4j.adjoint;
 
 import java.nio.DoubleBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.random.RandomGenerator;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.flow.DensityOdeSystem;
@@ -49,6 +51,9 @@ public final class AdjointMethod implements GradientMethod {
 
     private final BackwardTolerances backwardTolerances;
     private final boolean seminorm;
+    private final SolverCache forwardSolvers = new SolverCache();
+    private final SolverCache backwardSolvers = new SolverCache();
+    private final StateViews.Cache views = new StateViews.Cache();
 
     /** Tolerances of the backward solve that differ from the forward ones. */
     public record BackwardTolerances(double rtol, double atol) {
@@ -81,8 +86,8 @@ public final class AdjointMethod implements GradientMethod {
     @Override
     public GradientResult gradient(ContinuousNormalizingFlow flow, INDArray x, TrainingObjective objective,
             TraceEstimator estimator, RandomGenerator noise) {
-        OdeSolver forwardSolver = flow.solver().newSolver();
-        ForwardPass pass = new ForwardPass(flow, x, objective, estimator, noise, forwardSolver, null);
+        OdeSolver forwardSolver = forwardSolvers.get(flow.solver(), ErrorNorm.mixed());
+        ForwardPass pass = new ForwardPass(flow, x, objective, estimator, noise, forwardSolver, null, views);
         INDArray gradient = Nd4j.zeros(DataType.DOUBLE, flow.parameterCount());
         double[] endTimeGradient = new double[flow.blockCount()];
         INDArray cotangent = pass.latentCotangent();
@@ -94,13 +99,13 @@ public final class AdjointMethod implements GradientMethod {
             if (flow.trainsEndTime()) {
                 backward = backward.plus(new SolverStats(1, 0, 0));
             }
-            AdjointSystem system = new AdjointSystem(pass, blk);
+            AdjointSystem system = new AdjointSystem(pass, blk, views);
             INDArray y0 = system.initialState(blk, cotangent);
             stored += 8 * (y0.length() + blk.end().length());
             ErrorNorm norm = seminorm ? ErrorNorm.mixedExcluding(ADJ_THETA) : ErrorNorm.mixed();
             var config = backwardTolerances == null ? flow.solver()
                     : flow.solver().withTolerances(backwardTolerances.rtol(), backwardTolerances.atol());
-            OdeSolution sol = config.newSolver(norm).solve(system, blk.endTime(), 0, y0);
+            OdeSolution sol = backwardSolvers.get(config, norm).solve(system, blk.endTime(), 0, y0);
             backward = backward.plus(sol.stats());
             StateLayout layout = system.layout();
             cotangent = layout.view(sol.finalState(), ADJ_Z).dup('c');
@@ -124,7 +129,7 @@ public final class AdjointMethod implements GradientMethod {
         private final int adjZ;
         private final java.util.Map<INDArray, INDArray> thetaViews = new java.util.IdentityHashMap<>();
 
-        AdjointSystem(ForwardPass pass, ForwardPass.Block blk) {
+        AdjointSystem(ForwardPass pass, ForwardPass.Block blk, StateViews.Cache cache) {
             this.dynamics = blk.dynamics();
             this.probes = blk.probes();
             this.regularized = pass.objective.regularized();
@@ -142,8 +147,15 @@ public final class AdjointMethod implements GradientMethod {
             for (org.cnf4j.nn.ParameterTensor t : dynamics.tensors()) {
                 b.add(ADJ_THETA + "." + t.name(), t.length());
             }
-            this.views = new StateViews(b.build());
-            this.thetaOffset = views.layout().offset(ADJ_THETA + "." + dynamics.tensors().get(0).name());
+            StateLayout layout = b.build();
+            // views of the parts the right-hand side touches; a_theta is used as one range
+            List<String> named = new ArrayList<>();
+            for (StateLayout.Part p : forward.parts()) {
+                named.add(p.name());
+            }
+            named.add(ADJ_Z);
+            this.views = cache.get(layout, named.toArray(new String[0]));
+            this.thetaOffset = layout.offset(ADJ_THETA + "." + dynamics.tensors().get(0).name());
             this.adjZ = views.index(ADJ_Z);
             this.constants = new Cotangents(null, regularized ? pass.constant(pass.kineticAdjoint) : null,
                     pass.constant(-pass.deltaAdjoint), regularized ? pass.constant(pass.jacobianAdjoint) : null);

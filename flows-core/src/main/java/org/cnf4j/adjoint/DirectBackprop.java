@@ -28,6 +28,8 @@ public final class DirectBackprop implements GradientMethod {
     private record Step(double t, double h, double[] y0, double[] stages) {
     }
 
+    private final SolverCache solvers = new SolverCache();
+
     @Override
     public String name() {
         return "direct";
@@ -36,7 +38,7 @@ public final class DirectBackprop implements GradientMethod {
     @Override
     public GradientResult gradient(ContinuousNormalizingFlow flow, INDArray x, TrainingObjective objective,
             TraceEstimator estimator, RandomGenerator noise) {
-        var solver = flow.solver().newSolver();
+        var solver = solvers.get(flow.solver(), org.cnf4j.ode.ErrorNorm.mixed());
         ButcherTableau tab = solver.method().tableau();
         List<List<Step>> tapes = new ArrayList<>();
         long[] stored = {0};

@@ -54,6 +54,11 @@ final class ForwardPass {
 
     ForwardPass(ContinuousNormalizingFlow flow, INDArray x, TrainingObjective objective, TraceEstimator estimator,
             RandomGenerator noise, OdeSolver solver, Recorder recorder) {
+        this(flow, x, objective, estimator, noise, solver, recorder, null);
+    }
+
+    ForwardPass(ContinuousNormalizingFlow flow, INDArray x, TrainingObjective objective, TraceEstimator estimator,
+            RandomGenerator noise, OdeSolver solver, Recorder recorder, org.cnf4j.ode.StateViews.Cache views) {
         this.flow = flow;
         this.objective = objective;
         this.dim = flow.dim();
@@ -66,7 +71,7 @@ final class ForwardPass {
         SolverStats s = SolverStats.ZERO;
         for (int k = 0; k < flow.blockCount(); k++) {
             Probes probes = estimator.draw(batch, dim, noise);
-            DensityOdeSystem system = new DensityOdeSystem(flow.block(k), probes, batch, reg);
+            DensityOdeSystem system = new DensityOdeSystem(flow.block(k), probes, batch, reg, views);
             INDArray y0 = system.initialState(z);
             StepHandler handler = recorder == null ? null : recorder.forBlock(k, system.layout());
             OdeSolution sol = solver.solve(system, 0, flow.endTime(k), y0, new double[0], handler);

@@ -49,6 +49,7 @@ public final class ContinuousNormalizingFlow {
     private long seed;
     private OdeSolver densitySolver;
     private OdeSolver velocitySolver;
+    private final org.cnf4j.ode.StateViews.Cache views = new org.cnf4j.ode.StateViews.Cache();
 
     /**
      * A flow over the given blocks; their parameters are gathered into one flat array.
@@ -236,7 +237,7 @@ public final class ContinuousNormalizingFlow {
         SolverStats stats = SolverStats.ZERO;
         for (int k = 0; k < blocks.size(); k++) {
             Probes probes = traceEstimator.draw(n, dim, noise);
-            DensityOdeSystem system = new DensityOdeSystem(blocks.get(k), probes, n, false);
+            DensityOdeSystem system = new DensityOdeSystem(blocks.get(k), probes, n, false, views);
             OdeSolution sol = densitySolver().solve(system, 0, endTime(k), system.initialState(z));
             z = system.layout().view(sol.finalState(), DensityOdeSystem.Z).dup('c');
             delta.addi(system.layout().view(sol.finalState(), DensityOdeSystem.DELTA));
@@ -285,7 +286,7 @@ public final class ContinuousNormalizingFlow {
         SolverStats stats = SolverStats.ZERO;
         for (int k = blocks.size() - 1; k >= 0; k--) {
             Probes probes = traceEstimator.draw(n, dim, noise);
-            DensityOdeSystem system = new DensityOdeSystem(blocks.get(k), probes, n, false);
+            DensityOdeSystem system = new DensityOdeSystem(blocks.get(k), probes, n, false, views);
             OdeSolution sol = densitySolver().solve(system, endTime(k), 0, system.initialState(x));
             x = system.layout().view(sol.finalState(), DensityOdeSystem.Z).dup('c');
             logp.addi(system.layout().view(sol.finalState(), DensityOdeSystem.DELTA));

@@ -41,12 +41,21 @@ public final class DensityOdeSystem implements OdeSystem {
      * @param regularized whether the state carries the two regulariser integrals
      */
     public DensityOdeSystem(Dynamics dynamics, Probes probes, int batch, boolean regularized) {
+        this(dynamics, probes, batch, regularized, null);
+    }
+
+    /**
+     * A system whose state views come from {@code cache} (made once per layout and solver
+     * buffer instead of at every solve); null makes its own.
+     */
+    public DensityOdeSystem(Dynamics dynamics, Probes probes, int batch, boolean regularized, StateViews.Cache cache) {
         this.dynamics = dynamics;
         this.probes = probes;
         this.batch = batch;
         this.dim = dynamics.dim();
         this.regularized = regularized;
-        this.views = new StateViews(layout(batch, dim, regularized));
+        StateLayout layout = layout(batch, dim, regularized);
+        this.views = cache == null ? new StateViews(layout) : cache.get(layout);
     }
 
     /** The layout [z, delta] or [z, delta, kinetic, jacobian]. */

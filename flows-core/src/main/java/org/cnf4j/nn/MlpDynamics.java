@@ -6,8 +6,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
-import org.cnf4j.linalg.Blas;
+import org.cnf4j.linalg.ComputeThreads;
 import org.cnf4j.linalg.NativeArrays;
+import org.cnf4j.linalg.Mirror;
 import org.cnf4j.linalg.NativeBuffer;
 import org.cnf4j.linalg.NativeThreads;
 import org.cnf4j.trace.Probes;
@@ -28,7 +29,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * activation derivatives): the tangents J u_k of all probes are carried through the network
  * stacked under the batch, so a layer is one gemm forwards and two backwards for the primal
  * and every probe together, and the gradient of the trace comes from backpropagating through
- * the tangent pass with the activations' second derivatives. Not thread-safe (work buffers).
+ * the tangent pass with the activations' second derivatives. Large batches are cut into chunks of
+ * rows that stay in cache, spread over {@link ComputeThreads} workers with buffers of their own.
+ * One call at a time: an instance must not be used by two threads at once.
  */
 public final class MlpDynamics implements Dynamics {
 
@@ -40,7 +43,9 @@ public final class MlpDynamics implements Dynamics {
     private final long count;
     private INDArray params;
     private NativeBuffer paramBuf;
-    private Workspace ws;
+    private Mirror paramMirror;
+    private MatrixPrecision precision = MatrixPrecision.DOUBLE;
+    private final Workspace[] ws = new Workspace[ComputeThreads.workers()];
 
     /**
      * A network with zero parameters.
@@ -97,6 +102,19 @@ public final class MlpDynamics implements Dynamics {
         }
     }
 
+    /** The precision of the matrix products (DOUBLE by default). */
+    public MatrixPrecision precision() {
+        return precision;
+    }
+
+    /** Sets the precision of the matrix products; see {@link MatrixPrecision}. */
+    public void setPrecision(MatrixPrecision p) {
+        if (p != precision) {
+            precision = p;
+            java.util.Arrays.fill(ws, null);
+        }
+    }
+
     /** Units per layer boundary. */
     public int[] dims() {
         return dims.clone();
@@ -139,6 +157,7 @@ public final class MlpDynamics implements Dynamics {
         }
         params = target;
         paramBuf = NativeBuffer.wrap(target);
+        paramMirror = Mirror.wrap(target);
     }
 
     @Override
@@ -187,16 +206,24 @@ public final class MlpDynamics implements Dynamics {
 
     @Override
     public void forward(double t, INDArray z, INDArray f) {
-        Workspace w = workspace((int) z.rows(), 0);
-        w.forward(t, z, null, false);
-        w.writeOutputs(null, f, null, null);
+        forward(t, z, null, f, null, null);
     }
 
     @Override
     public void forward(double t, INDArray z, Probes probes, INDArray f, INDArray trace, INDArray jacobianSq) {
-        Workspace w = workspace((int) z.rows(), probes == null ? 0 : probes.count());
-        w.forward(t, z, probes, false);
-        w.writeOutputs(probes, f, trace, jacobianSq);
+        Batch b = new Batch(z, probes, f, trace, jacobianSq, null, null, null);
+        int chunk = b.chunkSamples();
+        int chunks = (b.size + chunk - 1) / chunk;
+        int workers = Math.min(chunks, ComputeThreads.workers());
+        ComputeThreads.run(workers, worker -> {
+            Workspace w = workspace(worker, Math.min(chunk, b.size), b.probes);
+            for (int c = worker; c < chunks; c += workers) {
+                int b0 = c * chunk;
+                int m = Math.min(chunk, b.size - b0);
+                w.forward(t, b, b0, m, false);
+                w.writeOutputs(b, b0, m);
+            }
+        });
     }
 
     @Override
@@ -205,21 +232,111 @@ public final class MlpDynamics implements Dynamics {
         if (probes == null && (weights.needsProbes() || trace != null || jacobianSq != null)) {
             throw new IllegalArgumentException("trace terms need probes");
         }
-        Workspace w = workspace((int) z.rows(), probes == null ? 0 : probes.count());
-        w.forward(t, z, probes, true);
-        w.writeOutputs(probes, f, trace, jacobianSq);
-        w.backward(t, probes, weights, gradZ, gradTheta);
+        Batch b = new Batch(z, probes, f, trace, jacobianSq, weights, gradZ, gradTheta);
+        int chunk = b.chunkSamples();
+        int chunks = (b.size + chunk - 1) / chunk;
+        int workers = Math.min(chunks, ComputeThreads.workers());
+        double[][] totals = new double[workers][];
+        ComputeThreads.run(workers, worker -> {
+            Workspace w = workspace(worker, Math.min(chunk, b.size), b.probes);
+            double[] total = gradTheta != null && chunks > 1 ? new double[(int) count] : null;
+            for (int c = worker; c < chunks; c += workers) {
+                int b0 = c * chunk;
+                int m = Math.min(chunk, b.size - b0);
+                w.forward(t, b, b0, m, true);
+                w.writeOutputs(b, b0, m);
+                w.backward(t, b, b0, m);
+                if (total != null) {
+                    for (int i = 0; i < total.length; i++) {
+                        total[i] += w.grad[i];
+                    }
+                }
+            }
+            totals[worker] = total != null ? total : w.grad;
+        });
+        if (gradTheta != null) {
+            double[] sum = totals[0];
+            for (int worker = 1; worker < workers; worker++) {
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] += totals[worker][i];
+                }
+            }
+            NativeArrays.doubles(gradTheta).put(0, sum, 0, (int) count);
+        }
     }
 
-    private Workspace workspace(int batch, int probes) {
+    /** Rows of the stacked primal-and-tangent matrices processed together (about 1 MB per buffer). */
+    static final int CHUNK_ROWS = 2048;
+
+    private Workspace workspace(int worker, int batch, int probes) {
         int rows = batch * (1 + probes);
-        if (ws == null || ws.capacity < rows) {
-            ws = new Workspace(rows);
+        if (ws[worker] == null || ws[worker].capacity < rows) {
+            ws[worker] = new Workspace(rows);
         }
-        ws.batch = batch;
-        ws.probes = probes;
-        ws.rows = rows;
-        return ws;
+        return ws[worker];
+    }
+
+    /** One call's inputs and outputs, checked once and seen as buffers; chunks read and write their rows. */
+    private final class Batch {
+        final int size;
+        final int probes;
+        final Probes pr;
+        final DoubleBuffer z;
+        final DoubleBuffer right;
+        final DoubleBuffer left;
+        final DoubleBuffer f;
+        final DoubleBuffer trace;
+        final DoubleBuffer jac;
+        final DoubleBuffer vf;
+        final DoubleBuffer vk;
+        final DoubleBuffer vt;
+        final DoubleBuffer vj;
+        final INDArray gradZ;
+        final boolean wantTheta;
+
+        Batch(INDArray z, Probes pr, INDArray f, INDArray trace, INDArray jac, Cotangents weights, INDArray gradZ,
+                INDArray gradTheta) {
+            int d = dims[0];
+            this.size = (int) z.rows();
+            checkMatrix(z, size, d, "z");
+            this.pr = pr;
+            this.probes = pr == null ? 0 : pr.count();
+            if (pr != null && (pr.batch() != size || pr.dim() != d)) {
+                throw new IllegalArgumentException("probes are for batch " + pr.batch() + " and dim " + pr.dim()
+                        + ", state is [" + size + ", " + d + "]");
+            }
+            this.z = NativeArrays.doubles(z);
+            this.right = pr == null ? null : NativeArrays.doubles(pr.right());
+            this.left = pr == null ? null : NativeArrays.doubles(pr.left());
+            this.f = f == null ? null : checked(f, size, d, "f");
+            this.trace = trace == null ? null : checked(trace, size, 1, "trace");
+            this.jac = jac == null ? null : checked(jac, size, 1, "jacobianSq");
+            this.vf = weights == null || weights.f() == null ? null : checked(weights.f(), size, d, "vf");
+            this.vk = weights == null || weights.kinetic() == null ? null
+                    : checked(weights.kinetic(), size, 1, "kinetic weights");
+            this.vt = weights == null || weights.trace() == null ? null : checked(weights.trace(), size, 1, "trace weights");
+            this.vj = weights == null || weights.jacobian() == null ? null
+                    : checked(weights.jacobian(), size, 1, "jacobian weights");
+            if (gradZ != null) {
+                checkMatrix(gradZ, size, d, "gradZ");
+                this.gradZ = gradZ;
+            } else {
+                this.gradZ = null;
+            }
+            if (gradTheta != null) {
+                checkMatrix(gradTheta, count, 1, "gradTheta");
+            }
+            this.wantTheta = gradTheta != null;
+        }
+
+        private DoubleBuffer checked(INDArray a, long rows, long cols, String what) {
+            checkMatrix(a, rows, cols, what);
+            return NativeArrays.doubles(a);
+        }
+
+        int chunkSamples() {
+            return Math.max(1, CHUNK_ROWS / (1 + probes));
+        }
     }
 
     private static void checkMatrix(INDArray a, long rows, long cols, String what) {
@@ -252,11 +369,14 @@ public final class MlpDynamics implements Dynamics {
         final double[] grad = new double[(int) count];
         final double[] colSum;
         final double[] gammaBar;
-        final NativeBuffer[] xN = new NativeBuffer[layers];
-        final NativeBuffer[] aN = new NativeBuffer[layers + 1];
-        final NativeBuffer[] daN = new NativeBuffer[layers + 1];
-        final NativeBuffer[] wgN = new NativeBuffer[layers + 1];
-        final NativeBuffer[] gN = new NativeBuffer[layers + 1];
+        final boolean single = precision == MatrixPrecision.FLOAT;
+        final Mirror[] xN = new Mirror[layers];
+        final Mirror[] aN = new Mirror[layers + 1];
+        final Mirror[] daN = new Mirror[layers + 1];
+        final Mirror[] wgN = new Mirror[layers + 1];
+        final Mirror[] gN = new Mirror[layers + 1];
+        final Mirror gzN;
+        final double[] gz;
         double[] probeLeft = new double[0];
 
         Workspace(int capacity) {
@@ -264,7 +384,7 @@ public final class MlpDynamics implements Dynamics {
             int widest = 0;
             for (int l = 0; l < layers; l++) {
                 x[l] = new double[capacity * dims[l]];
-                xN[l] = NativeBuffer.allocate((long) capacity * dims[l]);
+                xN[l] = Mirror.allocate((long) capacity * dims[l], single);
             }
             for (int l = 1; l <= layers; l++) {
                 int n = dims[l];
@@ -272,8 +392,8 @@ public final class MlpDynamics implements Dynamics {
                 widest = Math.max(widest, n);
                 a[l] = new double[capacity * n];
                 da[l] = new double[capacity * n];
-                aN[l] = NativeBuffer.allocate((long) capacity * n);
-                daN[l] = NativeBuffer.allocate((long) capacity * n);
+                aN[l] = Mirror.allocate((long) capacity * n, single);
+                daN[l] = Mirror.allocate((long) capacity * n, single);
                 if (l < layers) {
                     s1[l] = new double[capacity * n];
                     s2[l] = new double[capacity * n];
@@ -281,14 +401,16 @@ public final class MlpDynamics implements Dynamics {
                 gamma[l] = new double[n];
                 beta[l] = new double[n];
                 g[l] = new double[w];
-                gN[l] = NativeBuffer.allocate(w);
-                if (type == LayerType.CONCAT_SQUASH) {
+                gN[l] = Mirror.allocate(w, single);
+                if (type == LayerType.CONCAT_SQUASH || single) {
                     wg[l] = new double[w];
-                    wgN[l] = NativeBuffer.allocate(w);
+                    wgN[l] = Mirror.allocate(w, single);
                 }
             }
             colSum = new double[widest];
             gammaBar = new double[widest];
+            gzN = single ? Mirror.allocate((long) capacity * dims[0], true) : null;
+            gz = single ? new double[capacity * dims[0]] : null;
         }
 
         /** Offset of W of layer l (1-based). */
@@ -345,38 +467,47 @@ public final class MlpDynamics implements Dynamics {
                     }
                 }
             }
+            if (type != LayerType.CONCAT_SQUASH && single) {
+                wgN[l].copyFrom(p, weight(l), 0, in * n);
+            }
         }
 
         /** The effective weights of layer l for BLAS: W * gamma for concatsquash, W otherwise. */
-        org.bytedeco.javacpp.DoublePointer effectiveWeights(int l) {
-            return type == LayerType.CONCAT_SQUASH ? wgN[l].pointer() : paramBuf.at(weight(l));
+        Mirror effectiveWeights(int l) {
+            return type == LayerType.CONCAT_SQUASH || single ? wgN[l] : paramMirror;
         }
 
-        void forward(double t, INDArray z, Probes pr, boolean secondOrder) {
+        /** Offset of the effective weights of layer l in their mirror. */
+        long effectiveOffset(int l) {
+            return type == LayerType.CONCAT_SQUASH || single ? 0 : weight(l);
+        }
+
+        /** Forward pass of samples [b0, b0 + m) of the call, primal and probe tangents stacked. */
+        void forward(double t, Batch call, int b0, int m, boolean secondOrder) {
             int d = dims[0];
-            checkMatrix(z, batch, d, "z");
+            batch = m;
+            probes = call.probes;
+            rows = m * (1 + probes);
             paramBuf.copyTo(0, p, 0, (int) count);
-            int nz = batch * d;
-            NativeArrays.doubles(z).get(0, x[0], 0, nz);
+            int nz = m * d;
+            call.z.get(b0 * d, x[0], 0, nz);
             if (probes > 0) {
-                if (pr.batch() != batch || pr.dim() != d) {
-                    throw new IllegalArgumentException("probes are for batch " + pr.batch() + " and dim " + pr.dim()
-                            + ", state is [" + batch + ", " + d + "]");
+                if (probeLeft.length < probes * nz) {
+                    probeLeft = new double[probes * nz];
                 }
-                int nu = probes * batch * d;
-                NativeArrays.doubles(pr.right()).get(0, x[0], nz, nu);
-                if (probeLeft.length < nu) {
-                    probeLeft = new double[nu];
+                for (int k = 0; k < probes; k++) {
+                    int src = (k * call.size + b0) * d;
+                    call.right.get(src, x[0], (k + 1) * nz, nz);
+                    call.left.get(src, probeLeft, k * nz, nz);
                 }
-                NativeArrays.doubles(pr.left()).get(0, probeLeft, 0, nu);
             }
             xN[0].copyFrom(x[0], 0, 0, rows * d);
             for (int l = 1; l <= layers; l++) {
                 int in = dims[l - 1];
                 int n = dims[l];
                 gates(l, t);
-                Blas.gemm(false, false, rows, n, in, 1.0, xN[l - 1].pointer(), in, effectiveWeights(l), n, 0.0,
-                        aN[l].pointer(), n);
+                Mirror.gemm(false, false, rows, n, in, xN[l - 1], 0, in, effectiveWeights(l), effectiveOffset(l), n,
+                        aN[l], 0, n);
                 double[] av = a[l];
                 aN[l].copyTo(0, av, 0, rows * n);
                 if (l < layers) {
@@ -395,40 +526,30 @@ public final class MlpDynamics implements Dynamics {
             }
         }
 
-        void writeOutputs(Probes pr, INDArray f, INDArray trace, INDArray jac) {
+        /** Writes f, the trace and squared-norm estimates of the chunk's samples into the call's outputs. */
+        void writeOutputs(Batch call, int b0, int m) {
             int d = dims[0];
             double[] out = a[layers];
             double[] bt = beta[layers];
-            if (f != null) {
-                checkMatrix(f, batch, d, "f");
+            if (call.f != null) {
                 double[] fv = da[layers];
-                for (int b = 0, i = 0; b < batch; b++) {
+                for (int b = 0, i = 0; b < m; b++) {
                     for (int j = 0; j < d; j++, i++) {
                         fv[i] = out[i] + bt[j];
                     }
                 }
-                NativeArrays.doubles(f).put(0, fv, 0, batch * d);
+                call.f.put(b0 * d, fv, 0, m * d);
             }
-            if (trace == null && jac == null) {
+            if (call.trace == null && call.jac == null) {
                 return;
             }
             double[] e = probeLeft;
-            DoubleBuffer tr = null;
-            DoubleBuffer jq = null;
-            if (trace != null) {
-                checkMatrix(trace, batch, 1, "trace");
-                tr = NativeArrays.doubles(trace);
-            }
-            if (jac != null) {
-                checkMatrix(jac, batch, 1, "jacobianSq");
-                jq = NativeArrays.doubles(jac);
-            }
-            for (int b = 0; b < batch; b++) {
+            for (int b = 0; b < m; b++) {
                 double ts = 0;
                 double js = 0;
                 for (int k = 0; k < probes; k++) {
-                    int row = (k * batch + b) * d;
-                    int tangent = ((k + 1) * batch + b) * d;
+                    int row = (k * m + b) * d;
+                    int tangent = ((k + 1) * m + b) * d;
                     double dot = 0;
                     double sq = 0;
                     for (int j = 0; j < d; j++) {
@@ -436,39 +557,34 @@ public final class MlpDynamics implements Dynamics {
                         dot += e[row + j] * ju;
                         sq += ju * ju;
                     }
-                    ts += pr.weight(k) * dot;
-                    js += pr.weight(k) * sq;
+                    ts += call.pr.weight(k) * dot;
+                    js += call.pr.weight(k) * sq;
                 }
-                if (tr != null) {
-                    tr.put(b, ts);
+                if (call.trace != null) {
+                    call.trace.put(b0 + b, ts);
                 }
-                if (jq != null) {
-                    jq.put(b, js);
+                if (call.jac != null) {
+                    call.jac.put(b0 + b, js);
                 }
             }
         }
 
-        void backward(double t, Probes pr, Cotangents weights, INDArray gradZ, INDArray gradTheta) {
+        /** Backward pass of the chunk (after its forward pass with second derivatives). */
+        void backward(double t, Batch call, int b0, int m) {
             int d = dims[0];
             double[] top = da[layers];
-            int nz = batch * d;
-            INDArray vf = weights.f();
-            INDArray vt = weights.trace();
-            INDArray vj = weights.jacobian();
-            if (vf != null) {
-                checkMatrix(vf, batch, d, "vf");
-                NativeArrays.doubles(vf).get(0, top, 0, nz);
+            int nz = m * d;
+            if (call.vf != null) {
+                call.vf.get(b0 * d, top, 0, nz);
             } else {
                 java.util.Arrays.fill(top, 0, nz, 0.0);
             }
-            if (weights.kinetic() != null) {
+            if (call.vk != null) {
                 // d(vk ||f||^2)/df = 2 vk f, with f = a + beta of the last layer
-                checkMatrix(weights.kinetic(), batch, 1, "kinetic weights");
-                DoubleBuffer vk = NativeArrays.doubles(weights.kinetic());
                 double[] out = a[layers];
                 double[] bt = beta[layers];
-                for (int b = 0, i = 0; b < batch; b++) {
-                    double w2 = 2 * vk.get(b);
+                for (int b = 0, i = 0; b < m; b++) {
+                    double w2 = 2 * call.vk.get(b0 + b);
                     for (int j = 0; j < d; j++, i++) {
                         top[i] += w2 * (out[i] + bt[j]);
                     }
@@ -477,15 +593,13 @@ public final class MlpDynamics implements Dynamics {
             if (probes > 0) {
                 double[] e = probeLeft;
                 double[] out = a[layers];
-                DoubleBuffer wt = vt == null ? null : NativeArrays.doubles(vt);
-                DoubleBuffer wj = vj == null ? null : NativeArrays.doubles(vj);
                 for (int k = 0; k < probes; k++) {
-                    double wk = pr.weight(k);
-                    for (int b = 0; b < batch; b++) {
-                        double ct = wt == null ? 0 : wk * wt.get(b);
-                        double cj = wj == null ? 0 : 2 * wk * wj.get(b);
-                        int row = (k * batch + b) * d;
-                        int tangent = ((k + 1) * batch + b) * d;
+                    double wk = call.pr.weight(k);
+                    for (int b = 0; b < m; b++) {
+                        double ct = call.vt == null ? 0 : wk * call.vt.get(b0 + b);
+                        double cj = call.vj == null ? 0 : 2 * wk * call.vj.get(b0 + b);
+                        int row = (k * m + b) * d;
+                        int tangent = ((k + 1) * m + b) * d;
                         for (int j = 0; j < d; j++) {
                             top[tangent + j] = ct * e[row + j] + cj * out[tangent + j];
                         }
@@ -493,29 +607,28 @@ public final class MlpDynamics implements Dynamics {
                 }
             }
             daN[layers].copyFrom(top, 0, 0, rows * d);
-            if (gradTheta != null) {
-                checkMatrix(gradTheta, count, 1, "gradTheta");
-            }
             for (int l = layers; l >= 1; l--) {
                 int in = dims[l - 1];
                 int n = dims[l];
-                if (gradTheta != null) {
+                if (call.wantTheta) {
                     parameterGradients(l, t);
                 }
                 if (l > 1) {
-                    Blas.gemm(false, true, rows, in, n, 1.0, daN[l].pointer(), n, effectiveWeights(l), n, 0.0,
-                            daN[l - 1].pointer(), in);
+                    Mirror.gemm(false, true, rows, in, n, daN[l], 0, n, effectiveWeights(l), effectiveOffset(l), n,
+                            daN[l - 1], 0, in);
                     daN[l - 1].copyTo(0, da[l - 1], 0, rows * in);
                     activationBackward(l - 1);
                     daN[l - 1].copyFrom(da[l - 1], 0, 0, rows * in);
-                } else if (gradZ != null) {
-                    checkMatrix(gradZ, batch, d, "gradZ");
-                    Blas.gemm(false, true, batch, d, n, 1.0, daN[1].pointer(), n, effectiveWeights(1), n, 0.0,
-                            NativeArrays.doublePointer(gradZ), d);
+                } else if (call.gradZ != null) {
+                    if (single) {
+                        Mirror.gemm(false, true, m, d, n, daN[1], 0, n, effectiveWeights(1), 0, n, gzN, 0, d);
+                        gzN.copyTo(0, gz, 0, m * d);
+                        NativeArrays.doubles(call.gradZ).put(b0 * d, gz, 0, m * d);
+                    } else {
+                        Mirror.gemm(false, true, m, d, n, daN[1], 0, n, effectiveWeights(1), effectiveOffset(1), n,
+                                Mirror.wrap(call.gradZ), (long) b0 * d, d);
+                    }
                 }
-            }
-            if (gradTheta != null) {
-                NativeArrays.doubles(gradTheta).put(0, grad, 0, (int) count);
             }
         }
 
@@ -551,8 +664,7 @@ public final class MlpDynamics implements Dynamics {
                     colSum[j] += dg[i];
                 }
             }
-            Blas.gemm(true, false, in, n, rows, 1.0, xN[l - 1].pointer(), in, daN[l].pointer(), n, 0.0,
-                    gN[l].pointer(), n);
+            Mirror.gemm(true, false, in, n, rows, xN[l - 1], 0, in, daN[l], 0, n, gN[l], 0, n);
             int w0 = weight(l);
             switch (type) {
                 case CONCAT_SQUASH: {

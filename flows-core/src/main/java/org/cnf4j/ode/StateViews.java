@@ -19,10 +19,37 @@ public final class StateViews {
     private final List<StateLayout.Part> parts;
     private final Map<INDArray, INDArray[]> cache = new IdentityHashMap<>();
 
-    /** Views of the given layout. */
+    /** Views of every part of the given layout. */
     public StateViews(StateLayout layout) {
         this.layout = layout;
         this.parts = layout.parts();
+    }
+
+    /** Views of the named parts only (in the given order): fewer views to make per buffer. */
+    public StateViews(StateLayout layout, String... names) {
+        this.layout = layout;
+        this.parts = new java.util.ArrayList<>();
+        for (String n : names) {
+            this.parts.add(layout.part(n));
+        }
+    }
+
+    /**
+     * The views of one layout kept by an owner (a flow, a gradient method) whose solvers reuse
+     * their buffers: made once per layout and buffer, not at every solve.
+     */
+    public static final class Cache {
+        private final Map<String, StateViews> byLayout = new java.util.HashMap<>();
+
+        /** The views of the named parts of the layout (all parts when none are named). */
+        public StateViews get(StateLayout layout, String... names) {
+            String key = layout + java.util.Arrays.toString(names);
+            if (byLayout.size() > 16 && !byLayout.containsKey(key)) {
+                byLayout.clear();
+            }
+            return byLayout.computeIfAbsent(key, k -> names.length == 0 ? new StateViews(layout)
+                    : new StateViews(layout, names));
+        }
     }
 
     /** The layout. */
@@ -40,7 +67,7 @@ public final class StateViews {
         throw new IllegalArgumentException("no state part named '" + name + "'");
     }
 
-    /** Views of every part of {@code state}, in layout order. */
+    /** Views of the parts of {@code state} this object covers, in its order. */
     public INDArray[] of(INDArray state) {
         INDArray[] views = cache.get(state);
         if (views == null) {

@@ -202,6 +202,73 @@ class MlpDynamicsTest {
     }
 
     @Test
+    void largeBatchesAreProcessedInChunksWithTheSameResults() {
+        MlpDynamics net = net(LayerType.CONCAT_SQUASH, Activation.TANH);
+        int n = 5000;
+        SplittableRandom r = new SplittableRandom(8);
+        INDArray z = random(r, n, D);
+        INDArray v = random(r, n, D);
+        INDArray ones = Nd4j.ones(DataType.DOUBLE, n);
+        Probes probes = TraceEstimator.exact().draw(n, D, r);
+        INDArray f = Nd4j.create(DataType.DOUBLE, n, D);
+        INDArray tr = Nd4j.create(DataType.DOUBLE, n);
+        INDArray gz = Nd4j.create(DataType.DOUBLE, n, D);
+        INDArray gt = Nd4j.create(DataType.DOUBLE, net.parameterCount());
+        net.backward(T, z, probes, new Cotangents(v, null, ones, null), f, tr, null, gz, gt);
+        assertTrue(n * (1 + D) > MlpDynamics.CHUNK_ROWS, "the batch must span several chunks");
+        INDArray gtSum = Nd4j.zeros(DataType.DOUBLE, net.parameterCount());
+        for (int[] part : new int[][] {{0, 2500}, {2500, 5000}}) {
+            int m = part[1] - part[0];
+            org.nd4j.linalg.indexing.INDArrayIndex rows = org.nd4j.linalg.indexing.NDArrayIndex.interval(part[0], part[1]);
+            INDArray zp = z.get(rows, org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
+            INDArray vp = v.get(rows, org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
+            Probes pp = TraceEstimator.exact().draw(m, D, r);
+            INDArray fp = Nd4j.create(DataType.DOUBLE, m, D);
+            INDArray tp = Nd4j.create(DataType.DOUBLE, m);
+            INDArray gzp = Nd4j.create(DataType.DOUBLE, m, D);
+            INDArray gtp = Nd4j.create(DataType.DOUBLE, net.parameterCount());
+            net.backward(T, zp, pp, new Cotangents(vp, null, Nd4j.ones(DataType.DOUBLE, m), null), fp, tp, null, gzp, gtp);
+            assertTrue(relativeError(f.get(rows, org.nd4j.linalg.indexing.NDArrayIndex.all()), fp) < 1e-14);
+            assertTrue(relativeError(tr.get(rows), tp) < 1e-14);
+            assertTrue(relativeError(gz.get(rows, org.nd4j.linalg.indexing.NDArrayIndex.all()), gzp) < 1e-13);
+            gtSum.addi(gtp);
+        }
+        assertTrue(relativeError(gt, gtSum) < 1e-12);
+        INDArray fOnly = Nd4j.create(DataType.DOUBLE, n, D);
+        net.forward(T, z, fOnly);
+        assertTrue(relativeError(fOnly, f) < 1e-14);
+    }
+
+    @Test
+    void floatMatrixProductsAgreeWithDoubleToSinglePrecision() {
+        for (LayerType type : LayerType.values()) {
+            MlpDynamics net = net(type, Activation.TANH);
+            SplittableRandom r = new SplittableRandom(12);
+            INDArray z = random(r, 300, D);
+            INDArray v = random(r, 300, D);
+            Probes probes = TraceEstimator.exact().draw(300, D, r);
+            INDArray[] ref = combined(net, z, probes, v);
+            net.setPrecision(MatrixPrecision.FLOAT);
+            INDArray[] single = combined(net, z, probes, v);
+            net.setPrecision(MatrixPrecision.DOUBLE);
+            for (int i = 0; i < ref.length; i++) {
+                double err = relativeError(single[i], ref[i]);
+                assertTrue(err < 1e-5 && err > 0, type + " output " + i + ": relative difference " + err);
+            }
+        }
+    }
+
+    static INDArray[] combined(MlpDynamics net, INDArray z, Probes probes, INDArray v) {
+        int n = (int) z.rows();
+        INDArray f = Nd4j.create(DataType.DOUBLE, n, D);
+        INDArray tr = Nd4j.create(DataType.DOUBLE, n);
+        INDArray gz = Nd4j.create(DataType.DOUBLE, n, D);
+        INDArray gt = Nd4j.create(DataType.DOUBLE, net.parameterCount());
+        net.backward(T, z, probes, new Cotangents(v, null, Nd4j.ones(DataType.DOUBLE, n), null), f, tr, null, gz, gt);
+        return new INDArray[] {f, tr, gz, gt};
+    }
+
+    @Test
     void parameterLayoutAndInitialisation() {
         MlpDynamics net = MlpDynamics.create(new int[] {2, 64, 64, 64, 2}, LayerType.CONCAT_SQUASH,
                 Activation.TANH, new SplittableRandom(0));
