@@ -1,0 +1,200 @@
+package org.cnf4j.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.cnf4j.data.ToyDataset;
+import org.cnf4j.data.ToyTrainingData;
+import org.cnf4j.flow.ContinuousNormalizingFlow;
+import org.cnf4j.flow.FlowResult;
+import org.cnf4j.flow.LogProbResult;
+import org.cnf4j.flow.RandomStreams;
+import org.cnf4j.flow.SolverConfig;
+import org.cnf4j.nn.MlpDynamics;
+import org.cnf4j.report.ToleranceSweep;
+import org.cnf4j.report.ToleranceSweeps;
+import org.cnf4j.trace.TraceEstimator;
+import org.cnf4j.train.IterationStats;
+import org.cnf4j.train.Trainer;
+import org.cnf4j.train.TrainingConfig;
+import org.cnf4j.train.TrainingListener;
+import org.cnf4j.train.TrainingResult;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cnf bench}: FFJORD's toy configuration (2-64-64-64-2 concatsquash, tanh, exact trace,
+ * dopri5 at 1e-5, batch 100, T = 0.5 trained, adjoint gradients, Adam 1e-3) with a fixed seed,
+ * timed: training iterations, log-density and sampling of 10,000 points, peak memory, test NLL.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = CnfCommand.Version.class,
+        sortOptions = false, description = {
+            "Times FFJORD's toy setup (2-64-64-64-2 concatsquash, tanh, exact trace, dopri5 at 1e-5, batch 100, "
+                    + "trained T, adjoint gradients, Adam 1e-3) on 8gaussians with a fixed seed and prints one line "
+                    + "per figure, then machine-readable key=value lines.",
+            "Seconds per iteration are the median over iterations 50-150 (after warm-up); the trained model then "
+                    + "evaluates log p of 10,000 points and draws 10,000 samples (integrating log p along, as "
+                    + "FFJORD does), each in one solve."})
+public final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common = new CommonOptions();
+
+    @Option(names = "--iterations", defaultValue = "300", description = "Training iterations (default: ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(names = "--batch", defaultValue = "100", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--width", defaultValue = "64", description = "Hidden width of the 3 hidden layers (default: ${DEFAULT-VALUE}).")
+    int width;
+
+    @Option(names = "--trace", defaultValue = "exact", converter = Converters.TraceConverter.class,
+            description = "Trace estimator for training and evaluation (default: ${DEFAULT-VALUE}).")
+    TraceEstimator trace;
+
+    @Option(names = "--precision", defaultValue = "double",
+            description = "Matrix products in double or float (default: ${DEFAULT-VALUE}).")
+    String precision;
+
+    @Option(names = "--data", defaultValue = "8gaussians", description = "Toy data set (default: ${DEFAULT-VALUE}).")
+    String data;
+
+    @Option(names = "--points", defaultValue = "10000", description = "Points for log-density and sampling (default: ${DEFAULT-VALUE}).")
+    int points;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--tolerance-sweep", description = "Also evaluate log p of 1,000 points at tolerances 1e-3 .. 1e-8.")
+    boolean toleranceSweep;
+
+    @Option(names = "--memory-every", defaultValue = "0",
+            description = "Print the resident memory every N iterations (0: never).")
+    int memoryEvery;
+
+    private static double median(List<Double> v) {
+        if (v.isEmpty()) {
+            return Double.NaN;
+        }
+        double[] a = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(width, width, width)
+                .solver(SolverConfig.dopri5(1e-5, 1e-5)).traceEstimator(trace).seed(seed).build();
+        BenchPrecision.apply(flow, precision);
+        ToyTrainingData d = new ToyTrainingData(ToyDataset.byName(data), seed, 1000, points);
+        TrainingConfig config = TrainingConfig.defaults().withIterations(iterations).withBatchSize(batch)
+                .withTraceEstimator(trace).withSeed(seed).withValidationInterval(0);
+        List<IterationStats> its = new ArrayList<>();
+        Trainer trainer = new Trainer(flow, d, config).addListener(new TrainingListener() {
+            @Override
+            public void onIteration(IterationStats s) {
+                its.add(s);
+                if (memoryEvery > 0 && (s.iteration() + 1) % memoryEvery == 0) {
+                    out.printf(Locale.ROOT, "memory: iteration %d rss_mb=%.1f%n", s.iteration() + 1,
+                            ProcessMemory.residentMb());
+                    out.flush();
+                }
+                if (!common.quiet && (s.iteration() + 1) % 50 == 0) {
+                    err.printf(Locale.ROOT, "bench: iteration %d/%d, %.4f s, nfe %d/%d%n", s.iteration() + 1,
+                            iterations, s.seconds(), s.forwardEvaluations(), s.backwardEvaluations());
+                    err.flush();
+                }
+            }
+        });
+        TrainingResult result = trainer.train();
+        int from = Math.min(50, Math.max(0, its.size() - 1));
+        int to = Math.min(150, its.size());
+        List<Double> secs = new ArrayList<>();
+        List<Double> usPerEval = new ArrayList<>();
+        double fwd = 0;
+        double bwd = 0;
+        for (IterationStats s : its.subList(from, to)) {
+            secs.add(s.seconds());
+            usPerEval.add(s.seconds() / (s.forwardEvaluations() + s.backwardEvaluations()) * 1e6);
+            fwd += s.forwardEvaluations();
+            bwd += s.backwardEvaluations();
+        }
+        int counted = Math.max(1, to - from);
+        double sPerIter = median(secs);
+        double us = median(usPerEval);
+
+        INDArray x = d.test();
+        long t0 = System.nanoTime();
+        LogProbResult lp = flow.logProb(x);
+        double logpSeconds = (System.nanoTime() - t0) / 1e9;
+        int logpNfe = lp.stats().functionEvaluations();
+        INDArray z = ContinuousNormalizingFlow.standardNormal(points, 2, RandomStreams.stream(seed, "bench-sample"));
+        t0 = System.nanoTime();
+        FlowResult smp = flow.decodeWithLogProb(z, RandomStreams.stream(seed, "bench-noise"));
+        double sampleSeconds = (System.nanoTime() - t0) / 1e9;
+        int sampleNfe = smp.stats().functionEvaluations();
+        double testNll = result.summary().testNll();
+
+        MlpDynamics net = (MlpDynamics) flow.block(0);
+        int k = trace.isExact() ? 2 : 1;
+        double macs = net.multiplyAddsPerSample();
+        double fwdFlops = 2 * macs * batch * (1 + k);
+        double bwdFlops = 3 * fwdFlops;
+        double itFlops = (fwd / counted) * fwdFlops + (bwd / counted) * bwdFlops;
+        double gflops = itFlops / sPerIter / 1e9;
+        double peak = ProcessMemory.peakResidentMb();
+
+        out.printf(Locale.ROOT, "configuration: %s, %s trace, dopri5 1e-5, batch %d, adjoint, Adam 1e-3, %s precision, seed %d%n",
+                net.describe(), trace.name(), batch, precision, seed);
+        out.printf(Locale.ROOT, "training: %.4f s per iteration (median of iterations %d-%d), %.1f forward + %.1f backward "
+                + "evaluations per iteration%n", sPerIter, from + 1, to, fwd / counted, bwd / counted);
+        out.printf(Locale.ROOT, "training: %.1f microseconds per function evaluation (median)%n", us);
+        out.printf(Locale.ROOT, "training: %.2f MFLOP per forward and %.2f per backward evaluation in matrix products, "
+                + "%.1f GFLOP/s achieved%n", fwdFlops / 1e6, bwdFlops / 1e6, gflops);
+        out.printf(Locale.ROOT, "log-density of %d points: %.3f s, %d evaluations (%.2f ms per evaluation)%n", points,
+                logpSeconds, logpNfe, 1e3 * logpSeconds / Math.max(1, logpNfe));
+        out.printf(Locale.ROOT, "sampling %d points with log-density: %.3f s, %d evaluations (%.2f ms per evaluation)%n",
+                points, sampleSeconds, sampleNfe, 1e3 * sampleSeconds / Math.max(1, sampleNfe));
+        out.printf(Locale.ROOT, "test NLL after %d iterations: %.4f nats%n", iterations, testNll);
+        out.printf(Locale.ROOT, "peak resident memory: %.1f MB%n", peak);
+        if (toleranceSweep) {
+            INDArray sub = x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, Math.min(1000, x.rows())),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all());
+            ToleranceSweep sw = ToleranceSweeps.measure(flow, sub, ToleranceSweeps.DEFAULT);
+            out.printf("tolerance sweep (log p of %d points, error against the tightest solve):%n", sw.points());
+            for (int i = 0; i < sw.tolerances().length; i++) {
+                out.printf(Locale.ROOT, "  tol %.0e: %4d evaluations, %.3f s, max error %.3e nats%n",
+                        sw.tolerances()[i], sw.evaluations()[i], sw.seconds()[i], sw.errors()[i]);
+            }
+        }
+        out.printf(Locale.ROOT, "train_s_per_iter=%.6f%n", sPerIter);
+        out.printf(Locale.ROOT, "train_nfe_forward=%.1f%n", fwd / counted);
+        out.printf(Locale.ROOT, "train_nfe_backward=%.1f%n", bwd / counted);
+        out.printf(Locale.ROOT, "us_per_eval=%.1f%n", us);
+        out.printf(Locale.ROOT, "logp10k_s=%.4f%n", logpSeconds);
+        out.printf(Locale.ROOT, "logp10k_nfe=%d%n", logpNfe);
+        out.printf(Locale.ROOT, "sample10k_s=%.4f%n", sampleSeconds);
+        out.printf(Locale.ROOT, "sample10k_nfe=%d%n", sampleNfe);
+        out.printf(Locale.ROOT, "peak_rss_mb=%.1f%n", peak);
+        out.printf(Locale.ROOT, "test_nll=%.4f%n", testNll);
+        out.flush();
+        return 0;
+    }
+
+    @Override
+    public String toString() {
+        return "bench " + Arrays.asList(iterations, batch, width);
+    }
+}
