@@ -6,6 +6,7 @@ import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.nn.Activation;
 import org.cnf4j.nn.Cotangents;
 import org.cnf4j.nn.LayerType;
+import org.cnf4j.nn.MatrixPrecision;
 import org.cnf4j.nn.MlpDynamics;
 import org.cnf4j.trace.Probes;
 import org.cnf4j.trace.TraceEstimator;
@@ -30,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * f with the exact trace (2 probes), f with Hutchinson (1 probe), and the adjoint-side products
  * (f, trace, and the gradients of a . f + c trace with respect to z and theta). Multiply-adds per
  * sample of f: 8,448; a pass with K probes does (1 + K) times that in its gemms forwards, and the
- * backward pass twice that again.
+ * backward pass twice that again. Matrix products in double or float ({@link MatrixPrecision}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -42,6 +43,9 @@ public class NetworkBenchmark {
 
     @Param({"100", "1000"})
     public int batch;
+
+    @Param({"DOUBLE", "FLOAT"})
+    public MatrixPrecision precision;
 
     private MlpDynamics net;
     private INDArray z;
@@ -58,6 +62,7 @@ public class NetworkBenchmark {
     public void setUp() {
         net = MlpDynamics.create(new int[] {2, 64, 64, 64, 2}, LayerType.CONCAT_SQUASH, Activation.TANH,
                 new SplittableRandom(0));
+        net.setPrecision(precision);
         SplittableRandom r = new SplittableRandom(1);
         z = ContinuousNormalizingFlow.standardNormal(batch, 2, r);
         cotangent = ContinuousNormalizingFlow.standardNormal(batch, 2, r);

@@ -13,6 +13,8 @@ import org.cnf4j.flow.FlowResult;
 import org.cnf4j.flow.LogProbResult;
 import org.cnf4j.flow.RandomStreams;
 import org.cnf4j.flow.SolverConfig;
+import org.cnf4j.linalg.ComputeThreads;
+import org.cnf4j.nn.MatrixPrecision;
 import org.cnf4j.nn.MlpDynamics;
 import org.cnf4j.report.ToleranceSweep;
 import org.cnf4j.report.ToleranceSweeps;
@@ -23,10 +25,12 @@ import org.cnf4j.train.TrainingConfig;
 import org.cnf4j.train.TrainingListener;
 import org.cnf4j.train.TrainingResult;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -65,7 +69,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--precision", defaultValue = "double",
             description = "Matrix products in double or float (default: ${DEFAULT-VALUE}).")
-    String precision;
+    MatrixPrecision precision;
+
+    @Option(names = "--seminorm", description = "Leave the parameter adjoints out of the backward error norm "
+            + "(fewer backward evaluations; not FFJORD's setting).")
+    boolean seminorm;
 
     @Option(names = "--data", defaultValue = "8gaussians", description = "Toy data set (default: ${DEFAULT-VALUE}).")
     String data;
@@ -93,22 +101,32 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        for (Object[] check : new Object[][] {{"--iterations", iterations}, {"--batch", batch}, {"--width", width},
+                {"--points", points}}) {
+            if ((Integer) check[1] < 1) {
+                throw new ParameterException(spec.commandLine(), check[0] + " must be at least 1, got " + check[1]);
+            }
+        }
+        if (memoryEvery < 0) {
+            throw new ParameterException(spec.commandLine(), "--memory-every must not be negative, got " + memoryEvery);
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(width, width, width)
                 .solver(SolverConfig.dopri5(1e-5, 1e-5)).traceEstimator(trace).seed(seed).build();
-        BenchPrecision.apply(flow, precision);
+        flow.setMatrixPrecision(precision);
         ToyTrainingData d = new ToyTrainingData(ToyDataset.byName(data), seed, 1000, points);
         TrainingConfig config = TrainingConfig.defaults().withIterations(iterations).withBatchSize(batch)
-                .withTraceEstimator(trace).withSeed(seed).withValidationInterval(0);
+                .withTraceEstimator(trace).withSeed(seed).withValidationInterval(0).withGradient("adjoint", seminorm);
         List<IterationStats> its = new ArrayList<>();
         Trainer trainer = new Trainer(flow, d, config).addListener(new TrainingListener() {
             @Override
             public void onIteration(IterationStats s) {
                 its.add(s);
                 if (memoryEvery > 0 && (s.iteration() + 1) % memoryEvery == 0) {
-                    out.printf(Locale.ROOT, "memory: iteration %d rss_mb=%.1f%n", s.iteration() + 1,
-                            ProcessMemory.residentMb());
+                    out.printf(Locale.ROOT, "memory: iteration %d rss_mb=%.1f offheap_mb=%.1f heap_used_mb=%.1f%n",
+                            s.iteration() + 1, ProcessMemory.residentMb(), ProcessMemory.offHeapMb(),
+                            (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0);
                     out.flush();
                 }
                 if (!common.quiet && (s.iteration() + 1) % 50 == 0) {
@@ -156,8 +174,10 @@ public final class BenchCommand implements Callable<Integer> {
         double gflops = itFlops / sPerIter / 1e9;
         double peak = ProcessMemory.peakResidentMb();
 
-        out.printf(Locale.ROOT, "configuration: %s, %s trace, dopri5 1e-5, batch %d, adjoint, Adam 1e-3, %s precision, seed %d%n",
-                net.describe(), trace.name(), batch, precision, seed);
+        out.printf(Locale.ROOT, "configuration: %s, %s trace, dopri5 1e-5, batch %d, adjoint%s, Adam 1e-3, %s precision, "
+                + "seed %d, %d worker(s) on %d core(s)%n", net.describe(), trace.name(), batch,
+                seminorm ? " (seminorm)" : "", precision.name().toLowerCase(Locale.ROOT), seed,
+                ComputeThreads.workers(), Runtime.getRuntime().availableProcessors());
         out.printf(Locale.ROOT, "training: %.4f s per iteration (median of iterations %d-%d), %.1f forward + %.1f backward "
                 + "evaluations per iteration%n", sPerIter, from + 1, to, fwd / counted, bwd / counted);
         out.printf(Locale.ROOT, "training: %.1f microseconds per function evaluation (median)%n", us);
@@ -170,8 +190,7 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "test NLL after %d iterations: %.4f nats%n", iterations, testNll);
         out.printf(Locale.ROOT, "peak resident memory: %.1f MB%n", peak);
         if (toleranceSweep) {
-            INDArray sub = x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, Math.min(1000, x.rows())),
-                    org.nd4j.linalg.indexing.NDArrayIndex.all());
+            INDArray sub = x.get(NDArrayIndex.interval(0, Math.min(1000, x.rows())), NDArrayIndex.all());
             ToleranceSweep sw = ToleranceSweeps.measure(flow, sub, ToleranceSweeps.DEFAULT);
             out.printf("tolerance sweep (log p of %d points, error against the tightest solve):%n", sw.points());
             for (int i = 0; i < sw.tolerances().length; i++) {

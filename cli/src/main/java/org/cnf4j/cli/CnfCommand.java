@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 import org.cnf4j.data.DataException;
 import org.cnf4j.io.ModelFileException;
+import org.cnf4j.linalg.ComputeThreads;
 import org.cnf4j.linalg.NativeThreads;
 import org.cnf4j.ode.OdeSolveException;
 import org.cnf4j.train.TrainingException;
@@ -41,6 +42,16 @@ public final class CnfCommand implements Runnable {
         NativeThreads.set(n);
     }
 
+    @Option(names = "--workers", scope = CommandLine.ScopeType.INHERIT,
+            description = "Java threads sharing large network evaluations (default: the number of cores; results "
+                    + "are the same for any count).")
+    void workers(int n) {
+        if (n < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--workers must be at least 1");
+        }
+        ComputeThreads.setWorkers(n);
+    }
+
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
@@ -57,6 +68,7 @@ public final class CnfCommand implements Runnable {
     static CommandLine configure(CommandLine cl, PrintWriter out, PrintWriter err) {
         cl.setOut(out);
         cl.setErr(err);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(CnfCommand::handle);
         return cl;
     }

@@ -2,11 +2,12 @@ package org.cnf4j.cli;
 
 import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.flow.SolverConfig;
+import org.cnf4j.nn.MatrixPrecision;
 import org.cnf4j.ode.RungeKuttaMethod;
 import org.cnf4j.trace.TraceEstimator;
 import picocli.CommandLine.Option;
 
-/** Overrides of a loaded model's evaluation settings: solver, tolerances, trace estimator. */
+/** Overrides of a loaded model's evaluation settings: solver, tolerances, trace estimator, precision. */
 public final class EvaluationOptions {
 
     @Option(names = "--solver", converter = Converters.SolverConverter.class,
@@ -27,6 +28,10 @@ public final class EvaluationOptions {
                     + "dimensions).")
     TraceEstimator trace;
 
+    @Option(names = "--precision", defaultValue = "double",
+            description = "Matrix products of the built-in networks in double or float (default: ${DEFAULT-VALUE}).")
+    MatrixPrecision precision;
+
     /** Applies the given overrides to the flow. */
     void apply(ContinuousNormalizingFlow flow) {
         SolverConfig s = flow.solver();
@@ -36,6 +41,7 @@ public final class EvaluationOptions {
         double a = atol != null ? atol : hadTolerances ? s.atol() : 1e-5;
         int st = steps != null ? steps : s.steps() > 0 ? s.steps() : 100;
         flow.setSolver(new SolverConfig(m, r, a, st, s.maxSteps()));
+        flow.setMatrixPrecision(precision);
         if (trace != null) {
             flow.setTraceEstimator(trace);
         }

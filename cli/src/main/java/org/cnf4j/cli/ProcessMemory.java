@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Resident memory of this process from /proc/self/status (Linux); -1 elsewhere. */
+/** Resident memory of this process from /proc/self/status (Linux; -1 elsewhere) and ND4J's off-heap bytes. */
 final class ProcessMemory {
 
     private ProcessMemory() {
@@ -18,6 +18,11 @@ final class ProcessMemory {
     /** Peak resident set size in MB. */
     static double peakResidentMb() {
         return field("VmHWM:");
+    }
+
+    /** Off-heap bytes held by ND4J arrays (javacpp's count of live native allocations), in MB. */
+    static double offHeapMb() {
+        return org.bytedeco.javacpp.Pointer.totalBytes() / 1048576.0;
     }
 
     private static double field(String name) {

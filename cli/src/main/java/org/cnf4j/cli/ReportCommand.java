@@ -9,9 +9,11 @@ import org.cnf4j.flow.RandomStreams;
 import org.cnf4j.io.LoadedModel;
 import org.cnf4j.io.ModelFile;
 import org.cnf4j.report.ReportGenerator;
+import org.cnf4j.report.ToleranceSweeps;
 import org.cnf4j.sample.DensityModel;
 import org.cnf4j.train.TrainingLog;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -61,6 +63,14 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the samples (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--tolerance-sweep", description = "Add the adaptive-computation plot: log p of up to "
+            + "--sweep-points data rows at tolerances 1e-3 .. 1e-8, evaluations and error against the tightest solve.")
+    boolean toleranceSweep;
+
+    @Option(names = "--sweep-points", defaultValue = "1000",
+            description = "Rows evaluated by --tolerance-sweep (default: ${DEFAULT-VALUE}).")
+    int sweepPoints;
+
     @Override
     public Integer call() throws Exception {
         LoadedModel m = ModelFile.load(model);
@@ -83,6 +93,14 @@ public final class ReportCommand implements Callable<Integer> {
                 .config("model file", model)
                 .config("trained on", m.metadata().dataDescription())
                 .imageShape(imageShape == null ? null : imageShape.toArray()).gridResolution(resolution).samples(samples).seed(seed);
+        if (toleranceSweep) {
+            if (sweepPoints < 1) {
+                throw new IllegalArgumentException("--sweep-points must be at least 1, got " + sweepPoints);
+            }
+            INDArray rowsInFlowSpace = m.metadata().standardizer().transform(
+                    values.get(NDArrayIndex.interval(0, Math.min(sweepPoints, values.rows())), NDArrayIndex.all()));
+            in.toleranceSweep(ToleranceSweeps.measure(m.flow(), rowsInFlowSpace, ToleranceSweeps.DEFAULT));
+        }
         if (m.checkpoint() != null) {
             TrainingLog log = TrainingLog.fromJson(m.checkpoint().trainerState(), m.flow().parameterCount());
             in.history(log.iterations(), log.validations());

@@ -15,6 +15,7 @@ final class ReportSettings {
                 .config("optimizer", "Adam, learning rate " + c.lr + ", weight decay " + c.weightDecay)
                 .config("gradients", c.gradient + (c.seminorm ? " (seminorm)" : ""))
                 .config("training trace estimator", c.trace != null ? c.trace.name() : "default")
+                .config("matrix precision", c.precision.name().toLowerCase(java.util.Locale.ROOT))
                 .config("regularisers", "kinetic " + c.kinetic + ", jacobian " + c.jacobian)
                 .config("seed", c.seed);
     }

@@ -153,10 +153,12 @@ class CliEndToEndTest {
     void reportAndInfoDescribeTheModel() throws IOException {
         Path out = dir.resolve("report");
         CliRun r = CliRun.of("report", "--model", model.toString(), "--data", "moons", "--out", out.toString(),
-                "--rows", "300", "--samples", "300", "--resolution", "30");
+                "--rows", "300", "--samples", "300", "--resolution", "30", "--tolerance-sweep", "--sweep-points", "50");
         assertEquals(0, r.code(), r.toString());
         assertReport(out);
-        assertTrue(Files.readString(out.resolve("index.html")).contains("training.png"), "curves from the model's history");
+        String html = Files.readString(out.resolve("index.html"));
+        assertTrue(html.contains("training.png"), "curves from the model's history");
+        assertTrue(html.contains("tolerance.png") && html.contains("Log-density of 50 points"), "the tolerance sweep");
         CliRun info = CliRun.of("info", "--model", model.toString());
         assertEquals(0, info.code(), info.toString());
         assertTrue(info.out().contains("2-16-16-2 concatsquash tanh"), info.out());

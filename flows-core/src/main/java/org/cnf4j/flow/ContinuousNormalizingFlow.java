@@ -9,6 +9,7 @@ import org.cnf4j.linalg.NativeArrays;
 import org.cnf4j.nn.Activation;
 import org.cnf4j.nn.Dynamics;
 import org.cnf4j.nn.LayerType;
+import org.cnf4j.nn.MatrixPrecision;
 import org.cnf4j.nn.MlpDynamics;
 import org.cnf4j.ode.OdeSolution;
 import org.cnf4j.ode.OdeSolver;
@@ -179,6 +180,19 @@ public final class ContinuousNormalizingFlow {
         this.solver = config;
         this.densitySolver = null;
         this.velocitySolver = null;
+    }
+
+    /**
+     * Sets the precision of the matrix products of every built-in network block ({@link MlpDynamics});
+     * other dynamics keep their own arithmetic. Applies to evaluation and training alike and is not
+     * stored in model files.
+     */
+    public void setMatrixPrecision(MatrixPrecision precision) {
+        for (Dynamics d : blocks) {
+            if (d instanceof MlpDynamics m) {
+                m.setPrecision(precision);
+            }
+        }
     }
 
     /** The trace estimator used for evaluation. */

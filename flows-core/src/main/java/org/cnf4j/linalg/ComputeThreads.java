@@ -15,28 +15,42 @@ import java.util.function.IntConsumer;
  * this beats letting BLAS or ND4J spread one product over threads (measured: 1 vs 2 native
  * threads gained nothing, 2 Java workers on separate chunks nearly halved a 10,000-point
  * log-density). The count is the system property {@code cnf4j.workers}, by default the number
- * of available processors; results are bit-reproducible for a given count.
+ * of available processors. Callers combine per-chunk results in chunk order, so results are
+ * bit-identical whatever the count.
  */
 public final class ComputeThreads {
 
     /** System property naming the number of workers. */
     public static final String PROPERTY = "cnf4j.workers";
 
-    private static final int WORKERS = Math.max(1, Integer.getInteger(PROPERTY,
+    private static volatile int workers = Math.max(1, Integer.getInteger(PROPERTY,
             Runtime.getRuntime().availableProcessors()));
     private static ExecutorService pool;
+    private static int poolSize;
 
     private ComputeThreads() {
     }
 
     /** The number of workers. */
     public static int workers() {
-        return WORKERS;
+        return workers;
     }
 
-    private static synchronized ExecutorService pool() {
-        if (pool == null) {
-            pool = Executors.newFixedThreadPool(WORKERS - 1, r -> {
+    /** Sets the number of workers (at least 1) for the calls that start after this one. */
+    public static void setWorkers(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("workers must be at least 1, got " + count);
+        }
+        workers = count;
+    }
+
+    private static synchronized ExecutorService pool(int size) {
+        if (pool == null || poolSize < size) {
+            if (pool != null) {
+                pool.shutdown();
+            }
+            poolSize = size;
+            pool = Executors.newFixedThreadPool(size, r -> {
                 Thread t = new Thread(r, "cnf4j-worker");
                 t.setDaemon(true);
                 return t;
@@ -47,7 +61,7 @@ public final class ComputeThreads {
 
     /**
      * Runs {@code task.accept(w)} for w = 0 .. count - 1, worker 0 in the calling thread, the others
-     * on the pool, and waits for all; count must not exceed {@link #workers()}.
+     * on the pool, and waits for all.
      */
     public static void run(int count, IntConsumer task) {
         if (count <= 1) {
@@ -55,9 +69,10 @@ public final class ComputeThreads {
             return;
         }
         List<Future<?>> futures = new ArrayList<>();
+        ExecutorService p = pool(count - 1);
         for (int w = 1; w < count; w++) {
             int worker = w;
-            futures.add(pool().submit(() -> task.accept(worker)));
+            futures.add(p.submit(() -> task.accept(worker)));
         }
         RuntimeException failure = null;
         try {

@@ -45,7 +45,7 @@ public final class MlpDynamics implements Dynamics {
     private NativeBuffer paramBuf;
     private Mirror paramMirror;
     private MatrixPrecision precision = MatrixPrecision.DOUBLE;
-    private final Workspace[] ws = new Workspace[ComputeThreads.workers()];
+    private Workspace[] ws = new Workspace[0];
 
     /**
      * A network with zero parameters.
@@ -111,7 +111,7 @@ public final class MlpDynamics implements Dynamics {
     public void setPrecision(MatrixPrecision p) {
         if (p != precision) {
             precision = p;
-            java.util.Arrays.fill(ws, null);
+            ws = new Workspace[0];
         }
     }
 
@@ -215,6 +215,7 @@ public final class MlpDynamics implements Dynamics {
         int chunk = b.chunkSamples();
         int chunks = (b.size + chunk - 1) / chunk;
         int workers = Math.min(chunks, ComputeThreads.workers());
+        reserveWorkspaces(workers);
         ComputeThreads.run(workers, worker -> {
             Workspace w = workspace(worker, Math.min(chunk, b.size), b.probes);
             for (int c = worker; c < chunks; c += workers) {
@@ -236,29 +237,29 @@ public final class MlpDynamics implements Dynamics {
         int chunk = b.chunkSamples();
         int chunks = (b.size + chunk - 1) / chunk;
         int workers = Math.min(chunks, ComputeThreads.workers());
-        double[][] totals = new double[workers][];
+        reserveWorkspaces(workers);
+        // each chunk's parameter gradient is kept and summed in chunk order afterwards, so the
+        // result does not depend on how many workers shared the chunks
+        double[][] perChunk = new double[chunks][];
         ComputeThreads.run(workers, worker -> {
             Workspace w = workspace(worker, Math.min(chunk, b.size), b.probes);
-            double[] total = gradTheta != null && chunks > 1 ? new double[(int) count] : null;
             for (int c = worker; c < chunks; c += workers) {
                 int b0 = c * chunk;
                 int m = Math.min(chunk, b.size - b0);
                 w.forward(t, b, b0, m, true);
                 w.writeOutputs(b, b0, m);
                 w.backward(t, b, b0, m);
-                if (total != null) {
-                    for (int i = 0; i < total.length; i++) {
-                        total[i] += w.grad[i];
-                    }
+                if (gradTheta != null) {
+                    perChunk[c] = chunks > 1 ? w.grad.clone() : w.grad;
                 }
             }
-            totals[worker] = total != null ? total : w.grad;
         });
         if (gradTheta != null) {
-            double[] sum = totals[0];
-            for (int worker = 1; worker < workers; worker++) {
+            double[] sum = perChunk[0];
+            for (int c = 1; c < chunks; c++) {
+                double[] g = perChunk[c];
                 for (int i = 0; i < sum.length; i++) {
-                    sum[i] += totals[worker][i];
+                    sum[i] += g[i];
                 }
             }
             NativeArrays.doubles(gradTheta).put(0, sum, 0, (int) count);
@@ -267,6 +268,13 @@ public final class MlpDynamics implements Dynamics {
 
     /** Rows of the stacked primal-and-tangent matrices processed together (about 1 MB per buffer). */
     static final int CHUNK_ROWS = 2048;
+
+    /** Makes room for the workspaces of {@code workers} workers (before they start). */
+    private void reserveWorkspaces(int workers) {
+        if (ws.length < workers) {
+            ws = Arrays.copyOf(ws, workers);
+        }
+    }
 
     private Workspace workspace(int worker, int batch, int probes) {
         int rows = batch * (1 + probes);

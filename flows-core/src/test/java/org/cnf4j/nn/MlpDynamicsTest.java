@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.cnf4j.linalg.ComputeThreads;
 import org.cnf4j.trace.Probes;
 import org.cnf4j.trace.TraceEstimator;
 import org.junit.jupiter.api.Test;
@@ -237,6 +238,30 @@ class MlpDynamicsTest {
         INDArray fOnly = Nd4j.create(DataType.DOUBLE, n, D);
         net.forward(T, z, fOnly);
         assertTrue(relativeError(fOnly, f) < 1e-14);
+    }
+
+    @Test
+    void resultsAreBitIdenticalWhateverTheNumberOfWorkers() {
+        MlpDynamics net = net(LayerType.CONCAT_SQUASH, Activation.TANH);
+        SplittableRandom r = new SplittableRandom(10);
+        int n = 3000;
+        INDArray z = random(r, n, D);
+        INDArray v = random(r, n, D);
+        Probes probes = TraceEstimator.exact().draw(n, D, r);
+        int saved = ComputeThreads.workers();
+        try {
+            ComputeThreads.setWorkers(1);
+            INDArray[] one = combined(net, z, probes, v);
+            for (int workers : new int[] {2, 3}) {
+                ComputeThreads.setWorkers(workers);
+                INDArray[] many = combined(net, z, probes, v);
+                for (int i = 0; i < one.length; i++) {
+                    assertEquals(one[i], many[i], workers + " workers, output " + i);
+                }
+            }
+        } finally {
+            ComputeThreads.setWorkers(saved);
+        }
     }
 
     @Test
