@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
                     + "per figure, then machine-readable key=value lines.",
             "Seconds per iteration are the median over iterations 50-150 (after warm-up); the trained model then "
                     + "evaluates log p of 10,000 points and draws 10,000 samples (integrating log p along, as "
-                    + "FFJORD does), each in one solve."})
+                    + "FFJORD does), each in one solve, repeated (median reported)."})
 public final class BenchCommand implements Callable<Integer> {
 
     @Spec
@@ -84,12 +84,24 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--repeats", defaultValue = "3",
+            description = "Runs of the log-density and of the sampling; the median is reported (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
     @Option(names = "--tolerance-sweep", description = "Also evaluate log p of 1,000 points at tolerances 1e-3 .. 1e-8.")
     boolean toleranceSweep;
 
     @Option(names = "--memory-every", defaultValue = "0",
             description = "Print the resident memory every N iterations (0: never).")
     int memoryEvery;
+
+    private static String seconds(List<Double> runs) {
+        StringBuilder b = new StringBuilder();
+        for (double r : runs) {
+            b.append(b.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", r));
+        }
+        return b.toString();
+    }
 
     private static double median(List<Double> v) {
         if (v.isEmpty()) {
@@ -102,7 +114,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         for (Object[] check : new Object[][] {{"--iterations", iterations}, {"--batch", batch}, {"--width", width},
-                {"--points", points}}) {
+                {"--points", points}, {"--repeats", repeats}}) {
             if ((Integer) check[1] < 1) {
                 throw new ParameterException(spec.commandLine(), check[0] + " must be at least 1, got " + check[1]);
             }
@@ -154,15 +166,25 @@ public final class BenchCommand implements Callable<Integer> {
         double us = median(usPerEval);
 
         INDArray x = d.test();
-        long t0 = System.nanoTime();
-        LogProbResult lp = flow.logProb(x);
-        double logpSeconds = (System.nanoTime() - t0) / 1e9;
-        int logpNfe = lp.stats().functionEvaluations();
+        List<Double> logpRuns = new ArrayList<>();
+        int logpNfe = 0;
+        for (int r = 0; r < repeats; r++) {
+            long t0 = System.nanoTime();
+            LogProbResult lp = flow.logProb(x);
+            logpRuns.add((System.nanoTime() - t0) / 1e9);
+            logpNfe = lp.stats().functionEvaluations();
+        }
         INDArray z = ContinuousNormalizingFlow.standardNormal(points, 2, RandomStreams.stream(seed, "bench-sample"));
-        t0 = System.nanoTime();
-        FlowResult smp = flow.decodeWithLogProb(z, RandomStreams.stream(seed, "bench-noise"));
-        double sampleSeconds = (System.nanoTime() - t0) / 1e9;
-        int sampleNfe = smp.stats().functionEvaluations();
+        List<Double> sampleRuns = new ArrayList<>();
+        int sampleNfe = 0;
+        for (int r = 0; r < repeats; r++) {
+            long t0 = System.nanoTime();
+            FlowResult smp = flow.decodeWithLogProb(z, RandomStreams.stream(seed, "bench-noise"));
+            sampleRuns.add((System.nanoTime() - t0) / 1e9);
+            sampleNfe = smp.stats().functionEvaluations();
+        }
+        double logpSeconds = median(logpRuns);
+        double sampleSeconds = median(sampleRuns);
         double testNll = result.summary().testNll();
 
         MlpDynamics net = (MlpDynamics) flow.block(0);
@@ -183,10 +205,11 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "training: %.1f microseconds per function evaluation (median)%n", us);
         out.printf(Locale.ROOT, "training: %.2f MFLOP per forward and %.2f per backward evaluation in matrix products, "
                 + "%.1f GFLOP/s achieved%n", fwdFlops / 1e6, bwdFlops / 1e6, gflops);
-        out.printf(Locale.ROOT, "log-density of %d points: %.3f s, %d evaluations (%.2f ms per evaluation)%n", points,
-                logpSeconds, logpNfe, 1e3 * logpSeconds / Math.max(1, logpNfe));
-        out.printf(Locale.ROOT, "sampling %d points with log-density: %.3f s, %d evaluations (%.2f ms per evaluation)%n",
-                points, sampleSeconds, sampleNfe, 1e3 * sampleSeconds / Math.max(1, sampleNfe));
+        out.printf(Locale.ROOT, "log-density of %d points: %.3f s (median of %s), %d evaluations (%.2f ms per "
+                + "evaluation)%n", points, logpSeconds, seconds(logpRuns), logpNfe, 1e3 * logpSeconds / Math.max(1, logpNfe));
+        out.printf(Locale.ROOT, "sampling %d points with log-density: %.3f s (median of %s), %d evaluations (%.2f ms per "
+                + "evaluation)%n", points, sampleSeconds, seconds(sampleRuns), sampleNfe,
+                1e3 * sampleSeconds / Math.max(1, sampleNfe));
         out.printf(Locale.ROOT, "test NLL after %d iterations: %.4f nats%n", iterations, testNll);
         out.printf(Locale.ROOT, "peak resident memory: %.1f MB%n", peak);
         if (toleranceSweep) {

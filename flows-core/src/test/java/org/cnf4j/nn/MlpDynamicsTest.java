@@ -241,6 +241,22 @@ class MlpDynamicsTest {
     }
 
     @Test
+    void chunksAreEqualBoundedAndSplitTrainingBatches() {
+        assertEquals(50, MlpDynamics.chunkSamples(100, 2), "FFJORD's batch of 100 with the exact 2-D trace: two halves");
+        assertEquals(10, MlpDynamics.chunkSamples(10, 2), "30 rows stay one chunk");
+        assertEquals(1, MlpDynamics.chunkSamples(1, 0));
+        for (int size : new int[] {43, 100, 777, 10_000, 123_457}) {
+            for (int probes = 0; probes <= 3; probes++) {
+                int chunk = MlpDynamics.chunkSamples(size, probes);
+                int chunks = (size + chunk - 1) / chunk;
+                assertTrue(chunk * (1 + probes) <= MlpDynamics.CHUNK_ROWS, size + "/" + probes);
+                assertTrue(chunks >= (size * (1 + probes) >= MlpDynamics.SPLIT_ROWS ? 2 : 1), size + "/" + probes);
+                assertTrue(size - (chunks - 1) * chunk > 0 && size - (chunks - 1) * chunk <= chunk, "no empty chunk");
+            }
+        }
+    }
+
+    @Test
     void resultsAreBitIdenticalWhateverTheNumberOfWorkers() {
         MlpDynamics net = net(LayerType.CONCAT_SQUASH, Activation.TANH);
         SplittableRandom r = new SplittableRandom(10);
