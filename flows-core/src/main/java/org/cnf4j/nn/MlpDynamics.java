@@ -219,10 +219,11 @@ public final class MlpDynamics implements Dynamics {
         reserveWorkspaces(workers);
         ComputeThreads.run(workers, worker -> {
             Workspace w = workspace(worker, Math.min(chunk, b.size), b.probes);
+            w.prepare(t);
             for (int c = worker; c < chunks; c += workers) {
                 int b0 = c * chunk;
                 int m = Math.min(chunk, b.size - b0);
-                w.forward(t, b, b0, m, false);
+                w.forward(b, b0, m, false);
                 w.writeOutputs(b, b0, m);
             }
         });
@@ -244,10 +245,11 @@ public final class MlpDynamics implements Dynamics {
         double[][] perChunk = chunkGradients(gradTheta != null && chunks > 1 ? chunks : 0);
         ComputeThreads.run(workers, worker -> {
             Workspace w = workspace(worker, Math.min(chunk, b.size), b.probes);
+            w.prepare(t);
             for (int c = worker; c < chunks; c += workers) {
                 int b0 = c * chunk;
                 int m = Math.min(chunk, b.size - b0);
-                w.forward(t, b, b0, m, true);
+                w.forward(b, b0, m, true);
                 w.writeOutputs(b, b0, m);
                 w.backward(t, b, b0, m);
                 if (gradTheta != null && chunks > 1) {
@@ -526,13 +528,23 @@ public final class MlpDynamics implements Dynamics {
             return type == LayerType.CONCAT_SQUASH || single ? 0 : weight(l);
         }
 
-        /** Forward pass of samples [b0, b0 + m) of the call, primal and probe tangents stacked. */
-        void forward(double t, Batch call, int b0, int m, boolean secondOrder) {
+        /** Reads the parameters and computes every layer's gates at time t: once per call, for all its chunks. */
+        void prepare(double t) {
+            paramBuf.copyTo(0, p, 0, (int) count);
+            for (int l = 1; l <= layers; l++) {
+                gates(l, t);
+            }
+        }
+
+        /**
+         * Forward pass of samples [b0, b0 + m) of the call, primal and probe tangents stacked;
+         * {@link #prepare} must have run for this call.
+         */
+        void forward(Batch call, int b0, int m, boolean secondOrder) {
             int d = dims[0];
             batch = m;
             probes = call.probes;
             rows = m * (1 + probes);
-            paramBuf.copyTo(0, p, 0, (int) count);
             int nz = m * d;
             call.z.get(b0 * d, x[0], 0, nz);
             if (probes > 0) {
@@ -549,7 +561,6 @@ public final class MlpDynamics implements Dynamics {
             for (int l = 1; l <= layers; l++) {
                 int in = dims[l - 1];
                 int n = dims[l];
-                gates(l, t);
                 Mirror.gemm(false, false, rows, n, in, xN[l - 1], 0, in, effectiveWeights(l), effectiveOffset(l), n,
                         aN[l], 0, n);
                 double[] av = a[l];
