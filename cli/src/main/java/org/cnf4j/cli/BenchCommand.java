@@ -2,7 +2,6 @@ package org.cnf4j.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -215,7 +214,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (toleranceSweep) {
             INDArray sub = x.get(NDArrayIndex.interval(0, Math.min(1000, x.rows())), NDArrayIndex.all());
             ToleranceSweep sw = ToleranceSweeps.measure(flow, sub, ToleranceSweeps.DEFAULT);
-            out.printf("tolerance sweep (log p of %d points, error against the tightest solve):%n", sw.points());
+            out.printf(Locale.ROOT, "tolerance sweep (log p of %d points, error against the tightest solve):%n", sw.points());
             for (int i = 0; i < sw.tolerances().length; i++) {
                 out.printf(Locale.ROOT, "  tol %.0e: %4d evaluations, %.3f s, max error %.3e nats%n",
                         sw.tolerances()[i], sw.evaluations()[i], sw.seconds()[i], sw.errors()[i]);
@@ -233,10 +232,5 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "test_nll=%.4f%n", testNll);
         out.flush();
         return 0;
-    }
-
-    @Override
-    public String toString() {
-        return "bench " + Arrays.asList(iterations, batch, width);
     }
 }
