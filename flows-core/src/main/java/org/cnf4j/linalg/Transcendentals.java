@@ -50,6 +50,46 @@ public final class Transcendentals {
         }
     }
 
+    /**
+     * Over a block of {@code rows x cols} values (row-major from index 0) with a per-column shift:
+     * {@code h = tanh(a + shift)}, {@code d1 = 1 - h^2} and, when {@code d2} is not null,
+     * {@code d2 = -2 h d1}, with tanh(x) = 1 - 2 / (exp(2x) + 1) and this class's exp. The vector
+     * path does it in one pass (widths that are a multiple of the lane count, 64 among them);
+     * otherwise scalar loops do the same operations, so results are bit-identical either way.
+     * h, d1 and d2 must be distinct from a.
+     */
+    public static void shiftedTanh(double[] a, double[] shift, int rows, int cols, double[] h, double[] d1,
+            double[] d2) {
+        if (VECTOR && VectorTranscendentals.fitsLanes(cols)) {
+            VectorTranscendentals.shiftedTanh(a, shift, rows, cols, h, d1, d2);
+            return;
+        }
+        scalarShiftedTanh(a, shift, rows, cols, h, d1, d2);
+    }
+
+    /** The scalar loops of {@link #shiftedTanh}. */
+    public static void scalarShiftedTanh(double[] a, double[] shift, int rows, int cols, double[] h, double[] d1,
+            double[] d2) {
+        int n = rows * cols;
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            for (int j = 0; j < cols; j++) {
+                h[base + j] = (a[base + j] + shift[j]) * 2.0;
+            }
+        }
+        exp(h, 0, n);
+        for (int i = 0; i < n; i++) {
+            double v = 1.0 - 2.0 / (h[i] + 1.0);
+            h[i] = v;
+            d1[i] = 1.0 - v * v;
+        }
+        if (d2 != null) {
+            for (int i = 0; i < n; i++) {
+                d2[i] = -2.0 * h[i] * d1[i];
+            }
+        }
+    }
+
     /** {@code x[i] = log(1 + x[i])} for i in [from, to) (Math.log1p). */
     public static void log1p(double[] x, int from, int to) {
         for (int i = from; i < to; i++) {

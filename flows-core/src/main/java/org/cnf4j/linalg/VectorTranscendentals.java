@@ -18,6 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorTranscendentals {
 
     private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
+    private static final DoubleVector ONE = DoubleVector.broadcast(SPECIES, 1.0);
+    private static final DoubleVector TWO = DoubleVector.broadcast(SPECIES, 2.0);
     private static final DoubleVector LN2_HI = DoubleVector.broadcast(SPECIES, Transcendentals.LN2_HI);
     private static final DoubleVector LN2_LO = DoubleVector.broadcast(SPECIES, Transcendentals.LN2_LO);
     // the polynomial's coefficients one constant each: a loop over an array of vectors is not
@@ -44,34 +46,65 @@ final class VectorTranscendentals {
         int i = from;
         int bound = from + SPECIES.loopBound(to - from);
         for (; i < bound; i += SPECIES.length()) {
-            DoubleVector v = DoubleVector.fromArray(SPECIES, x, i)
-                    .max(Transcendentals.EXP_MIN).min(Transcendentals.EXP_MAX);
-            DoubleVector kd = v.mul(Transcendentals.LOG2E).add(Transcendentals.SHIFT);
-            DoubleVector mk = kd.sub(Transcendentals.SHIFT).neg();
-            DoubleVector r = mk.fma(LN2_HI, v);
-            r = mk.fma(LN2_LO, r);
-            DoubleVector p = C0;
-            p = p.fma(r, C1);
-            p = p.fma(r, C2);
-            p = p.fma(r, C3);
-            p = p.fma(r, C4);
-            p = p.fma(r, C5);
-            p = p.fma(r, C6);
-            p = p.fma(r, C7);
-            p = p.fma(r, C8);
-            p = p.fma(r, C9);
-            p = p.fma(r, C10);
-            p = p.fma(r, C11);
-            p = p.fma(r, C12);
-            p = p.fma(r, C13);
-            LongVector ki = kd.reinterpretAsLongs().sub(Transcendentals.SHIFT_BITS);
-            LongVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
-            LongVector k2 = ki.sub(k1);
-            DoubleVector s1 = k1.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-            DoubleVector s2 = k2.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-            p.mul(s1).mul(s2).intoArray(x, i);
+            exp(DoubleVector.fromArray(SPECIES, x, i)).intoArray(x, i);
         }
         Transcendentals.scalarExp(x, i, to);
+    }
+
+    /** True when rows of {@code cols} values split into whole vectors, as {@link #shiftedTanh} needs. */
+    static boolean fitsLanes(int cols) {
+        return cols % SPECIES.length() == 0;
+    }
+
+    /**
+     * {@link Transcendentals#shiftedTanh} in one pass over the block: each vector of a is shifted,
+     * doubled, exponentiated and turned into h, d1 and d2 while in registers. cols must be a
+     * multiple of the lane count.
+     */
+    static void shiftedTanh(double[] a, double[] shift, int rows, int cols, double[] h, double[] d1, double[] d2) {
+        int lanes = SPECIES.length();
+        for (int j = 0; j < cols; j += lanes) {
+            DoubleVector sh = DoubleVector.fromArray(SPECIES, shift, j);
+            for (int r = 0, i = j; r < rows; r++, i += cols) {
+                DoubleVector e = exp(DoubleVector.fromArray(SPECIES, a, i).add(sh).mul(2.0));
+                DoubleVector v = ONE.sub(TWO.div(e.add(1.0)));
+                v.intoArray(h, i);
+                DoubleVector g = ONE.sub(v.mul(v));
+                g.intoArray(d1, i);
+                if (d2 != null) {
+                    v.mul(-2.0).mul(g).intoArray(d2, i);
+                }
+            }
+        }
+    }
+
+    /** exp of every lane, by the operations of {@link Transcendentals#exp(double)}. */
+    private static DoubleVector exp(DoubleVector x) {
+        DoubleVector v = x.max(Transcendentals.EXP_MIN).min(Transcendentals.EXP_MAX);
+        DoubleVector kd = v.mul(Transcendentals.LOG2E).add(Transcendentals.SHIFT);
+        DoubleVector mk = kd.sub(Transcendentals.SHIFT).neg();
+        DoubleVector r = mk.fma(LN2_HI, v);
+        r = mk.fma(LN2_LO, r);
+        DoubleVector p = C0;
+        p = p.fma(r, C1);
+        p = p.fma(r, C2);
+        p = p.fma(r, C3);
+        p = p.fma(r, C4);
+        p = p.fma(r, C5);
+        p = p.fma(r, C6);
+        p = p.fma(r, C7);
+        p = p.fma(r, C8);
+        p = p.fma(r, C9);
+        p = p.fma(r, C10);
+        p = p.fma(r, C11);
+        p = p.fma(r, C12);
+        p = p.fma(r, C13);
+        LongVector ki = kd.reinterpretAsLongs().sub(Transcendentals.SHIFT_BITS);
+        LongVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
+        LongVector k2 = ki.sub(k1);
+        DoubleVector s1 = k1.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+        DoubleVector s2 = k2.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+        return p.mul(s1).mul(s2);
     }
 
     /** Checks the vector kernel against the scalar one before it is trusted. */

@@ -95,7 +95,7 @@ public enum Activation {
     void apply(double[] a, double[] shift, int rows, int cols, double[] h, double[] d1, double[] d2) {
         switch (this) {
             case TANH:
-                tanhBlock(a, shift, rows, cols, h, d1, d2);
+                Transcendentals.shiftedTanh(a, shift, rows, cols, h, d1, d2);
                 break;
             case SOFTPLUS:
                 softplusBlock(a, shift, rows, cols, h, d1, d2);
@@ -109,29 +109,12 @@ public enum Activation {
         }
     }
 
-    /** Writes x = a + shift (per column) times {@code scale} into out. */
-    private static void shifted(double[] a, double[] shift, int rows, int cols, double scale, double[] out) {
+    /** Writes x = a + shift (per column) into out. */
+    private static void shifted(double[] a, double[] shift, int rows, int cols, double[] out) {
         for (int r = 0; r < rows; r++) {
             int base = r * cols;
             for (int j = 0; j < cols; j++) {
-                out[base + j] = scale * (a[base + j] + shift[j]);
-            }
-        }
-    }
-
-    private static void tanhBlock(double[] a, double[] shift, int rows, int cols, double[] h, double[] d1,
-            double[] d2) {
-        int n = rows * cols;
-        shifted(a, shift, rows, cols, 2.0, h);
-        Transcendentals.exp(h, 0, n);
-        for (int i = 0; i < n; i++) {
-            double v = 1.0 - 2.0 / (h[i] + 1.0);
-            h[i] = v;
-            d1[i] = 1.0 - v * v;
-        }
-        if (d2 != null) {
-            for (int i = 0; i < n; i++) {
-                d2[i] = -2.0 * h[i] * d1[i];
+                out[base + j] = a[base + j] + shift[j];
             }
         }
     }
@@ -142,7 +125,7 @@ public enum Activation {
      */
     private static void sigmoidBlock(double[] a, double[] shift, int rows, int cols, double[] s, double[] e) {
         int n = rows * cols;
-        shifted(a, shift, rows, cols, 1.0, s);
+        shifted(a, shift, rows, cols, s);
         for (int i = 0; i < n; i++) {
             e[i] = -Math.abs(s[i]);
         }
@@ -176,7 +159,7 @@ public enum Activation {
     private static void eluBlock(double[] a, double[] shift, int rows, int cols, double[] h, double[] d1,
             double[] d2) {
         int n = rows * cols;
-        shifted(a, shift, rows, cols, 1.0, d1);
+        shifted(a, shift, rows, cols, d1);
         for (int i = 0; i < n; i++) {
             h[i] = Math.min(d1[i], 0.0);
         }
@@ -196,7 +179,7 @@ public enum Activation {
             double[] d2) {
         int n = rows * cols;
         sigmoidBlock(a, shift, rows, cols, d1, h);
-        shifted(a, shift, rows, cols, 1.0, h);
+        shifted(a, shift, rows, cols, h);
         for (int i = 0; i < n; i++) {
             double x = h[i];
             double s = d1[i];

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 import org.cnf4j.linalg.ComputeThreads;
+import org.cnf4j.linalg.Elementwise;
 import org.cnf4j.linalg.NativeArrays;
 import org.cnf4j.linalg.Mirror;
 import org.cnf4j.linalg.NativeBuffer;
@@ -572,9 +573,7 @@ public final class MlpDynamics implements Dynamics {
                     int block = batch * n;
                     for (int k = 0; k < probes; k++) {
                         int off = (k + 1) * block;
-                        for (int i = 0; i < block; i++) {
-                            xv[off + i] = d1[i] * av[off + i];
-                        }
+                        Elementwise.multiply(d1, 0, av, off, xv, off, block);
                     }
                     xN[l].copyFrom(xv, 0, 0, rows * n);
                 }
@@ -694,18 +693,7 @@ public final class MlpDynamics implements Dynamics {
             double[] g = da[l];
             double[] d1 = s1[l];
             double[] d2 = s2[l];
-            double[] av = a[l];
-            for (int i = 0; i < block; i++) {
-                g[i] *= d1[i];
-            }
-            for (int k = 1; k <= probes; k++) {
-                int off = k * block;
-                for (int i = 0; i < block; i++) {
-                    double gx = g[off + i];
-                    g[i] += gx * d2[i] * av[off + i];
-                    g[off + i] = gx * d1[i];
-                }
-            }
+            Elementwise.activationBackward(g, d1, d2, a[l], block, probes);
         }
 
         /** Writes dS/dW and the time-layer gradients of layer l into the gradient array. */

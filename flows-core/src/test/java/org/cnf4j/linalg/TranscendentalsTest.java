@@ -32,6 +32,41 @@ class TranscendentalsTest {
     }
 
     @Test
+    void shiftedTanhIsTheScalarLoopBitForBitAndMatchesMathTanh() {
+        SplittableRandom r = new SplittableRandom(3);
+        for (int cols : new int[] {64, 16, 5}) {
+            int rows = 37;
+            double[] a = new double[rows * cols];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = r.nextDouble(-6, 6) * (i % 4 == 0 ? 100 : 1);
+            }
+            double[] shift = new double[cols];
+            for (int j = 0; j < cols; j++) {
+                shift[j] = r.nextDouble(-1, 1);
+            }
+            double[] h = new double[a.length];
+            double[] d1 = new double[a.length];
+            double[] d2 = new double[a.length];
+            Transcendentals.shiftedTanh(a, shift, rows, cols, h, d1, d2);
+            double[] hs = new double[a.length];
+            double[] d1s = new double[a.length];
+            double[] d2s = new double[a.length];
+            Transcendentals.scalarShiftedTanh(a, shift, rows, cols, hs, d1s, d2s);
+            for (int i = 0; i < a.length; i++) {
+                double x = a[i] + shift[i % cols];
+                String at = "cols " + cols + ", tanh(" + x + ")";
+                assertEquals(Double.doubleToRawLongBits(hs[i]), Double.doubleToRawLongBits(h[i]), at);
+                assertEquals(Double.doubleToRawLongBits(d1s[i]), Double.doubleToRawLongBits(d1[i]), at);
+                assertEquals(Double.doubleToRawLongBits(d2s[i]), Double.doubleToRawLongBits(d2[i]), at);
+                double t = Math.tanh(x);
+                assertEquals(t, h[i], 4e-16, at);
+                assertEquals(1 - t * t, d1[i], 1e-15, at);
+                assertEquals(-2 * t * (1 - t * t), d2[i], 2e-15, at);
+            }
+        }
+    }
+
+    @Test
     void expAndLog1pMatchMathToAnUlpOrTwoIncludingTheEdges() {
         SplittableRandom r = new SplittableRandom(1);
         double[] x = new double[1003];
