@@ -1,14 +1,13 @@
 package org.cnf4j.cli;
 
+import static org.cnf4j.report.PngAssertions.assertPng;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import javax.imageio.ImageIO;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -37,29 +36,6 @@ class CliEndToEndTest {
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("model written to"), r.toString());
         assertTrue(r.err().contains("validation at iteration 30"), r.toString());
-    }
-
-    /** Decodes a PNG, checks its size (when given) and that it is not blank. */
-    static void assertPng(Path file, int width, int height) throws IOException {
-        BufferedImage img = ImageIO.read(file.toFile());
-        assertTrue(img != null, file + " is not an image");
-        if (width > 0) {
-            assertEquals(width, img.getWidth());
-            assertEquals(height, img.getHeight());
-        }
-        double sum = 0;
-        double sq = 0;
-        int n = 0;
-        for (int y = 0; y < img.getHeight(); y += 3) {
-            for (int x = 0; x < img.getWidth(); x += 3) {
-                int rgb = img.getRGB(x, y);
-                double v = ((rgb >> 16) & 255) + ((rgb >> 8) & 255) + (rgb & 255);
-                sum += v;
-                sq += v * v;
-                n++;
-            }
-        }
-        assertTrue(sq / n - (sum / n) * (sum / n) > 100, file + " looks blank");
     }
 
     static List<String> lines(Path csv) throws IOException {

@@ -1,6 +1,5 @@
 package org.cnf4j.adjoint;
 
-import java.nio.DoubleBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -198,22 +197,7 @@ public final class AdjointMethod implements GradientMethod {
             INDArray dTheta = theta(dydt);
             Cotangents w = new Cotangents(in[az], constants.kinetic(), constants.trace(), constants.jacobian());
             dynamics.backward(t, in[0], probes, w, out[0], out[1], regularized ? out[3] : null, out[az], dTheta);
-            DoubleBuffer delta = NativeArrays.doubles(out[1]);
-            for (int b = 0; b < batch; b++) {
-                delta.put(b, -delta.get(b));
-            }
-            if (regularized) {
-                DoubleBuffer f = NativeArrays.doubles(out[0]);
-                DoubleBuffer kin = NativeArrays.doubles(out[2]);
-                for (int b = 0, i = 0; b < batch; b++) {
-                    double s = 0;
-                    for (int j = 0; j < dim; j++, i++) {
-                        double v = f.get(i);
-                        s += v * v;
-                    }
-                    kin.put(b, s);
-                }
-            }
+            DensityOdeSystem.finishDerivative(out, batch, dim, regularized);
             Blas.scale(batch * dim, -1.0, NativeArrays.doublePointer(out[az]));
             Blas.scale(thetaLength, -1.0, NativeArrays.doublePointer(dTheta));
         }

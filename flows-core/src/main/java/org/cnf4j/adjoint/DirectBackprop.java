@@ -8,6 +8,7 @@ import org.cnf4j.flow.DensityOdeSystem;
 import org.cnf4j.linalg.NativeArrays;
 import org.cnf4j.nn.Cotangents;
 import org.cnf4j.ode.ButcherTableau;
+import org.cnf4j.ode.ErrorNorm;
 import org.cnf4j.ode.SolverStats;
 import org.cnf4j.ode.StateLayout;
 import org.cnf4j.trace.TraceEstimator;
@@ -38,7 +39,7 @@ public final class DirectBackprop implements GradientMethod {
     @Override
     public GradientResult gradient(ContinuousNormalizingFlow flow, INDArray x, TrainingObjective objective,
             TraceEstimator estimator, RandomGenerator noise) {
-        var solver = solvers.get(flow.solver(), org.cnf4j.ode.ErrorNorm.mixed());
+        var solver = solvers.get(flow.solver(), ErrorNorm.mixed());
         ButcherTableau tab = solver.method().tableau();
         List<List<Step>> tapes = new ArrayList<>();
         long[] stored = {0};

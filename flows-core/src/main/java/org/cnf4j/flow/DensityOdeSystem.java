@@ -90,6 +90,16 @@ public final class DensityOdeSystem implements OdeSystem {
         INDArray[] in = views.of(y);
         INDArray[] out = views.of(dydt);
         dynamics.forward(t, in[0], probes, out[0], out[1], regularized ? out[3] : null);
+        finishDerivative(out, batch, dim, regularized);
+    }
+
+    /**
+     * Completes the views {@code out} of a derivative of this layout once the dynamics have written
+     * f, tr(df/dz) and the Jacobian term: the trace is negated into d delta/dt and, when
+     * regularised, d kinetic/dt = ||f||^2 per sample. Shared with the adjoint's augmented system,
+     * which starts its state with the same parts.
+     */
+    public static void finishDerivative(INDArray[] out, int batch, int dim, boolean regularized) {
         DoubleBuffer delta = NativeArrays.doubles(out[1]);
         for (int b = 0; b < batch; b++) {
             delta.put(b, -delta.get(b));

@@ -214,19 +214,9 @@ public final class MlpDynamics implements Dynamics {
     @Override
     public void forward(double t, INDArray z, Probes probes, INDArray f, INDArray trace, INDArray jacobianSq) {
         Batch b = new Batch(z, probes, f, trace, jacobianSq, null, null, null);
-        int chunk = b.chunkSamples();
-        int chunks = (b.size + chunk - 1) / chunk;
-        int workers = Math.min(chunks, ComputeThreads.workers());
-        reserveWorkspaces(workers);
-        ComputeThreads.run(workers, worker -> {
-            Workspace w = workspace(worker, Math.min(chunk, b.size), b.probes);
-            w.prepare(t);
-            for (int c = worker; c < chunks; c += workers) {
-                int b0 = c * chunk;
-                int m = Math.min(chunk, b.size - b0);
-                w.forward(b, b0, m, false);
-                w.writeOutputs(b, b0, m);
-            }
+        forEachChunk(b, t, (w, c, b0, m) -> {
+            w.forward(b, b0, m, false);
+            w.writeOutputs(b, b0, m);
         });
     }
 
@@ -237,25 +227,16 @@ public final class MlpDynamics implements Dynamics {
             throw new IllegalArgumentException("trace terms need probes");
         }
         Batch b = new Batch(z, probes, f, trace, jacobianSq, weights, gradZ, gradTheta);
-        int chunk = b.chunkSamples();
-        int chunks = (b.size + chunk - 1) / chunk;
-        int workers = Math.min(chunks, ComputeThreads.workers());
-        reserveWorkspaces(workers);
+        int chunks = b.chunks();
         // each chunk's parameter gradient is kept and summed in chunk order afterwards, so the
         // result does not depend on how many workers shared the chunks
         double[][] perChunk = chunkGradients(gradTheta != null && chunks > 1 ? chunks : 0);
-        ComputeThreads.run(workers, worker -> {
-            Workspace w = workspace(worker, Math.min(chunk, b.size), b.probes);
-            w.prepare(t);
-            for (int c = worker; c < chunks; c += workers) {
-                int b0 = c * chunk;
-                int m = Math.min(chunk, b.size - b0);
-                w.forward(b, b0, m, true);
-                w.writeOutputs(b, b0, m);
-                w.backward(t, b, b0, m);
-                if (gradTheta != null && chunks > 1) {
-                    System.arraycopy(w.grad, 0, perChunk[c], 0, (int) count);
-                }
+        forEachChunk(b, t, (w, c, b0, m) -> {
+            w.forward(b, b0, m, true);
+            w.writeOutputs(b, b0, m);
+            w.backward(t, b, b0, m);
+            if (gradTheta != null && chunks > 1) {
+                System.arraycopy(w.grad, 0, perChunk[c], 0, (int) count);
             }
         });
         if (gradTheta != null) {
@@ -268,6 +249,30 @@ public final class MlpDynamics implements Dynamics {
             }
             NativeArrays.doubles(gradTheta).put(0, sum, 0, (int) count);
         }
+    }
+
+    /** Work on samples [b0, b0 + m) of a call, chunk number c, in a worker's workspace. */
+    private interface ChunkTask {
+        void run(Workspace w, int c, int b0, int m);
+    }
+
+    /**
+     * Runs the task on every chunk of the call, chunk c on worker c mod W (a fixed striping), each
+     * worker's workspace first prepared for time t.
+     */
+    private void forEachChunk(Batch b, double t, ChunkTask task) {
+        int chunk = b.chunkSamples();
+        int chunks = b.chunks();
+        int workers = Math.min(chunks, ComputeThreads.workers());
+        reserveWorkspaces(workers);
+        ComputeThreads.run(workers, worker -> {
+            Workspace w = workspace(worker, Math.min(chunk, b.size), b.probes);
+            w.prepare(t);
+            for (int c = worker; c < chunks; c += workers) {
+                int b0 = c * chunk;
+                task.run(w, c, b0, Math.min(chunk, b.size - b0));
+            }
+        });
     }
 
     /**
@@ -383,6 +388,11 @@ public final class MlpDynamics implements Dynamics {
 
         int chunkSamples() {
             return MlpDynamics.chunkSamples(size, probes);
+        }
+
+        int chunks() {
+            int chunk = chunkSamples();
+            return (size + chunk - 1) / chunk;
         }
     }
 

@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
-import javax.imageio.ImageIO;
 import org.cnf4j.data.ToyDataset;
 import org.cnf4j.data.ToyTrainingData;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
@@ -30,31 +28,6 @@ class ReportTest {
 
     @TempDir
     Path dir;
-
-    /** Decodes a PNG and checks its size and that it is not blank (pixel variance above a floor). */
-    static BufferedImage assertPng(Path file, int width, int height) throws IOException {
-        BufferedImage img = ImageIO.read(file.toFile());
-        assertTrue(img != null, file + " does not decode as an image");
-        if (width > 0) {
-            assertEquals(width, img.getWidth());
-            assertEquals(height, img.getHeight());
-        }
-        double sum = 0;
-        double sq = 0;
-        int n = 0;
-        for (int y = 0; y < img.getHeight(); y += 2) {
-            for (int x = 0; x < img.getWidth(); x += 2) {
-                int rgb = img.getRGB(x, y);
-                double v = ((rgb >> 16) & 255) + ((rgb >> 8) & 255) + (rgb & 255);
-                sum += v;
-                sq += v * v;
-                n++;
-            }
-        }
-        double var = sq / n - (sum / n) * (sum / n);
-        assertTrue(var > 100, file + " looks blank (pixel variance " + var + ")");
-        return img;
-    }
 
     @Test
     void aReportHasEveryPlotAndEscapesItsText() throws IOException {
@@ -86,9 +59,9 @@ class ReportTest {
         for (Element img : doc.select("img")) {
             Path png = dir.resolve(img.attr("src"));
             assertTrue(Files.exists(png), png + " is referenced but missing");
-            assertPng(png, 0, 0);
+            PngAssertions.assertPng(png, 0, 0);
         }
-        assertPng(dir.resolve("density.png"), 760, 640);
+        PngAssertions.assertPng(dir.resolve("density.png"), 760, 640);
         assertTrue(doc.text().contains("test NLL at the end of training"));
     }
 
@@ -100,7 +73,7 @@ class ReportTest {
                 .data(data, "noise", null, true).imageShape(new int[] {2, 2}).gridResolution(10).samples(64), dir);
         Document doc = Jsoup.parse(Files.readString(index));
         assertTrue(doc.select("img").eachAttr("src").contains("images.png"));
-        assertPng(dir.resolve("images.png"), 8 * 2 * 6 + 9 * 6, 8 * 2 * 6 + 9 * 6);
+        PngAssertions.assertPng(dir.resolve("images.png"), 8 * 2 * 6 + 9 * 6, 8 * 2 * 6 + 9 * 6);
         assertTrue(doc.text().contains("bits per dimension"));
         assertFalse(doc.text().contains("training.png"));
     }
