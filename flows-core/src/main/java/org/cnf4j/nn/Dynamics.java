@@ -79,6 +79,67 @@ public interface Dynamics {
     void backward(double t, INDArray z, Probes probes, Cotangents weights, INDArray f, INDArray trace,
             INDArray jacobianSq, INDArray gradZ, INDArray gradTheta);
 
+    /**
+     * f(z_b, t_b) with a time of its own for every row (as flow matching draws them). This default
+     * evaluates row by row through {@link #forward(double, INDArray, INDArray)}; {@link MlpDynamics}
+     * has a batched kernel.
+     *
+     * @param t times [batch]
+     * @param z [batch, dim]
+     * @param f output [batch, dim]
+     */
+    default void forwardAtTimes(double[] t, INDArray z, INDArray f) {
+        requireTimes(t, z);
+        for (int b = 0; b < t.length; b++) {
+            INDArray row = z.getRow(b).reshape(1, dim()).dup('c');
+            INDArray out = Nd4j.create(DataType.DOUBLE, 1, dim());
+            forward(t[b], row, out);
+            f.getRow(b).assign(out.reshape(dim()));
+        }
+    }
+
+    /**
+     * Gradients of {@code S = sum_b v_b . f(z_b, t_b)} with a time per row, with f as a
+     * by-product. This default works row by row through {@link #backward}.
+     *
+     * @param t times [batch]
+     * @param z [batch, dim]
+     * @param v cotangents of f [batch, dim]
+     * @param f output f [batch, dim], or null
+     * @param gradZ output dS/dz [batch, dim], or null
+     * @param gradTheta output dS/dtheta [P], or null
+     */
+    default void backwardAtTimes(double[] t, INDArray z, INDArray v, INDArray f, INDArray gradZ, INDArray gradTheta) {
+        requireTimes(t, z);
+        if (gradTheta != null) {
+            gradTheta.assign(0);
+        }
+        INDArray gt = Nd4j.create(DataType.DOUBLE, parameterCount());
+        for (int b = 0; b < t.length; b++) {
+            INDArray row = z.getRow(b).reshape(1, dim()).dup('c');
+            INDArray vr = v.getRow(b).reshape(1, dim()).dup('c');
+            INDArray fr = Nd4j.create(DataType.DOUBLE, 1, dim());
+            INDArray gz = Nd4j.create(DataType.DOUBLE, 1, dim());
+            backward(t[b], row, null, Cotangents.ofF(vr), fr, null, null, gz, gt);
+            if (f != null) {
+                f.getRow(b).assign(fr.reshape(dim()));
+            }
+            if (gradZ != null) {
+                gradZ.getRow(b).assign(gz.reshape(dim()));
+            }
+            if (gradTheta != null) {
+                gradTheta.addi(gt);
+            }
+        }
+    }
+
+    private void requireTimes(double[] t, INDArray z) {
+        if (t.length != z.rows()) {
+            throw new IllegalArgumentException("need one time per row: " + t.length + " times for " + z.rows()
+                    + " rows");
+        }
+    }
+
     /** f(z, t) as a new array. */
     default INDArray f(double t, INDArray z) {
         INDArray out = Nd4j.create(DataType.DOUBLE, z.rows(), dim());

@@ -202,6 +202,120 @@ class MlpDynamicsTest {
         }
     }
 
+    static double[] times(SplittableRandom r, int n) {
+        double[] t = new double[n];
+        for (int b = 0; b < n; b++) {
+            t[b] = r.nextDouble(0, 1.5);
+        }
+        return t;
+    }
+
+    @ParameterizedTest
+    @MethodSource("architectures")
+    void perRowTimesMatchTheOneTimePathRowByRow(LayerType type, Activation act) {
+        MlpDynamics net = net(type, act);
+        SplittableRandom r = new SplittableRandom(21);
+        INDArray z = random(r, B, D);
+        INDArray v = random(r, B, D);
+        double[] t = times(r, B);
+        INDArray f = Nd4j.create(DataType.DOUBLE, B, D);
+        net.forwardAtTimes(t, z, f);
+        INDArray gz = Nd4j.create(DataType.DOUBLE, B, D);
+        INDArray gt = Nd4j.create(DataType.DOUBLE, net.parameterCount());
+        INDArray f2 = Nd4j.create(DataType.DOUBLE, B, D);
+        net.backwardAtTimes(t, z, v, f2, gz, gt);
+        INDArray wantGt = Nd4j.zeros(DataType.DOUBLE, net.parameterCount());
+        for (int b = 0; b < B; b++) {
+            INDArray row = z.getRow(b).reshape(1, D).dup();
+            INDArray vr = v.getRow(b).reshape(1, D).dup();
+            INDArray want = naiveForward(net, t[b], row).reshape(D);
+            assertTrue(relativeError(f.getRow(b), want) < 1e-12, "f row " + b);
+            assertTrue(relativeError(f2.getRow(b), want) < 1e-12, "f of backward, row " + b);
+            assertTrue(relativeError(gz.getRow(b), net.vjpZ(t[b], row, vr).reshape(D)) < 1e-12, "dz row " + b);
+            wantGt.addi(net.vjpTheta(t[b], row, vr));
+        }
+        assertTrue(relativeError(gt, wantGt) < 1e-12, "dtheta");
+    }
+
+    @ParameterizedTest
+    @MethodSource("architectures")
+    void perRowTimeGradientsMatchFiniteDifferences(LayerType type, Activation act) {
+        MlpDynamics net = net(type, act);
+        SplittableRandom r = new SplittableRandom(22);
+        INDArray z = random(r, B, D);
+        INDArray v = random(r, B, D);
+        double[] t = times(r, B);
+        Function<INDArray, Double> vDotF = zz -> {
+            INDArray f = Nd4j.create(DataType.DOUBLE, B, D);
+            net.forwardAtTimes(t, zz, f);
+            return f.mul(v).sumNumber().doubleValue();
+        };
+        INDArray gz = Nd4j.create(DataType.DOUBLE, B, D);
+        INDArray gt = Nd4j.create(DataType.DOUBLE, net.parameterCount());
+        net.backwardAtTimes(t, z, v, null, gz, gt);
+        assertTrue(relativeError(gz, gradient(z, vDotF)) < 1e-6, "dz");
+        Function<INDArray, Double> vDotFTheta = th -> vDotF.apply(z);
+        assertTrue(relativeError(gt, gradient(net.parameters(), vDotFTheta)) < 1e-6, "dtheta");
+    }
+
+    @Test
+    void perRowTimesAreBitIdenticalWhateverTheNumberOfWorkersAndChunk() {
+        MlpDynamics net = net(LayerType.CONCAT_SQUASH, Activation.TANH);
+        SplittableRandom r = new SplittableRandom(23);
+        int n = 1500;
+        INDArray z = random(r, n, D);
+        INDArray v = random(r, n, D);
+        double[] t = times(r, n);
+        int saved = ComputeThreads.workers();
+        try {
+            INDArray[] want = null;
+            for (int workers : new int[] {1, 2, 3}) {
+                ComputeThreads.setWorkers(workers);
+                INDArray f = Nd4j.create(DataType.DOUBLE, n, D);
+                INDArray gz = Nd4j.create(DataType.DOUBLE, n, D);
+                INDArray gt = Nd4j.create(DataType.DOUBLE, net.parameterCount());
+                net.backwardAtTimes(t, z, v, f, gz, gt);
+                INDArray[] got = {f, gz, gt};
+                if (want == null) {
+                    want = got;
+                    // the generic row-by-row default gives the same numbers to rounding
+                    INDArray gt2 = Nd4j.create(DataType.DOUBLE, net.parameterCount());
+                    Dynamics generic = new Dynamics() {
+                        public int dim() { return D; }
+                        public long parameterCount() { return net.parameterCount(); }
+                        public INDArray parameters() { return net.parameters(); }
+                        public void bindParameters(INDArray target) { throw new UnsupportedOperationException(); }
+                        public java.util.List<ParameterTensor> tensors() { return net.tensors(); }
+                        public String describe() { return "generic"; }
+                        public void forward(double tt, INDArray zz, INDArray ff) { net.forward(tt, zz, ff); }
+                        public void forward(double tt, INDArray zz, Probes p, INDArray ff, INDArray tr, INDArray jq) {
+                            net.forward(tt, zz, p, ff, tr, jq);
+                        }
+                        public void backward(double tt, INDArray zz, Probes p, Cotangents c, INDArray ff, INDArray tr,
+                                INDArray jq, INDArray gzz, INDArray gtt) {
+                            net.backward(tt, zz, p, c, ff, tr, jq, gzz, gtt);
+                        }
+                    };
+                    INDArray small = z.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 20),
+                            org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
+                    INDArray vs = v.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 20),
+                            org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
+                    double[] ts = java.util.Arrays.copyOf(t, 20);
+                    INDArray gtFast = Nd4j.create(DataType.DOUBLE, net.parameterCount());
+                    net.backwardAtTimes(ts, small, vs, null, null, gtFast);
+                    generic.backwardAtTimes(ts, small, vs, null, null, gt2);
+                    assertTrue(relativeError(gt2, gtFast) < 1e-12, "generic default");
+                } else {
+                    for (int i = 0; i < got.length; i++) {
+                        assertEquals(want[i], got[i], workers + " workers, output " + i);
+                    }
+                }
+            }
+        } finally {
+            ComputeThreads.setWorkers(saved);
+        }
+    }
+
     @Test
     void largeBatchesAreProcessedInChunksWithTheSameResults() {
         MlpDynamics net = net(LayerType.CONCAT_SQUASH, Activation.TANH);
@@ -216,7 +330,7 @@ class MlpDynamicsTest {
         INDArray gz = Nd4j.create(DataType.DOUBLE, n, D);
         INDArray gt = Nd4j.create(DataType.DOUBLE, net.parameterCount());
         net.backward(T, z, probes, new Cotangents(v, null, ones, null), f, tr, null, gz, gt);
-        assertTrue(n * (1 + D) > MlpDynamics.CHUNK_ROWS, "the batch must span several chunks");
+        assertTrue(n * (1 + D) > ChunkScheduler.CHUNK_ROWS, "the batch must span several chunks");
         INDArray gtSum = Nd4j.zeros(DataType.DOUBLE, net.parameterCount());
         for (int[] part : new int[][] {{0, 2500}, {2500, 5000}}) {
             int m = part[1] - part[0];
@@ -242,15 +356,15 @@ class MlpDynamicsTest {
 
     @Test
     void chunksAreEqualBoundedAndSplitTrainingBatches() {
-        assertEquals(50, MlpDynamics.chunkSamples(100, 2), "FFJORD's batch of 100 with the exact 2-D trace: two halves");
-        assertEquals(10, MlpDynamics.chunkSamples(10, 2), "30 rows stay one chunk");
-        assertEquals(1, MlpDynamics.chunkSamples(1, 0));
+        assertEquals(50, ChunkScheduler.chunkSamples(100, 2), "FFJORD's batch of 100 with the exact 2-D trace: two halves");
+        assertEquals(10, ChunkScheduler.chunkSamples(10, 2), "30 rows stay one chunk");
+        assertEquals(1, ChunkScheduler.chunkSamples(1, 0));
         for (int size : new int[] {43, 100, 777, 10_000, 123_457}) {
             for (int probes = 0; probes <= 3; probes++) {
-                int chunk = MlpDynamics.chunkSamples(size, probes);
+                int chunk = ChunkScheduler.chunkSamples(size, probes);
                 int chunks = (size + chunk - 1) / chunk;
-                assertTrue(chunk * (1 + probes) <= MlpDynamics.CHUNK_ROWS, size + "/" + probes);
-                assertTrue(chunks >= (size * (1 + probes) >= MlpDynamics.SPLIT_ROWS ? 2 : 1), size + "/" + probes);
+                assertTrue(chunk * (1 + probes) <= ChunkScheduler.CHUNK_ROWS, size + "/" + probes);
+                assertTrue(chunks >= (size * (1 + probes) >= ChunkScheduler.SPLIT_ROWS ? 2 : 1), size + "/" + probes);
                 assertTrue(size - (chunks - 1) * chunk > 0 && size - (chunks - 1) * chunk <= chunk, "no empty chunk");
             }
         }

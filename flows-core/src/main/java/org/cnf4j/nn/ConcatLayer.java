@@ -1,0 +1,69 @@
+package org.cnf4j.nn;
+
+import java.util.List;
+import org.cnf4j.linalg.Mirror;
+
+/**
+ * FFJORD's ConcatLinear: {@code out = [x, t] W' + b}, so gamma = 1 and beta = b + t w_t. Tensors
+ * W [in, out], w_t [out], b [out] (named weight, time_weight, bias), all initialised with fan-in
+ * in + 1 (the row of t belongs to the same nn.Linear).
+ */
+final class ConcatLayer extends Layer {
+
+    ConcatLayer(int in, int out, int offset) {
+        super(in, out, offset);
+    }
+
+    @Override
+    List<ParameterTensor> tensors(String prefix) {
+        return List.of(new ParameterTensor(prefix + "weight", weight(), new long[] {in, out}),
+                new ParameterTensor(prefix + "time_weight", vector(0), new long[] {out}),
+                new ParameterTensor(prefix + "bias", vector(1), new long[] {out}));
+    }
+
+    @Override
+    double initBound(ParameterTensor tensor) {
+        return 1.0 / Math.sqrt(in + 1);
+    }
+
+    @Override
+    boolean gatesWeights() {
+        return false;
+    }
+
+    @Override
+    void gates(double[] p, double t, double[] gamma, double[] beta) {
+        int wt = vector(0);
+        int b = vector(1);
+        for (int j = 0; j < out; j++) {
+            gamma[j] = 1.0;
+            beta[j] = p[b + j] + p[wt + j] * t;
+        }
+    }
+
+    @Override
+    void weightGradient(double[] p, Mirror rawN, double[] raw, double[] gamma, double[] gammaBar, double[] grad) {
+        plainWeightGradient(rawN, grad);
+    }
+
+    @Override
+    void vectorGradients(double[] p, double t, double[] betaBar, double[] gamma, double[] gammaBar, double[] grad) {
+        int wt = vector(0);
+        int b = vector(1);
+        for (int j = 0; j < out; j++) {
+            grad[wt + j] = betaBar[j] * t;
+            grad[b + j] = betaBar[j];
+        }
+    }
+
+    @Override
+    void addRowVectorGradients(double[] p, double t, double[] a, int aOff, double[] g, int gOff, double[] gamma,
+            int gmOff, double[] grad) {
+        int wt = vector(0);
+        int b = vector(1);
+        for (int j = 0; j < out; j++) {
+            grad[wt + j] += g[gOff + j] * t;
+            grad[b + j] += g[gOff + j];
+        }
+    }
+}

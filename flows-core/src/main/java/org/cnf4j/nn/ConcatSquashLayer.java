@@ -1,0 +1,102 @@
+package org.cnf4j.nn;
+
+import java.util.Arrays;
+import java.util.List;
+import org.cnf4j.linalg.Mirror;
+
+/**
+ * FFJORD's ConcatSquash layer: {@code out = (x W + b) * sigmoid(g t + c) + h t}, so gamma =
+ * sigmoid(g t + c) and beta = b gamma + h t. Tensors W [in, out], b, g, c, h [out] (named
+ * weight, bias, gate_weight, gate_bias, time_weight); the time layers g, c, h are initialised with
+ * fan-in 1.
+ */
+final class ConcatSquashLayer extends Layer {
+
+    ConcatSquashLayer(int in, int out, int offset) {
+        super(in, out, offset);
+    }
+
+    @Override
+    List<ParameterTensor> tensors(String prefix) {
+        return List.of(new ParameterTensor(prefix + "weight", weight(), new long[] {in, out}),
+                new ParameterTensor(prefix + "bias", vector(0), new long[] {out}),
+                new ParameterTensor(prefix + "gate_weight", vector(1), new long[] {out}),
+                new ParameterTensor(prefix + "gate_bias", vector(2), new long[] {out}),
+                new ParameterTensor(prefix + "time_weight", vector(3), new long[] {out}));
+    }
+
+    @Override
+    double initBound(ParameterTensor tensor) {
+        boolean timeLayer = !tensor.name().endsWith(".weight") && !tensor.name().endsWith(".bias");
+        return 1.0 / Math.sqrt(timeLayer ? 1 : in);
+    }
+
+    @Override
+    boolean gatesWeights() {
+        return true;
+    }
+
+    @Override
+    void gates(double[] p, double t, double[] gamma, double[] beta) {
+        int b = vector(0);
+        int gw = vector(1);
+        int gb = vector(2);
+        int h = vector(3);
+        for (int j = 0; j < out; j++) {
+            double s = Activation.sigmoid(p[gw + j] * t + p[gb + j]);
+            gamma[j] = s;
+            beta[j] = p[b + j] * s + p[h + j] * t;
+        }
+    }
+
+    @Override
+    void weightGradient(double[] p, Mirror rawN, double[] raw, double[] gamma, double[] gammaBar, double[] grad) {
+        rawN.copyTo(0, raw, 0, in * out);
+        int w0 = weight();
+        Arrays.fill(gammaBar, 0, out, 0.0);
+        for (int i = 0, k = 0; i < in; i++) {
+            for (int j = 0; j < out; j++, k++) {
+                double r = raw[k];
+                grad[w0 + k] = r * gamma[j];
+                gammaBar[j] += r * p[w0 + k];
+            }
+        }
+    }
+
+    @Override
+    void vectorGradients(double[] p, double t, double[] betaBar, double[] gamma, double[] gammaBar, double[] grad) {
+        int b = vector(0);
+        int gw = vector(1);
+        int gb = vector(2);
+        int h = vector(3);
+        for (int j = 0; j < out; j++) {
+            double s = gamma[j];
+            double bb = betaBar[j];
+            double sBar = gammaBar[j] + bb * p[b + j];
+            double ds = s * (1 - s);
+            grad[b + j] = bb * s;
+            grad[gw + j] = sBar * ds * t;
+            grad[gb + j] = sBar * ds;
+            grad[h + j] = bb * t;
+        }
+    }
+
+    @Override
+    void addRowVectorGradients(double[] p, double t, double[] a, int aOff, double[] g, int gOff, double[] gamma,
+            int gmOff, double[] grad) {
+        int b = vector(0);
+        int gw = vector(1);
+        int gb = vector(2);
+        int h = vector(3);
+        for (int j = 0; j < out; j++) {
+            double s = gamma[gmOff + j];
+            double gj = g[gOff + j];
+            // out = (a + b) s + h t
+            double sBar = gj * (a[aOff + j] + p[b + j]) * s * (1 - s);
+            grad[b + j] += gj * s;
+            grad[gw + j] += sBar * t;
+            grad[gb + j] += sBar;
+            grad[h + j] += gj * t;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package org.cnf4j.nn;
+
+import java.util.List;
+import org.cnf4j.linalg.Mirror;
+
+/**
+ * FFJORD's IgnoreLinear: {@code out = x W + b}, time ignored (gamma = 1, beta = b). Tensors
+ * W [in, out] and b [out] (weight, bias), fan-in {@code in}.
+ */
+final class IgnoreLayer extends Layer {
+
+    IgnoreLayer(int in, int out, int offset) {
+        super(in, out, offset);
+    }
+
+    @Override
+    List<ParameterTensor> tensors(String prefix) {
+        return List.of(new ParameterTensor(prefix + "weight", weight(), new long[] {in, out}),
+                new ParameterTensor(prefix + "bias", vector(0), new long[] {out}));
+    }
+
+    @Override
+    double initBound(ParameterTensor tensor) {
+        return 1.0 / Math.sqrt(in);
+    }
+
+    @Override
+    boolean gatesWeights() {
+        return false;
+    }
+
+    @Override
+    void gates(double[] p, double t, double[] gamma, double[] beta) {
+        int b = vector(0);
+        for (int j = 0; j < out; j++) {
+            gamma[j] = 1.0;
+            beta[j] = p[b + j];
+        }
+    }
+
+    @Override
+    void weightGradient(double[] p, Mirror rawN, double[] raw, double[] gamma, double[] gammaBar, double[] grad) {
+        plainWeightGradient(rawN, grad);
+    }
+
+    @Override
+    void vectorGradients(double[] p, double t, double[] betaBar, double[] gamma, double[] gammaBar, double[] grad) {
+        int b = vector(0);
+        for (int j = 0; j < out; j++) {
+            grad[b + j] = betaBar[j];
+        }
+    }
+
+    @Override
+    void addRowVectorGradients(double[] p, double t, double[] a, int aOff, double[] g, int gOff, double[] gamma,
+            int gmOff, double[] grad) {
+        int b = vector(0);
+        for (int j = 0; j < out; j++) {
+            grad[b + j] += g[gOff + j];
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package org.cnf4j.nn;
+
+import java.util.List;
+import org.cnf4j.linalg.Mirror;
+
+/**
+ * The part of one network layer that depends on its {@link LayerType}: where its tensors lie in
+ * the flat parameter array, how they are initialised, the per-output gate gamma(t) and shift
+ * beta(t) of {@code out = (x W) * gamma(t) + beta(t)}, and the gradients of the time-dependent
+ * parameters. The matrix products and activations are the driver's ({@link MlpDynamics}).
+ *
+ * <p>W [in, out] starts at {@link #weight()}; the type's [out] vectors follow it.
+ */
+abstract sealed class Layer permits ConcatSquashLayer, ConcatLayer, IgnoreLayer {
+
+    final int in;
+    final int out;
+    final int offset;
+
+    Layer(int in, int out, int offset) {
+        this.in = in;
+        this.out = out;
+        this.offset = offset;
+    }
+
+    /** The layer of a type from {@code in} to {@code out} units whose W starts at {@code offset}. */
+    static Layer of(LayerType type, int in, int out, long offset) {
+        switch (type) {
+            case CONCAT_SQUASH:
+                return new ConcatSquashLayer(in, out, (int) offset);
+            case CONCAT:
+                return new ConcatLayer(in, out, (int) offset);
+            default:
+                return new IgnoreLayer(in, out, (int) offset);
+        }
+    }
+
+    /** Offset of W. */
+    final int weight() {
+        return offset;
+    }
+
+    /** Offset of the which-th [out] vector after W. */
+    final int vector(int which) {
+        return offset + in * out + which * out;
+    }
+
+    /** The layer's tensors, W first, names prefixed by {@code prefix} (e.g. {@code layers.0.}). */
+    abstract List<ParameterTensor> tensors(String prefix);
+
+    /** The bound b of the uniform initialisation in [-b, b] of a tensor of this layer (PyTorch's nn.Linear). */
+    abstract double initBound(ParameterTensor tensor);
+
+    /** True when the products use W * gamma(t) (the gate folded into the weights), false for plain W. */
+    abstract boolean gatesWeights();
+
+    /** gamma(t) and beta(t) [out] of parameters p at time t. */
+    abstract void gates(double[] p, double t, double[] gamma, double[] beta);
+
+    /**
+     * Writes dS/dW into {@code grad} from {@code raw} = X^T dS/d(out) [in, out] (in the mirror
+     * {@code rawN}; {@code rawHeap} is scratch of in * out), and for gated weights also
+     * {@code gammaBar_j = sum_i raw_ij W_ij}.
+     */
+    abstract void weightGradient(double[] p, Mirror rawN, double[] rawHeap, double[] gamma, double[] gammaBar,
+            double[] grad);
+
+    /**
+     * Writes the gradients of the layer's [out] vectors at time t into {@code grad}, from
+     * {@code betaBar} (column sums of dS/d(out)), gamma and gammaBar.
+     */
+    abstract void vectorGradients(double[] p, double t, double[] betaBar, double[] gamma, double[] gammaBar,
+            double[] grad);
+
+    /**
+     * Adds to {@code grad} the [out]-vector gradients of one row evaluated at its own time t: the
+     * row's products {@code a = x W} (plain W) from {@code aOff}, its cotangent of the layer's
+     * output {@code g} from {@code gOff}, and its gate gamma(t) from {@code gmOff}.
+     */
+    abstract void addRowVectorGradients(double[] p, double t, double[] a, int aOff, double[] g, int gOff,
+            double[] gamma, int gmOff, double[] grad);
+
+    /** Copies the raw weight gradient from the mirror into {@code grad} (the plain-W case). */
+    final void plainWeightGradient(Mirror rawN, double[] grad) {
+        rawN.copyTo(0, grad, weight(), in * out);
+    }
+}

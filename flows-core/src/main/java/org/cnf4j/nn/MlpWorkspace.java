@@ -1,0 +1,312 @@
+package org.cnf4j.nn;
+
+import java.util.Arrays;
+import org.cnf4j.linalg.Elementwise;
+import org.cnf4j.linalg.Mirror;
+import org.cnf4j.linalg.NativeArrays;
+import org.cnf4j.linalg.NativeBuffer;
+
+/**
+ * One worker's buffers for chunks of up to {@code capacity} stacked rows, and the kernels of the
+ * one-time path of {@link MlpDynamics}: the forward pass carrying the probe tangents, and the
+ * backward pass through both with the activations' second derivatives. Rows: the chunk's batch
+ * primal rows, then probes * batch tangent rows. Elementwise work runs on heap arrays (vectorised
+ * by the JIT); the operands of BLAS calls have native mirrors filled by bulk copies. Layers are
+ * numbered from 1 here (layer l maps dims[l - 1] to dims[l]).
+ */
+final class MlpWorkspace {
+    final int capacity;
+    private final int[] dims;
+    private final Layer[] layer;
+    private final Activation activation;
+    private final int layers;
+    private final int count;
+    private final boolean single;
+    private Mirror paramMirror;
+    int batch;
+    int probes;
+    int rows;
+    final double[][] x;
+    final double[][] a;
+    final double[][] s1;
+    final double[][] s2;
+    final double[][] da;
+    final double[][] gamma;
+    final double[][] beta;
+    final double[][] wg;
+    final double[][] g;
+    final double[] p;
+    final double[] grad;
+    final double[] colSum;
+    final double[] gammaBar;
+    final Mirror[] xN;
+    final Mirror[] aN;
+    final Mirror[] daN;
+    final Mirror[] wgN;
+    final Mirror[] gN;
+    final Mirror gzN;
+    final double[] gz;
+    double[] probeLeft = new double[0];
+
+    MlpWorkspace(int capacity, int[] dims, Layer[] layer, Activation activation, int count, boolean single) {
+        this.capacity = capacity;
+        this.dims = dims;
+        this.layer = layer;
+        this.activation = activation;
+        this.layers = layer.length;
+        this.count = count;
+        this.single = single;
+        x = new double[layers][];
+        a = new double[layers + 1][];
+        s1 = new double[layers][];
+        s2 = new double[layers][];
+        da = new double[layers + 1][];
+        gamma = new double[layers + 1][];
+        beta = new double[layers + 1][];
+        wg = new double[layers + 1][];
+        g = new double[layers + 1][];
+        p = new double[count];
+        grad = new double[count];
+        xN = new Mirror[layers];
+        aN = new Mirror[layers + 1];
+        daN = new Mirror[layers + 1];
+        wgN = new Mirror[layers + 1];
+        gN = new Mirror[layers + 1];
+        int widest = 0;
+        for (int l = 0; l < layers; l++) {
+            x[l] = new double[capacity * dims[l]];
+            xN[l] = Mirror.allocate((long) capacity * dims[l], single);
+        }
+        for (int l = 1; l <= layers; l++) {
+            int n = dims[l];
+            int w = dims[l - 1] * n;
+            widest = Math.max(widest, n);
+            a[l] = new double[capacity * n];
+            da[l] = new double[capacity * n];
+            aN[l] = Mirror.allocate((long) capacity * n, single);
+            daN[l] = Mirror.allocate((long) capacity * n, single);
+            if (l < layers) {
+                s1[l] = new double[capacity * n];
+                s2[l] = new double[capacity * n];
+            }
+            gamma[l] = new double[n];
+            beta[l] = new double[n];
+            g[l] = new double[w];
+            gN[l] = Mirror.allocate(w, single);
+            if (layer[l - 1].gatesWeights() || single) {
+                wg[l] = new double[w];
+                wgN[l] = Mirror.allocate(w, single);
+            }
+        }
+        colSum = new double[widest];
+        gammaBar = new double[widest];
+        gzN = single ? Mirror.allocate((long) capacity * dims[0], true) : null;
+        gz = single ? new double[capacity * dims[0]] : null;
+    }
+
+    /** gamma(t) and beta(t) of layer l; gated weights W * gamma for concatsquash, float weights in float. */
+    private void gates(int l, double t) {
+        Layer ly = layer[l - 1];
+        int n = dims[l];
+        int in = dims[l - 1];
+        ly.gates(p, t, gamma[l], beta[l]);
+        if (ly.gatesWeights()) {
+            double[] gm = gamma[l];
+            double[] out = wg[l];
+            int w0 = ly.weight();
+            for (int i = 0, k = 0; i < in; i++) {
+                for (int j = 0; j < n; j++, k++) {
+                    out[k] = p[w0 + k] * gm[j];
+                }
+            }
+            wgN[l].copyFrom(out, 0, 0, in * n);
+        } else if (single) {
+            wgN[l].copyFrom(p, ly.weight(), 0, in * n);
+        }
+    }
+
+    /** The effective weights of layer l for BLAS: W * gamma for gated layers, W otherwise. */
+    private Mirror effectiveWeights(int l) {
+        return layer[l - 1].gatesWeights() || single ? wgN[l] : paramMirror;
+    }
+
+    /** Offset of the effective weights of layer l in their mirror. */
+    private long effectiveOffset(int l) {
+        return layer[l - 1].gatesWeights() || single ? 0 : layer[l - 1].weight();
+    }
+
+    /** Reads the parameters and computes every layer's gates at time t: once per call, for all its chunks. */
+    void prepare(double t, NativeBuffer params, Mirror paramsMirror) {
+        this.paramMirror = paramsMirror;
+        params.copyTo(0, p, 0, count);
+        for (int l = 1; l <= layers; l++) {
+            gates(l, t);
+        }
+    }
+
+    /**
+     * Forward pass of samples [b0, b0 + m) of the call, primal and probe tangents stacked;
+     * {@link #prepare} must have run for this call.
+     */
+    void forward(MlpCall call, int b0, int m, boolean secondOrder) {
+        int d = dims[0];
+        batch = m;
+        probes = call.probes;
+        rows = m * (1 + probes);
+        int nz = m * d;
+        call.z.get(b0 * d, x[0], 0, nz);
+        if (probes > 0) {
+            if (probeLeft.length < probes * nz) {
+                probeLeft = new double[probes * nz];
+            }
+            for (int k = 0; k < probes; k++) {
+                int src = (k * call.size + b0) * d;
+                call.right.get(src, x[0], (k + 1) * nz, nz);
+                call.left.get(src, probeLeft, k * nz, nz);
+            }
+        }
+        xN[0].copyFrom(x[0], 0, 0, rows * d);
+        for (int l = 1; l <= layers; l++) {
+            int in = dims[l - 1];
+            int n = dims[l];
+            Mirror.gemm(false, false, rows, n, in, xN[l - 1], 0, in, effectiveWeights(l), effectiveOffset(l), n,
+                    aN[l], 0, n);
+            double[] av = a[l];
+            aN[l].copyTo(0, av, 0, rows * n);
+            if (l < layers) {
+                double[] xv = x[l];
+                double[] d1 = s1[l];
+                activation.apply(av, beta[l], batch, n, xv, d1, secondOrder ? s2[l] : null);
+                int block = batch * n;
+                for (int k = 0; k < probes; k++) {
+                    int off = (k + 1) * block;
+                    Elementwise.multiply(d1, 0, av, off, xv, off, block);
+                }
+                xN[l].copyFrom(xv, 0, 0, rows * n);
+            }
+        }
+    }
+
+    /** Writes f, the trace and squared-norm estimates of the chunk's samples into the call's outputs. */
+    void writeOutputs(MlpCall call, int b0, int m) {
+        int d = dims[0];
+        double[] out = a[layers];
+        double[] bt = beta[layers];
+        if (call.f != null) {
+            double[] fv = da[layers];
+            for (int b = 0, i = 0; b < m; b++) {
+                for (int j = 0; j < d; j++, i++) {
+                    fv[i] = out[i] + bt[j];
+                }
+            }
+            call.f.put(b0 * d, fv, 0, m * d);
+        }
+        if (call.trace == null && call.jac == null) {
+            return;
+        }
+        double[] e = probeLeft;
+        for (int b = 0; b < m; b++) {
+            double ts = 0;
+            double js = 0;
+            for (int k = 0; k < probes; k++) {
+                int row = (k * m + b) * d;
+                int tangent = ((k + 1) * m + b) * d;
+                double dot = 0;
+                double sq = 0;
+                for (int j = 0; j < d; j++) {
+                    double ju = out[tangent + j];
+                    dot += e[row + j] * ju;
+                    sq += ju * ju;
+                }
+                ts += call.pr.weight(k) * dot;
+                js += call.pr.weight(k) * sq;
+            }
+            if (call.trace != null) {
+                call.trace.put(b0 + b, ts);
+            }
+            if (call.jac != null) {
+                call.jac.put(b0 + b, js);
+            }
+        }
+    }
+
+    /** Backward pass of the chunk (after its forward pass with second derivatives). */
+    void backward(double t, MlpCall call, int b0, int m) {
+        int d = dims[0];
+        double[] top = da[layers];
+        int nz = m * d;
+        if (call.vf != null) {
+            call.vf.get(b0 * d, top, 0, nz);
+        } else {
+            Arrays.fill(top, 0, nz, 0.0);
+        }
+        if (call.vk != null) {
+            // d(vk ||f||^2)/df = 2 vk f, with f = a + beta of the last layer
+            double[] out = a[layers];
+            double[] bt = beta[layers];
+            for (int b = 0, i = 0; b < m; b++) {
+                double w2 = 2 * call.vk.get(b0 + b);
+                for (int j = 0; j < d; j++, i++) {
+                    top[i] += w2 * (out[i] + bt[j]);
+                }
+            }
+        }
+        if (probes > 0) {
+            double[] e = probeLeft;
+            double[] out = a[layers];
+            for (int k = 0; k < probes; k++) {
+                double wk = call.pr.weight(k);
+                for (int b = 0; b < m; b++) {
+                    double ct = call.vt == null ? 0 : wk * call.vt.get(b0 + b);
+                    double cj = call.vj == null ? 0 : 2 * wk * call.vj.get(b0 + b);
+                    int row = (k * m + b) * d;
+                    int tangent = ((k + 1) * m + b) * d;
+                    for (int j = 0; j < d; j++) {
+                        top[tangent + j] = ct * e[row + j] + cj * out[tangent + j];
+                    }
+                }
+            }
+        }
+        daN[layers].copyFrom(top, 0, 0, rows * d);
+        for (int l = layers; l >= 1; l--) {
+            int in = dims[l - 1];
+            int n = dims[l];
+            if (call.wantTheta) {
+                parameterGradients(l, t);
+            }
+            if (l > 1) {
+                Mirror.gemm(false, true, rows, in, n, daN[l], 0, n, effectiveWeights(l), effectiveOffset(l), n,
+                        daN[l - 1], 0, in);
+                daN[l - 1].copyTo(0, da[l - 1], 0, rows * in);
+                Elementwise.activationBackward(da[l - 1], s1[l - 1], s2[l - 1], a[l - 1], batch * in, probes);
+                daN[l - 1].copyFrom(da[l - 1], 0, 0, rows * in);
+            } else if (call.gradZ != null) {
+                if (single) {
+                    Mirror.gemm(false, true, m, d, n, daN[1], 0, n, effectiveWeights(1), 0, n, gzN, 0, d);
+                    gzN.copyTo(0, gz, 0, m * d);
+                    NativeArrays.doubles(call.gradZ).put(b0 * d, gz, 0, m * d);
+                } else {
+                    Mirror.gemm(false, true, m, d, n, daN[1], 0, n, effectiveWeights(1), effectiveOffset(1), n,
+                            Mirror.wrap(call.gradZ), (long) b0 * d, d);
+                }
+            }
+        }
+    }
+
+    /** Writes dS/dW and the gradients of the [out] vectors of layer l into {@link #grad}. */
+    private void parameterGradients(int l, double t) {
+        int in = dims[l - 1];
+        int n = dims[l];
+        double[] dg = da[l];
+        Arrays.fill(colSum, 0, n, 0.0);
+        for (int b = 0, i = 0; b < batch; b++) {
+            for (int j = 0; j < n; j++, i++) {
+                colSum[j] += dg[i];
+            }
+        }
+        Mirror.gemm(true, false, in, n, rows, xN[l - 1], 0, in, daN[l], 0, n, gN[l], 0, n);
+        Layer ly = layer[l - 1];
+        ly.weightGradient(p, gN[l], g[l], gamma[l], gammaBar, grad);
+        ly.vectorGradients(p, t, colSum, gamma[l], gammaBar, grad);
+    }
+}
