@@ -12,7 +12,26 @@ package org.cnf4j.io;
  * @param traceEstimator the training trace estimator
  * @param batchSize batch size
  * @param learningRate Adam's learning rate
+ * @param objective the training objective with its settings, e.g. {@code mle(adjoint, trace=exact)}
+ *     or {@code flow-matching(sigma_min=0.0, ot=true, time=uniform)} (null in files from before
+ *     objectives: maximum likelihood)
+ * @param objectiveSettings the objective as JSON (its {@code name} and fields), how a resume
+ *     restores it; null in older files
+ * @param baselines test NLL of the Gaussian and mixture baselines, or null when not fitted
  */
 public record TrainingSummary(long iterations, long bestIteration, double bestValidationNll, double testNll,
-        double wallSeconds, String gradientMethod, String traceEstimator, int batchSize, double learningRate) {
+        double wallSeconds, String gradientMethod, String traceEstimator, int batchSize, double learningRate,
+        String objective, com.fasterxml.jackson.databind.JsonNode objectiveSettings, BaselineSummary baselines) {
+
+    /** The objective's short name: {@code mle} or {@code flow-matching}. */
+    public String objectiveName() {
+        return objectiveSettings != null && objectiveSettings.hasNonNull("name")
+                ? objectiveSettings.get("name").asText() : "mle";
+    }
+
+    /** The same summary with these baselines. */
+    public TrainingSummary withBaselines(BaselineSummary b) {
+        return new TrainingSummary(iterations, bestIteration, bestValidationNll, testNll, wallSeconds, gradientMethod,
+                traceEstimator, batchSize, learningRate, objective, objectiveSettings, b);
+    }
 }

@@ -4,10 +4,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.cnf4j.adjoint.GradientMethod;
-import org.cnf4j.adjoint.GradientResult;
 import org.cnf4j.data.TrainingData;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.flow.RandomStreams;
+import org.cnf4j.io.BaselineSummary;
 import org.cnf4j.io.Checkpoint;
 import org.cnf4j.io.ModelFile;
 import org.cnf4j.io.ModelMetadata;
@@ -20,10 +20,12 @@ import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.Adam;
 
 /**
- * Fits a flow by maximum likelihood: for each iteration a batch (a pure function of seed and
- * iteration), the gradient from the configured {@link GradientMethod} with trace probes from the
- * stream "noise-{iteration}", weight decay, and one step of ND4J's Adam on the flow's single
- * flat parameter array. Validates every k iterations and keeps the best parameters. Its state
+ * Fits a flow: for each iteration a batch (a pure function of seed and iteration), the loss and
+ * gradient of the configured {@link Objective} (maximum likelihood through a {@link GradientMethod},
+ * or flow matching) with its random draws from the stream "noise-{iteration}", weight decay, and
+ * one step of ND4J's Adam on the flow's single flat parameter array. Validates every k iterations
+ * on the validation NLL (with flow matching: exact trace, and the flow-matching loss beside it) and
+ * keeps the best parameters. Its state
  * (parameters, Adam's moments, iteration, best validation, history) can be checkpointed into the
  * model file and resumed bit for bit.
  */
@@ -36,7 +38,8 @@ public final class Trainer {
     private final INDArray optimizerState;
     private final GradientUpdater<?> adam;
     private final TraceEstimator estimator;
-    private final GradientMethod method;
+    private final Objective objective;
+    private BaselineSummary baselines;
     private TrainingLog log = new TrainingLog();
     private long iteration;
     private INDArray lastParameters;
@@ -64,7 +67,7 @@ public final class Trainer {
         this.optimizerState = Nd4j.zeros(DataType.DOUBLE, 1, conf.stateSize(p));
         this.adam = conf.instantiate(optimizerState, true);
         this.estimator = config.estimatorFor(flow.dim());
-        this.method = config.newGradientMethod();
+        this.objective = config.newObjective(flow.dim());
     }
 
     /**
@@ -105,8 +108,7 @@ public final class Trainer {
         while (iteration < config.iterations()) {
             long t0 = System.nanoTime();
             INDArray x = data.batch(iteration, config.batchSize());
-            GradientResult g = method.gradient(flow, x, config.objective(), estimator,
-                    RandomStreams.stream(config.seed(), "noise-" + iteration));
+            ObjectiveResult g = objective.evaluate(flow, x, RandomStreams.stream(config.seed(), "noise-" + iteration));
             if (!Double.isFinite(g.loss())) {
                 throw new TrainingException("the loss is not finite at iteration " + iteration
                         + " (try a smaller learning rate or tighter solver tolerances)");
@@ -115,7 +117,7 @@ public final class Trainer {
             if (config.weightDecay() > 0) {
                 grad.addi(params.mul(decayMask).muli(config.weightDecay()));
             }
-            if (!flow.trainsEndTime()) {
+            if (!fitsEndTime()) {
                 for (int k = 0; k < flow.blockCount(); k++) {
                     grad.putScalar(flow.endTimeIndex(k), 0.0);
                 }
@@ -131,7 +133,7 @@ public final class Trainer {
             }
             double logDet = data.standardizer().logDetJacobian();
             IterationStats stats = new IterationStats(iteration, g.loss(), g.nll() - logDet, g.kinetic(),
-                    g.jacobian(), g.forward().functionEvaluations(), g.backward().functionEvaluations(), seconds,
+                    g.jacobian(), g.forwardEvaluations(), g.backwardEvaluations(), seconds,
                     log.wallSeconds, times);
             log.iterations.add(stats);
             iteration++;
@@ -162,7 +164,7 @@ public final class Trainer {
 
     private INDArray decayMask() {
         INDArray mask = Nd4j.ones(DataType.DOUBLE, flow.parameterCount());
-        if (!flow.trainsEndTime()) {
+        if (!fitsEndTime()) {
             for (int k = 0; k < flow.blockCount(); k++) {
                 mask.putScalar(flow.endTimeIndex(k), 0.0);
             }
@@ -170,15 +172,44 @@ public final class Trainer {
         return mask;
     }
 
+    /** Whether the end times are trained: the flow allows it and the objective fits them. */
+    private boolean fitsEndTime() {
+        return flow.trainsEndTime() && objective.fitsEndTime();
+    }
+
+    /** The objective being minimised. */
+    public Objective objective() {
+        return objective;
+    }
+
+    /** Baselines to record in the summaries and model files (null: none). */
+    public Trainer setBaselines(BaselineSummary b) {
+        this.baselines = b;
+        return this;
+    }
+
     private void validate() {
-        double nll = Evaluation.logProbStandardized(flow, data.standardizer(), data.validation()).meanNll();
+        double nll;
+        double objectiveLoss = Double.NaN;
+        if (objective instanceof FlowMatching fm) {
+            objectiveLoss = fm.loss(flow, data.validation(), RandomStreams.stream(config.seed(), "validation-noise"));
+            TraceEstimator evaluation = flow.traceEstimator();
+            flow.setTraceEstimator(TraceEstimator.exact());
+            try {
+                nll = Evaluation.logProbStandardized(flow, data.standardizer(), data.validation()).meanNll();
+            } finally {
+                flow.setTraceEstimator(evaluation);
+            }
+        } else {
+            nll = Evaluation.logProbStandardized(flow, data.standardizer(), data.validation()).meanNll();
+        }
         boolean best = Double.isNaN(log.bestValidation) || nll < log.bestValidation;
         if (best) {
             log.bestValidation = nll;
             log.bestIteration = iteration;
             log.bestParameters = flow.parameters().dup();
         }
-        ValidationStats v = new ValidationStats(iteration, nll, best);
+        ValidationStats v = new ValidationStats(iteration, nll, best, objectiveLoss);
         log.validations.add(v);
         for (TrainingListener l : listeners) {
             l.onValidation(v);
@@ -186,8 +217,10 @@ public final class Trainer {
     }
 
     private TrainingSummary summary(double testNll) {
+        String gradient = objective instanceof MaximumLikelihood m ? m.method().name() : "none";
         return new TrainingSummary(iteration, log.bestIteration, log.bestValidation, testNll, log.wallSeconds,
-                method.name(), estimator.name(), config.batchSize(), config.learningRate());
+                gradient, estimator.name(), config.batchSize(), config.learningRate(), objective.describe(),
+                objective.toJson(), baselines);
     }
 
     /** The summary of the training so far (no test NLL until the end). */

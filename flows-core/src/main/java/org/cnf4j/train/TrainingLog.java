@@ -68,7 +68,10 @@ public final class TrainingLog {
         }
         ArrayNode v = root.putArray("validations");
         for (ValidationStats s : validations) {
-            v.addObject().put("iteration", s.iteration()).put("nll", s.nll()).put("best", s.best());
+            ObjectNode o = v.addObject().put("iteration", s.iteration()).put("nll", s.nll()).put("best", s.best());
+            if (!Double.isNaN(s.objectiveLoss())) {
+                o.put("objectiveLoss", s.objectiveLoss());
+            }
         }
         if (bestParameters != null) {
             ArrayNode b = root.putArray("bestParameters");
@@ -110,7 +113,7 @@ public final class TrainingLog {
         }
         for (JsonNode o : root.path("validations")) {
             log.validations.add(new ValidationStats(o.path("iteration").asLong(), o.path("nll").asDouble(),
-                    o.path("best").asBoolean()));
+                    o.path("best").asBoolean(), o.path("objectiveLoss").asDouble(Double.NaN)));
         }
         JsonNode b = root.path("bestParameters");
         if (b.isArray() && b.size() == parameterCount && !Double.isNaN(log.bestValidation)) {

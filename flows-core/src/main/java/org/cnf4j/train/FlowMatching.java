@@ -1,0 +1,210 @@
+package org.cnf4j.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.DoubleBuffer;
+import java.util.random.RandomGenerator;
+import org.cnf4j.flow.ContinuousNormalizingFlow;
+import org.cnf4j.flow.Inputs;
+import org.cnf4j.linalg.NativeArrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Conditional flow matching (Lipman et al. 2023; Tong et al. 2024): the field is regressed on the
+ * straight (optimal-transport) path between a base draw x0 ~ N(0, I) and a data row x1, with no
+ * ODE solve. With path time tau ~ {@link TimeSampling} (0 at noise, 1 at data),
+ * {@code x_tau = (1 - (1 - sigma_min) tau) x0 + tau x1} moves with velocity
+ * {@code u = x1 - (1 - sigma_min) x0}.
+ *
+ * <p>Direction: the flow's blocks run from data (t = 0) to latent (t = T), so the whole chain
+ * covers flow time s in [0, S], S = sum of the blocks' T, with s = S (1 - tau); the field at
+ * flow time s must be {@code dz/ds = -u / S}. The loss is the mean over rows and coordinates of
+ * {@code (S f(x_tau, s) + u)^2}, the residual in path-time units, so its scale does not depend on
+ * T. Trained this way, the flow's usual solves give exact log p(x) of the learned model.
+ *
+ * <p>With {@code otCoupling} the batch's base draws are paired with its data rows by an exact
+ * assignment on squared distances ({@link OptimalAssignment}, minibatch OT-CFM), which
+ * straightens the learned paths; batches of at most {@link #MAX_OT_BATCH} rows.
+ *
+ * @param sigmaMin the path's end width, in [0, 1) (0: the path ends exactly on the data row)
+ * @param otCoupling whether to pair x0 and x1 by minibatch optimal transport
+ * @param timeSampling how tau is drawn
+ */
+public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling timeSampling) implements Objective {
+
+    /** The name in model files and on the command line. */
+    public static final String NAME = "flow-matching";
+
+    /** Largest batch the OT coupling accepts (the assignment is cubic in it). */
+    public static final int MAX_OT_BATCH = 512;
+
+    /** Validates. */
+    public FlowMatching {
+        if (!(sigmaMin >= 0 && sigmaMin < 1)) {
+            throw new IllegalArgumentException("sigma_min must be in [0, 1), got " + sigmaMin);
+        }
+        if (timeSampling == null) {
+            throw new IllegalArgumentException("time sampling must be given");
+        }
+    }
+
+    /** sigma_min = 0, independent coupling, uniform times. */
+    public static FlowMatching defaults() {
+        return new FlowMatching(0, false, TimeSampling.UNIFORM);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String describe() {
+        return NAME + "(sigma_min=" + sigmaMin + ", ot=" + otCoupling + ", time=" + timeSampling.id() + ")";
+    }
+
+    @Override
+    public boolean fitsEndTime() {
+        return false;
+    }
+
+    @Override
+    public ObjectNode toJson() {
+        ObjectNode o = new ObjectMapper().createObjectNode();
+        o.put("name", NAME);
+        o.put("sigmaMin", sigmaMin);
+        o.put("otCoupling", otCoupling);
+        o.put("timeSampling", timeSampling.id());
+        return o;
+    }
+
+    @Override
+    public ObjectiveResult evaluate(ContinuousNormalizingFlow flow, INDArray x, RandomGenerator noise) {
+        INDArray gradient = Nd4j.zeros(DataType.DOUBLE, flow.parameterCount());
+        double loss = run(flow, x, noise, gradient);
+        return new ObjectiveResult(loss, Double.NaN, 0, 0, gradient, 0, 0);
+    }
+
+    /**
+     * The loss of rows x under draws from {@code noise}, in batches of at most
+     * {@link #MAX_OT_BATCH} (each coupled on its own), without gradients: the validation loss.
+     */
+    public double loss(ContinuousNormalizingFlow flow, INDArray x, RandomGenerator noise) {
+        long n = x.rows();
+        double sum = 0;
+        for (long start = 0; start < n; start += MAX_OT_BATCH) {
+            long end = Math.min(n, start + MAX_OT_BATCH);
+            INDArray part = x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(start, end),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all());
+            sum += run(flow, part, noise, null) * (end - start);
+        }
+        return sum / n;
+    }
+
+    /** The loss of one batch; its gradient into {@code gradient} (flow-shaped) when not null. */
+    private double run(ContinuousNormalizingFlow flow, INDArray x, RandomGenerator noise, INDArray gradient) {
+        int dim = flow.dim();
+        INDArray x1 = Inputs.requireFiniteMatrix(x, dim, "x");
+        int batch = (int) x1.rows();
+        if (otCoupling && batch > MAX_OT_BATCH) {
+            throw new IllegalArgumentException("the OT coupling takes batches of at most " + MAX_OT_BATCH
+                    + " rows, got " + batch);
+        }
+        double[] data = NativeArrays.toArray(x1);
+        double[] base = new double[batch * dim];
+        for (int i = 0; i < base.length; i++) {
+            base[i] = noise.nextGaussian();
+        }
+        if (otCoupling) {
+            base = coupled(base, data, batch, dim);
+        }
+        double[] tau = new double[batch];
+        for (int b = 0; b < batch; b++) {
+            tau[b] = timeSampling.draw(noise);
+        }
+        int blocks = flow.blockCount();
+        double[] start = new double[blocks + 1];
+        for (int k = 0; k < blocks; k++) {
+            start[k + 1] = start[k] + flow.endTime(k);
+        }
+        double span = start[blocks];
+        // rows of each block, in batch order
+        int[] blockOf = new int[batch];
+        int[] size = new int[blocks];
+        double[] s = new double[batch];
+        for (int b = 0; b < batch; b++) {
+            s[b] = span * (1 - tau[b]);
+            int k = 0;
+            while (k < blocks - 1 && s[b] >= start[k + 1]) {
+                k++;
+            }
+            blockOf[b] = k;
+            size[k]++;
+        }
+        double scale = 1.0 / ((double) batch * dim);
+        double loss = 0;
+        for (int k = 0; k < blocks; k++) {
+            int n = size[k];
+            if (n == 0) {
+                continue;
+            }
+            double[] t = new double[n];
+            double[] xt = new double[n * dim];
+            double[] u = new double[n * dim];
+            for (int b = 0, r = 0; b < batch; b++) {
+                if (blockOf[b] != k) {
+                    continue;
+                }
+                t[r] = s[b] - start[k];
+                double a = 1 - (1 - sigmaMin) * tau[b];
+                for (int j = 0; j < dim; j++) {
+                    double z0 = base[b * dim + j];
+                    double z1 = data[b * dim + j];
+                    xt[r * dim + j] = a * z0 + tau[b] * z1;
+                    u[r * dim + j] = z1 - (1 - sigmaMin) * z0;
+                }
+                r++;
+            }
+            INDArray z = Nd4j.createFromArray(xt).reshape(n, dim);
+            INDArray f = Nd4j.create(DataType.DOUBLE, n, dim);
+            flow.block(k).forwardAtTimes(t, z, f);
+            DoubleBuffer fb = NativeArrays.doubles(f);
+            double[] v = new double[n * dim];
+            for (int i = 0; i < n * dim; i++) {
+                double residual = span * fb.get(i) + u[i];
+                loss += residual * residual * scale;
+                v[i] = 2 * span * residual * scale;
+            }
+            if (gradient != null) {
+                INDArray g = Nd4j.create(DataType.DOUBLE, flow.block(k).parameterCount());
+                flow.block(k).backwardAtTimes(t, z, Nd4j.createFromArray(v).reshape(n, dim), null, null, g);
+                gradient.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(flow.blockOffset(k),
+                        flow.blockOffset(k) + flow.block(k).parameterCount())).assign(g);
+            }
+        }
+        return loss;
+    }
+
+    /** The base draws reordered so that row b is the one the optimal assignment pairs with data row b. */
+    static double[] coupled(double[] base, double[] data, int batch, int dim) {
+        double[] cost = new double[batch * batch];
+        for (int i = 0; i < batch; i++) {
+            for (int j = 0; j < batch; j++) {
+                double c = 0;
+                for (int d = 0; d < dim; d++) {
+                    double diff = base[i * dim + d] - data[j * dim + d];
+                    c += diff * diff;
+                }
+                cost[i * batch + j] = c;
+            }
+        }
+        int[] match = OptimalAssignment.solve(cost, batch);
+        double[] out = new double[base.length];
+        for (int i = 0; i < batch; i++) {
+            System.arraycopy(base, i * dim, out, match[i] * dim, dim);
+        }
+        return out;
+    }
+}
