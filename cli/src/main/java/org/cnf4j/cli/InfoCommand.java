@@ -57,10 +57,18 @@ public final class InfoCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "training: %d iterations in %.1f s, %s gradients, %s trace, batch %d, lr %g%n",
                     t.iterations(), t.wallSeconds(), t.gradientMethod(), t.traceEstimator(), t.batchSize(),
                     t.learningRate());
+            out.printf("  objective: %s%n", t.objective() == null ? "mle" : t.objective());
             out.printf(Locale.ROOT, "  best validation NLL: %s%n", Double.isNaN(t.bestValidationNll()) ? "n/a"
                     : String.format(Locale.ROOT, "%.4f nats at iteration %d", t.bestValidationNll(), t.bestIteration()));
             out.printf(Locale.ROOT, "  test NLL: %s%n", Double.isNaN(t.testNll()) ? "n/a"
                     : String.format(Locale.ROOT, "%.4f nats", t.testNll()));
+            if (t.baselines() != null) {
+                out.printf(Locale.ROOT, "  baselines, test NLL: Gaussian %.4f nats, Gaussian mixture (%d components) "
+                        + "%.4f nats%n", t.baselines().gaussianTestNll(), t.baselines().mixtureComponents(),
+                        t.baselines().mixtureTestNll());
+            } else {
+                out.println("  baselines: not fitted");
+            }
         }
         out.printf("checkpoint: %s%n", m.checkpoint() == null ? "none"
                 : "iteration " + m.checkpoint().iteration() + " (resume with cnf train --resume)");

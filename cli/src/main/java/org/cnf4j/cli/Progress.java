@@ -72,7 +72,9 @@ final class Progress {
             @Override
             public void onValidation(ValidationStats v) {
                 if (mode == Mode.LINES) {
-                    err.printf(Locale.ROOT, "validation at iteration %d: NLL %.4f nats%s%n", v.iteration(), v.nll(),
+                    err.printf(Locale.ROOT, "validation at iteration %d: NLL %.4f nats%s%s%n", v.iteration(), v.nll(),
+                            Double.isNaN(v.objectiveLoss()) ? ""
+                                    : String.format(Locale.ROOT, ", flow-matching loss %.4f", v.objectiveLoss()),
                             v.best() ? " (best so far)" : "");
                     err.flush();
                 } else if (pb != null) {

@@ -67,9 +67,19 @@ public final class ReportCommand implements Callable<Integer> {
             + "--sweep-points data rows at tolerances 1e-3 .. 1e-8, evaluations and error against the tightest solve.")
     boolean toleranceSweep;
 
+    @Option(names = "--compare", description = "Another model file (e.g. trained with the other objective): its "
+            + "tolerance sweep on the same rows is drawn beside this model's (implies --tolerance-sweep).")
+    Path compare;
+
     @Option(names = "--sweep-points", defaultValue = "1000",
             description = "Rows evaluated by --tolerance-sweep (default: ${DEFAULT-VALUE}).")
     int sweepPoints;
+
+    /** A model's name in a comparison: its objective and file name. */
+    private static String label(LoadedModel m, Path file) {
+        String objective = m.metadata().training() == null ? "mle" : m.metadata().training().objectiveName();
+        return objective + ", " + file.getFileName();
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -93,13 +103,25 @@ public final class ReportCommand implements Callable<Integer> {
                 .config("model file", model)
                 .config("trained on", m.metadata().dataDescription())
                 .imageShape(imageShape == null ? null : imageShape.toArray()).gridResolution(resolution).samples(samples).seed(seed);
-        if (toleranceSweep) {
+        if (toleranceSweep || compare != null) {
             if (sweepPoints < 1) {
                 throw new IllegalArgumentException("--sweep-points must be at least 1, got " + sweepPoints);
             }
-            INDArray rowsInFlowSpace = m.metadata().standardizer().transform(
-                    values.get(NDArrayIndex.interval(0, Math.min(sweepPoints, values.rows())), NDArrayIndex.all()));
-            in.toleranceSweep(ToleranceSweeps.measure(m.flow(), rowsInFlowSpace, ToleranceSweeps.DEFAULT));
+            INDArray sweepRows = values.get(NDArrayIndex.interval(0, Math.min(sweepPoints, values.rows())),
+                    NDArrayIndex.all());
+            INDArray rowsInFlowSpace = m.metadata().standardizer().transform(sweepRows);
+            in.toleranceSweep(ToleranceSweeps.measure(m.flow(), rowsInFlowSpace, ToleranceSweeps.DEFAULT),
+                    label(m, model));
+            if (compare != null) {
+                LoadedModel other = ModelFile.load(compare);
+                if (other.flow().dim() != m.flow().dim()) {
+                    throw new IllegalArgumentException(compare + " models " + other.flow().dim()
+                            + "-dimensional data, " + model + " " + m.flow().dim() + "-dimensional");
+                }
+                evaluation.apply(other.flow());
+                in.compareSweep(label(other, compare), ToleranceSweeps.measure(other.flow(),
+                        other.metadata().standardizer().transform(sweepRows), ToleranceSweeps.DEFAULT));
+            }
         }
         if (m.checkpoint() != null) {
             TrainingLog log = TrainingLog.fromJson(m.checkpoint().trainerState(), m.flow().parameterCount());

@@ -9,11 +9,14 @@ final class ReportSettings {
     }
 
     static void describe(ReportGenerator.Input in, TrainCommand c) {
-        in.config("data", c.data)
+        in.config("data", c.dataOptions.data)
                 .config("iterations", c.iterations)
                 .config("batch size", c.batch)
                 .config("optimizer", "Adam, learning rate " + c.lr + ", weight decay " + c.weightDecay)
-                .config("gradients", c.gradient + (c.seminorm ? " (seminorm)" : ""))
+                .config("objective", c.objective + (c.objective.equals("flow-matching") ? " (sigma_min " + c.sigmaMin
+                        + (c.otCoupling ? ", OT coupling" : "") + ", " + c.timeSampling + " times)" : ""))
+                .config("gradients", c.objective.equals("flow-matching") ? "none (no ODE solve)"
+                        : c.gradient + (c.seminorm ? " (seminorm)" : ""))
                 .config("training trace estimator", c.trace != null ? c.trace.name() : "default")
                 .config("matrix precision", c.precision.name().toLowerCase(java.util.Locale.ROOT))
                 .config("regularisers", "kinetic " + c.kinetic + ", jacobian " + c.jacobian)

@@ -1,22 +1,20 @@
 package org.cnf4j.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.cnf4j.adjoint.TrainingObjective;
-import org.cnf4j.data.Dataset;
-import org.cnf4j.data.TableTrainingData;
-import org.cnf4j.data.ToyDataset;
-import org.cnf4j.data.ToyTrainingData;
+import org.cnf4j.baseline.Baselines;
 import org.cnf4j.data.TrainingData;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.flow.SolverConfig;
+import org.cnf4j.io.BaselineSummary;
 import org.cnf4j.io.LoadedModel;
 import org.cnf4j.io.ModelFile;
 import org.cnf4j.io.ModelMetadata;
+import org.cnf4j.io.TrainingSummary;
 import org.cnf4j.nn.Activation;
 import org.cnf4j.nn.LayerType;
 import org.cnf4j.nn.MatrixPrecision;
@@ -24,6 +22,10 @@ import org.cnf4j.ode.RungeKuttaMethod;
 import org.cnf4j.report.ReportGenerator;
 import org.cnf4j.sample.DensityModel;
 import org.cnf4j.trace.TraceEstimator;
+import org.cnf4j.train.FlowMatching;
+import org.cnf4j.train.MaximumLikelihood;
+import org.cnf4j.train.Objectives;
+import org.cnf4j.train.TimeSampling;
 import org.cnf4j.train.Trainer;
 import org.cnf4j.train.TrainingConfig;
 import org.cnf4j.train.TrainingListener;
@@ -37,11 +39,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code cnf train}: fits a flow by maximum likelihood and writes the model file (and a report). */
+/**
+ * {@code cnf train}: fits a flow by maximum likelihood or flow matching and writes the model file
+ * (and a report), with the Gaussian and Gaussian-mixture baselines beside it.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true, versionProvider = CnfCommand.Version.class,
         sortOptions = false, description = {
-            "Fits a continuous normalizing flow to data by maximum likelihood (adjoint gradients, Adam) and "
-                    + "writes the model file, checkpointed at every validation. Defaults are FFJORD's toy settings.",
+            "Fits a continuous normalizing flow to data by maximum likelihood (adjoint gradients, Adam) or by flow "
+                    + "matching (no ODE solve) and writes the model file, checkpointed at every validation. Defaults "
+                    + "are FFJORD's toy settings.",
             "Data: a toy generator (8gaussians, checkerboard, 2spirals, pinwheel, rings, moons, circles, swissroll) "
                     + "or a .csv/.tsv (header row) or .npy file."})
 public final class TrainCommand implements Callable<Integer> {
@@ -52,14 +58,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();
 
-    @Option(names = "--data", required = true, description = "Toy data set name or data file.")
-    String data;
-
-    @Option(names = "--columns", split = ",", description = "Columns of a data file to use (names or 0-based indices).")
-    List<String> columns;
-
-    @Option(names = "--exclude-columns", split = ",", description = "Columns of a data file to leave out (e.g. a label).")
-    List<String> excludeColumns;
+    @Mixin
+    DataOptions dataOptions = new DataOptions();
 
     @Option(names = "--out", required = true, description = "Model file to write (zip).")
     Path out;
@@ -115,6 +115,27 @@ public final class TrainCommand implements Callable<Integer> {
             description = "adjoint or direct (backpropagation through the solver) (default: ${DEFAULT-VALUE}).")
     String gradient;
 
+    @Option(names = "--objective", defaultValue = "mle", description = "mle (maximum likelihood through the ODE) or "
+            + "flow-matching (regress the field on straight paths, no solve) (default: ${DEFAULT-VALUE}).")
+    String objective;
+
+    @Option(names = "--ot-coupling", description = "Flow matching: pair noise and data in each batch by minibatch "
+            + "optimal transport (batch <= 512).")
+    boolean otCoupling;
+
+    @Option(names = "--sigma-min", defaultValue = "0", description = "Flow matching: width of the path's end at the "
+            + "data, in [0, 1) (default: ${DEFAULT-VALUE}).")
+    double sigmaMin;
+
+    @Option(names = "--time-sampling", defaultValue = "uniform", description = "Flow matching: how path times are "
+            + "drawn, uniform or logit-normal (default: ${DEFAULT-VALUE}).")
+    String timeSampling;
+
+    @Option(names = "--baselines", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Fit the Gaussian and Gaussian-mixture baselines and report their test NLL "
+                    + "(default: ${DEFAULT-VALUE}).")
+    boolean baselines;
+
     @Option(names = "--seminorm", description = "Leave the parameter adjoints out of the backward error norm.")
     boolean seminorm;
 
@@ -153,25 +174,6 @@ public final class TrainCommand implements Callable<Integer> {
             + "architecture and solver come from the file).")
     boolean resume;
 
-    @Option(names = "--validation-size", defaultValue = "1000", description = "Toy data: validation samples (default: ${DEFAULT-VALUE}).")
-    int validationSize;
-
-    @Option(names = "--test-size", defaultValue = "10000", description = "Toy data: test samples (default: ${DEFAULT-VALUE}).")
-    int testSize;
-
-    @Option(names = "--validation-fraction", defaultValue = "0.1", description = "Data files: validation share (default: ${DEFAULT-VALUE}).")
-    double validationFraction;
-
-    @Option(names = "--test-fraction", defaultValue = "0.1", description = "Data files: test share (default: ${DEFAULT-VALUE}).")
-    double testFraction;
-
-    @Option(names = "--dequantize", description = "Data files of integers: add uniform [0, 1) noise (reports bits/dim).")
-    boolean dequantize;
-
-    @Option(names = "--standardize", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Data files: standardise columns with the training rows' mean and std (default: ${DEFAULT-VALUE}).")
-    boolean standardize;
-
     @Option(names = "--image-shape", converter = Converters.ImageShapeConverter.class,
             description = "For image data (e.g. 8x8): draw generated images in the report.")
     Converters.ImageShape imageShape;
@@ -194,27 +196,28 @@ public final class TrainCommand implements Callable<Integer> {
         check(validationInterval >= 0, "--validation-interval must not be negative");
         check(kinetic >= 0 && jacobian >= 0, "regulariser weights must not be negative");
         check(hidden.length >= 1 && java.util.Arrays.stream(hidden).allMatch(h -> h >= 1), "--hidden widths must be positive");
-        boolean toy = DataFiles.isToy(data);
-        check(toy || data.contains(".") || Files.exists(Path.of(data)), "unknown toy data set '" + data
-                + "'; expected 8gaussians, checkerboard, 2spirals, pinwheel, rings, moons, circles, swissroll or a "
-                + ".csv/.tsv/.npy file");
+        check(objective.equals(MaximumLikelihood.NAME) || objective.equals(FlowMatching.NAME),
+                "unknown --objective '" + objective + "'; expected mle or flow-matching");
+        check(sigmaMin >= 0 && sigmaMin < 1, "--sigma-min must be in [0, 1)");
+        TimeSampling times;
+        try {
+            times = TimeSampling.byName(timeSampling);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        boolean flowMatching = objective.equals(FlowMatching.NAME);
+        check(!flowMatching || !otCoupling || batch <= FlowMatching.MAX_OT_BATCH,
+                "--ot-coupling takes batches of at most " + FlowMatching.MAX_OT_BATCH);
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
 
-        TrainingData trainingData;
-        List<String> cols;
-        if (toy) {
-            trainingData = new ToyTrainingData(ToyDataset.byName(data), seed, validationSize, testSize);
-            cols = List.of("x", "y");
-        } else {
-            Dataset ds = DataFiles.read(data, columns, excludeColumns);
-            trainingData = new TableTrainingData(ds, validationFraction, testFraction, seed, dequantize, standardize);
-            cols = ds.columns();
-        }
+        TrainingData trainingData = dataOptions.load(spec, seed);
+        List<String> cols = dataOptions.loadedColumns;
         TrainingConfig config = new TrainingConfig(iterations, batch, lr, weightDecay, validationInterval, gradient,
                 seminorm, backwardRtol == null ? Double.NaN : backwardRtol,
                 backwardAtol == null ? Double.NaN : backwardAtol, trace, new TrainingObjective(kinetic, jacobian), seed,
-                true);
+                true, flowMatching ? new FlowMatching(sigmaMin, otCoupling, times) : null);
+        BaselineSummary fitted = null;
         ContinuousNormalizingFlow flow;
         Trainer trainer;
         if (resume) {
@@ -223,6 +226,12 @@ public final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(out + " holds no checkpoint to resume from");
             }
             flow = m.flow();
+            TrainingSummary before = m.metadata().training();
+            if (before != null) {
+                // the objective, like the architecture, comes from the file
+                config = config.withFlowMatching(Objectives.flowMatching(before.objectiveSettings()));
+                fitted = before.baselines();
+            }
             trainer = Trainer.resume(flow, trainingData, config, m.checkpoint());
         } else {
             SolverConfig sc = solver.isAdaptive() ? new SolverConfig(solver, rtol, atol, 0, 10_000)
@@ -233,6 +242,12 @@ public final class TrainCommand implements Callable<Integer> {
             trainer = new Trainer(flow, trainingData, config);
         }
         flow.setMatrixPrecision(precision);
+        if (baselines && fitted == null) {
+            try (Progress.Task task = new Progress.Task(Progress.mode(common), err, "baselines")) {
+                fitted = Baselines.fit(trainingData);
+            }
+        }
+        trainer.setBaselines(baselines ? fitted : null);
         ModelMetadata meta = new ModelMetadata(trainingData.standardizer(), trainingData.dequantized(),
                 trainingData.describe(), cols, null);
         Progress.Mode mode = Progress.mode(common);
@@ -245,8 +260,9 @@ public final class TrainCommand implements Callable<Integer> {
             }
         });
         if (!common.quiet) {
-            err.printf(Locale.ROOT, "training %s on %s (%d parameters) with %s%n", flow.block(0).describe(),
-                    trainingData.describe(), flow.parameterCount(), flow.solver());
+            err.printf(Locale.ROOT, "training %s on %s (%d parameters) with %s, objective %s%n",
+                    flow.block(0).describe(), trainingData.describe(), flow.parameterCount(), flow.solver(),
+                    trainer.objective().describe());
             err.flush();
         }
         TrainingResult r = trainer.trainAndSave(out, meta);
@@ -260,11 +276,16 @@ public final class TrainCommand implements Callable<Integer> {
             stdout.printf(Locale.ROOT, "test NLL: %.4f nats%s%n", s.testNll(), trainingData.dequantized()
                     ? String.format(Locale.ROOT, " (%.4f bits/dim)", s.testNll() / (trainingData.dim() * Math.log(2))) : "");
         }
+        if (s.baselines() != null) {
+            BaselineSummary b = s.baselines();
+            stdout.printf(Locale.ROOT, "baselines, test NLL: Gaussian %.4f nats, Gaussian mixture (%d components) %.4f nats%n",
+                    b.gaussianTestNll(), b.mixtureComponents(), b.mixtureTestNll());
+        }
         stdout.printf("model written to %s%n", out);
         if (report != null) {
             INDArray evaluation = trainingData.test().rows() > 0 ? trainingData.test() : trainingData.validation();
             ReportGenerator.Input in = new ReportGenerator.Input(new DensityModel(flow, trainingData.standardizer()))
-                    .title("cnf train: " + data)
+                    .title("cnf train: " + dataOptions.data)
                     .modelName(String.valueOf(out.getFileName()))
                     .data(trainingData.standardizer().inverse(evaluation), trainingData.describe(), cols,
                             trainingData.dequantized())

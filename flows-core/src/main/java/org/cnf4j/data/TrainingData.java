@@ -32,4 +32,14 @@ public interface TrainingData {
 
     /** A short description for reports, e.g. "8gaussians (toy generator)". */
     String describe();
+
+    /**
+     * Training rows for fitting other models to the same data (the baselines): all of a table's
+     * training split (dequantised once), or {@code max} draws of a generator; [n, dim] in the
+     * flow's space.
+     */
+    default INDArray trainingSample(int max) {
+        long rows = trainingRows();
+        return batch(0, (int) (rows < 0 ? max : Math.min(max, rows)));
+    }
 }

@@ -3,6 +3,7 @@ package org.cnf4j.nn;
 import java.util.Arrays;
 import java.util.List;
 import org.cnf4j.linalg.Mirror;
+import org.cnf4j.linalg.Transcendentals;
 
 /**
  * FFJORD's ConcatSquash layer: {@code out = (x W + b) * sigmoid(g t + c) + h t}, so gamma =
@@ -46,6 +47,35 @@ final class ConcatSquashLayer extends Layer {
             double s = Activation.sigmoid(p[gw + j] * t + p[gb + j]);
             gamma[j] = s;
             beta[j] = p[b + j] * s + p[h + j] * t;
+        }
+    }
+
+    /** The gates of many rows at once, the exponentials batched through {@link Transcendentals}. */
+    @Override
+    void rowGates(double[] p, double[] t, int t0, int m, double[] gamma, double[] beta, double[] scratch) {
+        int b = vector(0);
+        int gw = vector(1);
+        int gb = vector(2);
+        int h = vector(3);
+        int n = m * out;
+        for (int r = 0, i = 0; r < m; r++) {
+            double tr = t[t0 + r];
+            for (int j = 0; j < out; j++, i++) {
+                double x = p[gw + j] * tr + p[gb + j];
+                gamma[i] = x;
+                scratch[i] = -Math.abs(x);
+            }
+        }
+        Transcendentals.exp(scratch, 0, n);
+        for (int r = 0, i = 0; r < m; r++) {
+            double tr = t[t0 + r];
+            for (int j = 0; j < out; j++, i++) {
+                double e = scratch[i];
+                double inv = 1.0 / (1.0 + e);
+                double s = gamma[i] >= 0 ? inv : e * inv;
+                gamma[i] = s;
+                beta[i] = p[b + j] * s + p[h + j] * tr;
+            }
         }
     }
 

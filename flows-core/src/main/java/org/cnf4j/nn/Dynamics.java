@@ -133,6 +133,22 @@ public interface Dynamics {
         }
     }
 
+    /**
+     * Gradients of a loss of f with a time per row whose cotangents {@code v_b = dL/df_b} depend
+     * on f_b: one call evaluates f, lets {@code cotangent} turn it into v, and accumulates
+     * {@code sum_b v_b . df(z_b, t_b)/dtheta} into {@code gradTheta} [P] (overwritten). This
+     * default calls {@link #forwardAtTimes} and then {@link #backwardAtTimes}.
+     */
+    default void backwardAtTimes(double[] t, INDArray z, RowCotangent cotangent, INDArray gradTheta) {
+        int n = (int) z.rows();
+        INDArray f = Nd4j.create(DataType.DOUBLE, n, dim());
+        forwardAtTimes(t, z, f);
+        double[] fv = f.data().asDouble();
+        double[] v = new double[fv.length];
+        cotangent.compute(0, n, fv, v);
+        backwardAtTimes(t, z, Nd4j.createFromArray(v).reshape(n, dim()), null, null, gradTheta);
+    }
+
     private void requireTimes(double[] t, INDArray z) {
         if (t.length != z.rows()) {
             throw new IllegalArgumentException("need one time per row: " + t.length + " times for " + z.rows()

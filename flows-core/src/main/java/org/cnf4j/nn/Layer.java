@@ -58,6 +58,21 @@ abstract sealed class Layer permits ConcatSquashLayer, ConcatLayer, IgnoreLayer 
     abstract void gates(double[] p, double t, double[] gamma, double[] beta);
 
     /**
+     * gamma(t_b) and beta(t_b) of rows b = 0 .. m - 1 with times {@code t[t0 + b]}, into
+     * {@code gamma} and {@code beta} [m, out]; {@code scratch} holds at least m * out values. This
+     * default computes row by row with {@link #gates}.
+     */
+    void rowGates(double[] p, double[] t, int t0, int m, double[] gamma, double[] beta, double[] scratch) {
+        double[] g = new double[out];
+        double[] b = new double[out];
+        for (int r = 0; r < m; r++) {
+            gates(p, t[t0 + r], g, b);
+            System.arraycopy(g, 0, gamma, r * out, out);
+            System.arraycopy(b, 0, beta, r * out, out);
+        }
+    }
+
+    /**
      * Writes dS/dW into {@code grad} from {@code raw} = X^T dS/d(out) [in, out] (in the mirror
      * {@code rawN}; {@code rawHeap} is scratch of in * out), and for gated weights also
      * {@code gammaBar_j = sum_i raw_ij W_ij}.

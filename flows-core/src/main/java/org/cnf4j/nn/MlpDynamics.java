@@ -254,14 +254,23 @@ public final class MlpDynamics implements Dynamics {
     @Override
     public void backwardAtTimes(double[] t, INDArray z, INDArray v, INDArray f, INDArray gradZ, INDArray gradTheta) {
         MlpCall.check(v, z.rows(), dims[0], "v");
-        rowTimeCall(t, z, v, f, gradZ, gradTheta);
+        DoubleBuffer vb = NativeArrays.doubles(v);
+        int d = dims[0];
+        rowTimeCall(t, z, (first, rows, fv, out) -> vb.get(first * d, out, 0, rows * d), f, gradZ, gradTheta);
+    }
+
+    @Override
+    public void backwardAtTimes(double[] t, INDArray z, RowCotangent cotangent, INDArray gradTheta) {
+        rowTimeCall(t, z, cotangent, null, null, gradTheta);
     }
 
     /**
      * The per-row-time path: chunks of at most {@link ChunkScheduler#CHUNK_ROWS} rows on the
-     * workers, chunk gradients summed in chunk order.
+     * workers, each a forward pass, then (with a cotangent) its backward pass; chunk gradients
+     * summed in chunk order.
      */
-    private void rowTimeCall(double[] t, INDArray z, INDArray v, INDArray f, INDArray gradZ, INDArray gradTheta) {
+    private void rowTimeCall(double[] t, INDArray z, RowCotangent cotangent, INDArray f, INDArray gradZ,
+            INDArray gradTheta) {
         int d = dims[0];
         int size = (int) z.rows();
         MlpCall.check(z, size, d, "z");
@@ -269,7 +278,6 @@ public final class MlpDynamics implements Dynamics {
             throw new IllegalArgumentException("need one time per row: " + t.length + " times for " + size + " rows");
         }
         DoubleBuffer zb = NativeArrays.doubles(z);
-        DoubleBuffer vb = v == null ? null : NativeArrays.doubles(v);
         DoubleBuffer fb = f == null ? null : checkedOut(f, size, d, "f");
         DoubleBuffer gzb = gradZ == null ? null : checkedOut(gradZ, size, d, "gradZ");
         if (gradTheta != null) {
@@ -281,7 +289,8 @@ public final class MlpDynamics implements Dynamics {
         if (rows.length < workers) {
             rows = Arrays.copyOf(rows, workers);
         }
-        double[][] perChunk = scheduler.chunkGradients(vb != null && gradTheta != null ? chunks : 0, (int) count);
+        boolean wantTheta = cotangent != null && gradTheta != null;
+        double[][] perChunk = scheduler.chunkGradients(wantTheta ? chunks : 0, (int) count);
         ChunkScheduler.run(size, chunk, workers, (worker, samples) -> {
             if (rows[worker] == null || rows[worker].capacity < samples) {
                 rows[worker] = new RowTimeWorkspace(samples, dims, layer, activation, (int) count);
@@ -294,18 +303,20 @@ public final class MlpDynamics implements Dynamics {
             if (fb != null) {
                 fb.put(b0 * d, fv, 0, m * d);
             }
-            if (vb != null) {
+            if (cotangent != null) {
+                double[] v = new double[m * d];
+                cotangent.compute(b0, m, fv, v);
                 double[] gz = gzb == null ? null : fv;
-                w.backward(t, vb, b0, gz);
+                w.backward(t, v, b0, gz);
                 if (gzb != null) {
                     gzb.put(b0 * d, gz, 0, m * d);
                 }
-                if (gradTheta != null) {
+                if (wantTheta) {
                     System.arraycopy(w.grad, 0, perChunk[c], 0, (int) count);
                 }
             }
         });
-        if (vb != null && gradTheta != null) {
+        if (wantTheta) {
             NativeArrays.doubles(gradTheta).put(0, ChunkScheduler.sumInOrder(perChunk, chunks), 0, (int) count);
         }
     }

@@ -25,10 +25,10 @@ final class RowTimeWorkspace {
     private final double[][] pre;
     private final double[][] s1;
     private final double[][] gm;
+    private final double[][] btRows;
+    private final double[] scratch;
     private final double[][] g;
     private final double[] zeros;
-    private final double[] bt;
-    private final double[] gt;
     private final Mirror[] xN;
     private final Mirror[] aN;
     private final Mirror[] gN;
@@ -49,6 +49,7 @@ final class RowTimeWorkspace {
         pre = new double[layers + 1][];
         s1 = new double[layers][];
         gm = new double[layers + 1][];
+        btRows = new double[layers + 1][];
         g = new double[layers + 1][];
         xN = new Mirror[layers];
         aN = new Mirror[layers + 1];
@@ -65,6 +66,7 @@ final class RowTimeWorkspace {
             a[l] = new double[capacity * n];
             pre[l] = new double[capacity * n];
             gm[l] = new double[capacity * n];
+            btRows[l] = new double[capacity * n];
             g[l] = new double[capacity * n];
             aN[l] = Mirror.allocate((long) capacity * n, false);
             gN[l] = Mirror.allocate(Math.max((long) capacity * Math.max(n, dims[l - 1]), (long) dims[l - 1] * n), false);
@@ -73,8 +75,7 @@ final class RowTimeWorkspace {
             }
         }
         zeros = new double[widest];
-        bt = new double[widest];
-        gt = new double[widest];
+        scratch = new double[capacity * widest];
     }
 
     /** Reads the parameters (once per call, for all its chunks). */
@@ -99,14 +100,11 @@ final class RowTimeWorkspace {
             double[] av = a[l];
             aN[l].copyTo(0, av, 0, m * n);
             double[] gv = gm[l];
+            double[] bv = btRows[l];
             double[] pv = l < layers ? pre[l] : f;
-            for (int b = 0; b < m; b++) {
-                int row = b * n;
-                ly.gates(p, t[b0 + b], gt, bt);
-                for (int j = 0; j < n; j++) {
-                    gv[row + j] = gt[j];
-                    pv[row + j] = av[row + j] * gt[j] + bt[j];
-                }
+            ly.rowGates(p, t, b0, m, gv, bv, scratch);
+            for (int i = 0; i < m * n; i++) {
+                pv[i] = av[i] * gv[i] + bv[i];
             }
             if (l < layers) {
                 activation.apply(pv, zeros, m, n, x[l], s1[l], null);
@@ -116,14 +114,15 @@ final class RowTimeWorkspace {
     }
 
     /**
-     * Backward pass of the chunk (after {@link #forward}) for cotangents {@code v} of f (rows from
-     * b0): dS/dtheta into {@link #grad}, dS/dz into {@code gradZ} from 0 when not null.
+     * Backward pass of the chunk (after {@link #forward}) for cotangents {@code v} of the chunk's f
+     * (from index 0; rows b0 .. of the call): dS/dtheta into {@link #grad}, dS/dz into
+     * {@code gradZ} from 0 when not null.
      */
-    void backward(double[] t, java.nio.DoubleBuffer v, int b0, double[] gradZ) {
+    void backward(double[] t, double[] v, int b0, double[] gradZ) {
         int d = dims[0];
         int m = batch;
         Arrays.fill(grad, 0.0);
-        v.get(b0 * d, g[layers], 0, m * d);
+        System.arraycopy(v, 0, g[layers], 0, m * d);
         for (int l = layers; l >= 1; l--) {
             Layer ly = layer[l - 1];
             int in = dims[l - 1];

@@ -2,11 +2,11 @@ package org.cnf4j.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.DoubleBuffer;
 import java.util.random.RandomGenerator;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.flow.Inputs;
 import org.cnf4j.linalg.NativeArrays;
+import org.cnf4j.nn.RowCotangent;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -168,20 +168,32 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
                 r++;
             }
             INDArray z = Nd4j.createFromArray(xt).reshape(n, dim);
-            INDArray f = Nd4j.create(DataType.DOUBLE, n, dim);
-            flow.block(k).forwardAtTimes(t, z, f);
-            DoubleBuffer fb = NativeArrays.doubles(f);
-            double[] v = new double[n * dim];
-            for (int i = 0; i < n * dim; i++) {
-                double residual = span * fb.get(i) + u[i];
-                loss += residual * residual * scale;
-                v[i] = 2 * span * residual * scale;
-            }
+            // the residual S f + u per row; its loss and cotangent 2 S residual / (B D), summed per chunk
+            double[] chunkLoss = new double[n];
+            RowCotangent residual = (first, rows, f, v) -> {
+                for (int r = 0; r < rows; r++) {
+                    double sq = 0;
+                    for (int j = 0; j < dim; j++) {
+                        int i = r * dim + j;
+                        double res = span * f[i] + u[(first + r) * dim + j];
+                        sq += res * res;
+                        v[i] = 2 * span * res * scale;
+                    }
+                    chunkLoss[first + r] = sq * scale;
+                }
+            };
             if (gradient != null) {
                 INDArray g = Nd4j.create(DataType.DOUBLE, flow.block(k).parameterCount());
-                flow.block(k).backwardAtTimes(t, z, Nd4j.createFromArray(v).reshape(n, dim), null, null, g);
+                flow.block(k).backwardAtTimes(t, z, residual, g);
                 gradient.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(flow.blockOffset(k),
                         flow.blockOffset(k) + flow.block(k).parameterCount())).assign(g);
+            } else {
+                INDArray f = Nd4j.create(DataType.DOUBLE, n, dim);
+                flow.block(k).forwardAtTimes(t, z, f);
+                residual.compute(0, n, NativeArrays.toArray(f), new double[n * dim]);
+            }
+            for (double l : chunkLoss) {
+                loss += l;
             }
         }
         return loss;

@@ -240,26 +240,57 @@ public final class Charts {
      * solve (right axis, log scale) against the tolerance (log scale).
      */
     public static JFreeChart toleranceSweep(double[] tolerances, int[] evaluations, double[] errors) {
-        XYSeries nfe = new XYSeries("function evaluations");
-        XYSeries err = new XYSeries("max |log p - log p(tightest)|");
-        for (int i = 0; i < tolerances.length; i++) {
-            nfe.add(tolerances[i], evaluations[i]);
-            if (errors[i] > 0) {
-                err.add(tolerances[i], errors[i]);
+        return toleranceSweep(List.of(""), List.of(new ToleranceSweep(0, tolerances, evaluations, new double[0],
+                errors)));
+    }
+
+    /**
+     * The adaptive-computation plot of one or more models (e.g. one trained by maximum likelihood,
+     * one by flow matching): per model its function evaluations (solid, left axis) and its error
+     * against its own tightest solve (dashed, right axis, log scale) against the tolerance.
+     *
+     * @param labels a name per model ("" for a single unnamed one)
+     * @param sweeps the measured sweeps, in the same order
+     */
+    public static JFreeChart toleranceSweep(List<String> labels, List<ToleranceSweep> sweeps) {
+        Color[] palette = {new Color(31, 119, 180), new Color(214, 39, 40), new Color(44, 160, 44),
+            new Color(148, 103, 189)};
+        XYSeriesCollection nfe = new XYSeriesCollection();
+        XYSeriesCollection err = new XYSeriesCollection();
+        for (int m = 0; m < sweeps.size(); m++) {
+            ToleranceSweep sw = sweeps.get(m);
+            String suffix = labels.get(m).isEmpty() ? "" : " (" + labels.get(m) + ")";
+            XYSeries a = new XYSeries("function evaluations" + suffix);
+            XYSeries b = new XYSeries("max |log p - log p(tightest)|" + suffix);
+            for (int i = 0; i < sw.tolerances().length; i++) {
+                a.add(sw.tolerances()[i], sw.evaluations()[i]);
+                if (sw.errors()[i] > 0) {
+                    b.add(sw.tolerances()[i], sw.errors()[i]);
+                }
             }
+            nfe.addSeries(a);
+            err.addSeries(b);
         }
         LogAxis tol = new LogAxis("tolerance (rtol = atol)");
         tol.setBase(10);
+        boolean single = sweeps.size() == 1;
         XYLineAndShapeRenderer r1 = new XYLineAndShapeRenderer(true, true);
-        r1.setSeriesPaint(0, new Color(31, 119, 180));
-        XYPlot plot = new XYPlot(new XYSeriesCollection(nfe), tol, new NumberAxis("function evaluations"), r1);
+        XYLineAndShapeRenderer r2 = new XYLineAndShapeRenderer(true, true);
+        for (int m = 0; m < sweeps.size(); m++) {
+            r1.setSeriesPaint(m, palette[m % palette.length]);
+            // one model: evaluations blue, errors red; several: one colour per model, errors dashed
+            r2.setSeriesPaint(m, single ? palette[1] : palette[m % palette.length]);
+            if (!single) {
+                r2.setSeriesStroke(m, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                        new float[] {6f, 4f}, 0f));
+            }
+        }
+        XYPlot plot = new XYPlot(nfe, tol, new NumberAxis("function evaluations"), r1);
         LogAxis errAxis = new LogAxis("error [nats]");
         errAxis.setBase(10);
         plot.setRangeAxis(1, errAxis);
-        plot.setDataset(1, new XYSeriesCollection(err));
+        plot.setDataset(1, err);
         plot.mapDatasetToRangeAxis(1, 1);
-        XYLineAndShapeRenderer r2 = new XYLineAndShapeRenderer(true, true);
-        r2.setSeriesPaint(0, new Color(214, 39, 40));
         plot.setRenderer(1, r2);
         plot.setBackgroundPaint(Color.WHITE);
         JFreeChart chart = new JFreeChart("Speed and accuracy against the solver tolerance", TITLE, plot, true);

@@ -3,6 +3,7 @@ package org.cnf4j.report;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -50,6 +51,9 @@ public final class ReportGenerator {
         private int samples = 2000;
         private long seed;
         private ToleranceSweep sweep;
+        private String sweepLabel = "";
+        private final List<String> compareLabels = new ArrayList<>();
+        private final List<ToleranceSweep> compareSweeps = new ArrayList<>();
         private ProgressListener progress = ProgressListener.NONE;
 
         /** The report of a model. */
@@ -118,6 +122,20 @@ public final class ReportGenerator {
         /** Seed of the samples. */
         public Input seed(long s) {
             this.seed = s;
+            return this;
+        }
+
+        /** A measured tolerance sweep of this report's model, named (e.g. by its objective) when compared. */
+        public Input toleranceSweep(ToleranceSweep s, String label) {
+            this.sweep = s;
+            this.sweepLabel = label;
+            return this;
+        }
+
+        /** Another model's tolerance sweep, drawn beside this model's in the same plot. */
+        public Input compareSweep(String label, ToleranceSweep s) {
+            compareLabels.add(label);
+            compareSweeps.add(s);
             return this;
         }
 
@@ -191,7 +209,20 @@ public final class ReportGenerator {
                     + (s.bestIteration() >= 0 ? " at iteration " + s.bestIteration() : ""));
             report.row("Metrics", "iterations", s.iterations());
             report.row("Metrics", "training wall time", String.format(Locale.ROOT, "%.1f s", s.wallSeconds()));
+            report.row("Metrics", "training objective", s.objective() == null ? "mle" : s.objective());
             report.row("Metrics", "gradient method / trace estimator", s.gradientMethod() + " / " + s.traceEstimator());
+            if (s.baselines() != null) {
+                report.row("Baselines", "flow, test NLL [nats]", fmt(s.testNll()));
+                report.row("Baselines", "full-covariance Gaussian, test NLL [nats]", fmt(s.baselines().gaussianTestNll()));
+                report.row("Baselines", "Gaussian mixture (" + s.baselines().mixtureComponents()
+                        + " components, chosen on validation), test NLL [nats]", fmt(s.baselines().mixtureTestNll()));
+                if (in.dequantized) {
+                    report.row("Baselines", "bits per dimension: flow / Gaussian / mixture",
+                            fmt(Evaluation.bitsPerDim(s.testNll(), dim)) + " / "
+                                    + fmt(Evaluation.bitsPerDim(s.baselines().gaussianTestNll(), dim)) + " / "
+                                    + fmt(Evaluation.bitsPerDim(s.baselines().mixtureTestNll(), dim)));
+                }
+            }
         }
         if (!in.iterations.isEmpty()) {
             double fwd = 0;
@@ -262,14 +293,35 @@ public final class ReportGenerator {
                     + " images (grey scale from the data's minimum to maximum).");
         }
         if (in.sweep != null) {
-            ChartFiles.writePng(Charts.toleranceSweep(in.sweep.tolerances(), in.sweep.evaluations(), in.sweep.errors()),
-                    dir.resolve("tolerance.png"), 860, 560);
-            report.figure("tolerance.png", "Adaptive computation", "Log-density of " + in.sweep.points()
+            List<String> labels = new ArrayList<>(List.of(in.sweepLabel));
+            labels.addAll(in.compareLabels);
+            List<ToleranceSweep> sweeps = new ArrayList<>(List.of(in.sweep));
+            sweeps.addAll(in.compareSweeps);
+            ChartFiles.writePng(Charts.toleranceSweep(labels, sweeps), dir.resolve("tolerance.png"), 860, 560);
+            StringBuilder caption = new StringBuilder("Log-density of " + in.sweep.points()
                     + " points at solver tolerances from " + in.sweep.tolerances()[0] + " to "
                     + in.sweep.tolerances()[in.sweep.tolerances().length - 1]
-                    + ": function evaluations and error against the tightest solve.");
+                    + ": function evaluations and error against the tightest solve");
+            if (sweeps.size() > 1) {
+                caption.append(", for each model (solid: evaluations, dashed: error). Evaluations at the default 1e-5:");
+                for (int m = 0; m < sweeps.size(); m++) {
+                    caption.append(m == 0 ? " " : "; ").append(labels.get(m)).append(" ")
+                            .append(evaluationsAt(sweeps.get(m), 1e-5));
+                }
+            }
+            report.figure("tolerance.png", "Adaptive computation", caption.append(".").toString());
         }
         return report.write(dir);
+    }
+
+    /** Evaluations of a sweep at a tolerance ("n/a" when it was not measured there). */
+    private static String evaluationsAt(ToleranceSweep s, double tolerance) {
+        for (int i = 0; i < s.tolerances().length; i++) {
+            if (Math.abs(s.tolerances()[i] / tolerance - 1) < 1e-9) {
+                return Integer.toString(s.evaluations()[i]);
+            }
+        }
+        return "n/a";
     }
 
     private static List<String> defaultColumns(int dim) {

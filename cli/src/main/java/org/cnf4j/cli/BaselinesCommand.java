@@ -1,0 +1,58 @@
+package org.cnf4j.cli;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.cnf4j.baseline.Baselines;
+import org.cnf4j.data.TrainingData;
+import org.cnf4j.io.BaselineSummary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code cnf baselines}: the Gaussian and Gaussian-mixture test NLL of a data set, as train reports them. */
+@Command(name = "baselines", mixinStandardHelpOptions = true, versionProvider = CnfCommand.Version.class,
+        sortOptions = false, description = {
+            "Fits a full-covariance Gaussian and a Gaussian mixture (EM, components 1..10 chosen on the validation "
+                    + "split) to the standardised training rows and prints their test NLL, split as cnf train splits "
+                    + "the same data and seed."})
+public final class BaselinesCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common = new CommonOptions();
+
+    @Mixin
+    DataOptions dataOptions = new DataOptions();
+
+    @Option(names = "--seed", defaultValue = "0", description = "Run seed: the split and dequantisation (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() {
+        TrainingData data = dataOptions.load(spec, seed);
+        BaselineSummary b;
+        try (Progress.Task task = new Progress.Task(Progress.mode(common), spec.commandLine().getErr(), "baselines")) {
+            b = Baselines.fit(data);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "data: %s%n", data.describe());
+        out.printf(Locale.ROOT, "Gaussian (full covariance): test NLL %.4f nats%s%n", b.gaussianTestNll(),
+                bits(b.gaussianTestNll(), data));
+        out.printf(Locale.ROOT, "Gaussian mixture (%d components): test NLL %.4f nats%s%n", b.mixtureComponents(),
+                b.mixtureTestNll(), bits(b.mixtureTestNll(), data));
+        out.printf(Locale.ROOT, "gaussian_test_nll=%.6f%nmixture_test_nll=%.6f%nmixture_components=%d%n",
+                b.gaussianTestNll(), b.mixtureTestNll(), b.mixtureComponents());
+        out.flush();
+        return 0;
+    }
+
+    private static String bits(double nll, TrainingData data) {
+        return data.dequantized() ? String.format(Locale.ROOT, " (%.4f bits/dim)", nll / (data.dim() * Math.log(2)))
+                : "";
+    }
+}

@@ -1,0 +1,78 @@
+package org.cnf4j.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.cnf4j.data.Dataset;
+import org.cnf4j.data.TableTrainingData;
+import org.cnf4j.data.ToyDataset;
+import org.cnf4j.data.ToyTrainingData;
+import org.cnf4j.data.TrainingData;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The options that name training data and split it (shared by {@code cnf train} and
+ * {@code cnf baselines}, so both see exactly the same rows for a seed).
+ */
+final class DataOptions {
+
+    @Option(names = "--data", required = true, description = "Toy data set name or data file.")
+    String data;
+
+    @Option(names = "--columns", split = ",", description = "Columns of a data file to use (names or 0-based indices).")
+    List<String> columns;
+
+    @Option(names = "--exclude-columns", split = ",", description = "Columns of a data file to leave out (e.g. a label).")
+    List<String> excludeColumns;
+
+    @Option(names = "--validation-size", defaultValue = "1000", description = "Toy data: validation samples (default: ${DEFAULT-VALUE}).")
+    int validationSize;
+
+    @Option(names = "--test-size", defaultValue = "10000", description = "Toy data: test samples (default: ${DEFAULT-VALUE}).")
+    int testSize;
+
+    @Option(names = "--validation-fraction", defaultValue = "0.1", description = "Data files: validation share (default: ${DEFAULT-VALUE}).")
+    double validationFraction;
+
+    @Option(names = "--test-fraction", defaultValue = "0.1", description = "Data files: test share (default: ${DEFAULT-VALUE}).")
+    double testFraction;
+
+    @Option(names = "--dequantize", description = "Data files of integers: add uniform [0, 1) noise (reports bits/dim).")
+    boolean dequantize;
+
+    @Option(names = "--standardize", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Data files: standardise columns with the training rows' mean and std (default: ${DEFAULT-VALUE}).")
+    boolean standardize;
+
+    /** The data's columns once {@link #load} has run. */
+    List<String> loadedColumns;
+
+    /** True for a toy generator's name. */
+    boolean toy() {
+        return DataFiles.isToy(data);
+    }
+
+    /**
+     * The training data for a seed: a toy generator with its held-out sets, or a file split into
+     * training, validation and test rows.
+     *
+     * @throws ParameterException for a name that is neither a toy set nor a file
+     */
+    TrainingData load(CommandSpec spec, long seed) {
+        boolean toy = toy();
+        if (!toy && !data.contains(".") && !Files.exists(Path.of(data))) {
+            throw new ParameterException(spec.commandLine(), "unknown toy data set '" + data
+                    + "'; expected 8gaussians, checkerboard, 2spirals, pinwheel, rings, moons, circles, swissroll or a "
+                    + ".csv/.tsv/.npy file");
+        }
+        if (toy) {
+            loadedColumns = List.of("x", "y");
+            return new ToyTrainingData(ToyDataset.byName(data), seed, validationSize, testSize);
+        }
+        Dataset ds = DataFiles.read(data, columns, excludeColumns);
+        loadedColumns = ds.columns();
+        return new TableTrainingData(ds, validationFraction, testFraction, seed, dequantize, standardize);
+    }
+}
