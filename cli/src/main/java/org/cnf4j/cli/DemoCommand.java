@@ -11,10 +11,16 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code cnf demo}: trains a toy set with FFJORD's settings and writes the HTML report. */
+/**
+ * {@code cnf demo}: trains FFJORD's toy model on a toy set and writes the HTML report. By default
+ * with flow matching (8,000 iterations, batch 512, learning rate 2e-3), which reached a better test
+ * NLL on 8gaussians in about 20 s than maximum likelihood's 2,000 adjoint iterations in about 65 s
+ * on 2 cores; {@code --objective mle} runs those instead.
+ */
 @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = CnfCommand.Version.class,
-        description = "Trains FFJORD's toy model (2-64-64-64-2 concatsquash, tanh, dopri5 at 1e-5, adjoint) on a "
-                + "built-in data set in about two minutes on 2 cores and writes the model and the HTML report.")
+        description = "Trains FFJORD's toy model (2-64-64-64-2 concatsquash, tanh, dopri5 at 1e-5) on a built-in data "
+                + "set and writes the model and the HTML report: by flow matching (default, under a minute on 2 cores) "
+                + "or by maximum likelihood with adjoint gradients (--objective mle, one to two minutes).")
 public final class DemoCommand implements Callable<Integer> {
 
     @Spec
@@ -29,17 +35,26 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "8gaussians", description = "Toy data set (default: ${DEFAULT-VALUE}).")
     String data;
 
-    @Option(names = "--iterations", defaultValue = "2000", description = "Training iterations (default: ${DEFAULT-VALUE}).")
-    int iterations;
+    @Option(names = "--objective", defaultValue = "flow-matching",
+            description = "flow-matching or mle (default: ${DEFAULT-VALUE}).")
+    String objective;
+
+    @Option(names = "--iterations", description = "Training iterations (default: 8000 for flow matching, 2000 for mle).")
+    Integer iterations;
 
     @Option(names = "--seed", defaultValue = "0", description = "Run seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Override
     public Integer call() {
+        boolean fm = objective.equals("flow-matching");
+        int n = iterations != null ? iterations : fm ? 8000 : 2000;
         List<String> args = new ArrayList<>(List.of("--data", data, "--out", out.resolve("model.zip").toString(),
-                "--report", out.toString(), "--iterations", Integer.toString(iterations), "--validation-interval", "200",
-                "--seed", Long.toString(seed)));
+                "--report", out.toString(), "--iterations", Integer.toString(n), "--validation-interval",
+                fm ? "2000" : "200", "--seed", Long.toString(seed), "--objective", objective));
+        if (fm) {
+            args.addAll(List.of("--batch", "512", "--lr", "2e-3"));
+        }
         if (common.quiet) {
             args.add("--quiet");
         }

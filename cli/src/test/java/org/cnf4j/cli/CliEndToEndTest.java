@@ -36,6 +36,7 @@ class CliEndToEndTest {
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("model written to"), r.toString());
         assertTrue(r.err().contains("validation at iteration 30"), r.toString());
+        assertTrue(r.out().contains("baselines, test NLL: Gaussian"), r.toString());
     }
 
     static List<String> lines(Path csv) throws IOException {
@@ -149,5 +150,62 @@ class CliEndToEndTest {
                 "--resume", "--quiet");
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("trained 40 iterations"), r.out());
+    }
+
+    @Test
+    @Order(7)
+    void flowMatchingTrainsReportsItsObjectiveAndComparesWithMaximumLikelihood() throws IOException {
+        Path fm = dir.resolve("fm.zip");
+        CliRun r = CliRun.of("train", "--data", "moons", "--out", fm.toString(), "--hidden", "16,16",
+                "--objective", "flow-matching", "--ot-coupling", "--sigma-min", "1e-4", "--time-sampling",
+                "logit-normal", "--iterations", "60", "--validation-interval", "30", "--test-size", "500",
+                "--validation-size", "200", "--seed", "3", "--no-baselines");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.err().contains("flow-matching loss"), r.toString());
+        assertTrue(r.out().contains("test NLL"), r.toString());
+        CliRun info = CliRun.of("info", "--model", fm.toString());
+        assertTrue(info.out().contains("objective: flow-matching(sigma_min=1.0E-4, ot=true, time=logit-normal)"),
+                info.out());
+        assertTrue(info.out().contains("baselines: not fitted"), info.out());
+        CliRun mle = CliRun.of("info", "--model", model.toString());
+        assertTrue(mle.out().contains("objective: mle(adjoint"), mle.out());
+        assertTrue(mle.out().contains("Gaussian mixture ("), mle.out());
+        CliRun resumed = CliRun.of("train", "--data", "moons", "--out", fm.toString(), "--iterations", "70",
+                "--validation-interval", "30", "--test-size", "500", "--validation-size", "200", "--seed", "3",
+                "--resume", "--quiet", "--no-baselines");
+        assertEquals(0, resumed.code(), resumed.toString());
+        assertTrue(CliRun.of("info", "--model", fm.toString()).out().contains("ot=true"), "resume keeps the objective");
+
+        Path report = dir.resolve("compare-report");
+        CliRun rep = CliRun.of("report", "--model", model.toString(), "--compare", fm.toString(), "--data", "moons",
+                "--out", report.toString(), "--rows", "300", "--samples", "300", "--resolution", "30",
+                "--sweep-points", "50", "--quiet");
+        assertEquals(0, rep.code(), rep.toString());
+        String html = Files.readString(report.resolve("index.html"));
+        assertTrue(html.contains("flow-matching, fm.zip"), "the comparison names both models");
+        assertPng(report.resolve("tolerance.png"), 0, 0);
+    }
+
+    @Test
+    @Order(8)
+    void baselinesCommandPrintsBothBaselines() {
+        Path csv = dir.resolve("two.csv");
+        StringBuilder b = new StringBuilder("a,b\n");
+        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+        for (int i = 0; i < 400; i++) {
+            double u = r.nextGaussian();
+            b.append(u).append(',').append(0.5 * u + 0.2 * r.nextGaussian()).append('\n');
+        }
+        try {
+            Files.writeString(csv, b.toString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        CliRun run = CliRun.of("baselines", "--data", csv.toString(), "--quiet");
+        assertEquals(0, run.code(), run.toString());
+        assertTrue(run.out().contains("Gaussian (full covariance): test NLL"), run.out());
+        assertTrue(run.out().contains("mixture_components="), run.out());
+        assertEquals(2, CliRun.of("train", "--data", "moons", "--out", dir.resolve("x.zip").toString(), "--objective",
+                "flow-match").code());
     }
 }

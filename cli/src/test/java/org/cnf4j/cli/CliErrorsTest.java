@@ -24,7 +24,7 @@ class CliErrorsTest {
     static void smallModel() {
         model = dir.resolve("m.zip");
         CliRun r = CliRun.of("train", "--data", "circles", "--out", model.toString(), "--hidden", "8",
-                "--iterations", "2", "--validation-interval", "0", "--test-size", "100", "--quiet");
+                "--iterations", "2", "--validation-interval", "0", "--test-size", "100", "--quiet", "--no-baselines");
         assertEquals(0, r.code(), r.toString());
     }
 
@@ -132,7 +132,8 @@ class CliErrorsTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String c : new String[] {"train", "density", "sample", "grid", "report", "info", "import-ffjord", "demo"}) {
+        for (String c : new String[] {"train", "density", "sample", "grid", "report", "info", "import-ffjord", "demo",
+            "baselines"}) {
             CliRun r = CliRun.of(c, "--help");
             assertEquals(0, r.code(), c);
             assertTrue(r.out().contains("Usage: cnf " + c), r.out());
