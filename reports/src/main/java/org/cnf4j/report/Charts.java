@@ -149,39 +149,58 @@ public final class Charts {
 
     /**
      * Training curves: the batch NLL per iteration and the validation NLL (nats) above, forward
-     * and backward function evaluations per iteration below, on a shared iteration axis.
+     * and backward function evaluations per iteration below, on a shared iteration axis. For a
+     * solve-free objective (flow matching: no batch NLL, no evaluations) the lower plot shows the
+     * objective's loss of each batch and of the validation set instead.
      */
     public static JFreeChart trainingCurves(List<IterationStats> iterations, List<ValidationStats> validations) {
+        boolean solveFree = isSolveFree(iterations);
         XYSeries train = new XYSeries("training batch NLL");
-        XYSeries forward = new XYSeries("forward evaluations");
-        XYSeries backward = new XYSeries("backward evaluations");
+        XYSeries forward = new XYSeries(solveFree ? "training batch flow-matching loss" : "forward evaluations");
+        XYSeries backward = new XYSeries(solveFree ? "validation flow-matching loss" : "backward evaluations");
         for (IterationStats s : iterations) {
-            train.add(s.iteration() + 1, s.nll());
-            forward.add(s.iteration() + 1, s.forwardEvaluations());
-            backward.add(s.iteration() + 1, s.backwardEvaluations());
+            if (solveFree) {
+                forward.add(s.iteration() + 1, s.loss());
+            } else {
+                train.add(s.iteration() + 1, s.nll());
+                forward.add(s.iteration() + 1, s.forwardEvaluations());
+                backward.add(s.iteration() + 1, s.backwardEvaluations());
+            }
         }
         XYSeries val = new XYSeries("validation NLL");
         for (ValidationStats v : validations) {
             val.add(v.iteration(), v.nll());
+            if (solveFree && !Double.isNaN(v.objectiveLoss())) {
+                backward.add(v.iteration(), v.objectiveLoss());
+            }
         }
         XYSeriesCollection nll = new XYSeriesCollection();
-        nll.addSeries(train);
+        if (!solveFree) {
+            nll.addSeries(train);
+        }
         nll.addSeries(val);
+        int v = solveFree ? 0 : 1;
         XYLineAndShapeRenderer r1 = new XYLineAndShapeRenderer(true, false);
         r1.setSeriesPaint(0, new Color(31, 119, 180, 140));
-        r1.setSeriesPaint(1, new Color(214, 39, 40));
-        r1.setSeriesShapesVisible(1, true);
-        r1.setSeriesStroke(1, new BasicStroke(2f));
+        r1.setSeriesPaint(v, new Color(214, 39, 40));
+        r1.setSeriesShapesVisible(v, true);
+        r1.setSeriesStroke(v, new BasicStroke(2f));
         NumberAxis nllAxis = new NumberAxis("NLL [nats]");
         nllAxis.setAutoRangeIncludesZero(false);
         XYPlot top = new XYPlot(nll, null, nllAxis, r1);
-        XYSeriesCollection nfe = new XYSeriesCollection();
-        nfe.addSeries(forward);
-        nfe.addSeries(backward);
+        XYSeriesCollection lower = new XYSeriesCollection();
+        lower.addSeries(forward);
+        lower.addSeries(backward);
         XYLineAndShapeRenderer r2 = new XYLineAndShapeRenderer(true, false);
-        r2.setSeriesPaint(0, new Color(44, 160, 44));
-        r2.setSeriesPaint(1, new Color(148, 103, 189));
-        XYPlot bottom = new XYPlot(nfe, null, new NumberAxis("function evaluations"), r2);
+        r2.setSeriesPaint(0, solveFree ? new Color(31, 119, 180, 140) : new Color(44, 160, 44));
+        r2.setSeriesPaint(1, solveFree ? new Color(214, 39, 40) : new Color(148, 103, 189));
+        if (solveFree) {
+            r2.setSeriesShapesVisible(1, true);
+            r2.setSeriesStroke(1, new BasicStroke(2f));
+        }
+        NumberAxis lowerAxis = new NumberAxis(solveFree ? "flow-matching loss" : "function evaluations");
+        lowerAxis.setAutoRangeIncludesZero(!solveFree);
+        XYPlot bottom = new XYPlot(lower, null, lowerAxis, r2);
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(new NumberAxis("iteration"));
         plot.setGap(12);
         plot.add(top, 3);
@@ -189,6 +208,11 @@ public final class Charts {
         JFreeChart chart = new JFreeChart("Training", TITLE, plot, true);
         chart.setBackgroundPaint(Color.WHITE);
         return chart;
+    }
+
+    /** True when the iterations solved no ODE (flow matching): no batch NLL was measured. */
+    public static boolean isSolveFree(List<IterationStats> iterations) {
+        return !iterations.isEmpty() && iterations.stream().allMatch(s -> Double.isNaN(s.nll()));
     }
 
     /** Paths of points from data (circles) to latent (squares) in the flow's space. */

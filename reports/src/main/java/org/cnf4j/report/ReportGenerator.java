@@ -264,9 +264,11 @@ public final class ReportGenerator {
         if (!in.iterations.isEmpty()) {
             ChartFiles.writePng(Charts.trainingCurves(in.iterations, in.validations), dir.resolve("training.png"), 900,
                     620);
-            report.figure("training.png", "Training curves", "Top: negative log-likelihood of each training batch and "
-                    + "of the validation set (nats). Bottom: function evaluations of the forward and backward "
-                    + "solves per iteration.");
+            report.figure("training.png", "Training curves", Charts.isSolveFree(in.iterations)
+                    ? "Top: negative log-likelihood of the validation set (nats, exact trace). Bottom: the flow-matching "
+                            + "loss of each training batch and of the validation set (no ODE is solved in training)."
+                    : "Top: negative log-likelihood of each training batch and of the validation set (nats). Bottom: "
+                            + "function evaluations of the forward and backward solves per iteration.");
         }
         // trajectories
         if (dim >= 2 && in.data != null && in.data.rows() > 0) {
