@@ -1,5 +1,7 @@
 package org.cnf4j.cli;
 
+import org.cnf4j.adjoint.AdjointMethod;
+
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,7 +130,7 @@ public final class BenchCommand implements Callable<Integer> {
         flow.setMatrixPrecision(precision);
         ToyTrainingData d = new ToyTrainingData(ToyDataset.byName(data), seed, 1000, points);
         TrainingConfig config = TrainingConfig.defaults().withIterations(iterations).withBatchSize(batch)
-                .withTraceEstimator(trace).withSeed(seed).withValidationInterval(0).withGradient("adjoint", seminorm);
+                .withTraceEstimator(trace).withSeed(seed).withValidationInterval(0).withGradient(new AdjointMethod(null, seminorm));
         List<IterationStats> its = new ArrayList<>();
         Trainer trainer = new Trainer(flow, d, config).addListener(new TrainingListener() {
             @Override

@@ -5,6 +5,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.cnf4j.adjoint.AdjointMethod;
+import org.cnf4j.adjoint.DirectBackprop;
+import org.cnf4j.adjoint.GradientMethod;
 import org.cnf4j.adjoint.TrainingObjective;
 import org.cnf4j.baseline.Baselines;
 import org.cnf4j.data.TrainingData;
@@ -213,10 +216,14 @@ public final class TrainCommand implements Callable<Integer> {
 
         TrainingData trainingData = dataOptions.load(spec, seed);
         List<String> cols = dataOptions.loadedColumns;
-        TrainingConfig config = new TrainingConfig(iterations, batch, lr, weightDecay, validationInterval, gradient,
-                seminorm, backwardRtol == null ? Double.NaN : backwardRtol,
-                backwardAtol == null ? Double.NaN : backwardAtol, trace, new TrainingObjective(kinetic, jacobian), seed,
-                true, flowMatching ? new FlowMatching(sigmaMin, otCoupling, times) : null);
+        AdjointMethod.BackwardTolerances backwardTolerances = backwardRtol == null && backwardAtol == null ? null
+                : new AdjointMethod.BackwardTolerances(backwardRtol == null ? rtol : backwardRtol,
+                        backwardAtol == null ? atol : backwardAtol);
+        GradientMethod method = gradient.equals("direct") ? new DirectBackprop()
+                : new AdjointMethod(backwardTolerances, seminorm);
+        TrainingConfig config = new TrainingConfig(iterations, batch, lr, weightDecay, validationInterval, method,
+                trace, new TrainingObjective(kinetic, jacobian), seed, true,
+                flowMatching ? new FlowMatching(sigmaMin, otCoupling, times) : null);
         BaselineSummary fitted = null;
         ContinuousNormalizingFlow flow;
         Trainer trainer;
