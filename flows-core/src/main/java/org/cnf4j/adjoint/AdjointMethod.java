@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
+import org.cnf4j.flow.DensityChain;
 import org.cnf4j.flow.DensityOdeSystem;
 import org.cnf4j.linalg.Blas;
 import org.cnf4j.linalg.NativeArrays;
@@ -93,7 +94,7 @@ public final class AdjointMethod implements GradientMethod {
         SolverStats backward = SolverStats.ZERO;
         long stored = 0;
         for (int k = flow.blockCount() - 1; k >= 0; k--) {
-            ForwardPass.Block blk = pass.blocks.get(k);
+            DensityChain.BlockSolve blk = pass.blocks.get(k);
             endTimeGradient[k] = pass.endTimeGradient(k, cotangent);
             if (flow.trainsEndTime()) {
                 backward = backward.plus(new SolverStats(1, 0, 0));
@@ -128,7 +129,7 @@ public final class AdjointMethod implements GradientMethod {
         private final int adjZ;
         private final java.util.Map<INDArray, INDArray> thetaViews = new java.util.IdentityHashMap<>();
 
-        AdjointSystem(ForwardPass pass, ForwardPass.Block blk, StateViews.Cache cache) {
+        AdjointSystem(ForwardPass pass, DensityChain.BlockSolve blk, StateViews.Cache cache) {
             this.dynamics = blk.dynamics();
             this.probes = blk.probes();
             this.regularized = pass.objective.regularized();
@@ -165,7 +166,7 @@ public final class AdjointMethod implements GradientMethod {
             return views.layout();
         }
 
-        INDArray initialState(ForwardPass.Block blk, INDArray cotangent) {
+        INDArray initialState(DensityChain.BlockSolve blk, INDArray cotangent) {
             INDArray y = layout().allocate(DataType.DOUBLE);
             StateLayout forward = blk.system().layout();
             for (StateLayout.Part p : forward.parts()) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
+import org.cnf4j.flow.DensityChain;
 import org.cnf4j.flow.DensityOdeSystem;
 import org.cnf4j.linalg.NativeArrays;
 import org.cnf4j.nn.Cotangents;
@@ -58,7 +59,7 @@ public final class DirectBackprop implements GradientMethod {
         INDArray cotangent = pass.latentCotangent();
         int evaluations = 0;
         for (int k = flow.blockCount() - 1; k >= 0; k--) {
-            ForwardPass.Block blk = pass.blocks.get(k);
+            DensityChain.BlockSolve blk = pass.blocks.get(k);
             endTimeGradient[k] = pass.endTimeGradient(k, cotangent);
             if (flow.trainsEndTime()) {
                 evaluations++;
@@ -82,7 +83,7 @@ public final class DirectBackprop implements GradientMethod {
     /** Reverse-mode through the steps of one block. */
     private static final class Replay {
         private final ForwardPass pass;
-        private final ForwardPass.Block blk;
+        private final DensityChain.BlockSolve blk;
         private final ButcherTableau tab;
         private final int n;
         private final int s;
@@ -105,7 +106,7 @@ public final class DirectBackprop implements GradientMethod {
         private final INDArray gz;
         private final INDArray gt;
 
-        Replay(ForwardPass pass, ForwardPass.Block blk, ButcherTableau tab) {
+        Replay(ForwardPass pass, DensityChain.BlockSolve blk, ButcherTableau tab) {
             this.pass = pass;
             this.blk = blk;
             this.tab = tab;

@@ -1,20 +1,14 @@
 package org.cnf4j.adjoint;
 
-import java.nio.DoubleBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
+import org.cnf4j.flow.DensityChain;
 import org.cnf4j.flow.DensityOdeSystem;
 import org.cnf4j.flow.Inputs;
-import org.cnf4j.linalg.NativeArrays;
-import org.cnf4j.nn.Dynamics;
-import org.cnf4j.ode.OdeSolution;
 import org.cnf4j.ode.OdeSolver;
 import org.cnf4j.ode.SolverStats;
-import org.cnf4j.ode.StateLayout;
-import org.cnf4j.ode.StepHandler;
-import org.cnf4j.trace.Probes;
+import org.cnf4j.ode.StateViews;
 import org.cnf4j.trace.TraceEstimator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -26,16 +20,11 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class ForwardPass {
 
-    /** One block's solve. */
-    record Block(Dynamics dynamics, double endTime, Probes probes, DensityOdeSystem system, INDArray start,
-            INDArray end) {
-    }
-
     final ContinuousNormalizingFlow flow;
     final TrainingObjective objective;
     final int batch;
     final int dim;
-    final List<Block> blocks = new ArrayList<>();
+    final List<DensityChain.BlockSolve> blocks;
     final INDArray latent;
     final double nll;
     final double kinetic;
@@ -47,64 +36,42 @@ final class ForwardPass {
     final double kineticAdjoint;
     final double jacobianAdjoint;
 
-    /** Creates a step handler for block k (or null). */
-    interface Recorder {
-        StepHandler forBlock(int k, StateLayout layout);
-    }
-
     ForwardPass(ContinuousNormalizingFlow flow, INDArray x, TrainingObjective objective, TraceEstimator estimator,
-            RandomGenerator noise, OdeSolver solver, Recorder recorder) {
+            RandomGenerator noise, OdeSolver solver, DensityChain.Recorder recorder) {
         this(flow, x, objective, estimator, noise, solver, recorder, null);
     }
 
     ForwardPass(ContinuousNormalizingFlow flow, INDArray x, TrainingObjective objective, TraceEstimator estimator,
-            RandomGenerator noise, OdeSolver solver, Recorder recorder, org.cnf4j.ode.StateViews.Cache views) {
+            RandomGenerator noise, OdeSolver solver, DensityChain.Recorder recorder, StateViews.Cache views) {
         this.flow = flow;
         this.objective = objective;
         this.dim = flow.dim();
         INDArray z = Inputs.requireFiniteMatrix(x, dim, "x");
         this.batch = (int) z.rows();
         boolean reg = objective.regularized();
-        double[] deltaSum = new double[batch];
+        DensityChain.Result chain = DensityChain.solve(flow, z, true, estimator, noise, solver, reg, views, recorder);
+        this.blocks = chain.blocks();
         double kin = 0;
         double jac = 0;
-        SolverStats s = SolverStats.ZERO;
-        for (int k = 0; k < flow.blockCount(); k++) {
-            Probes probes = estimator.draw(batch, dim, noise);
-            DensityOdeSystem system = new DensityOdeSystem(flow.block(k), probes, batch, reg, views);
-            INDArray y0 = system.initialState(z);
-            StepHandler handler = recorder == null ? null : recorder.forBlock(k, system.layout());
-            OdeSolution sol = solver.solve(system, 0, flow.endTime(k), y0, new double[0], handler);
-            INDArray end = sol.finalState();
-            blocks.add(new Block(flow.block(k), flow.endTime(k), probes, system, y0, end));
-            StateLayout layout = system.layout();
-            z = layout.view(end, DensityOdeSystem.Z).dup('c');
-            DoubleBuffer d = NativeArrays.doubles(end);
-            int dOff = (int) layout.offset(DensityOdeSystem.DELTA);
-            for (int b = 0; b < batch; b++) {
-                deltaSum[b] += d.get(dOff + b);
-            }
-            if (reg) {
-                int kOff = (int) layout.offset(DensityOdeSystem.KINETIC);
-                int jOff = (int) layout.offset(DensityOdeSystem.JACOBIAN);
+        if (reg) {
+            for (DensityChain.BlockSolve blk : blocks) {
                 for (int b = 0; b < batch; b++) {
-                    kin += d.get(kOff + b) / batch;
-                    jac += d.get(jOff + b) / batch;
+                    kin += blk.end(DensityOdeSystem.KINETIC, b) / batch;
+                    jac += blk.end(DensityOdeSystem.JACOBIAN, b) / batch;
                 }
             }
-            s = s.plus(sol.stats());
         }
-        this.latent = z;
-        INDArray logN = ContinuousNormalizingFlow.standardNormalLogDensity(z);
+        this.latent = chain.out();
+        INDArray logN = ContinuousNormalizingFlow.standardNormalLogDensity(latent);
         double sum = 0;
         for (int b = 0; b < batch; b++) {
-            sum += -logN.getDouble(b) + deltaSum[b];
+            sum += -logN.getDouble(b) + chain.delta()[b];
         }
         this.nll = sum / batch;
         this.kinetic = kin;
         this.jacobian = jac;
         this.loss = nll + objective.kineticWeight() * kin + objective.jacobianWeight() * jac;
-        this.stats = s;
+        this.stats = chain.stats();
         this.deltaAdjoint = 1.0 / batch;
         this.kineticAdjoint = objective.kineticWeight() / batch;
         this.jacobianAdjoint = objective.jacobianWeight() / batch;
@@ -128,7 +95,7 @@ final class ForwardPass {
         if (!flow.trainsEndTime()) {
             return 0;
         }
-        Block blk = blocks.get(k);
+        DensityChain.BlockSolve blk = blocks.get(k);
         INDArray z = blk.system().layout().view(blk.end(), DensityOdeSystem.Z).dup('c');
         INDArray f = Nd4j.create(DataType.DOUBLE, batch, dim);
         INDArray tr = Nd4j.create(DataType.DOUBLE, batch);

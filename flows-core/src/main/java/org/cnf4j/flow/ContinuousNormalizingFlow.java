@@ -14,7 +14,6 @@ import org.cnf4j.nn.MlpDynamics;
 import org.cnf4j.ode.OdeSolution;
 import org.cnf4j.ode.OdeSolver;
 import org.cnf4j.ode.SolverStats;
-import org.cnf4j.trace.Probes;
 import org.cnf4j.trace.TraceEstimator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -246,19 +245,10 @@ public final class ContinuousNormalizingFlow {
     /** log p(x) for every row, drawing trace probes (one set per block) from {@code noise}. */
     public LogProbResult logProb(INDArray x, RandomGenerator noise) {
         INDArray z = Inputs.requireFiniteMatrix(x, dim, "x");
-        int n = (int) z.rows();
-        INDArray delta = Nd4j.zeros(DataType.DOUBLE, n);
-        SolverStats stats = SolverStats.ZERO;
-        for (int k = 0; k < blocks.size(); k++) {
-            Probes probes = traceEstimator.draw(n, dim, noise);
-            DensityOdeSystem system = new DensityOdeSystem(blocks.get(k), probes, n, false, views);
-            OdeSolution sol = densitySolver().solve(system, 0, endTime(k), system.initialState(z));
-            z = system.layout().view(sol.finalState(), DensityOdeSystem.Z).dup('c');
-            delta.addi(system.layout().view(sol.finalState(), DensityOdeSystem.DELTA));
-            stats = stats.plus(sol.stats());
-        }
-        INDArray logp = standardNormalLogDensity(z).subi(delta);
-        return new LogProbResult(logp, z, stats);
+        DensityChain.Result r = DensityChain.solve(this, z, true, traceEstimator, noise, densitySolver(), false, views,
+                null);
+        INDArray logp = standardNormalLogDensity(r.out()).subi(Nd4j.createFromArray(r.delta()));
+        return new LogProbResult(logp, r.out(), r.stats());
     }
 
     /** Maps data x [n, dim] to the latent z (blocks in order, t from 0 to T_k). */
@@ -295,18 +285,10 @@ public final class ContinuousNormalizingFlow {
      */
     public FlowResult decodeWithLogProb(INDArray z, RandomGenerator noise) {
         INDArray x = Inputs.requireFiniteMatrix(z, dim, "z");
-        int n = (int) x.rows();
-        INDArray logp = standardNormalLogDensity(x);
-        SolverStats stats = SolverStats.ZERO;
-        for (int k = blocks.size() - 1; k >= 0; k--) {
-            Probes probes = traceEstimator.draw(n, dim, noise);
-            DensityOdeSystem system = new DensityOdeSystem(blocks.get(k), probes, n, false, views);
-            OdeSolution sol = densitySolver().solve(system, endTime(k), 0, system.initialState(x));
-            x = system.layout().view(sol.finalState(), DensityOdeSystem.Z).dup('c');
-            logp.addi(system.layout().view(sol.finalState(), DensityOdeSystem.DELTA));
-            stats = stats.plus(sol.stats());
-        }
-        return new FlowResult(x, logp, stats);
+        DensityChain.Result r = DensityChain.solve(this, x, false, traceEstimator, noise, densitySolver(), false, views,
+                null);
+        INDArray logp = standardNormalLogDensity(x).addi(Nd4j.createFromArray(r.delta()));
+        return new FlowResult(r.out(), logp, r.stats());
     }
 
     /** Draws n points: z ~ N(0, I) from the stream "base" of {@code sampleSeed}, decoded. */
