@@ -50,6 +50,34 @@ public final class ConstantStepSize implements StepSizeController {
     }
 
     @Override
+    public boolean needsErrorEstimate() {
+        return false;
+    }
+
+    /** Steps to the times {@link #time} gives; a non-finite state ends the solve (nothing can reject it). */
+    @Override
+    public void integrate(Stepper s) {
+        double t0 = s.t0();
+        double t1 = s.t1();
+        double t = t0;
+        for (int k = 1; ; k++) {
+            double tNext = time(t0, t1, k);
+            double h = tNext - t;
+            if (s.accepted() >= s.maxSteps()) {
+                throw new OdeSolveException(OdeSolveException.Reason.TOO_MANY_STEPS, t, h, s.maxSteps() + " steps");
+            }
+            s.startDerivative(t);
+            s.attempt(t, h);
+            s.requireFiniteCandidate(t, h);
+            s.accept(t, h, tNext);
+            t = tNext;
+            if (tNext == t1) {
+                return;
+            }
+        }
+    }
+
+    @Override
     public String toString() {
         return count > 0 ? count + " steps" : "step " + size;
     }

@@ -35,7 +35,7 @@ public final class OdeSolver {
      * @param maxSteps cap on accepted plus rejected steps
      */
     public OdeSolver(RungeKuttaMethod method, StepSizeController controller, int maxSteps) {
-        if (controller instanceof PIController && !method.isAdaptive()) {
+        if (controller.needsErrorEstimate() && !method.isAdaptive()) {
             throw new IllegalArgumentException(method + " has no error estimate: use a ConstantStepSize");
         }
         if (maxSteps < 1) {
@@ -114,8 +114,8 @@ public final class OdeSolver {
         return workspace;
     }
 
-    /** The state of one solve. */
-    private final class Run {
+    /** The state of one solve, and the stepping primitives its controller drives. */
+    private final class Run implements Stepper {
         private final OdeSystem system;
         private final double t0;
         private final double t1;
@@ -172,11 +172,7 @@ public final class OdeSolver {
                     throw new OdeSolveException(OdeSolveException.Reason.NON_FINITE_DERIVATIVE, t0, 0,
                             "at the initial state");
                 }
-                if (controller instanceof PIController pi) {
-                    integrateAdaptive(pi);
-                } else {
-                    integrateFixed((ConstantStepSize) controller);
-                }
+                controller.integrate(this);
             }
             return new OdeSolution(t0, t1, w.export(w.y), saveAt, saved, new SolverStats(nfe, accepted, rejected));
         }
@@ -203,39 +199,87 @@ public final class OdeSolver {
             }
         }
 
-        private void integrateFixed(ConstantStepSize c) {
-            double t = t0;
-            for (int k = 1; ; k++) {
-                double tNext = c.time(t0, t1, k);
-                double h = tNext - t;
-                if (accepted >= maxSteps) {
-                    throw new OdeSolveException(OdeSolveException.Reason.TOO_MANY_STEPS, t, h, maxSteps + " steps");
-                }
-                if (k > 1 && !endDerivativeReady) {
-                    evaluate(t, w.y, w.stage[0]);
-                }
-                stages(t, h);
-                newState(h);
-                if (!w.allFinite(w.y1)) {
-                    boolean badStage = false;
-                    for (int i = 0; i < s; i++) {
-                        badStage |= !w.allFinite(w.stage[i]);
-                    }
-                    throw new OdeSolveException(badStage ? OdeSolveException.Reason.NON_FINITE_DERIVATIVE
-                            : OdeSolveException.Reason.NON_FINITE_STATE, t, h, null);
-                }
-                finishStep(t, h, tNext);
-                t = tNext;
-                if (tNext == t1) {
-                    return;
-                }
+        @Override
+        public double t0() {
+            return t0;
+        }
+
+        @Override
+        public double t1() {
+            return t1;
+        }
+
+        @Override
+        public double direction() {
+            return dir;
+        }
+
+        @Override
+        public int maxSteps() {
+            return maxSteps;
+        }
+
+        @Override
+        public int accepted() {
+            return accepted;
+        }
+
+        @Override
+        public int rejected() {
+            return rejected;
+        }
+
+        @Override
+        public ButcherTableau tableau() {
+            return tab;
+        }
+
+        @Override
+        public void startDerivative(double t) {
+            if (!endDerivativeReady) {
+                evaluate(t, w.y, w.stage[0]);
             }
         }
 
-        private boolean endDerivativeReady;
+        @Override
+        public void attempt(double t, double h) {
+            stages(t, h);
+            newState(h);
+        }
+
+        @Override
+        public void requireFiniteCandidate(double t, double h) {
+            if (!w.allFinite(w.y1)) {
+                boolean badStage = false;
+                for (int i = 0; i < s; i++) {
+                    badStage |= !w.allFinite(w.stage[i]);
+                }
+                throw new OdeSolveException(badStage ? OdeSolveException.Reason.NON_FINITE_DERIVATIVE
+                        : OdeSolveException.Reason.NON_FINITE_STATE, t, h, null);
+            }
+        }
+
+        @Override
+        public double error(double h, long[][] groups, double rtol, double atol) {
+            w.combine(w.err, null, h, tab.errorWeights(), s);
+            return w.norm(groups, w.err, w.y, w.y1, rtol, atol);
+        }
+
+        @Override
+        public long[][] groups(ErrorNorm norm) {
+            return norm.groups(w.n, system.layout());
+        }
+
+        @Override
+        public void reject() {
+            rejected++;
+        }
+
+        private boolean endDerivativeReady = true;
 
         /** Dense output, step handler and advancing the state after an accepted step. */
-        private void finishStep(double t, double h, double tNext) {
+        @Override
+        public void accept(double t, double h, double tNext) {
             endDerivativeReady = false;
             boolean interior = nextSave < saveAt.length && (tNext - saveAt[nextSave]) * dir > 0;
             if (interior && !tab.isFsal()) {
@@ -265,66 +309,16 @@ public final class OdeSolver {
             }
         }
 
-        private void integrateAdaptive(PIController pi) {
-            long[][] groups = pi.norm().groups(w.n, system.layout());
-            double rtol = pi.rtol();
-            double atol = pi.atol();
-            double alpha = 1.0 / (tab.errorOrder() + 1) - 0.75 * pi.beta();
-            double span = Math.abs(t1 - t0);
-            double hAbs = pi.initialStep() > 0 ? pi.initialStep() : initialStep(pi, groups, span);
-            hAbs = Math.min(Math.min(hAbs, pi.maxStep()), span);
-            double errPrev = 1e-4;
-            boolean lastRejected = false;
-            boolean lastNonFinite = false;
-            double t = t0;
-            while (true) {
-                double remaining = t1 - t;
-                if (Math.abs(remaining) <= 4 * Math.ulp(Math.max(Math.abs(t), Math.abs(t1)))) {
-                    return;
-                }
-                if (accepted + rejected >= maxSteps) {
-                    throw new OdeSolveException(OdeSolveException.Reason.TOO_MANY_STEPS, t, dir * hAbs,
-                            maxSteps + " steps");
-                }
-                boolean last = hAbs >= Math.abs(remaining) * (1 - 1e-12);
-                double h = last ? remaining : dir * hAbs;
-                double tNext = last ? t1 : t + h;
-                if (Math.abs(h) < pi.minStep() || tNext == t) {
-                    throw new OdeSolveException(lastNonFinite ? OdeSolveException.Reason.NON_FINITE_DERIVATIVE
-                            : OdeSolveException.Reason.STEP_SIZE_TOO_SMALL, t, h,
-                            lastNonFinite ? "steps kept producing non-finite values" : null);
-                }
-                stages(t, h);
-                newState(h);
-                w.combine(w.err, null, h, tab.errorWeights(), s);
-                double err = w.norm(groups, w.err, w.y, w.y1, rtol, atol);
-                if (!(err <= 1.0)) {
-                    rejected++;
-                    lastRejected = true;
-                    lastNonFinite = !Double.isFinite(err);
-                    hAbs = Math.abs(h) * pi.rejectFactor(err, alpha);
-                    continue;
-                }
-                double factor = pi.acceptFactor(err, errPrev, alpha, lastRejected);
-                errPrev = Math.max(err, 1e-4);
-                lastRejected = false;
-                lastNonFinite = false;
-                finishStep(t, h, tNext);
-                if (!tab.isFsal() && !endDerivativeReady) {
-                    evaluate(tNext, w.y, w.stage[0]);
-                }
-                t = tNext;
-                if (last) {
-                    return;
-                }
-                hAbs = Math.min(Math.abs(h) * factor, pi.maxStep());
+        @Override
+        public void endDerivative(double tNext) {
+            if (!tab.isFsal() && !endDerivativeReady) {
+                evaluate(tNext, w.y, w.stage[0]);
             }
         }
 
         /** Hairer, Norsett and Wanner II.4: a first step from the sizes of y0, f0 and f's change. */
-        private double initialStep(PIController pi, long[][] norm, double span) {
-            double rtol = pi.rtol();
-            double atol = pi.atol();
+        @Override
+        public double initialStep(double rtol, double atol, long[][] norm, double span) {
             double d0 = w.norm(norm, w.y, w.y, w.y, rtol, atol);
             double d1 = w.norm(norm, w.stage[0], w.y, w.y, rtol, atol);
             double h0 = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1;

@@ -138,6 +138,70 @@ public final class PIController implements StepSizeController {
                 newNorm);
     }
 
+    @Override
+    public boolean needsErrorEstimate() {
+        return true;
+    }
+
+    /**
+     * PI-controlled steps: each candidate's error in this controller's norm decides acceptance
+     * and the next step size; the first step from {@link #initialStep()} or Hairer, Norsett and
+     * Wanner's algorithm.
+     */
+    @Override
+    public void integrate(Stepper s) {
+        long[][] groups = s.groups(norm);
+        double t0 = s.t0();
+        double t1 = s.t1();
+        double dir = s.direction();
+        double alpha = 1.0 / (s.tableau().errorOrder() + 1) - 0.75 * beta;
+        double span = Math.abs(t1 - t0);
+        double hAbs = initialStep > 0 ? initialStep : s.initialStep(rtol, atol, groups, span);
+        hAbs = Math.min(Math.min(hAbs, maxStep), span);
+        double errPrev = 1e-4;
+        boolean lastRejected = false;
+        boolean lastNonFinite = false;
+        double t = t0;
+        while (true) {
+            double remaining = t1 - t;
+            if (Math.abs(remaining) <= 4 * Math.ulp(Math.max(Math.abs(t), Math.abs(t1)))) {
+                return;
+            }
+            if (s.accepted() + s.rejected() >= s.maxSteps()) {
+                throw new OdeSolveException(OdeSolveException.Reason.TOO_MANY_STEPS, t, dir * hAbs,
+                        s.maxSteps() + " steps");
+            }
+            boolean last = hAbs >= Math.abs(remaining) * (1 - 1e-12);
+            double h = last ? remaining : dir * hAbs;
+            double tNext = last ? t1 : t + h;
+            if (Math.abs(h) < minStep || tNext == t) {
+                throw new OdeSolveException(lastNonFinite ? OdeSolveException.Reason.NON_FINITE_DERIVATIVE
+                        : OdeSolveException.Reason.STEP_SIZE_TOO_SMALL, t, h,
+                        lastNonFinite ? "steps kept producing non-finite values" : null);
+            }
+            s.attempt(t, h);
+            double err = s.error(h, groups, rtol, atol);
+            if (!(err <= 1.0)) {
+                s.reject();
+                lastRejected = true;
+                lastNonFinite = !Double.isFinite(err);
+                hAbs = Math.abs(h) * rejectFactor(err, alpha);
+                continue;
+            }
+            double factor = acceptFactor(err, errPrev, alpha, lastRejected);
+            errPrev = Math.max(err, 1e-4);
+            lastRejected = false;
+            lastNonFinite = false;
+            s.accept(t, h, tNext);
+            s.endDerivative(tNext);
+            t = tNext;
+            if (last) {
+                return;
+            }
+            hAbs = Math.min(Math.abs(h) * factor, maxStep);
+        }
+    }
+
     /** Factor for the next step after an accepted step with error {@code err}. */
     double acceptFactor(double err, double errPrev, double alpha, boolean afterRejection) {
         double factor = err == 0 ? maxFactor : safety * Math.pow(err, -alpha) * Math.pow(errPrev, beta);

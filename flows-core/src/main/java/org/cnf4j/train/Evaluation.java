@@ -4,7 +4,6 @@ import org.cnf4j.data.Standardizer;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.flow.LogProbResult;
 import org.cnf4j.ode.SolverStats;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -26,28 +25,66 @@ public final class Evaluation {
         }
     }
 
+    /** Rows [start, end) of a set to score, [end - start, dim], produced chunk by chunk. */
+    @FunctionalInterface
+    public interface Rows {
+        INDArray get(long start, long end);
+    }
+
+    /** Receives the log-densities (nats, original units) of rows [start, start + logp.length). */
+    @FunctionalInterface
+    public interface Sink {
+        void accept(long start, double[] logp);
+    }
+
+    /**
+     * The one scoring loop: log p of n rows in chunks of {@link #CHUNK} (a chunk is one solve),
+     * the rows in original units (standardised here) or already in the flow's space, results in
+     * original units ({@code log p_flow(y) + standardizer.logDetJacobian()}) handed to
+     * {@code sink} chunk by chunk, in order. A row's value depends on the rows that share its
+     * chunk only through the adaptive step sizes, so to within the solver tolerance.
+     *
+     * @return the solver work of all chunks
+     */
+    public static SolverStats score(ContinuousNormalizingFlow flow, Standardizer standardizer, long n,
+            boolean originalUnits, Rows rows, Sink sink) {
+        SolverStats stats = SolverStats.ZERO;
+        double logDet = standardizer.logDetJacobian();
+        for (long start = 0; start < n; start += CHUNK) {
+            long end = Math.min(n, start + CHUNK);
+            INDArray chunk = rows.get(start, end);
+            LogProbResult r = flow.logProb(originalUnits ? standardizer.transform(chunk) : chunk);
+            double[] logp = r.logProb().data().asDouble();
+            for (int i = 0; i < logp.length; i++) {
+                logp[i] += logDet;
+            }
+            sink.accept(start, logp);
+            stats = stats.plus(r.stats());
+        }
+        return stats;
+    }
+
     /**
      * log p(x) in original units for rows already in the flow's (standardised) space:
      * {@code log p_flow(y) + standardizer.logDetJacobian()}.
      */
     public static Result logProbStandardized(ContinuousNormalizingFlow flow, Standardizer standardizer, INDArray y) {
+        return collect(flow, standardizer, y, false);
+    }
+
+    private static Result collect(ContinuousNormalizingFlow flow, Standardizer standardizer, INDArray y,
+            boolean originalUnits) {
         long n = y.rows();
-        INDArray out = Nd4j.create(DataType.DOUBLE, n);
-        SolverStats stats = SolverStats.ZERO;
-        for (long start = 0; start < n; start += CHUNK) {
-            long end = Math.min(n, start + CHUNK);
-            INDArray chunk = y.get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
-            LogProbResult r = flow.logProb(chunk);
-            out.get(NDArrayIndex.interval(start, end)).assign(r.logProb());
-            stats = stats.plus(r.stats());
-        }
-        out.addi(standardizer.logDetJacobian());
-        return new Result(out, stats);
+        double[] out = new double[(int) n];
+        SolverStats stats = score(flow, standardizer, n, originalUnits,
+                (start, end) -> y.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()),
+                (start, logp) -> System.arraycopy(logp, 0, out, (int) start, logp.length));
+        return new Result(Nd4j.createFromArray(out), stats);
     }
 
     /** log p(x) in original units for rows in original units. */
     public static Result logProb(ContinuousNormalizingFlow flow, Standardizer standardizer, INDArray x) {
-        return logProbStandardized(flow, standardizer, standardizer.transform(x));
+        return collect(flow, standardizer, x, true);
     }
 
     /** Bits per dimension of a mean NLL in nats for dim-dimensional data. */

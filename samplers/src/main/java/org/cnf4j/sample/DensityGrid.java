@@ -1,11 +1,8 @@
 package org.cnf4j.sample;
 
-import org.cnf4j.flow.ContinuousNormalizingFlow;
-import org.cnf4j.flow.LogProbResult;
-import org.cnf4j.linalg.NativeArrays;
+import org.cnf4j.train.Evaluation;
 import org.cnf4j.ode.SolverStats;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -18,9 +15,6 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public record DensityGrid(GridSpec spec, double[][] logProb, SolverStats stats) {
 
-    /** Rows solved together. */
-    static final int CHUNK = 5000;
-
     /** Evaluates log p at every cell centre, reporting progress in cells. */
     public static DensityGrid compute(DensityModel model, GridSpec spec, ProgressListener progress) {
         int d = model.dim();
@@ -30,30 +24,23 @@ public record DensityGrid(GridSpec spec, double[][] logProb, SolverStats stats) 
         int r = spec.resolution();
         long cells = (long) r * r;
         double[][] out = new double[r][r];
-        ContinuousNormalizingFlow flow = model.flow();
-        double logDet = model.standardizer().logDetJacobian();
-        SolverStats stats = SolverStats.ZERO;
-        for (long start = 0; start < cells; start += CHUNK) {
-            int m = (int) Math.min(CHUNK, cells - start);
+        SolverStats stats = Evaluation.score(model.flow(), model.standardizer(), cells, true, (start, end) -> {
+            int m = (int) (end - start);
             double[] pts = new double[m * d];
             for (int q = 0; q < m; q++) {
                 long cell = start + q;
-                int i = (int) (cell % r);
-                int j = (int) (cell / r);
                 System.arraycopy(spec.anchor(), 0, pts, q * d, d);
-                pts[q * d + spec.dimX()] = spec.x(i);
-                pts[q * d + spec.dimY()] = spec.y(j);
+                pts[q * d + spec.dimX()] = spec.x((int) (cell % r));
+                pts[q * d + spec.dimY()] = spec.y((int) (cell / r));
             }
-            INDArray x = Nd4j.create(pts, new long[] {m, d}, DataType.DOUBLE);
-            LogProbResult lp = flow.logProb(model.standardizer().transform(x));
-            double[] v = NativeArrays.toArray(lp.logProb());
-            for (int q = 0; q < m; q++) {
+            return Nd4j.create(pts, new long[] {m, d}, DataType.DOUBLE);
+        }, (start, logp) -> {
+            for (int q = 0; q < logp.length; q++) {
                 long cell = start + q;
-                out[(int) (cell / r)][(int) (cell % r)] = v[q] + logDet;
+                out[(int) (cell / r)][(int) (cell % r)] = logp[q];
             }
-            stats = stats.plus(lp.stats());
-            progress.progress(start + m, cells);
-        }
+            progress.progress(start + logp.length, cells);
+        });
         return new DensityGrid(spec, out, stats);
     }
 
