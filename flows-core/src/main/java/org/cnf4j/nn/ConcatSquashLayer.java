@@ -50,29 +50,34 @@ final class ConcatSquashLayer extends Layer {
         }
     }
 
-    /** The gates of many rows at once, the exponentials batched through {@link Transcendentals}. */
+    /**
+     * The gates of many rows at once: sigmoid(x) = (1 + tanh(x / 2)) / 2 through
+     * {@link Transcendentals#shiftedTanh}, the vectorised kernel of the activations, so no loop
+     * here branches. {@code scratch} and {@code scratch2} hold at least m * out values each.
+     */
     @Override
-    void rowGates(double[] p, double[] t, int t0, int m, double[] gamma, double[] beta, double[] scratch) {
+    void rowGates(double[] p, double[] t, int t0, int m, double[] gamma, double[] beta, double[] scratch,
+            double[] scratch2) {
         int b = vector(0);
         int gw = vector(1);
         int gb = vector(2);
         int h = vector(3);
         int n = m * out;
+        double[] half = new double[out];
+        for (int j = 0; j < out; j++) {
+            half[j] = 0.5 * p[gb + j];
+        }
         for (int r = 0, i = 0; r < m; r++) {
-            double tr = t[t0 + r];
+            double tr = 0.5 * t[t0 + r];
             for (int j = 0; j < out; j++, i++) {
-                double x = p[gw + j] * tr + p[gb + j];
-                gamma[i] = x;
-                scratch[i] = -Math.abs(x);
+                scratch[i] = p[gw + j] * tr;
             }
         }
-        Transcendentals.exp(scratch, 0, n);
+        Transcendentals.shiftedTanh(scratch, half, m, out, gamma, scratch2, null);
         for (int r = 0, i = 0; r < m; r++) {
             double tr = t[t0 + r];
             for (int j = 0; j < out; j++, i++) {
-                double e = scratch[i];
-                double inv = 1.0 / (1.0 + e);
-                double s = gamma[i] >= 0 ? inv : e * inv;
+                double s = 0.5 + 0.5 * gamma[i];
                 gamma[i] = s;
                 beta[i] = p[b + j] * s + p[h + j] * tr;
             }

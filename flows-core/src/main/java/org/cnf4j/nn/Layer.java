@@ -59,10 +59,11 @@ abstract sealed class Layer permits ConcatSquashLayer, ConcatLayer, IgnoreLayer 
 
     /**
      * gamma(t_b) and beta(t_b) of rows b = 0 .. m - 1 with times {@code t[t0 + b]}, into
-     * {@code gamma} and {@code beta} [m, out]; {@code scratch} holds at least m * out values. This
+     * {@code gamma} and {@code beta} [m, out]; {@code scratch} and {@code scratch2} hold at least m * out values each. This
      * default computes row by row with {@link #gates}.
      */
-    void rowGates(double[] p, double[] t, int t0, int m, double[] gamma, double[] beta, double[] scratch) {
+    void rowGates(double[] p, double[] t, int t0, int m, double[] gamma, double[] beta, double[] scratch,
+            double[] scratch2) {
         double[] g = new double[out];
         double[] b = new double[out];
         for (int r = 0; r < m; r++) {

@@ -27,6 +27,7 @@ final class RowTimeWorkspace {
     private final double[][] gm;
     private final double[][] btRows;
     private final double[] scratch;
+    private final double[] scratch2;
     private final double[][] g;
     private final double[] zeros;
     private final Mirror[] xN;
@@ -76,6 +77,7 @@ final class RowTimeWorkspace {
         }
         zeros = new double[widest];
         scratch = new double[capacity * widest];
+        scratch2 = new double[capacity * widest];
     }
 
     /** Reads the parameters (once per call, for all its chunks). */
@@ -102,7 +104,7 @@ final class RowTimeWorkspace {
             double[] gv = gm[l];
             double[] bv = btRows[l];
             double[] pv = l < layers ? pre[l] : f;
-            ly.rowGates(p, t, b0, m, gv, bv, scratch);
+            ly.rowGates(p, t, b0, m, gv, bv, scratch, scratch2);
             for (int i = 0; i < m * n; i++) {
                 pv[i] = av[i] * gv[i] + bv[i];
             }
