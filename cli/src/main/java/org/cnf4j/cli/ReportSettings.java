@@ -12,7 +12,7 @@ final class ReportSettings {
         in.config("data", c.dataOptions.data)
                 .config("iterations", c.iterations)
                 .config("batch size", c.batch)
-                .config("optimizer", "Adam, learning rate " + c.lr + ", weight decay " + c.weightDecay)
+                .config("optimizer", "Adam, learning rate " + c.lr + " (" + c.lrSchedule + "), weight decay " + c.weightDecay)
                 .config("objective", c.objective + (c.objective.equals("flow-matching") ? " (sigma_min " + c.sigmaMin
                         + (c.otCoupling ? ", OT coupling" : "") + ", " + c.timeSampling + " times)" : ""))
                 .config("gradients", c.objective.equals("flow-matching") ? "none (no ODE solve)"

@@ -26,6 +26,7 @@ import org.cnf4j.report.ReportGenerator;
 import org.cnf4j.sample.DensityModel;
 import org.cnf4j.trace.TraceEstimator;
 import org.cnf4j.train.FlowMatching;
+import org.cnf4j.train.LearningRateSchedule;
 import org.cnf4j.train.MaximumLikelihood;
 import org.cnf4j.train.Objectives;
 import org.cnf4j.train.TimeSampling;
@@ -160,6 +161,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
+    @Option(names = "--lr-schedule", defaultValue = "constant", description = "constant, or linear: decay to 0 "
+            + "over --iterations (default: ${DEFAULT-VALUE}).")
+    String lrSchedule;
+
     @Option(names = "--weight-decay", defaultValue = "1e-5", description = "Weight decay (default: ${DEFAULT-VALUE}).")
     double weightDecay;
 
@@ -209,6 +214,12 @@ public final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         boolean flowMatching = objective.equals(FlowMatching.NAME);
+        LearningRateSchedule schedule;
+        try {
+            schedule = LearningRateSchedule.byName(lrSchedule);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         check(!flowMatching || !otCoupling || batch <= FlowMatching.MAX_OT_BATCH,
                 "--ot-coupling takes batches of at most " + FlowMatching.MAX_OT_BATCH);
         PrintWriter stdout = spec.commandLine().getOut();
@@ -223,7 +234,7 @@ public final class TrainCommand implements Callable<Integer> {
                 : new AdjointMethod(backwardTolerances, seminorm);
         TrainingConfig config = new TrainingConfig(iterations, batch, lr, weightDecay, validationInterval, method,
                 trace, new TrainingObjective(kinetic, jacobian), seed, true,
-                flowMatching ? new FlowMatching(sigmaMin, otCoupling, times) : null);
+                flowMatching ? new FlowMatching(sigmaMin, otCoupling, times) : null, schedule);
         BaselineSummary fitted = null;
         ContinuousNormalizingFlow flow;
         Trainer trainer;

@@ -63,7 +63,7 @@ public final class Trainer {
         this.data = data;
         this.config = config;
         long p = flow.parameterCount();
-        Adam conf = new Adam(config.learningRate(), 0.9, 0.999, 1e-8);
+        Adam conf = config.schedule().adam(config.learningRate(), config.iterations());
         this.optimizerState = Nd4j.zeros(DataType.DOUBLE, 1, conf.stateSize(p));
         this.adam = conf.instantiate(optimizerState, true);
         this.estimator = config.estimatorFor(flow.dim());

@@ -25,10 +25,12 @@ import org.cnf4j.trace.TraceEstimator;
  * @param seed the run seed: batches, noise and initialisation streams derive from it
  * @param evaluateTest whether to compute the test NLL at the end
  * @param flowMatching the flow-matching objective, or null to train by maximum likelihood
+ * @param schedule how the learning rate changes over the run (constant by default)
  */
 public record TrainingConfig(int iterations, int batchSize, double learningRate, double weightDecay,
         int validationInterval, GradientMethod gradientMethod, TraceEstimator traceEstimator,
-        TrainingObjective regularizers, long seed, boolean evaluateTest, FlowMatching flowMatching) {
+        TrainingObjective regularizers, long seed, boolean evaluateTest, FlowMatching flowMatching,
+        LearningRateSchedule schedule) {
 
     /** Validates. */
     public TrainingConfig {
@@ -36,8 +38,8 @@ public record TrainingConfig(int iterations, int batchSize, double learningRate,
             throw new IllegalArgumentException("need iterations >= 0, batch >= 1, learning rate > 0, weight decay >= 0, "
                     + "validation interval >= 0");
         }
-        if (gradientMethod == null || regularizers == null) {
-            throw new IllegalArgumentException("a gradient method and regulariser weights must be given");
+        if (gradientMethod == null || regularizers == null || schedule == null) {
+            throw new IllegalArgumentException("a gradient method, regulariser weights and a schedule must be given");
         }
         if (flowMatching != null && flowMatching.otCoupling() && batchSize > FlowMatching.MAX_OT_BATCH) {
             throw new IllegalArgumentException("the OT coupling takes batches of at most " + FlowMatching.MAX_OT_BATCH
@@ -48,7 +50,8 @@ public record TrainingConfig(int iterations, int batchSize, double learningRate,
     /** FFJORD's toy defaults, 1,000 iterations, seed 0. */
     public static TrainingConfig defaults() {
         return new TrainingConfig(1000, 100, 1e-3, 1e-5, 100, new AdjointMethod(), null,
-                TrainingObjective.MAXIMUM_LIKELIHOOD, 0, true, null);
+                TrainingObjective.MAXIMUM_LIKELIHOOD, 0, true, null,
+                LearningRateSchedule.CONSTANT);
     }
 
     /** The default training estimator for a dimension: exact for dim <= 2, Hutchinson above. */
@@ -70,60 +73,66 @@ public record TrainingConfig(int iterations, int batchSize, double learningRate,
     /** With another number of iterations. */
     public TrainingConfig withIterations(int n) {
         return new TrainingConfig(n, batchSize, learningRate, weightDecay, validationInterval, gradientMethod,
-                traceEstimator, regularizers, seed, evaluateTest, flowMatching);
+                traceEstimator, regularizers, seed, evaluateTest, flowMatching, schedule);
     }
 
     /** With another batch size. */
     public TrainingConfig withBatchSize(int n) {
         return new TrainingConfig(iterations, n, learningRate, weightDecay, validationInterval, gradientMethod,
-                traceEstimator, regularizers, seed, evaluateTest, flowMatching);
+                traceEstimator, regularizers, seed, evaluateTest, flowMatching, schedule);
     }
 
     /** With another learning rate and weight decay. */
     public TrainingConfig withOptimizer(double lr, double wd) {
         return new TrainingConfig(iterations, batchSize, lr, wd, validationInterval, gradientMethod, traceEstimator,
-                regularizers, seed, evaluateTest, flowMatching);
+                regularizers, seed, evaluateTest, flowMatching, schedule);
     }
 
     /** With another validation interval (0: never). */
     public TrainingConfig withValidationInterval(int n) {
         return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, n, gradientMethod, traceEstimator,
-                regularizers, seed, evaluateTest, flowMatching);
+                regularizers, seed, evaluateTest, flowMatching, schedule);
     }
 
     /** With another gradient method. */
     public TrainingConfig withGradient(GradientMethod method) {
         return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval, method,
-                traceEstimator, regularizers, seed, evaluateTest, flowMatching);
+                traceEstimator, regularizers, seed, evaluateTest, flowMatching, schedule);
     }
 
     /** With a training trace estimator (null: the default). */
     public TrainingConfig withTraceEstimator(TraceEstimator est) {
         return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
-                gradientMethod, est, regularizers, seed, evaluateTest, flowMatching);
+                gradientMethod, est, regularizers, seed, evaluateTest, flowMatching, schedule);
     }
 
     /** With RNODE regulariser weights. */
     public TrainingConfig withRegularizers(TrainingObjective weights) {
         return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
-                gradientMethod, traceEstimator, weights, seed, evaluateTest, flowMatching);
+                gradientMethod, traceEstimator, weights, seed, evaluateTest, flowMatching, schedule);
     }
 
     /** Trained by flow matching with these settings (null: maximum likelihood). */
     public TrainingConfig withFlowMatching(FlowMatching fm) {
         return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
-                gradientMethod, traceEstimator, regularizers, seed, evaluateTest, fm);
+                gradientMethod, traceEstimator, regularizers, seed, evaluateTest, fm, schedule);
+    }
+
+    /** With a learning-rate schedule. */
+    public TrainingConfig withSchedule(LearningRateSchedule sched) {
+        return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
+                gradientMethod, traceEstimator, regularizers, seed, evaluateTest, flowMatching, sched);
     }
 
     /** With another seed. */
     public TrainingConfig withSeed(long s) {
         return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
-                gradientMethod, traceEstimator, regularizers, s, evaluateTest, flowMatching);
+                gradientMethod, traceEstimator, regularizers, s, evaluateTest, flowMatching, schedule);
     }
 
     /** With or without the final test evaluation. */
     public TrainingConfig withTestEvaluation(boolean evaluate) {
         return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
-                gradientMethod, traceEstimator, regularizers, seed, evaluate, flowMatching);
+                gradientMethod, traceEstimator, regularizers, seed, evaluate, flowMatching, schedule);
     }
 }
