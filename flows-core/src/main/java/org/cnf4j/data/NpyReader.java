@@ -24,6 +24,13 @@ public final class NpyReader {
         if (!Files.isRegularFile(file)) {
             throw new DataException(file + ": no such file");
         }
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            org.cnf4j.io.NpyHeader.check(in.readNBytes(1 << 16), Files.size(file));
+        } catch (IllegalArgumentException e) {
+            throw new DataException(file + ": refused: " + e.getMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new DataException(file + ": cannot be read (" + e.getMessage() + ")", e);
+        }
         INDArray a;
         try {
             a = Nd4j.createFromNpyFile(file.toFile());

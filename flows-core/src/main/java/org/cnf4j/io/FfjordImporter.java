@@ -59,22 +59,29 @@ public final class FfjordImporter {
             throw new ModelFileException(npz + ": no such file");
         }
         Map<String, INDArray> dict = new TreeMap<>();
-        // an .npz is a zip of .npy entries (stored or deflated, as np.savez / np.savez_compressed write)
-        try (java.io.InputStream in = Files.newInputStream(npz);
-                java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(in)) {
-            java.util.zip.ZipEntry e;
-            while ((e = zip.getNextEntry()) != null) {
-                byte[] bytes = zip.readAllBytes();
-                String name = e.getName().endsWith(".npy") ? e.getName().substring(0, e.getName().length() - 4)
-                        : e.getName();
-                try {
-                    dict.put(name, Nd4j.createNpyFromByteArray(bytes));
-                } catch (RuntimeException ex) {
-                    throw new ModelFileException(npz + ": entry " + e.getName() + " is not a readable .npy array", ex);
-                }
-            }
+        // an .npz is a zip of .npy entries (stored or deflated, as np.savez / np.savez_compressed write),
+        // read as untrusted input: bounded inflation, plain numeric arrays only (no pickles)
+        Map<String, byte[]> entries;
+        try (java.io.InputStream in = Files.newInputStream(npz)) {
+            entries = BoundedZip.read(in);
         } catch (java.io.IOException e) {
             throw new ModelFileException(npz + ": not a readable .npz file (" + e.getMessage() + ")", e);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(npz + ": refused: " + e.getMessage(), e);
+        }
+        for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+            String entry = e.getKey();
+            String name = entry.endsWith(".npy") ? entry.substring(0, entry.length() - 4) : entry;
+            try {
+                NpyHeader.check(e.getValue());
+            } catch (IllegalArgumentException ex) {
+                throw new ModelFileException(npz + ": entry " + entry + " is refused: " + ex.getMessage(), ex);
+            }
+            try {
+                dict.put(name, Nd4j.createNpyFromByteArray(e.getValue()));
+            } catch (RuntimeException ex) {
+                throw new ModelFileException(npz + ": entry " + entry + " is not a readable .npy array", ex);
+            }
         }
         if (dict.isEmpty()) {
             throw new ModelFileException(npz + ": not an .npz file (no .npy entries)");

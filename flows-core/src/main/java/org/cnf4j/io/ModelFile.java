@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.cnf4j.data.Standardizer;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
@@ -51,6 +49,12 @@ public final class ModelFile {
     public static final int VERSION = 1;
     /** Name of the JSON entry. */
     public static final String MODEL_JSON = "model.json";
+
+    /** Most parameters one block of a model file may declare (checked before anything is allocated). */
+    public static final long MAX_PARAMETERS = 50_000_000L;
+
+    /** Most units a layer of a model file may declare. */
+    public static final int MAX_WIDTH = 1 << 16;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -220,6 +224,18 @@ public final class ModelFile {
                 throw new ModelFileException(path + ": block " + k + " has dims " + java.util.Arrays.toString(dims)
                         + ", which must start and end with the model dimension " + dim);
             }
+            long declaredParameters = 0;
+            for (int i = 0; i + 1 < dims.length; i++) {
+                if (dims[i] < 1 || dims[i] > MAX_WIDTH) {
+                    throw new ModelFileException(path + ": block " + k + " has a layer of " + dims[i]
+                            + " units (at most " + MAX_WIDTH + ")");
+                }
+                declaredParameters += (long) dims[i] * dims[i + 1] + 4L * dims[i + 1];
+            }
+            if (declaredParameters > MAX_PARAMETERS) {
+                throw new ModelFileException(path + ": block " + k + " declares about " + declaredParameters
+                        + " parameters, more than a model file may hold (" + MAX_PARAMETERS + ")");
+            }
             MlpDynamics net;
             try {
                 net = new MlpDynamics(dims, LayerType.byName(r.text(b, "layerType")),
@@ -321,18 +337,15 @@ public final class ModelFile {
     }
 
     private static Map<String, byte[]> readZip(Path path) {
-        Map<String, byte[]> entries = new HashMap<>();
-        try (InputStream in = Files.newInputStream(path); ZipInputStream zip = new ZipInputStream(in)) {
-            ZipEntry e;
-            while ((e = zip.getNextEntry()) != null) {
-                ByteArrayOutputStream buf = new ByteArrayOutputStream();
-                zip.transferTo(buf);
-                entries.put(e.getName(), buf.toByteArray());
-            }
+        Map<String, byte[]> entries;
+        try (InputStream in = Files.newInputStream(path)) {
+            entries = BoundedZip.read(in);
         } catch (NoSuchFileException e) {
             throw new ModelFileException(path + ": no such file");
         } catch (IOException e) {
             throw new ModelFileException(path + ": not a readable model zip (" + e.getMessage() + ")", e);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(path + ": refused: " + e.getMessage(), e);
         }
         if (entries.isEmpty()) {
             throw new ModelFileException(path + ": not a model file (empty or not a zip)");
@@ -346,10 +359,20 @@ public final class ModelFile {
             throw new ModelFileException(path + ": entry " + entry + " (" + what + ") is missing");
         }
         try {
-            return Nd4j.createNpyFromByteArray(bytes);
+            NpyHeader.check(bytes);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(path + ": entry " + entry + " (" + what + ") is refused: " + e.getMessage(), e);
+        }
+        INDArray values;
+        try {
+            values = Nd4j.createNpyFromByteArray(bytes);
         } catch (RuntimeException e) {
             throw new ModelFileException(path + ": entry " + entry + " (" + what + ") is not a valid .npy array", e);
         }
+        if (values.length() > 0 && !Double.isFinite(values.castTo(DataType.DOUBLE).sumNumber().doubleValue())) {
+            throw new ModelFileException(path + ": entry " + entry + " (" + what + ") holds NaN or infinite values");
+        }
+        return values;
     }
 
     /** Field access with messages naming the file and the field. */
@@ -369,7 +392,11 @@ public final class ModelFile {
         }
 
         String text(JsonNode n, String name) {
-            return field(n, name).asText();
+            JsonNode v = field(n, name);
+            if (!v.isTextual()) {
+                throw new ModelFileException(path + ": field '" + name + "' must be a string, is " + v);
+            }
+            return v.asText();
         }
 
         int integer(JsonNode n, String name) {
