@@ -118,7 +118,7 @@ public final class ModelFile {
         solver.put("atol", s.atol());
         solver.put("steps", s.steps());
         solver.put("maxSteps", s.maxSteps());
-        root.put("traceEstimator", flow.traceEstimator().name());
+        root.put("traceEstimator", flow.traceEstimator().toString());
         root.put("seed", flow.seed());
         ObjectNode st = root.putObject("standardizer");
         ArrayNode mean = st.putArray("mean");

@@ -88,6 +88,28 @@ class ResumeAndModelFileTest {
     }
 
     @Test
+    void everySettingThatChangesResultsSurvivesARoundTrip() {
+        for (org.cnf4j.trace.TraceEstimator est : new org.cnf4j.trace.TraceEstimator[] {
+            TraceEstimator.exact(), TraceEstimator.hutchinson(),
+            new org.cnf4j.trace.HutchinsonEstimator(org.cnf4j.trace.HutchinsonEstimator.Noise.GAUSSIAN, 4),
+            new org.cnf4j.trace.HutchinsonEstimator(org.cnf4j.trace.HutchinsonEstimator.Noise.RADEMACHER, 3)}) {
+            ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(8).blocks(2)
+                    .endTime(0.4).trainEndTime(false)
+                    .solver(new SolverConfig(org.cnf4j.ode.RungeKuttaMethod.TSIT5, 3e-6, 2e-7, 0, 777))
+                    .traceEstimator(est).seed(9).build();
+            Path file = dir.resolve("rt-" + est + ".zip");
+            ModelFile.save(file, flow, ModelMetadata.none(2));
+            LoadedModel m = ModelFile.load(file);
+            assertEquals(est.toString(), m.flow().traceEstimator().toString(), "estimator and probe count");
+            assertEquals(flow.solver(), m.flow().solver(), "solver, tolerances and step cap");
+            assertFalse(m.flow().trainsEndTime());
+            assertEquals(9, m.flow().seed());
+            INDArray x = ToyDataset.MOONS.sample(40, new java.util.SplittableRandom(3));
+            assertEquals(flow.logProb(x).logProb(), m.flow().logProb(x).logProb(), est.toString());
+        }
+    }
+
+    @Test
     void brokenFilesAreNamedPrecisely() throws IOException {
         ContinuousNormalizingFlow flow = smallFlow();
         Path good = dir.resolve("good.zip");

@@ -41,19 +41,39 @@ public interface TraceEstimator {
         return new HutchinsonEstimator(HutchinsonEstimator.Noise.RADEMACHER, 1);
     }
 
-    /** The estimator of that name ({@code exact}, {@code hutchinson}/{@code gaussian}, {@code rademacher}). */
+    /**
+     * The estimator of that name ({@code exact}, {@code hutchinson}/{@code gaussian},
+     * {@code rademacher}), with an optional {@code xM} suffix for M noise vectors per sample
+     * ({@code hutchinsonx4}): the form {@link Object#toString()} gives, which model files store.
+     */
     static TraceEstimator byName(String name) {
-        switch (name.toLowerCase(Locale.ROOT)) {
+        String key = name.toLowerCase(Locale.ROOT);
+        int samples = 1;
+        int x = key.lastIndexOf('x');
+        if (x > 0 && x < key.length() - 1 && key.substring(x + 1).chars().allMatch(Character::isDigit)
+                && !key.equals("exact")) {
+            try {
+                samples = Integer.parseInt(key.substring(x + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("trace estimator '" + name + "': the probe count is too large");
+            }
+            key = key.substring(0, x);
+        }
+        switch (key) {
             case "exact":
+                if (samples != 1) {
+                    break;
+                }
                 return exact();
             case "hutchinson":
             case "gaussian":
-                return hutchinson();
+                return new HutchinsonEstimator(HutchinsonEstimator.Noise.GAUSSIAN, samples);
             case "rademacher":
-                return rademacher();
+                return new HutchinsonEstimator(HutchinsonEstimator.Noise.RADEMACHER, samples);
             default:
-                throw new IllegalArgumentException("unknown trace estimator '" + name
-                        + "'; expected exact, hutchinson or rademacher");
+                break;
         }
+        throw new IllegalArgumentException("unknown trace estimator '" + name
+                + "'; expected exact, hutchinson or rademacher (optionally with xM, M probes per sample)");
     }
 }

@@ -106,4 +106,20 @@ class TraceEstimatorTest {
         HutchinsonEstimator m = new HutchinsonEstimator(HutchinsonEstimator.Noise.GAUSSIAN, 4);
         assertEquals(0.25, m.draw(2, 2, new SplittableRandom(1)).weight(3));
     }
+
+    @org.junit.jupiter.api.Test
+    void namesWithProbeCountsRoundTrip() {
+        for (TraceEstimator e : new TraceEstimator[] {TraceEstimator.exact(), TraceEstimator.hutchinson(),
+            TraceEstimator.rademacher(), new HutchinsonEstimator(HutchinsonEstimator.Noise.GAUSSIAN, 4),
+            new HutchinsonEstimator(HutchinsonEstimator.Noise.RADEMACHER, 12)}) {
+            TraceEstimator back = TraceEstimator.byName(e.toString());
+            org.junit.jupiter.api.Assertions.assertEquals(e.toString(), back.toString());
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(4,
+                ((HutchinsonEstimator) TraceEstimator.byName("Gaussianx4")).samples());
+        for (String bad : new String[] {"exactx2", "hutchinsonx0", "sobol", "hutchinsonx99999999999"}) {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> TraceEstimator.byName(bad), bad);
+        }
+    }
 }
