@@ -62,6 +62,7 @@ public final class DensityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputPaths.check("--output", output, model, Path.of(input));
         LoadedModel m = ModelFile.load(model);
         evaluation.apply(m.flow());
         m.flow().setSeed(seed);

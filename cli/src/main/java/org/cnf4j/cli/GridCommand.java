@@ -73,6 +73,8 @@ public final class GridCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputPaths.check("--png", png, model);
+        OutputPaths.check("--csv", csv, model);
         if (png == null && csv == null) {
             throw new ParameterException(spec.commandLine(), "give --png and/or --csv");
         }

@@ -55,6 +55,7 @@ public final class ImportFfjordCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OutputPaths.check("--out", out, stateDict);
         SolverConfig sc = solver.isAdaptive() ? new SolverConfig(solver, rtol, atol, 0, 10_000)
                 : SolverConfig.fixed(solver, 100);
         ContinuousNormalizingFlow flow = FfjordImporter.read(stateDict, activation, sc, time);

@@ -69,6 +69,8 @@ public final class SampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputPaths.check("--output", output, model);
+        OutputPaths.check("--png", png, model);
         if (count < 1) {
             throw new ParameterException(spec.commandLine(), "-n must be positive, got " + count);
         }

@@ -1,5 +1,6 @@
 package org.cnf4j.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,6 +63,29 @@ class CliErrorsTest {
         fails(1, out, words("no-such.csv", "no such file"), "density", "--model", model.toString(), "--input",
                 dir.resolve("no-such.csv").toString(), "--output", out.toString());
         fails(1, null, words("missing.zip", "no such file"), "info", "--model", dir.resolve("missing.zip").toString());
+    }
+
+    @Test
+    void outputsThatAreFoldersOrInputsAreRefusedBeforeAnyWork() throws IOException {
+        Path points = write("points.csv", "x,y\n0.1,0.2\n0.3,-0.4\n");
+        String before = Files.readString(points);
+        fails(1, null, words("--output", "is the input file", "choose another output"), "density", "--model",
+                model.toString(), "--input", points.toString(), "--output", points.toString());
+        assertEquals(before, Files.readString(points), "the input is untouched");
+        byte[] modelBytes = Files.readAllBytes(model);
+        fails(1, null, words("--output", "is the input file"), "sample", "--model", model.toString(), "-n", "5",
+                "--output", model.toString());
+        assertArrayEquals(modelBytes, Files.readAllBytes(model), "the model is untouched");
+        Path folder = Files.createDirectories(dir.resolve("a-folder"));
+        fails(1, null, words("--output", "is a folder"), "sample", "--model", model.toString(), "-n", "5", "--output",
+                folder.toString());
+        assertTrue(Files.isDirectory(folder));
+        fails(1, null, words("--csv", "is a file, not a folder"), "grid", "--model", model.toString(), "--png",
+                dir.resolve("g.png").toString(), "--csv", points.resolve("grid.csv").toString());
+        assertFalse(Files.exists(dir.resolve("g.png")), "nothing written");
+        fails(1, null, words("--out", "is the input file"), "train", "--data", points.toString(), "--out",
+                points.toString(), "--iterations", "1");
+        assertEquals(before, Files.readString(points));
     }
 
     @Test

@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
 
@@ -46,15 +48,17 @@ public final class ComputeThreads {
 
     private static synchronized ExecutorService pool(int size) {
         if (pool == null || poolSize < size) {
-            if (pool != null) {
-                pool.shutdown();
-            }
+            // a larger pool replaces the old one, which is not shut down: another thread may be
+            // submitting to it right now; its idle threads end by themselves after a minute
+            ThreadPoolExecutor grown = new ThreadPoolExecutor(size, size, 60, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), r -> {
+                        Thread t = new Thread(r, "cnf4j-worker");
+                        t.setDaemon(true);
+                        return t;
+                    });
+            grown.allowCoreThreadTimeOut(true);
             poolSize = size;
-            pool = Executors.newFixedThreadPool(size, r -> {
-                Thread t = new Thread(r, "cnf4j-worker");
-                t.setDaemon(true);
-                return t;
-            });
+            pool = grown;
         }
         return pool;
     }
