@@ -31,6 +31,7 @@ import org.cnf4j.train.MaximumLikelihood;
 import org.cnf4j.train.Objectives;
 import org.cnf4j.train.TimeSampling;
 import org.cnf4j.train.Trainer;
+import org.cnf4j.train.TrainingException;
 import org.cnf4j.train.TrainingConfig;
 import org.cnf4j.train.TrainingListener;
 import org.cnf4j.train.TrainingResult;
@@ -272,10 +273,12 @@ public final class TrainCommand implements Callable<Integer> {
         Progress.Mode mode = Progress.mode(common);
         trainer.addListener(Progress.training(mode, err));
         Trainer t = trainer;
+        long[] checkpointed = {resume ? trainer.iteration() : -1};
         trainer.addListener(new TrainingListener() {
             @Override
             public void onValidation(ValidationStats v) {
                 t.save(out, meta, t.summarySoFar());
+                checkpointed[0] = v.iteration();
             }
         });
         if (!common.quiet) {
@@ -284,7 +287,14 @@ public final class TrainCommand implements Callable<Integer> {
                     trainer.objective().describe());
             err.flush();
         }
-        TrainingResult r = trainer.trainAndSave(out, meta);
+        TrainingResult r;
+        try {
+            r = trainer.trainAndSave(out, meta);
+        } catch (TrainingException e) {
+            throw new TrainingException(e.getMessage() + "; " + (checkpointed[0] >= 0 ? out
+                    + " keeps the checkpoint of iteration " + checkpointed[0] + " (continue with --resume)"
+                    : "no checkpoint was written (the run stopped before its first validation)"), e);
+        }
         var s = r.summary();
         stdout.printf(Locale.ROOT, "trained %d iterations in %.1f s%n", s.iterations(), s.wallSeconds());
         if (!Double.isNaN(s.bestValidationNll())) {

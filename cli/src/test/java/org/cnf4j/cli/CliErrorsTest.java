@@ -89,6 +89,25 @@ class CliErrorsTest {
     }
 
     @Test
+    void divergingTrainingNamesTheIterationAndKeepsTheLastGoodCheckpoint() {
+        Path out = dir.resolve("diverging.zip");
+        CliRun r = CliRun.of("train", "--data", "moons", "--lr", "5", "--iterations", "60", "--validation-interval",
+                "1", "--hidden", "16,16", "--out", out.toString(), "--quiet", "--no-baselines");
+        assertEquals(1, r.code(), r.toString());
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("training diverged at iteration (\\d+): .*keeps the checkpoint of iteration (\\d+)")
+                .matcher(r.err());
+        assertTrue(m.find(), r.toString());
+        long kept = Long.parseLong(m.group(2));
+        assertTrue(kept <= Long.parseLong(m.group(1)), r.toString());
+        assertEquals(kept, org.cnf4j.io.ModelFile.load(out).checkpoint().iteration(), "the file is the last good checkpoint");
+        Path early = dir.resolve("early.zip");
+        fails(1, early, words("training diverged at iteration", "no checkpoint was written"), "train", "--data",
+                "moons", "--lr", "10", "--iterations", "50", "--validation-interval", "5", "--hidden", "16,16", "--out",
+                early.toString(), "--quiet", "--no-baselines");
+    }
+
+    @Test
     void badCsvContentNamesLineAndColumn() throws IOException {
         Path out = dir.resolve("o2.zip");
         Path ragged = write("ragged.csv", "a,b\n1,2\n3,4,5\n");

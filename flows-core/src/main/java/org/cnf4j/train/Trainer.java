@@ -12,6 +12,7 @@ import org.cnf4j.io.Checkpoint;
 import org.cnf4j.io.ModelFile;
 import org.cnf4j.io.ModelMetadata;
 import org.cnf4j.io.TrainingSummary;
+import org.cnf4j.ode.OdeSolveException;
 import org.cnf4j.trace.TraceEstimator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -108,9 +109,15 @@ public final class Trainer {
         while (iteration < config.iterations()) {
             long t0 = System.nanoTime();
             INDArray x = data.batch(iteration, config.batchSize());
-            ObjectiveResult g = objective.evaluate(flow, x, RandomStreams.stream(config.seed(), "noise-" + iteration));
+            ObjectiveResult g;
+            try {
+                g = objective.evaluate(flow, x, RandomStreams.stream(config.seed(), "noise-" + iteration));
+            } catch (OdeSolveException e) {
+                throw new TrainingException("training diverged at iteration " + iteration + ": " + e.getMessage()
+                        + " (try a smaller learning rate or tighter solver tolerances)", e);
+            }
             if (!Double.isFinite(g.loss())) {
-                throw new TrainingException("the loss is not finite at iteration " + iteration
+                throw new TrainingException("training diverged at iteration " + iteration + ": the loss is not finite"
                         + " (try a smaller learning rate or tighter solver tolerances)");
             }
             INDArray grad = g.parameterGradient();

@@ -9,4 +9,9 @@ public class TrainingException extends RuntimeException {
     public TrainingException(String message) {
         super(message);
     }
+
+    /** With the cause (a failed solve, or the failure a caller adds context to). */
+    public TrainingException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }
