@@ -28,6 +28,10 @@ public final class EvaluationOptions {
                     + "dimensions).")
     TraceEstimator trace;
 
+    @Option(names = "--max-nfe", description = "Cap on the function evaluations of one solve; a solve that needs "
+            + "more fails with a clear error (default: the model's, normally none).")
+    Integer maxNfe;
+
     @Option(names = "--precision", defaultValue = "double",
             description = "Matrix products of the built-in networks in double or float (default: ${DEFAULT-VALUE}).")
     MatrixPrecision precision;
@@ -40,7 +44,10 @@ public final class EvaluationOptions {
         double r = rtol != null ? rtol : hadTolerances ? s.rtol() : 1e-5;
         double a = atol != null ? atol : hadTolerances ? s.atol() : 1e-5;
         int st = steps != null ? steps : s.steps() > 0 ? s.steps() : 100;
-        flow.setSolver(new SolverConfig(m, r, a, st, s.maxSteps()));
+        if (maxNfe != null && maxNfe < 1) {
+            throw new IllegalArgumentException("--max-nfe must be at least 1, got " + maxNfe);
+        }
+        flow.setSolver(new SolverConfig(m, r, a, st, s.maxSteps(), maxNfe != null ? maxNfe : s.maxEvaluations()));
         flow.setMatrixPrecision(precision);
         if (trace != null) {
             flow.setTraceEstimator(trace);

@@ -106,6 +106,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "100", description = "Steps per block of fixed-step solvers (default: ${DEFAULT-VALUE}).")
     int steps;
 
+    @Option(names = "--max-nfe", defaultValue = "0", description = "Cap on the function evaluations of one solve "
+            + "(0: none); training that needs more stops with a clear error (default: ${DEFAULT-VALUE}).")
+    int maxNfe;
+
     @Option(names = "--trace", converter = Converters.TraceConverter.class,
             description = "Training trace estimator: exact, hutchinson, rademacher (default: exact for 2-D data, "
                     + "hutchinson above).")
@@ -202,6 +206,7 @@ public final class TrainCommand implements Callable<Integer> {
         check(lr > 0 && weightDecay >= 0, "--lr must be positive and --weight-decay not negative");
         check(rtol > 0 && atol > 0, "--rtol and --atol must be positive");
         check(steps >= 1, "--steps must be at least 1");
+        check(maxNfe >= 0, "--max-nfe must not be negative");
         check(validationInterval >= 0, "--validation-interval must not be negative");
         check(kinetic >= 0 && jacobian >= 0, "regulariser weights must not be negative");
         check(hidden.length >= 1 && java.util.Arrays.stream(hidden).allMatch(h -> h >= 1), "--hidden widths must be positive");
@@ -246,6 +251,9 @@ public final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(out + " holds no checkpoint to resume from");
             }
             flow = m.flow();
+            if (maxNfe > 0) {
+                flow.setSolver(flow.solver().withMaxEvaluations(maxNfe));
+            }
             TrainingSummary before = m.metadata().training();
             if (before != null) {
                 // the objective, like the architecture, comes from the file
@@ -254,8 +262,8 @@ public final class TrainCommand implements Callable<Integer> {
             }
             trainer = Trainer.resume(flow, trainingData, config, m.checkpoint());
         } else {
-            SolverConfig sc = solver.isAdaptive() ? new SolverConfig(solver, rtol, atol, 0, 10_000)
-                    : SolverConfig.fixed(solver, steps);
+            SolverConfig sc = (solver.isAdaptive() ? new SolverConfig(solver, rtol, atol, 0, 10_000)
+                    : SolverConfig.fixed(solver, steps)).withMaxEvaluations(maxNfe);
             flow = ContinuousNormalizingFlow.builder(trainingData.dim()).hiddenDims(hidden).layerType(layerType)
                     .activation(activation).blocks(blocks).endTime(time).trainEndTime(trainTime).solver(sc).seed(seed)
                     .build();

@@ -101,6 +101,19 @@ class CliErrorsTest {
         long kept = Long.parseLong(m.group(2));
         assertTrue(kept <= Long.parseLong(m.group(1)), r.toString());
         assertEquals(kept, org.cnf4j.io.ModelFile.load(out).checkpoint().iteration(), "the file is the last good checkpoint");
+        Path capped = dir.resolve("capped.zip");
+        fails(1, capped, words("training diverged at iteration 0", "maximum number of function evaluations",
+                "8 function evaluations"), "train", "--data", "moons", "--iterations", "5", "--hidden", "8", "--max-nfe",
+                "8", "--out", capped.toString(), "--quiet", "--no-baselines");
+        Path logp = dir.resolve("capped.csv");
+        Path pts = dir.resolve("pts.csv");
+        try {
+            Files.writeString(pts, "x,y\n0.1,0.2\n0.3,-0.4\n");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        fails(1, logp, words("maximum number of function evaluations"), "density", "--model", model.toString(),
+                "--input", pts.toString(), "--output", logp.toString(), "--max-nfe", "5");
         Path early = dir.resolve("early.zip");
         fails(1, early, words("training diverged at iteration", "no checkpoint was written"), "train", "--data",
                 "moons", "--lr", "10", "--iterations", "50", "--validation-interval", "5", "--hidden", "16,16", "--out",

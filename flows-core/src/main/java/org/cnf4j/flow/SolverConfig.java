@@ -15,8 +15,10 @@ import org.cnf4j.ode.RungeKuttaMethod;
  * @param atol absolute tolerance (adaptive methods)
  * @param steps number of steps per block (fixed-step methods; ignored by adaptive ones)
  * @param maxSteps cap on accepted plus rejected steps of one solve
+ * @param maxEvaluations cap on function evaluations of one solve (0: none beyond maxSteps)
  */
-public record SolverConfig(RungeKuttaMethod method, double rtol, double atol, int steps, int maxSteps) {
+public record SolverConfig(RungeKuttaMethod method, double rtol, double atol, int steps, int maxSteps,
+        int maxEvaluations) {
 
     /** Validates. */
     public SolverConfig {
@@ -29,6 +31,19 @@ public record SolverConfig(RungeKuttaMethod method, double rtol, double atol, in
         if (maxSteps < 1) {
             throw new IllegalArgumentException("maxSteps must be at least 1");
         }
+        if (maxEvaluations < 0) {
+            throw new IllegalArgumentException("the cap on function evaluations must not be negative");
+        }
+    }
+
+    /** Without a cap on function evaluations (only on steps). */
+    public SolverConfig(RungeKuttaMethod method, double rtol, double atol, int steps, int maxSteps) {
+        this(method, rtol, atol, steps, maxSteps, 0);
+    }
+
+    /** The same with a cap on the function evaluations of one solve (0: none). */
+    public SolverConfig withMaxEvaluations(int cap) {
+        return new SolverConfig(method, rtol, atol, steps, maxSteps, cap);
     }
 
     /** Dormand-Prince 5(4) at the given tolerances. */
@@ -48,12 +63,13 @@ public record SolverConfig(RungeKuttaMethod method, double rtol, double atol, in
 
     /** The same with other tolerances. */
     public SolverConfig withTolerances(double newRtol, double newAtol) {
-        return new SolverConfig(method, newRtol, newAtol, steps, maxSteps);
+        return new SolverConfig(method, newRtol, newAtol, steps, maxSteps, maxEvaluations);
     }
 
     /** The same with another method (steps defaults to 100 for a fixed method given none). */
     public SolverConfig withMethod(RungeKuttaMethod newMethod) {
-        return new SolverConfig(newMethod, rtol, atol, newMethod.isAdaptive() || steps > 0 ? steps : 100, maxSteps);
+        return new SolverConfig(newMethod, rtol, atol, newMethod.isAdaptive() || steps > 0 ? steps : 100, maxSteps,
+                maxEvaluations);
     }
 
     /**
@@ -66,14 +82,15 @@ public record SolverConfig(RungeKuttaMethod method, double rtol, double atol, in
 
     /** A new solver measuring errors in the given norm (adaptive methods). */
     public OdeSolver newSolver(ErrorNorm norm) {
-        if (!method.isAdaptive()) {
-            return new OdeSolver(method, ConstantStepSize.steps(steps), Math.max(maxSteps, steps));
-        }
-        return new OdeSolver(method, PIController.of(rtol, atol).withNorm(norm), maxSteps);
+        OdeSolver solver = !method.isAdaptive()
+                ? new OdeSolver(method, ConstantStepSize.steps(steps), Math.max(maxSteps, steps))
+                : new OdeSolver(method, PIController.of(rtol, atol).withNorm(norm), maxSteps);
+        return solver.withMaxEvaluations(maxEvaluations);
     }
 
     @Override
     public String toString() {
-        return method.isAdaptive() ? method + " rtol=" + rtol + " atol=" + atol : method + " " + steps + " steps";
+        return (method.isAdaptive() ? method + " rtol=" + rtol + " atol=" + atol : method + " " + steps + " steps")
+                + (maxEvaluations > 0 ? " max nfe " + maxEvaluations : "");
     }
 }

@@ -118,6 +118,9 @@ public final class ModelFile {
         solver.put("atol", s.atol());
         solver.put("steps", s.steps());
         solver.put("maxSteps", s.maxSteps());
+        if (s.maxEvaluations() > 0) {
+            solver.put("maxEvaluations", s.maxEvaluations());
+        }
         root.put("traceEstimator", flow.traceEstimator().toString());
         root.put("seed", flow.seed());
         ObjectNode st = root.putObject("standardizer");
@@ -277,7 +280,8 @@ public final class ModelFile {
         ContinuousNormalizingFlow flow;
         try {
             solver = new SolverConfig(RungeKuttaMethod.byName(r.text(sv, "method")), r.number(sv, "rtol"),
-                    r.number(sv, "atol"), r.integer(sv, "steps"), r.integer(sv, "maxSteps"));
+                    r.number(sv, "atol"), r.integer(sv, "steps"), r.integer(sv, "maxSteps"),
+                    sv.hasNonNull("maxEvaluations") ? r.integer(sv, "maxEvaluations") : 0);
             estimator = TraceEstimator.byName(r.text(root, "traceEstimator"));
             flow = new ContinuousNormalizingFlow(nets, times, root.path("trainEndTime").asBoolean(true), solver,
                     estimator, root.path("seed").asLong(0));

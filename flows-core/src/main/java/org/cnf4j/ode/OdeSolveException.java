@@ -19,7 +19,9 @@ public class OdeSolveException extends RuntimeException {
         /** The controller asked for a step below the minimum (or below the resolution of t). */
         STEP_SIZE_TOO_SMALL("the step size fell below its minimum"),
         /** More steps were needed than allowed. */
-        TOO_MANY_STEPS("the maximum number of steps was reached");
+        TOO_MANY_STEPS("the maximum number of steps was reached"),
+        /** More function evaluations were needed than allowed. */
+        TOO_MANY_EVALUATIONS("the maximum number of function evaluations was reached");
 
         private final String text;
 

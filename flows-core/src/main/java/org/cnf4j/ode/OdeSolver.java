@@ -26,6 +26,7 @@ public final class OdeSolver {
     private final RungeKuttaMethod method;
     private final StepSizeController controller;
     private final int maxSteps;
+    private int maxEvaluations;
     private SolverWorkspace workspace;
 
     /**
@@ -74,17 +75,36 @@ public final class OdeSolver {
 
     /** A solver with the same settings and its own work buffers (for use on another thread). */
     public OdeSolver copy() {
-        return new OdeSolver(method, controller, maxSteps);
+        return new OdeSolver(method, controller, maxSteps).withMaxEvaluations(maxEvaluations);
     }
 
     /** A solver with the same method and step cap and another controller. */
     public OdeSolver withController(StepSizeController newController) {
-        return new OdeSolver(method, newController, maxSteps);
+        return new OdeSolver(method, newController, maxSteps).withMaxEvaluations(maxEvaluations);
     }
 
     /** A solver with the same method and controller and another step cap. */
     public OdeSolver withMaxSteps(int newMaxSteps) {
-        return new OdeSolver(method, controller, newMaxSteps);
+        return new OdeSolver(method, controller, newMaxSteps).withMaxEvaluations(maxEvaluations);
+    }
+
+    /**
+     * A solver with the same settings whose solves stop with
+     * {@link OdeSolveException.Reason#TOO_MANY_EVALUATIONS} after {@code cap} function evaluations
+     * (0: no cap beyond the steps').
+     */
+    public OdeSolver withMaxEvaluations(int cap) {
+        if (cap < 0) {
+            throw new IllegalArgumentException("the cap on function evaluations must not be negative, got " + cap);
+        }
+        OdeSolver s = new OdeSolver(method, controller, maxSteps);
+        s.maxEvaluations = cap;
+        return s;
+    }
+
+    /** Cap on function evaluations of one solve (0: none). */
+    public int maxEvaluations() {
+        return maxEvaluations;
     }
 
     /** Solves from t0 to t1 and returns the final state. */
@@ -178,6 +198,10 @@ public final class OdeSolver {
         }
 
         private void evaluate(double t, SolverWorkspace.Buf y, SolverWorkspace.Buf out) {
+            if (maxEvaluations > 0 && nfe >= maxEvaluations) {
+                throw new OdeSolveException(OdeSolveException.Reason.TOO_MANY_EVALUATIONS, t, 0,
+                        maxEvaluations + " function evaluations");
+            }
             system.derivative(t, y.shaped, out.shaped);
             nfe++;
         }

@@ -146,6 +146,23 @@ class OdeSolverTest {
     }
 
     @Test
+    void aCapOnFunctionEvaluationsStopsTheSolve() {
+        OdeSystem decay = Problems.system((t, y, dy, n) -> dy.put(0, -y.get(0)));
+        OdeSolver free = OdeSolver.adaptive(RungeKuttaMethod.DOPRI5, 1e-10, 1e-10);
+        OdeSolution sol = free.solve(decay, 0, 5, Problems.vec(1.0));
+        int needed = sol.stats().functionEvaluations();
+        assertTrue(needed > 40, "needs " + needed);
+        OdeSolveException e = assertThrows(OdeSolveException.class,
+                () -> free.withMaxEvaluations(40).solve(decay, 0, 5, Problems.vec(1.0)));
+        assertEquals(OdeSolveException.Reason.TOO_MANY_EVALUATIONS, e.reason());
+        assertTrue(e.getMessage().contains("40 function evaluations"), e.getMessage());
+        OdeSolution capped = free.withMaxEvaluations(needed).solve(decay, 0, 5, Problems.vec(1.0));
+        assertEquals(sol.finalState(), capped.finalState(), "a cap that is not reached changes nothing");
+        assertThrows(OdeSolveException.class, () -> OdeSolver.fixed(RungeKuttaMethod.RK4, 10).withMaxEvaluations(39)
+                .solve(decay, 0, 1, Problems.vec(1.0)));
+    }
+
+    @Test
     void nanFromTheRightHandSideIsAnException() {
         OdeSystem nanAfterHalf = Problems.system((t, y, dy, n) -> dy.put(0, t > 0.5 ? Double.NaN : -y.get(0)));
         OdeSolveException adaptive = assertThrows(OdeSolveException.class,

@@ -95,13 +95,13 @@ class ResumeAndModelFileTest {
             new org.cnf4j.trace.HutchinsonEstimator(org.cnf4j.trace.HutchinsonEstimator.Noise.RADEMACHER, 3)}) {
             ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(8).blocks(2)
                     .endTime(0.4).trainEndTime(false)
-                    .solver(new SolverConfig(org.cnf4j.ode.RungeKuttaMethod.TSIT5, 3e-6, 2e-7, 0, 777))
+                    .solver(new SolverConfig(org.cnf4j.ode.RungeKuttaMethod.TSIT5, 3e-6, 2e-7, 0, 777, 5000))
                     .traceEstimator(est).seed(9).build();
             Path file = dir.resolve("rt-" + est + ".zip");
             ModelFile.save(file, flow, ModelMetadata.none(2));
             LoadedModel m = ModelFile.load(file);
             assertEquals(est.toString(), m.flow().traceEstimator().toString(), "estimator and probe count");
-            assertEquals(flow.solver(), m.flow().solver(), "solver, tolerances and step cap");
+            assertEquals(flow.solver(), m.flow().solver(), "solver, tolerances, step and evaluation caps");
             assertFalse(m.flow().trainsEndTime());
             assertEquals(9, m.flow().seed());
             INDArray x = ToyDataset.MOONS.sample(40, new java.util.SplittableRandom(3));
