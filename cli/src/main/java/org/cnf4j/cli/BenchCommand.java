@@ -10,8 +10,6 @@ import java.util.concurrent.Callable;
 import org.cnf4j.data.ToyDataset;
 import org.cnf4j.data.ToyTrainingData;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
-import org.cnf4j.flow.FlowResult;
-import org.cnf4j.flow.LogProbResult;
 import org.cnf4j.flow.RandomStreams;
 import org.cnf4j.flow.SolverConfig;
 import org.cnf4j.linalg.ComputeThreads;
@@ -92,6 +90,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--tolerance-sweep", description = "Also evaluate log p of 1,000 points at tolerances 1e-3 .. 1e-8.")
     boolean toleranceSweep;
 
+    @Option(names = "--one-worker", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also measure training (iterations 50-150 of a second run), log p and sampling with one "
+                    + "worker, for per-core ratios (default: ${DEFAULT-VALUE}).")
+    boolean oneWorker;
+
     @Option(names = "--memory-every", defaultValue = "0",
             description = "Print the resident memory every N iterations (0: never).")
     int memoryEvery;
@@ -110,6 +113,38 @@ public final class BenchCommand implements Callable<Integer> {
         }
         double[] a = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+    }
+
+    /** Median seconds per iteration and microseconds per evaluation over iterations 50-150 (1-based 51-150). */
+    private record TrainingTimes(double secondsPerIteration, double usPerEvaluation, double forward, double backward,
+            int from, int to) {
+        static TrainingTimes of(List<IterationStats> its) {
+            int from = Math.min(50, Math.max(0, its.size() - 1));
+            int to = Math.min(150, its.size());
+            List<Double> secs = new ArrayList<>();
+            List<Double> usPerEval = new ArrayList<>();
+            double fwd = 0;
+            double bwd = 0;
+            for (IterationStats s : its.subList(from, to)) {
+                secs.add(s.seconds());
+                usPerEval.add(s.seconds() / (s.forwardEvaluations() + s.backwardEvaluations()) * 1e6);
+                fwd += s.forwardEvaluations();
+                bwd += s.backwardEvaluations();
+            }
+            int counted = Math.max(1, to - from);
+            return new TrainingTimes(median(secs), median(usPerEval), fwd / counted, bwd / counted, from, to);
+        }
+    }
+
+    /** Seconds of each of {@code repeats} runs of {@code work}. */
+    private static List<Double> timed(int repeats, Runnable work) {
+        List<Double> runs = new ArrayList<>();
+        for (int r = 0; r < repeats; r++) {
+            long t0 = System.nanoTime();
+            work.run();
+            runs.add((System.nanoTime() - t0) / 1e9);
+        }
+        return runs;
     }
 
     @Override
@@ -150,40 +185,22 @@ public final class BenchCommand implements Callable<Integer> {
             }
         });
         TrainingResult result = trainer.train();
-        int from = Math.min(50, Math.max(0, its.size() - 1));
-        int to = Math.min(150, its.size());
-        List<Double> secs = new ArrayList<>();
-        List<Double> usPerEval = new ArrayList<>();
-        double fwd = 0;
-        double bwd = 0;
-        for (IterationStats s : its.subList(from, to)) {
-            secs.add(s.seconds());
-            usPerEval.add(s.seconds() / (s.forwardEvaluations() + s.backwardEvaluations()) * 1e6);
-            fwd += s.forwardEvaluations();
-            bwd += s.backwardEvaluations();
-        }
-        int counted = Math.max(1, to - from);
-        double sPerIter = median(secs);
-        double us = median(usPerEval);
+        TrainingTimes times = TrainingTimes.of(its);
+        int from = times.from();
+        int to = times.to();
+        double sPerIter = times.secondsPerIteration();
+        double us = times.usPerEvaluation();
+        double fwdPerIter = times.forward();
+        double bwdPerIter = times.backward();
 
         INDArray x = d.test();
-        List<Double> logpRuns = new ArrayList<>();
-        int logpNfe = 0;
-        for (int r = 0; r < repeats; r++) {
-            long t0 = System.nanoTime();
-            LogProbResult lp = flow.logProb(x);
-            logpRuns.add((System.nanoTime() - t0) / 1e9);
-            logpNfe = lp.stats().functionEvaluations();
-        }
+        int logpNfe = flow.logProb(x).stats().functionEvaluations();
+        List<Double> logpRuns = timed(repeats, () -> flow.logProb(x));
         INDArray z = ContinuousNormalizingFlow.standardNormal(points, 2, RandomStreams.stream(seed, "bench-sample"));
-        List<Double> sampleRuns = new ArrayList<>();
-        int sampleNfe = 0;
-        for (int r = 0; r < repeats; r++) {
-            long t0 = System.nanoTime();
-            FlowResult smp = flow.decodeWithLogProb(z, RandomStreams.stream(seed, "bench-noise"));
-            sampleRuns.add((System.nanoTime() - t0) / 1e9);
-            sampleNfe = smp.stats().functionEvaluations();
-        }
+        int sampleNfe = flow.decodeWithLogProb(z, RandomStreams.stream(seed, "bench-noise")).stats()
+                .functionEvaluations();
+        List<Double> sampleRuns = timed(repeats,
+                () -> flow.decodeWithLogProb(z, RandomStreams.stream(seed, "bench-noise")));
         double logpSeconds = median(logpRuns);
         double sampleSeconds = median(sampleRuns);
         double testNll = result.summary().testNll();
@@ -193,7 +210,7 @@ public final class BenchCommand implements Callable<Integer> {
         double macs = net.multiplyAddsPerSample();
         double fwdFlops = 2 * macs * batch * (1 + k);
         double bwdFlops = 3 * fwdFlops;
-        double itFlops = (fwd / counted) * fwdFlops + (bwd / counted) * bwdFlops;
+        double itFlops = fwdPerIter * fwdFlops + bwdPerIter * bwdFlops;
         double gflops = itFlops / sPerIter / 1e9;
         double peak = ProcessMemory.peakResidentMb();
 
@@ -202,7 +219,7 @@ public final class BenchCommand implements Callable<Integer> {
                 seminorm ? " (seminorm)" : "", precision.name().toLowerCase(Locale.ROOT), seed,
                 ComputeThreads.workers(), Runtime.getRuntime().availableProcessors());
         out.printf(Locale.ROOT, "training: %.4f s per iteration (median of iterations %d-%d), %.1f forward + %.1f backward "
-                + "evaluations per iteration%n", sPerIter, from + 1, to, fwd / counted, bwd / counted);
+                + "evaluations per iteration%n", sPerIter, from + 1, to, fwdPerIter, bwdPerIter);
         out.printf(Locale.ROOT, "training: %.1f microseconds per function evaluation (median)%n", us);
         out.printf(Locale.ROOT, "training: %.2f MFLOP per forward and %.2f per backward evaluation in matrix products, "
                 + "%.1f GFLOP/s achieved%n", fwdFlops / 1e6, bwdFlops / 1e6, gflops);
@@ -222,9 +239,39 @@ public final class BenchCommand implements Callable<Integer> {
                         sw.tolerances()[i], sw.evaluations()[i], sw.seconds()[i], sw.errors()[i]);
             }
         }
+        TrainingTimes single = null;
+        double logpSingle = Double.NaN;
+        double sampleSingle = Double.NaN;
+        if (oneWorker) {
+            int saved = ComputeThreads.workers();
+            ComputeThreads.setWorkers(1);
+            try {
+                ContinuousNormalizingFlow second = ContinuousNormalizingFlow.builder(2).hiddenDims(width, width, width)
+                        .solver(SolverConfig.dopri5(1e-5, 1e-5)).traceEstimator(trace).seed(seed).build();
+                second.setMatrixPrecision(precision);
+                List<IterationStats> its1 = new ArrayList<>();
+                new Trainer(second, d, config.withIterations(Math.min(iterations, 150)).withTestEvaluation(false)
+                        .withGradient(new AdjointMethod(null, seminorm))).addListener(new TrainingListener() {
+                            @Override
+                            public void onIteration(IterationStats st) {
+                                its1.add(st);
+                            }
+                        }).train();
+                single = TrainingTimes.of(its1);
+                logpSingle = median(timed(repeats, () -> flow.logProb(x)));
+                sampleSingle = median(timed(repeats,
+                        () -> flow.decodeWithLogProb(z, RandomStreams.stream(seed, "bench-noise"))));
+            } finally {
+                ComputeThreads.setWorkers(saved);
+            }
+            out.printf(Locale.ROOT, "one worker: training %.4f s per iteration, %.1f microseconds per evaluation "
+                    + "(iterations %d-%d of a second run); log-density %.3f s; sampling %.3f s (medians of %d)%n",
+                    single.secondsPerIteration(), single.usPerEvaluation(), single.from() + 1, single.to(), logpSingle,
+                    sampleSingle, repeats);
+        }
         out.printf(Locale.ROOT, "train_s_per_iter=%.6f%n", sPerIter);
-        out.printf(Locale.ROOT, "train_nfe_forward=%.1f%n", fwd / counted);
-        out.printf(Locale.ROOT, "train_nfe_backward=%.1f%n", bwd / counted);
+        out.printf(Locale.ROOT, "train_nfe_forward=%.1f%n", fwdPerIter);
+        out.printf(Locale.ROOT, "train_nfe_backward=%.1f%n", bwdPerIter);
         out.printf(Locale.ROOT, "us_per_eval=%.1f%n", us);
         out.printf(Locale.ROOT, "logp10k_s=%.4f%n", logpSeconds);
         out.printf(Locale.ROOT, "logp10k_nfe=%d%n", logpNfe);
@@ -232,6 +279,12 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "sample10k_nfe=%d%n", sampleNfe);
         out.printf(Locale.ROOT, "peak_rss_mb=%.1f%n", peak);
         out.printf(Locale.ROOT, "test_nll=%.4f%n", testNll);
+        if (single != null) {
+            out.printf(Locale.ROOT, "train_s_per_iter_1w=%.6f%n", single.secondsPerIteration());
+            out.printf(Locale.ROOT, "us_per_eval_1w=%.1f%n", single.usPerEvaluation());
+            out.printf(Locale.ROOT, "logp10k_s_1w=%.4f%n", logpSingle);
+            out.printf(Locale.ROOT, "sample10k_s_1w=%.4f%n", sampleSingle);
+        }
         out.flush();
         return 0;
     }

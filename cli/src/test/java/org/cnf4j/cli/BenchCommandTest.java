@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class BenchCommandTest {
 
     static final List<String> KEYS = List.of("train_s_per_iter", "train_nfe_forward", "train_nfe_backward",
-            "us_per_eval", "logp10k_s", "logp10k_nfe", "sample10k_s", "sample10k_nfe", "peak_rss_mb", "test_nll");
+            "us_per_eval", "logp10k_s", "logp10k_nfe", "sample10k_s", "sample10k_nfe", "peak_rss_mb", "test_nll",
+            "train_s_per_iter_1w", "us_per_eval_1w", "logp10k_s_1w", "sample10k_s_1w");
 
     static Map<String, Double> figures(String out) {
         Map<String, Double> m = new LinkedHashMap<>();
@@ -49,6 +50,7 @@ class BenchCommandTest {
         assertTrue(r.out().contains("memory: iteration 30 rss_mb=") && r.out().contains("memory: iteration 60 rss_mb="),
                 r.out());
         assertTrue(r.out().contains("tol 1e-08:"), r.out());
+        assertTrue(r.out().contains("one worker: training"), r.out());
     }
 
     @Test
