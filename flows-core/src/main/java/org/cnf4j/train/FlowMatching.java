@@ -168,7 +168,7 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
                 r++;
             }
             INDArray z = Nd4j.createFromArray(xt).reshape(n, dim);
-            // the residual S f + u per row; its loss and cotangent 2 S residual / (B D), summed per chunk
+            // the residual S f + u of each row gives its loss and its cotangent 2 S residual / (B D)
             double[] chunkLoss = new double[n];
             RowCotangent residual = (first, rows, f, v) -> {
                 for (int r = 0; r < rows; r++) {
