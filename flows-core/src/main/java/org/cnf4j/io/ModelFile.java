@@ -177,7 +177,36 @@ public final class ModelFile {
      *     unreadable model.json, another format or version, a missing tensor, a wrong shape
      */
     public static LoadedModel load(Path path) {
-        Map<String, byte[]> entries = readZip(path);
+        return parse(path.toString(), readZip(path));
+    }
+
+    /**
+     * Reads a model from a stream (e.g. bytes broadcast to a worker, or a resource); {@code name}
+     * stands for the file in messages. The stream is read to its end, not closed.
+     *
+     * @throws ModelFileException as {@link #load(Path)}
+     */
+    public static LoadedModel load(InputStream in, String name) {
+        Map<String, byte[]> entries;
+        try {
+            entries = BoundedZip.read(in);
+        } catch (IOException e) {
+            throw new ModelFileException(name + ": not a readable model zip (" + e.getMessage() + ")", e);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(name + ": refused: " + e.getMessage(), e);
+        }
+        if (entries.isEmpty()) {
+            throw new ModelFileException(name + ": not a model file (empty or not a zip)");
+        }
+        return parse(name, entries);
+    }
+
+    /** Reads a model from the bytes of a model file. */
+    public static LoadedModel load(byte[] bytes, String name) {
+        return load(new java.io.ByteArrayInputStream(bytes), name);
+    }
+
+    private static LoadedModel parse(String path, Map<String, byte[]> entries) {
         byte[] jsonBytes = entries.get(MODEL_JSON);
         if (jsonBytes == null) {
             throw new ModelFileException(path + ": not a model file (no " + MODEL_JSON + " inside)");
@@ -357,7 +386,7 @@ public final class ModelFile {
         return entries;
     }
 
-    private static INDArray readNpy(Path path, Map<String, byte[]> entries, String entry, String what) {
+    private static INDArray readNpy(String path, Map<String, byte[]> entries, String entry, String what) {
         byte[] bytes = entries.get(entry);
         if (bytes == null) {
             throw new ModelFileException(path + ": entry " + entry + " (" + what + ") is missing");
@@ -381,9 +410,9 @@ public final class ModelFile {
 
     /** Field access with messages naming the file and the field. */
     private static final class Reader {
-        private final Path path;
+        private final String path;
 
-        Reader(Path path, JsonNode root) {
+        Reader(String path, JsonNode root) {
             this.path = path;
         }
 

@@ -96,6 +96,20 @@ class HostileModelFileTest {
     }
 
     @Test
+    void modelsLoadFromBytesAndStreamsWithTheSameChecks() throws IOException {
+        byte[] bytes = Files.readAllBytes(zip("copy.zip", good));
+        LoadedModel fromBytes = ModelFile.load(bytes, "broadcast model");
+        LoadedModel fromFile = ModelFile.load(dir.resolve("copy.zip"));
+        assertEquals(fromFile.flow().parameters(), fromBytes.flow().parameters());
+        try (InputStream in = Files.newInputStream(dir.resolve("copy.zip"))) {
+            assertEquals(fromFile.flow().parameters(), ModelFile.load(in, "stream").flow().parameters());
+        }
+        String msg = assertThrows(ModelFileException.class,
+                () -> ModelFile.load(java.util.Arrays.copyOf(bytes, 100), "broadcast model")).getMessage();
+        assertTrue(msg.startsWith("broadcast model: "), msg);
+    }
+
+    @Test
     void aSmallFileDeclaringAHugeArrayIsRefusedBeforeAllocation() throws IOException {
         Map<String, byte[]> e = new LinkedHashMap<>(good);
         e.put(firstTensorEntry(), npyHeader("<f8", "1000000, 1000000", 64));
