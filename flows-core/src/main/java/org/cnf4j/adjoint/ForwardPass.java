@@ -55,9 +55,12 @@ final class ForwardPass {
         double jac = 0;
         if (reg) {
             for (DensityChain.BlockSolve blk : blocks) {
+                java.nio.DoubleBuffer end = org.cnf4j.linalg.NativeArrays.doubles(blk.end());
+                int kOff = (int) blk.system().layout().offset(DensityOdeSystem.KINETIC);
+                int jOff = (int) blk.system().layout().offset(DensityOdeSystem.JACOBIAN);
                 for (int b = 0; b < batch; b++) {
-                    kin += blk.end(DensityOdeSystem.KINETIC, b) / batch;
-                    jac += blk.end(DensityOdeSystem.JACOBIAN, b) / batch;
+                    kin += end.get(kOff + b) / batch;
+                    jac += end.get(jOff + b) / batch;
                 }
             }
         }

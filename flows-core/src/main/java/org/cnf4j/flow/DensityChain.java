@@ -40,12 +40,6 @@ public final class DensityChain {
      */
     public record BlockSolve(int block, Dynamics dynamics, double endTime, Probes probes, DensityOdeSystem system,
             INDArray start, INDArray end) {
-
-        /** Per-row values [batch] of a part of the end state ({@link DensityOdeSystem#DELTA}, ...). */
-        public double end(String part, int row) {
-            StateLayout layout = system.layout();
-            return NativeArrays.doubles(end).get((int) layout.offset(part) + row);
-        }
     }
 
     /** Creates a step handler for block k (or null): how direct backpropagation records steps. */

@@ -298,13 +298,13 @@ public final class MlpDynamics implements Dynamics {
             rows[worker].prepare(paramBuf, paramMirror);
         }, (worker, c, b0, m) -> {
             RowTimeWorkspace w = rows[worker];
-            double[] fv = new double[m * d];
+            double[] fv = w.f;
             w.forward(t, zb, b0, m, fv);
             if (fb != null) {
                 fb.put(b0 * d, fv, 0, m * d);
             }
             if (cotangent != null) {
-                double[] v = new double[m * d];
+                double[] v = w.v;
                 cotangent.compute(b0, m, fv, v);
                 double[] gz = gzb == null ? null : fv;
                 w.backward(t, v, b0, gz);

@@ -33,7 +33,10 @@ final class RowTimeWorkspace {
     private final Mirror[] xN;
     private final Mirror[] aN;
     private final Mirror[] gN;
-    private final Mirror[] wN;
+    private Mirror weights;
+    /** The chunk's f and its cotangents, [capacity, dim], reused across calls. */
+    final double[] f;
+    final double[] v;
     private int batch;
 
     RowTimeWorkspace(int capacity, int[] dims, Layer[] layer, Activation activation, int count) {
@@ -55,7 +58,8 @@ final class RowTimeWorkspace {
         xN = new Mirror[layers];
         aN = new Mirror[layers + 1];
         gN = new Mirror[layers + 1];
-        wN = new Mirror[layers + 1];
+        f = new double[capacity * dims[0]];
+        v = new double[capacity * dims[0]];
         int widest = 0;
         for (int l = 0; l < layers; l++) {
             x[l] = new double[capacity * dims[l]];
@@ -83,13 +87,11 @@ final class RowTimeWorkspace {
     /** Reads the parameters (once per call, for all its chunks). */
     void prepare(NativeBuffer params, Mirror paramsMirror) {
         params.copyTo(0, p, 0, count);
-        for (int l = 1; l <= layers; l++) {
-            wN[l] = paramsMirror;
-        }
+        weights = paramsMirror;
     }
 
-    /** Forward pass of rows [b0, b0 + m) at their times; f of the chunk into {@code f} from 0 when not null. */
-    void forward(double[] t, java.nio.DoubleBuffer z, int b0, int m, double[] f) {
+    /** Forward pass of rows [b0, b0 + m) at their times; f of the chunk into {@code out} from 0. */
+    void forward(double[] t, java.nio.DoubleBuffer z, int b0, int m, double[] out) {
         int d = dims[0];
         batch = m;
         z.get(b0 * d, x[0], 0, m * d);
@@ -98,12 +100,12 @@ final class RowTimeWorkspace {
             Layer ly = layer[l - 1];
             int in = dims[l - 1];
             int n = dims[l];
-            Mirror.gemm(false, false, m, n, in, xN[l - 1], 0, in, wN[l], ly.weight(), n, aN[l], 0, n);
+            Mirror.gemm(false, false, m, n, in, xN[l - 1], 0, in, weights, ly.weight(), n, aN[l], 0, n);
             double[] av = a[l];
             aN[l].copyTo(0, av, 0, m * n);
             double[] gv = gm[l];
             double[] bv = btRows[l];
-            double[] pv = l < layers ? pre[l] : f;
+            double[] pv = l < layers ? pre[l] : out;
             ly.rowGates(p, t, b0, m, gv, bv, scratch, scratch2);
             for (int i = 0; i < m * n; i++) {
                 pv[i] = av[i] * gv[i] + bv[i];
@@ -142,7 +144,7 @@ final class RowTimeWorkspace {
             Mirror.gemm(true, false, in, n, m, xN[l - 1], 0, in, aN[l], 0, n, gN[l], 0, n);
             gN[l].copyTo(0, grad, ly.weight(), in * n);
             if (l > 1 || gradZ != null) {
-                Mirror.gemm(false, true, m, in, n, aN[l], 0, n, wN[l], ly.weight(), n, gN[l], 0, in);
+                Mirror.gemm(false, true, m, in, n, aN[l], 0, n, weights, ly.weight(), n, gN[l], 0, in);
                 double[] below = l > 1 ? g[l - 1] : gradZ;
                 gN[l].copyTo(0, below, 0, m * in);
                 if (l > 1) {
