@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.cnf4j.data.CsvReader;
+import org.cnf4j.data.CsvRows;
 import org.cnf4j.data.DataException;
 import org.cnf4j.data.Dataset;
 import org.cnf4j.data.NpyReader;
+import org.cnf4j.data.RowSource;
 import org.cnf4j.data.ToyDataset;
 
 /** Reading the data a command names: a toy generator's name, or a CSV/TSV/NPY file. */
@@ -86,26 +88,59 @@ final class DataFiles {
 
     /**
      * Reads rows to evaluate with a model of the given columns: the named columns when given;
-     * else the model's columns if the file has them all; else all columns if there are as many
-     * as the model's dimension.
+     * else the model's columns, by name and in the model's order, if the file has them all; else
+     * all columns if there are as many as the model's dimension.
      */
     static Dataset readForModel(String spec, List<String> modelColumns, List<String> columns) {
         if (columns != null && !columns.isEmpty()) {
             return checkDim(read(spec, columns, null), modelColumns, spec);
         }
         Dataset all = read(spec, null, null);
-        if (all.columns().containsAll(modelColumns) && all.dim() != modelColumns.size()) {
-            return checkDim(select(all, modelColumns, spec), modelColumns, spec);
+        List<String> chosen = columnsForModel(all.columns(), modelColumns, null);
+        return checkDim(chosen == null ? all : select(all, chosen, spec), modelColumns, spec);
+    }
+
+    /**
+     * The rows {@link #readForModel} would read, as a stream the caller closes: a CSV/TSV file is
+     * read a chunk at a time (any size, constant memory); an .npy file is read whole.
+     */
+    static RowSource openForModel(String spec, List<String> modelColumns, List<String> columns) {
+        String lower = spec.toLowerCase(Locale.ROOT);
+        if (!(lower.endsWith(".csv") || lower.endsWith(".tsv") || lower.endsWith(".txt"))) {
+            return RowSource.of(readForModel(spec, modelColumns, columns).values());
         }
-        return checkDim(all, modelColumns, spec);
+        CsvRows rows = CsvRows.open(Path.of(spec));
+        try {
+            rows.select(columnsForModel(rows.header(), modelColumns, columns));
+            checkDim(rows.columns(), modelColumns, spec);
+            return rows;
+        } catch (RuntimeException e) {
+            rows.close();
+            throw e;
+        }
+    }
+
+    /** The columns to take from a file with the given header, or null for all of them. */
+    private static List<String> columnsForModel(List<String> header, List<String> modelColumns, List<String> columns) {
+        if (columns != null && !columns.isEmpty()) {
+            return columns;
+        }
+        if (header.containsAll(modelColumns)) {
+            return modelColumns;
+        }
+        return null;
     }
 
     private static Dataset checkDim(Dataset d, List<String> modelColumns, String spec) {
-        if (d.dim() != modelColumns.size()) {
+        checkDim(d.columns(), modelColumns, spec);
+        return d;
+    }
+
+    private static void checkDim(List<String> have, List<String> modelColumns, String spec) {
+        if (have.size() != modelColumns.size()) {
             throw new DataException(spec + ": the model has " + modelColumns.size() + " dimensions (columns "
-                    + modelColumns + "), the input has " + d.dim() + " columns " + d.columns()
+                    + modelColumns + "), the input has " + have.size() + " columns " + have
                     + "; choose them with --columns");
         }
-        return d;
     }
 }

@@ -1,18 +1,20 @@
 package org.cnf4j.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import org.cnf4j.data.Dataset;
+import org.cnf4j.data.DataException;
+import org.cnf4j.data.RowSource;
 import org.cnf4j.flow.RandomStreams;
 import org.cnf4j.io.LoadedModel;
 import org.cnf4j.io.ModelFile;
-import org.cnf4j.linalg.NativeArrays;
+import org.cnf4j.ode.SolverStats;
 import org.cnf4j.train.Evaluation;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,7 +42,8 @@ public final class DensityCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model file.")
     Path model;
 
-    @Option(names = "--input", required = true, description = "Rows to evaluate: a .csv/.tsv (header row) or .npy file.")
+    @Option(names = "--input", required = true, description = "Rows to evaluate: a .csv/.tsv (header row, read a "
+            + "chunk at a time, any size) or .npy file (read whole).")
     String input;
 
     @Option(names = "--columns", split = ",", description = "Input columns to use, in the model's order.")
@@ -66,38 +69,83 @@ public final class DensityCommand implements Callable<Integer> {
         LoadedModel m = ModelFile.load(model);
         evaluation.apply(m.flow());
         m.flow().setSeed(seed);
-        Dataset data = DataFiles.readForModel(input, m.metadata().columns(), columns);
-        INDArray x = data.values();
         boolean addNoise = dequantize && m.metadata().dequantized();
-        if (addNoise) {
-            double[] v = NativeArrays.toArray(x);
-            SplittableRandom r = RandomStreams.stream(seed, "dequantize-input");
-            for (int i = 0; i < v.length; i++) {
-                v[i] += r.nextDouble();
-            }
-            x = org.nd4j.linalg.factory.Nd4j.create(v, x.shape(), org.nd4j.linalg.api.buffer.DataType.DOUBLE);
-        }
-        Evaluation.Result r = Evaluation.logProb(m.flow(), m.metadata().standardizer(), x);
-        double[] logp = NativeArrays.toArray(r.logProb());
-        if (output != null) {
-            CsvOutput.write(output, List.of("logp"), rows -> {
+        double[] nllSum = {0};
+        long[] rowCount = {0};
+        SolverStats stats;
+        try (RowSource rows = DataFiles.openForModel(input, m.metadata().columns(), columns)) {
+            RowSource scored = addNoise ? dequantized(rows, RandomStreams.stream(seed, "dequantize-input")) : rows;
+            Evaluation.Sink totals = (start, logp) -> {
                 for (double v : logp) {
-                    rows.row(v);
+                    nllSum[0] -= v;
                 }
-            });
+                rowCount[0] += logp.length;
+            };
+            if (output == null) {
+                stats = scoreAll(m, scored, totals);
+            } else {
+                SolverStats[] written = new SolverStats[1];
+                try {
+                    CsvOutput.write(output, List.of("logp"), csv -> written[0] = scoreAll(m, scored, (start, logp) -> {
+                        try {
+                            for (double v : logp) {
+                                csv.row(v);
+                            }
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                        totals.accept(start, logp);
+                    }));
+                } catch (UncheckedIOException e) {
+                    throw e.getCause();
+                }
+                stats = written[0];
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
-        double nll = r.meanNll();
-        out.printf(Locale.ROOT, "mean NLL: %.6f nats over %d rows%s%n", nll, logp.length,
+        double nll = nllSum[0] / rowCount[0];
+        out.printf(Locale.ROOT, "mean NLL: %.6f nats over %d rows%s%n", nll, rowCount[0],
                 addNoise ? " (dequantised)" : "");
         if (bitsPerDim || m.metadata().dequantized()) {
             out.printf(Locale.ROOT, "bits per dimension: %.6f%n", Evaluation.bitsPerDim(nll, m.flow().dim()));
         }
-        out.printf("function evaluations: %d%n", r.stats().functionEvaluations());
+        out.printf("function evaluations: %d%n", stats.functionEvaluations());
         if (output != null) {
             out.printf("log-densities written to %s%n", output);
         }
         out.flush();
         return 0;
+    }
+
+    /** Scores every row (streamed, a chunk at a time); an input without rows is an error. */
+    private SolverStats scoreAll(LoadedModel m, RowSource rows, Evaluation.Sink sink) {
+        long[] seen = {0};
+        SolverStats stats = Evaluation.score(m.flow(), m.metadata().standardizer(), rows, true, (start, logp) -> {
+            seen[0] += logp.length;
+            sink.accept(start, logp);
+        });
+        if (seen[0] == 0) {
+            throw new DataException(input + ": no data rows after the header");
+        }
+        return stats;
+    }
+
+    /** The rows with uniform [0, 1) noise added to every value, in reading order. */
+    private static RowSource dequantized(RowSource rows, SplittableRandom noise) {
+        return new RowSource() {
+            @Override
+            public int dim() {
+                return rows.dim();
+            }
+
+            @Override
+            public int read(double[] out, int maxRows) {
+                int n = rows.read(out, maxRows);
+                for (int i = 0; i < n * rows.dim(); i++) {
+                    out[i] += noise.nextDouble();
+                }
+                return n;
+            }
+        };
     }
 }

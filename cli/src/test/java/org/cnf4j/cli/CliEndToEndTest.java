@@ -2,6 +2,7 @@ package org.cnf4j.cli;
 
 import static org.cnf4j.report.PngAssertions.assertPng;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -92,6 +93,51 @@ class CliEndToEndTest {
         assertEquals(0, CliRun.of("density", "--model", model.toString(), "--input", swapped.toString(), "--output",
                 out2.toString()).code());
         assertEquals(lines(out), lines(out2));
+    }
+
+    @Test
+    @Order(2)
+    void densityStreamsLargeCsvFilesWithTheInMemoryResult() throws IOException {
+        // 12,345 rows: two full chunks of Evaluation.CHUNK and a partial one, read as a stream
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(8);
+        StringBuilder text = new StringBuilder("y,x\n");
+        double[] values = new double[2 * 12_345];
+        for (int i = 0; i < 12_345; i++) {
+            values[2 * i + 1] = rnd.nextDouble(-2, 2);
+            values[2 * i] = rnd.nextDouble(-2, 2);
+            text.append(values[2 * i]).append(',').append(values[2 * i + 1]).append('\n');
+        }
+        Path in = dir.resolve("many.csv");
+        Files.writeString(in, text.toString());
+        Path out = dir.resolve("many-logp.csv");
+        CliRun r = CliRun.of("density", "--model", model.toString(), "--input", in.toString(), "--output", out.toString(),
+                "--seed", "4");
+        assertEquals(0, r.code(), r.toString());
+        org.cnf4j.io.LoadedModel m = org.cnf4j.io.ModelFile.load(model);
+        m.flow().setSeed(4);
+        // the model's columns are x, y: the file's y,x order is matched by name
+        double[] xy = new double[values.length];
+        for (int i = 0; i < 12_345; i++) {
+            xy[2 * i] = values[2 * i + 1];
+            xy[2 * i + 1] = values[2 * i];
+        }
+        double[] expected = org.cnf4j.linalg.NativeArrays.toArray(org.cnf4j.train.Evaluation.logProb(m.flow(),
+                m.metadata().standardizer(), org.nd4j.linalg.factory.Nd4j.create(xy, new long[] {12_345, 2},
+                        org.nd4j.linalg.api.buffer.DataType.DOUBLE)).logProb());
+        List<String> l = lines(out);
+        assertEquals(12_346, l.size());
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], Double.parseDouble(l.get(i + 1)), 0.0, "row " + i);
+        }
+        // a file with a header and no rows: one error, and no output file
+        Path empty = dir.resolve("header-only.csv");
+        Files.writeString(empty, "x,y\n");
+        Path none = dir.resolve("none.csv");
+        CliRun e = CliRun.of("density", "--model", model.toString(), "--input", empty.toString(), "--output",
+                none.toString());
+        assertEquals(1, e.code(), e.toString());
+        assertTrue(e.err().contains("header-only.csv: no data rows after the header"), e.toString());
+        assertFalse(Files.exists(none));
     }
 
     @Test

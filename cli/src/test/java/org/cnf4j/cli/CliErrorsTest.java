@@ -136,6 +136,27 @@ class CliErrorsTest {
     }
 
     @Test
+    void trainingDataLargerThanMemoryAreRefusedBeforeTraining() throws IOException {
+        StringBuilder text = new StringBuilder("a,b\n");
+        for (int i = 0; i < 2000; i++) {
+            text.append(i).append(',').append(i % 7).append('\n');
+        }
+        Path big = write("big.csv", text.toString());
+        Path out = dir.resolve("big.zip");
+        String old = System.setProperty(org.cnf4j.data.DataMemory.PROPERTY, "16000");
+        try {
+            fails(1, out, words("big.csv: too large to hold in memory", "over the 0 MB allowed", "-Xmx"), "train",
+                    "--data", big.toString(), "--out", out.toString(), "--iterations", "1");
+        } finally {
+            if (old == null) {
+                System.clearProperty(org.cnf4j.data.DataMemory.PROPERTY);
+            } else {
+                System.setProperty(org.cnf4j.data.DataMemory.PROPERTY, old);
+            }
+        }
+    }
+
+    @Test
     void aModelOfAnotherDimensionIsRefused() throws IOException {
         Path three = write("three.csv", "a,b,c\n1,2,3\n4,5,6\n");
         Path out = dir.resolve("o4.csv");

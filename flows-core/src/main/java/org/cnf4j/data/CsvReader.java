@@ -1,23 +1,19 @@
 package org.cnf4j.data;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Reads numeric CSV files with a header row: comma or tab separated (decided by the header line),
- * an optional choice of columns by name or 0-based index, empty lines ignored. Every value must
- * be a finite number; the first problem is reported with file, line (1-based, the header is line
- * 1) and column.
+ * Reads a whole numeric CSV file (the format of {@link CsvRows}) into a {@link Dataset}, within
+ * the {@link DataMemory} limit: a file whose values would exceed it is refused with a
+ * {@link DataException} as soon as the rows read pass the limit.
  */
 public final class CsvReader {
+
+    private static final int CHUNK_ROWS = 4096;
 
     private CsvReader() {
     }
@@ -27,100 +23,41 @@ public final class CsvReader {
      *
      * @param file the CSV file
      * @param columns names or 0-based indices of the columns to keep, or null/empty for all
-     * @throws DataException for a missing file or bad content
+     * @throws DataException for a missing file, bad content or a set too large for memory
      */
     public static Dataset read(Path file, List<String> columns) {
-        List<double[]> rows = new ArrayList<>();
-        List<String> header;
-        int[] keep;
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String first = in.readLine();
-            int lineNo = 1;
-            while (first != null && first.isBlank()) {
-                first = in.readLine();
-                lineNo++;
-            }
-            if (first == null) {
-                throw new DataException(file + ": the file is empty (a header row is needed)");
-            }
-            String sep = first.contains("\t") ? "\t" : ",";
-            header = new ArrayList<>();
-            for (String h : first.split(sep, -1)) {
-                header.add(unquote(h.trim()));
-            }
-            keep = select(file, header, columns);
-            String line;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                String[] cells = line.split(sep, -1);
-                if (cells.length != header.size()) {
-                    throw new DataException(String.format("%s, line %d: %d values, but the header has %d columns",
-                            file, lineNo, cells.length, header.size()));
-                }
-                double[] row = new double[keep.length];
-                for (int c = 0; c < keep.length; c++) {
-                    String cell = unquote(cells[keep[c]].trim());
-                    double v;
-                    try {
-                        v = Double.parseDouble(cell);
-                    } catch (NumberFormatException e) {
-                        throw new DataException(String.format("%s, line %d, column %d (%s): '%s' is not a number",
-                                file, lineNo, keep[c] + 1, header.get(keep[c]), cell));
-                    }
-                    if (!Double.isFinite(v)) {
-                        throw new DataException(String.format("%s, line %d, column %d (%s): %s is not a finite value",
-                                file, lineNo, keep[c] + 1, header.get(keep[c]), cell));
-                    }
-                    row[c] = v;
-                }
-                rows.add(row);
-            }
-        } catch (NoSuchFileException e) {
-            throw new DataException(file + ": no such file");
-        } catch (IOException e) {
-            throw new DataException(file + ": cannot be read (" + e.getMessage() + ")", e);
-        }
-        if (rows.isEmpty()) {
-            throw new DataException(file + ": no data rows after the header");
-        }
-        List<String> names = new ArrayList<>();
-        for (int k : keep) {
-            names.add(header.get(k));
-        }
-        double[][] matrix = rows.toArray(new double[0][]);
-        return new Dataset(Nd4j.create(matrix).castTo(DataType.DOUBLE), names, file.getFileName().toString());
+        return read(file, columns, DataMemory.limitBytes());
     }
 
-    private static int[] select(Path file, List<String> header, List<String> columns) {
-        if (columns == null || columns.isEmpty()) {
-            int[] all = new int[header.size()];
-            for (int i = 0; i < all.length; i++) {
-                all[i] = i;
-            }
-            return all;
-        }
-        int[] keep = new int[columns.size()];
-        for (int i = 0; i < keep.length; i++) {
-            String c = columns.get(i).trim();
-            int idx = header.indexOf(c);
-            if (idx < 0 && c.matches("\\d+")) {
-                idx = Integer.parseInt(c);
-                if (idx >= header.size()) {
-                    idx = -1;
+    /** {@link #read(Path, List)} with an explicit memory limit in bytes. */
+    public static Dataset read(Path file, List<String> columns, long limitBytes) {
+        try (CsvRows rows = CsvRows.open(file)) {
+            rows.select(columns);
+            int dim = rows.dim();
+            double[] values = new double[Math.max(dim, 1) * 256];
+            double[] chunk = new double[dim * CHUNK_ROWS];
+            long used = 0;
+            int got;
+            while ((got = rows.read(chunk, CHUNK_ROWS)) > 0) {
+                long need = used + (long) got * dim;
+                DataMemory.check(need, limitBytes, file.toString(),
+                        String.format(java.util.Locale.ROOT, "the %,d rows of %d columns read so far", rows.rowsRead(), dim));
+                if (need > values.length) {
+                    if (need > Integer.MAX_VALUE - 8) {
+                        throw new DataException(file + ": more than " + (Integer.MAX_VALUE - 8)
+                                + " values cannot be held as one array");
+                    }
+                    values = Arrays.copyOf(values, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(need, 2L * values.length)));
                 }
+                System.arraycopy(chunk, 0, values, (int) used, got * dim);
+                used = need;
             }
-            if (idx < 0) {
-                throw new DataException(file + ": no column '" + c + "'; the header has " + header);
+            if (rows.rowsRead() == 0) {
+                throw new DataException(file + ": no data rows after the header");
             }
-            keep[i] = idx;
+            double[] exact = used == values.length ? values : Arrays.copyOf(values, (int) used);
+            return new Dataset(Nd4j.create(exact, new long[] {rows.rowsRead(), dim}, DataType.DOUBLE), rows.columns(),
+                    file.getFileName().toString());
         }
-        return keep;
-    }
-
-    private static String unquote(String s) {
-        return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
     }
 }

@@ -18,14 +18,17 @@ public final class NpyReader {
 
     /**
      * @throws DataException for a missing file, a file ND4J cannot parse, a shape other than 2-D,
-     *     or a non-finite value
+     *     a non-finite value, or more values than the {@link DataMemory} limit
      */
     public static Dataset read(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new DataException(file + ": no such file");
         }
         try (java.io.InputStream in = Files.newInputStream(file)) {
-            org.cnf4j.io.NpyHeader.check(in.readNBytes(1 << 16), Files.size(file));
+            org.cnf4j.io.NpyHeader header = org.cnf4j.io.NpyHeader.check(in.readNBytes(1 << 16), Files.size(file));
+            DataMemory.check(header.elements(), DataMemory.limitBytes(), file.toString(),
+                    "the " + header.elements() + " values its shape " + java.util.Arrays.toString(header.shape())
+                            + " declares");
         } catch (IllegalArgumentException e) {
             throw new DataException(file + ": refused: " + e.getMessage(), e);
         } catch (java.io.IOException e) {

@@ -1,12 +1,14 @@
 package org.cnf4j.train;
 
+import java.util.Arrays;
+import org.cnf4j.data.RowSource;
 import org.cnf4j.data.Standardizer;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.flow.LogProbResult;
 import org.cnf4j.ode.SolverStats;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** Log-densities of many rows, in chunks, reported in the data's original units. */
 public final class Evaluation {
@@ -25,12 +27,6 @@ public final class Evaluation {
         }
     }
 
-    /** Rows [start, end) of a set to score, [end - start, dim], produced chunk by chunk. */
-    @FunctionalInterface
-    public interface Rows {
-        INDArray get(long start, long end);
-    }
-
     /** Receives the log-densities (nats, original units) of rows [start, start + logp.length). */
     @FunctionalInterface
     public interface Sink {
@@ -38,21 +34,26 @@ public final class Evaluation {
     }
 
     /**
-     * The one scoring loop: log p of n rows in chunks of {@link #CHUNK} (a chunk is one solve),
-     * the rows in original units (standardised here) or already in the flow's space, results in
-     * original units ({@code log p_flow(y) + standardizer.logDetJacobian()}) handed to
-     * {@code sink} chunk by chunk, in order. A row's value depends on the rows that share its
-     * chunk only through the adaptive step sizes, so to within the solver tolerance.
+     * The one scoring loop: log p of every row of {@code rows}, read in chunks of {@link #CHUNK}
+     * (a chunk is one solve), so memory does not grow with the number of rows. The rows are in
+     * original units (standardised here) or already in the flow's space; results are in original
+     * units ({@code log p_flow(y) + standardizer.logDetJacobian()}), handed to {@code sink} chunk
+     * by chunk, in order. A row's value depends on the rows that share its chunk only through the
+     * adaptive step sizes, so to within the solver tolerance.
      *
      * @return the solver work of all chunks
      */
-    public static SolverStats score(ContinuousNormalizingFlow flow, Standardizer standardizer, long n,
-            boolean originalUnits, Rows rows, Sink sink) {
+    public static SolverStats score(ContinuousNormalizingFlow flow, Standardizer standardizer, RowSource rows,
+            boolean originalUnits, Sink sink) {
         SolverStats stats = SolverStats.ZERO;
         double logDet = standardizer.logDetJacobian();
-        for (long start = 0; start < n; start += CHUNK) {
-            long end = Math.min(n, start + CHUNK);
-            INDArray chunk = rows.get(start, end);
+        int dim = rows.dim();
+        double[] buffer = new double[CHUNK * dim];
+        long start = 0;
+        int got;
+        while ((got = rows.read(buffer, CHUNK)) > 0) {
+            INDArray chunk = Nd4j.create(got == CHUNK ? buffer : Arrays.copyOf(buffer, got * dim), new long[] {got, dim},
+                    DataType.DOUBLE);
             LogProbResult r = flow.logProb(originalUnits ? standardizer.transform(chunk) : chunk);
             double[] logp = r.logProb().data().asDouble();
             for (int i = 0; i < logp.length; i++) {
@@ -60,6 +61,7 @@ public final class Evaluation {
             }
             sink.accept(start, logp);
             stats = stats.plus(r.stats());
+            start += got;
         }
         return stats;
     }
@@ -74,10 +76,8 @@ public final class Evaluation {
 
     private static Result collect(ContinuousNormalizingFlow flow, Standardizer standardizer, INDArray y,
             boolean originalUnits) {
-        long n = y.rows();
-        double[] out = new double[(int) n];
-        SolverStats stats = score(flow, standardizer, n, originalUnits,
-                (start, end) -> y.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()),
+        double[] out = new double[(int) y.rows()];
+        SolverStats stats = score(flow, standardizer, RowSource.of(y), originalUnits,
                 (start, logp) -> System.arraycopy(logp, 0, out, (int) start, logp.length));
         return new Result(Nd4j.createFromArray(out), stats);
     }

@@ -126,6 +126,62 @@ class DataTest {
     }
 
     @Test
+    void csvRowsStreamInChunksWithAnyLineEnd() throws IOException {
+        Path f = write("ends.csv", "x,y\r\n1,2\r3,4\n\n5,6\r\n7,8");
+        try (CsvRows rows = CsvRows.open(f)) {
+            rows.select(List.of("y"));
+            double[] buf = new double[3];
+            assertEquals(3, rows.read(buf, 3));
+            assertArrayEquals(new double[] {2, 4, 6}, buf, 0.0);
+            assertEquals(1, rows.read(buf, 3));
+            assertEquals(8, buf[0], 0.0);
+            assertEquals(0, rows.read(buf, 3));
+            assertEquals(4, rows.rowsRead());
+            assertThrows(IllegalStateException.class, () -> rows.select(null));
+        }
+        // line numbers count every line end, blank lines included
+        Path bad = write("bad.csv", "x,y\r\n1,2\r\n\r\n3,z\n");
+        assertEquals(bad + ", line 4, column 2 (y): 'z' is not a number",
+                assertThrows(DataException.class, () -> CsvReader.read(bad, null)).getMessage());
+    }
+
+    @Test
+    void csvRefusesLongLinesAndBytesThatAreNotUtf8() throws IOException {
+        Path longLine = write("long.csv", "x\n" + "1".repeat(CsvRows.MAX_LINE_CHARS + 10));
+        assertTrue(assertThrows(DataException.class, () -> CsvReader.read(longLine, null)).getMessage()
+                .contains("line 2: longer than"));
+        Path latin1 = dir.resolve("latin1.csv");
+        Files.write(latin1, new byte[] {'x', '\n', '1', (byte) 0xe9, '\n'});
+        assertTrue(assertThrows(DataException.class, () -> CsvReader.read(latin1, null)).getMessage()
+                .contains("latin1.csv: bytes that are not UTF-8 text"));
+    }
+
+    @Test
+    void setsLargerThanTheMemoryLimitAreRefusedBeforeUse() throws IOException {
+        StringBuilder text = new StringBuilder("a,b\n");
+        for (int i = 0; i < 10_000; i++) {
+            text.append(i).append(',').append(-i).append('\n');
+        }
+        Path f = write("big.csv", text.toString());
+        assertEquals(10_000, CsvReader.read(f, null, 160_000).rows());
+        String msg = assertThrows(DataException.class, () -> CsvReader.read(f, null, 100_000)).getMessage();
+        assertTrue(msg.startsWith(f + ": too large to hold in memory"), msg);
+        Path npy = dir.resolve("big.npy");
+        Files.write(npy, Nd4j.toNpyByteArray(Nd4j.zeros(DataType.DOUBLE, 100, 2)));
+        String old = System.setProperty(DataMemory.PROPERTY, "1000");
+        try {
+            assertTrue(assertThrows(DataException.class, () -> NpyReader.read(npy)).getMessage()
+                    .contains("the 200 values its shape [100, 2] declares take"));
+        } finally {
+            if (old == null) {
+                System.clearProperty(DataMemory.PROPERTY);
+            } else {
+                System.setProperty(DataMemory.PROPERTY, old);
+            }
+        }
+    }
+
+    @Test
     void npyFilesAreReadAndChecked() throws IOException {
         INDArray m = Nd4j.createFromArray(new double[][] {{1, 2}, {3, 4}, {5, 6}});
         Path f = dir.resolve("m.npy");

@@ -1,9 +1,8 @@
 package org.cnf4j.sample;
 
-import org.cnf4j.train.Evaluation;
+import org.cnf4j.data.RowSource;
 import org.cnf4j.ode.SolverStats;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
+import org.cnf4j.train.Evaluation;
 
 /**
  * log p on a regular 2-D grid (or a 2-D slice of a higher-dimensional model), in the data's
@@ -24,17 +23,28 @@ public record DensityGrid(GridSpec spec, double[][] logProb, SolverStats stats) 
         int r = spec.resolution();
         long cells = (long) r * r;
         double[][] out = new double[r][r];
-        SolverStats stats = Evaluation.score(model.flow(), model.standardizer(), cells, true, (start, end) -> {
-            int m = (int) (end - start);
-            double[] pts = new double[m * d];
-            for (int q = 0; q < m; q++) {
-                long cell = start + q;
-                System.arraycopy(spec.anchor(), 0, pts, q * d, d);
-                pts[q * d + spec.dimX()] = spec.x((int) (cell % r));
-                pts[q * d + spec.dimY()] = spec.y((int) (cell / r));
+        RowSource centres = new RowSource() {
+            private long next;
+
+            @Override
+            public int dim() {
+                return d;
             }
-            return Nd4j.create(pts, new long[] {m, d}, DataType.DOUBLE);
-        }, (start, logp) -> {
+
+            @Override
+            public int read(double[] pts, int maxRows) {
+                int m = (int) Math.min(maxRows, cells - next);
+                for (int q = 0; q < m; q++) {
+                    long cell = next + q;
+                    System.arraycopy(spec.anchor(), 0, pts, q * d, d);
+                    pts[q * d + spec.dimX()] = spec.x((int) (cell % r));
+                    pts[q * d + spec.dimY()] = spec.y((int) (cell / r));
+                }
+                next += m;
+                return m;
+            }
+        };
+        SolverStats stats = Evaluation.score(model.flow(), model.standardizer(), centres, true, (start, logp) -> {
             for (int q = 0; q < logp.length; q++) {
                 long cell = start + q;
                 out[(int) (cell / r)][(int) (cell % r)] = logp[q];

@@ -1,0 +1,299 @@
+package org.cnf4j.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A numeric CSV file read as a stream of rows, a chunk at a time, so a file of any size is read in
+ * constant memory. The first non-blank line is the header; comma or tab separated (decided by the
+ * header line); cells may be wrapped in double quotes; blank lines are skipped; lines end in
+ * {@code \n}, {@code \r\n} or {@code \r}. The text must be UTF-8 and no line may be longer than
+ * {@link #MAX_LINE_CHARS}. Every kept value must be a finite number; the first problem is a
+ * {@link DataException} naming the source, the line (1-based, the header is line 1) and the column.
+ */
+public final class CsvRows implements RowSource, AutoCloseable {
+
+    /** The longest line accepted, in characters (a file without line breaks is refused, not read whole). */
+    public static final int MAX_LINE_CHARS = 1 << 20;
+
+    private final Reader in;
+    private final String source;
+    private final char[] buffer = new char[1 << 16];
+    private int pos;
+    private int limit;
+    private boolean endOfInput;
+    private boolean skipLineFeed;
+    private final StringBuilder line = new StringBuilder();
+    private long lineNo;
+    private long rowsRead;
+    private final String separator;
+    private final List<String> header;
+    private int[] keep;
+    private boolean started;
+
+    private CsvRows(Reader in, String source) {
+        this.in = in;
+        this.source = source;
+        String first = nextLine();
+        while (first != null && first.isBlank()) {
+            first = nextLine();
+        }
+        if (first == null) {
+            throw new DataException(source + ": the file is empty (a header row is needed)");
+        }
+        separator = first.contains("\t") ? "\t" : ",";
+        List<String> names = new ArrayList<>();
+        for (String h : first.split(separator, -1)) {
+            names.add(unquote(h.trim()));
+        }
+        header = Collections.unmodifiableList(names);
+        select(null);
+    }
+
+    /**
+     * Opens a file and reads its header.
+     *
+     * @throws DataException for a missing or unreadable file, or one without a header
+     */
+    public static CsvRows open(Path file) {
+        InputStream stream;
+        try {
+            stream = Files.newInputStream(file);
+        } catch (NoSuchFileException e) {
+            throw new DataException(file + ": no such file");
+        } catch (IOException e) {
+            throw new DataException(file + ": cannot be read (" + e.getMessage() + ")", e);
+        }
+        try {
+            return of(stream, file.toString());
+        } catch (RuntimeException e) {
+            closeQuietly(stream);
+            throw e;
+        }
+    }
+
+    /** Reads CSV text from a stream of UTF-8 bytes; {@code source} names it in messages. */
+    public static CsvRows of(InputStream stream, String source) {
+        return new CsvRows(new InputStreamReader(stream, StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)), source);
+    }
+
+    /** Every column name of the header, in file order. */
+    public List<String> header() {
+        return header;
+    }
+
+    /**
+     * Chooses the columns to keep, before the first row is read.
+     *
+     * @param columns names or 0-based indices, in the order wanted; null or empty for all
+     * @return this
+     * @throws DataException naming a column the header does not have
+     */
+    public CsvRows select(List<String> columns) {
+        if (started) {
+            throw new IllegalStateException("columns are chosen before the first row is read");
+        }
+        if (columns == null || columns.isEmpty()) {
+            keep = new int[header.size()];
+            for (int i = 0; i < keep.length; i++) {
+                keep[i] = i;
+            }
+            return this;
+        }
+        int[] chosen = new int[columns.size()];
+        for (int i = 0; i < chosen.length; i++) {
+            String c = columns.get(i).trim();
+            int idx = header.indexOf(c);
+            if (idx < 0 && c.matches("\\d{1,9}")) {
+                idx = Integer.parseInt(c);
+                if (idx >= header.size()) {
+                    idx = -1;
+                }
+            }
+            if (idx < 0) {
+                throw new DataException(source + ": no column '" + c + "'; the header has " + header);
+            }
+            chosen[i] = idx;
+        }
+        keep = chosen;
+        return this;
+    }
+
+    /** Names of the kept columns, in output order. */
+    public List<String> columns() {
+        List<String> names = new ArrayList<>();
+        for (int k : keep) {
+            names.add(header.get(k));
+        }
+        return names;
+    }
+
+    /** Number of kept columns: the width of a row. */
+    @Override
+    public int dim() {
+        return keep.length;
+    }
+
+    /** Rows returned so far. */
+    public long rowsRead() {
+        return rowsRead;
+    }
+
+    /** The name used in messages. */
+    public String source() {
+        return source;
+    }
+
+    /**
+     * Reads up to {@code maxRows} rows into {@code out}, row-major [rows, dim].
+     *
+     * @return the number of rows read; 0 at the end of the file
+     * @throws DataException for a ragged line, a cell that is not a finite number, a line that is
+     *     too long or bytes that are not UTF-8
+     */
+    @Override
+    public int read(double[] out, int maxRows) {
+        started = true;
+        int dim = keep.length;
+        if ((long) maxRows * dim > out.length) {
+            throw new IllegalArgumentException("a buffer of " + out.length + " holds fewer than " + maxRows + " rows of "
+                    + dim);
+        }
+        int n = 0;
+        while (n < maxRows) {
+            String text = nextLine();
+            if (text == null) {
+                break;
+            }
+            if (text.isBlank()) {
+                continue;
+            }
+            String[] cells = text.split(separator, -1);
+            if (cells.length != header.size()) {
+                throw new DataException(String.format("%s, line %d: %d values, but the header has %d columns",
+                        source, lineNo, cells.length, header.size()));
+            }
+            for (int c = 0; c < dim; c++) {
+                out[n * dim + c] = parse(cells[keep[c]], keep[c]);
+            }
+            n++;
+        }
+        rowsRead += n;
+        return n;
+    }
+
+    private double parse(String raw, int column) {
+        String cell = unquote(raw.trim());
+        double v;
+        try {
+            v = Double.parseDouble(cell);
+        } catch (NumberFormatException e) {
+            throw new DataException(String.format("%s, line %d, column %d (%s): '%s' is not a number", source, lineNo,
+                    column + 1, header.get(column), shorten(cell)));
+        }
+        if (!Double.isFinite(v)) {
+            throw new DataException(String.format("%s, line %d, column %d (%s): %s is not a finite value", source,
+                    lineNo, column + 1, header.get(column), shorten(cell)));
+        }
+        return v;
+    }
+
+    /** The next line without its terminator, or null at the end of the input. */
+    private String nextLine() {
+        line.setLength(0);
+        boolean any = false;
+        while (true) {
+            if (pos == limit && !fill()) {
+                if (!any) {
+                    return null;
+                }
+                break;
+            }
+            if (skipLineFeed) {
+                skipLineFeed = false;
+                if (buffer[pos] == '\n') {
+                    pos++;
+                    continue;
+                }
+            }
+            any = true;
+            int start = pos;
+            while (pos < limit && buffer[pos] != '\n' && buffer[pos] != '\r') {
+                pos++;
+            }
+            line.append(buffer, start, pos - start);
+            if (line.length() > MAX_LINE_CHARS) {
+                throw new DataException(String.format("%s, line %d: longer than %d characters (is it a CSV file?)",
+                        source, lineNo + 1, MAX_LINE_CHARS));
+            }
+            if (pos < limit) {
+                skipLineFeed = buffer[pos] == '\r';
+                pos++;
+                break;
+            }
+        }
+        lineNo++;
+        return line.toString();
+    }
+
+    private boolean fill() {
+        if (endOfInput) {
+            return false;
+        }
+        try {
+            int got = in.read(buffer, 0, buffer.length);
+            while (got == 0) {
+                got = in.read(buffer, 0, buffer.length);
+            }
+            if (got < 0) {
+                endOfInput = true;
+                return false;
+            }
+            pos = 0;
+            limit = got;
+            return true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new DataException(String.format("%s: bytes that are not UTF-8 text, at or after line %d", source,
+                    lineNo + 1), e);
+        } catch (IOException e) {
+            throw new DataException(String.format("%s, line %d: cannot be read (%s)", source, lineNo + 1,
+                    e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+        }
+    }
+
+    private static String unquote(String s) {
+        return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
+    }
+
+    private static String shorten(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // the first error is the one reported
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            in.close();
+        } catch (IOException e) {
+            throw new DataException(source + ": cannot be closed (" + e.getMessage() + ")", e);
+        }
+    }
+}
