@@ -2,13 +2,15 @@ package org.cnf4j.data;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.cnf4j.io.NpyArray;
+import org.cnf4j.io.NpyHeader;
 import org.cnf4j.linalg.NativeArrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Reads a 2-D NumPy {@code .npy} file [rows, dim] of floats or integers with ND4J's NPY reader;
+ * Reads a 2-D NumPy {@code .npy} file [rows, dim] of floats, integers or booleans ({@link NpyArray});
  * every value must be finite (the first bad one is named by row and column).
  */
 public final class NpyReader {
@@ -24,21 +26,19 @@ public final class NpyReader {
         if (!Files.isRegularFile(file)) {
             throw new DataException(file + ": no such file");
         }
+        INDArray a;
         try (java.io.InputStream in = Files.newInputStream(file)) {
-            org.cnf4j.io.NpyHeader header = org.cnf4j.io.NpyHeader.check(in.readNBytes(1 << 16), Files.size(file));
+            NpyHeader header = NpyHeader.check(in.readNBytes(1 << 16), Files.size(file));
             DataMemory.check(header.elements(), DataMemory.limitBytes(), file.toString(),
                     "the " + header.elements() + " values its shape " + java.util.Arrays.toString(header.shape())
                             + " declares");
+            a = NpyArray.read(Files.readAllBytes(file));
         } catch (IllegalArgumentException e) {
             throw new DataException(file + ": refused: " + e.getMessage(), e);
+        } catch (OutOfMemoryError e) {
+            throw new DataException(file + ": too large to read whole (" + e.getMessage() + ")");
         } catch (java.io.IOException e) {
             throw new DataException(file + ": cannot be read (" + e.getMessage() + ")", e);
-        }
-        INDArray a;
-        try {
-            a = Nd4j.createFromNpyFile(file.toFile());
-        } catch (RuntimeException e) {
-            throw new DataException(file + ": not a readable .npy file (" + e.getMessage() + ")", e);
         }
         if (a.rank() != 2) {
             throw new DataException(file + ": expected a 2-D array [rows, columns], got shape "

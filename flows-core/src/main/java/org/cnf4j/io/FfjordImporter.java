@@ -73,14 +73,9 @@ public final class FfjordImporter {
             String entry = e.getKey();
             String name = entry.endsWith(".npy") ? entry.substring(0, entry.length() - 4) : entry;
             try {
-                NpyHeader.check(e.getValue());
+                dict.put(name, NpyArray.read(e.getValue()));
             } catch (IllegalArgumentException ex) {
                 throw new ModelFileException(npz + ": entry " + entry + " is refused: " + ex.getMessage(), ex);
-            }
-            try {
-                dict.put(name, Nd4j.createNpyFromByteArray(e.getValue()));
-            } catch (RuntimeException ex) {
-                throw new ModelFileException(npz + ": entry " + entry + " is not a readable .npy array", ex);
             }
         }
         if (dict.isEmpty()) {

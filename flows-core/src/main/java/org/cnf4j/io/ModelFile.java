@@ -391,16 +391,11 @@ public final class ModelFile {
         if (bytes == null) {
             throw new ModelFileException(path + ": entry " + entry + " (" + what + ") is missing");
         }
-        try {
-            NpyHeader.check(bytes);
-        } catch (IllegalArgumentException e) {
-            throw new ModelFileException(path + ": entry " + entry + " (" + what + ") is refused: " + e.getMessage(), e);
-        }
         INDArray values;
         try {
-            values = Nd4j.createNpyFromByteArray(bytes);
-        } catch (RuntimeException e) {
-            throw new ModelFileException(path + ": entry " + entry + " (" + what + ") is not a valid .npy array", e);
+            values = NpyArray.read(bytes);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(path + ": entry " + entry + " (" + what + ") is refused: " + e.getMessage(), e);
         }
         if (values.length() > 0 && !Double.isFinite(values.castTo(DataType.DOUBLE).sumNumber().doubleValue())) {
             throw new ModelFileException(path + ": entry " + entry + " (" + what + ") holds NaN or infinite values");

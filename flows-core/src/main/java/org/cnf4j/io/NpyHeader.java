@@ -126,18 +126,14 @@ public record NpyHeader(String dtype, boolean fortranOrder, long[] shape, int da
         return m.group(1);
     }
 
-    /** Bytes per element of a plain numeric dtype; anything else (objects, strings, records) is refused. */
+    /**
+     * Bytes per element of a plain numeric dtype (b1; i1, i2, i4, i8; u1, u2, u4, u8; f2, f4, f8 in
+     * either byte order); anything else (objects, strings, records, complex) is refused.
+     */
     private static int itemSize(String dtype) {
         String d = dtype.toLowerCase(Locale.ROOT);
-        if (d.length() >= 3 && "<>|=".indexOf(d.charAt(0)) >= 0 && "bfiu".indexOf(d.charAt(1)) >= 0) {
-            try {
-                int size = Integer.parseInt(d.substring(2));
-                if (size == 1 || size == 2 || size == 4 || size == 8) {
-                    return size;
-                }
-            } catch (NumberFormatException e) {
-                // falls through to the refusal
-            }
+        if (d.matches("[<>|=](b1|[iu][1248]|f[248])")) {
+            return Integer.parseInt(d.substring(2));
         }
         throw new IllegalArgumentException("the .npy dtype '" + dtype + "' is not a plain number type"
                 + (d.contains("o") ? " (object arrays are pickles and are never read)" : ""));

@@ -1,0 +1,112 @@
+package org.cnf4j.fuzz;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.cnf4j.data.CsvRows;
+import org.cnf4j.data.DataException;
+import org.cnf4j.data.Dataset;
+import org.cnf4j.data.NpyReader;
+import org.cnf4j.nn.Activation;
+import org.cnf4j.flow.ContinuousNormalizingFlow;
+import org.cnf4j.flow.SolverConfig;
+import org.cnf4j.io.FfjordImporter;
+import org.cnf4j.io.LoadedModel;
+import org.cnf4j.io.ModelFile;
+import org.cnf4j.io.ModelFileException;
+import org.cnf4j.linalg.NativeArrays;
+import org.cnf4j.ode.OdeSolveException;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Jazzer fuzz tests of every reader of untrusted files: the CSV reader, the NPY reader, the model
+ * file reader and the FFJORD importer. Each reader may fail only with its documented exception
+ * ({@link DataException} for data files, {@link ModelFileException} for models and .npz state
+ * dicts); anything else escaping (an OutOfMemoryError, an IndexOutOfBoundsException, a
+ * NullPointerException...) is a finding. What a reader accepts must also be usable: finite values
+ * of the declared shape, a model that evaluates a point (a bounded solve, which may stop with the
+ * documented {@link OdeSolveException}).
+ *
+ * <p>In the test command each target runs its checked-in seed corpus ({@code
+ * src/test/resources/org/cnf4j/fuzz/FileReadersFuzzTestInputs/<target>/}, findings stay there as
+ * regressions), then fuzzes for a short fixed budget in its own Surefire execution (the flows-core
+ * pom); the README gives the command for a longer run.
+ */
+class FileReadersFuzzTest {
+
+    private static final int FUZZ_ROWS = 16;
+
+    @FuzzTest(maxDuration = "15s")
+    void csv(byte[] input) {
+        try (CsvRows rows = CsvRows.of(new ByteArrayInputStream(input), "fuzz.csv")) {
+            assertEquals(rows.header().size(), rows.dim());
+            double[] chunk = new double[FUZZ_ROWS * rows.dim()];
+            int got;
+            while ((got = rows.read(chunk, FUZZ_ROWS)) > 0) {
+                for (int i = 0; i < got * rows.dim(); i++) {
+                    assertTrue(Double.isFinite(chunk[i]), "a non-finite value was accepted");
+                }
+            }
+        } catch (DataException expected) {
+            // a documented refusal
+        }
+    }
+
+    @FuzzTest(maxDuration = "15s")
+    void npy(byte[] input) throws IOException {
+        Path file = Files.createTempFile("fuzz", ".npy");
+        try {
+            Files.write(file, input);
+            Dataset d = NpyReader.read(file);
+            assertEquals(2, d.values().rank());
+            for (double v : NativeArrays.toArray(d.values())) {
+                assertTrue(Double.isFinite(v), "a non-finite value was accepted");
+            }
+        } catch (DataException expected) {
+            // a documented refusal
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @FuzzTest(maxDuration = "15s")
+    void modelFile(byte[] input) {
+        LoadedModel m;
+        try {
+            m = ModelFile.load(input, "fuzz.zip");
+        } catch (ModelFileException expected) {
+            return;
+        }
+        evaluatesAPoint(m.flow());
+    }
+
+    @FuzzTest(maxDuration = "15s")
+    void ffjordImport(byte[] input) throws IOException {
+        Path file = Files.createTempFile("fuzz", ".npz");
+        ContinuousNormalizingFlow flow;
+        try {
+            Files.write(file, input);
+            flow = FfjordImporter.read(file, Activation.TANH, SolverConfig.defaults(), 0.5);
+        } catch (ModelFileException expected) {
+            return;
+        } finally {
+            Files.deleteIfExists(file);
+        }
+        evaluatesAPoint(flow);
+    }
+
+    /** An accepted model must evaluate: one point, at most 200 function evaluations. */
+    private static void evaluatesAPoint(ContinuousNormalizingFlow flow) {
+        flow.setSolver(flow.solver().withMaxEvaluations(200));
+        try {
+            flow.logProb(Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.DOUBLE, 1, flow.dim()));
+        } catch (OdeSolveException expected) {
+            // a bounded solve that did not finish: the documented outcome of a hostile end time or field
+        }
+    }
+}
