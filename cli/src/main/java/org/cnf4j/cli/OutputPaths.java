@@ -6,12 +6,36 @@ import java.nio.file.Path;
 
 /**
  * Checks an output path before any work: it must not be a folder, its parent must not be a file,
- * and it must not be one of the command's inputs (writing there would destroy the input). Each
+ * the nearest existing folder above it must be writable (a read-only file system included), and
+ * it must not be one of the command's inputs (writing there would destroy the input). Each
  * problem is one {@link IllegalArgumentException} naming the path (exit code 1).
  */
 final class OutputPaths {
 
     private OutputPaths() {
+    }
+
+    /** Checks an output folder (null: not asked for): not a file, and writable where it will be made. */
+    static void checkFolder(String option, Path folder) {
+        if (folder == null) {
+            return;
+        }
+        if (Files.exists(folder) && !Files.isDirectory(folder)) {
+            throw new IllegalArgumentException(option + " " + folder + " is a file; give a folder");
+        }
+        requireWritable(option, folder, folder.toAbsolutePath());
+    }
+
+    /** The nearest existing folder at or above {@code start} must be writable. */
+    private static void requireWritable(String option, Path out, Path start) {
+        Path folder = start;
+        while (folder != null && !Files.exists(folder)) {
+            folder = folder.getParent();
+        }
+        if (folder != null && !Files.isWritable(folder)) {
+            throw new IllegalArgumentException(option + " " + out + ": the folder " + folder
+                    + " is not writable; choose another output");
+        }
     }
 
     /** Checks {@code out} (null: not asked for) against the inputs (null entries are skipped). */
@@ -26,6 +50,7 @@ final class OutputPaths {
         if (parent != null && Files.exists(parent) && !Files.isDirectory(parent)) {
             throw new IllegalArgumentException(option + " " + out + ": " + parent + " is a file, not a folder");
         }
+        requireWritable(option, out, parent);
         for (Path in : inputs) {
             if (in != null && Files.exists(in) && Files.exists(out)) {
                 try {

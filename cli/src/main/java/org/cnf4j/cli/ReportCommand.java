@@ -83,6 +83,7 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputPaths.checkFolder("--out", out);
         LoadedModel m = ModelFile.load(model);
         evaluation.apply(m.flow());
         INDArray values;

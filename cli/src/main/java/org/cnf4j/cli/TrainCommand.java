@@ -232,6 +232,7 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
 
         OutputPaths.check("--out", out, dataOptions.toy() ? null : Path.of(dataOptions.data));
+        OutputPaths.checkFolder("--report", report);
         TrainingData trainingData = dataOptions.load(spec, seed);
         List<String> cols = dataOptions.loadedColumns;
         AdjointMethod.BackwardTolerances backwardTolerances = backwardRtol == null && backwardAtol == null ? null
