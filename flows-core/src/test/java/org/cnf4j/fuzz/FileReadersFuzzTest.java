@@ -5,9 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 import org.cnf4j.data.CsvRows;
 import org.cnf4j.data.DataException;
 import org.cnf4j.data.Dataset;
@@ -25,7 +31,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Jazzer fuzz tests of every reader of untrusted files: the CSV reader, the NPY reader, the model
- * file reader and the FFJORD importer. Each reader may fail only with its documented exception
+ * file reader (whole files, and {@code model.json} alone inside a valid zip) and the FFJORD
+ * importer. Each reader may fail only with its documented exception
  * ({@link DataException} for data files, {@link ModelFileException} for models and .npz state
  * dicts); anything else escaping (an OutOfMemoryError, an IndexOutOfBoundsException, a
  * NullPointerException...) is a finding. What a reader accepts must also be usable: finite values
@@ -83,6 +90,45 @@ class FileReadersFuzzTest {
             return;
         }
         evaluatesAPoint(m.flow());
+    }
+
+    /**
+     * The model file with its {@code model.json} replaced by the input, zipped here (stored, with
+     * correct checksums), so the fuzzer reaches the field checks instead of stopping at the zip's
+     * CRC; the tensors are those of the seed model {@code modelFile/mle-stored}.
+     */
+    @FuzzTest(maxDuration = "15s")
+    void modelJson(byte[] json) throws IOException {
+        ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(zipped)) {
+            zip.putNextEntry(new ZipEntry(ModelFile.MODEL_JSON));
+            zip.write(json);
+            zip.closeEntry();
+            for (Map.Entry<String, byte[]> e : seedTensors().entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        }
+        modelFile(zipped.toByteArray());
+    }
+
+    private static Map<String, byte[]> seedTensors;
+
+    private static synchronized Map<String, byte[]> seedTensors() throws IOException {
+        if (seedTensors == null) {
+            Map<String, byte[]> entries = new LinkedHashMap<>();
+            try (ZipInputStream in = new ZipInputStream(FileReadersFuzzTest.class.getResourceAsStream(
+                    "FileReadersFuzzTestInputs/modelFile/mle-stored"))) {
+                for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                    if (!e.getName().equals(ModelFile.MODEL_JSON)) {
+                        entries.put(e.getName(), in.readAllBytes());
+                    }
+                }
+            }
+            seedTensors = entries;
+        }
+        return seedTensors;
     }
 
     @FuzzTest(maxDuration = "15s")
