@@ -14,11 +14,23 @@ public final class RandomStreams {
 
     /** The stream of that name for the given run seed. */
     public static SplittableRandom stream(long seed, String name) {
+        return new SplittableRandom(hash(seed, name));
+    }
+
+    /**
+     * The stream of that name and index (e.g. one per sample, so that sample i depends on the
+     * seed and i alone, whichever machine or chunk draws it).
+     */
+    public static SplittableRandom stream(long seed, String name, long index) {
+        return new SplittableRandom(mix(hash(seed, name) + 0x9e3779b97f4a7c15L * (index + 1)));
+    }
+
+    private static long hash(long seed, String name) {
         long h = mix(seed);
         for (int i = 0; i < name.length(); i++) {
             h = mix(h ^ name.charAt(i));
         }
-        return new SplittableRandom(h);
+        return h;
     }
 
     /** SplitMix64's finaliser. */

@@ -5,10 +5,12 @@ import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.flow.FlowResult;
 import org.cnf4j.flow.RandomStreams;
 import org.cnf4j.ode.SolverStats;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Draws samples from a model: z ~ N(0, temperature^2 I) from the seed's stream "base", decoded
+ * Draws samples from a model: z ~ N(0, temperature^2 I), sample i from the seed's stream ("base", i), decoded
  * through the flow, in chunks so that memory stays bounded however many are asked for
  * (1,000,000 is fine); optionally with each sample's log-density under the model, integrated
  * along the decode as FFJORD does. Values and log-densities are in the data's units. A seed
@@ -74,8 +76,36 @@ public final class Sampler {
         return new SampleResult(all[0], all[1], stats);
     }
 
+    /** One chunk of samples: values [m, dim] and log-densities [m] (null when not asked for) in the data's units. */
+    public record Chunk(INDArray samples, INDArray logProb, SolverStats stats) {
+    }
+
     /**
-     * Streams n samples to {@code out}.
+     * Samples {@code first} to {@code first + m - 1}, solved together: z_i ~ N(0, temperature^2 I)
+     * from the seed's stream ("base", i), so sample i depends on the seed and i alone (and, to
+     * the solver tolerance, on which samples share its solve); trace probes, when log-densities
+     * are asked for, from the stream ("sample-noise", first). Any machine that draws the same
+     * chunk gets the same values bit for bit.
+     */
+    public Chunk chunk(long first, int m, long seed, double temperature, boolean withLogProb) {
+        ContinuousNormalizingFlow flow = model.flow();
+        int dim = flow.dim();
+        double[] values = new double[m * dim];
+        for (int q = 0; q < m; q++) {
+            SplittableRandom r = RandomStreams.stream(seed, "base", first + q);
+            for (int j = 0; j < dim; j++) {
+                values[q * dim + j] = r.nextGaussian() * temperature;
+            }
+        }
+        INDArray z = Nd4j.create(values, new long[] {m, dim}, DataType.DOUBLE);
+        FlowResult r = withLogProb ? flow.decodeWithLogProb(z, RandomStreams.stream(seed, "sample-noise", first))
+                : flow.decode(z);
+        INDArray logp = r.logProb() == null ? null : r.logProb().addi(model.standardizer().logDetJacobian());
+        return new Chunk(model.standardizer().inverse(r.value()), logp, r.stats());
+    }
+
+    /**
+     * Streams n samples to {@code out}, {@link #chunk} by chunk.
      *
      * @param temperature scale of the base noise (1 samples the model; below 1 concentrates)
      * @param withLogProb whether to integrate the log-density along
@@ -93,18 +123,12 @@ public final class Sampler {
         if (chunk < 1) {
             throw new IllegalArgumentException("chunk size must be positive, got " + chunk);
         }
-        ContinuousNormalizingFlow flow = model.flow();
-        SplittableRandom base = RandomStreams.stream(seed, "base");
-        SplittableRandom noise = RandomStreams.stream(seed, "sample-noise");
         SolverStats stats = SolverStats.ZERO;
-        double logDet = model.standardizer().logDetJacobian();
         for (long done = 0; done < n; ) {
             int m = (int) Math.min(chunk, n - done);
-            INDArray z = ContinuousNormalizingFlow.standardNormal(m, flow.dim(), base).muli(temperature);
-            FlowResult r = withLogProb ? flow.decodeWithLogProb(z, noise) : flow.decode(z);
-            stats = stats.plus(r.stats());
-            INDArray logp = r.logProb() == null ? null : r.logProb().addi(logDet);
-            out.accept(model.standardizer().inverse(r.value()), logp);
+            Chunk c = chunk(done, m, seed, temperature, withLogProb);
+            stats = stats.plus(c.stats());
+            out.accept(c.samples(), c.logProb());
             done += m;
             progress.progress(done, n);
         }
