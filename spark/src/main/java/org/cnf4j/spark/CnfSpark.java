@@ -1,0 +1,78 @@
+package org.cnf4j.spark;
+
+import java.io.PrintWriter;
+import org.apache.spark.sql.AnalysisException;
+import org.cnf4j.data.DataException;
+import org.cnf4j.io.ModelFileException;
+import org.cnf4j.ode.OdeSolveException;
+import org.cnf4j.train.TrainingException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * The {@code cnf-spark} application, run by {@code spark-submit}: {@code density} and
+ * {@code sample} on data of any size, reading and writing Parquet or CSV on any Hadoop file
+ * system (local, HDFS, S3). Exit codes and messages as {@code cnf}: 0 success, 1 a runtime error
+ * (one line "cnf-spark COMMAND: error: ..." on stderr, naming the problem, however deep in a
+ * Spark task it arose), 2 a usage error.
+ */
+@Command(name = "cnf-spark", mixinStandardHelpOptions = true, version = "cnf-spark 0.1.0",
+        description = "Continuous normalizing flows on Apache Spark: scoring and sampling beyond one machine.",
+        subcommands = {SparkDensityCommand.class, SparkSampleCommand.class, CommandLine.HelpCommand.class})
+public final class CnfSpark implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The command line with cnf's error handling, writing to the given streams. */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new CnfSpark());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler(CnfSpark::handle);
+        return cl;
+    }
+
+    /** The documented error behind a Spark failure: the first cnf4j or argument error in the cause chain. */
+    static Throwable cause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof DataException || t instanceof ModelFileException || t instanceof OdeSolveException
+                    || t instanceof TrainingException || t instanceof IllegalArgumentException
+                    || t instanceof AnalysisException || t instanceof java.io.IOException) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private static int handle(Exception e, CommandLine cl, ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        Throwable known = cause(e);
+        String message;
+        if (known instanceof AnalysisException a) {
+            message = a.getSimpleMessage();
+        } else if (known instanceof java.io.IOException) {
+            message = "I/O error: " + known.getMessage();
+        } else if (known != null) {
+            message = known.getMessage();
+        } else {
+            message = "internal error (" + e.getClass().getSimpleName() + "): " + e.getMessage();
+        }
+        err.println(cl.getCommandSpec().qualifiedName() + ": error: " + message);
+        err.flush();
+        return 1;
+    }
+
+    /** Entry point for {@code spark-submit --class org.cnf4j.spark.CnfSpark cnf-spark.jar ...}. */
+    public static void main(String[] args) {
+        int code = commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+        System.exit(code);
+    }
+}

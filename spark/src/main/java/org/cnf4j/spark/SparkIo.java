@@ -1,0 +1,82 @@
+package org.cnf4j.spark;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.DataFrameWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.cnf4j.io.ModelFile;
+import org.cnf4j.io.ModelFileException;
+
+/** Reading model files and tables, and writing tables, on any Hadoop file system Spark can reach. */
+final class SparkIo {
+
+    /** Largest model file read (a model is far smaller; this bounds what a wrong path can cost). */
+    static final long MAX_MODEL_BYTES = 1L << 30;
+
+    private SparkIo() {
+    }
+
+    /** The bytes of a model file, checked (one {@link ModelFileException} naming the path). */
+    static byte[] readModel(SparkSession spark, String path) {
+        Path p = new Path(path);
+        byte[] bytes;
+        try {
+            FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (!fs.exists(p)) {
+                throw new ModelFileException(path + ": no such file");
+            }
+            long size = fs.getFileStatus(p).getLen();
+            if (size > MAX_MODEL_BYTES) {
+                throw new ModelFileException(path + ": " + size + " bytes, larger than any model file");
+            }
+            try (InputStream in = fs.open(p)) {
+                bytes = in.readAllBytes();
+            }
+        } catch (IOException e) {
+            throw new ModelFileException(path + ": cannot be read (" + e.getMessage() + ")", e);
+        }
+        ModelFile.load(bytes, path);
+        return bytes;
+    }
+
+    /** The format of a path: the given one, else by extension (.csv, .tsv: CSV; otherwise Parquet). */
+    static String format(String path, String given) {
+        if (given != null) {
+            String f = given.toLowerCase(Locale.ROOT);
+            if (!f.equals("csv") && !f.equals("parquet")) {
+                throw new IllegalArgumentException("format must be csv or parquet, got " + given);
+            }
+            return f;
+        }
+        String lower = path.toLowerCase(Locale.ROOT);
+        return lower.endsWith(".csv") || lower.endsWith(".tsv") ? "csv" : "parquet";
+    }
+
+    /** A table: CSV with a header row (numbers inferred) or Parquet. */
+    static Dataset<Row> read(SparkSession spark, String path, String format) {
+        if (format.equals("csv")) {
+            return spark.read().option("header", true).option("inferSchema", true)
+                    .option("sep", path.toLowerCase(Locale.ROOT).endsWith(".tsv") ? "\t" : ",").csv(path);
+        }
+        return spark.read().parquet(path);
+    }
+
+    /**
+     * Writes a table as a folder of part files through Spark's output committer (a failed job leaves
+     * no committed output); an existing output is an error unless {@code overwrite}.
+     */
+    static void write(Dataset<Row> df, String path, String format, boolean overwrite) {
+        DataFrameWriter<Row> w = df.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists);
+        if (format.equals("csv")) {
+            w.option("header", true).csv(path);
+        } else {
+            w.parquet(path);
+        }
+    }
+}

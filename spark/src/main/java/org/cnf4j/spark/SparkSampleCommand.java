@@ -1,0 +1,75 @@
+package org.cnf4j.spark;
+
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.cnf4j.sample.Sampler;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code cnf-spark sample}: n samples of a model written as a table, the same rows for any cluster. */
+@Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Draws n samples (the model's columns, in the data's units; 'logp' on request) into a Parquet "
+                + "or CSV folder; sample i depends only on the seed and i, so any number of executors writes the same "
+                + "rows, equal to cnf sample's with the same --seed and --chunk.")
+final class SparkSampleCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "Model file (any Hadoop path).")
+    String model;
+
+    @Option(names = {"-n", "--count"}, required = true, description = "Number of samples.")
+    long count;
+
+    @Option(names = "--output", required = true, description = "Folder to write.")
+    String output;
+
+    @Option(names = "--output-format", description = "csv or parquet (default: by extension).")
+    String outputFormat;
+
+    @Option(names = "--overwrite", description = "Replace an existing output.")
+    boolean overwrite;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the samples (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--temperature", defaultValue = "1.0", description = "Scale of the base noise (default: ${DEFAULT-VALUE}).")
+    double temperature;
+
+    @Option(names = "--with-logp", description = "Also write each sample's log-density (column 'logp').")
+    boolean withLogp;
+
+    @Option(names = "--chunk", defaultValue = "" + Sampler.DEFAULT_CHUNK,
+            description = "Samples solved together (default: ${DEFAULT-VALUE}).")
+    int chunk;
+
+    @Option(names = "--partitions", defaultValue = "0",
+            description = "Partitions of the output (default: Spark's default parallelism).")
+    int partitions;
+
+    @Option(names = "--master", description = "Spark master when not run by spark-submit, e.g. local[*].")
+    String master;
+
+    @Override
+    public Integer call() {
+        if (count < 1) {
+            throw new ParameterException(spec.commandLine(), "-n must be positive, got " + count);
+        }
+        if (!(temperature > 0) || chunk < 1 || partitions < 0) {
+            throw new ParameterException(spec.commandLine(),
+                    "--temperature and --chunk must be positive, --partitions not negative");
+        }
+        SparkSession spark = SparkSessions.get(master, "cnf-spark sample");
+        byte[] bytes = SparkIo.readModel(spark, model);
+        SparkIo.write(FlowSampling.sample(spark, bytes, count, seed,
+                new FlowSampling.Options(temperature, withLogp, chunk, partitions)), output,
+                SparkIo.format(output, outputFormat), overwrite);
+        spec.commandLine().getOut().printf("%d samples written to %s%n", count, output);
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}
