@@ -8,15 +8,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A finite table (CSV or NPY) as training data: split into train, validation and test by a
- * seeded shuffle; optionally dequantised (integers plus uniform [0, 1) noise, fresh per batch,
+ * A finite table (CSV or NPY) as training data: split into train, validation and test, and
+ * batched, by a {@link TableSplit}; optionally dequantised (integers plus uniform [0, 1) noise, fresh per batch,
  * fixed for the held-out sets) and standardised with mean and std fitted on the training rows.
- * Batches walk through seeded per-epoch permutations without replacement.
  */
 public final class TableTrainingData implements TrainingData {
 
     private final Dataset data;
     private final long seed;
+    private final TableSplit split;
     private final double[] train;
     private final int trainRows;
     private final int dim;
@@ -35,26 +35,15 @@ public final class TableTrainingData implements TrainingData {
      */
     public TableTrainingData(Dataset data, double validationFraction, double testFraction, long seed,
             boolean dequantize, boolean standardize) {
-        if (validationFraction < 0 || testFraction < 0 || validationFraction + testFraction >= 1) {
-            throw new IllegalArgumentException("validation and test fractions must be >= 0 and sum below 1");
-        }
         this.data = data;
         this.seed = seed;
         this.dim = data.dim();
         this.dequantize = dequantize;
-        int n = data.rows();
-        int[] perm = permutation(n, RandomStreams.stream(seed, "split"));
-        int nVal = (int) Math.round(n * validationFraction);
-        int nTest = (int) Math.round(n * testFraction);
-        int nTrain = n - nVal - nTest;
-        if (nTrain < 1 || (validationFraction > 0 && nVal < 1) || (testFraction > 0 && nTest < 1)) {
-            throw new DataException(data.source() + ": " + n + " rows are too few to split into train, validation "
-                    + "and test sets");
-        }
-        Dataset trainSet = data.rows(java.util.Arrays.copyOfRange(perm, 0, nTrain));
-        Dataset valSet = data.rows(java.util.Arrays.copyOfRange(perm, nTrain, nTrain + nVal));
-        Dataset testSet = data.rows(java.util.Arrays.copyOfRange(perm, nTrain + nVal, n));
-        this.trainRows = nTrain;
+        this.split = new TableSplit(data.rows(), validationFraction, testFraction, seed, data.source());
+        Dataset trainSet = data.rows(split.train());
+        Dataset valSet = data.rows(split.validation());
+        Dataset testSet = data.rows(split.test());
+        this.trainRows = split.trainingRows();
         this.train = NativeArrays.toArray(trainSet.values());
         INDArray trainValues = dequantize ? dequantized(trainSet.values(), RandomStreams.stream(seed, "fit"))
                 : trainSet.values();
@@ -78,20 +67,6 @@ public final class TableTrainingData implements TrainingData {
         return Nd4j.create(v, x.shape(), DataType.DOUBLE);
     }
 
-    private static int[] permutation(int n, SplittableRandom r) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
-    }
-
     @Override
     public int dim() {
         return dim;
@@ -103,19 +78,10 @@ public final class TableTrainingData implements TrainingData {
             throw new DataException(data.source() + ": a batch of " + size + " needs at least that many training rows; "
                     + "the training split has " + trainRows);
         }
-        long start = iteration * size;
+        int[] rows = split.batchPositions(iteration, size);
         double[] out = new double[size * dim];
-        long epoch = -1;
-        int[] perm = null;
         for (int i = 0; i < size; i++) {
-            long pos = start + i;
-            long e = pos / trainRows;
-            if (e != epoch) {
-                epoch = e;
-                perm = permutation(trainRows, RandomStreams.stream(seed, "epoch-" + e));
-            }
-            int row = perm[(int) (pos % trainRows)];
-            System.arraycopy(train, row * dim, out, i * dim, dim);
+            System.arraycopy(train, rows[i] * dim, out, i * dim, dim);
         }
         INDArray x = Nd4j.create(out, new long[] {size, dim}, DataType.DOUBLE);
         if (dequantize) {

@@ -82,9 +82,30 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
 
     @Override
     public ObjectiveResult evaluate(ContinuousNormalizingFlow flow, INDArray x, RandomGenerator noise) {
+        int batch = (int) x.rows();
+        return evaluateRows(flow, x, allPositions(batch), batch, noise);
+    }
+
+    /**
+     * Exact shares: the base draws and times of the whole batch are drawn from {@code noise} and
+     * each row takes those of its position, so the shares' sums equal {@link #evaluate} of the
+     * batch up to the order of floating-point additions. With the OT coupling the whole batch must
+     * be in one share (the assignment needs every row).
+     */
+    @Override
+    public ObjectiveResult evaluateRows(ContinuousNormalizingFlow flow, INDArray x, int[] positions, int batchSize,
+            RandomGenerator noise) {
         INDArray gradient = Nd4j.zeros(DataType.DOUBLE, flow.parameterCount());
-        double loss = run(flow, x, noise, gradient);
+        double loss = run(flow, x, positions, batchSize, noise, gradient);
         return new ObjectiveResult(loss, Double.NaN, 0, 0, gradient, 0, 0);
+    }
+
+    private static int[] allPositions(int batch) {
+        int[] p = new int[batch];
+        for (int i = 0; i < batch; i++) {
+            p[i] = i;
+        }
+        return p;
     }
 
     /**
@@ -98,19 +119,30 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
             long end = Math.min(n, start + MAX_OT_BATCH);
             INDArray part = x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(start, end),
                     org.nd4j.linalg.indexing.NDArrayIndex.all());
-            sum += run(flow, part, noise, null) * (end - start);
+            sum += run(flow, part, allPositions((int) (end - start)), (int) (end - start), noise, null) * (end - start);
         }
         return sum / n;
     }
 
-    /** The loss of one batch; its gradient into {@code gradient} (flow-shaped) when not null. */
-    private double run(ContinuousNormalizingFlow flow, INDArray x, RandomGenerator noise, INDArray gradient) {
+    /**
+     * The loss terms of rows x, at {@code positions} of a batch of {@code batch} rows (draws made for
+     * the whole batch, taken by position); their gradient into {@code gradient} (flow-shaped) when
+     * not null.
+     */
+    private double run(ContinuousNormalizingFlow flow, INDArray x, int[] positions, int batch, RandomGenerator noise,
+            INDArray gradient) {
         int dim = flow.dim();
         INDArray x1 = Inputs.requireFiniteMatrix(x, dim, "x");
-        int batch = (int) x1.rows();
+        int rows = (int) x1.rows();
+        if (positions.length != rows) {
+            throw new IllegalArgumentException(rows + " rows but " + positions.length + " positions");
+        }
         if (otCoupling && batch > MAX_OT_BATCH) {
             throw new IllegalArgumentException("the OT coupling takes batches of at most " + MAX_OT_BATCH
                     + " rows, got " + batch);
+        }
+        if (otCoupling && rows != batch) {
+            throw new IllegalArgumentException("the OT coupling pairs a whole batch; it cannot be split across workers");
         }
         double[] data = NativeArrays.toArray(x1);
         double[] base = new double[batch * dim];
@@ -130,12 +162,16 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
             start[k + 1] = start[k] + flow.endTime(k);
         }
         double span = start[blocks];
-        // rows of each block, in batch order
-        int[] blockOf = new int[batch];
+        // rows of each block, in the order given
+        int[] blockOf = new int[rows];
         int[] size = new int[blocks];
-        double[] s = new double[batch];
-        for (int b = 0; b < batch; b++) {
-            s[b] = span * (1 - tau[b]);
+        double[] s = new double[rows];
+        for (int b = 0; b < rows; b++) {
+            int p = positions[b];
+            if (p < 0 || p >= batch) {
+                throw new IllegalArgumentException("position " + p + " is outside a batch of " + batch);
+            }
+            s[b] = span * (1 - tau[p]);
             int k = 0;
             while (k < blocks - 1 && s[b] >= start[k + 1]) {
                 k++;
@@ -153,16 +189,17 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
             double[] t = new double[n];
             double[] xt = new double[n * dim];
             double[] u = new double[n * dim];
-            for (int b = 0, r = 0; b < batch; b++) {
+            for (int b = 0, r = 0; b < rows; b++) {
                 if (blockOf[b] != k) {
                     continue;
                 }
+                int p = positions[b];
                 t[r] = s[b] - start[k];
-                double a = 1 - (1 - sigmaMin) * tau[b];
+                double a = 1 - (1 - sigmaMin) * tau[p];
                 for (int j = 0; j < dim; j++) {
-                    double z0 = base[b * dim + j];
+                    double z0 = base[p * dim + j];
                     double z1 = data[b * dim + j];
-                    xt[r * dim + j] = a * z0 + tau[b] * z1;
+                    xt[r * dim + j] = a * z0 + tau[p] * z1;
                     u[r * dim + j] = z1 - (1 - sigmaMin) * z0;
                 }
                 r++;
@@ -170,8 +207,8 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
             INDArray z = Nd4j.createFromArray(xt).reshape(n, dim);
             // the residual S f + u of each row gives its loss and its cotangent 2 S residual / (B D)
             double[] chunkLoss = new double[n];
-            RowCotangent residual = (first, rows, f, v) -> {
-                for (int r = 0; r < rows; r++) {
+            RowCotangent residual = (first, count, f, v) -> {
+                for (int r = 0; r < count; r++) {
                     double sq = 0;
                     for (int j = 0; j < dim; j++) {
                         int i = r * dim + j;

@@ -29,6 +29,22 @@ public interface Objective {
      */
     ObjectiveResult evaluate(ContinuousNormalizingFlow flow, INDArray x, RandomGenerator noise);
 
+    /**
+     * A share of a batch, for data-parallel training: the rows of {@code x} are the rows at
+     * {@code positions} (ascending) of a batch of {@code batchSize} rows, and the result holds their
+     * terms of the batch's means (loss, NLL, regularisers, gradient), so the shares of a batch add
+     * up to {@link #evaluate} of the whole batch. By default each share is evaluated on its own and
+     * weighted by its size (for maximum likelihood: its own solve and probes, so the sum agrees
+     * with the whole batch to the solver tolerance); flow matching overrides it to be exact.
+     */
+    default ObjectiveResult evaluateRows(ContinuousNormalizingFlow flow, INDArray x, int[] positions, int batchSize,
+            RandomGenerator noise) {
+        ObjectiveResult r = evaluate(flow, x, noise);
+        double w = (double) x.rows() / batchSize;
+        return new ObjectiveResult(r.loss() * w, r.nll() * w, r.kinetic() * w, r.jacobian() * w,
+                r.parameterGradient().muli(w), r.forwardEvaluations(), r.backwardEvaluations());
+    }
+
     /** Whether the objective fits the end times T (flow matching fixes its path's time span). */
     boolean fitsEndTime();
 

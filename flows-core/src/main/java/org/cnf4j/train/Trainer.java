@@ -3,6 +3,7 @@ package org.cnf4j.train;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.random.RandomGenerator;
 import org.cnf4j.adjoint.GradientMethod;
 import org.cnf4j.data.TrainingData;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
@@ -44,6 +45,7 @@ public final class Trainer {
     private TrainingLog log = new TrainingLog();
     private long iteration;
     private INDArray lastParameters;
+    private BatchGradient batchGradient;
 
     /**
      * A trainer starting at iteration 0.
@@ -85,6 +87,30 @@ public final class Trainer {
         return t;
     }
 
+    /**
+     * Where a batch's loss and gradient are computed: by default here, from
+     * {@code data.batch(iteration, size)}; a data-parallel implementation computes them where the
+     * data are (e.g. on a Spark cluster, as shares of the batch added up with
+     * {@link Objective#evaluateRows}). Everything else (the Adam step, weight decay, validation,
+     * checkpoints) stays the trainer's.
+     */
+    @FunctionalInterface
+    public interface BatchGradient {
+        /**
+         * The loss and gradient of an iteration's batch at the flow's current parameters.
+         *
+         * @param noise the iteration's stream ("noise-{iteration}" of the run seed)
+         */
+        ObjectiveResult compute(ContinuousNormalizingFlow flow, Objective objective, long iteration, int batchSize,
+                RandomGenerator noise);
+    }
+
+    /** Computes batches with {@code gradient} instead of in this JVM; returns this. */
+    public Trainer setBatchGradient(BatchGradient gradient) {
+        this.batchGradient = gradient;
+        return this;
+    }
+
     /** Adds a progress listener. */
     public Trainer addListener(TrainingListener listener) {
         listeners.add(listener);
@@ -108,10 +134,11 @@ public final class Trainer {
         INDArray decayMask = decayMask();
         while (iteration < config.iterations()) {
             long t0 = System.nanoTime();
-            INDArray x = data.batch(iteration, config.batchSize());
             ObjectiveResult g;
             try {
-                g = objective.evaluate(flow, x, RandomStreams.stream(config.seed(), "noise-" + iteration));
+                RandomGenerator noise = RandomStreams.stream(config.seed(), "noise-" + iteration);
+                g = batchGradient == null ? objective.evaluate(flow, data.batch(iteration, config.batchSize()), noise)
+                        : batchGradient.compute(flow, objective, iteration, config.batchSize(), noise);
             } catch (OdeSolveException e) {
                 throw new TrainingException("training diverged at iteration " + iteration + ": " + e.getMessage()
                         + " (try a smaller learning rate or tighter solver tolerances)", e);

@@ -75,6 +75,31 @@ class FlowMatchingTest {
     }
 
     @Test
+    void sharesOfABatchAddUpToTheWholeBatch() {
+        FlowMatching fm = new FlowMatching(0.01, false, TimeSampling.LOGIT_NORMAL);
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(8, 8).blocks(2).seed(3).build();
+        INDArray x = gaussianRows(new SplittableRandom(5), 30, 2);
+        ObjectiveResult whole = fm.evaluate(flow, x, RandomStreams.stream(7, "noise"));
+        // three shares: positions {0, 3, 6, ...}, {1, 4, ...}, {2, 5, ...}
+        double loss = 0;
+        INDArray gradient = Nd4j.zeros(DataType.DOUBLE, flow.parameterCount());
+        for (int share = 0; share < 3; share++) {
+            int[] positions = new int[10];
+            for (int i = 0; i < 10; i++) {
+                positions[i] = 3 * i + share;
+            }
+            ObjectiveResult part = fm.evaluateRows(flow, x.getRows(positions), positions, 30,
+                    RandomStreams.stream(7, "noise"));
+            loss += part.loss();
+            gradient.addi(part.parameterGradient());
+        }
+        assertEquals(whole.loss(), loss, 1e-14);
+        assertEquals(0, whole.parameterGradient().sub(gradient).amaxNumber().doubleValue(), 1e-13);
+        assertThrows(IllegalArgumentException.class, () -> new FlowMatching(0, true, TimeSampling.UNIFORM)
+                .evaluateRows(flow, x.getRows(0, 1), new int[] {0, 1}, 30, RandomStreams.stream(7, "noise")));
+    }
+
+    @Test
     void optimalAssignmentMatchesBruteForce() {
         SplittableRandom r = new SplittableRandom(9);
         for (int trial = 0; trial < 60; trial++) {
