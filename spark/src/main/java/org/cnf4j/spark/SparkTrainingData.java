@@ -1,0 +1,387 @@
+package org.cnf4j.spark;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.storage.StorageLevel;
+import org.cnf4j.data.DataException;
+import org.cnf4j.data.Standardizer;
+import org.cnf4j.data.TableSplit;
+import org.cnf4j.data.TrainingData;
+import org.cnf4j.flow.ContinuousNormalizingFlow;
+import org.cnf4j.flow.RandomStreams;
+import org.cnf4j.io.ModelFile;
+import org.cnf4j.io.ModelMetadata;
+import org.cnf4j.train.FlowMatching;
+import org.cnf4j.train.Objective;
+import org.cnf4j.train.ObjectiveResult;
+import org.cnf4j.train.Objectives;
+import org.cnf4j.train.Trainer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import scala.Tuple2;
+
+/**
+ * A Spark data frame as training data that stays on the executors: the rows are numbered once
+ * ({@code zipWithIndex}) and cached, split and batched by the same {@link TableSplit} as a table
+ * in one JVM (so the same seed gives the same batches), and standardised by mean and standard
+ * deviation aggregated over the training rows. The validation and test sets are collected to the
+ * driver (keep their fractions small for large data). {@link #batchGradient} computes each
+ * iteration's loss and gradient as MLlib trains its models: the parameters are broadcast, every
+ * partition evaluates the share of the batch it holds ({@link Objective#evaluateRows}), and
+ * {@code treeAggregate} adds the shares; the {@link Trainer} on the driver takes the Adam step,
+ * validates and checkpoints as in {@code cnf train}. For flow matching the result equals the
+ * single-JVM gradient of the same batch up to the order of additions. Dequantisation is not
+ * offered here.
+ */
+public final class SparkTrainingData implements TrainingData {
+
+    private final String source;
+    private final int dim;
+    private final JavaPairRDD<Long, double[]> rows;
+    private final TableSplit split;
+    private final int[] train;
+    private final Standardizer standardizer;
+    private final INDArray validation;
+    private final INDArray test;
+    private final long seed;
+
+    private SparkTrainingData(String source, int dim, JavaPairRDD<Long, double[]> rows, TableSplit split,
+            Standardizer standardizer, INDArray validation, INDArray test, long seed) {
+        this.source = source;
+        this.dim = dim;
+        this.rows = rows;
+        this.split = split;
+        this.train = split.train();
+        this.standardizer = standardizer;
+        this.validation = validation;
+        this.test = test;
+        this.seed = seed;
+    }
+
+    /**
+     * Reads the columns of {@code df} (numbers, each row finite), numbers and caches the rows, and
+     * splits them.
+     *
+     * @param source a name for messages and reports
+     * @throws DataException for a missing or non-numeric column, a null or non-finite value (when
+     *     the rows are first counted), or too few rows
+     */
+    public static SparkTrainingData of(Dataset<Row> df, List<String> columns, double validationFraction,
+            double testFraction, long seed, String source) {
+        List<String> have = List.of(df.schema().fieldNames());
+        int dim = columns.size();
+        for (String c : columns) {
+            if (!have.contains(c)) {
+                throw new DataException(source + ": no column '" + c + "'; the data have " + have);
+            }
+            StructField f = df.schema().fields()[df.schema().fieldIndex(c)];
+            if (!(f.dataType() instanceof NumericType)) {
+                throw new DataException(source + ": column '" + c + "' has type " + f.dataType().simpleString()
+                        + ", not a number");
+            }
+        }
+        List<String> names = List.copyOf(columns);
+        org.apache.spark.sql.Column[] selected = new org.apache.spark.sql.Column[dim];
+        for (int j = 0; j < dim; j++) {
+            selected[j] = df.col(columns.get(j));
+        }
+        JavaRDD<double[]> values = df.select(selected).javaRDD().map(r -> {
+            double[] v = new double[dim];
+            for (int j = 0; j < dim; j++) {
+                if (r.isNullAt(j)) {
+                    throw new DataException(source + ": column '" + names.get(j) + "' is null in a row");
+                }
+                v[j] = ((Number) r.get(j)).doubleValue();
+                if (!Double.isFinite(v[j])) {
+                    throw new DataException(source + ": column '" + names.get(j) + "' holds " + v[j]
+                            + ", not a finite value");
+                }
+            }
+            return v;
+        });
+        JavaPairRDD<Long, double[]> numbered = values.zipWithIndex().mapToPair(Tuple2::swap)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        long n = numbered.count();
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new DataException(source + ": " + n + " rows; training takes at most " + (Integer.MAX_VALUE - 8));
+        }
+        TableSplit split = new TableSplit((int) n, validationFraction, testFraction, seed, source);
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
+        BitSet trainSet = new BitSet((int) n);
+        for (int i : split.train()) {
+            trainSet.set(i);
+        }
+        Broadcast<BitSet> isTrain = jsc.broadcast(trainSet);
+        Standardizer standardizer = fit(numbered.filter(t -> isTrain.value().get((int) (long) t._1())).values(), dim,
+                split.trainingRows());
+        isTrain.destroy();
+        INDArray validation = collect(jsc, numbered, split.validation(), dim, standardizer);
+        INDArray test = collect(jsc, numbered, split.test(), dim, standardizer);
+        return new SparkTrainingData(source, dim, numbered, split, standardizer, validation, test, seed);
+    }
+
+    /** Mean and standard deviation of the training rows, as {@link Standardizer#fit} computes them. */
+    private static Standardizer fit(JavaRDD<double[]> trainRows, int dim, int n) {
+        double[] mean = trainRows.treeAggregate(new double[dim], (acc, v) -> {
+            for (int j = 0; j < dim; j++) {
+                acc[j] += v[j] / n;
+            }
+            return acc;
+        }, SparkTrainingData::add);
+        double[] var = trainRows.treeAggregate(new double[dim], (acc, v) -> {
+            for (int j = 0; j < dim; j++) {
+                double e = v[j] - mean[j];
+                acc[j] += e * e / n;
+            }
+            return acc;
+        }, SparkTrainingData::add);
+        double[] std = new double[dim];
+        for (int j = 0; j < dim; j++) {
+            std[j] = var[j] > 1e-24 ? Math.sqrt(var[j]) : 1.0;
+        }
+        return new Standardizer(mean, std);
+    }
+
+    private static double[] add(double[] a, double[] b) {
+        for (int j = 0; j < a.length; j++) {
+            a[j] += b[j];
+        }
+        return a;
+    }
+
+    /** The rows of the given indices, in that order, standardised, on the driver. */
+    private static INDArray collect(JavaSparkContext jsc, JavaPairRDD<Long, double[]> rows, int[] indices, int dim,
+            Standardizer standardizer) {
+        if (indices.length == 0) {
+            return Nd4j.create(DataType.DOUBLE, 0, dim);
+        }
+        Map<Long, Integer> order = new HashMap<>();
+        for (int i = 0; i < indices.length; i++) {
+            order.put((long) indices[i], i);
+        }
+        Broadcast<Map<Long, Integer>> wanted = jsc.broadcast(order);
+        List<Tuple2<Long, double[]>> got = rows.filter(t -> wanted.value().containsKey(t._1())).collect();
+        double[] out = new double[indices.length * dim];
+        for (Tuple2<Long, double[]> t : got) {
+            System.arraycopy(t._2(), 0, out, order.get(t._1()) * dim, dim);
+        }
+        wanted.destroy();
+        return standardizer.transform(Nd4j.create(out, new long[] {indices.length, dim}, DataType.DOUBLE));
+    }
+
+    /**
+     * The batch gradient to give the trainer ({@link Trainer#setBatchGradient}): the flow's
+     * architecture is broadcast once, its parameters every iteration.
+     *
+     * @throws IllegalArgumentException for an objective other than flow matching without OT
+     *     coupling (the coupling pairs a whole batch in one place)
+     */
+    public Trainer.BatchGradient batchGradient(ContinuousNormalizingFlow flow, Objective objective) {
+        if (!(objective instanceof FlowMatching fm) || fm.otCoupling()) {
+            throw new IllegalArgumentException("training on Spark takes flow matching without --ot-coupling; got "
+                    + objective.describe());
+        }
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(rows.context());
+        Broadcast<byte[]> architecture = jsc.broadcast(modelBytes(flow));
+        String objectiveJson = fm.toJson().toString();
+        double[] mean = standardizer.mean();
+        double[] std = standardizer.std();
+        return (current, obj, iteration, batchSize, noise) -> {
+            int[] positions = split.batchPositions(iteration, batchSize);
+            Map<Long, List<Integer>> slots = new HashMap<>();
+            for (int slot = 0; slot < batchSize; slot++) {
+                slots.computeIfAbsent((long) train[positions[slot]], k -> new ArrayList<>()).add(slot);
+            }
+            Broadcast<double[]> parameters = jsc.broadcast(current.parameters().data().asDouble());
+            Share zero = new Share(current.parameterCount());
+            Share total = rows.mapPartitions(new ShareOfBatch(architecture, parameters, slots, batchSize, seed,
+                    iteration, objectiveJson, mean, std)).treeAggregate(zero, Share::plus, Share::plus);
+            parameters.destroy();
+            return new ObjectiveResult(total.loss, total.nll, total.kinetic, total.jacobian,
+                    Nd4j.createFromArray(total.gradient), total.forward, total.backward);
+        };
+    }
+
+    private static byte[] modelBytes(ContinuousNormalizingFlow flow) {
+        try {
+            Path tmp = Files.createTempFile("cnf4j-architecture", ".zip");
+            try {
+                ModelFile.save(tmp, flow, ModelMetadata.none(flow.dim()));
+                return Files.readAllBytes(tmp);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A partition's share of a batch's loss and gradient (sums of the batch means' terms). */
+    static final class Share implements Serializable {
+        private static final long serialVersionUID = 1L;
+        double loss;
+        double nll;
+        double kinetic;
+        double jacobian;
+        final double[] gradient;
+        int forward;
+        int backward;
+
+        Share(long parameters) {
+            gradient = new double[(int) parameters];
+        }
+
+        Share plus(Share o) {
+            loss += o.loss;
+            nll += o.nll;
+            kinetic += o.kinetic;
+            jacobian += o.jacobian;
+            for (int i = 0; i < gradient.length; i++) {
+                gradient[i] += o.gradient[i];
+            }
+            forward += o.forward;
+            backward += o.backward;
+            return this;
+        }
+    }
+
+    /** Evaluates the batch rows one partition holds. */
+    private static final class ShareOfBatch implements
+            org.apache.spark.api.java.function.FlatMapFunction<Iterator<Tuple2<Long, double[]>>, Share> {
+        private static final long serialVersionUID = 1L;
+        private final Broadcast<byte[]> architecture;
+        private final Broadcast<double[]> parameters;
+        private final Map<Long, List<Integer>> slots;
+        private final int batchSize;
+        private final long seed;
+        private final long iteration;
+        private final String objectiveJson;
+        private final double[] mean;
+        private final double[] std;
+
+        ShareOfBatch(Broadcast<byte[]> architecture, Broadcast<double[]> parameters, Map<Long, List<Integer>> slots,
+                int batchSize, long seed, long iteration, String objectiveJson, double[] mean, double[] std) {
+            this.architecture = architecture;
+            this.parameters = parameters;
+            this.slots = slots;
+            this.batchSize = batchSize;
+            this.seed = seed;
+            this.iteration = iteration;
+            this.objectiveJson = objectiveJson;
+            this.mean = mean;
+            this.std = std;
+        }
+
+        @Override
+        public Iterator<Share> call(Iterator<Tuple2<Long, double[]>> partition) throws Exception {
+            List<int[]> found = new ArrayList<>();
+            List<double[]> values = new ArrayList<>();
+            while (partition.hasNext()) {
+                Tuple2<Long, double[]> t = partition.next();
+                List<Integer> s = slots.get(t._1());
+                if (s != null) {
+                    for (int slot : s) {
+                        found.add(new int[] {slot, values.size()});
+                    }
+                    values.add(t._2());
+                }
+            }
+            ContinuousNormalizingFlow flow = ExecutorModels.get(architecture, "the model").flow();
+            Share share = new Share(flow.parameterCount());
+            if (found.isEmpty()) {
+                return List.of(share).iterator();
+            }
+            found.sort((a, b) -> Integer.compare(a[0], b[0]));
+            int dim = mean.length;
+            int m = found.size();
+            int[] positions = new int[m];
+            double[] x = new double[m * dim];
+            for (int i = 0; i < m; i++) {
+                positions[i] = found.get(i)[0];
+                System.arraycopy(values.get(found.get(i)[1]), 0, x, i * dim, dim);
+            }
+            flow.parameters().assign(Nd4j.createFromArray(parameters.value()));
+            FlowMatching objective = Objectives.flowMatching(new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(objectiveJson));
+            RandomGenerator noise = RandomStreams.stream(seed, "noise-" + iteration);
+            ObjectiveResult r = objective.evaluateRows(flow, new Standardizer(mean, std).transform(
+                    Nd4j.create(x, new long[] {m, dim}, DataType.DOUBLE)), positions, batchSize, noise);
+            share.loss = r.loss();
+            share.nll = r.nll();
+            share.kinetic = r.kinetic();
+            share.jacobian = r.jacobian();
+            double[] g = r.parameterGradient().data().asDouble();
+            System.arraycopy(g, 0, share.gradient, 0, g.length);
+            share.forward = r.forwardEvaluations();
+            share.backward = r.backwardEvaluations();
+            return List.of(share).iterator();
+        }
+    }
+
+    @Override
+    public int dim() {
+        return dim;
+    }
+
+    /** Not available: the batches of a Spark data set are evaluated where they are ({@link #batchGradient}). */
+    @Override
+    public INDArray batch(long iteration, int size) {
+        throw new UnsupportedOperationException("the batches of " + source + " stay on the executors; give the "
+                + "trainer batchGradient(...)");
+    }
+
+    @Override
+    public INDArray validation() {
+        return validation;
+    }
+
+    @Override
+    public INDArray test() {
+        return test;
+    }
+
+    @Override
+    public Standardizer standardizer() {
+        return standardizer;
+    }
+
+    @Override
+    public long trainingRows() {
+        return split.trainingRows();
+    }
+
+    @Override
+    public boolean dequantized() {
+        return false;
+    }
+
+    @Override
+    public String describe() {
+        return source + " (Spark: " + (split.trainingRows() + validation.rows() + test.rows()) + " rows x " + dim
+                + " columns: " + split.trainingRows() + " train, " + validation.rows() + " validation, " + test.rows()
+                + " test)";
+    }
+
+    /** Releases the cached rows. */
+    public void unpersist() {
+        rows.unpersist(false);
+    }
+}

@@ -1,0 +1,105 @@
+package org.cnf4j.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.cnf4j.data.TableTrainingData;
+import org.cnf4j.data.ToyDataset;
+import org.cnf4j.flow.ContinuousNormalizingFlow;
+import org.cnf4j.flow.RandomStreams;
+import org.cnf4j.adjoint.AdjointMethod;
+import org.cnf4j.train.FlowMatching;
+import org.cnf4j.train.LearningRateSchedule;
+import org.cnf4j.train.Objective;
+import org.cnf4j.train.ObjectiveResult;
+import org.cnf4j.train.TimeSampling;
+import org.cnf4j.train.Trainer;
+import org.cnf4j.train.TrainingConfig;
+import org.cnf4j.adjoint.TrainingObjective;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Data-parallel flow matching on local[2] against the same run in one JVM. */
+class SparkTrainingTest {
+
+    private static final int N = 1_500;
+    private static final long SEED = 4;
+
+    static SparkSession spark;
+    static org.cnf4j.data.Dataset table;
+    static Dataset<Row> frame;
+
+    @BeforeAll
+    static void data() {
+        spark = SparkTestSupport.spark();
+        INDArray x = ToyDataset.byName("moons").sample(N, new SplittableRandom(2));
+        table = new org.cnf4j.data.Dataset(x, List.of("a", "b"), "moons");
+        double[] v = x.data().asDouble();
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < N; i++) {
+            rows.add(RowFactory.create(v[2 * i], v[2 * i + 1]));
+        }
+        StructType schema = new StructType().add("a", DataTypes.DoubleType).add("b", DataTypes.DoubleType);
+        frame = spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, 3),
+                schema);
+    }
+
+    static TrainingConfig config(int iterations) {
+        return new TrainingConfig(iterations, 100, 5e-3, 1e-5, 50, new AdjointMethod(), null,
+                TrainingObjective.MAXIMUM_LIKELIHOOD, SEED, true, new FlowMatching(0, false, TimeSampling.UNIFORM),
+                LearningRateSchedule.CONSTANT);
+    }
+
+    static ContinuousNormalizingFlow flow() {
+        return ContinuousNormalizingFlow.builder(2).hiddenDims(16, 16).blocks(2).seed(SEED).build();
+    }
+
+    @Test
+    void theDistributedGradientEqualsTheSingleJvmGradientOfTheSameBatch() {
+        TableTrainingData local = new TableTrainingData(table, 0.1, 0.1, SEED, false, true);
+        SparkTrainingData spread = SparkTrainingData.of(frame, List.of("a", "b"), 0.1, 0.1, SEED, "moons");
+        ContinuousNormalizingFlow flow = flow();
+        Objective fm = config(1).newObjective(2);
+        for (long iteration : new long[] {0, 13}) {
+            ObjectiveResult one = fm.evaluate(flow, local.batch(iteration, 100),
+                    RandomStreams.stream(SEED, "noise-" + iteration));
+            ObjectiveResult many = spread.batchGradient(flow, fm).compute(flow, fm, iteration, 100,
+                    RandomStreams.stream(SEED, "noise-" + iteration));
+            assertEquals(one.loss(), many.loss(), 1e-12);
+            double diff = one.parameterGradient().sub(many.parameterGradient()).amaxNumber().doubleValue();
+            assertTrue(diff < 1e-12, "gradient difference " + diff);
+        }
+        assertEquals(local.validation().rows(), spread.validation().rows());
+        assertTrue(local.validation().sub(spread.validation()).amaxNumber().doubleValue() < 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> spread.batchGradient(flow,
+                new FlowMatching(0, true, TimeSampling.UNIFORM)));
+    }
+
+    @Test
+    void twoHundredDistributedIterationsEndWhereTheSingleJvmRunEnds() {
+        ContinuousNormalizingFlow single = flow();
+        new Trainer(single, new TableTrainingData(table, 0.1, 0.1, SEED, false, true), config(200)).train();
+        ContinuousNormalizingFlow distributed = flow();
+        SparkTrainingData spread = SparkTrainingData.of(frame, List.of("a", "b"), 0.1, 0.1, SEED, "moons");
+        Trainer t = new Trainer(distributed, spread, config(200));
+        t.setBatchGradient(spread.batchGradient(distributed, t.objective()));
+        long start = System.nanoTime();
+        t.train();
+        System.out.printf("200 distributed iterations (local[2], batch 100): %.2f s%n", (System.nanoTime() - start) / 1e9);
+        double diff = single.parameters().sub(distributed.parameters()).amaxNumber().doubleValue();
+        System.out.printf("largest parameter difference after 200 iterations: %.3g%n", diff);
+        assertTrue(diff < 1e-9, "parameters differ by " + diff);
+    }
+}
