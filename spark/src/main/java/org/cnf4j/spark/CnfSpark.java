@@ -11,15 +11,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParseResult;
 
 /**
- * The {@code cnf-spark} application, run by {@code spark-submit}: {@code density} and
- * {@code sample} on data of any size, reading and writing Parquet or CSV on any Hadoop file
+ * The {@code cnf-spark} application, run by {@code spark-submit}: {@code train} (data-parallel
+ * flow matching), {@code density} and {@code sample} on data of any size, reading and writing Parquet or CSV on any Hadoop file
  * system (local, HDFS, S3). Exit codes and messages as {@code cnf}: 0 success, 1 a runtime error
  * (one line "cnf-spark COMMAND: error: ..." on stderr, naming the problem, however deep in a
  * Spark task it arose), 2 a usage error.
  */
 @Command(name = "cnf-spark", mixinStandardHelpOptions = true, version = "cnf-spark 0.1.0",
         description = "Continuous normalizing flows on Apache Spark: scoring and sampling beyond one machine.",
-        subcommands = {SparkDensityCommand.class, SparkSampleCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SparkTrainCommand.class, SparkDensityCommand.class, SparkSampleCommand.class,
+            CommandLine.HelpCommand.class})
 public final class CnfSpark implements Runnable {
 
     @CommandLine.Spec

@@ -45,6 +45,27 @@ final class SparkIo {
         return bytes;
     }
 
+    /**
+     * Copies a model file written on the driver to {@code path} on its file system: written beside
+     * it under a hidden name, then renamed over it, so a reader never sees a partial file.
+     */
+    static void writeModel(SparkSession spark, java.nio.file.Path local, String path) {
+        Path target = new Path(path);
+        try {
+            FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp");
+            fs.copyFromLocalFile(false, true, new Path(local.toUri()), tmp);
+            if (fs.exists(target) && !fs.delete(target, false)) {
+                throw new IOException("cannot replace " + target);
+            }
+            if (!fs.rename(tmp, target)) {
+                throw new IOException("cannot rename " + tmp + " to " + target);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + path + " (" + e.getMessage() + ")", e);
+        }
+    }
+
     /** The format of a path: the given one, else by extension (.csv, .tsv: CSV; otherwise Parquet). */
     static String format(String path, String given) {
         if (given != null) {

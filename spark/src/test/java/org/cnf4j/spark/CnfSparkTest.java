@@ -74,6 +74,44 @@ class CnfSparkTest {
     }
 
     @Test
+    void trainCheckpointsAndResumesToTheUninterruptedModel() throws Exception {
+        Path data = dir.resolve("moons.parquet");
+        java.util.List<Row> rows = new java.util.ArrayList<>();
+        double[] v = org.cnf4j.data.ToyDataset.byName("moons").sample(800, new java.util.SplittableRandom(1)).data()
+                .asDouble();
+        for (int i = 0; i < 800; i++) {
+            rows.add(org.apache.spark.sql.RowFactory.create(v[2 * i], v[2 * i + 1], (long) i));
+        }
+        spark.createDataFrame(rows, new org.apache.spark.sql.types.StructType().add("x", "double").add("y", "double")
+                .add("id", "long")).repartition(2).write().parquet(data.toString());
+        String[] common = {"--data", data.toString(), "--columns", "x,y", "--hidden", "16,16", "--batch", "64",
+            "--lr", "5e-3", "--validation-interval", "20", "--seed", "2"};
+        Path whole = dir.resolve("whole.zip");
+        Run r = run(concat(new String[] {"train", "--iterations", "40", "--out", whole.toString()}, common));
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("model written to " + whole) && r.err().contains("checkpoint written"), r.toString());
+        Path parts = dir.resolve("parts.zip");
+        assertEquals(0, run(concat(new String[] {"train", "--iterations", "20", "--out", parts.toString()}, common))
+                .code());
+        Run resumed = run(concat(new String[] {"train", "--iterations", "40", "--resume", "--out", parts.toString()},
+                common));
+        assertEquals(0, resumed.code(), resumed.toString());
+        org.nd4j.linalg.api.ndarray.INDArray a = org.cnf4j.io.ModelFile.load(whole).flow().parameters();
+        org.nd4j.linalg.api.ndarray.INDArray b = org.cnf4j.io.ModelFile.load(parts).flow().parameters();
+        assertEquals(a, b, "resumed run ends where the uninterrupted one does");
+        Run mle = run(concat(new String[] {"train", "--objective", "mle", "--out", dir.resolve("m.zip").toString()},
+                common));
+        assertEquals(2, mle.code(), mle.toString());
+        assertTrue(mle.err().contains("flow matching only"), mle.err());
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void aCorruptModelAMissingColumnAndANaNRowEachFailWithOneMessage() throws Exception {
         Path corrupt = dir.resolve("corrupt.zip");
         Files.write(corrupt, new byte[] {'P', 'K', 3, 4, 0, 0});
