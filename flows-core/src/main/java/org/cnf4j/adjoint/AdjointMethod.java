@@ -73,6 +73,11 @@ public final class AdjointMethod implements GradientMethod {
         this.seminorm = seminorm;
     }
 
+    /** The backward solve's own tolerances, or null when it uses the forward ones. */
+    public BackwardTolerances backwardTolerances() {
+        return backwardTolerances;
+    }
+
     /** Whether the backward solve uses the seminorm. */
     public boolean seminorm() {
         return seminorm;

@@ -19,7 +19,7 @@ import picocli.CommandLine.ParseResult;
  */
 @Command(name = "cnf-spark", mixinStandardHelpOptions = true, version = "cnf-spark 0.1.0",
         description = "Continuous normalizing flows on Apache Spark: scoring and sampling beyond one machine.",
-        subcommands = {SparkTrainCommand.class, SparkDensityCommand.class, SparkSampleCommand.class,
+        subcommands = {SparkTrainCommand.class, SparkDensityCommand.class, SparkSampleCommand.class, SparkBenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class CnfSpark implements Runnable {
 

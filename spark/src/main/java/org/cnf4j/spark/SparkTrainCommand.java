@@ -38,12 +38,12 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code cnf-spark train}: data-parallel flow matching on a table that stays on the executors
+ * {@code cnf-spark train}: data-parallel flow matching (or maximum likelihood) on a table that stays on the executors
  * ({@link SparkTrainingData}), with {@code cnf train}'s options, checkpoints (at every validation)
  * and {@code --resume}; the model file goes to any Hadoop path.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Trains a flow by flow matching on a Parquet or CSV table, data-parallel: each iteration the "
+        description = "Trains a flow by flow matching (or maximum likelihood) on a Parquet or CSV table, data-parallel: each iteration the "
                 + "parameters are broadcast, every partition computes the gradient of its share of the batch, and "
                 + "the driver adds them and takes the Adam step. The same seed gives the same model as cnf train "
                 + "--objective flow-matching on the same rows.")
@@ -65,7 +65,8 @@ final class SparkTrainCommand implements Callable<Integer> {
     String out;
 
     @Option(names = "--objective", defaultValue = "flow-matching",
-            description = "flow-matching (the objective trained on Spark) (default: ${DEFAULT-VALUE}).")
+            description = "flow-matching, or mle (maximum likelihood with adjoint gradients; each partition solves its "
+                    + "share of the batch) (default: ${DEFAULT-VALUE}).")
     String objective;
 
     @Option(names = "--hidden", split = ",", defaultValue = "64,64,64", description = "Hidden widths (default: ${DEFAULT-VALUE}).")
@@ -142,11 +143,12 @@ final class SparkTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!objective.equals(FlowMatching.NAME)) {
-            throw new ParameterException(spec.commandLine(), "--objective: cnf-spark trains by flow matching only "
-                    + "(maximum likelihood through the ODE runs in one JVM: cnf train --objective mle); got " + objective);
+        if (!objective.equals(FlowMatching.NAME) && !objective.equals("mle")) {
+            throw new ParameterException(spec.commandLine(), "--objective must be flow-matching or mle, got "
+                    + objective);
         }
-        FlowMatching fm = new FlowMatching(sigmaMin, false, parse("--time-sampling", timeSampling, TimeSampling::byName));
+        FlowMatching fm = objective.equals("mle") ? null
+                : new FlowMatching(sigmaMin, false, parse("--time-sampling", timeSampling, TimeSampling::byName));
         TrainingConfig config = new TrainingConfig(iterations, batch, lr, weightDecay, validationInterval,
                 new AdjointMethod(), null, TrainingObjective.MAXIMUM_LIKELIHOOD, seed, true, fm,
                 parse("--lr-schedule", lrSchedule, LearningRateSchedule::byName));
@@ -165,7 +167,7 @@ final class SparkTrainCommand implements Callable<Integer> {
                     throw new IllegalArgumentException(out + " holds no checkpoint to resume from");
                 }
                 flow = m.flow();
-                if (m.metadata().training() != null) {
+                if (m.metadata().training() != null && fm != null) {
                     config = config.withFlowMatching(Objectives.flowMatching(m.metadata().training().objectiveSettings()));
                 }
                 trainer = Trainer.resume(flow, trainingData, config, m.checkpoint());

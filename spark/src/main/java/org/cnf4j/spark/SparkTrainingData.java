@@ -28,10 +28,8 @@ import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.flow.RandomStreams;
 import org.cnf4j.io.ModelFile;
 import org.cnf4j.io.ModelMetadata;
-import org.cnf4j.train.FlowMatching;
 import org.cnf4j.train.Objective;
 import org.cnf4j.train.ObjectiveResult;
-import org.cnf4j.train.Objectives;
 import org.cnf4j.train.Trainer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -48,8 +46,8 @@ import scala.Tuple2;
  * partition evaluates the share of the batch it holds ({@link Objective#evaluateRows}), and
  * {@code treeAggregate} adds the shares; the {@link Trainer} on the driver takes the Adam step,
  * validates and checkpoints as in {@code cnf train}. For flow matching the result equals the
- * single-JVM gradient of the same batch up to the order of additions. Dequantisation is not
- * offered here.
+ * single-JVM gradient of the same batch up to the order of additions; for maximum likelihood to
+ * the solver tolerance. Dequantisation is not offered here.
  */
 public final class SparkTrainingData implements TrainingData {
 
@@ -191,17 +189,18 @@ public final class SparkTrainingData implements TrainingData {
      * The batch gradient to give the trainer ({@link Trainer#setBatchGradient}): the flow's
      * architecture is broadcast once, its parameters every iteration.
      *
-     * @throws IllegalArgumentException for an objective other than flow matching without OT
-     *     coupling (the coupling pairs a whole batch in one place)
+     * <p>Flow matching's shares are exact; maximum likelihood's shares are each solved on their own
+     * (their own adaptive steps and, with Hutchinson's estimator, their own probes from the
+     * iteration's stream), so the sum agrees with the single-JVM gradient to the solver tolerance
+     * (and is unbiased for Hutchinson's).
+     *
+     * @throws IllegalArgumentException for flow matching with OT coupling (it pairs a whole batch
+     *     in one place)
      */
     public Trainer.BatchGradient batchGradient(ContinuousNormalizingFlow flow, Objective objective) {
-        if (!(objective instanceof FlowMatching fm) || fm.otCoupling()) {
-            throw new IllegalArgumentException("training on Spark takes flow matching without --ot-coupling; got "
-                    + objective.describe());
-        }
+        ObjectiveRecipe recipe = ObjectiveRecipe.of(objective);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(rows.context());
         Broadcast<byte[]> architecture = jsc.broadcast(modelBytes(flow));
-        String objectiveJson = fm.toJson().toString();
         double[] mean = standardizer.mean();
         double[] std = standardizer.std();
         return (current, obj, iteration, batchSize, noise) -> {
@@ -213,7 +212,7 @@ public final class SparkTrainingData implements TrainingData {
             Broadcast<double[]> parameters = jsc.broadcast(current.parameters().data().asDouble());
             Share zero = new Share(current.parameterCount());
             Share total = rows.mapPartitions(new ShareOfBatch(architecture, parameters, slots, batchSize, seed,
-                    iteration, objectiveJson, mean, std)).treeAggregate(zero, Share::plus, Share::plus);
+                    iteration, recipe, mean, std)).treeAggregate(zero, Share::plus, Share::plus);
             parameters.destroy();
             return new ObjectiveResult(total.loss, total.nll, total.kinetic, total.jacobian,
                     Nd4j.createFromArray(total.gradient), total.forward, total.backward);
@@ -263,6 +262,21 @@ public final class SparkTrainingData implements TrainingData {
         }
     }
 
+    private record CachedObjective(long architecture, ObjectiveRecipe recipe, Objective objective) {
+    }
+
+    private static final ThreadLocal<CachedObjective> OBJECTIVES = new ThreadLocal<>();
+
+    /** The objective of a recipe for the calling executor thread, built once (it keeps solver caches). */
+    private static Objective objectiveFor(long architecture, ObjectiveRecipe recipe) {
+        CachedObjective c = OBJECTIVES.get();
+        if (c == null || c.architecture() != architecture || !c.recipe().equals(recipe)) {
+            c = new CachedObjective(architecture, recipe, recipe.build());
+            OBJECTIVES.set(c);
+        }
+        return c.objective();
+    }
+
     /** Evaluates the batch rows one partition holds. */
     private static final class ShareOfBatch implements
             org.apache.spark.api.java.function.FlatMapFunction<Iterator<Tuple2<Long, double[]>>, Share> {
@@ -273,19 +287,19 @@ public final class SparkTrainingData implements TrainingData {
         private final int batchSize;
         private final long seed;
         private final long iteration;
-        private final String objectiveJson;
+        private final ObjectiveRecipe recipe;
         private final double[] mean;
         private final double[] std;
 
         ShareOfBatch(Broadcast<byte[]> architecture, Broadcast<double[]> parameters, Map<Long, List<Integer>> slots,
-                int batchSize, long seed, long iteration, String objectiveJson, double[] mean, double[] std) {
+                int batchSize, long seed, long iteration, ObjectiveRecipe recipe, double[] mean, double[] std) {
             this.architecture = architecture;
             this.parameters = parameters;
             this.slots = slots;
             this.batchSize = batchSize;
             this.seed = seed;
             this.iteration = iteration;
-            this.objectiveJson = objectiveJson;
+            this.recipe = recipe;
             this.mean = mean;
             this.std = std;
         }
@@ -319,8 +333,7 @@ public final class SparkTrainingData implements TrainingData {
                 System.arraycopy(values.get(found.get(i)[1]), 0, x, i * dim, dim);
             }
             flow.parameters().assign(Nd4j.createFromArray(parameters.value()));
-            FlowMatching objective = Objectives.flowMatching(new com.fasterxml.jackson.databind.ObjectMapper()
-                    .readTree(objectiveJson));
+            Objective objective = objectiveFor(architecture.id(), recipe);
             RandomGenerator noise = RandomStreams.stream(seed, "noise-" + iteration);
             ObjectiveResult r = objective.evaluateRows(flow, new Standardizer(mean, std).transform(
                     Nd4j.create(x, new long[] {m, dim}, DataType.DOUBLE)), positions, batchSize, noise);

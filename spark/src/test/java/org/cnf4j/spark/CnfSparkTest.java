@@ -99,10 +99,15 @@ class CnfSparkTest {
         org.nd4j.linalg.api.ndarray.INDArray a = org.cnf4j.io.ModelFile.load(whole).flow().parameters();
         org.nd4j.linalg.api.ndarray.INDArray b = org.cnf4j.io.ModelFile.load(parts).flow().parameters();
         assertEquals(a, b, "resumed run ends where the uninterrupted one does");
-        Run mle = run(concat(new String[] {"train", "--objective", "mle", "--out", dir.resolve("m.zip").toString()},
+        Run unknown = run(concat(new String[] {"train", "--objective", "vae", "--out", dir.resolve("m.zip").toString()},
                 common));
-        assertEquals(2, mle.code(), mle.toString());
-        assertTrue(mle.err().contains("flow matching only"), mle.err());
+        assertEquals(2, unknown.code(), unknown.toString());
+        assertTrue(unknown.err().contains("--objective must be flow-matching or mle"), unknown.err());
+        Path mle = dir.resolve("mle.zip");
+        Run likelihood = run(concat(new String[] {"train", "--objective", "mle", "--iterations", "4",
+            "--out", mle.toString()}, common));
+        assertEquals(0, likelihood.code(), likelihood.toString());
+        assertTrue(Double.isFinite(org.cnf4j.io.ModelFile.load(mle).metadata().training().bestValidationNll()));
     }
 
     private static String[] concat(String[] a, String[] b) {

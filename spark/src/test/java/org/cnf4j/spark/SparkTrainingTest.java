@@ -88,6 +88,23 @@ class SparkTrainingTest {
     }
 
     @Test
+    void theDistributedLikelihoodGradientAgreesToTheSolverTolerance() {
+        TableTrainingData local = new TableTrainingData(table, 0.1, 0.1, SEED, false, true);
+        SparkTrainingData spread = SparkTrainingData.of(frame, List.of("a", "b"), 0.1, 0.1, SEED, "moons");
+        ContinuousNormalizingFlow flow = flow();
+        Objective mle = TrainingConfig.defaults().newObjective(2);
+        ObjectiveResult one = mle.evaluate(flow, local.batch(3, 100), RandomStreams.stream(SEED, "noise-3"));
+        ObjectiveResult many = spread.batchGradient(flow, mle).compute(flow, mle, 3, 100,
+                RandomStreams.stream(SEED, "noise-3"));
+        double relative = one.parameterGradient().sub(many.parameterGradient()).norm2Number().doubleValue()
+                / one.parameterGradient().norm2Number().doubleValue();
+        System.out.printf("maximum likelihood, 3 partitions against one batch: loss %.8f vs %.8f, gradient relative "
+                + "difference %.3g%n", one.loss(), many.loss(), relative);
+        assertEquals(one.loss(), many.loss(), 1e-4);
+        assertTrue(relative < 1e-3, "relative gradient difference " + relative);
+    }
+
+    @Test
     void twoHundredDistributedIterationsEndWhereTheSingleJvmRunEnds() {
         ContinuousNormalizingFlow single = flow();
         new Trainer(single, new TableTrainingData(table, 0.1, 0.1, SEED, false, true), config(200)).train();
