@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.flow.DensityChain;
+import org.cnf4j.flow.ProbeSource;
 import org.cnf4j.flow.DensityOdeSystem;
 import org.cnf4j.flow.Inputs;
 import org.cnf4j.ode.OdeSolver;
@@ -49,7 +50,8 @@ final class ForwardPass {
         INDArray z = Inputs.requireFiniteMatrix(x, dim, "x");
         this.batch = (int) z.rows();
         boolean reg = objective.regularized();
-        DensityChain.Result chain = DensityChain.solve(flow, z, true, estimator, noise, solver, reg, views, recorder);
+        DensityChain.Result chain = DensityChain.solve(flow, z, true, estimator, ProbeSource.sequential(noise), solver,
+                reg, views, recorder);
         this.blocks = chain.blocks();
         double kin = 0;
         double jac = 0;

@@ -44,8 +44,8 @@ public final class NpyReader {
             throw new DataException(file + ": expected a 2-D array [rows, columns], got shape "
                     + java.util.Arrays.toString(a.shape()));
         }
-        if (a.rows() == 0) {
-            throw new DataException(file + ": the array has no rows");
+        if (a.rows() == 0 || a.columns() == 0) {
+            throw new DataException(file + ": the array has no " + (a.rows() == 0 ? "rows" : "columns"));
         }
         INDArray d = a.castTo(DataType.DOUBLE).dup('c');
         double[] v = NativeArrays.toArray(d);

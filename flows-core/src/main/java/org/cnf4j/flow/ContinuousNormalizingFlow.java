@@ -232,20 +232,42 @@ public final class ContinuousNormalizingFlow {
     }
 
     /**
-     * log p(x) for every row, with evaluation noise drawn from this flow's seed.
+     * log p(x) for every row (the base log-density of the latent minus the integrated trace). With
+     * a stochastic trace each row draws its probes from its own stream, keyed by the flow's seed and
+     * the row's values ("evaluation-noise"), so a row's estimate does not depend on which rows
+     * share its solve beyond the adaptive step sizes (within the solver tolerance).
      *
      * @param x data [n, dim], finite
      * @throws IllegalArgumentException for a wrong column count or a non-finite value, naming
      *     the row and column; nothing is solved then
      */
     public LogProbResult logProb(INDArray x) {
-        return logProb(x, RandomStreams.stream(seed, "evaluation-noise"));
+        INDArray z = Inputs.requireFiniteMatrix(x, dim, "x");
+        if (traceEstimator.isExact()) {
+            return logProb(z, ProbeSource.sequential(RandomStreams.stream(seed, "evaluation-noise")));
+        }
+        double[] v = NativeArrays.toArray(z.dataType() == DataType.DOUBLE ? z.dup('c') : z.castTo(DataType.DOUBLE));
+        int n = (int) z.rows();
+        RandomGenerator[] rows = new RandomGenerator[n];
+        for (int b = 0; b < n; b++) {
+            long key = 0x632be59bd9b4e019L;
+            for (int j = 0; j < dim; j++) {
+                key = key * 0x9e3779b97f4a7c15L + Double.doubleToLongBits(v[b * dim + j]);
+            }
+            rows[b] = RandomStreams.stream(seed, "evaluation-noise", key);
+        }
+        return logProb(z, ProbeSource.perRow(rows));
     }
 
     /** log p(x) for every row, drawing trace probes (one set per block) from {@code noise}. */
     public LogProbResult logProb(INDArray x, RandomGenerator noise) {
+        return logProb(x, ProbeSource.sequential(noise));
+    }
+
+    /** log p(x) for every row, with trace probes from {@code probes}. */
+    public LogProbResult logProb(INDArray x, ProbeSource probes) {
         INDArray z = Inputs.requireFiniteMatrix(x, dim, "x");
-        DensityChain.Result r = DensityChain.solve(this, z, true, traceEstimator, noise, densitySolver(), false, views,
+        DensityChain.Result r = DensityChain.solve(this, z, true, traceEstimator, probes, densitySolver(), false, views,
                 null);
         INDArray logp = standardNormalLogDensity(r.out()).subi(Nd4j.createFromArray(r.delta()));
         return new LogProbResult(logp, r.out(), r.stats());
@@ -284,8 +306,13 @@ public final class ContinuousNormalizingFlow {
      * probes are drawn from {@code noise}.
      */
     public FlowResult decodeWithLogProb(INDArray z, RandomGenerator noise) {
+        return decodeWithLogProb(z, ProbeSource.sequential(noise));
+    }
+
+    /** {@link #decodeWithLogProb(INDArray, RandomGenerator)} with trace probes from {@code probes}. */
+    public FlowResult decodeWithLogProb(INDArray z, ProbeSource probes) {
         INDArray x = Inputs.requireFiniteMatrix(z, dim, "z");
-        DensityChain.Result r = DensityChain.solve(this, x, false, traceEstimator, noise, densitySolver(), false, views,
+        DensityChain.Result r = DensityChain.solve(this, x, false, traceEstimator, probes, densitySolver(), false, views,
                 null);
         INDArray logp = standardNormalLogDensity(x).addi(Nd4j.createFromArray(r.delta()));
         return new FlowResult(r.out(), logp, r.stats());

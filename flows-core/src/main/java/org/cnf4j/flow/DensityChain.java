@@ -3,7 +3,6 @@ package org.cnf4j.flow;
 import java.nio.DoubleBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.random.RandomGenerator;
 import org.cnf4j.linalg.NativeArrays;
 import org.cnf4j.nn.Dynamics;
 import org.cnf4j.ode.OdeSolution;
@@ -67,15 +66,15 @@ public final class DensityChain {
      * @param flow the flow
      * @param x the starting points [n, dim], contiguous DOUBLE, finite
      * @param toLatent true from data to latent, false from latent to data
-     * @param estimator trace estimator; its probes are drawn once per block from {@code noise}
-     * @param noise probe stream
+     * @param estimator trace estimator; its probes are drawn once per block from {@code probes}
+     * @param probes where the probes come from
      * @param solver the solver
      * @param regularized whether the state carries the RNODE integrals
      * @param views views cache shared across calls (may be null)
      * @param recorder step handlers per block (may be null)
      */
     public static Result solve(ContinuousNormalizingFlow flow, INDArray x, boolean toLatent, TraceEstimator estimator,
-            RandomGenerator noise, OdeSolver solver, boolean regularized, StateViews.Cache views, Recorder recorder) {
+            ProbeSource probeSource, OdeSolver solver, boolean regularized, StateViews.Cache views, Recorder recorder) {
         int n = (int) x.rows();
         int dim = flow.dim();
         double[] delta = new double[n];
@@ -85,7 +84,7 @@ public final class DensityChain {
         int blocks = flow.blockCount();
         for (int i = 0; i < blocks; i++) {
             int k = toLatent ? i : blocks - 1 - i;
-            Probes probes = estimator.draw(n, dim, noise);
+            Probes probes = probeSource.draw(estimator, n, dim);
             DensityOdeSystem system = new DensityOdeSystem(flow.block(k), probes, n, regularized, views);
             INDArray y0 = system.initialState(z);
             StepHandler handler = recorder == null ? null : recorder.forBlock(k, system.layout());

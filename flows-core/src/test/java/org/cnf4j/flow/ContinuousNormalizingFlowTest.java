@@ -134,6 +134,24 @@ class ContinuousNormalizingFlowTest {
     }
 
     @Test
+    void aRowsHutchinsonProbesDoNotDependOnItsNeighbours() {
+        // fixed steps, so that only the probes could tie a row to the rest of its batch
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(3).hiddenDims(16, 16).blocks(2)
+                .solver(SolverConfig.fixed(org.cnf4j.ode.RungeKuttaMethod.byName("rk4"), 20)).seed(5).build();
+        flow.setTraceEstimator(TraceEstimator.hutchinson());
+        INDArray rows = randomMatrix(5, 3, 2, 1.0);
+        INDArray alone = flow.logProb(rows.getRows(3)).logProb();
+        INDArray together = flow.logProb(rows).logProb();
+        INDArray shuffled = flow.logProb(rows.getRows(4, 3, 0)).logProb();
+        assertEquals(alone.getDouble(0), together.getDouble(3), 0.0);
+        assertEquals(alone.getDouble(0), shuffled.getDouble(1), 0.0);
+        // the probes are random: another seed gives another estimate
+        double before = alone.getDouble(0);
+        flow.setSeed(6);
+        assertTrue(Math.abs(before - flow.logProb(rows.getRows(3)).logProb().getDouble(0)) > 1e-9);
+    }
+
+    @Test
     void badInputIsRefusedBeforeAnySolve() {
         CountingDynamics counting = new CountingDynamics(MlpDynamics.create(new int[] {2, 8, 2},
                 LayerType.CONCAT_SQUASH, Activation.TANH, new SplittableRandom(1)));

@@ -3,6 +3,7 @@ package org.cnf4j.sample;
 import java.util.SplittableRandom;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.flow.FlowResult;
+import org.cnf4j.flow.ProbeSource;
 import org.cnf4j.flow.RandomStreams;
 import org.cnf4j.ode.SolverStats;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -83,9 +84,9 @@ public final class Sampler {
     /**
      * Samples {@code first} to {@code first + m - 1}, solved together: z_i ~ N(0, temperature^2 I)
      * from the seed's stream ("base", i), so sample i depends on the seed and i alone (and, to
-     * the solver tolerance, on which samples share its solve); trace probes, when log-densities
-     * are asked for, from the stream ("sample-noise", first). Any machine that draws the same
-     * chunk gets the same values bit for bit.
+     * the solver tolerance, on which samples share its solve); sample i's trace probes, when
+     * log-densities are asked for, from the stream ("sample-noise", i). Any machine that draws the
+     * same chunk gets the same values bit for bit.
      */
     public Chunk chunk(long first, int m, long seed, double temperature, boolean withLogProb) {
         ContinuousNormalizingFlow flow = model.flow();
@@ -98,8 +99,16 @@ public final class Sampler {
             }
         }
         INDArray z = Nd4j.create(values, new long[] {m, dim}, DataType.DOUBLE);
-        FlowResult r = withLogProb ? flow.decodeWithLogProb(z, RandomStreams.stream(seed, "sample-noise", first))
-                : flow.decode(z);
+        FlowResult r;
+        if (withLogProb) {
+            java.util.random.RandomGenerator[] probes = new java.util.random.RandomGenerator[m];
+            for (int q = 0; q < m; q++) {
+                probes[q] = RandomStreams.stream(seed, "sample-noise", first + q);
+            }
+            r = flow.decodeWithLogProb(z, ProbeSource.perRow(probes));
+        } else {
+            r = flow.decode(z);
+        }
         INDArray logp = r.logProb() == null ? null : r.logProb().addi(model.standardizer().logDetJacobian());
         return new Chunk(model.standardizer().inverse(r.value()), logp, r.stats());
     }

@@ -29,8 +29,8 @@ import org.cnf4j.train.Evaluation;
  * it across partitions, and each partition is scored in chunks of {@link Evaluation#CHUNK} rows
  * (one solve each) from its first row, with the standardisation stored in the model. A row's
  * value depends on the rows sharing its chunk only through the adaptive step sizes (so within the
- * solver tolerance) and, with a Hutchinson trace, on its position in the chunk (the probes of a
- * chunk come from the seed's stream "evaluation-noise"); so scoring is deterministic for a given
+ * solver tolerance): with a Hutchinson trace a row's probes come from its own stream, keyed by the
+ * seed and its values, never from its neighbours. So scoring is deterministic for a given
  * partitioning, and equals {@code cnf density --no-dequantize} bit for bit when the partitions
  * start where its chunks do (every 5,000 rows). Values are scored as given (no dequantisation
  * noise).

@@ -59,8 +59,31 @@ public final class HutchinsonEstimator implements TraceEstimator {
     public Probes draw(int batch, int dim, RandomGenerator random) {
         double[] data = new double[samples * batch * dim];
         for (int i = 0; i < data.length; i++) {
-            data[i] = noise == Noise.GAUSSIAN ? random.nextGaussian() : (random.nextBoolean() ? 1.0 : -1.0);
+            data[i] = entry(random);
         }
+        return probes(batch, dim, data);
+    }
+
+    /** Row b's M probes from {@code rows[b]}: probe m of row b is row m * batch + b of the vectors. */
+    @Override
+    public Probes draw(int dim, RandomGenerator[] rows) {
+        int batch = rows.length;
+        double[] data = new double[samples * batch * dim];
+        for (int b = 0; b < batch; b++) {
+            for (int m = 0; m < samples; m++) {
+                for (int j = 0; j < dim; j++) {
+                    data[(m * batch + b) * dim + j] = entry(rows[b]);
+                }
+            }
+        }
+        return probes(batch, dim, data);
+    }
+
+    private double entry(RandomGenerator random) {
+        return noise == Noise.GAUSSIAN ? random.nextGaussian() : (random.nextBoolean() ? 1.0 : -1.0);
+    }
+
+    private Probes probes(int batch, int dim, double[] data) {
         var vectors = Nd4j.create(data, new long[] {(long) samples * batch, dim}, DataType.DOUBLE);
         double[] weights = new double[samples];
         java.util.Arrays.fill(weights, 1.0 / samples);

@@ -26,6 +26,18 @@ public interface TraceEstimator {
      */
     Probes draw(int batch, int dim, RandomGenerator random);
 
+    /**
+     * Probes for a batch whose row b draws its noise from its own generator {@code rows[b]} (in
+     * the same layout as {@link #draw(int, int, RandomGenerator)}), so a row's probes do not depend
+     * on the other rows of the batch. Exact estimators draw nothing.
+     */
+    default Probes draw(int dim, RandomGenerator[] rows) {
+        if (isExact()) {
+            return draw(rows.length, dim, null);
+        }
+        throw new UnsupportedOperationException(name() + " does not draw probes row by row");
+    }
+
     /** The exact trace from D basis probes. */
     static TraceEstimator exact() {
         return ExactTrace.INSTANCE;
