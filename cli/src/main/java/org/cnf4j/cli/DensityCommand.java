@@ -85,20 +85,24 @@ public final class DensityCommand implements Callable<Integer> {
                 stats = scoreAll(m, scored, totals);
             } else {
                 SolverStats[] written = new SolverStats[1];
-                try {
-                    CsvOutput.write(output, List.of("logp"), csv -> written[0] = scoreAll(m, scored, (start, logp) -> {
-                        try {
-                            for (double v : logp) {
-                                csv.row(v);
+                // the sink cannot throw IOException: it is carried out unchecked and thrown again inside
+                // the write, so that AtomicFiles names the file and removes the temporary one
+                CsvOutput.write(output, List.of("logp"), csv -> {
+                    try {
+                        written[0] = scoreAll(m, scored, (start, logp) -> {
+                            try {
+                                for (double v : logp) {
+                                    csv.row(v);
+                                }
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
                             }
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                        totals.accept(start, logp);
-                    }));
-                } catch (UncheckedIOException e) {
-                    throw e.getCause();
-                }
+                            totals.accept(start, logp);
+                        });
+                    } catch (UncheckedIOException e) {
+                        throw e.getCause();
+                    }
+                });
                 stats = written[0];
             }
         }
