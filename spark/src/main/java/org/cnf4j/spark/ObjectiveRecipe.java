@@ -24,7 +24,7 @@ import org.cnf4j.train.TimeSampling;
  * @param seminorm whether the adjoint's backward error norm leaves the parameter adjoints out
  * @param kinetic kinetic-energy regulariser weight
  * @param jacobian Jacobian-norm regulariser weight
- * @param trace the trace estimator's name (with its probe count)
+ * @param trace the trace estimator as its toString gives it (with its probe count, e.g. hutchinsonx4)
  */
 record ObjectiveRecipe(boolean flowMatching, double sigmaMin, String timeSampling, String gradient,
         double backwardRtol, double backwardAtol, boolean seminorm, double kinetic, double jacobian, String trace)
@@ -57,7 +57,7 @@ record ObjectiveRecipe(boolean flowMatching, double sigmaMin, String timeSamplin
                 }
             }
             return new ObjectiveRecipe(false, 0, null, ml.method().name(), rtol, atol, seminorm,
-                    ml.regularizers().kineticWeight(), ml.regularizers().jacobianWeight(), ml.estimator().name());
+                    ml.regularizers().kineticWeight(), ml.regularizers().jacobianWeight(), ml.estimator().toString());
         }
         throw new IllegalArgumentException("training on Spark takes flow matching or maximum likelihood; got "
                 + objective.describe());

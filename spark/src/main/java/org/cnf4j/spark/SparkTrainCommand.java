@@ -13,6 +13,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.cnf4j.adjoint.AdjointMethod;
+import org.cnf4j.adjoint.DirectBackprop;
 import org.cnf4j.adjoint.TrainingObjective;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.flow.SolverConfig;
@@ -22,6 +23,7 @@ import org.cnf4j.io.ModelMetadata;
 import org.cnf4j.nn.Activation;
 import org.cnf4j.nn.LayerType;
 import org.cnf4j.ode.RungeKuttaMethod;
+import org.cnf4j.trace.TraceEstimator;
 import org.cnf4j.train.FlowMatching;
 import org.cnf4j.train.LearningRateSchedule;
 import org.cnf4j.train.Objectives;
@@ -84,8 +86,33 @@ final class SparkTrainCommand implements Callable<Integer> {
     @Option(names = "--time", defaultValue = "0.5", description = "Integration time T of each block (default: ${DEFAULT-VALUE}).")
     double time;
 
+    @Option(names = "--train-time", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Maximum likelihood: learn each block's T (default: ${DEFAULT-VALUE}; flow matching keeps T).")
+    boolean trainTime;
+
     @Option(names = "--solver", defaultValue = "dopri5", description = "Solver of validation and evaluation (default: ${DEFAULT-VALUE}).")
     String solver;
+
+    @Option(names = "--steps", defaultValue = "100", description = "Steps per block of fixed-step solvers (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--max-nfe", defaultValue = "0", description = "Cap on the function evaluations of one solve "
+            + "(0: none) (default: ${DEFAULT-VALUE}).")
+    int maxNfe;
+
+    @Option(names = "--trace", description = "Maximum likelihood: exact, hutchinson, rademacher, with xM for M probes "
+            + "(default: exact up to 2 dimensions, hutchinson above).")
+    String trace;
+
+    @Option(names = "--gradient", defaultValue = "adjoint",
+            description = "Maximum likelihood: adjoint or direct (default: ${DEFAULT-VALUE}).")
+    String gradient;
+
+    @Option(names = "--kinetic", defaultValue = "0", description = "Maximum likelihood: kinetic-energy regulariser weight (default: ${DEFAULT-VALUE}).")
+    double kinetic;
+
+    @Option(names = "--jacobian", defaultValue = "0", description = "Maximum likelihood: Jacobian-norm regulariser weight (default: ${DEFAULT-VALUE}).")
+    double jacobian;
 
     @Option(names = "--rtol", defaultValue = "1e-5", description = "Relative tolerance (default: ${DEFAULT-VALUE}).")
     double rtol;
@@ -149,8 +176,16 @@ final class SparkTrainCommand implements Callable<Integer> {
         }
         FlowMatching fm = objective.equals("mle") ? null
                 : new FlowMatching(sigmaMin, false, parse("--time-sampling", timeSampling, TimeSampling::byName));
+        if (!gradient.equals("adjoint") && !gradient.equals("direct")) {
+            throw new ParameterException(spec.commandLine(), "--gradient must be adjoint or direct, got " + gradient);
+        }
+        if (maxNfe < 0) {
+            throw new ParameterException(spec.commandLine(), "--max-nfe must not be negative, got " + maxNfe);
+        }
         TrainingConfig config = new TrainingConfig(iterations, batch, lr, weightDecay, validationInterval,
-                new AdjointMethod(), null, TrainingObjective.MAXIMUM_LIKELIHOOD, seed, true, fm,
+                gradient.equals("direct") ? new DirectBackprop() : new AdjointMethod(),
+                trace == null ? null : parse("--trace", trace, TraceEstimator::byName),
+                new TrainingObjective(kinetic, jacobian), seed, true, fm,
                 parse("--lr-schedule", lrSchedule, LearningRateSchedule::byName));
         SparkSession spark = SparkSessions.get(master, "cnf-spark train");
         Dataset<Row> df = SparkIo.read(spark, data, SparkIo.format(data, dataFormat));
@@ -176,7 +211,10 @@ final class SparkTrainCommand implements Callable<Integer> {
                 flow = ContinuousNormalizingFlow.builder(cols.size()).hiddenDims(hidden)
                         .layerType(parse("--layer-type", layerType, LayerType::byName))
                         .activation(parse("--activation", activation, Activation::byName)).blocks(blocks).endTime(time)
-                        .solver(new SolverConfig(method, rtol, atol, 0, 10_000)).seed(seed).build();
+                        .trainEndTime(trainTime)
+                        .solver((method.isAdaptive() ? new SolverConfig(method, rtol, atol, 0, 10_000)
+                                : SolverConfig.fixed(method, steps)).withMaxEvaluations(maxNfe)).seed(seed)
+                        .build();
                 trainer = new Trainer(flow, trainingData, config);
             }
             trainer.setBatchGradient(trainingData.batchGradient(flow, trainer.objective()));

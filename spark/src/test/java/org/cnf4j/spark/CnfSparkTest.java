@@ -105,9 +105,13 @@ class CnfSparkTest {
         assertTrue(unknown.err().contains("--objective must be flow-matching or mle"), unknown.err());
         Path mle = dir.resolve("mle.zip");
         Run likelihood = run(concat(new String[] {"train", "--objective", "mle", "--iterations", "4",
-            "--out", mle.toString()}, common));
+            "--trace", "hutchinsonx2", "--kinetic", "0.01", "--max-nfe", "500", "--out", mle.toString()}, common));
         assertEquals(0, likelihood.code(), likelihood.toString());
-        assertTrue(Double.isFinite(org.cnf4j.io.ModelFile.load(mle).metadata().training().bestValidationNll()));
+        org.cnf4j.io.LoadedModel trained = org.cnf4j.io.ModelFile.load(mle);
+        assertTrue(Double.isFinite(trained.metadata().training().bestValidationNll()));
+        assertEquals("hutchinson", trained.metadata().training().traceEstimator());
+        assertEquals(2, run(concat(new String[] {"train", "--gradient", "backprop", "--out", mle.toString()}, common))
+                .code());
     }
 
     private static String[] concat(String[] a, String[] b) {

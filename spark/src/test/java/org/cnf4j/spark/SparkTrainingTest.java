@@ -88,6 +88,21 @@ class SparkTrainingTest {
     }
 
     @Test
+    void objectivesReachTheExecutorsWithEverySetting() {
+        org.cnf4j.train.MaximumLikelihood ml = new org.cnf4j.train.MaximumLikelihood(
+                new AdjointMethod(new AdjointMethod.BackwardTolerances(1e-6, 1e-7), true), new TrainingObjective(0.1, 0.2),
+                new org.cnf4j.trace.HutchinsonEstimator(org.cnf4j.trace.HutchinsonEstimator.Noise.RADEMACHER, 3));
+        org.cnf4j.train.MaximumLikelihood back = (org.cnf4j.train.MaximumLikelihood) ObjectiveRecipe.of(ml).build();
+        AdjointMethod a = (AdjointMethod) back.method();
+        assertEquals(new AdjointMethod.BackwardTolerances(1e-6, 1e-7), a.backwardTolerances());
+        assertTrue(a.seminorm());
+        assertEquals(new TrainingObjective(0.1, 0.2), back.regularizers());
+        assertEquals("rademacherx3", back.estimator().toString());
+        FlowMatching fm = new FlowMatching(0.01, false, TimeSampling.LOGIT_NORMAL);
+        assertEquals(fm, ObjectiveRecipe.of(fm).build());
+    }
+
+    @Test
     void theDistributedLikelihoodGradientAgreesToTheSolverTolerance() {
         TableTrainingData local = new TableTrainingData(table, 0.1, 0.1, SEED, false, true);
         SparkTrainingData spread = SparkTrainingData.of(frame, List.of("a", "b"), 0.1, 0.1, SEED, "moons");
