@@ -7,7 +7,10 @@ import org.cnf4j.ode.RungeKuttaMethod;
 import org.cnf4j.trace.TraceEstimator;
 import picocli.CommandLine.Option;
 
-/** Overrides of a loaded model's evaluation settings: solver, tolerances, trace estimator, precision. */
+/**
+ * Overrides of a loaded model's evaluation settings: solver, tolerances, trace estimator, precision;
+ * a picocli mixin shared by cnf's and cnf-spark's evaluating commands.
+ */
 public final class EvaluationOptions {
 
     @Option(names = "--solver", converter = Converters.SolverConverter.class,
@@ -36,8 +39,13 @@ public final class EvaluationOptions {
             description = "Matrix products of the built-in networks in double or float (default: ${DEFAULT-VALUE}).")
     MatrixPrecision precision;
 
+    /** The matrix precision asked for (double unless {@code --precision float}). */
+    public MatrixPrecision precision() {
+        return precision;
+    }
+
     /** Applies the given overrides to the flow. */
-    void apply(ContinuousNormalizingFlow flow) {
+    public void apply(ContinuousNormalizingFlow flow) {
         SolverConfig s = flow.solver();
         boolean hadTolerances = s.rtol() > 0 || s.atol() > 0;
         RungeKuttaMethod m = solver != null ? solver : s.method();

@@ -17,6 +17,7 @@ import org.apache.spark.sql.types.StructType;
 import org.cnf4j.io.LoadedModel;
 import org.cnf4j.io.ModelFile;
 import org.cnf4j.linalg.NativeArrays;
+import org.cnf4j.nn.MatrixPrecision;
 import org.cnf4j.sample.DensityModel;
 import org.cnf4j.sample.Sampler;
 
@@ -37,8 +38,15 @@ public final class FlowSampling {
      * @param withLogProb whether to add the column {@code logp}
      * @param chunk samples solved together
      * @param partitions partitions of the result; 0 for Spark's default parallelism
+     * @param precision the network's matrix products in double or float (not stored in model files)
      */
-    public record Options(double temperature, boolean withLogProb, int chunk, int partitions) implements Serializable {
+    public record Options(double temperature, boolean withLogProb, int chunk, int partitions, MatrixPrecision precision)
+            implements Serializable {
+        /** Double precision. */
+        public Options(double temperature, boolean withLogProb, int chunk, int partitions) {
+            this(temperature, withLogProb, chunk, partitions, MatrixPrecision.DOUBLE);
+        }
+
         /** Temperature 1, no log-densities, chunks of {@link Sampler#DEFAULT_CHUNK}, default partitions. */
         public static Options defaults() {
             return new Options(1.0, false, Sampler.DEFAULT_CHUNK, 0);
@@ -100,7 +108,9 @@ public final class FlowSampling {
 
         @Override
         public Iterator<Row> call(Iterator<Long> chunkIds) {
-            Sampler sampler = new Sampler(DensityModel.of(ExecutorModels.get(model, "the model file")));
+            LoadedModel loaded = ExecutorModels.get(model, "the model file");
+            loaded.flow().setMatrixPrecision(options.precision());
+            Sampler sampler = new Sampler(DensityModel.of(loaded));
             return new Iterator<>() {
                 private Iterator<Row> current = List.<Row>of().iterator();
 

@@ -21,6 +21,7 @@ import org.cnf4j.data.DataException;
 import org.cnf4j.data.RowSource;
 import org.cnf4j.io.LoadedModel;
 import org.cnf4j.io.ModelFile;
+import org.cnf4j.nn.MatrixPrecision;
 import org.cnf4j.train.Evaluation;
 
 /**
@@ -49,9 +50,16 @@ public final class FlowScoring {
      * @param seed seed of the Hutchinson probes (models with an exact trace ignore it)
      * @param nllBits whether to add the column {@link #NLL_BITS}
      * @param onBadRow what to do with a row holding a null, NaN or infinite value
+     * @param precision the network's matrix products in double or float (not stored in model files)
      */
-    public record Options(long seed, boolean nllBits, BadRowPolicy onBadRow) implements Serializable {
-        /** Seed 0, no bits column, failing on a bad row. */
+    public record Options(long seed, boolean nllBits, BadRowPolicy onBadRow, MatrixPrecision precision)
+            implements Serializable {
+        /** Double precision. */
+        public Options(long seed, boolean nllBits, BadRowPolicy onBadRow) {
+            this(seed, nllBits, onBadRow, MatrixPrecision.DOUBLE);
+        }
+
+        /** Seed 0, no bits column, failing on a bad row, double precision. */
         public static Options defaults() {
             return new Options(0, false, BadRowPolicy.FAIL);
         }
@@ -133,6 +141,7 @@ public final class FlowScoring {
         public Iterator<Row> call(Iterator<Row> input) {
             LoadedModel m = ExecutorModels.get(model, "the model file");
             m.flow().setSeed(options.seed());
+            m.flow().setMatrixPrecision(options.precision());
             int dim = index.length;
             double bitsPerNat = 1.0 / (dim * Math.log(2));
             return new Iterator<>() {

@@ -7,7 +7,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.cnf4j.cli.EvaluationOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,6 +22,9 @@ final class SparkDensityCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    EvaluationOptions evaluation = new EvaluationOptions();
 
     @Option(names = "--model", required = true, description = "Model file (any Hadoop path).")
     String model;
@@ -58,10 +63,10 @@ final class SparkDensityCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SparkSession spark = SparkSessions.get(master, "cnf-spark density");
-        byte[] bytes = SparkIo.readModel(spark, model);
+        byte[] bytes = SparkIo.withOverrides(SparkIo.readModel(spark, model), evaluation);
         Dataset<Row> df = SparkIo.read(spark, input, SparkIo.format(input, inputFormat));
         Dataset<Row> scored = FlowScoring.withLogProb(df, bytes, columns,
-                new FlowScoring.Options(seed, nllBits, onBadRow));
+                new FlowScoring.Options(seed, nllBits, onBadRow, evaluation.precision()));
         SparkIo.write(scored, output, SparkIo.format(output, outputFormat), overwrite);
         Row summary = SparkIo.read(spark, output, SparkIo.format(output, outputFormat))
                 .agg(functions.avg(functions.col(FlowScoring.LOGP)), functions.count(functions.col(FlowScoring.LOGP)))

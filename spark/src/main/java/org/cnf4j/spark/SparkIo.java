@@ -66,6 +66,33 @@ final class SparkIo {
         }
     }
 
+    /**
+     * The model file with cnf's evaluation overrides (solver, tolerances, steps, trace estimator,
+     * evaluation cap) written into it, so the executors load the settings asked for; the bytes as
+     * they are when nothing is overridden. Precision is not stored in model files: it travels in
+     * the scoring and sampling options.
+     */
+    static byte[] withOverrides(byte[] model, org.cnf4j.cli.EvaluationOptions evaluation) {
+        org.cnf4j.io.LoadedModel m = ModelFile.load(model, "the model file");
+        org.cnf4j.flow.SolverConfig before = m.flow().solver();
+        org.cnf4j.trace.TraceEstimator traceBefore = m.flow().traceEstimator();
+        evaluation.apply(m.flow());
+        if (before.equals(m.flow().solver()) && traceBefore.toString().equals(m.flow().traceEstimator().toString())) {
+            return model;
+        }
+        try {
+            java.nio.file.Path tmp = java.nio.file.Files.createTempFile("cnf-spark-model", ".zip");
+            try {
+                ModelFile.save(tmp, m.flow(), m.metadata(), m.checkpoint());
+                return java.nio.file.Files.readAllBytes(tmp);
+            } finally {
+                java.nio.file.Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The format of a path: the given one, else by extension (.csv, .tsv: CSV; otherwise Parquet). */
     static String format(String path, String given) {
         if (given != null) {

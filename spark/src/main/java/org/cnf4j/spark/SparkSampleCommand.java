@@ -3,7 +3,9 @@ package org.cnf4j.spark;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.cnf4j.sample.Sampler;
+import org.cnf4j.cli.EvaluationOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -18,6 +20,9 @@ final class SparkSampleCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    EvaluationOptions evaluation = new EvaluationOptions();
 
     @Option(names = "--model", required = true, description = "Model file (any Hadoop path).")
     String model;
@@ -64,9 +69,9 @@ final class SparkSampleCommand implements Callable<Integer> {
                     "--temperature and --chunk must be positive, --partitions not negative");
         }
         SparkSession spark = SparkSessions.get(master, "cnf-spark sample");
-        byte[] bytes = SparkIo.readModel(spark, model);
+        byte[] bytes = SparkIo.withOverrides(SparkIo.readModel(spark, model), evaluation);
         SparkIo.write(FlowSampling.sample(spark, bytes, count, seed,
-                new FlowSampling.Options(temperature, withLogp, chunk, partitions)), output,
+                new FlowSampling.Options(temperature, withLogp, chunk, partitions, evaluation.precision())), output,
                 SparkIo.format(output, outputFormat), overwrite);
         spec.commandLine().getOut().printf("%d samples written to %s%n", count, output);
         spec.commandLine().getOut().flush();

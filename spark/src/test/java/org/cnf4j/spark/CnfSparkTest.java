@@ -57,6 +57,17 @@ class CnfSparkTest {
         List<Row> rows = spark.read().parquet(out.toString()).collectAsList();
         assertEquals(300, rows.size());
         assertEquals(List.of("label", "x", "y", "logp", "nll_bits"), List.of(rows.get(0).schema().fieldNames()));
+        // cnf's evaluation overrides: looser tolerances and float products change log p a little
+        Path loose = dir.resolve("loose.parquet");
+        assertEquals(0, run("density", "--model", model.toString(), "--input", points.toString(), "--output",
+                loose.toString(), "--rtol", "1e-3", "--atol", "1e-3", "--precision", "float").code());
+        List<Row> looseRows = spark.read().parquet(loose.toString()).orderBy("label", "x").collectAsList();
+        List<Row> exactRows = spark.read().parquet(out.toString()).orderBy("label", "x").collectAsList();
+        double worst = 0;
+        for (int i = 0; i < 300; i++) {
+            worst = Math.max(worst, Math.abs(looseRows.get(i).getDouble(3) - exactRows.get(i).getDouble(3)));
+        }
+        assertTrue(worst > 0 && worst < 1e-2, "largest difference " + worst);
         Run again = run("density", "--model", model.toString(), "--input", points.toString(), "--output", out.toString());
         assertEquals(1, again.code());
         assertTrue(again.err().startsWith("cnf-spark density: error: ") && again.err().contains("already exists"),
