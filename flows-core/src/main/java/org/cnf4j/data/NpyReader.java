@@ -7,7 +7,6 @@ import org.cnf4j.io.NpyHeader;
 import org.cnf4j.linalg.NativeArrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Reads a 2-D NumPy {@code .npy} file [rows, dim] of floats, integers or booleans ({@link NpyArray});

@@ -18,7 +18,6 @@ import org.cnf4j.nn.MlpDynamics;
 import org.cnf4j.nn.ParameterTensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
