@@ -10,16 +10,16 @@ final class ReportSettings {
 
     static void describe(ReportGenerator.Input in, TrainCommand c) {
         in.config("data", c.dataOptions.data)
-                .config("iterations", c.iterations)
-                .config("batch size", c.batch)
-                .config("optimizer", "Adam, learning rate " + c.lr + " (" + c.lrSchedule + "), weight decay " + c.weightDecay)
-                .config("objective", c.objective + (c.objective.equals("flow-matching") ? " (sigma_min " + c.sigmaMin
-                        + (c.otCoupling ? ", OT coupling" : "") + ", " + c.timeSampling + " times)" : ""))
+                .config("iterations", c.training.iterations)
+                .config("batch size", c.training.batch)
+                .config("optimizer", "Adam, learning rate " + c.training.lr + " (" + c.training.lrSchedule + "), weight decay " + c.training.weightDecay)
+                .config("objective", c.objective + (c.objective.equals("flow-matching") ? " (sigma_min " + c.training.sigmaMin
+                        + (c.otCoupling ? ", OT coupling" : "") + ", " + c.training.timeSampling + " times)" : ""))
                 .config("gradients", c.objective.equals("flow-matching") ? "none (no ODE solve)"
-                        : c.gradient + (c.seminorm ? " (seminorm)" : ""))
-                .config("training trace estimator", c.trace != null ? c.trace.name() : "default")
+                        : c.training.gradient + (c.training.seminorm ? " (seminorm)" : ""))
+                .config("training trace estimator", c.training.trace != null ? c.training.trace.name() : "default")
                 .config("matrix precision", c.precision.name().toLowerCase(java.util.Locale.ROOT))
-                .config("regularisers", "kinetic " + c.kinetic + ", jacobian " + c.jacobian)
-                .config("seed", c.seed);
+                .config("regularisers", "kinetic " + c.training.kinetic + ", jacobian " + c.training.jacobian)
+                .config("seed", c.training.seed);
     }
 }

@@ -5,31 +5,20 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.cnf4j.adjoint.AdjointMethod;
-import org.cnf4j.adjoint.DirectBackprop;
-import org.cnf4j.adjoint.GradientMethod;
-import org.cnf4j.adjoint.TrainingObjective;
 import org.cnf4j.baseline.Baselines;
 import org.cnf4j.data.TrainingData;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
-import org.cnf4j.flow.SolverConfig;
 import org.cnf4j.io.BaselineSummary;
 import org.cnf4j.io.LoadedModel;
 import org.cnf4j.io.ModelFile;
 import org.cnf4j.io.ModelMetadata;
 import org.cnf4j.io.TrainingSummary;
-import org.cnf4j.nn.Activation;
-import org.cnf4j.nn.LayerType;
 import org.cnf4j.nn.MatrixPrecision;
-import org.cnf4j.ode.RungeKuttaMethod;
 import org.cnf4j.report.ReportGenerator;
 import org.cnf4j.sample.DensityModel;
-import org.cnf4j.trace.TraceEstimator;
 import org.cnf4j.train.FlowMatching;
-import org.cnf4j.train.LearningRateSchedule;
 import org.cnf4j.train.MaximumLikelihood;
 import org.cnf4j.train.Objectives;
-import org.cnf4j.train.TimeSampling;
 import org.cnf4j.train.Trainer;
 import org.cnf4j.train.TrainingException;
 import org.cnf4j.train.TrainingConfig;
@@ -66,63 +55,19 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions = new DataOptions();
 
+    @Mixin
+    TrainingOptions training = new TrainingOptions();
+
     @Option(names = "--out", required = true, description = "Model file to write (zip).")
     Path out;
 
     @Option(names = "--report", description = "Folder for the HTML report, written at the end.")
     Path report;
 
-    @Option(names = "--hidden", split = ",", defaultValue = "64,64,64", description = "Hidden widths (default: ${DEFAULT-VALUE}).")
-    int[] hidden;
-
-    @Option(names = "--layer-type", defaultValue = "concatsquash", converter = Converters.LayerTypeConverter.class,
-            description = "concatsquash, concat or ignore (default: ${DEFAULT-VALUE}).")
-    LayerType layerType;
-
-    @Option(names = "--activation", defaultValue = "tanh", converter = Converters.ActivationConverter.class,
-            description = "tanh, softplus, elu or swish (default: ${DEFAULT-VALUE}).")
-    Activation activation;
-
-    @Option(names = "--blocks", defaultValue = "1", description = "Number of blocks (default: ${DEFAULT-VALUE}).")
-    int blocks;
-
-    @Option(names = "--time", defaultValue = "0.5", description = "Integration time T of each block (default: ${DEFAULT-VALUE}).")
-    double time;
-
-    @Option(names = "--train-time", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Train T as well (default: ${DEFAULT-VALUE}).")
-    boolean trainTime;
-
-    @Option(names = "--solver", defaultValue = "dopri5", converter = Converters.SolverConverter.class,
-            description = "euler, midpoint, rk4, bosh3, dopri5 or tsit5 (default: ${DEFAULT-VALUE}).")
-    RungeKuttaMethod solver;
-
-    @Option(names = "--rtol", defaultValue = "1e-5", description = "Relative tolerance (default: ${DEFAULT-VALUE}).")
-    double rtol;
-
-    @Option(names = "--atol", defaultValue = "1e-5", description = "Absolute tolerance (default: ${DEFAULT-VALUE}).")
-    double atol;
-
-    @Option(names = "--steps", defaultValue = "100", description = "Steps per block of fixed-step solvers (default: ${DEFAULT-VALUE}).")
-    int steps;
-
-    @Option(names = "--max-nfe", defaultValue = "0", description = "Cap on the function evaluations of one solve "
-            + "(0: none); training that needs more stops with a clear error (default: ${DEFAULT-VALUE}).")
-    int maxNfe;
-
-    @Option(names = "--trace", converter = Converters.TraceConverter.class,
-            description = "Training trace estimator: exact, hutchinson, rademacher (default: exact for 2-D data, "
-                    + "hutchinson above).")
-    TraceEstimator trace;
-
     @Option(names = "--precision", defaultValue = "double",
             description = "Matrix products of the network in double or float: float is faster, about 1e-7 relative "
                     + "error in f (default: ${DEFAULT-VALUE}).")
     MatrixPrecision precision;
-
-    @Option(names = "--gradient", defaultValue = "adjoint", converter = Converters.GradientConverter.class,
-            description = "adjoint or direct (backpropagation through the solver) (default: ${DEFAULT-VALUE}).")
-    String gradient;
 
     @Option(names = "--objective", defaultValue = "mle", description = "mle (maximum likelihood through the ODE) or "
             + "flow-matching (regress the field on straight paths, no solve) (default: ${DEFAULT-VALUE}).")
@@ -132,56 +77,10 @@ public final class TrainCommand implements Callable<Integer> {
             + "optimal transport (batch <= 512).")
     boolean otCoupling;
 
-    @Option(names = "--sigma-min", defaultValue = "0", description = "Flow matching: width of the path's end at the "
-            + "data, in [0, 1) (default: ${DEFAULT-VALUE}).")
-    double sigmaMin;
-
-    @Option(names = "--time-sampling", defaultValue = "uniform", description = "Flow matching: how path times are "
-            + "drawn, uniform or logit-normal (default: ${DEFAULT-VALUE}).")
-    String timeSampling;
-
     @Option(names = "--baselines", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Fit the Gaussian and Gaussian-mixture baselines and report their test NLL "
                     + "(default: ${DEFAULT-VALUE}).")
     boolean baselines;
-
-    @Option(names = "--seminorm", description = "Leave the parameter adjoints out of the backward error norm.")
-    boolean seminorm;
-
-    @Option(names = "--backward-rtol", description = "Relative tolerance of the backward solve (default: --rtol).")
-    Double backwardRtol;
-
-    @Option(names = "--backward-atol", description = "Absolute tolerance of the backward solve (default: --atol).")
-    Double backwardAtol;
-
-    @Option(names = "--kinetic", defaultValue = "0", description = "Weight of the kinetic-energy regulariser (default: ${DEFAULT-VALUE}).")
-    double kinetic;
-
-    @Option(names = "--jacobian", defaultValue = "0", description = "Weight of the Jacobian-norm regulariser (default: ${DEFAULT-VALUE}).")
-    double jacobian;
-
-    @Option(names = "--batch", defaultValue = "100", description = "Batch size (default: ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
-    double lr;
-
-    @Option(names = "--lr-schedule", defaultValue = "constant", description = "constant, or linear: decay to 0 "
-            + "over --iterations (default: ${DEFAULT-VALUE}).")
-    String lrSchedule;
-
-    @Option(names = "--weight-decay", defaultValue = "1e-5", description = "Weight decay (default: ${DEFAULT-VALUE}).")
-    double weightDecay;
-
-    @Option(names = "--iterations", defaultValue = "1000", description = "Total iterations (default: ${DEFAULT-VALUE}).")
-    int iterations;
-
-    @Option(names = "--validation-interval", defaultValue = "100",
-            description = "Iterations between validations and checkpoints (default: ${DEFAULT-VALUE}).")
-    int validationInterval;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Run seed (default: ${DEFAULT-VALUE}).")
-    long seed;
 
     @Option(names = "--resume", description = "Continue the training checkpointed in --out (same data and seed; "
             + "architecture and solver come from the file).")
@@ -199,50 +98,20 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        check(blocks >= 1, "--blocks must be at least 1");
-        check(time > 0, "--time must be positive");
-        check(batch >= 1, "--batch must be at least 1");
-        check(iterations >= 0, "--iterations must not be negative");
-        check(lr > 0 && weightDecay >= 0, "--lr must be positive and --weight-decay not negative");
-        check(rtol > 0 && atol > 0, "--rtol and --atol must be positive");
-        check(steps >= 1, "--steps must be at least 1");
-        check(maxNfe >= 0, "--max-nfe must not be negative");
-        check(validationInterval >= 0, "--validation-interval must not be negative");
-        check(kinetic >= 0 && jacobian >= 0, "regulariser weights must not be negative");
-        check(hidden.length >= 1 && java.util.Arrays.stream(hidden).allMatch(h -> h >= 1), "--hidden widths must be positive");
+        training.check(spec);
         check(objective.equals(MaximumLikelihood.NAME) || objective.equals(FlowMatching.NAME),
                 "unknown --objective '" + objective + "'; expected mle or flow-matching");
-        check(sigmaMin >= 0 && sigmaMin < 1, "--sigma-min must be in [0, 1)");
-        TimeSampling times;
-        try {
-            times = TimeSampling.byName(timeSampling);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
         boolean flowMatching = objective.equals(FlowMatching.NAME);
-        LearningRateSchedule schedule;
-        try {
-            schedule = LearningRateSchedule.byName(lrSchedule);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-        check(!flowMatching || !otCoupling || batch <= FlowMatching.MAX_OT_BATCH,
+        check(!flowMatching || !otCoupling || training.batch() <= FlowMatching.MAX_OT_BATCH,
                 "--ot-coupling takes batches of at most " + FlowMatching.MAX_OT_BATCH);
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
 
         OutputPaths.check("--out", out, dataOptions.toy() ? null : Path.of(dataOptions.data));
         OutputPaths.checkFolder("--report", report);
-        TrainingData trainingData = dataOptions.load(spec, seed);
+        TrainingData trainingData = dataOptions.load(spec, training.seed());
         List<String> cols = dataOptions.loadedColumns;
-        AdjointMethod.BackwardTolerances backwardTolerances = backwardRtol == null && backwardAtol == null ? null
-                : new AdjointMethod.BackwardTolerances(backwardRtol == null ? rtol : backwardRtol,
-                        backwardAtol == null ? atol : backwardAtol);
-        GradientMethod method = gradient.equals("direct") ? new DirectBackprop()
-                : new AdjointMethod(backwardTolerances, seminorm);
-        TrainingConfig config = new TrainingConfig(iterations, batch, lr, weightDecay, validationInterval, method,
-                trace, new TrainingObjective(kinetic, jacobian), seed, true,
-                flowMatching ? new FlowMatching(sigmaMin, otCoupling, times) : null, schedule);
+        TrainingConfig config = training.config(spec, flowMatching ? training.flowMatching(spec, otCoupling) : null);
         BaselineSummary fitted = null;
         ContinuousNormalizingFlow flow;
         Trainer trainer;
@@ -252,8 +121,8 @@ public final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(out + " holds no checkpoint to resume from");
             }
             flow = m.flow();
-            if (maxNfe > 0) {
-                flow.setSolver(flow.solver().withMaxEvaluations(maxNfe));
+            if (training.maxNfe() > 0) {
+                flow.setSolver(flow.solver().withMaxEvaluations(training.maxNfe()));
             }
             TrainingSummary before = m.metadata().training();
             if (before != null) {
@@ -263,11 +132,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             trainer = Trainer.resume(flow, trainingData, config, m.checkpoint());
         } else {
-            SolverConfig sc = (solver.isAdaptive() ? new SolverConfig(solver, rtol, atol, 0, 10_000)
-                    : SolverConfig.fixed(solver, steps)).withMaxEvaluations(maxNfe);
-            flow = ContinuousNormalizingFlow.builder(trainingData.dim()).hiddenDims(hidden).layerType(layerType)
-                    .activation(activation).blocks(blocks).endTime(time).trainEndTime(trainTime).solver(sc).seed(seed)
-                    .build();
+            flow = training.newFlow(trainingData.dim());
             trainer = new Trainer(flow, trainingData, config);
         }
         flow.setMatrixPrecision(precision);
@@ -327,7 +192,7 @@ public final class TrainCommand implements Callable<Integer> {
                     .modelName(String.valueOf(out.getFileName()))
                     .data(trainingData.standardizer().inverse(evaluation), trainingData.describe(), cols,
                             trainingData.dequantized())
-                    .history(r.iterations(), r.validations()).summary(s).seed(seed).imageShape(imageShape == null ? null : imageShape.toArray());
+                    .history(r.iterations(), r.validations()).summary(s).seed(training.seed()).imageShape(imageShape == null ? null : imageShape.toArray());
             ReportSettings.describe(in, this);
             try (Progress.Task task = new Progress.Task(mode, err, "report density grid")) {
                 in.progress(task);

@@ -17,6 +17,8 @@ public final class TableSplit {
     private final int[] train;
     private final int[] validation;
     private final int[] test;
+    private long cachedEpoch = -1;
+    private int[] cachedPermutation;
 
     /**
      * @throws IllegalArgumentException for fractions below 0 or adding up to 1 or more
@@ -68,18 +70,20 @@ public final class TableSplit {
         int rows = train.length;
         int[] out = new int[size];
         long start = iteration * size;
-        long epoch = -1;
-        int[] perm = null;
         for (int i = 0; i < size; i++) {
             long pos = start + i;
-            long e = pos / rows;
-            if (e != epoch) {
-                epoch = e;
-                perm = permutation(rows, RandomStreams.stream(seed, "epoch-" + e));
-            }
-            out[i] = perm[(int) (pos % rows)];
+            out[i] = epochPermutation(pos / rows)[(int) (pos % rows)];
         }
         return out;
+    }
+
+    /** The permutation of an epoch, kept while batches walk through it (it is O(rows) to draw). */
+    private synchronized int[] epochPermutation(long epoch) {
+        if (epoch != cachedEpoch) {
+            cachedPermutation = permutation(train.length, RandomStreams.stream(seed, "epoch-" + epoch));
+            cachedEpoch = epoch;
+        }
+        return cachedPermutation;
     }
 
     private static int[] permutation(int n, SplittableRandom r) {

@@ -244,7 +244,7 @@ public final class ContinuousNormalizingFlow {
     public LogProbResult logProb(INDArray x) {
         INDArray z = Inputs.requireFiniteMatrix(x, dim, "x");
         if (traceEstimator.isExact()) {
-            return logProb(z, ProbeSource.sequential(RandomStreams.stream(seed, "evaluation-noise")));
+            return solveLogProb(z, ProbeSource.sequential(RandomStreams.stream(seed, "evaluation-noise")));
         }
         double[] v = NativeArrays.toArray(z.dataType() == DataType.DOUBLE ? z.dup('c') : z.castTo(DataType.DOUBLE));
         int n = (int) z.rows();
@@ -256,7 +256,7 @@ public final class ContinuousNormalizingFlow {
             }
             rows[b] = RandomStreams.stream(seed, "evaluation-noise", key);
         }
-        return logProb(z, ProbeSource.perRow(rows));
+        return solveLogProb(z, ProbeSource.perRow(rows));
     }
 
     /** log p(x) for every row, drawing trace probes (one set per block) from {@code noise}. */
@@ -266,7 +266,11 @@ public final class ContinuousNormalizingFlow {
 
     /** log p(x) for every row, with trace probes from {@code probes}. */
     public LogProbResult logProb(INDArray x, ProbeSource probes) {
-        INDArray z = Inputs.requireFiniteMatrix(x, dim, "x");
+        return solveLogProb(Inputs.requireFiniteMatrix(x, dim, "x"), probes);
+    }
+
+    /** The density solve of checked rows z. */
+    private LogProbResult solveLogProb(INDArray z, ProbeSource probes) {
         DensityChain.Result r = DensityChain.solve(this, z, true, traceEstimator, probes, densitySolver(), false, views,
                 null);
         INDArray logp = standardNormalLogDensity(r.out()).subi(Nd4j.createFromArray(r.delta()));

@@ -1,0 +1,194 @@
+package org.cnf4j.cli;
+
+import org.cnf4j.adjoint.AdjointMethod;
+import org.cnf4j.adjoint.DirectBackprop;
+import org.cnf4j.adjoint.GradientMethod;
+import org.cnf4j.adjoint.TrainingObjective;
+import org.cnf4j.flow.ContinuousNormalizingFlow;
+import org.cnf4j.flow.SolverConfig;
+import org.cnf4j.nn.Activation;
+import org.cnf4j.nn.LayerType;
+import org.cnf4j.ode.RungeKuttaMethod;
+import org.cnf4j.trace.TraceEstimator;
+import org.cnf4j.train.FlowMatching;
+import org.cnf4j.train.LearningRateSchedule;
+import org.cnf4j.train.TimeSampling;
+import org.cnf4j.train.TrainingConfig;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The training options {@code cnf train} and {@code cnf-spark train} share (a picocli mixin):
+ * network, solver, trace and gradient, flow-matching path, regularisers, optimiser, iterations,
+ * validation interval and seed, with their checks and what they build (the flow, the
+ * {@link TrainingConfig}).
+ */
+public final class TrainingOptions {
+
+    @Option(names = "--hidden", split = ",", defaultValue = "64,64,64", description = "Hidden widths (default: ${DEFAULT-VALUE}).")
+    int[] hidden;
+
+    @Option(names = "--layer-type", defaultValue = "concatsquash", converter = Converters.LayerTypeConverter.class,
+            description = "concatsquash, concat or ignore (default: ${DEFAULT-VALUE}).")
+    LayerType layerType;
+
+    @Option(names = "--activation", defaultValue = "tanh", converter = Converters.ActivationConverter.class,
+            description = "tanh, softplus, elu or swish (default: ${DEFAULT-VALUE}).")
+    Activation activation;
+
+    @Option(names = "--blocks", defaultValue = "1", description = "Number of blocks (default: ${DEFAULT-VALUE}).")
+    int blocks;
+
+    @Option(names = "--time", defaultValue = "0.5", description = "Integration time T of each block (default: ${DEFAULT-VALUE}).")
+    double time;
+
+    @Option(names = "--train-time", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Train T as well (default: ${DEFAULT-VALUE}).")
+    boolean trainTime;
+
+    @Option(names = "--solver", defaultValue = "dopri5", converter = Converters.SolverConverter.class,
+            description = "euler, midpoint, rk4, bosh3, dopri5 or tsit5 (default: ${DEFAULT-VALUE}).")
+    RungeKuttaMethod solver;
+
+    @Option(names = "--rtol", defaultValue = "1e-5", description = "Relative tolerance (default: ${DEFAULT-VALUE}).")
+    double rtol;
+
+    @Option(names = "--atol", defaultValue = "1e-5", description = "Absolute tolerance (default: ${DEFAULT-VALUE}).")
+    double atol;
+
+    @Option(names = "--steps", defaultValue = "100", description = "Steps per block of fixed-step solvers (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--max-nfe", defaultValue = "0", description = "Cap on the function evaluations of one solve "
+            + "(0: none); training that needs more stops with a clear error (default: ${DEFAULT-VALUE}).")
+    int maxNfe;
+
+    @Option(names = "--trace", converter = Converters.TraceConverter.class,
+            description = "Training trace estimator: exact, hutchinson, rademacher (default: exact for 2-D data, "
+                    + "hutchinson above).")
+    TraceEstimator trace;
+
+    @Option(names = "--gradient", defaultValue = "adjoint", converter = Converters.GradientConverter.class,
+            description = "adjoint or direct (backpropagation through the solver) (default: ${DEFAULT-VALUE}).")
+    String gradient;
+
+    @Option(names = "--sigma-min", defaultValue = "0", description = "Flow matching: width of the path's end at the "
+            + "data, in [0, 1) (default: ${DEFAULT-VALUE}).")
+    double sigmaMin;
+
+    @Option(names = "--time-sampling", defaultValue = "uniform", description = "Flow matching: how path times are "
+            + "drawn, uniform or logit-normal (default: ${DEFAULT-VALUE}).")
+    String timeSampling;
+
+    @Option(names = "--seminorm", description = "Leave the parameter adjoints out of the backward error norm.")
+    boolean seminorm;
+
+    @Option(names = "--backward-rtol", description = "Relative tolerance of the backward solve (default: --rtol).")
+    Double backwardRtol;
+
+    @Option(names = "--backward-atol", description = "Absolute tolerance of the backward solve (default: --atol).")
+    Double backwardAtol;
+
+    @Option(names = "--kinetic", defaultValue = "0", description = "Weight of the kinetic-energy regulariser (default: ${DEFAULT-VALUE}).")
+    double kinetic;
+
+    @Option(names = "--jacobian", defaultValue = "0", description = "Weight of the Jacobian-norm regulariser (default: ${DEFAULT-VALUE}).")
+    double jacobian;
+
+    @Option(names = "--batch", defaultValue = "100", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--lr-schedule", defaultValue = "constant", description = "constant, or linear: decay to 0 "
+            + "over --iterations (default: ${DEFAULT-VALUE}).")
+    String lrSchedule;
+
+    @Option(names = "--weight-decay", defaultValue = "1e-5", description = "Weight decay (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(names = "--iterations", defaultValue = "1000", description = "Total iterations (default: ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(names = "--validation-interval", defaultValue = "100",
+            description = "Iterations between validations and checkpoints (default: ${DEFAULT-VALUE}).")
+    int validationInterval;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Run seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    private static void check(CommandSpec spec, boolean ok, String message) {
+        if (!ok) {
+            throw new ParameterException(spec.commandLine(), message);
+        }
+    }
+
+    private static <T> T parse(CommandSpec spec, java.util.function.Function<String, T> byName, String value) {
+        try {
+            return byName.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** Checks the values; a bad one is a usage error (exit code 2). */
+    public void check(CommandSpec spec) {
+        check(spec, blocks >= 1, "--blocks must be at least 1");
+        check(spec, time > 0, "--time must be positive");
+        check(spec, batch >= 1, "--batch must be at least 1");
+        check(spec, iterations >= 0, "--iterations must not be negative");
+        check(spec, lr > 0 && weightDecay >= 0, "--lr must be positive and --weight-decay not negative");
+        check(spec, rtol > 0 && atol > 0, "--rtol and --atol must be positive");
+        check(spec, steps >= 1, "--steps must be at least 1");
+        check(spec, maxNfe >= 0, "--max-nfe must not be negative");
+        check(spec, validationInterval >= 0, "--validation-interval must not be negative");
+        check(spec, kinetic >= 0 && jacobian >= 0, "regulariser weights must not be negative");
+        check(spec, hidden.length >= 1 && java.util.Arrays.stream(hidden).allMatch(h -> h >= 1),
+                "--hidden widths must be positive");
+        check(spec, sigmaMin >= 0 && sigmaMin < 1, "--sigma-min must be in [0, 1)");
+        parse(spec, TimeSampling::byName, timeSampling);
+        parse(spec, LearningRateSchedule::byName, lrSchedule);
+    }
+
+    /** The flow-matching objective of these options, with or without OT coupling. */
+    public FlowMatching flowMatching(CommandSpec spec, boolean otCoupling) {
+        return new FlowMatching(sigmaMin, otCoupling, parse(spec, TimeSampling::byName, timeSampling));
+    }
+
+    /** The training configuration; {@code flowMatching} null for maximum likelihood. */
+    public TrainingConfig config(CommandSpec spec, FlowMatching flowMatching) {
+        AdjointMethod.BackwardTolerances backwardTolerances = backwardRtol == null && backwardAtol == null ? null
+                : new AdjointMethod.BackwardTolerances(backwardRtol == null ? rtol : backwardRtol,
+                        backwardAtol == null ? atol : backwardAtol);
+        GradientMethod method = gradient.equals("direct") ? new DirectBackprop()
+                : new AdjointMethod(backwardTolerances, seminorm);
+        return new TrainingConfig(iterations, batch, lr, weightDecay, validationInterval, method, trace,
+                new TrainingObjective(kinetic, jacobian), seed, true, flowMatching,
+                parse(spec, LearningRateSchedule::byName, lrSchedule));
+    }
+
+    /** A new flow of these options for data of {@code dim} columns. */
+    public ContinuousNormalizingFlow newFlow(int dim) {
+        SolverConfig sc = (solver.isAdaptive() ? new SolverConfig(solver, rtol, atol, 0, 10_000)
+                : SolverConfig.fixed(solver, steps)).withMaxEvaluations(maxNfe);
+        return ContinuousNormalizingFlow.builder(dim).hiddenDims(hidden).layerType(layerType).activation(activation)
+                .blocks(blocks).endTime(time).trainEndTime(trainTime).solver(sc).seed(seed).build();
+    }
+
+    /** The cap on one solve's function evaluations (0: none). */
+    public int maxNfe() {
+        return maxNfe;
+    }
+
+    /** The run seed. */
+    public long seed() {
+        return seed;
+    }
+
+    /** The batch size. */
+    public int batch() {
+        return batch;
+    }
+}
