@@ -100,7 +100,10 @@ final class VectorTranscendentals {
         p = p.fma(r, C12);
         p = p.fma(r, C13);
         LongVector ki = kd.reinterpretAsLongs().sub(Transcendentals.SHIFT_BITS);
-        LongVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
+        // k1 = ki >> 1 as in the scalar code, by a logical shift of ki + 2048 (|ki| <= 1076 after
+        // the clamp): AVX2 has no 64-bit arithmetic shift, and JDK 17 then runs ASHR in a Java
+        // fallback that made the whole kernel about 50 times slower than the scalar loop
+        LongVector k1 = ki.add(2048L).lanewise(VectorOperators.LSHR, 1).sub(1024L);
         LongVector k2 = ki.sub(k1);
         DoubleVector s1 = k1.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
         DoubleVector s2 = k2.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
