@@ -35,6 +35,12 @@ public abstract class Mirror {
     /** Copies {@code len} values of this mirror from {@code off} into {@code dst[dstOff..]}. */
     public abstract void copyTo(long off, double[] dst, int dstOff, int len);
 
+    /** Copies {@code len} floats from {@code src[srcOff..]} into this mirror at {@code off}. */
+    public abstract void copyFrom(float[] src, int srcOff, long off, int len);
+
+    /** Copies {@code len} values of this mirror from {@code off} into the floats {@code dst[dstOff..]}. */
+    public abstract void copyTo(long off, float[] dst, int dstOff, int len);
+
     /**
      * {@code C = op(A) op(B)} (row-major, C overwritten) on the mirrors at the given element
      * offsets; all three must have the same precision.
@@ -76,6 +82,24 @@ public abstract class Mirror {
         @Override
         public void copyTo(long off, double[] dst, int dstOff, int len) {
             buf.copyTo(off, dst, dstOff, len);
+        }
+
+        @Override
+        public void copyFrom(float[] src, int srcOff, long off, int len) {
+            double[] d = new double[len];
+            for (int i = 0; i < len; i++) {
+                d[i] = src[srcOff + i];
+            }
+            buf.copyFrom(d, 0, off, len);
+        }
+
+        @Override
+        public void copyTo(long off, float[] dst, int dstOff, int len) {
+            double[] d = new double[len];
+            buf.copyTo(off, d, 0, len);
+            for (int i = 0; i < len; i++) {
+                dst[dstOff + i] = (float) d[i];
+            }
         }
     }
 
@@ -125,6 +149,16 @@ public abstract class Mirror {
             for (int i = 0; i < len; i++) {
                 dst[dstOff + i] = f[i];
             }
+        }
+
+        @Override
+        public void copyFrom(float[] src, int srcOff, long off, int len) {
+            buffer.put((int) off, src, srcOff, len);
+        }
+
+        @Override
+        public void copyTo(long off, float[] dst, int dstOff, int len) {
+            buffer.get((int) off, dst, dstOff, len);
         }
     }
 }

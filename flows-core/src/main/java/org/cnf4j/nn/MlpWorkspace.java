@@ -5,6 +5,7 @@ import org.cnf4j.linalg.Elementwise;
 import org.cnf4j.linalg.Mirror;
 import org.cnf4j.linalg.NativeArrays;
 import org.cnf4j.linalg.NativeBuffer;
+import org.cnf4j.linalg.SingleTanh;
 
 /**
  * One worker's buffers for chunks of up to {@code capacity} stacked rows, and the kernels of the
@@ -13,6 +14,11 @@ import org.cnf4j.linalg.NativeBuffer;
  * primal rows, then probes * batch tangent rows. Elementwise work runs on heap arrays (vectorised
  * by the JIT); the operands of BLAS calls have native mirrors filled by bulk copies. Layers are
  * numbered from 1 here (layer l maps dims[l - 1] to dims[l]).
+ *
+ * <p>In float ({@code single}) with tanh, a forward pass without second derivatives (every
+ * evaluation outside the adjoint's backward solve) keeps its hidden layers in float end to end:
+ * float products, tanh and the tangent products in float ({@link SingleTanh}), plain float copies
+ * to and from the native operands; only the network's input and output pass through double.
  */
 final class MlpWorkspace {
     final int capacity;
@@ -46,6 +52,11 @@ final class MlpWorkspace {
     final Mirror[] gN;
     final Mirror gzN;
     final double[] gz;
+    /** Float hidden layers of the float forward pass (null in double): pre-activations, outputs, tanh'. */
+    private final float[][] af;
+    private final float[][] xf;
+    private final float[][] s1f;
+    private final float[][] betaF;
     double[] probeLeft = new double[0];
 
     MlpWorkspace(int capacity, int[] dims, Layer[] layer, Activation activation, int count, boolean single) {
@@ -102,6 +113,17 @@ final class MlpWorkspace {
         gammaBar = new double[widest];
         gzN = single ? Mirror.allocate((long) capacity * dims[0], true) : null;
         gz = single ? new double[capacity * dims[0]] : null;
+        boolean floatPass = single && activation == Activation.TANH;
+        af = floatPass ? new float[layers][] : null;
+        xf = floatPass ? new float[layers][] : null;
+        s1f = floatPass ? new float[layers][] : null;
+        betaF = floatPass ? new float[layers][] : null;
+        for (int l = 1; floatPass && l < layers; l++) {
+            af[l] = new float[capacity * dims[l]];
+            xf[l] = new float[capacity * dims[l]];
+            s1f[l] = new float[capacity * dims[l]];
+            betaF[l] = new float[dims[l]];
+        }
     }
 
     /** gamma(t) and beta(t) of layer l; gated weights W * gamma for concatsquash, float weights in float. */
@@ -110,6 +132,11 @@ final class MlpWorkspace {
         int n = dims[l];
         int in = dims[l - 1];
         ly.gates(p, t, gamma[l], beta[l]);
+        if (betaF != null && l < layers) {
+            for (int j = 0; j < n; j++) {
+                betaF[l][j] = (float) beta[l][j];
+            }
+        }
         if (ly.gatesWeights()) {
             double[] gm = gamma[l];
             double[] out = wg[l];
@@ -171,6 +198,10 @@ final class MlpWorkspace {
             int n = dims[l];
             Mirror.gemm(false, false, rows, n, in, xN[l - 1], 0, in, effectiveWeights(l), effectiveOffset(l), n,
                     aN[l], 0, n);
+            if (l < layers && af != null && !secondOrder) {
+                floatHiddenLayer(l, n);
+                continue;
+            }
             double[] av = a[l];
             aN[l].copyTo(0, av, 0, rows * n);
             if (l < layers) {
@@ -185,6 +216,23 @@ final class MlpWorkspace {
                 xN[l].copyFrom(xv, 0, 0, rows * n);
             }
         }
+    }
+
+    /** Hidden layer l of the float forward pass: tanh of aN[l] plus the gate shift, tangents, into xN[l]. */
+    private void floatHiddenLayer(int l, int n) {
+        float[] av = af[l];
+        float[] xv = xf[l];
+        float[] d1 = s1f[l];
+        aN[l].copyTo(0, av, 0, rows * n);
+        SingleTanh.shiftedTanh(av, betaF[l], batch, n, xv, d1);
+        int block = batch * n;
+        for (int k = 0; k < probes; k++) {
+            int off = (k + 1) * block;
+            for (int i = 0; i < block; i++) {
+                xv[off + i] = d1[i] * av[off + i];
+            }
+        }
+        xN[l].copyFrom(xv, 0, 0, rows * n);
     }
 
     /** Writes f, the trace and squared-norm estimates of the chunk's samples into the call's outputs. */

@@ -413,6 +413,29 @@ class MlpDynamicsTest {
         }
     }
 
+    @Test
+    void theFloatForwardPassAgreesWithDoubleToSinglePrecision() {
+        for (Activation activation : new Activation[] {Activation.TANH, Activation.SOFTPLUS}) {
+            MlpDynamics net = MlpDynamics.create(new int[] {D, 64, 64, 64, D}, LayerType.CONCAT_SQUASH, activation,
+                    new SplittableRandom(13));
+            SplittableRandom r = new SplittableRandom(14);
+            INDArray z = random(r, 700, D);
+            Probes probes = TraceEstimator.exact().draw(700, D, r);
+            INDArray f = Nd4j.create(DataType.DOUBLE, 700, D);
+            INDArray tr = Nd4j.create(DataType.DOUBLE, 700);
+            net.forward(T, z, probes, f, tr, null);
+            net.setPrecision(MatrixPrecision.FLOAT);
+            INDArray fs = Nd4j.create(DataType.DOUBLE, 700, D);
+            INDArray trs = Nd4j.create(DataType.DOUBLE, 700);
+            net.forward(T, z, probes, fs, trs, null);
+            net.setPrecision(MatrixPrecision.DOUBLE);
+            for (INDArray[] pair : new INDArray[][] {{fs, f}, {trs, tr}}) {
+                double err = relativeError(pair[0], pair[1]);
+                assertTrue(err < 1e-5 && err > 0, activation + ": relative difference " + err);
+            }
+        }
+    }
+
     static INDArray[] combined(MlpDynamics net, INDArray z, Probes probes, INDArray v) {
         int n = (int) z.rows();
         INDArray f = Nd4j.create(DataType.DOUBLE, n, D);
