@@ -27,6 +27,21 @@ public final class Elementwise {
         }
     }
 
+    /** The float form of {@link #multiply(double[], int, double[], int, double[], int, int)}. */
+    public static void multiply(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
+        if (Transcendentals.vectorized()) {
+            VectorElementwise.multiply(a, aOff, b, bOff, out, outOff, n);
+            return;
+        }
+        scalarMultiply(a, aOff, b, bOff, out, outOff, n, 0);
+    }
+
+    static void scalarMultiply(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n, int from) {
+        for (int i = from; i < n; i++) {
+            out[outOff + i] = a[aOff + i] * b[bOff + i];
+        }
+    }
+
     /**
      * The backward pass through x = sigma(a) and its tangents xdot_k = sigma'(a) adot_k, in place:
      * g holds dS/dx in its first {@code block} values and dS/dxdot_k in block k (1-based) after

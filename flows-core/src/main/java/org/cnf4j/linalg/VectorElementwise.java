@@ -1,6 +1,7 @@
 package org.cnf4j.linalg;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -11,6 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorElementwise {
 
     private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
 
     private VectorElementwise() {
     }
@@ -20,6 +22,16 @@ final class VectorElementwise {
         int bound = SPECIES.loopBound(n);
         for (; i < bound; i += SPECIES.length()) {
             DoubleVector.fromArray(SPECIES, a, aOff + i).mul(DoubleVector.fromArray(SPECIES, b, bOff + i))
+                    .intoArray(out, outOff + i);
+        }
+        Elementwise.scalarMultiply(a, aOff, b, bOff, out, outOff, n, i);
+    }
+
+    static void multiply(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
+        int i = 0;
+        int bound = FLOATS.loopBound(n);
+        for (; i < bound; i += FLOATS.length()) {
+            FloatVector.fromArray(FLOATS, a, aOff + i).mul(FloatVector.fromArray(FLOATS, b, bOff + i))
                     .intoArray(out, outOff + i);
         }
         Elementwise.scalarMultiply(a, aOff, b, bOff, out, outOff, n, i);

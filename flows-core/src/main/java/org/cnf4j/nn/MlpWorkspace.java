@@ -228,9 +228,7 @@ final class MlpWorkspace {
         int block = batch * n;
         for (int k = 0; k < probes; k++) {
             int off = (k + 1) * block;
-            for (int i = 0; i < block; i++) {
-                xv[off + i] = d1[i] * av[off + i];
-            }
+            Elementwise.multiply(d1, 0, av, off, xv, off, block);
         }
         xN[l].copyFrom(xv, 0, 0, rows * n);
     }

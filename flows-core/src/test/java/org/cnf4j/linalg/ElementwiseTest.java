@@ -34,6 +34,30 @@ class ElementwiseTest {
     }
 
     @Test
+    void floatMultiplyIsTheElementwiseProductAtTheGivenOffsets() {
+        SplittableRandom r = new SplittableRandom(6);
+        for (int n : new int[] {0, 5, 64, 203}) {
+            float[] a = floats(random(r, n + 7));
+            float[] b = floats(random(r, n + 3));
+            float[] out = floats(random(r, n + 11));
+            float[] want = out.clone();
+            for (int i = 0; i < n; i++) {
+                want[11 + i] = a[7 + i] * b[3 + i];
+            }
+            Elementwise.multiply(a, 7, b, 3, out, 11, n);
+            assertArrayEquals(want, out, 0f, "n = " + n);
+        }
+    }
+
+    private static float[] floats(double[] x) {
+        float[] f = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            f[i] = (float) x[i];
+        }
+        return f;
+    }
+
+    @Test
     void activationBackwardFollowsTheChainRuleThroughEveryTangentBlock() {
         SplittableRandom r = new SplittableRandom(5);
         for (int probes : new int[] {0, 1, 2}) {
