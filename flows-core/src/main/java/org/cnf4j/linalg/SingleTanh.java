@@ -72,10 +72,7 @@ public final class SingleTanh {
     }
 
     private static boolean detect() {
-        if ("false".equalsIgnoreCase(System.getProperty(Transcendentals.PROPERTY))) {
-            return false;
-        }
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+        if (!Transcendentals.vectorModuleEnabled()) {
             return false;
         }
         try {

@@ -136,11 +136,14 @@ public final class Transcendentals {
         return c;
     }
 
+    /** True when the Vector API module is present and {@link #PROPERTY} does not turn it off. */
+    static boolean vectorModuleEnabled() {
+        return !"false".equalsIgnoreCase(System.getProperty(PROPERTY))
+                && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
     private static boolean detect() {
-        if ("false".equalsIgnoreCase(System.getProperty(PROPERTY))) {
-            return false;
-        }
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+        if (!vectorModuleEnabled()) {
             return false;
         }
         try {
