@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 import org.cnf4j.linalg.ComputeThreads;
+import org.cnf4j.linalg.HeapGemm;
 import org.cnf4j.linalg.NativeArrays;
 import org.cnf4j.linalg.Mirror;
 import org.cnf4j.linalg.NativeBuffer;
@@ -46,6 +47,7 @@ public final class MlpDynamics implements Dynamics {
     private Mirror paramMirror;
     private MatrixPrecision precision = MatrixPrecision.DOUBLE;
     private MlpWorkspace[] ws = new MlpWorkspace[0];
+    private boolean heapProducts = HeapGemm.vectorized();
     private RowTimeWorkspace[] rows = new RowTimeWorkspace[0];
     private final ChunkScheduler scheduler = new ChunkScheduler();
 
@@ -112,6 +114,18 @@ public final class MlpDynamics implements Dynamics {
     public void setPrecision(MatrixPrecision p) {
         if (p != precision) {
             precision = p;
+            ws = new MlpWorkspace[0];
+        }
+    }
+
+    /**
+     * Whether the forward products run as {@link HeapGemm} kernels (the default when they are
+     * vectorised) or in native BLAS, the fallback without the Vector API; for tests comparing the two.
+     */
+    void setHeapProducts(boolean on) {
+        boolean use = on && HeapGemm.vectorized();
+        if (use != heapProducts) {
+            heapProducts = use;
             ws = new MlpWorkspace[0];
         }
     }
@@ -240,7 +254,7 @@ public final class MlpDynamics implements Dynamics {
             int rows = samples * (1 + call.probes);
             if (ws[worker] == null || ws[worker].capacity < rows) {
                 ws[worker] = new MlpWorkspace(rows, dims, layer, activation, (int) count,
-                        precision == MatrixPrecision.FLOAT);
+                        precision == MatrixPrecision.FLOAT, heapProducts);
             }
             ws[worker].prepare(t, paramBuf, paramMirror);
         }, (worker, c, b0, m) -> task.run(ws[worker], c, b0, m));

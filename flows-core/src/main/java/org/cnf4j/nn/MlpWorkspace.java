@@ -2,6 +2,7 @@ package org.cnf4j.nn;
 
 import java.util.Arrays;
 import org.cnf4j.linalg.Elementwise;
+import org.cnf4j.linalg.HeapGemm;
 import org.cnf4j.linalg.Mirror;
 import org.cnf4j.linalg.NativeArrays;
 import org.cnf4j.linalg.NativeBuffer;
@@ -52,14 +53,19 @@ final class MlpWorkspace {
     final Mirror[] gN;
     final Mirror gzN;
     final double[] gz;
-    /** Float hidden layers of the float forward pass (null in double): pre-activations, outputs, tanh'. */
+    /** Float layers of the float forward pass (null in double): pre-activations, outputs, tanh'. */
     private final float[][] af;
     private final float[][] xf;
     private final float[][] s1f;
     private final float[][] betaF;
+    /** Effective weights in float for the heap products of the float forward pass (null unless used). */
+    private final float[][] wf;
+    /** Whether the forward products run on the heap ({@link HeapGemm}) rather than in native BLAS. */
+    private final boolean heapProducts;
     double[] probeLeft = new double[0];
 
-    MlpWorkspace(int capacity, int[] dims, Layer[] layer, Activation activation, int count, boolean single) {
+    MlpWorkspace(int capacity, int[] dims, Layer[] layer, Activation activation, int count, boolean single,
+            boolean heapProducts) {
         this.capacity = capacity;
         this.dims = dims;
         this.layer = layer;
@@ -114,15 +120,25 @@ final class MlpWorkspace {
         gzN = single ? Mirror.allocate((long) capacity * dims[0], true) : null;
         gz = single ? new double[capacity * dims[0]] : null;
         boolean floatPass = single && activation == Activation.TANH;
-        af = floatPass ? new float[layers][] : null;
+        af = floatPass ? new float[layers + 1][] : null;
         xf = floatPass ? new float[layers][] : null;
         s1f = floatPass ? new float[layers][] : null;
         betaF = floatPass ? new float[layers][] : null;
-        for (int l = 1; floatPass && l < layers; l++) {
+        this.heapProducts = heapProducts;
+        wf = floatPass && heapProducts ? new float[layers + 1][] : null;
+        if (floatPass) {
+            xf[0] = new float[capacity * dims[0]];
+        }
+        for (int l = 1; floatPass && l <= layers; l++) {
             af[l] = new float[capacity * dims[l]];
-            xf[l] = new float[capacity * dims[l]];
-            s1f[l] = new float[capacity * dims[l]];
-            betaF[l] = new float[dims[l]];
+            if (wf != null) {
+                wf[l] = new float[dims[l - 1] * dims[l]];
+            }
+            if (l < layers) {
+                xf[l] = new float[capacity * dims[l]];
+                s1f[l] = new float[capacity * dims[l]];
+                betaF[l] = new float[dims[l]];
+            }
         }
     }
 
@@ -150,6 +166,24 @@ final class MlpWorkspace {
         } else if (single) {
             wgN[l].copyFrom(p, ly.weight(), 0, in * n);
         }
+        if (wf != null) {
+            double[] w = heapWeights(l);
+            int w0 = heapOffset(l);
+            float[] out = wf[l];
+            for (int k = 0; k < in * n; k++) {
+                out[k] = (float) w[w0 + k];
+            }
+        }
+    }
+
+    /** The effective weights of layer l on the heap: W * gamma for gated layers, W within p otherwise. */
+    private double[] heapWeights(int l) {
+        return layer[l - 1].gatesWeights() ? wg[l] : p;
+    }
+
+    /** Offset of the effective weights of layer l in {@link #heapWeights}. */
+    private int heapOffset(int l) {
+        return layer[l - 1].gatesWeights() ? 0 : layer[l - 1].weight();
     }
 
     /** The effective weights of layer l for BLAS: W * gamma for gated layers, W otherwise. */
@@ -192,6 +226,14 @@ final class MlpWorkspace {
                 call.left.get(src, probeLeft, k * nz, nz);
             }
         }
+        if (heapProducts && af != null && !secondOrder) {
+            floatForward();
+            return;
+        }
+        if (heapProducts && !single) {
+            doubleForward(secondOrder);
+            return;
+        }
         xN[0].copyFrom(x[0], 0, 0, rows * d);
         for (int l = 1; l <= layers; l++) {
             int in = dims[l - 1];
@@ -208,13 +250,74 @@ final class MlpWorkspace {
                 double[] xv = x[l];
                 double[] d1 = s1[l];
                 activation.apply(av, beta[l], batch, n, xv, d1, secondOrder ? s2[l] : null);
-                int block = batch * n;
-                for (int k = 0; k < probes; k++) {
-                    int off = (k + 1) * block;
-                    Elementwise.multiply(d1, 0, av, off, xv, off, block);
-                }
+                tangents(d1, av, xv, batch * n);
                 xN[l].copyFrom(xv, 0, 0, rows * n);
             }
+        }
+    }
+
+    /**
+     * The double forward pass with heap products; with second derivatives the layers' inputs are
+     * also copied to their native mirrors for the backward pass's BLAS products.
+     */
+    private void doubleForward(boolean secondOrder) {
+        if (secondOrder) {
+            xN[0].copyFrom(x[0], 0, 0, rows * dims[0]);
+        }
+        for (int l = 1; l <= layers; l++) {
+            int in = dims[l - 1];
+            int n = dims[l];
+            double[] av = a[l];
+            HeapGemm.multiply(x[l - 1], 0, heapWeights(l), heapOffset(l), av, 0, rows, n, in);
+            if (l < layers) {
+                double[] xv = x[l];
+                double[] d1 = s1[l];
+                activation.apply(av, beta[l], batch, n, xv, d1, secondOrder ? s2[l] : null);
+                tangents(d1, av, xv, batch * n);
+                if (secondOrder) {
+                    xN[l].copyFrom(xv, 0, 0, rows * n);
+                }
+            }
+        }
+    }
+
+    /** The float forward pass with heap products: the input rounded to float, the output widened to double. */
+    private void floatForward() {
+        int d = dims[0];
+        double[] x0 = x[0];
+        float[] x0f = xf[0];
+        for (int i = 0; i < rows * d; i++) {
+            x0f[i] = (float) x0[i];
+        }
+        for (int l = 1; l <= layers; l++) {
+            int n = dims[l];
+            float[] av = af[l];
+            HeapGemm.multiply(xf[l - 1], 0, wf[l], 0, av, 0, rows, n, dims[l - 1]);
+            if (l < layers) {
+                SingleTanh.shiftedTanh(av, betaF[l], batch, n, xf[l], s1f[l]);
+                tangents(s1f[l], av, xf[l], batch * n);
+            }
+        }
+        double[] out = a[layers];
+        float[] outF = af[layers];
+        for (int i = 0; i < rows * d; i++) {
+            out[i] = outF[i];
+        }
+    }
+
+    /** The probe tangents' rows through the activation: {@code x = d1 * a} for every probe block. */
+    private void tangents(double[] d1, double[] av, double[] xv, int block) {
+        for (int k = 0; k < probes; k++) {
+            int off = (k + 1) * block;
+            Elementwise.multiply(d1, 0, av, off, xv, off, block);
+        }
+    }
+
+    /** {@link #tangents(double[], double[], double[], int)} in float. */
+    private void tangents(float[] d1, float[] av, float[] xv, int block) {
+        for (int k = 0; k < probes; k++) {
+            int off = (k + 1) * block;
+            Elementwise.multiply(d1, 0, av, off, xv, off, block);
         }
     }
 
@@ -225,11 +328,7 @@ final class MlpWorkspace {
         float[] d1 = s1f[l];
         aN[l].copyTo(0, av, 0, rows * n);
         SingleTanh.shiftedTanh(av, betaF[l], batch, n, xv, d1);
-        int block = batch * n;
-        for (int k = 0; k < probes; k++) {
-            int off = (k + 1) * block;
-            Elementwise.multiply(d1, 0, av, off, xv, off, block);
-        }
+        tangents(d1, av, xv, batch * n);
         xN[l].copyFrom(xv, 0, 0, rows * n);
     }
 

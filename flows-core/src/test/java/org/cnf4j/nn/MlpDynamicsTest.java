@@ -3,11 +3,13 @@ package org.cnf4j.nn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.cnf4j.linalg.ComputeThreads;
+import org.cnf4j.linalg.HeapGemm;
 import org.cnf4j.trace.Probes;
 import org.cnf4j.trace.TraceEstimator;
 import org.junit.jupiter.api.Test;
@@ -434,6 +436,44 @@ class MlpDynamicsTest {
                 assertTrue(err < 1e-5 && err > 0, activation + ": relative difference " + err);
             }
         }
+    }
+
+    @Test
+    void heapProductsAgreeWithNativeBlas() {
+        assumeTrue(HeapGemm.vectorized(), "the heap kernels run only with the Vector API");
+        for (MatrixPrecision precision : MatrixPrecision.values()) {
+            for (LayerType type : LayerType.values()) {
+                MlpDynamics net = net(type, Activation.TANH);
+                net.setPrecision(precision);
+                SplittableRandom r = new SplittableRandom(15);
+                INDArray z = random(r, 700, D);
+                INDArray v = random(r, 700, D);
+                Probes probes = TraceEstimator.exact().draw(700, D, r);
+                INDArray[] heap = evaluatedAndCombined(net, z, probes, v);
+                net.setHeapProducts(false);
+                INDArray[] blas = evaluatedAndCombined(net, z, probes, v);
+                net.setHeapProducts(true);
+                double tolerance = precision == MatrixPrecision.FLOAT ? 1e-5 : 1e-12;
+                double largest = 0;
+                for (int i = 0; i < heap.length; i++) {
+                    double err = relativeError(heap[i], blas[i]);
+                    assertTrue(err < tolerance, precision + " " + type + " output " + i + ": relative difference " + err);
+                    largest = Math.max(largest, err);
+                }
+                // the two paths round differently, so identical results would mean one path ran twice
+                assertTrue(largest > 0, precision + " " + type + ": the heap and BLAS paths gave identical results");
+            }
+        }
+    }
+
+    /** f and the trace of an evaluation (700 rows: two chunks), then {@link #combined}. */
+    private static INDArray[] evaluatedAndCombined(MlpDynamics net, INDArray z, Probes probes, INDArray v) {
+        int n = (int) z.rows();
+        INDArray f = Nd4j.create(DataType.DOUBLE, n, D);
+        INDArray tr = Nd4j.create(DataType.DOUBLE, n);
+        net.forward(T, z, probes, f, tr, null);
+        INDArray[] c = combined(net, z, probes, v);
+        return new INDArray[] {f, tr, c[0], c[1], c[2], c[3]};
     }
 
     static INDArray[] combined(MlpDynamics net, INDArray z, Probes probes, INDArray v) {

@@ -1,0 +1,158 @@
+package org.cnf4j.linalg;
+
+/**
+ * Matrix products of row-major heap arrays, {@code C[m, n] = A[m, k] B[k, n]} (C overwritten),
+ * for the network's layers: the hidden products ([rows, 64] x [64, 64]), the thin first layer
+ * ([rows, 2] x [2, 64]) and the narrow last layer ([rows, 64] x [64, 2]). On the AVX2 machines the
+ * products of a 512-row chunk ran about 1.5-2 times faster here than in OpenBLAS 0.3.19 (no JNI
+ * call, no copies to native operands, and OpenBLAS's thin and narrow products reach only 3-5
+ * GFLOP/s).
+ *
+ * <p>The order of operations is fixed, so results are bit-identical however the product runs:
+ * an output of a wide product ({@code n >= 8}) is {@code fma(a[k-1], b[k-1], ... fma(a[0], b[0],
+ * 0))}, one fused multiply-add per term in order of the inner index; an output of a narrow product
+ * ({@code n < 8}) keeps 8 partial sums, term q going to partial q mod 8 in that way, added up as
+ * {@code ((p0 + p1) + p2) + ... + p7}. With {@code --add-modules jdk.incubator.vector} a Vector API
+ * kernel computes them (tiles of 4 rows by 2 vectors of columns for wide products, 8 inner terms a
+ * vector for narrow ones); otherwise, or with {@code -Dcnf4j.vector=false}, scalar loops do the
+ * same operations.
+ */
+public final class HeapGemm {
+
+    /** Partial sums of a narrow product's output. */
+    static final int PARTIALS = 8;
+
+    private static final boolean VECTOR = detect();
+
+    private HeapGemm() {
+    }
+
+    /** True when the Vector API kernels are in use. */
+    public static boolean vectorized() {
+        return VECTOR;
+    }
+
+    /** C = A B in double; A from aOff with row stride k, B from bOff with row stride n, C from cOff with stride n. */
+    public static void multiply(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int m, int n,
+            int k) {
+        if (VECTOR) {
+            VectorHeapGemm.multiply(a, aOff, b, bOff, c, cOff, m, n, k);
+        } else {
+            scalarMultiply(a, aOff, b, bOff, c, cOff, m, n, k);
+        }
+    }
+
+    /** C = A B in float; as {@link #multiply(double[], int, double[], int, double[], int, int, int, int)}. */
+    public static void multiply(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int n, int k) {
+        if (VECTOR) {
+            VectorHeapGemm.multiply(a, aOff, b, bOff, c, cOff, m, n, k);
+        } else {
+            scalarMultiply(a, aOff, b, bOff, c, cOff, m, n, k);
+        }
+    }
+
+    /** The scalar loops of the double product: the reference order of operations. */
+    public static void scalarMultiply(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int m, int n,
+            int k) {
+        if (n >= PARTIALS) {
+            scalarColumns(a, aOff, b, bOff, c, cOff, m, n, k, 0, n);
+            return;
+        }
+        double[] partial = new double[PARTIALS];
+        for (int r = 0; r < m; r++) {
+            for (int j = 0; j < n; j++) {
+                java.util.Arrays.fill(partial, 0.0);
+                c[cOff + r * n + j] = finishNarrow(a, aOff + r * k, b, bOff + j, n, k, 0, partial);
+            }
+        }
+    }
+
+    /** Columns [j0, j1) of a wide product, in the reference order. */
+    static void scalarColumns(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int m, int n, int k, int j0,
+            int j1) {
+        for (int r = 0; r < m; r++) {
+            int ar = aOff + r * k;
+            for (int j = j0; j < j1; j++) {
+                double s = 0;
+                for (int q = 0; q < k; q++) {
+                    s = Math.fma(a[ar + q], b[bOff + q * n + j], s);
+                }
+                c[cOff + r * n + j] = s;
+            }
+        }
+    }
+
+    /**
+     * One output of a narrow product: terms q0 .. k - 1 of row {@code a[ar ..]} and column
+     * {@code b[bc], b[bc + n], ...} added into their partial sums (term q into partial q mod 8),
+     * then the partials summed in order.
+     */
+    static double finishNarrow(double[] a, int ar, double[] b, int bc, int n, int k, int q0, double[] partial) {
+        for (int q = q0; q < k; q++) {
+            partial[q % PARTIALS] = Math.fma(a[ar + q], b[bc + q * n], partial[q % PARTIALS]);
+        }
+        double s = partial[0];
+        for (int p = 1; p < PARTIALS; p++) {
+            s += partial[p];
+        }
+        return s;
+    }
+
+    /** The scalar loops of the float product: the reference order of operations. */
+    public static void scalarMultiply(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int n,
+            int k) {
+        if (n >= PARTIALS) {
+            scalarColumns(a, aOff, b, bOff, c, cOff, m, n, k, 0, n);
+            return;
+        }
+        float[] partial = new float[PARTIALS];
+        for (int r = 0; r < m; r++) {
+            for (int j = 0; j < n; j++) {
+                java.util.Arrays.fill(partial, 0f);
+                c[cOff + r * n + j] = finishNarrow(a, aOff + r * k, b, bOff + j, n, k, 0, partial);
+            }
+        }
+    }
+
+    /** Columns [j0, j1) of a wide product, in the reference order. */
+    static void scalarColumns(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int n, int k, int j0,
+            int j1) {
+        for (int r = 0; r < m; r++) {
+            int ar = aOff + r * k;
+            for (int j = j0; j < j1; j++) {
+                float s = 0;
+                for (int q = 0; q < k; q++) {
+                    s = Math.fma(a[ar + q], b[bOff + q * n + j], s);
+                }
+                c[cOff + r * n + j] = s;
+            }
+        }
+    }
+
+    /**
+     * One output of a narrow product: terms q0 .. k - 1 of row {@code a[ar ..]} and column
+     * {@code b[bc], b[bc + n], ...} added into their partial sums (term q into partial q mod 8),
+     * then the partials summed in order.
+     */
+    static float finishNarrow(float[] a, int ar, float[] b, int bc, int n, int k, int q0, float[] partial) {
+        for (int q = q0; q < k; q++) {
+            partial[q % PARTIALS] = Math.fma(a[ar + q], b[bc + q * n], partial[q % PARTIALS]);
+        }
+        float s = partial[0];
+        for (int p = 1; p < PARTIALS; p++) {
+            s += partial[p];
+        }
+        return s;
+    }
+
+    private static boolean detect() {
+        if (!Transcendentals.vectorModuleEnabled()) {
+            return false;
+        }
+        try {
+            return VectorHeapGemm.selfTest();
+        } catch (LinkageError | RuntimeException e) {
+            return false;
+        }
+    }
+}

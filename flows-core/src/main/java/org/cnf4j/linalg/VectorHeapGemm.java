@@ -1,0 +1,363 @@
+package org.cnf4j.linalg;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API (incubator) kernels of {@link HeapGemm}: wide products in tiles of 4 rows by 2
+ * vectors of columns of the CPU's preferred width (so 8 accumulators and one fused multiply-add
+ * per output and inner index, in order), narrow products with 8 partial sums per output in
+ * 256-bit vectors. Only loaded when the module {@code jdk.incubator.vector} is present.
+ */
+final class VectorHeapGemm {
+
+    private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> DOUBLE4 = DoubleVector.SPECIES_256;
+    private static final VectorSpecies<Float> FLOAT8 = FloatVector.SPECIES_256;
+
+    /** Rows of A a panel: 4 tiles of 4 rows (16 rows of 64 doubles: 8 KB). */
+    private static final int PANEL = 16;
+
+    private VectorHeapGemm() {
+    }
+
+    /** C = A B in double; see {@link HeapGemm}. */
+    static void multiply(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int m, int n, int k) {
+        if (n < HeapGemm.PARTIALS) {
+            narrow(a, aOff, b, bOff, c, cOff, m, n, k);
+            return;
+        }
+        // row panels outside, column blocks inside: a panel's rows stay in L1 across its column
+        // blocks and B (16 KB at 64 x 64 floats) stays there too
+        int lanes = DOUBLES.length();
+        for (int r0 = 0; r0 < m; r0 += PANEL) {
+            int rows = Math.min(PANEL, m - r0);
+            int ar = aOff + r0 * k;
+            int cr = cOff + r0 * n;
+            int j = 0;
+            for (; j + 2 * lanes <= n; j += 2 * lanes) {
+                twoVectorColumns(a, ar, b, bOff, c, cr, rows, n, k, j);
+            }
+            for (; j + lanes <= n; j += lanes) {
+                oneVectorColumns(a, ar, b, bOff, c, cr, rows, n, k, j);
+            }
+            if (j < n) {
+                HeapGemm.scalarColumns(a, ar, b, bOff, c, cr, rows, n, k, j, n);
+            }
+        }
+    }
+
+    /** Columns [j, j + 2 lanes) of a wide product, 4 rows at a time. */
+    private static void twoVectorColumns(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int m, int n,
+            int k, int j) {
+        int lanes = DOUBLES.length();
+        int r = 0;
+        for (; r + 4 <= m; r += 4) {
+            DoubleVector c00 = DoubleVector.zero(DOUBLES);
+            DoubleVector c01 = DoubleVector.zero(DOUBLES);
+            DoubleVector c10 = DoubleVector.zero(DOUBLES);
+            DoubleVector c11 = DoubleVector.zero(DOUBLES);
+            DoubleVector c20 = DoubleVector.zero(DOUBLES);
+            DoubleVector c21 = DoubleVector.zero(DOUBLES);
+            DoubleVector c30 = DoubleVector.zero(DOUBLES);
+            DoubleVector c31 = DoubleVector.zero(DOUBLES);
+            int a0 = aOff + r * k;
+            for (int q = 0, bq = bOff + j; q < k; q++, bq += n) {
+                DoubleVector b0 = DoubleVector.fromArray(DOUBLES, b, bq);
+                DoubleVector b1 = DoubleVector.fromArray(DOUBLES, b, bq + lanes);
+                DoubleVector x = DoubleVector.broadcast(DOUBLES, a[a0 + q]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                x = DoubleVector.broadcast(DOUBLES, a[a0 + k + q]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                x = DoubleVector.broadcast(DOUBLES, a[a0 + 2 * k + q]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                x = DoubleVector.broadcast(DOUBLES, a[a0 + 3 * k + q]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+            }
+            int o = cOff + r * n + j;
+            c00.intoArray(c, o);
+            c01.intoArray(c, o + lanes);
+            o += n;
+            c10.intoArray(c, o);
+            c11.intoArray(c, o + lanes);
+            o += n;
+            c20.intoArray(c, o);
+            c21.intoArray(c, o + lanes);
+            o += n;
+            c30.intoArray(c, o);
+            c31.intoArray(c, o + lanes);
+        }
+        for (; r < m; r++) {
+            DoubleVector c00 = DoubleVector.zero(DOUBLES);
+            DoubleVector c01 = DoubleVector.zero(DOUBLES);
+            int a0 = aOff + r * k;
+            for (int q = 0, bq = bOff + j; q < k; q++, bq += n) {
+                DoubleVector x = DoubleVector.broadcast(DOUBLES, a[a0 + q]);
+                c00 = x.fma(DoubleVector.fromArray(DOUBLES, b, bq), c00);
+                c01 = x.fma(DoubleVector.fromArray(DOUBLES, b, bq + lanes), c01);
+            }
+            int o = cOff + r * n + j;
+            c00.intoArray(c, o);
+            c01.intoArray(c, o + lanes);
+        }
+    }
+
+    /** Columns [j, j + lanes) of a wide product, 4 rows at a time. */
+    private static void oneVectorColumns(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int m, int n,
+            int k, int j) {
+        int r = 0;
+        for (; r + 4 <= m; r += 4) {
+            DoubleVector c0 = DoubleVector.zero(DOUBLES);
+            DoubleVector c1 = DoubleVector.zero(DOUBLES);
+            DoubleVector c2 = DoubleVector.zero(DOUBLES);
+            DoubleVector c3 = DoubleVector.zero(DOUBLES);
+            int a0 = aOff + r * k;
+            for (int q = 0, bq = bOff + j; q < k; q++, bq += n) {
+                DoubleVector b0 = DoubleVector.fromArray(DOUBLES, b, bq);
+                c0 = DoubleVector.broadcast(DOUBLES, a[a0 + q]).fma(b0, c0);
+                c1 = DoubleVector.broadcast(DOUBLES, a[a0 + k + q]).fma(b0, c1);
+                c2 = DoubleVector.broadcast(DOUBLES, a[a0 + 2 * k + q]).fma(b0, c2);
+                c3 = DoubleVector.broadcast(DOUBLES, a[a0 + 3 * k + q]).fma(b0, c3);
+            }
+            int o = cOff + r * n + j;
+            c0.intoArray(c, o);
+            c1.intoArray(c, o + n);
+            c2.intoArray(c, o + 2 * n);
+            c3.intoArray(c, o + 3 * n);
+        }
+        for (; r < m; r++) {
+            DoubleVector c0 = DoubleVector.zero(DOUBLES);
+            int a0 = aOff + r * k;
+            for (int q = 0, bq = bOff + j; q < k; q++, bq += n) {
+                c0 = DoubleVector.broadcast(DOUBLES, a[a0 + q]).fma(DoubleVector.fromArray(DOUBLES, b, bq), c0);
+            }
+            c0.intoArray(c, cOff + r * n + j);
+        }
+    }
+
+    /** C = A B in float; see {@link HeapGemm}. */
+    static void multiply(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int n, int k) {
+        if (n < HeapGemm.PARTIALS) {
+            narrow(a, aOff, b, bOff, c, cOff, m, n, k);
+            return;
+        }
+        // row panels outside, column blocks inside: a panel's rows stay in L1 across its column
+        // blocks and B (16 KB at 64 x 64 floats) stays there too
+        int lanes = FLOATS.length();
+        for (int r0 = 0; r0 < m; r0 += PANEL) {
+            int rows = Math.min(PANEL, m - r0);
+            int ar = aOff + r0 * k;
+            int cr = cOff + r0 * n;
+            int j = 0;
+            for (; j + 2 * lanes <= n; j += 2 * lanes) {
+                twoVectorColumns(a, ar, b, bOff, c, cr, rows, n, k, j);
+            }
+            for (; j + lanes <= n; j += lanes) {
+                oneVectorColumns(a, ar, b, bOff, c, cr, rows, n, k, j);
+            }
+            if (j < n) {
+                HeapGemm.scalarColumns(a, ar, b, bOff, c, cr, rows, n, k, j, n);
+            }
+        }
+    }
+
+    /** Columns [j, j + 2 lanes) of a wide product, 4 rows at a time. */
+    private static void twoVectorColumns(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int n,
+            int k, int j) {
+        int lanes = FLOATS.length();
+        int r = 0;
+        for (; r + 4 <= m; r += 4) {
+            FloatVector c00 = FloatVector.zero(FLOATS);
+            FloatVector c01 = FloatVector.zero(FLOATS);
+            FloatVector c10 = FloatVector.zero(FLOATS);
+            FloatVector c11 = FloatVector.zero(FLOATS);
+            FloatVector c20 = FloatVector.zero(FLOATS);
+            FloatVector c21 = FloatVector.zero(FLOATS);
+            FloatVector c30 = FloatVector.zero(FLOATS);
+            FloatVector c31 = FloatVector.zero(FLOATS);
+            int a0 = aOff + r * k;
+            for (int q = 0, bq = bOff + j; q < k; q++, bq += n) {
+                FloatVector b0 = FloatVector.fromArray(FLOATS, b, bq);
+                FloatVector b1 = FloatVector.fromArray(FLOATS, b, bq + lanes);
+                FloatVector x = FloatVector.broadcast(FLOATS, a[a0 + q]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(FLOATS, a[a0 + k + q]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(FLOATS, a[a0 + 2 * k + q]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(FLOATS, a[a0 + 3 * k + q]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+            }
+            int o = cOff + r * n + j;
+            c00.intoArray(c, o);
+            c01.intoArray(c, o + lanes);
+            o += n;
+            c10.intoArray(c, o);
+            c11.intoArray(c, o + lanes);
+            o += n;
+            c20.intoArray(c, o);
+            c21.intoArray(c, o + lanes);
+            o += n;
+            c30.intoArray(c, o);
+            c31.intoArray(c, o + lanes);
+        }
+        for (; r < m; r++) {
+            FloatVector c00 = FloatVector.zero(FLOATS);
+            FloatVector c01 = FloatVector.zero(FLOATS);
+            int a0 = aOff + r * k;
+            for (int q = 0, bq = bOff + j; q < k; q++, bq += n) {
+                FloatVector x = FloatVector.broadcast(FLOATS, a[a0 + q]);
+                c00 = x.fma(FloatVector.fromArray(FLOATS, b, bq), c00);
+                c01 = x.fma(FloatVector.fromArray(FLOATS, b, bq + lanes), c01);
+            }
+            int o = cOff + r * n + j;
+            c00.intoArray(c, o);
+            c01.intoArray(c, o + lanes);
+        }
+    }
+
+    /** Columns [j, j + lanes) of a wide product, 4 rows at a time. */
+    private static void oneVectorColumns(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int n,
+            int k, int j) {
+        int r = 0;
+        for (; r + 4 <= m; r += 4) {
+            FloatVector c0 = FloatVector.zero(FLOATS);
+            FloatVector c1 = FloatVector.zero(FLOATS);
+            FloatVector c2 = FloatVector.zero(FLOATS);
+            FloatVector c3 = FloatVector.zero(FLOATS);
+            int a0 = aOff + r * k;
+            for (int q = 0, bq = bOff + j; q < k; q++, bq += n) {
+                FloatVector b0 = FloatVector.fromArray(FLOATS, b, bq);
+                c0 = FloatVector.broadcast(FLOATS, a[a0 + q]).fma(b0, c0);
+                c1 = FloatVector.broadcast(FLOATS, a[a0 + k + q]).fma(b0, c1);
+                c2 = FloatVector.broadcast(FLOATS, a[a0 + 2 * k + q]).fma(b0, c2);
+                c3 = FloatVector.broadcast(FLOATS, a[a0 + 3 * k + q]).fma(b0, c3);
+            }
+            int o = cOff + r * n + j;
+            c0.intoArray(c, o);
+            c1.intoArray(c, o + n);
+            c2.intoArray(c, o + 2 * n);
+            c3.intoArray(c, o + 3 * n);
+        }
+        for (; r < m; r++) {
+            FloatVector c0 = FloatVector.zero(FLOATS);
+            int a0 = aOff + r * k;
+            for (int q = 0, bq = bOff + j; q < k; q++, bq += n) {
+                c0 = FloatVector.broadcast(FLOATS, a[a0 + q]).fma(FloatVector.fromArray(FLOATS, b, bq), c0);
+            }
+            c0.intoArray(c, cOff + r * n + j);
+        }
+    }
+
+    /**
+     * A narrow product (n < 8) in double: per output, two 4-lane sums hold partials 0-3 and 4-7
+     * over the terms in whole groups of 8, the rest is finished by {@link HeapGemm#finishNarrow}.
+     * B is transposed first so that a column's terms are contiguous.
+     */
+    private static void narrow(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int m, int n, int k) {
+        double[] bt = new double[n * k];
+        for (int q = 0; q < k; q++) {
+            for (int j = 0; j < n; j++) {
+                bt[j * k + q] = b[bOff + q * n + j];
+            }
+        }
+        int whole = k - k % HeapGemm.PARTIALS;
+        double[] partial = new double[HeapGemm.PARTIALS];
+        for (int r = 0; r < m; r++) {
+            int ar = aOff + r * k;
+            for (int j = 0; j < n; j++) {
+                DoubleVector lo = DoubleVector.zero(DOUBLE4);
+                DoubleVector hi = DoubleVector.zero(DOUBLE4);
+                int bj = j * k;
+                for (int q = 0; q < whole; q += HeapGemm.PARTIALS) {
+                    lo = DoubleVector.fromArray(DOUBLE4, a, ar + q).fma(DoubleVector.fromArray(DOUBLE4, bt, bj + q), lo);
+                    hi = DoubleVector.fromArray(DOUBLE4, a, ar + q + 4).fma(DoubleVector.fromArray(DOUBLE4, bt, bj + q + 4),
+                            hi);
+                }
+                lo.intoArray(partial, 0);
+                hi.intoArray(partial, 4);
+                c[cOff + r * n + j] = HeapGemm.finishNarrow(a, ar, b, bOff + j, n, k, whole, partial);
+            }
+        }
+    }
+
+    /**
+     * A narrow product (n < 8) in float: per output, one 8-lane sum holds the 8 partials over the
+     * terms in whole groups of 8, the rest is finished by {@link HeapGemm#finishNarrow}. B is
+     * transposed first so that a column's terms are contiguous.
+     */
+    private static void narrow(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int n, int k) {
+        float[] bt = new float[n * k];
+        for (int q = 0; q < k; q++) {
+            for (int j = 0; j < n; j++) {
+                bt[j * k + q] = b[bOff + q * n + j];
+            }
+        }
+        int whole = k - k % HeapGemm.PARTIALS;
+        float[] partial = new float[HeapGemm.PARTIALS];
+        for (int r = 0; r < m; r++) {
+            int ar = aOff + r * k;
+            for (int j = 0; j < n; j++) {
+                FloatVector s = FloatVector.zero(FLOAT8);
+                int bj = j * k;
+                for (int q = 0; q < whole; q += HeapGemm.PARTIALS) {
+                    s = FloatVector.fromArray(FLOAT8, a, ar + q).fma(FloatVector.fromArray(FLOAT8, bt, bj + q), s);
+                }
+                s.intoArray(partial, 0);
+                c[cOff + r * n + j] = HeapGemm.finishNarrow(a, ar, b, bOff + j, n, k, whole, partial);
+            }
+        }
+    }
+
+    /** Checks every kernel shape against the scalar loops before the kernels are trusted. */
+    static boolean selfTest() {
+        if (DoubleVector.SPECIES_PREFERRED.vectorBitSize() < 256) {
+            return false;
+        }
+        java.util.Random random = new java.util.Random(7);
+        int[][] shapes = {{9, 72, 13}, {6, 3, 21}, {5, 2, 16}, {3, 19, 2}};
+        for (int[] s : shapes) {
+            int m = s[0];
+            int n = s[1];
+            int k = s[2];
+            double[] a = new double[m * k + 1];
+            double[] b = new double[k * n + 2];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = random.nextGaussian();
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = random.nextGaussian();
+            }
+            float[] af = new float[a.length];
+            float[] bf = new float[b.length];
+            for (int i = 0; i < a.length; i++) {
+                af[i] = (float) a[i];
+            }
+            for (int i = 0; i < b.length; i++) {
+                bf[i] = (float) b[i];
+            }
+            double[] c = new double[m * n];
+            double[] cs = new double[m * n];
+            multiply(a, 1, b, 2, c, 0, m, n, k);
+            HeapGemm.scalarMultiply(a, 1, b, 2, cs, 0, m, n, k);
+            float[] cf = new float[m * n];
+            float[] cfs = new float[m * n];
+            multiply(af, 1, bf, 2, cf, 0, m, n, k);
+            HeapGemm.scalarMultiply(af, 1, bf, 2, cfs, 0, m, n, k);
+            if (!java.util.Arrays.equals(c, cs) || !java.util.Arrays.equals(cf, cfs)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
