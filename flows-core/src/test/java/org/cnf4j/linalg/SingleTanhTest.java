@@ -27,6 +27,9 @@ class SingleTanhTest {
             a[0] = Float.MAX_VALUE;
             a[1] = -Float.MAX_VALUE;
             a[2] = 0f;
+            a[3] = Float.NaN;
+            a[4] = Float.POSITIVE_INFINITY;
+            a[5] = Float.NEGATIVE_INFINITY;
             float[] shift = new float[cols];
             for (int j = 1; j < cols; j++) {
                 shift[j] = (float) r.nextDouble(-1, 1);
