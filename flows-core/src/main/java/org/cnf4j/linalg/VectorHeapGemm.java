@@ -30,7 +30,7 @@ final class VectorHeapGemm {
             return;
         }
         // row panels outside, column blocks inside: a panel's rows stay in L1 across its column
-        // blocks and B (16 KB at 64 x 64 floats) stays there too
+        // blocks, and B (64 x 64: 16 KB in float, 32 KB in double) stays there too
         int lanes = DOUBLES.length();
         for (int r0 = 0; r0 < m; r0 += PANEL) {
             int rows = Math.min(PANEL, m - r0);
@@ -148,7 +148,7 @@ final class VectorHeapGemm {
             return;
         }
         // row panels outside, column blocks inside: a panel's rows stay in L1 across its column
-        // blocks and B (16 KB at 64 x 64 floats) stays there too
+        // blocks, and B (64 x 64: 16 KB in float, 32 KB in double) stays there too
         int lanes = FLOATS.length();
         for (int r0 = 0; r0 < m; r0 += PANEL) {
             int rows = Math.min(PANEL, m - r0);
