@@ -73,6 +73,10 @@ final class MlpWorkspace {
         this.layers = layer.length;
         this.count = count;
         this.single = single;
+        this.heapProducts = heapProducts;
+        // native pre-activations only for BLAS forward products: without the heap kernels, and in
+        // float for the backward solve's forward passes
+        boolean blasForward = !heapProducts || single;
         x = new double[layers][];
         a = new double[layers + 1][];
         s1 = new double[layers][];
@@ -100,7 +104,7 @@ final class MlpWorkspace {
             widest = Math.max(widest, n);
             a[l] = new double[capacity * n];
             da[l] = new double[capacity * n];
-            aN[l] = Mirror.allocate((long) capacity * n, single);
+            aN[l] = blasForward ? Mirror.allocate((long) capacity * n, single) : null;
             daN[l] = Mirror.allocate((long) capacity * n, single);
             if (l < layers) {
                 s1[l] = new double[capacity * n];
@@ -124,17 +128,18 @@ final class MlpWorkspace {
         xf = floatPass ? new float[layers][] : null;
         s1f = floatPass ? new float[layers][] : null;
         betaF = floatPass ? new float[layers][] : null;
-        this.heapProducts = heapProducts;
         wf = floatPass && heapProducts ? new float[layers + 1][] : null;
-        if (floatPass) {
+        if (wf != null) {
+            // the input and output layers in float are only used by the heap products
             xf[0] = new float[capacity * dims[0]];
+            af[layers] = new float[capacity * dims[layers]];
         }
         for (int l = 1; floatPass && l <= layers; l++) {
-            af[l] = new float[capacity * dims[l]];
             if (wf != null) {
                 wf[l] = new float[dims[l - 1] * dims[l]];
             }
             if (l < layers) {
+                af[l] = new float[capacity * dims[l]];
                 xf[l] = new float[capacity * dims[l]];
                 s1f[l] = new float[capacity * dims[l]];
                 betaF[l] = new float[dims[l]];
