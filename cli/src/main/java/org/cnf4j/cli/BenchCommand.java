@@ -13,6 +13,8 @@ import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.flow.RandomStreams;
 import org.cnf4j.flow.SolverConfig;
 import org.cnf4j.linalg.ComputeThreads;
+import org.cnf4j.linalg.KernelChoice;
+import org.cnf4j.linalg.KernelSelection;
 import org.cnf4j.nn.MatrixPrecision;
 import org.cnf4j.nn.MlpDynamics;
 import org.cnf4j.report.ToleranceSweep;
@@ -218,13 +220,20 @@ public final class BenchCommand implements Callable<Integer> {
                 + "seed %d, %d worker(s) on %d core(s)%n", net.describe(), trace.name(), batch,
                 seminorm ? " (seminorm)" : "", precision.name().toLowerCase(Locale.ROOT), seed,
                 ComputeThreads.workers(), Runtime.getRuntime().availableProcessors());
+        out.printf(Locale.ROOT, "cpu: %s%n", CpuDescription.describe());
+        for (KernelChoice c : KernelSelection.choices()) {
+            out.printf(Locale.ROOT, "kernels: %-20s %-16s %6.2f GFLOP/s (vector %.2f, plain %.2f): %s%n", c.family().label(),
+                    c.path(), c.gflops(), c.vectorGflops(), c.plainGflops(), c.reason());
+        }
         out.printf(Locale.ROOT, "training: %.4f s per iteration (median of iterations %d-%d), %.1f forward + %.1f backward "
                 + "evaluations per iteration%n", sPerIter, from + 1, to, fwdPerIter, bwdPerIter);
         out.printf(Locale.ROOT, "training: %.1f microseconds per function evaluation (median)%n", us);
         out.printf(Locale.ROOT, "training: %.2f MFLOP per forward and %.2f per backward evaluation in matrix products, "
                 + "%.1f GFLOP/s achieved%n", fwdFlops / 1e6, bwdFlops / 1e6, gflops);
+        double evalFlops = 2 * macs * points * (1 + k);
         out.printf(Locale.ROOT, "log-density of %d points: %.3f s (median of %s), %d evaluations (%.2f ms per "
-                + "evaluation)%n", points, logpSeconds, seconds(logpRuns), logpNfe, 1e3 * logpSeconds / Math.max(1, logpNfe));
+                + "evaluation, %.1f GFLOP/s in matrix products)%n", points, logpSeconds, seconds(logpRuns), logpNfe,
+                1e3 * logpSeconds / Math.max(1, logpNfe), evalFlops * logpNfe / logpSeconds / 1e9);
         out.printf(Locale.ROOT, "sampling %d points with log-density: %.3f s (median of %s), %d evaluations (%.2f ms per "
                 + "evaluation)%n", points, sampleSeconds, seconds(sampleRuns), sampleNfe,
                 1e3 * sampleSeconds / Math.max(1, sampleNfe));

@@ -8,6 +8,7 @@ import java.util.Properties;
 import org.cnf4j.data.DataException;
 import org.cnf4j.io.ModelFileException;
 import org.cnf4j.linalg.ComputeThreads;
+import org.cnf4j.linalg.KernelSelection;
 import org.cnf4j.linalg.NativeThreads;
 import org.cnf4j.ode.OdeSolveException;
 import org.cnf4j.train.TrainingException;
@@ -108,6 +109,8 @@ public final class CnfCommand implements Runnable {
 
     /** Entry point of {@code java -jar cnf.jar}. */
     public static void main(String[] args) {
+        // the kernels' measurement overlaps parsing, reading data and loading the native libraries
+        KernelSelection.calibrateInBackground();
         NativeThreads.ensureConfigured();
         System.exit(commandLine().execute(args));
     }

@@ -1,8 +1,8 @@
 package org.cnf4j.linalg;
 
 /**
- * Elementwise kernels of the network's tangent rows on heap arrays, in 8-lane Vector API code
- * when {@link Transcendentals#vectorized()} (the JIT did not vectorise these loops itself: they
+ * Elementwise kernels of the network's tangent rows on heap arrays, in Vector API code when
+ * {@link KernelSelection} chose it (the JIT did not vectorise these loops itself: they
  * read and write the same array at two offsets) and as scalar loops of the same operations
  * otherwise, bit-identical either way. A block is {@code rows x cols} values, row-major; the
  * tangent blocks of the probes follow the primal block in the same array.
@@ -14,7 +14,7 @@ public final class Elementwise {
 
     /** {@code out[outOff + i] = a[aOff + i] * b[bOff + i]} for i in [0, n). */
     public static void multiply(double[] a, int aOff, double[] b, int bOff, double[] out, int outOff, int n) {
-        if (Transcendentals.vectorized()) {
+        if (KernelSelection.vector(KernelFamily.ELEMENTWISE_DOUBLE)) {
             VectorElementwise.multiply(a, aOff, b, bOff, out, outOff, n);
             return;
         }
@@ -29,7 +29,7 @@ public final class Elementwise {
 
     /** The float form of {@link #multiply(double[], int, double[], int, double[], int, int)}. */
     public static void multiply(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
-        if (Transcendentals.vectorized()) {
+        if (KernelSelection.vector(KernelFamily.ELEMENTWISE_FLOAT)) {
             VectorElementwise.multiply(a, aOff, b, bOff, out, outOff, n);
             return;
         }
@@ -50,7 +50,7 @@ public final class Elementwise {
      * tangent blocks of {@code a}.
      */
     public static void activationBackward(double[] g, double[] d1, double[] d2, double[] a, int block, int probes) {
-        if (Transcendentals.vectorized()) {
+        if (KernelSelection.vector(KernelFamily.ELEMENTWISE_DOUBLE)) {
             VectorElementwise.activationBackward(g, d1, d2, a, block, probes);
             return;
         }

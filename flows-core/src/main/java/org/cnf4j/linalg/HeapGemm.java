@@ -28,7 +28,7 @@ public final class HeapGemm {
     private HeapGemm() {
     }
 
-    /** True when the Vector API kernels are in use. */
+    /** True when the Vector API kernels are available (the module is present and they passed their self-test). */
     public static boolean vectorized() {
         return VECTOR;
     }
@@ -36,7 +36,7 @@ public final class HeapGemm {
     /** C = A B in double; A from aOff with row stride k, B from bOff with row stride n, C from cOff with stride n. */
     public static void multiply(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int m, int n,
             int k) {
-        if (VECTOR) {
+        if (KernelSelection.vector(KernelFamily.PRODUCTS_DOUBLE)) {
             VectorHeapGemm.multiply(a, aOff, b, bOff, c, cOff, m, n, k);
         } else {
             scalarMultiply(a, aOff, b, bOff, c, cOff, m, n, k);
@@ -45,7 +45,7 @@ public final class HeapGemm {
 
     /** C = A B in float; as {@link #multiply(double[], int, double[], int, double[], int, int, int, int)}. */
     public static void multiply(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int n, int k) {
-        if (VECTOR) {
+        if (KernelSelection.vector(KernelFamily.PRODUCTS_FLOAT)) {
             VectorHeapGemm.multiply(a, aOff, b, bOff, c, cOff, m, n, k);
         } else {
             scalarMultiply(a, aOff, b, bOff, c, cOff, m, n, k);

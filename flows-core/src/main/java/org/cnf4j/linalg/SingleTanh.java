@@ -37,7 +37,7 @@ public final class SingleTanh {
 
     /** The block kernel; h and d1 must be distinct from a. */
     public static void shiftedTanh(float[] a, float[] shift, int rows, int cols, float[] h, float[] d1) {
-        if (VECTOR && VectorSingleTanh.fitsLanes(cols)) {
+        if (KernelSelection.vector(KernelFamily.TANH_FLOAT) && VectorSingleTanh.fitsLanes(cols)) {
             VectorSingleTanh.shiftedTanh(a, shift, rows, cols, h, d1);
             return;
         }

@@ -43,7 +43,7 @@ public final class Transcendentals {
 
     /** {@code x[i] = exp(x[i])} for i in [from, to). */
     public static void exp(double[] x, int from, int to) {
-        if (VECTOR) {
+        if (KernelSelection.vector(KernelFamily.TANH_DOUBLE)) {
             VectorTranscendentals.exp(x, from, to);
         } else {
             scalarExp(x, from, to);
@@ -60,7 +60,7 @@ public final class Transcendentals {
      */
     public static void shiftedTanh(double[] a, double[] shift, int rows, int cols, double[] h, double[] d1,
             double[] d2) {
-        if (VECTOR && VectorTranscendentals.fitsLanes(cols)) {
+        if (KernelSelection.vector(KernelFamily.TANH_DOUBLE) && VectorTranscendentals.fitsLanes(cols)) {
             VectorTranscendentals.shiftedTanh(a, shift, rows, cols, h, d1, d2);
             return;
         }
@@ -77,7 +77,7 @@ public final class Transcendentals {
                 h[base + j] = (a[base + j] + shift[j]) * 2.0;
             }
         }
-        exp(h, 0, n);
+        scalarExp(h, 0, n);
         for (int i = 0; i < n; i++) {
             double v = 1.0 - 2.0 / (h[i] + 1.0);
             h[i] = v;

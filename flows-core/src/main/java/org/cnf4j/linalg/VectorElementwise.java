@@ -11,8 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorElementwise {
 
-    private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> SPECIES = VectorLanes.DOUBLES;
+    private static final VectorSpecies<Float> FLOATS = VectorLanes.FLOATS;
 
     private VectorElementwise() {
     }

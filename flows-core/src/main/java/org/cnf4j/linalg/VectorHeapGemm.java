@@ -12,10 +12,13 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorHeapGemm {
 
-    private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> DOUBLES = VectorLanes.DOUBLES;
+    private static final VectorSpecies<Float> FLOATS = VectorLanes.FLOATS;
     private static final VectorSpecies<Double> DOUBLE4 = DoubleVector.SPECIES_256;
     private static final VectorSpecies<Float> FLOAT8 = FloatVector.SPECIES_256;
+
+    /** Each thread's buffers for the narrow products, so that a call allocates nothing once warm. */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /** Rows of A a panel: 4 tiles of 4 rows (16 rows of 64 doubles: 8 KB). */
     private static final int PANEL = 16;
@@ -265,14 +268,15 @@ final class VectorHeapGemm {
      * B is transposed first so that a column's terms are contiguous.
      */
     private static void narrow(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int m, int n, int k) {
-        double[] bt = new double[n * k];
+        Scratch scratch = SCRATCH.get();
+        double[] bt = scratch.doubles(n * k);
         for (int q = 0; q < k; q++) {
             for (int j = 0; j < n; j++) {
                 bt[j * k + q] = b[bOff + q * n + j];
             }
         }
         int whole = k - k % HeapGemm.PARTIALS;
-        double[] partial = new double[HeapGemm.PARTIALS];
+        double[] partial = scratch.partial;
         for (int r = 0; r < m; r++) {
             int ar = aOff + r * k;
             for (int j = 0; j < n; j++) {
@@ -297,14 +301,15 @@ final class VectorHeapGemm {
      * transposed first so that a column's terms are contiguous.
      */
     private static void narrow(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int n, int k) {
-        float[] bt = new float[n * k];
+        Scratch scratch = SCRATCH.get();
+        float[] bt = scratch.floats(n * k);
         for (int q = 0; q < k; q++) {
             for (int j = 0; j < n; j++) {
                 bt[j * k + q] = b[bOff + q * n + j];
             }
         }
         int whole = k - k % HeapGemm.PARTIALS;
-        float[] partial = new float[HeapGemm.PARTIALS];
+        float[] partial = scratch.partialFloats;
         for (int r = 0; r < m; r++) {
             int ar = aOff + r * k;
             for (int j = 0; j < n; j++) {
@@ -321,9 +326,6 @@ final class VectorHeapGemm {
 
     /** Checks every kernel shape against the scalar loops before the kernels are trusted. */
     static boolean selfTest() {
-        if (DoubleVector.SPECIES_PREFERRED.vectorBitSize() < 256) {
-            return false;
-        }
         java.util.Random random = new java.util.Random(7);
         int[][] shapes = {{9, 72, 13}, {6, 3, 21}, {5, 2, 16}, {3, 19, 2}};
         for (int[] s : shapes) {
@@ -359,5 +361,27 @@ final class VectorHeapGemm {
             }
         }
         return true;
+    }
+
+    /** A thread's transposed B and partial sums for the narrow products, grown on demand. */
+    private static final class Scratch {
+        final double[] partial = new double[HeapGemm.PARTIALS];
+        final float[] partialFloats = new float[HeapGemm.PARTIALS];
+        private double[] doubles = new double[0];
+        private float[] floats = new float[0];
+
+        double[] doubles(int n) {
+            if (doubles.length < n) {
+                doubles = new double[n];
+            }
+            return doubles;
+        }
+
+        float[] floats(int n) {
+            if (floats.length < n) {
+                floats = new float[n];
+            }
+            return floats;
+        }
     }
 }

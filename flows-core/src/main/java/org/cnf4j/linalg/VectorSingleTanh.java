@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorSingleTanh {
 
-    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> SPECIES = VectorLanes.FLOATS;
     private static final FloatVector ONE = FloatVector.broadcast(SPECIES, 1f);
     private static final FloatVector TWO = FloatVector.broadcast(SPECIES, 2f);
     private static final FloatVector LOW = FloatVector.broadcast(SPECIES, -SingleTanh.BOUND);

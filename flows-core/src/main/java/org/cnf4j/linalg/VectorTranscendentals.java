@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorTranscendentals {
 
-    private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> SPECIES = VectorLanes.DOUBLES;
     private static final DoubleVector ONE = DoubleVector.broadcast(SPECIES, 1.0);
     private static final DoubleVector TWO = DoubleVector.broadcast(SPECIES, 2.0);
     private static final DoubleVector LN2_HI = DoubleVector.broadcast(SPECIES, Transcendentals.LN2_HI);

@@ -8,6 +8,8 @@ import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 import org.cnf4j.linalg.ComputeThreads;
 import org.cnf4j.linalg.HeapGemm;
+import org.cnf4j.linalg.KernelFamily;
+import org.cnf4j.linalg.KernelSelection;
 import org.cnf4j.linalg.NativeArrays;
 import org.cnf4j.linalg.Mirror;
 import org.cnf4j.linalg.NativeBuffer;
@@ -47,7 +49,7 @@ public final class MlpDynamics implements Dynamics {
     private Mirror paramMirror;
     private MatrixPrecision precision = MatrixPrecision.DOUBLE;
     private MlpWorkspace[] ws = new MlpWorkspace[0];
-    private boolean heapProducts = HeapGemm.vectorized();
+    private boolean heapProducts;
     private RowTimeWorkspace[] rows = new RowTimeWorkspace[0];
     private final ChunkScheduler scheduler = new ChunkScheduler();
 
@@ -68,6 +70,8 @@ public final class MlpDynamics implements Dynamics {
             }
         }
         NativeThreads.ensureConfigured();
+        KernelSelection.calibrate();
+        this.heapProducts = KernelSelection.vector(KernelFamily.PRODUCTS_DOUBLE);
         this.dims = dims.clone();
         this.type = type;
         this.activation = activation;
@@ -114,13 +118,15 @@ public final class MlpDynamics implements Dynamics {
     public void setPrecision(MatrixPrecision p) {
         if (p != precision) {
             precision = p;
+            heapProducts = KernelSelection.vector(p == MatrixPrecision.FLOAT ? KernelFamily.PRODUCTS_FLOAT
+                    : KernelFamily.PRODUCTS_DOUBLE);
             ws = new MlpWorkspace[0];
         }
     }
 
     /**
-     * Whether the forward products run as {@link HeapGemm} kernels (the default when they are
-     * vectorised) or in native BLAS, the fallback without the Vector API; for tests comparing the two.
+     * Whether the forward products run as {@link HeapGemm} kernels (the default where
+     * {@link KernelSelection} chose them) or in native BLAS, the plain path; for tests comparing the two.
      */
     void setHeapProducts(boolean on) {
         boolean use = on && HeapGemm.vectorized();

@@ -445,6 +445,7 @@ class MlpDynamicsTest {
             for (LayerType type : LayerType.values()) {
                 MlpDynamics net = net(type, Activation.TANH);
                 net.setPrecision(precision);
+                net.setHeapProducts(true);
                 SplittableRandom r = new SplittableRandom(15);
                 INDArray z = random(r, 700, D);
                 INDArray v = random(r, 700, D);
