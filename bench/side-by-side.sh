@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side speed rounds against the reference peers, on one machine in one window:
 #   round i: FFJORD's toy trainer and evaluation, `cnf bench`, `cnf bench --precision float`,
-#            the PyTorch flow-matching trainer, `cnf train --objective flow-matching` (same settings).
+#            with PLAIN=1 also `cnf bench` with -Dcnf4j.vector=false, then the PyTorch flow-matching
+#            trainer and `cnf train --objective flow-matching` with the same settings.
 #
 #   FFJORD_SCRIPT=.../ffjord-side-by-side.sh FM_SCRIPT=.../fm-torch.py \
 #   FFJORD_GIT=... TDQ_GIT=... bench/side-by-side.sh [ROUNDS] [OUT_DIR]
@@ -18,9 +19,9 @@ mkdir -p "$out"
 export PY=${PY:-/usr/bin/python3} OMP_NUM_THREADS=1
 FM_ITERS=${FM_ITERS:-2000}
 tdq=$(mktemp -d)
-git --git-dir="${TDQ_GIT:?set TDQ_GIT}" archive HEAD torchdiffeq | tar -x -C "$tdq"
+git --git-dir="${TDQ_GIT:?set TDQ_GIT}" archive HEAD torchdiffeq 2> /dev/null | tar -x -C "$tdq"
 cnf="$here/cli/cnf"
-echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores," \
+echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(getconf _NPROCESSORS_ONLN) cores," \
     "$(grep -o 'avx512f\|avx2' /proc/cpuinfo | sort -u | xargs)" | tee "$out/cpu.txt"
 for r in $(seq 1 "$rounds"); do
     bash "${FFJORD_SCRIPT:?set FFJORD_SCRIPT}" 8gaussians 300 > "$out/ffjord-$r.txt" 2>&1
@@ -31,6 +32,11 @@ for r in $(seq 1 "$rounds"); do
     "$cnf" bench --precision float > "$out/bench-float-$r.txt" 2> /dev/null
     echo "round $r cnf float: $(grep -E '^(us_per_eval|logp10k_s|logp10k_nfe|sample10k_s|sample10k_nfe)=' \
         "$out/bench-float-$r.txt" | xargs)"
+    if [ "${PLAIN:-0}" = 1 ]; then
+        CNF_JAVA_OPTS=-Dcnf4j.vector=false "$cnf" bench > "$out/bench-plain-$r.txt" 2> /dev/null
+        echo "round $r cnf double, -Dcnf4j.vector=false: $(grep -E '^(us_per_eval|logp10k_s|sample10k_s)=' \
+            "$out/bench-plain-$r.txt" | xargs)"
+    fi
     TDQ_DIR="$tdq" "$PY" "${FM_SCRIPT:?set FM_SCRIPT}" --iters "$FM_ITERS" > "$out/fm-torch-$r.txt" 2>&1
     echo "round $r torch fm: $(grep -E '^fm_ms_per_iter_median=' "$out/fm-torch-$r.txt")"
     "$cnf" train --data 8gaussians --objective flow-matching --iterations "$FM_ITERS" --batch 512 --lr 4e-3 \

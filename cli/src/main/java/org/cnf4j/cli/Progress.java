@@ -63,7 +63,7 @@ final class Progress {
                     pb.stepTo(s.iteration() + 1);
                     pb.setExtraMessage(msg);
                 } else if (mode == Mode.LINES && ((s.iteration() + 1) % every == 0 || s.iteration() + 1 == total)) {
-                    err.printf(Locale.ROOT, "iteration %d/%d: %s, %.3f s/iteration%n", s.iteration() + 1, total, msg,
+                    err.printf(Locale.ROOT, "iteration %d/%d: %s, %.5f s/iteration%n", s.iteration() + 1, total, msg,
                             s.seconds());
                     err.flush();
                 }
