@@ -37,39 +37,41 @@ final class VectorSingleTanh {
         return cols % SPECIES.length() == 0;
     }
 
-    /** {@link SingleTanh#shiftedTanh} a vector at a time; cols must be a multiple of the lane count. */
+    /**
+     * {@link SingleTanh#shiftedTanh} a vector at a time; cols must be a multiple of the lane count.
+     * The exp is written out in the loop on purpose: a method taking or returning vectors that the
+     * JIT does not inline boxes every vector crossing the call (see VectorTranscendentals).
+     */
     static void shiftedTanh(float[] a, float[] shift, int rows, int cols, float[] h, float[] d1) {
         int lanes = SPECIES.length();
         for (int j = 0; j < cols; j += lanes) {
             FloatVector sh = FloatVector.fromArray(SPECIES, shift, j);
             for (int r = 0, i = j; r < rows; r++, i += cols) {
-                FloatVector e = exp(FloatVector.fromArray(SPECIES, a, i).add(sh).mul(2f));
+                FloatVector x = FloatVector.fromArray(SPECIES, a, i).add(sh).mul(2f);
+                // SingleTanh.exp; the clamp of the scalar code as compare and blend (NaN compares false
+                // and passes through): max and min with Java's NaN and signed-zero rules compile to
+                // about 5 instructions each
+                FloatVector c = x.blend(HIGH, x.compare(VectorOperators.GT, HIGH)).blend(LOW,
+                        x.compare(VectorOperators.LT, LOW));
+                FloatVector kd = c.mul(SingleTanh.LOG2E).add(SingleTanh.SHIFT);
+                FloatVector mk = kd.sub(SingleTanh.SHIFT).neg();
+                FloatVector red = mk.fma(LN2_HI, c);
+                red = mk.fma(LN2_LO, red);
+                FloatVector p = C0;
+                p = p.fma(red, C1);
+                p = p.fma(red, C2);
+                p = p.fma(red, C3);
+                p = p.fma(red, C4);
+                p = p.fma(red, C5);
+                p = p.fma(red, C6);
+                p = p.fma(red, C7);
+                IntVector k = kd.reinterpretAsInts().sub(SingleTanh.SHIFT_BITS - 127);
+                FloatVector e = p.mul(k.lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
                 FloatVector v = ONE.sub(TWO.div(e.add(1f)));
                 v.intoArray(h, i);
                 ONE.sub(v.mul(v)).intoArray(d1, i);
             }
         }
-    }
-
-    /** {@link SingleTanh#exp} of every lane. */
-    private static FloatVector exp(FloatVector x) {
-        // the clamp of the scalar code as compare and blend (NaN compares false and passes through):
-        // max and min with Java's NaN and signed-zero rules compile to about 5 instructions each
-        FloatVector v = x.blend(HIGH, x.compare(VectorOperators.GT, HIGH)).blend(LOW, x.compare(VectorOperators.LT, LOW));
-        FloatVector kd = v.mul(SingleTanh.LOG2E).add(SingleTanh.SHIFT);
-        FloatVector mk = kd.sub(SingleTanh.SHIFT).neg();
-        FloatVector r = mk.fma(LN2_HI, v);
-        r = mk.fma(LN2_LO, r);
-        FloatVector p = C0;
-        p = p.fma(r, C1);
-        p = p.fma(r, C2);
-        p = p.fma(r, C3);
-        p = p.fma(r, C4);
-        p = p.fma(r, C5);
-        p = p.fma(r, C6);
-        p = p.fma(r, C7);
-        IntVector k = kd.reinterpretAsInts().sub(SingleTanh.SHIFT_BITS - 127);
-        return p.mul(k.lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
     }
 
     /** Checks the vector kernel against the scalar loop before it is trusted. */

@@ -18,6 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorTranscendentals {
 
     private static final VectorSpecies<Double> SPECIES = VectorLanes.DOUBLES;
+    private static final double[] ZEROS = new double[SPECIES.length()];
     private static final DoubleVector ONE = DoubleVector.broadcast(SPECIES, 1.0);
     private static final DoubleVector TWO = DoubleVector.broadcast(SPECIES, 2.0);
     private static final DoubleVector LN2_HI = DoubleVector.broadcast(SPECIES, Transcendentals.LN2_HI);
@@ -43,12 +44,9 @@ final class VectorTranscendentals {
     }
 
     static void exp(double[] x, int from, int to) {
-        int i = from;
-        int bound = from + SPECIES.loopBound(to - from);
-        for (; i < bound; i += SPECIES.length()) {
-            exp(DoubleVector.fromArray(SPECIES, x, i)).intoArray(x, i);
-        }
-        Transcendentals.scalarExp(x, i, to);
+        int n = SPECIES.loopBound(to - from);
+        pass(x, from, ZEROS, 0, 1, n, 1.0, x, null, null, false);
+        Transcendentals.scalarExp(x, from + n, to);
     }
 
     /** True when rows of {@code cols} values split into whole vectors, as {@link #shiftedTanh} needs. */
@@ -62,11 +60,59 @@ final class VectorTranscendentals {
      * multiple of the lane count.
      */
     static void shiftedTanh(double[] a, double[] shift, int rows, int cols, double[] h, double[] d1, double[] d2) {
+        pass(a, 0, shift, 1, rows, cols, 2.0, h, d1, d2, true);
+    }
+
+    /**
+     * The one vector loop of both kernels: for each vector of {@code a} (rows of {@code cols}
+     * values from {@code off}), e = exp((a + shift) * scale), then either h = e, or the tanh of
+     * the shifted, scaled value into h with its derivatives (d2 optional). The exp's operations
+     * are written out here rather than in a method of their own on purpose: a method that takes or
+     * returns vectors is compiled separately when the JIT does not inline it (it stops inlining
+     * a method whose compiled code is large, which depends on the order of compilation and on the
+     * vector width), and then every vector crossing the call is boxed on the heap: the kernel
+     * allocates on every call and runs many times slower.
+     */
+    private static void pass(double[] a, int off, double[] shift, int shiftStride, int rows, int cols, double scale,
+            double[] h, double[] d1, double[] d2, boolean tanh) {
         int lanes = SPECIES.length();
         for (int j = 0; j < cols; j += lanes) {
-            DoubleVector sh = DoubleVector.fromArray(SPECIES, shift, j);
-            for (int r = 0, i = j; r < rows; r++, i += cols) {
-                DoubleVector e = exp(DoubleVector.fromArray(SPECIES, a, i).add(sh).mul(2.0));
+            DoubleVector sh = DoubleVector.fromArray(SPECIES, shift, j * shiftStride);
+            for (int r = 0, i = off + j; r < rows; r++, i += cols) {
+                DoubleVector x = DoubleVector.fromArray(SPECIES, a, i).add(sh).mul(scale);
+                // exp, by the operations of Transcendentals.exp(double)
+                DoubleVector c = x.max(Transcendentals.EXP_MIN).min(Transcendentals.EXP_MAX);
+                DoubleVector kd = c.mul(Transcendentals.LOG2E).add(Transcendentals.SHIFT);
+                DoubleVector mk = kd.sub(Transcendentals.SHIFT).neg();
+                DoubleVector red = mk.fma(LN2_HI, c);
+                red = mk.fma(LN2_LO, red);
+                DoubleVector p = C0;
+                p = p.fma(red, C1);
+                p = p.fma(red, C2);
+                p = p.fma(red, C3);
+                p = p.fma(red, C4);
+                p = p.fma(red, C5);
+                p = p.fma(red, C6);
+                p = p.fma(red, C7);
+                p = p.fma(red, C8);
+                p = p.fma(red, C9);
+                p = p.fma(red, C10);
+                p = p.fma(red, C11);
+                p = p.fma(red, C12);
+                p = p.fma(red, C13);
+                LongVector ki = kd.reinterpretAsLongs().sub(Transcendentals.SHIFT_BITS);
+                // k1 = ki >> 1 as in the scalar code, by a logical shift of ki + 2048 (|ki| <= 1076 after
+                // the clamp): AVX2 has no 64-bit arithmetic shift, and JDK 17 then runs ASHR in a Java
+                // fallback that made the whole kernel about 50 times slower than the scalar loop
+                LongVector k1 = ki.add(2048L).lanewise(VectorOperators.LSHR, 1).sub(1024L);
+                LongVector k2 = ki.sub(k1);
+                DoubleVector s1 = k1.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+                DoubleVector s2 = k2.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+                DoubleVector e = p.mul(s1).mul(s2);
+                if (!tanh) {
+                    e.intoArray(h, i);
+                    continue;
+                }
                 DoubleVector v = ONE.sub(TWO.div(e.add(1.0)));
                 v.intoArray(h, i);
                 DoubleVector g = ONE.sub(v.mul(v));
@@ -76,38 +122,6 @@ final class VectorTranscendentals {
                 }
             }
         }
-    }
-
-    /** exp of every lane, by the operations of {@link Transcendentals#exp(double)}. */
-    private static DoubleVector exp(DoubleVector x) {
-        DoubleVector v = x.max(Transcendentals.EXP_MIN).min(Transcendentals.EXP_MAX);
-        DoubleVector kd = v.mul(Transcendentals.LOG2E).add(Transcendentals.SHIFT);
-        DoubleVector mk = kd.sub(Transcendentals.SHIFT).neg();
-        DoubleVector r = mk.fma(LN2_HI, v);
-        r = mk.fma(LN2_LO, r);
-        DoubleVector p = C0;
-        p = p.fma(r, C1);
-        p = p.fma(r, C2);
-        p = p.fma(r, C3);
-        p = p.fma(r, C4);
-        p = p.fma(r, C5);
-        p = p.fma(r, C6);
-        p = p.fma(r, C7);
-        p = p.fma(r, C8);
-        p = p.fma(r, C9);
-        p = p.fma(r, C10);
-        p = p.fma(r, C11);
-        p = p.fma(r, C12);
-        p = p.fma(r, C13);
-        LongVector ki = kd.reinterpretAsLongs().sub(Transcendentals.SHIFT_BITS);
-        // k1 = ki >> 1 as in the scalar code, by a logical shift of ki + 2048 (|ki| <= 1076 after
-        // the clamp): AVX2 has no 64-bit arithmetic shift, and JDK 17 then runs ASHR in a Java
-        // fallback that made the whole kernel about 50 times slower than the scalar loop
-        LongVector k1 = ki.add(2048L).lanewise(VectorOperators.LSHR, 1).sub(1024L);
-        LongVector k2 = ki.sub(k1);
-        DoubleVector s1 = k1.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-        DoubleVector s2 = k2.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-        return p.mul(s1).mul(s2);
     }
 
     /** Checks the vector kernel against the scalar one before it is trusted. */
