@@ -71,7 +71,24 @@ public final class CnfCommand implements Runnable {
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(CnfCommand::handle);
+        cl.setParameterExceptionHandler(CnfCommand::usageError);
         return cl;
+    }
+
+    /**
+     * Usage errors: the message, picocli's "did you mean" suggestions where it has some, and a
+     * pointer to the command's help (not the whole help, which would push the message off screen);
+     * exit code 2.
+     */
+    public static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        PrintWriter err = cl.getErr();
+        String name = cl.getCommandSpec().qualifiedName();
+        err.println(name + ": " + e.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("see '" + name + " --help'");
+        err.flush();
+        return cl.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /** Runtime errors: one line "cnf <command>: error: <message>", exit code 1. */

@@ -84,14 +84,17 @@ final class Converters {
                 if (parts.length == 2) {
                     double a = Double.parseDouble(parts[0].trim());
                     double b = Double.parseDouble(parts[1].trim());
-                    if (a < b && Double.isFinite(a) && Double.isFinite(b)) {
+                    // a range so narrow that its grid steps cannot be told apart in double is refused too
+                    if (a < b && Double.isFinite(a) && Double.isFinite(b) && Double.isFinite(b - a)
+                            && b - a > 1e-9 * Math.max(Math.abs(a), Math.abs(b)) && b - a >= 1e-200) {
                         return new Range(a, b);
                     }
                 }
             } catch (NumberFormatException e) {
                 // fall through
             }
-            throw new TypeConversionException("a range is MIN:MAX with MIN < MAX, e.g. -4:4; got '" + value + "'");
+            throw new TypeConversionException("a range is MIN:MAX with finite MIN < MAX and MAX - MIN at least 1e-200"
+                    + " and 1e-9 of their size, e.g. -4:4; got '" + value + "'");
         }
     }
 

@@ -53,6 +53,9 @@ final class DataFiles {
                     throw new DataException(spec + ": no column '" + e + "' to exclude; columns are " + all.columns());
                 }
             }
+            if (keep.isEmpty()) {
+                throw new DataException(spec + ": --exclude-columns leaves no column (the file has " + all.columns() + ")");
+            }
             all = select(all, keep, spec);
         }
         return all;
@@ -68,6 +71,11 @@ final class DataFiles {
             }
             if (j < 0) {
                 throw new DataException(spec + ": no column '" + c + "'; columns are " + d.columns());
+            }
+            for (int k = 0; k < i; k++) {
+                if (idx[k] == j) {
+                    throw new DataException(spec + ": the column '" + d.columns().get(j) + "' is chosen twice");
+                }
             }
             idx[i] = j;
         }
@@ -96,7 +104,7 @@ final class DataFiles {
             return checkDim(read(spec, columns, null), modelColumns, spec);
         }
         Dataset all = read(spec, null, null);
-        List<String> chosen = columnsForModel(all.columns(), modelColumns, null);
+        List<String> chosen = isTable(spec) ? columnsForModel(all.columns(), modelColumns, null, spec) : null;
         return checkDim(chosen == null ? all : select(all, chosen, spec), modelColumns, spec);
     }
 
@@ -105,13 +113,12 @@ final class DataFiles {
      * read a chunk at a time (any size, constant memory); an .npy file is read whole.
      */
     static RowSource openForModel(String spec, List<String> modelColumns, List<String> columns) {
-        String lower = spec.toLowerCase(Locale.ROOT);
-        if (!(lower.endsWith(".csv") || lower.endsWith(".tsv") || lower.endsWith(".txt"))) {
+        if (!isTable(spec)) {
             return RowSource.of(readForModel(spec, modelColumns, columns).values());
         }
         CsvRows rows = CsvRows.open(Path.of(spec));
         try {
-            rows.select(columnsForModel(rows.header(), modelColumns, columns));
+            rows.select(columnsForModel(rows.header(), modelColumns, columns, spec));
             checkDim(rows.columns(), modelColumns, spec);
             return rows;
         } catch (RuntimeException e) {
@@ -120,15 +127,31 @@ final class DataFiles {
         }
     }
 
-    /** The columns to take from a file with the given header, or null for all of them. */
-    private static List<String> columnsForModel(List<String> header, List<String> modelColumns, List<String> columns) {
+    /** Whether a file is a CSV/TSV table (with a header naming its columns). */
+    private static boolean isTable(String spec) {
+        String lower = spec.toLowerCase(Locale.ROOT);
+        return lower.endsWith(".csv") || lower.endsWith(".tsv") || lower.endsWith(".txt");
+    }
+
+    /**
+     * The columns to take from a table with the given header: those named by --columns, else the
+     * model's columns by name. A header that does not name them all is refused: taking its columns
+     * by position would silently pair a column with another of the model's.
+     */
+    private static List<String> columnsForModel(List<String> header, List<String> modelColumns, List<String> columns,
+            String spec) {
         if (columns != null && !columns.isEmpty()) {
             return columns;
         }
         if (header.containsAll(modelColumns)) {
             return modelColumns;
         }
-        return null;
+        checkDim(header, modelColumns, spec);
+        List<String> missing = new ArrayList<>(modelColumns);
+        missing.removeAll(header);
+        throw new DataException(spec + ": the header " + header + " does not name the model's column"
+                + (missing.size() == 1 ? " '" + missing.get(0) + "'" : "s " + missing) + " (the model's columns are "
+                + modelColumns + "); name the file's columns in the model's order with --columns");
     }
 
     private static Dataset checkDim(Dataset d, List<String> modelColumns, String spec) {

@@ -75,6 +75,7 @@ public final class GridCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         OutputPaths.check("--png", png, model);
         OutputPaths.check("--csv", csv, model);
+        OutputPaths.distinct("--png", png, "--csv", csv);
         if (png == null && csv == null) {
             throw new ParameterException(spec.commandLine(), "give --png and/or --csv");
         }

@@ -3,16 +3,41 @@ package org.cnf4j.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.cnf4j.io.AtomicFiles;
 
 /**
  * Checks an output path before any work: it must not be a folder, its parent must not be a file,
  * the nearest existing folder above it must be writable (a read-only file system included), and
- * it must not be one of the command's inputs (writing there would destroy the input). Each
+ * it must not be one of the command's inputs (writing there would destroy the input), nor a device,
+ * FIFO or socket (a symbolic link is written through to its target), nor another output of the
+ * same command. Each
  * problem is one {@link IllegalArgumentException} naming the path (exit code 1).
  */
 final class OutputPaths {
 
     private OutputPaths() {
+    }
+
+    /**
+     * Refuses two outputs of one command that name the same file (after following symbolic links):
+     * one would overwrite the other. Null paths are outputs not asked for.
+     */
+    static void distinct(String optionA, Path a, String optionB, Path b) {
+        if (a == null || b == null) {
+            return;
+        }
+        if (resolved(a).equals(resolved(b))) {
+            throw new IllegalArgumentException(optionA + " " + a + " and " + optionB + " " + b
+                    + " name the same file; one would overwrite the other, choose two names");
+        }
+    }
+
+    private static Path resolved(Path p) {
+        try {
+            return AtomicFiles.target(p).normalize();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
     }
 
     /** Checks an output folder (null: not asked for): not a file, and writable where it will be made. */
@@ -51,6 +76,11 @@ final class OutputPaths {
             throw new IllegalArgumentException(option + " " + out + ": " + parent + " is a file, not a folder");
         }
         requireWritable(option, out, parent);
+        try {
+            AtomicFiles.target(out);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(option + " " + e.getMessage().replaceFirst("^cannot write ", ""));
+        }
         for (Path in : inputs) {
             if (in != null && Files.exists(in) && Files.exists(out)) {
                 try {

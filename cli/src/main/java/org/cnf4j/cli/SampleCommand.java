@@ -71,6 +71,7 @@ public final class SampleCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         OutputPaths.check("--output", output, model);
         OutputPaths.check("--png", png, model);
+        OutputPaths.distinct("--output", output, "--png", png);
         if (count < 1) {
             throw new ParameterException(spec.commandLine(), "-n must be positive, got " + count);
         }

@@ -109,6 +109,16 @@ public final class TrainCommand implements Callable<Integer> {
 
         OutputPaths.check("--out", out, dataOptions.toy() ? null : Path.of(dataOptions.data));
         OutputPaths.checkFolder("--report", report);
+        OutputPaths.distinct("--out", out, "--report", report);
+        try (OutputLock lock = OutputLock.acquire("--out", out)) {
+            train(stdout, err, flowMatching);
+        }
+        stdout.flush();
+        return 0;
+    }
+
+    /** Loads the data, trains (or resumes), writes the model and the report. */
+    private void train(PrintWriter stdout, PrintWriter err, boolean flowMatching) throws Exception {
         TrainingData trainingData = dataOptions.load(spec, training.seed());
         List<String> cols = dataOptions.loadedColumns;
         TrainingConfig config = training.config(spec, flowMatching ? training.flowMatching(spec, otCoupling) : null);
@@ -200,7 +210,5 @@ public final class TrainCommand implements Callable<Integer> {
                 stdout.printf("report written to %s%n", index);
             }
         }
-        stdout.flush();
-        return 0;
     }
 }

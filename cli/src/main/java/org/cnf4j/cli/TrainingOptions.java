@@ -113,7 +113,8 @@ public final class TrainingOptions {
     int iterations;
 
     @Option(names = "--validation-interval", defaultValue = "100",
-            description = "Iterations between validations and checkpoints (default: ${DEFAULT-VALUE}).")
+            description = "Iterations between validations and checkpoints; 0: no validation, the model is written "
+                    + "once, at the end (default: ${DEFAULT-VALUE}).")
     int validationInterval;
 
     @Option(names = "--seed", defaultValue = "0", description = "Run seed (default: ${DEFAULT-VALUE}).")

@@ -11,7 +11,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * A numeric CSV file read as a stream of rows, a chunk at a time, so a file of any size is read in
@@ -33,6 +36,9 @@ public final class CsvRows implements RowSource, AutoCloseable {
     private int limit;
     private boolean endOfInput;
     private boolean skipLineFeed;
+    private static final Pattern NUMBER = Pattern.compile(
+            "[+-]?(?:(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?|(?i:nan|inf|infinity))");
+    private static final Pattern NON_FINITE = Pattern.compile("[+-]?(?i:nan|inf|infinity)");
     private final StringBuilder line = new StringBuilder();
     private long lineNo;
     private long rowsRead;
@@ -51,10 +57,29 @@ public final class CsvRows implements RowSource, AutoCloseable {
         if (first == null) {
             throw new DataException(source + ": the file is empty (a header row is needed)");
         }
+        if (first.startsWith("\uFEFF")) {
+            // a UTF-8 byte-order mark (spreadsheet exports) is not part of the first column's name
+            first = first.substring(1);
+        }
         separator = first.contains("\t") ? "\t" : ",";
         List<String> names = new ArrayList<>();
         for (String h : first.split(separator, -1)) {
-            names.add(unquote(h.trim()));
+            String name = unquote(h.trim());
+            while (name.startsWith("\uFEFF")) {
+                // an invisible byte-order mark is not part of a name (it would defeat matching by name)
+                name = name.substring(1).trim();
+            }
+            names.add(name);
+        }
+        if (names.stream().allMatch(CsvRows::isNumber)) {
+            throw new DataException(source + ": the first line (" + shorten(first) + ") is all numbers: it looks like"
+                    + " data, not a header; add a header row naming the columns");
+        }
+        Set<String> seen = new HashSet<>();
+        for (String n : names) {
+            if (!seen.add(n)) {
+                throw new DataException(source + ": the header names the column '" + n + "' twice");
+            }
         }
         header = Collections.unmodifiableList(names);
         select(null);
@@ -123,6 +148,11 @@ public final class CsvRows implements RowSource, AutoCloseable {
             }
             if (idx < 0) {
                 throw new DataException(source + ": no column '" + c + "'; the header has " + header);
+            }
+            for (int k = 0; k < i; k++) {
+                if (chosen[k] == idx) {
+                    throw new DataException(source + ": the column '" + header.get(idx) + "' is chosen twice");
+                }
             }
             chosen[i] = idx;
         }
@@ -194,19 +224,28 @@ public final class CsvRows implements RowSource, AutoCloseable {
     }
 
     private double parse(String raw, int column) {
-        String cell = unquote(raw.trim());
-        double v;
-        try {
-            v = Double.parseDouble(cell);
-        } catch (NumberFormatException e) {
+        String cell = unquote(raw.strip());
+        if (!isNumber(cell)) {
             throw new DataException(String.format("%s, line %d, column %d (%s): '%s' is not a number", source, lineNo,
                     column + 1, header.get(column), shorten(cell)));
         }
+        double v = NON_FINITE.matcher(cell).matches() ? Double.NaN : Double.parseDouble(cell);
         if (!Double.isFinite(v)) {
             throw new DataException(String.format("%s, line %d, column %d (%s): %s is not a finite value", source,
                     lineNo, column + 1, header.get(column), shorten(cell)));
         }
         return v;
+    }
+
+    /**
+     * Whether a cell is a number as a CSV of numbers writes one: an optional sign, digits with an
+     * optional decimal point (or a point and digits), an optional exponent ({@code 1.5e-3}), or one
+     * of the words nan, inf and infinity in any case with an optional sign (read as such, and then
+     * refused as not finite). Java's own spellings ({@code 1.5f}, {@code 2d}, {@code 0x1p3}) and
+     * surrounding control characters are not numbers here.
+     */
+    static boolean isNumber(String cell) {
+        return NUMBER.matcher(cell).matches();
     }
 
     /** The next line without its terminator, or null at the end of the input. */

@@ -47,6 +47,7 @@ public final class TableTrainingData implements TrainingData {
         this.train = NativeArrays.toArray(trainSet.values());
         INDArray trainValues = dequantize ? dequantized(trainSet.values(), RandomStreams.stream(seed, "fit"))
                 : trainSet.values();
+        ColumnChecks.requireVaried(trainValues, data.columns(), data.source());
         this.standardizer = standardize ? Standardizer.fit(trainValues) : Standardizer.identity(dim);
         this.validation = prepare(valSet.values(), RandomStreams.stream(seed, "dequantize-validation"));
         this.test = prepare(testSet.values(), RandomStreams.stream(seed, "dequantize-test"));

@@ -83,6 +83,15 @@ public final class FfjordImporter {
         return fromStateDict(npz.toString(), dict, activation, solver, defaultEndTime);
     }
 
+    private static boolean finite(INDArray a) {
+        for (double v : org.cnf4j.linalg.NativeArrays.toArray(a.castTo(DataType.DOUBLE).dup('c'))) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Builds the flow from state-dict entries (names as in PyTorch, values as arrays). */
     public static ContinuousNormalizingFlow fromStateDict(String source, Map<String, INDArray> dict,
             Activation activation, SolverConfig solver, double defaultEndTime) {
@@ -93,6 +102,10 @@ public final class FfjordImporter {
             String key = e.getKey().endsWith(".npy") ? e.getKey().substring(0, e.getKey().length() - 4) : e.getKey();
             Matcher m = LAYER.matcher(key);
             Matcher t = TIME.matcher(key);
+            if ((m.matches() || t.matches()) && !finite(e.getValue())) {
+                // every other command refuses a model with such weights: refuse it before it is written
+                throw new ModelFileException(source + ": the entry " + e.getKey() + " holds NaN or infinite values");
+            }
             if (m.matches()) {
                 layers.computeIfAbsent(Integer.parseInt(m.group(1)), b -> new TreeMap<>())
                         .computeIfAbsent(Integer.parseInt(m.group(2)), l -> new TreeMap<>())

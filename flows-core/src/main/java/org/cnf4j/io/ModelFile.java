@@ -61,6 +61,17 @@ public final class ModelFile {
     private ModelFile() {
     }
 
+    /** A JSON parser's complaint on one line: its own message and where, without the parser's hints. */
+    static String jsonProblem(java.io.IOException e) {
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+            String what = j.getOriginalMessage() == null ? "" : j.getOriginalMessage().lines().findFirst().orElse("");
+            com.fasterxml.jackson.core.JsonLocation at = j.getLocation();
+            return what + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr());
+        }
+        String m = String.valueOf(e.getMessage());
+        return m.lines().findFirst().orElse(m);
+    }
+
     /** Writes a model without a checkpoint. */
     public static void save(Path path, ContinuousNormalizingFlow flow, ModelMetadata metadata) {
         save(path, flow, metadata, null);
@@ -215,7 +226,7 @@ public final class ModelFile {
         try {
             root = JSON.readTree(jsonBytes);
         } catch (IOException e) {
-            throw new ModelFileException(path + ": " + MODEL_JSON + " is not valid JSON (" + e.getMessage() + ")", e);
+            throw new ModelFileException(path + ": " + MODEL_JSON + " is not valid JSON (" + jsonProblem(e) + ")", e);
         }
         Reader r = new Reader(path, root);
         if (!FORMAT.equals(r.text(root, "format"))) {
@@ -332,6 +343,14 @@ public final class ModelFile {
         JsonNode data = root.path("data");
         List<String> columns = new ArrayList<>();
         data.path("columns").forEach(c -> columns.add(c.asText()));
+        if (!columns.isEmpty() && columns.size() != dim) {
+            // names that do not match the dimension would pair the wrong input columns by name
+            throw new ModelFileException(path + ": model.json names " + columns.size() + " columns " + columns
+                    + " for a " + dim + "-dimensional model");
+        }
+        if (new java.util.HashSet<>(columns).size() != columns.size()) {
+            throw new ModelFileException(path + ": model.json names a column twice: " + columns);
+        }
         if (columns.size() != dim) {
             columns.clear();
             for (int i = 0; i < dim; i++) {

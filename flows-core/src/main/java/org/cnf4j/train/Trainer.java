@@ -71,19 +71,39 @@ public final class Trainer {
         this.adam = conf.instantiate(optimizerState, true);
         this.estimator = config.estimatorFor(flow.dim());
         this.objective = config.newObjective(flow.dim());
+        log.seed = config.seed();
+        log.data = data.describe();
     }
 
     /**
      * A trainer continuing from a checkpoint: restores the current parameters, Adam's state, the
      * iteration, the best validation and the history.
+     *
+     * @throws IllegalArgumentException when the checkpoint was trained on other data or with another
+     *     seed (as recorded in it), or has already reached {@code config.iterations()}
      */
     public static Trainer resume(ContinuousNormalizingFlow flow, TrainingData data, TrainingConfig config,
             Checkpoint checkpoint) {
         Trainer t = new Trainer(flow, data, config);
+        TrainingLog log = TrainingLog.fromJson(checkpoint.trainerState(), flow.parameterCount());
+        // another data set or seed would silently mix two runs: the best validation, the baselines
+        // and the split of the checkpoint belong to the data and seed it was trained with
+        if (log.data != null && !log.data.equals(data.describe())) {
+            throw new IllegalArgumentException("the checkpoint was trained on " + log.data + ", not on "
+                    + data.describe() + "; resume it with the same data");
+        }
+        if (log.seed != null && log.seed != config.seed()) {
+            throw new IllegalArgumentException("the checkpoint was trained with seed " + log.seed + ", not "
+                    + config.seed() + "; resume it with --seed " + log.seed);
+        }
+        if (config.iterations() <= checkpoint.iteration()) {
+            throw new IllegalArgumentException("the checkpoint has already trained " + checkpoint.iteration()
+                    + " iterations; ask for more than that to resume (" + config.iterations() + " asked for)");
+        }
         flow.parameters().assign(checkpoint.parameters());
         t.optimizerState.assign(checkpoint.optimizerState().reshape(t.optimizerState.shape()));
         t.iteration = checkpoint.iteration();
-        t.log = TrainingLog.fromJson(checkpoint.trainerState(), flow.parameterCount());
+        t.log = log;
         return t;
     }
 

@@ -27,6 +27,10 @@ public final class TrainingLog {
     double bestValidation = Double.NaN;
     INDArray bestParameters;
     double wallSeconds;
+    /** The run's seed, or null for a log read from a checkpoint that did not record it. */
+    Long seed;
+    /** The training data's description, or null for a log read from a checkpoint that did not record it. */
+    String data;
 
     /** Every iteration so far. */
     public List<IterationStats> iterations() {
@@ -49,6 +53,12 @@ public final class TrainingLog {
         root.put("bestIteration", bestIteration);
         root.put("bestValidationNll", bestValidation);
         root.put("wallSeconds", wallSeconds);
+        if (seed != null) {
+            root.put("seed", seed);
+        }
+        if (data != null) {
+            root.put("data", data);
+        }
         ArrayNode h = root.putArray("history");
         for (IterationStats s : iterations) {
             ObjectNode o = h.addObject();
@@ -100,6 +110,8 @@ public final class TrainingLog {
         log.bestValidation = root.path("bestValidationNll").isNumber() ? root.path("bestValidationNll").asDouble()
                 : Double.NaN;
         log.wallSeconds = root.path("wallSeconds").asDouble(0);
+        log.seed = root.path("seed").isIntegralNumber() ? root.path("seed").asLong() : null;
+        log.data = root.path("data").isTextual() ? root.path("data").asText() : null;
         for (JsonNode o : root.path("history")) {
             JsonNode t = o.path("endTimes");
             double[] times = new double[t.size()];

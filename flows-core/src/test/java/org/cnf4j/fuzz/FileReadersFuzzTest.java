@@ -52,6 +52,8 @@ class FileReadersFuzzTest {
     void csv(byte[] input) {
         try (CsvRows rows = CsvRows.of(new ByteArrayInputStream(input), "fuzz.csv")) {
             assertEquals(rows.header().size(), rows.dim());
+            assertTrue(rows.header().stream().noneMatch(h -> h.startsWith("\uFEFF")), "a byte-order mark in a name");
+            assertEquals(rows.header().size(), new java.util.HashSet<>(rows.header()).size(), "a column named twice");
             double[] chunk = new double[FUZZ_ROWS * rows.dim()];
             int got;
             while ((got = rows.read(chunk, FUZZ_ROWS)) > 0) {

@@ -38,6 +38,7 @@ public final class CnfSpark implements Runnable {
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(CnfSpark::handle);
+        cl.setParameterExceptionHandler(org.cnf4j.cli.CnfCommand::usageError);
         return cl;
     }
 

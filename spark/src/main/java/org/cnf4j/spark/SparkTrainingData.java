@@ -21,6 +21,7 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.storage.StorageLevel;
 import org.cnf4j.data.DataException;
+import org.cnf4j.data.ColumnChecks;
 import org.cnf4j.data.Standardizer;
 import org.cnf4j.data.TableSplit;
 import org.cnf4j.data.TrainingData;
@@ -128,8 +129,9 @@ public final class SparkTrainingData implements TrainingData {
             trainSet.set(i);
         }
         Broadcast<BitSet> isTrain = jsc.broadcast(trainSet);
-        Standardizer standardizer = fit(numbered.filter(t -> isTrain.value().get((int) (long) t._1())).values(), dim,
-                split.trainingRows());
+        JavaRDD<double[]> trainRows = numbered.filter(t -> isTrain.value().get((int) (long) t._1())).values();
+        Standardizer standardizer = fit(trainRows, dim, split.trainingRows());
+        checkColumns(trainRows, standardizer.mean(), split.trainingRows(), names, source);
         isTrain.destroy();
         INDArray validation = collect(jsc, numbered, split.validation(), dim, standardizer);
         INDArray test = collect(jsc, numbered, split.test(), dim, standardizer);
@@ -156,6 +158,41 @@ public final class SparkTrainingData implements TrainingData {
             std[j] = var[j] > 1e-24 ? Math.sqrt(var[j]) : 1.0;
         }
         return new Standardizer(mean, std);
+    }
+
+    /**
+     * Refuses constant and linearly dependent columns of the training rows, as a single JVM's
+     * training does ({@link ColumnChecks}), from their minima, maxima and covariance.
+     */
+    private static void checkColumns(JavaRDD<double[]> trainRows, double[] mean, int n, List<String> names,
+            String source) {
+        int dim = mean.length;
+        // [min (dim), max (dim), covariance (dim * dim)]
+        double[] zero = new double[2 * dim + dim * dim];
+        java.util.Arrays.fill(zero, 0, dim, Double.POSITIVE_INFINITY);
+        java.util.Arrays.fill(zero, dim, 2 * dim, Double.NEGATIVE_INFINITY);
+        double[] stats = trainRows.treeAggregate(zero, (acc, v) -> {
+            for (int i = 0; i < dim; i++) {
+                acc[i] = Math.min(acc[i], v[i]);
+                acc[dim + i] = Math.max(acc[dim + i], v[i]);
+                double a = v[i] - mean[i];
+                for (int j = 0; j <= i; j++) {
+                    acc[2 * dim + i * dim + j] += a * (v[j] - mean[j]) / n;
+                }
+            }
+            return acc;
+        }, (a, b) -> {
+            for (int i = 0; i < dim; i++) {
+                a[i] = Math.min(a[i], b[i]);
+                a[dim + i] = Math.max(a[dim + i], b[dim + i]);
+            }
+            for (int k = 2 * dim; k < a.length; k++) {
+                a[k] += b[k];
+            }
+            return a;
+        });
+        ColumnChecks.check(java.util.Arrays.copyOfRange(stats, 0, dim), java.util.Arrays.copyOfRange(stats, dim, 2 * dim),
+                java.util.Arrays.copyOfRange(stats, 2 * dim, stats.length), names, source);
     }
 
     private static double[] add(double[] a, double[] b) {

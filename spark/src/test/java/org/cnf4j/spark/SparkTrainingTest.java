@@ -14,6 +14,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.cnf4j.data.DataException;
 import org.cnf4j.data.TableTrainingData;
 import org.cnf4j.data.ToyDataset;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
@@ -64,6 +65,26 @@ class SparkTrainingTest {
 
     static ContinuousNormalizingFlow flow() {
         return ContinuousNormalizingFlow.builder(2).hiddenDims(16, 16).blocks(2).seed(SEED).build();
+    }
+
+    @Test
+    void constantAndDependentColumnsAreRefusedAsInOneJvm() {
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            double a = Math.sin(i);
+            rows.add(RowFactory.create(a, Math.cos(3 * i), 3.0, 2 * a));
+        }
+        StructType schema = new StructType().add("a", DataTypes.DoubleType).add("b", DataTypes.DoubleType)
+                .add("c", DataTypes.DoubleType).add("d", DataTypes.DoubleType);
+        Dataset<Row> df = spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .parallelize(rows, 3), schema);
+        DataException constant = assertThrows(DataException.class,
+                () -> SparkTrainingData.of(df, List.of("a", "b", "c"), 0.1, 0.1, SEED, "t"));
+        assertTrue(constant.getMessage().contains("the column 'c' is constant"), constant.getMessage());
+        DataException dependent = assertThrows(DataException.class,
+                () -> SparkTrainingData.of(df, List.of("a", "b", "d"), 0.1, 0.1, SEED, "t"));
+        assertTrue(dependent.getMessage().contains("the column 'd' is a linear combination of the columns [a, b]"),
+                dependent.getMessage());
     }
 
     @Test
