@@ -16,7 +16,7 @@ import java.util.List;
  * the JIT does not support) allocates on every operation and runs 10-100 times slower. A kernel
  * still allocating after {@value #WARMUP_LIMIT_MS} ms and {@value #WARMUP_CALLS} calls is not used. Otherwise both paths are timed
  * on the same problem, alternating, and the faster one is kept. On an AVX2 machine this takes
- * about 0.5 s, most of it the JIT compiling kernels the evaluation would compile anyway.
+ * about 1-2 s, most of it the JIT compiling kernels the evaluation would compile anyway.
  *
  * <p>System properties: {@code cnf4j.vector=false} runs the plain path everywhere,
  * {@code cnf4j.vector=true} the vector path wherever the Vector API module is present (no
