@@ -71,92 +71,111 @@ abstract class KernelWorkload {
         return f;
     }
 
-    /** The forward products of one chunk: [64, 2] x [2, 64], [64, 64] x [64, 64] twice, [64, 64] x [64, 2]. */
-    final long productFlops() {
-        return 2L * rows * (DIM * WIDTH + 2 * WIDTH * WIDTH + WIDTH * DIM);
+    /**
+     * The forward products of one chunk, [rows, 2] x [2, 64], [rows, 64] x [64, 64] twice and
+     * [rows, 64] x [64, 2]: on heap arrays (vector) against BLAS on native copies of the operands
+     * (plain), in the precision of the subclass.
+     */
+    private abstract static class Products extends KernelWorkload {
+        /** The layers' inner sizes k and output widths n. */
+        private static final int[][] SHAPES = {{DIM, WIDTH}, {WIDTH, WIDTH}, {WIDTH, WIDTH}, {WIDTH, DIM}};
+        final Mirror xN;
+        final Mirror wN;
+        final Mirror outN;
+
+        Products(int rows, boolean single) {
+            super(rows);
+            xN = Mirror.allocate(rows * WIDTH, single);
+            wN = Mirror.allocate(WIDTH * WIDTH, single);
+            outN = Mirror.allocate(rows * WIDTH, single);
+        }
+
+        /** One heap product of the shape. */
+        abstract void heap(int k, int n);
+
+        /** Copies the first {@code len} input values to {@link #xN}. */
+        abstract void copyIn(int len);
+
+        /** Copies the first {@code len} outputs back from {@link #outN}. */
+        abstract void copyOut(int len);
+
+        @Override
+        final void vector() {
+            for (int[] s : SHAPES) {
+                heap(s[0], s[1]);
+            }
+        }
+
+        @Override
+        final void plain() {
+            for (int[] s : SHAPES) {
+                copyIn(rows * s[0]);
+                Mirror.gemm(false, false, rows, s[1], s[0], xN, 0, s[0], wN, 0, s[1], outN, 0, s[1]);
+                copyOut(rows * s[1]);
+            }
+        }
+
+        @Override
+        final long flops() {
+            long f = 0;
+            for (int[] s : SHAPES) {
+                f += 2L * rows * s[0] * s[1];
+            }
+            return f;
+        }
     }
 
-    /** Products on heap arrays (vector) against BLAS on native copies of the operands (plain). */
-    private static final class DoubleProducts extends KernelWorkload {
+    /** {@link Products} in double. */
+    private static final class DoubleProducts extends Products {
         private final double[] x = gaussian(rows * WIDTH, 1);
         private final double[] w = gaussian(WIDTH * WIDTH, 2);
         private final double[] out = new double[rows * WIDTH];
-        private final Mirror xN = Mirror.allocate(rows * WIDTH, false);
-        private final Mirror wN = Mirror.allocate(WIDTH * WIDTH, false);
-        private final Mirror outN = Mirror.allocate(rows * WIDTH, false);
 
         DoubleProducts(int rows) {
-            super(rows);
+            super(rows, false);
             wN.copyFrom(w, 0, 0, w.length);
         }
 
         @Override
-        void vector() {
-            VectorHeapGemm.multiply(x, 0, w, 0, out, 0, rows, WIDTH, DIM);
-            VectorHeapGemm.multiply(x, 0, w, 0, out, 0, rows, WIDTH, WIDTH);
-            VectorHeapGemm.multiply(x, 0, w, 0, out, 0, rows, WIDTH, WIDTH);
-            VectorHeapGemm.multiply(x, 0, w, 0, out, 0, rows, DIM, WIDTH);
+        void heap(int k, int n) {
+            VectorHeapGemm.multiply(x, 0, w, 0, out, 0, rows, n, k);
         }
 
         @Override
-        void plain() {
-            product(DIM, WIDTH);
-            product(WIDTH, WIDTH);
-            product(WIDTH, WIDTH);
-            product(WIDTH, DIM);
-        }
-
-        private void product(int k, int n) {
-            xN.copyFrom(x, 0, 0, rows * k);
-            Mirror.gemm(false, false, rows, n, k, xN, 0, k, wN, 0, n, outN, 0, n);
-            outN.copyTo(0, out, 0, rows * n);
+        void copyIn(int len) {
+            xN.copyFrom(x, 0, 0, len);
         }
 
         @Override
-        long flops() {
-            return productFlops();
+        void copyOut(int len) {
+            outN.copyTo(0, out, 0, len);
         }
     }
 
-    /** {@link DoubleProducts} in float. */
-    private static final class FloatProducts extends KernelWorkload {
+    /** {@link Products} in float. */
+    private static final class FloatProducts extends Products {
         private final float[] x = narrow(gaussian(rows * WIDTH, 1));
         private final float[] w = narrow(gaussian(WIDTH * WIDTH, 2));
         private final float[] out = new float[rows * WIDTH];
-        private final Mirror xN = Mirror.allocate(rows * WIDTH, true);
-        private final Mirror wN = Mirror.allocate(WIDTH * WIDTH, true);
-        private final Mirror outN = Mirror.allocate(rows * WIDTH, true);
 
         FloatProducts(int rows) {
-            super(rows);
+            super(rows, true);
             wN.copyFrom(w, 0, 0, w.length);
         }
 
         @Override
-        void vector() {
-            VectorHeapGemm.multiply(x, 0, w, 0, out, 0, rows, WIDTH, DIM);
-            VectorHeapGemm.multiply(x, 0, w, 0, out, 0, rows, WIDTH, WIDTH);
-            VectorHeapGemm.multiply(x, 0, w, 0, out, 0, rows, WIDTH, WIDTH);
-            VectorHeapGemm.multiply(x, 0, w, 0, out, 0, rows, DIM, WIDTH);
+        void heap(int k, int n) {
+            VectorHeapGemm.multiply(x, 0, w, 0, out, 0, rows, n, k);
         }
 
         @Override
-        void plain() {
-            product(DIM, WIDTH);
-            product(WIDTH, WIDTH);
-            product(WIDTH, WIDTH);
-            product(WIDTH, DIM);
-        }
-
-        private void product(int k, int n) {
-            xN.copyFrom(x, 0, 0, rows * k);
-            Mirror.gemm(false, false, rows, n, k, xN, 0, k, wN, 0, n, outN, 0, n);
-            outN.copyTo(0, out, 0, rows * n);
+        void copyIn(int len) {
+            xN.copyFrom(x, 0, 0, len);
         }
 
         @Override
-        long flops() {
-            return productFlops();
+        void copyOut(int len) {
+            outN.copyTo(0, out, 0, len);
         }
     }
 
