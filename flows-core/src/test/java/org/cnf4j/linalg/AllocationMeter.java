@@ -26,10 +26,9 @@ public final class AllocationMeter {
         return sum;
     }
 
-    /** Bytes allocated so far by the current thread. */
+    /** Bytes allocated so far by the current thread (the counter the kernel selection uses). */
     public static long currentThread() {
-        BEAN.setThreadAllocatedMemoryEnabled(true);
-        return BEAN.getCurrentThreadAllocatedBytes();
+        return KernelSelection.AllocationCounter.currentThread();
     }
 
     /** {@link #bytesPerCallAfterWarmUp} counting the current thread's allocations only. */
