@@ -37,6 +37,14 @@ final class Converters {
         }
     }
 
+    /** fail, drop-rows. */
+    static final class MissingValuesConverter implements ITypeConverter<org.cnf4j.data.MissingValues> {
+        @Override
+        public org.cnf4j.data.MissingValues convert(String value) {
+            return Converters.convert(org.cnf4j.data.MissingValues::byName, value);
+        }
+    }
+
     /** euler, midpoint, rk4, bosh3, dopri5, tsit5. */
     static final class SolverConverter implements ITypeConverter<RungeKuttaMethod> {
         @Override

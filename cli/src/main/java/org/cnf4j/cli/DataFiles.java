@@ -4,9 +4,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.LongConsumer;
 import org.cnf4j.data.CsvReader;
 import org.cnf4j.data.CsvRows;
 import org.cnf4j.data.DataException;
+import org.cnf4j.data.MissingValues;
 import org.cnf4j.data.Dataset;
 import org.cnf4j.data.NpyReader;
 import org.cnf4j.data.RowSource;
@@ -25,26 +27,35 @@ final class DataFiles {
 
     /**
      * Reads a table file by its extension (.csv, .tsv, .txt: CSV with a header; .npy: NumPy),
-     * keeping the chosen columns (names or indices) or all but the excluded ones.
+     * keeping the chosen columns (names or indices) or all but the excluded ones; missing values
+     * fail the read.
      */
     static Dataset read(String spec, List<String> columns, List<String> exclude) {
+        return read(spec, columns, exclude, MissingValues.FAIL, dropped -> { });
+    }
+
+    /**
+     * {@link #read(String, List, List)} with a policy for missing values: columns are chosen before
+     * any cell of a CSV is parsed, and {@code dropped} is told how many rows were left out.
+     */
+    static Dataset read(String spec, List<String> columns, List<String> exclude, MissingValues missing,
+            LongConsumer dropped) {
         String lower = spec.toLowerCase(Locale.ROOT);
         Path path = Path.of(spec);
-        Dataset all;
-        if (lower.endsWith(".npy")) {
-            all = NpyReader.read(path);
-            if (columns != null && !columns.isEmpty()) {
-                all = select(all, columns, spec);
-            }
-        } else if (lower.endsWith(".csv") || lower.endsWith(".tsv") || lower.endsWith(".txt")) {
-            all = CsvReader.read(path, columns);
-        } else {
+        if (lower.endsWith(".csv") || lower.endsWith(".tsv") || lower.endsWith(".txt")) {
+            return CsvReader.read(path, columns, exclude, missing, dropped);
+        }
+        if (!lower.endsWith(".npy")) {
             StringBuilder toys = new StringBuilder();
             for (ToyDataset t : ToyDataset.values()) {
                 toys.append(toys.length() == 0 ? "" : ", ").append(t.id());
             }
             throw new DataException("'" + spec + "' is neither a toy data set (" + toys
                     + ") nor a .csv, .tsv or .npy file");
+        }
+        Dataset all = NpyReader.read(path, missing, dropped);
+        if (columns != null && !columns.isEmpty()) {
+            all = select(all, columns, spec);
         }
         if (exclude != null && !exclude.isEmpty()) {
             List<String> keep = new ArrayList<>(all.columns());
@@ -99,13 +110,18 @@ final class DataFiles {
      * else the model's columns, by name and in the model's order, if the file has them all; else
      * all columns if there are as many as the model's dimension.
      */
-    static Dataset readForModel(String spec, List<String> modelColumns, List<String> columns) {
-        if (columns != null && !columns.isEmpty()) {
-            return checkDim(read(spec, columns, null), modelColumns, spec);
+    static Dataset readForModel(String spec, List<String> modelColumns, List<String> columns, MissingValues missing,
+            LongConsumer dropped) {
+        if (isTable(spec)) {
+            // choose the columns from the header first: the other columns are never parsed
+            List<String> header;
+            try (CsvRows rows = CsvRows.open(Path.of(spec))) {
+                header = rows.header();
+            }
+            List<String> chosen = columnsForModel(header, modelColumns, columns, spec);
+            return checkDim(read(spec, chosen, null, missing, dropped), modelColumns, spec);
         }
-        Dataset all = read(spec, null, null);
-        List<String> chosen = isTable(spec) ? columnsForModel(all.columns(), modelColumns, null, spec) : null;
-        return checkDim(chosen == null ? all : select(all, chosen, spec), modelColumns, spec);
+        return checkDim(read(spec, columns, null, missing, dropped), modelColumns, spec);
     }
 
     /**
@@ -114,7 +130,7 @@ final class DataFiles {
      */
     static RowSource openForModel(String spec, List<String> modelColumns, List<String> columns) {
         if (!isTable(spec)) {
-            return RowSource.of(readForModel(spec, modelColumns, columns).values());
+            return RowSource.of(readForModel(spec, modelColumns, columns, MissingValues.FAIL, d -> { }).values());
         }
         CsvRows rows = CsvRows.open(Path.of(spec));
         try {

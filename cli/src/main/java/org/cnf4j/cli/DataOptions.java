@@ -1,9 +1,13 @@
 package org.cnf4j.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import org.cnf4j.data.ColumnChecks;
 import org.cnf4j.data.Dataset;
+import org.cnf4j.data.MissingValues;
 import org.cnf4j.data.TableTrainingData;
 import org.cnf4j.data.ToyDataset;
 import org.cnf4j.data.ToyTrainingData;
@@ -21,11 +25,18 @@ final class DataOptions {
     @Option(names = "--data", required = true, description = "Toy data set name or data file.")
     String data;
 
-    @Option(names = "--columns", split = ",", description = "Columns of a data file to use (names or 0-based indices).")
+    @Option(names = "--columns", split = ",", description = "Columns of a data file to use (names or 0-based "
+            + "indices); the others are not read, so they may hold text.")
     List<String> columns;
 
-    @Option(names = "--exclude-columns", split = ",", description = "Columns of a data file to leave out (e.g. a label).")
+    @Option(names = "--exclude-columns", split = ",", description = "Columns of a data file to leave out (e.g. a "
+            + "label or a text column); they are not read.")
     List<String> excludeColumns;
+
+    @Option(names = "--missing", defaultValue = "fail", converter = Converters.MissingValuesConverter.class,
+            description = "Missing values (empty cells, NA, NaN) in the columns used: fail (naming the first) or "
+                    + "drop-rows (default: ${DEFAULT-VALUE}).")
+    MissingValues missing;
 
     @Option(names = "--validation-size", defaultValue = "1000", description = "Toy data: validation samples (default: ${DEFAULT-VALUE}).")
     int validationSize;
@@ -49,6 +60,16 @@ final class DataOptions {
     /** The data's columns once {@link #load} has run. */
     List<String> loadedColumns;
 
+    /**
+     * Prints a warning for each column that looks like a class label
+     * ({@link ColumnChecks#labelLike}), with the option that leaves it out.
+     */
+    static void warnLabels(PrintWriter err, org.nd4j.linalg.api.ndarray.INDArray values, List<String> names) {
+        ColumnChecks.labelLike(values, names).forEach((name, what) -> err.printf(Locale.ROOT,
+                "warning: the column %s looks like a class label, which a flow models as a continuous value; "
+                        + "leave it out with --exclude-columns %s%n", what, name));
+    }
+
     /** True for a toy generator's name. */
     boolean toy() {
         return DataFiles.isToy(data);
@@ -71,8 +92,19 @@ final class DataOptions {
             loadedColumns = List.of("x", "y");
             return new ToyTrainingData(ToyDataset.byName(data), seed, validationSize, testSize);
         }
-        Dataset ds = DataFiles.read(data, columns, excludeColumns);
+        if (columns != null && !columns.isEmpty() && excludeColumns != null && !excludeColumns.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "give --columns or --exclude-columns, not both");
+        }
+        long[] dropped = {0};
+        Dataset ds = DataFiles.read(data, columns, excludeColumns, missing, n -> dropped[0] = n);
         loadedColumns = ds.columns();
+        PrintWriter err = spec.commandLine().getErr();
+        if (dropped[0] > 0) {
+            err.printf(Locale.ROOT, "left out %d of %d rows with a missing value (--missing drop-rows)%n", dropped[0],
+                    dropped[0] + ds.rows());
+        }
+        warnLabels(err, ds.values(), ds.columns());
+        err.flush();
         return new TableTrainingData(ds, validationFraction, testFraction, seed, dequantize, standardize);
     }
 }

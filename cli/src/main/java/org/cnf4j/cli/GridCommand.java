@@ -99,7 +99,8 @@ public final class GridCommand implements Callable<Integer> {
         GridSpec base;
         if (data != null) {
             INDArray x = DataFiles.isToy(data) ? ToyDataset.byName(data).sample(5000, RandomStreams.stream(0, "grid"))
-                    : DataFiles.readForModel(data, m.metadata().columns(), null).values();
+                    : DataFiles.readForModel(data, m.metadata().columns(), null,
+                            org.cnf4j.data.MissingValues.DROP_ROWS, dropped -> { }).values();
             base = GridSpec.around(x, dims[0], dims[1], resolution);
         } else {
             base = new GridSpec(dims[0], dims[1], mean[dims[0]] - 4 * std[dims[0]], mean[dims[0]] + 4 * std[dims[0]],

@@ -44,6 +44,11 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--columns", split = ",", description = "Columns of the data file, in the model's order.")
     List<String> columns;
 
+    @Option(names = "--missing", defaultValue = "fail", converter = Converters.MissingValuesConverter.class,
+            description = "Missing values (empty cells, NA, NaN) in the model's columns: fail (naming the first) or "
+                    + "drop-rows (default: ${DEFAULT-VALUE}).")
+    org.cnf4j.data.MissingValues missing;
+
     @Option(names = "--out", required = true, description = "Report folder.")
     Path out;
 
@@ -92,7 +97,12 @@ public final class ReportCommand implements Callable<Integer> {
             values = ToyDataset.byName(data).sample(rows, RandomStreams.stream(seed, "report-data"));
             description = data + " (" + rows + " fresh samples)";
         } else {
-            Dataset ds = DataFiles.readForModel(data, m.metadata().columns(), columns);
+            long[] dropped = {0};
+            Dataset ds = DataFiles.readForModel(data, m.metadata().columns(), columns, missing, n -> dropped[0] = n);
+            if (dropped[0] > 0) {
+                spec.commandLine().getErr().printf(java.util.Locale.ROOT, "left out %d of %d rows with a missing value "
+                        + "(--missing drop-rows)%n", dropped[0], dropped[0] + ds.rows());
+            }
             values = ds.values();
             description = ds.source() + " (" + ds.rows() + " rows)";
         }

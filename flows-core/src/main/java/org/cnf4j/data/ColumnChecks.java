@@ -109,4 +109,79 @@ public final class ColumnChecks {
             }
         }
     }
+
+    /** The most distinct values a column may hold to look like a class label. */
+    static final int LABEL_MAX_LEVELS = 10;
+    private static final java.util.regex.Pattern LABEL_NAME = java.util.regex.Pattern.compile(
+            "(?i).*(class|label|target|species|category|group|type|outcome|cluster)s?");
+
+    /**
+     * The columns of a table that look like a class label rather than a measurement: integers with
+     * 2 to {@value #LABEL_MAX_LEVELS} distinct values whose name says so (class, label, target,
+     * species...) or that stand out among mostly non-integer columns. A flow models such a column
+     * as a continuous value (samples fall between and beyond its levels), so commands name each
+     * one in a warning before they fit anything.
+     *
+     * @param x the table [rows, dim]
+     * @return one description per such column, e.g. {@code "'class' (3 distinct integers: 0, 1, 2)"},
+     *     as a map from the column's name; empty when none
+     */
+    public static java.util.Map<String, String> labelLike(INDArray x, List<String> columns) {
+        int n = (int) x.rows();
+        int d = (int) x.columns();
+        double[] v = NativeArrays.toArray(x.dup('c'));
+        boolean[] integer = new boolean[d];
+        List<java.util.TreeSet<Double>> levels = new java.util.ArrayList<>();
+        int integerColumns = 0;
+        for (int j = 0; j < d; j++) {
+            java.util.TreeSet<Double> seen = new java.util.TreeSet<>();
+            boolean allInteger = true;
+            for (int r = 0; r < n && allInteger; r++) {
+                double a = v[r * d + j];
+                allInteger = a == Math.rint(a);
+                if (seen.size() <= LABEL_MAX_LEVELS) {
+                    seen.add(a);
+                }
+            }
+            integer[j] = allInteger;
+            integerColumns += allInteger ? 1 : 0;
+            levels.add(seen);
+        }
+        java.util.Map<String, String> found = new java.util.LinkedHashMap<>();
+        for (int j = 0; j < d; j++) {
+            int k = levels.get(j).size();
+            if (!integer[j] || k < 2 || k > LABEL_MAX_LEVELS || n < 2 * k) {
+                continue;
+            }
+            boolean named = LABEL_NAME.matcher(columns.get(j)).matches();
+            boolean standsOut = 2 * (integerColumns - 1) < d - 1;
+            if (named || standsOut) {
+                StringBuilder list = new StringBuilder();
+                for (double a : levels.get(j)) {
+                    list.append(list.length() == 0 ? "" : ", ").append((long) a);
+                }
+                found.put(columns.get(j), String.format(Locale.ROOT, "'%s' (%d distinct integers: %s)",
+                        columns.get(j), k, list));
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Refuses dequantisation of a column that does not hold integers: uniform noise on [0, 1)
+     * turns integer counts into a continuous density; on other values it silently changes the data.
+     *
+     * @throws DataException naming the first column with a non-integer value, and the value
+     */
+    public static void requireIntegers(INDArray x, List<String> columns, String source) {
+        int d = (int) x.columns();
+        double[] v = NativeArrays.toArray(x.dup('c'));
+        for (int i = 0; i < v.length; i++) {
+            if (v[i] != Math.rint(v[i])) {
+                throw new DataException(String.format(Locale.ROOT, "%s: --dequantize adds uniform [0, 1) noise to "
+                        + "integer data, but the column '%s' holds %s; leave --dequantize out, or leave the column out "
+                        + "(--exclude-columns %s)", source, columns.get(i % d), v[i], columns.get(i % d)));
+            }
+        }
+    }
 }

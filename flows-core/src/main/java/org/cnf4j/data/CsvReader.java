@@ -31,8 +31,33 @@ public final class CsvReader {
 
     /** {@link #read(Path, List)} with an explicit memory limit in bytes. */
     public static Dataset read(Path file, List<String> columns, long limitBytes) {
+        return read(file, columns, null, null, limitBytes, dropped -> { });
+    }
+
+    /**
+     * Reads the file, choosing columns before any cell is parsed (a left-out text column is never
+     * read as a number).
+     *
+     * @param columns names or 0-based indices of the columns to keep, or null/empty for all
+     * @param exclude columns to leave out (with {@code columns} null), or null/empty for none
+     * @param missing what a missing value in a kept column does
+     * @param dropped told the number of rows left out for missing values, once, at the end
+     * @throws DataException for a missing file, bad content, a missing value under
+     *     {@link MissingValues#FAIL}, or a set too large for memory
+     */
+    public static Dataset read(Path file, List<String> columns, List<String> exclude, MissingValues missing,
+            java.util.function.LongConsumer dropped) {
+        return read(file, columns, exclude, missing, DataMemory.limitBytes(), dropped);
+    }
+
+    private static Dataset read(Path file, List<String> columns, List<String> exclude, MissingValues missing,
+            long limitBytes, java.util.function.LongConsumer dropped) {
         try (CsvRows rows = CsvRows.open(file)) {
             rows.select(columns);
+            rows.exclude(exclude);
+            if (missing != null) {
+                rows.missing(missing);
+            }
             int dim = rows.dim();
             double[] values = new double[Math.max(dim, 1) * 256];
             double[] chunk = new double[dim * CHUNK_ROWS];
@@ -53,8 +78,10 @@ public final class CsvReader {
                 used = need;
             }
             if (rows.rowsRead() == 0) {
-                throw new DataException(file + ": no data rows after the header");
+                throw new DataException(file + ": no data rows after the header" + (rows.droppedRows() > 0
+                        ? " that have no missing value (" + rows.droppedRows() + " rows left out)" : ""));
             }
+            dropped.accept(rows.droppedRows());
             double[] exact = used == values.length ? values : Arrays.copyOf(values, (int) used);
             return new Dataset(Nd4j.create(exact, new long[] {rows.rowsRead(), dim}, DataType.DOUBLE), rows.columns(),
                     file.getFileName().toString());

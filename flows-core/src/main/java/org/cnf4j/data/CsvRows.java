@@ -21,8 +21,11 @@ import java.util.regex.Pattern;
  * constant memory. The first non-blank line is the header; comma or tab separated (decided by the
  * header line); cells may be wrapped in double quotes; blank lines are skipped; lines end in
  * {@code \n}, {@code \r\n} or {@code \r}. The text must be UTF-8 and no line may be longer than
- * {@link #MAX_LINE_CHARS}. Every kept value must be a finite number; the first problem is a
- * {@link DataException} naming the source, the line (1-based, the header is line 1) and the column.
+ * {@link #MAX_LINE_CHARS}. Only the kept columns ({@link #select}, {@link #exclude}) are parsed, so
+ * a text column that is left out may hold anything. Every kept value must be a finite number or,
+ * under {@link MissingValues#DROP_ROWS}, a missing value (empty, NA, NaN) that drops its row; the
+ * first problem is a {@link DataException} naming the source, the line (1-based, the header is
+ * line 1) and the column.
  */
 public final class CsvRows implements RowSource, AutoCloseable {
 
@@ -46,6 +49,9 @@ public final class CsvRows implements RowSource, AutoCloseable {
     private final List<String> header;
     private int[] keep;
     private boolean started;
+    private MissingValues missing = MissingValues.FAIL;
+    private boolean dropOffered;
+    private long droppedRows;
 
     private CsvRows(Reader in, String source) {
         this.in = in;
@@ -160,6 +166,61 @@ public final class CsvRows implements RowSource, AutoCloseable {
         return this;
     }
 
+    /**
+     * Keeps every column but the named ones, before the first row is read.
+     *
+     * @param columns names or 0-based indices of columns to leave out; null or empty for none
+     * @return this
+     * @throws DataException naming a column the header does not have, or when none would be left
+     */
+    public CsvRows exclude(List<String> columns) {
+        if (columns == null || columns.isEmpty()) {
+            return this;
+        }
+        select(null);
+        Set<Integer> out = new HashSet<>();
+        for (String c : columns) {
+            String name = c.trim();
+            int idx = header.indexOf(name);
+            if (idx < 0 && name.matches("\\d{1,9}") && Integer.parseInt(name) < header.size()) {
+                idx = Integer.parseInt(name);
+            }
+            if (idx < 0) {
+                throw new DataException(source + ": no column '" + name + "' to exclude; the header has " + header);
+            }
+            out.add(idx);
+        }
+        if (out.size() == header.size()) {
+            throw new DataException(source + ": --exclude-columns leaves no column (the header has " + header + ")");
+        }
+        int[] chosen = new int[header.size() - out.size()];
+        int n = 0;
+        for (int i = 0; i < header.size(); i++) {
+            if (!out.contains(i)) {
+                chosen[n++] = i;
+            }
+        }
+        keep = chosen;
+        return this;
+    }
+
+    /**
+     * How a missing value in a kept column is handled (default {@link MissingValues#FAIL}); once
+     * set, the message of a missing value names {@code --missing drop-rows}.
+     *
+     * @return this
+     */
+    public CsvRows missing(MissingValues policy) {
+        this.missing = java.util.Objects.requireNonNull(policy);
+        this.dropOffered = true;
+        return this;
+    }
+
+    /** Rows left out so far because of a missing value ({@link MissingValues#DROP_ROWS}). */
+    public long droppedRows() {
+        return droppedRows;
+    }
+
     /** Names of the kept columns, in output order. */
     public List<String> columns() {
         List<String> names = new ArrayList<>();
@@ -214,17 +275,33 @@ public final class CsvRows implements RowSource, AutoCloseable {
                 throw new DataException(String.format("%s, line %d: %d values, but the header has %d columns",
                         source, lineNo, cells.length, header.size()));
             }
-            for (int c = 0; c < dim; c++) {
-                out[n * dim + c] = parse(cells[keep[c]], keep[c]);
+            boolean complete = true;
+            for (int c = 0; c < dim && complete; c++) {
+                String cell = unquote(cells[keep[c]].strip());
+                if (MissingValues.isMissingCell(cell)) {
+                    if (missing == MissingValues.FAIL) {
+                        boolean nan = cell.toLowerCase(java.util.Locale.ROOT).endsWith("nan");
+                        throw new DataException(String.format("%s, line %d, column %d (%s): %s%s", source, lineNo,
+                                keep[c] + 1, header.get(keep[c]), nan ? cell + " is not a finite value (a missing value)"
+                                        : "missing value (" + (cell.isEmpty() ? "empty cell" : "'" + cell + "'") + ")",
+                                dropOffered ? "; leave out rows with missing values with --missing drop-rows" : ""));
+                    }
+                    complete = false;
+                } else {
+                    out[n * dim + c] = parse(cell, keep[c]);
+                }
             }
-            n++;
+            if (complete) {
+                n++;
+            } else {
+                droppedRows++;
+            }
         }
         rowsRead += n;
         return n;
     }
 
-    private double parse(String raw, int column) {
-        String cell = unquote(raw.strip());
+    private double parse(String cell, int column) {
         if (!isNumber(cell)) {
             throw new DataException(String.format("%s, line %d, column %d (%s): '%s' is not a number", source, lineNo,
                     column + 1, header.get(column), shorten(cell)));

@@ -22,6 +22,16 @@ public final class NpyReader {
      *     a non-finite value, or more values than the {@link DataMemory} limit
      */
     public static Dataset read(Path file) {
+        return read(file, MissingValues.FAIL, dropped -> { });
+    }
+
+    /**
+     * Reads the file; NaN is a missing value, handled by {@code missing}, and infinities are refused.
+     *
+     * @param dropped told the number of rows left out for missing values
+     * @throws DataException as {@link #read(Path)}, and for NaN under {@link MissingValues#FAIL}
+     */
+    public static Dataset read(Path file, MissingValues missing, java.util.function.LongConsumer dropped) {
         if (!Files.isRegularFile(file)) {
             throw new DataException(file + ": no such file");
         }
@@ -49,11 +59,36 @@ public final class NpyReader {
         INDArray d = a.castTo(DataType.DOUBLE).dup('c');
         double[] v = NativeArrays.toArray(d);
         int cols = (int) d.columns();
+        int rows = (int) d.rows();
+        boolean[] drop = new boolean[rows];
+        int kept = rows;
         for (int i = 0; i < v.length; i++) {
-            if (!Double.isFinite(v[i])) {
-                throw new DataException(String.format("%s: row %d, column %d holds %s, not a finite value", file,
-                        i / cols, i % cols, v[i]));
+            if (Double.isNaN(v[i]) && missing == MissingValues.DROP_ROWS) {
+                if (!drop[i / cols]) {
+                    drop[i / cols] = true;
+                    kept--;
+                }
+            } else if (!Double.isFinite(v[i])) {
+                throw new DataException(String.format("%s: row %d, column %d holds %s, not a finite value%s", file,
+                        i / cols, i % cols, v[i], Double.isNaN(v[i])
+                                ? " (a missing value; leave out rows with missing values with --missing drop-rows)"
+                                : ""));
             }
+        }
+        if (kept == 0) {
+            throw new DataException(file + ": every row has a missing value (NaN)");
+        }
+        dropped.accept(rows - kept);
+        if (kept < rows) {
+            double[] complete = new double[kept * cols];
+            int n = 0;
+            for (int r = 0; r < rows; r++) {
+                if (!drop[r]) {
+                    System.arraycopy(v, r * cols, complete, n * cols, cols);
+                    n++;
+                }
+            }
+            d = org.nd4j.linalg.factory.Nd4j.create(complete, new long[] {kept, cols}, DataType.DOUBLE);
         }
         return Dataset.of(d, file.getFileName().toString());
     }

@@ -39,6 +39,9 @@ public final class TableTrainingData implements TrainingData {
         this.seed = seed;
         this.dim = data.dim();
         this.dequantize = dequantize;
+        if (dequantize) {
+            ColumnChecks.requireIntegers(data.values(), data.columns(), data.source());
+        }
         this.split = new TableSplit(data.rows(), validationFraction, testFraction, seed, data.source());
         Dataset trainSet = data.rows(split.train());
         Dataset valSet = data.rows(split.validation());

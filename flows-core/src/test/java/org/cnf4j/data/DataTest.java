@@ -109,7 +109,7 @@ class DataTest {
         assertEquals(word + ", line 3, column 2 (b): 'four' is not a number",
                 assertThrows(DataException.class, () -> CsvReader.read(word, null)).getMessage());
         Path nan = write("nan.csv", "a,b\n1,NaN\n");
-        assertEquals(nan + ", line 2, column 2 (b): NaN is not a finite value",
+        assertEquals(nan + ", line 2, column 2 (b): NaN is not a finite value (a missing value)",
                 assertThrows(DataException.class, () -> CsvReader.read(nan, null)).getMessage());
         Path inf = write("inf.csv", "a,b\n1,2\nInfinity,2\n");
         assertTrue(assertThrows(DataException.class, () -> CsvReader.read(inf, null)).getMessage()

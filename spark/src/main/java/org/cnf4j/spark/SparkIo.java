@@ -106,10 +106,11 @@ final class SparkIo {
         return lower.endsWith(".csv") || lower.endsWith(".tsv") ? "csv" : "parquet";
     }
 
-    /** A table: CSV with a header row (numbers inferred) or Parquet. */
+    /** A table: CSV with a header row (numbers inferred; empty cells and NA are null) or Parquet. */
     static Dataset<Row> read(SparkSession spark, String path, String format) {
         if (format.equals("csv")) {
-            return spark.read().option("header", true).option("inferSchema", true)
+            // NA (R's missing value) reads as null, as empty cells do; NaN as Double.NaN
+            return spark.read().option("header", true).option("inferSchema", true).option("nullValue", "NA")
                     .option("sep", path.toLowerCase(Locale.ROOT).endsWith(".tsv") ? "\t" : ",").csv(path);
         }
         return spark.read().parquet(path);

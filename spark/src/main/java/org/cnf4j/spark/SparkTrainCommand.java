@@ -11,6 +11,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
+import org.cnf4j.data.ColumnChecks;
+import org.cnf4j.data.MissingValues;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.io.LoadedModel;
 import org.cnf4j.io.ModelFile;
@@ -23,6 +25,7 @@ import org.cnf4j.train.TrainingListener;
 import org.cnf4j.train.TrainingResult;
 import org.cnf4j.train.ValidationStats;
 import org.cnf4j.cli.TrainingOptions;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,6 +56,14 @@ final class SparkTrainCommand implements Callable<Integer> {
 
     @Option(names = "--columns", split = ",", description = "Columns to model (default: every numeric column).")
     List<String> columns;
+
+    @Option(names = "--exclude-columns", split = ",", description = "Columns to leave out of the default (e.g. a "
+            + "numeric label).")
+    List<String> excludeColumns;
+
+    @Option(names = "--missing", defaultValue = "fail", description = "Missing values (null, empty cells, NA, NaN) in "
+            + "the modelled columns: fail (naming the column) or drop-rows (default: ${DEFAULT-VALUE}).")
+    String missing;
 
     @Option(names = "--out", required = true, description = "Model file to write (any Hadoop path).")
     String out;
@@ -88,9 +99,45 @@ final class SparkTrainCommand implements Callable<Integer> {
         TrainingConfig config = training.config(spec, fm);
         SparkSession spark = SparkSessions.get(master, "cnf-spark train");
         Dataset<Row> df = SparkIo.read(spark, data, SparkIo.format(data, dataFormat));
-        List<String> cols = columns != null && !columns.isEmpty() ? columns : numericColumns(df);
+        MissingValues missingValues;
+        try {
+            missingValues = MissingValues.byName(missing);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        boolean chosen = columns != null && !columns.isEmpty();
+        boolean excluded = excludeColumns != null && !excludeColumns.isEmpty();
+        if (chosen && excluded) {
+            throw new ParameterException(spec.commandLine(), "give --columns or --exclude-columns, not both");
+        }
+        List<String> cols = chosen ? columns : numericColumns(df);
+        if (excluded) {
+            cols = new ArrayList<>(cols);
+            for (String e : excludeColumns) {
+                if (!cols.remove(e)) {
+                    throw new org.cnf4j.data.DataException(data + ": no numeric column '" + e + "' to exclude; the "
+                            + "numeric columns are " + numericColumns(df));
+                }
+            }
+            if (cols.isEmpty()) {
+                throw new org.cnf4j.data.DataException(data + ": --exclude-columns leaves no column");
+            }
+        }
         SparkTrainingData trainingData = SparkTrainingData.of(df, cols, validationFraction, testFraction, training.seed(),
-                data);
+                data, missingValues);
+        if (trainingData.droppedRows() > 0) {
+            spec.commandLine().getErr().printf(Locale.ROOT, "left out %d rows with a missing value (--missing "
+                    + "drop-rows)%n", trainingData.droppedRows());
+        }
+        // the held-out rows (collected to the driver anyway) show whether a column looks like a label
+        INDArray heldOut = trainingData.validation().rows() > 0 ? trainingData.validation() : trainingData.test();
+        if (heldOut.rows() > 0) {
+            ColumnChecks.labelLike(trainingData.standardizer().inverse(heldOut), cols).forEach((name, what) ->
+                    spec.commandLine().getErr().printf(Locale.ROOT, "warning: the column %s looks like a class label, "
+                            + "which a flow models as a continuous value; leave it out with --exclude-columns %s%n",
+                            what, name));
+        }
+        spec.commandLine().getErr().flush();
         Path local = Files.createTempFile("cnf-spark-model", ".zip");
         try {
             ContinuousNormalizingFlow flow;

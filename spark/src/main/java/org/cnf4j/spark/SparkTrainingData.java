@@ -21,6 +21,7 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.storage.StorageLevel;
 import org.cnf4j.data.DataException;
+import org.cnf4j.data.MissingValues;
 import org.cnf4j.data.ColumnChecks;
 import org.cnf4j.data.Standardizer;
 import org.cnf4j.data.TableSplit;
@@ -61,9 +62,11 @@ public final class SparkTrainingData implements TrainingData {
     private final INDArray validation;
     private final INDArray test;
     private final long seed;
+    private final long droppedRows;
 
     private SparkTrainingData(String source, int dim, JavaPairRDD<Long, double[]> rows, TableSplit split,
-            Standardizer standardizer, INDArray validation, INDArray test, long seed) {
+            Standardizer standardizer, INDArray validation, INDArray test, long seed, long droppedRows) {
+        this.droppedRows = droppedRows;
         this.source = source;
         this.dim = dim;
         this.rows = rows;
@@ -85,6 +88,16 @@ public final class SparkTrainingData implements TrainingData {
      */
     public static SparkTrainingData of(Dataset<Row> df, List<String> columns, double validationFraction,
             double testFraction, long seed, String source) {
+        return of(df, columns, validationFraction, testFraction, seed, source, MissingValues.FAIL);
+    }
+
+    /**
+     * {@link #of(Dataset, List, double, double, long, String)} with a policy for missing values
+     * (null or NaN in a modelled column): {@link MissingValues#DROP_ROWS} leaves those rows out
+     * (Spark's {@code na().drop}) before the rows are numbered, and {@link #droppedRows()} counts them.
+     */
+    public static SparkTrainingData of(Dataset<Row> df, List<String> columns, double validationFraction,
+            double testFraction, long seed, String source, MissingValues missing) {
         List<String> have = List.of(df.schema().fieldNames());
         int dim = columns.size();
         for (String c : columns) {
@@ -98,6 +111,13 @@ public final class SparkTrainingData implements TrainingData {
             }
         }
         List<String> names = List.copyOf(columns);
+        long before = -1;
+        if (missing == MissingValues.DROP_ROWS) {
+            before = df.count();
+            df = df.na().drop(names.toArray(new String[0]));
+        }
+        String hint = missing == MissingValues.FAIL ? "; leave out rows with missing values with --missing drop-rows"
+                : "";
         org.apache.spark.sql.Column[] selected = new org.apache.spark.sql.Column[dim];
         for (int j = 0; j < dim; j++) {
             selected[j] = df.col(columns.get(j));
@@ -106,12 +126,13 @@ public final class SparkTrainingData implements TrainingData {
             double[] v = new double[dim];
             for (int j = 0; j < dim; j++) {
                 if (r.isNullAt(j)) {
-                    throw new DataException(source + ": column '" + names.get(j) + "' is null in a row");
+                    throw new DataException(source + ": column '" + names.get(j) + "' is null (a missing value) in a "
+                            + "row" + hint);
                 }
                 v[j] = ((Number) r.get(j)).doubleValue();
                 if (!Double.isFinite(v[j])) {
                     throw new DataException(source + ": column '" + names.get(j) + "' holds " + v[j]
-                            + ", not a finite value");
+                            + ", not a finite value" + (Double.isNaN(v[j]) ? " (a missing value" + hint + ")" : ""));
                 }
             }
             return v;
@@ -135,7 +156,13 @@ public final class SparkTrainingData implements TrainingData {
         isTrain.destroy();
         INDArray validation = collect(jsc, numbered, split.validation(), dim, standardizer);
         INDArray test = collect(jsc, numbered, split.test(), dim, standardizer);
-        return new SparkTrainingData(source, dim, numbered, split, standardizer, validation, test, seed);
+        return new SparkTrainingData(source, dim, numbered, split, standardizer, validation, test, seed,
+                before < 0 ? 0 : before - n);
+    }
+
+    /** Rows left out for a missing value ({@link MissingValues#DROP_ROWS}); 0 otherwise. */
+    public long droppedRows() {
+        return droppedRows;
     }
 
     /** Mean and standard deviation of the training rows, as {@link Standardizer#fit} computes them. */

@@ -28,6 +28,7 @@ import org.cnf4j.train.TimeSampling;
 import org.cnf4j.train.Trainer;
 import org.cnf4j.train.TrainingConfig;
 import org.cnf4j.adjoint.TrainingObjective;
+import org.cnf4j.data.MissingValues;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -65,6 +66,37 @@ class SparkTrainingTest {
 
     static ContinuousNormalizingFlow flow() {
         return ContinuousNormalizingFlow.builder(2).hiddenDims(16, 16).blocks(2).seed(SEED).build();
+    }
+
+    @Test
+    void missingValuesInACsvFailNamingTheColumnOrDropTheirRows(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        StringBuilder csv = new StringBuilder("name,a,b\n");
+        for (int i = 0; i < 200; i++) {
+            String b = i == 5 ? "" : i == 9 ? "NA" : i == 13 ? "NaN" : String.valueOf(Math.cos(3 * i));
+            csv.append("row").append(i).append(',').append(Math.sin(i)).append(',').append(b).append('\n');
+        }
+        java.nio.file.Path file = dir.resolve("m.csv");
+        java.nio.file.Files.writeString(file, csv);
+        Dataset<Row> df = SparkIo.read(spark, file.toString(), "csv");
+        // NA and empty cells are null, so the column is still read as numbers
+        assertEquals(DataTypes.DoubleType, df.schema().apply("b").dataType());
+        Exception failed = assertThrows(Exception.class,
+                () -> SparkTrainingData.of(df, List.of("a", "b"), 0.1, 0.1, SEED, "m.csv", MissingValues.FAIL));
+        Throwable cause = failed;
+        while (cause.getCause() != null && !(cause instanceof DataException)) {
+            cause = cause.getCause();
+        }
+        String message = String.valueOf(cause.getMessage());
+        assertTrue(message.contains("column 'b'") && message.contains("--missing drop-rows"), message);
+        SparkTrainingData kept = SparkTrainingData.of(df, List.of("a", "b"), 0.1, 0.1, SEED, "m.csv",
+                MissingValues.DROP_ROWS);
+        try {
+            assertEquals(3, kept.droppedRows());
+            assertTrue(kept.describe().contains("197 rows"), kept.describe());
+        } finally {
+            kept.unpersist();
+        }
     }
 
     @Test
