@@ -71,6 +71,7 @@ public final class DensityCommand implements Callable<Integer> {
         m.flow().setSeed(seed);
         boolean addNoise = dequantize && m.metadata().dequantized();
         double[] nllSum = {0};
+        double[] nllSquares = {0};
         long[] rowCount = {0};
         SolverStats stats;
         try (RowSource rows = DataFiles.openForModel(input, m.metadata().columns(), columns)) {
@@ -78,6 +79,7 @@ public final class DensityCommand implements Callable<Integer> {
             Evaluation.Sink totals = (start, logp) -> {
                 for (double v : logp) {
                     nllSum[0] -= v;
+                    nllSquares[0] += v * v;
                 }
                 rowCount[0] += logp.length;
             };
@@ -108,7 +110,14 @@ public final class DensityCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         double nll = nllSum[0] / rowCount[0];
-        out.printf(Locale.ROOT, "mean NLL: %.6f nats over %d rows%s%n", nll, rowCount[0],
+        String error = "";
+        if (!m.flow().traceEstimator().isExact() && rowCount[0] > 1) {
+            // the spread of the rows' estimates holds both the data's spread and the estimator's noise
+            double variance = (nllSquares[0] - rowCount[0] * nll * nll) / (rowCount[0] - 1);
+            error = String.format(Locale.ROOT, " +- %.6f (standard error; trace by %s)",
+                    Math.sqrt(Math.max(variance, 0) / rowCount[0]), m.flow().traceEstimator());
+        }
+        out.printf(Locale.ROOT, "mean NLL: %.6f%s nats over %d rows%s%n", nll, error, rowCount[0],
                 addNoise ? " (dequantised)" : "");
         if (bitsPerDim || m.metadata().dequantized()) {
             out.printf(Locale.ROOT, "bits per dimension: %.6f%n", Evaluation.bitsPerDim(nll, m.flow().dim()));

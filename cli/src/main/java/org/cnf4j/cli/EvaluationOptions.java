@@ -27,8 +27,8 @@ public final class EvaluationOptions {
     Integer steps;
 
     @Option(names = "--trace", converter = Converters.TraceConverter.class,
-            description = "Trace estimator: exact, hutchinson, rademacher (default: the model's; exact up to 16 "
-                    + "dimensions).")
+            description = "Trace estimator: exact, hutchinson, rademacher (default: exact when it costs at most 40 "
+                    + "times Hutchinson's estimate, i.e. up to 79 dimensions with the built-in networks).")
     TraceEstimator trace;
 
     @Option(names = "--max-nfe", description = "Cap on the function evaluations of one solve; a solve that needs "
@@ -57,8 +57,6 @@ public final class EvaluationOptions {
         }
         flow.setSolver(new SolverConfig(m, r, a, st, s.maxSteps(), maxNfe != null ? maxNfe : s.maxEvaluations()));
         flow.setMatrixPrecision(precision);
-        if (trace != null) {
-            flow.setTraceEstimator(trace);
-        }
+        flow.setTraceEstimator(trace != null ? trace : flow.defaultEvaluationEstimator());
     }
 }

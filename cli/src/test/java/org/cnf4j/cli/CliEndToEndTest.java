@@ -86,6 +86,12 @@ class CliEndToEndTest {
         assertEquals(4, l.size());
         assertFiniteCsv(l, 1);
         assertTrue(r.out().contains("mean NLL:") && r.out().contains("bits per dimension:"), r.out());
+        // the exact trace by default (no standard error); Hutchinson's estimate gives its standard error
+        assertTrue(!r.out().contains("standard error"), r.out());
+        CliRun h = CliRun.of("density", "--model", model.toString(), "--input", in.toString(), "--trace", "hutchinson");
+        assertEquals(0, h.code(), h.toString());
+        assertTrue(h.out().matches("(?s)mean NLL: -?[0-9.]+ \\+- [0-9.]+ \\(standard error; trace by hutchinson\\) "
+                + "nats over 3 rows.*"), h.out());
         // the columns were matched by name: x and y in the model's order, the label ignored
         Path swapped = dir.resolve("swapped.csv");
         Files.writeString(swapped, "x,y\n0.2,0.5\n1.0,-0.3\n0.0,0.0\n");

@@ -32,8 +32,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>All trainable numbers live in one flat DOUBLE array {@link #parameters()}: each block's
  * network parameters in block order, then one entry per block holding sqrt(T_k) (FFJORD's
  * parameterisation, so T stays positive when trained). Evaluation integrates with
- * {@link #solver()} and estimates traces with {@link #traceEstimator()} (exact by default for
- * dim <= 16, as FFJORD evaluates its 2-D models). Not thread-safe.
+ * {@link #solver()} and estimates traces with {@link #traceEstimator()} (exact by default when it
+ * costs at most {@link #EXACT_TRACE_COST_FACTOR} times Hutchinson's estimate). Not thread-safe.
  */
 public final class ContinuousNormalizingFlow {
 
@@ -95,9 +95,37 @@ public final class ContinuousNormalizingFlow {
         return new Builder(dim);
     }
 
-    /** The default evaluation estimator: exact for dim <= 16, Hutchinson (Gaussian) above. */
+    /**
+     * How many times the cost of Hutchinson's estimate the exact trace may cost and still be the
+     * default for evaluation: a single-probe estimate has a standard deviation of about
+     * sqrt(2) ||J||_F per row and step (several nats on 30-D data), and matching the exact value
+     * to a few hundredths of a nat would take about as many probes as the exact trace costs.
+     */
+    public static final double EXACT_TRACE_COST_FACTOR = 40;
+
+    /**
+     * The default evaluation estimator for built-in dynamics of dimension {@code dim}: exact when
+     * its cost ({@link Dynamics#traceCost} with dim probes) is within
+     * {@link #EXACT_TRACE_COST_FACTOR} times that of Hutchinson's estimate (one probe), which for
+     * networks whose probes each cost one pass is up to 79 dimensions; Hutchinson (Gaussian) above.
+     */
     public static TraceEstimator defaultEvaluationEstimator(int dim) {
-        return dim <= 16 ? TraceEstimator.exact() : TraceEstimator.hutchinson();
+        return (1.0 + dim) / 2.0 <= EXACT_TRACE_COST_FACTOR ? TraceEstimator.exact() : TraceEstimator.hutchinson();
+    }
+
+    /**
+     * The default evaluation estimator of this flow's blocks: exact when the exact trace of every
+     * block together costs at most {@link #EXACT_TRACE_COST_FACTOR} times Hutchinson's estimate,
+     * by {@link Dynamics#traceCost}; Hutchinson (Gaussian) otherwise.
+     */
+    public TraceEstimator defaultEvaluationEstimator() {
+        double exact = 0;
+        double hutchinson = 0;
+        for (Dynamics b : blocks) {
+            exact += b.traceCost(dim);
+            hutchinson += b.traceCost(1);
+        }
+        return exact <= EXACT_TRACE_COST_FACTOR * hutchinson ? TraceEstimator.exact() : TraceEstimator.hutchinson();
     }
 
     /** Data dimension. */
@@ -425,7 +453,7 @@ public final class ContinuousNormalizingFlow {
             return this;
         }
 
-        /** Evaluation trace estimator (default exact for dim <= 16, else Hutchinson). */
+        /** Evaluation trace estimator (default {@link #defaultEvaluationEstimator(int)}). */
         public Builder traceEstimator(TraceEstimator est) {
             this.traceEstimator = est;
             return this;

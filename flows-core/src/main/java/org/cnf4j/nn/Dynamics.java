@@ -46,6 +46,16 @@ public interface Dynamics {
     String describe();
 
     /**
+     * The cost of one evaluation of f with the trace terms of {@code probes} probe vectors per row,
+     * in units of one evaluation of f alone: each probe's tangent (or vector-Jacobian product)
+     * costs about one more pass through the network, so {@code 1 + probes} by default; the exact
+     * trace takes {@code dim()} probes, Hutchinson's estimate one.
+     */
+    default double traceCost(int probes) {
+        return 1 + probes;
+    }
+
+    /**
      * f(z, t).
      *
      * @param z [batch, dim]

@@ -39,6 +39,18 @@ class ContinuousNormalizingFlowTest {
     }
 
     @Test
+    void theExactTraceIsTheDefaultWhileItCostsAtMostFortyHutchinsonEstimates() {
+        // built-in networks: one pass per probe, so exact costs (1 + D) / 2 Hutchinson estimates
+        assertTrue(ContinuousNormalizingFlow.defaultEvaluationEstimator(30).isExact());
+        assertTrue(ContinuousNormalizingFlow.defaultEvaluationEstimator(64).isExact());
+        assertTrue(ContinuousNormalizingFlow.defaultEvaluationEstimator(79).isExact());
+        assertTrue(!ContinuousNormalizingFlow.defaultEvaluationEstimator(80).isExact());
+        assertTrue(ContinuousNormalizingFlow.builder(64).hiddenDims(8).build().traceEstimator().isExact());
+        assertTrue(ContinuousNormalizingFlow.builder(64).hiddenDims(8).build().defaultEvaluationEstimator().isExact());
+        assertTrue(!ContinuousNormalizingFlow.builder(100).hiddenDims(8).build().defaultEvaluationEstimator().isExact());
+    }
+
+    @Test
     void linearDynamicsGiveTheClosedFormLogDensity() {
         INDArray a = randomMatrix(3, 3, 1, 0.6);
         double t = 0.7;
@@ -206,6 +218,6 @@ class ContinuousNormalizingFlowTest {
         flow.parameters().putScalar(p + 1, 123.0);
         assertEquals(123.0, flow.block(1).parameters().getDouble(1));
         assertEquals("exact", flow.traceEstimator().name());
-        assertEquals("hutchinson", ContinuousNormalizingFlow.defaultEvaluationEstimator(17).name());
+        assertEquals("hutchinson", ContinuousNormalizingFlow.defaultEvaluationEstimator(80).name());
     }
 }
