@@ -37,6 +37,25 @@ final class Converters {
         }
     }
 
+    /** A duration: a number with s, m or h (90s, 2m, 1.5h), or plain seconds; in seconds. */
+    static final class DurationConverter implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([smh]?)")
+                    .matcher(value.trim().toLowerCase(java.util.Locale.ROOT));
+            if (!m.matches()) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a duration; expected e.g. "
+                        + "90s, 2m or 1h");
+            }
+            double n = Double.parseDouble(m.group(1));
+            return switch (m.group(2)) {
+                case "m" -> n * 60;
+                case "h" -> n * 3600;
+                default -> n;
+            };
+        }
+    }
+
     /** fail, drop-rows. */
     static final class MissingValuesConverter implements ITypeConverter<org.cnf4j.data.MissingValues> {
         @Override

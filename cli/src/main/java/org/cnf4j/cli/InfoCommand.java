@@ -58,8 +58,11 @@ public final class InfoCommand implements Callable<Integer> {
                     t.iterations(), t.wallSeconds(), t.gradientMethod(), t.traceEstimator(), t.batchSize(),
                     t.learningRate());
             out.printf("  objective: %s%n", t.objective() == null ? "mle" : t.objective());
-            out.printf(Locale.ROOT, "  best validation NLL: %s%n", Double.isNaN(t.bestValidationNll()) ? "n/a"
+            out.printf(Locale.ROOT, "  kept validation NLL: %s%n", Double.isNaN(t.bestValidationNll()) ? "n/a"
                     : String.format(Locale.ROOT, "%.4f nats at iteration %d", t.bestValidationNll(), t.bestIteration()));
+            if (t.selection() != null) {
+                out.printf("  model choice: %s%n", t.selection());
+            }
             out.printf(Locale.ROOT, "  test NLL: %s%n", Double.isNaN(t.testNll()) ? "n/a"
                     : String.format(Locale.ROOT, "%.4f nats", t.testNll()));
             if (t.baselines() != null) {

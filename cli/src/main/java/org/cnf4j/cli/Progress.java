@@ -23,6 +23,18 @@ final class Progress {
     private Progress() {
     }
 
+    /** Seconds as a duration for people: {@code 45 s}, {@code 2 min}, {@code 1 min 30 s}, {@code 1 h 5 min}. */
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        if (s < 60) {
+            return s + " s";
+        }
+        if (s < 3600) {
+            return s / 60 + " min" + (s % 60 == 0 ? "" : " " + s % 60 + " s");
+        }
+        return s / 3600 + " h" + (s % 3600 / 60 == 0 ? "" : " " + s % 3600 / 60 + " min");
+    }
+
     static Mode mode(CommonOptions common) {
         if (common.quiet) {
             return Mode.NONE;
@@ -75,7 +87,7 @@ final class Progress {
                     err.printf(Locale.ROOT, "validation at iteration %d: NLL %.4f nats%s%s%n", v.iteration(), v.nll(),
                             Double.isNaN(v.objectiveLoss()) ? ""
                                     : String.format(Locale.ROOT, ", flow-matching loss %.4f", v.objectiveLoss()),
-                            v.best() ? " (best so far)" : "");
+                            v.best() ? " (kept)" : "");
                     err.flush();
                 } else if (pb != null) {
                     pb.setExtraMessage(String.format(Locale.ROOT, "validation NLL %.4f", v.nll()));

@@ -8,9 +8,9 @@ final class ReportSettings {
     private ReportSettings() {
     }
 
-    static void describe(ReportGenerator.Input in, TrainCommand c) {
+    static void describe(ReportGenerator.Input in, TrainCommand c, long iterations) {
         in.config("data", c.dataOptions.data)
-                .config("iterations", c.training.iterations)
+                .config("iterations", iterations)
                 .config("batch size", c.training.batch)
                 .config("optimizer", "Adam, learning rate " + c.training.lr + " (" + c.training.lrSchedule + "), weight decay " + c.training.weightDecay)
                 .config("objective", c.objective + (c.objective.equals("flow-matching") ? " (sigma_min " + c.training.sigmaMin

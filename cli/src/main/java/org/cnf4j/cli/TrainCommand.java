@@ -39,9 +39,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, versionProvider = CnfCommand.Version.class,
         sortOptions = false, description = {
-            "Fits a continuous normalizing flow to data by maximum likelihood (adjoint gradients, Adam) or by flow "
-                    + "matching (no ODE solve) and writes the model file, checkpointed at every validation. Defaults "
-                    + "are FFJORD's toy settings.",
+            "Fits a continuous normalizing flow to data by flow matching (no ODE solve; the default) or by maximum "
+                    + "likelihood (adjoint gradients) and writes the model file, checkpointed at every validation. By "
+                    + "default the run is planned to fit a 2-minute time budget, with OT coupling, a linearly "
+                    + "decaying learning rate and a moving average of the weights; --iterations N repeats a run "
+                    + "exactly.",
             "Data: a toy generator (8gaussians, checkerboard, 2spirals, pinwheel, rings, moons, circles, swissroll) "
                     + "or a .csv/.tsv (header row) or .npy file."})
 public final class TrainCommand implements Callable<Integer> {
@@ -69,12 +71,13 @@ public final class TrainCommand implements Callable<Integer> {
                     + "error in f (default: ${DEFAULT-VALUE}).")
     MatrixPrecision precision;
 
-    @Option(names = "--objective", defaultValue = "mle", description = "mle (maximum likelihood through the ODE) or "
-            + "flow-matching (regress the field on straight paths, no solve) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--objective", defaultValue = "flow-matching", description = "flow-matching (regress the field "
+            + "on straight paths, no solve) or mle (maximum likelihood through the ODE) (default: ${DEFAULT-VALUE}).")
     String objective;
 
-    @Option(names = "--ot-coupling", description = "Flow matching: pair noise and data in each batch by minibatch "
-            + "optimal transport (batch <= 512).")
+    @Option(names = "--ot-coupling", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Flow matching: pair noise and data in each batch by minibatch optimal transport "
+                    + "(batch <= 512) (default: ${DEFAULT-VALUE}).")
     boolean otCoupling;
 
     @Option(names = "--baselines", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -103,7 +106,9 @@ public final class TrainCommand implements Callable<Integer> {
                 "unknown --objective '" + objective + "'; expected mle or flow-matching");
         boolean flowMatching = objective.equals(FlowMatching.NAME);
         check(!flowMatching || !otCoupling || training.batch() <= FlowMatching.MAX_OT_BATCH,
-                "--ot-coupling takes batches of at most " + FlowMatching.MAX_OT_BATCH);
+                "--ot-coupling takes batches of at most " + FlowMatching.MAX_OT_BATCH + "; give --no-ot-coupling for "
+                        + "larger ones");
+        check(!resume || training.iterationsGiven(), "--resume continues to the --iterations given; name them");
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
 
@@ -146,6 +151,17 @@ public final class TrainCommand implements Callable<Integer> {
             trainer = new Trainer(flow, trainingData, config);
         }
         flow.setMatrixPrecision(precision);
+        Double budget = resume ? null : training.timeBudgetSeconds();
+        if (budget != null) {
+            Trainer.Plan plan = trainer.planForBudget(budget);
+            if (!common.quiet) {
+                err.printf(Locale.ROOT, "time budget %s: planned %d iterations (bounded by %s; %.1f ms each), a "
+                        + "validation every %d; rerun with --iterations %d to repeat this run exactly%n",
+                        Progress.duration(budget), plan.iterations(), plan.limit(), plan.secondsPerIteration() * 1e3,
+                        plan.validationInterval(), plan.iterations());
+                err.flush();
+            }
+        }
         if (baselines && fitted == null) {
             try (Progress.Task task = new Progress.Task(Progress.mode(common), err, "baselines")) {
                 fitted = Baselines.fit(trainingData);
@@ -182,8 +198,12 @@ public final class TrainCommand implements Callable<Integer> {
         var s = r.summary();
         stdout.printf(Locale.ROOT, "trained %d iterations in %.1f s%n", s.iterations(), s.wallSeconds());
         if (!Double.isNaN(s.bestValidationNll())) {
-            stdout.printf(Locale.ROOT, "best validation NLL: %.4f nats (iteration %d)%n", s.bestValidationNll(),
-                    s.bestIteration());
+            stdout.printf(Locale.ROOT, "kept: iteration %d, validation NLL %.4f nats%n", s.bestIteration(),
+                    s.bestValidationNll());
+        }
+        if (!common.quiet && s.selection() != null) {
+            err.printf("model choice: %s%n", s.selection());
+            err.flush();
         }
         if (!Double.isNaN(s.testNll())) {
             stdout.printf(Locale.ROOT, "test NLL: %.4f nats%s%n", s.testNll(), trainingData.dequantized()
@@ -203,7 +223,7 @@ public final class TrainCommand implements Callable<Integer> {
                     .data(trainingData.standardizer().inverse(evaluation), trainingData.describe(), cols,
                             trainingData.dequantized())
                     .history(r.iterations(), r.validations()).summary(s).seed(training.seed()).imageShape(imageShape == null ? null : imageShape.toArray());
-            ReportSettings.describe(in, this);
+            ReportSettings.describe(in, this, s.iterations());
             try (Progress.Task task = new Progress.Task(mode, err, "report density grid")) {
                 in.progress(task);
                 Path index = ReportGenerator.generate(in, report);

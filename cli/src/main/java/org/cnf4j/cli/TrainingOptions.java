@@ -13,6 +13,7 @@ import org.cnf4j.trace.TraceEstimator;
 import org.cnf4j.train.FlowMatching;
 import org.cnf4j.train.LearningRateSchedule;
 import org.cnf4j.train.TimeSampling;
+import org.cnf4j.train.Trainer;
 import org.cnf4j.train.TrainingConfig;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -25,6 +26,9 @@ import picocli.CommandLine.ParameterException;
  * {@link TrainingConfig}).
  */
 public final class TrainingOptions {
+
+    /** The time budget of a run given neither --iterations nor --time-budget: two minutes. */
+    public static final double DEFAULT_TIME_BUDGET_SECONDS = 120;
 
     @Option(names = "--hidden", split = ",", defaultValue = "64,64,64", description = "Hidden widths (default: ${DEFAULT-VALUE}).")
     int[] hidden;
@@ -102,20 +106,31 @@ public final class TrainingOptions {
     @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--lr-schedule", defaultValue = "constant", description = "constant, or linear: decay to 0 "
-            + "over --iterations (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr-schedule", defaultValue = "linear", description = "linear: decay to 0 over the run's "
+            + "iterations, or constant (default: ${DEFAULT-VALUE}).")
     String lrSchedule;
+
+    @Option(names = "--ema", defaultValue = "0.999", description = "Decay of the moving average of the parameters "
+            + "that is validated and saved; 0: none, the raw parameters (default: ${DEFAULT-VALUE}).")
+    double ema;
+
+    @Option(names = "--time-budget", converter = Converters.DurationConverter.class,
+            description = "Wall time for training and its validations, e.g. 90s, 2m, 1h: the iterations are planned "
+                    + "to fit it, at most " + Trainer.MAX_PLANNED_ITERATIONS + " (default: 2m when --iterations is "
+                    + "not given; none with --iterations).")
+    Double timeBudget;
 
     @Option(names = "--weight-decay", defaultValue = "1e-5", description = "Weight decay (default: ${DEFAULT-VALUE}).")
     double weightDecay;
 
-    @Option(names = "--iterations", defaultValue = "1000", description = "Total iterations (default: ${DEFAULT-VALUE}).")
-    int iterations;
+    @Option(names = "--iterations", description = "Total iterations; the same seed and count give the same model "
+            + "(default: planned from --time-budget).")
+    Integer iterations;
 
-    @Option(names = "--validation-interval", defaultValue = "100",
+    @Option(names = "--validation-interval",
             description = "Iterations between validations and checkpoints; 0: no validation, the model is written "
-                    + "once, at the end (default: ${DEFAULT-VALUE}).")
-    int validationInterval;
+                    + "once, at the end (default: 100 with --iterations, else a twentieth of the planned run).")
+    Integer validationInterval;
 
     @Option(names = "--seed", defaultValue = "0", description = "Run seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -139,12 +154,15 @@ public final class TrainingOptions {
         check(spec, blocks >= 1, "--blocks must be at least 1");
         check(spec, time > 0, "--time must be positive");
         check(spec, batch >= 1, "--batch must be at least 1");
-        check(spec, iterations >= 0, "--iterations must not be negative");
+        check(spec, iterations == null || iterations >= 1, "--iterations must be at least 1");
+        check(spec, ema >= 0 && ema < 1, "--ema must be in [0, 1)");
+        check(spec, timeBudget == null || timeBudget > 0, "--time-budget must be positive");
         check(spec, lr > 0 && weightDecay >= 0, "--lr must be positive and --weight-decay not negative");
         check(spec, rtol > 0 && atol > 0, "--rtol and --atol must be positive");
         check(spec, steps >= 1, "--steps must be at least 1");
         check(spec, maxNfe >= 0, "--max-nfe must not be negative");
-        check(spec, validationInterval >= 0, "--validation-interval must not be negative");
+        check(spec, validationInterval == null || validationInterval >= 0,
+                "--validation-interval must not be negative");
         check(spec, kinetic >= 0 && jacobian >= 0, "regulariser weights must not be negative");
         check(spec, hidden.length >= 1 && java.util.Arrays.stream(hidden).allMatch(h -> h >= 1),
                 "--hidden widths must be positive");
@@ -165,9 +183,10 @@ public final class TrainingOptions {
                         backwardAtol == null ? atol : backwardAtol);
         GradientMethod method = gradient.equals("direct") ? new DirectBackprop()
                 : new AdjointMethod(backwardTolerances, seminorm);
-        return new TrainingConfig(iterations, batch, lr, weightDecay, validationInterval, method, trace,
+        return new TrainingConfig(iterations != null ? iterations : Trainer.MAX_PLANNED_ITERATIONS, batch, lr,
+                weightDecay, validationInterval != null ? validationInterval : 100, method, trace,
                 new TrainingObjective(kinetic, jacobian), seed, true, flowMatching,
-                parse(spec, LearningRateSchedule::byName, lrSchedule));
+                parse(spec, LearningRateSchedule::byName, lrSchedule), ema, 0);
     }
 
     /** A new flow of these options for data of {@code dim} columns. */
@@ -181,6 +200,16 @@ public final class TrainingOptions {
     /** The cap on one solve's function evaluations (0: none). */
     public int maxNfe() {
         return maxNfe;
+    }
+
+    /** Seconds of the wall-time budget to plan the run for, or null to run the given --iterations. */
+    public Double timeBudgetSeconds() {
+        return timeBudget != null ? timeBudget : iterations == null ? DEFAULT_TIME_BUDGET_SECONDS : null;
+    }
+
+    /** Whether --iterations was given. */
+    public boolean iterationsGiven() {
+        return iterations != null;
     }
 
     /** The run seed. */

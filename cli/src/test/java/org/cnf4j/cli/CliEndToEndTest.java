@@ -32,7 +32,7 @@ class CliEndToEndTest {
     static void train() {
         model = dir.resolve("m.zip");
         CliRun r = CliRun.of("train", "--data", "moons", "--out", model.toString(), "--hidden", "16,16",
-                "--iterations", "30", "--validation-interval", "10", "--test-size", "500", "--validation-size", "200",
+                "--objective", "mle", "--iterations", "30", "--validation-interval", "10", "--test-size", "500", "--validation-size", "200",
                 "--report", dir.resolve("train-report").toString(), "--seed", "3");
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("model written to"), r.toString());

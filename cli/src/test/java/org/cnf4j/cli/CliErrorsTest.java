@@ -91,8 +91,9 @@ class CliErrorsTest {
     @Test
     void divergingTrainingNamesTheIterationAndKeepsTheLastGoodCheckpoint() {
         Path out = dir.resolve("diverging.zip");
-        CliRun r = CliRun.of("train", "--data", "moons", "--lr", "5", "--iterations", "60", "--validation-interval",
-                "1", "--hidden", "16,16", "--out", out.toString(), "--quiet", "--no-baselines");
+        CliRun r = CliRun.of("train", "--data", "moons", "--objective", "mle", "--lr", "5", "--lr-schedule",
+                "constant", "--ema", "0", "--iterations", "60",
+                "--validation-interval", "1", "--hidden", "16,16", "--out", out.toString(), "--quiet", "--no-baselines");
         assertEquals(1, r.code(), r.toString());
         java.util.regex.Matcher m = java.util.regex.Pattern
                 .compile("training diverged at iteration (\\d+): .*keeps the checkpoint of iteration (\\d+)")
@@ -103,7 +104,8 @@ class CliErrorsTest {
         assertEquals(kept, org.cnf4j.io.ModelFile.load(out).checkpoint().iteration(), "the file is the last good checkpoint");
         Path capped = dir.resolve("capped.zip");
         fails(1, capped, words("training diverged at iteration 0", "maximum number of function evaluations",
-                "8 function evaluations"), "train", "--data", "moons", "--iterations", "5", "--hidden", "8", "--max-nfe",
+                "8 function evaluations"), "train", "--data", "moons", "--objective", "mle", "--iterations", "5",
+                "--hidden", "8", "--max-nfe",
                 "8", "--out", capped.toString(), "--quiet", "--no-baselines");
         Path logp = dir.resolve("capped.csv");
         Path pts = dir.resolve("pts.csv");
@@ -116,7 +118,8 @@ class CliErrorsTest {
                 "--input", pts.toString(), "--output", logp.toString(), "--max-nfe", "5");
         Path early = dir.resolve("early.zip");
         fails(1, early, words("training diverged at iteration", "no checkpoint was written"), "train", "--data",
-                "moons", "--lr", "10", "--iterations", "50", "--validation-interval", "5", "--hidden", "16,16", "--out",
+                "moons", "--objective", "mle", "--lr-schedule", "constant", "--ema", "0", "--lr", "10", "--iterations",
+                "50", "--validation-interval", "5", "--hidden", "16,16", "--out",
                 early.toString(), "--quiet", "--no-baselines");
     }
 

@@ -4,8 +4,9 @@ package org.cnf4j.io;
  * What training produced a model, stored in its file.
  *
  * @param iterations iterations run in total
- * @param bestIteration iteration of the best validation NLL (-1 without validation)
- * @param bestValidationNll best validation NLL in nats, original units (NaN without validation)
+ * @param bestIteration iteration of the kept parameters' validation (-1 without validation)
+ * @param bestValidationNll validation NLL of the kept parameters in nats, original units (NaN
+ *     without validation); see {@code selection} for how they were chosen
  * @param testNll test NLL in nats, original units (NaN when not measured)
  * @param wallSeconds training time
  * @param gradientMethod adjoint or direct
@@ -18,10 +19,12 @@ package org.cnf4j.io;
  * @param objectiveSettings the objective as JSON (its {@code name} and fields), how a resume
  *     restores it; null in older files
  * @param baselines test NLL of the Gaussian and mixture baselines, or null when not fitted
+ * @param selection how the stored parameters were chosen, in words (null in older files)
  */
 public record TrainingSummary(long iterations, long bestIteration, double bestValidationNll, double testNll,
         double wallSeconds, String gradientMethod, String traceEstimator, int batchSize, double learningRate,
-        String objective, com.fasterxml.jackson.databind.JsonNode objectiveSettings, BaselineSummary baselines) {
+        String objective, com.fasterxml.jackson.databind.JsonNode objectiveSettings, BaselineSummary baselines,
+        String selection) {
 
     /** The objective's short name: {@code mle} or {@code flow-matching}. */
     public String objectiveName() {
@@ -32,6 +35,6 @@ public record TrainingSummary(long iterations, long bestIteration, double bestVa
     /** The same summary with these baselines. */
     public TrainingSummary withBaselines(BaselineSummary b) {
         return new TrainingSummary(iterations, bestIteration, bestValidationNll, testNll, wallSeconds, gradientMethod,
-                traceEstimator, batchSize, learningRate, objective, objectiveSettings, b);
+                traceEstimator, batchSize, learningRate, objective, objectiveSettings, b, selection);
     }
 }

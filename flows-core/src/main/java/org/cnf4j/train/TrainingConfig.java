@@ -26,17 +26,34 @@ import org.cnf4j.trace.TraceEstimator;
  * @param evaluateTest whether to compute the test NLL at the end
  * @param flowMatching the flow-matching objective, or null to train by maximum likelihood
  * @param schedule how the learning rate changes over the run (constant by default)
+ * @param emaDecay decay of the exponential moving average of the parameters that is validated
+ *     and kept as the model, in [0, 1) (0: none, the raw parameters are kept)
+ * @param timeBudgetSeconds wall time after which training stops early (then validates once
+ *     more); 0 for none
  */
 public record TrainingConfig(int iterations, int batchSize, double learningRate, double weightDecay,
         int validationInterval, GradientMethod gradientMethod, TraceEstimator traceEstimator,
         TrainingObjective regularizers, long seed, boolean evaluateTest, FlowMatching flowMatching,
-        LearningRateSchedule schedule) {
+        LearningRateSchedule schedule, double emaDecay, double timeBudgetSeconds) {
+
+    /** Settings without a moving average and without a time budget. */
+    public TrainingConfig(int iterations, int batchSize, double learningRate, double weightDecay,
+            int validationInterval, GradientMethod gradientMethod, TraceEstimator traceEstimator,
+            TrainingObjective regularizers, long seed, boolean evaluateTest, FlowMatching flowMatching,
+            LearningRateSchedule schedule) {
+        this(iterations, batchSize, learningRate, weightDecay, validationInterval, gradientMethod, traceEstimator,
+                regularizers, seed, evaluateTest, flowMatching, schedule, 0, 0);
+    }
 
     /** Validates. */
     public TrainingConfig {
         if (iterations < 0 || batchSize < 1 || !(learningRate > 0) || !(weightDecay >= 0) || validationInterval < 0) {
             throw new IllegalArgumentException("need iterations >= 0, batch >= 1, learning rate > 0, weight decay >= 0, "
                     + "validation interval >= 0");
+        }
+        if (!(emaDecay >= 0 && emaDecay < 1) || !(timeBudgetSeconds >= 0)) {
+            throw new IllegalArgumentException("need an EMA decay in [0, 1) and a time budget >= 0, got " + emaDecay
+                    + " and " + timeBudgetSeconds);
         }
         if (gradientMethod == null || regularizers == null || schedule == null) {
             throw new IllegalArgumentException("a gradient method, regulariser weights and a schedule must be given");
@@ -73,66 +90,80 @@ public record TrainingConfig(int iterations, int batchSize, double learningRate,
     /** With another number of iterations. */
     public TrainingConfig withIterations(int n) {
         return new TrainingConfig(n, batchSize, learningRate, weightDecay, validationInterval, gradientMethod,
-                traceEstimator, regularizers, seed, evaluateTest, flowMatching, schedule);
+                traceEstimator, regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds);
     }
 
     /** With another batch size. */
     public TrainingConfig withBatchSize(int n) {
         return new TrainingConfig(iterations, n, learningRate, weightDecay, validationInterval, gradientMethod,
-                traceEstimator, regularizers, seed, evaluateTest, flowMatching, schedule);
+                traceEstimator, regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds);
     }
 
     /** With another learning rate and weight decay. */
     public TrainingConfig withOptimizer(double lr, double wd) {
         return new TrainingConfig(iterations, batchSize, lr, wd, validationInterval, gradientMethod, traceEstimator,
-                regularizers, seed, evaluateTest, flowMatching, schedule);
+                regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds);
     }
 
     /** With another validation interval (0: never). */
     public TrainingConfig withValidationInterval(int n) {
         return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, n, gradientMethod, traceEstimator,
-                regularizers, seed, evaluateTest, flowMatching, schedule);
+                regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds);
     }
 
     /** With another gradient method. */
     public TrainingConfig withGradient(GradientMethod method) {
         return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval, method,
-                traceEstimator, regularizers, seed, evaluateTest, flowMatching, schedule);
+                traceEstimator, regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds);
     }
 
     /** With a training trace estimator (null: the default). */
     public TrainingConfig withTraceEstimator(TraceEstimator est) {
         return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
-                gradientMethod, est, regularizers, seed, evaluateTest, flowMatching, schedule);
+                gradientMethod, est, regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds);
     }
 
     /** With RNODE regulariser weights. */
     public TrainingConfig withRegularizers(TrainingObjective weights) {
         return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
-                gradientMethod, traceEstimator, weights, seed, evaluateTest, flowMatching, schedule);
+                gradientMethod, traceEstimator, weights, seed, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds);
     }
 
     /** Trained by flow matching with these settings (null: maximum likelihood). */
     public TrainingConfig withFlowMatching(FlowMatching fm) {
         return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
-                gradientMethod, traceEstimator, regularizers, seed, evaluateTest, fm, schedule);
+                gradientMethod, traceEstimator, regularizers, seed, evaluateTest, fm, schedule, emaDecay, timeBudgetSeconds);
     }
 
     /** With a learning-rate schedule. */
     public TrainingConfig withSchedule(LearningRateSchedule sched) {
         return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
-                gradientMethod, traceEstimator, regularizers, seed, evaluateTest, flowMatching, sched);
+                gradientMethod, traceEstimator, regularizers, seed, evaluateTest, flowMatching, sched, emaDecay, timeBudgetSeconds);
     }
 
     /** With another seed. */
     public TrainingConfig withSeed(long s) {
         return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
-                gradientMethod, traceEstimator, regularizers, s, evaluateTest, flowMatching, schedule);
+                gradientMethod, traceEstimator, regularizers, s, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds);
     }
 
     /** With or without the final test evaluation. */
     public TrainingConfig withTestEvaluation(boolean evaluate) {
         return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
-                gradientMethod, traceEstimator, regularizers, seed, evaluate, flowMatching, schedule);
+                gradientMethod, traceEstimator, regularizers, seed, evaluate, flowMatching, schedule, emaDecay, timeBudgetSeconds);
+    }
+
+    /** With a moving average of the parameters of this decay (0: none). */
+    public TrainingConfig withEmaDecay(double decay) {
+        return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
+                gradientMethod, traceEstimator, regularizers, seed, evaluateTest, flowMatching, schedule, decay,
+                timeBudgetSeconds);
+    }
+
+    /** With a wall-time budget in seconds after which training stops (0: none). */
+    public TrainingConfig withTimeBudget(double seconds) {
+        return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
+                gradientMethod, traceEstimator, regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay,
+                seconds);
     }
 }

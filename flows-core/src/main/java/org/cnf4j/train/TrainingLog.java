@@ -26,6 +26,14 @@ public final class TrainingLog {
     long bestIteration = -1;
     double bestValidation = Double.NaN;
     INDArray bestParameters;
+    /** The moving average of the parameters (null without one). */
+    INDArray emaParameters;
+    /** Per-row validation NLL of the validated parameters with the lowest mean so far (null before). */
+    double[] lowestRowNll;
+    /** That lowest mean validation NLL (NaN before the first validation). */
+    double lowestNll = Double.NaN;
+    /** Whether the last run stopped at its time budget before its iterations. */
+    boolean stoppedByBudget;
     double wallSeconds;
     /** The run's seed, or null for a log read from a checkpoint that did not record it. */
     Long seed;
@@ -83,13 +91,34 @@ public final class TrainingLog {
                 o.put("objectiveLoss", s.objectiveLoss());
             }
         }
-        if (bestParameters != null) {
-            ArrayNode b = root.putArray("bestParameters");
-            for (double d : NativeArrays.toArray(bestParameters)) {
-                b.add(d);
-            }
+        putParameters(root, "bestParameters", bestParameters);
+        putParameters(root, "emaParameters", emaParameters);
+        if (lowestRowNll != null) {
+            root.put("lowestValidationNll", lowestNll);
+            putParameters(root, "lowestValidationRows", Nd4j.createFromArray(lowestRowNll));
         }
         return root.toString();
+    }
+
+    private static void putParameters(ObjectNode root, String name, INDArray values) {
+        if (values != null) {
+            ArrayNode a = root.putArray(name);
+            for (double d : NativeArrays.toArray(values)) {
+                a.add(d);
+            }
+        }
+    }
+
+    /** The array {@code node} as a DOUBLE vector, or null unless it is an array of {@code count} numbers. */
+    private static INDArray readParameters(JsonNode node, long count) {
+        if (!node.isArray() || node.size() != count) {
+            return null;
+        }
+        double[] v = new double[node.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = node.get(i).asDouble();
+        }
+        return Nd4j.createFromArray(v);
     }
 
     /**
@@ -127,14 +156,18 @@ public final class TrainingLog {
             log.validations.add(new ValidationStats(o.path("iteration").asLong(), o.path("nll").asDouble(),
                     o.path("best").asBoolean(), o.path("objectiveLoss").asDouble(Double.NaN)));
         }
-        JsonNode b = root.path("bestParameters");
-        if (b.isArray() && b.size() == parameterCount && !Double.isNaN(log.bestValidation)) {
-            double[] v = new double[b.size()];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = b.get(i).asDouble();
-            }
-            log.bestParameters = Nd4j.createFromArray(v);
+        log.emaParameters = readParameters(root.path("emaParameters"), parameterCount);
+        JsonNode rows = root.path("lowestValidationRows");
+        INDArray lowest = readParameters(rows, rows.size());
+        if (lowest != null && root.path("lowestValidationNll").isNumber()) {
+            log.lowestRowNll = NativeArrays.toArray(lowest);
+            log.lowestNll = root.path("lowestValidationNll").asDouble();
         } else {
+            log.lowestNll = log.bestValidation;
+        }
+        log.bestParameters = Double.isNaN(log.bestValidation) ? null
+                : readParameters(root.path("bestParameters"), parameterCount);
+        if (log.bestParameters == null) {
             log.bestIteration = -1;
         }
         return log;

@@ -95,6 +95,9 @@ final class SparkTrainCommand implements Callable<Integer> {
                     + objective);
         }
         training.check(spec);
+        if (resume && !training.iterationsGiven()) {
+            throw new ParameterException(spec.commandLine(), "--resume continues to the --iterations given; name them");
+        }
         FlowMatching fm = objective.equals("mle") ? null : training.flowMatching(spec, false);
         TrainingConfig config = training.config(spec, fm);
         SparkSession spark = SparkSessions.get(master, "cnf-spark train");
@@ -161,6 +164,14 @@ final class SparkTrainCommand implements Callable<Integer> {
                 trainer = new Trainer(flow, trainingData, config);
             }
             trainer.setBatchGradient(trainingData.batchGradient(flow, trainer.objective()));
+            Double budget = resume ? null : training.timeBudgetSeconds();
+            if (budget != null) {
+                Trainer.Plan plan = trainer.planForBudget(budget);
+                spec.commandLine().getErr().printf(Locale.ROOT, "time budget %.0f s: planned %d iterations (bounded "
+                        + "by %s), a validation every %d; rerun with --iterations %d to repeat this run exactly%n",
+                        budget, plan.iterations(), plan.limit(), plan.validationInterval(), plan.iterations());
+                spec.commandLine().getErr().flush();
+            }
             ModelMetadata meta = new ModelMetadata(trainingData.standardizer(), false, trainingData.describe(), cols,
                     null);
             Trainer t = trainer;

@@ -1,0 +1,130 @@
+package org.cnf4j.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.cnf4j.adjoint.AdjointMethod;
+import org.cnf4j.adjoint.TrainingObjective;
+import org.cnf4j.data.ToyDataset;
+import org.cnf4j.data.ToyTrainingData;
+import org.cnf4j.flow.ContinuousNormalizingFlow;
+import org.cnf4j.io.LoadedModel;
+import org.cnf4j.io.ModelFile;
+import org.cnf4j.io.ModelMetadata;
+import org.cnf4j.linalg.NativeArrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The defaults' training machinery: a time budget that plans the run and stops it, the moving
+ * average of the weights (resumed exactly), and a model choice that noise in the validation rows
+ * does not drive.
+ */
+class BudgetAndModelChoiceTest {
+
+    @TempDir
+    Path dir;
+
+    static ToyTrainingData data() {
+        return new ToyTrainingData(ToyDataset.MOONS, 1, 200, 200);
+    }
+
+    static ContinuousNormalizingFlow flow() {
+        return ContinuousNormalizingFlow.builder(2).hiddenDims(16, 16).seed(1).build();
+    }
+
+    static TrainingConfig flowMatching(int iterations, int validationInterval) {
+        return new TrainingConfig(iterations, 100, 2e-3, 1e-5, validationInterval, new AdjointMethod(), null,
+                TrainingObjective.MAXIMUM_LIKELIHOOD, 1, false, new FlowMatching(0, true, TimeSampling.UNIFORM),
+                LearningRateSchedule.LINEAR, 0.99, 0);
+    }
+
+    @Test
+    void aLaterValidationIsKeptUnlessThePairedRowsShowItWorse() {
+        SplittableRandom r = new SplittableRandom(3);
+        double[] lowest = new double[30];
+        double[] noisy = new double[30];
+        double[] worse = new double[30];
+        for (int i = 0; i < lowest.length; i++) {
+            lowest[i] = 2 + r.nextGaussian();
+            noisy[i] = lowest[i] + 0.01 + 0.3 * r.nextGaussian();
+            worse[i] = lowest[i] + 0.5 + 0.1 * r.nextGaussian();
+        }
+        assertTrue(Trainer.withinNoise(lowest, lowest));
+        assertTrue(Trainer.withinNoise(noisy, lowest), "0.01 nats worse in rows that differ by 0.3 is noise");
+        assertFalse(Trainer.withinNoise(worse, lowest), "0.5 nats worse on every row is not noise");
+        assertFalse(Trainer.withinNoise(new double[] {5}, new double[] {1}), "one row decides nothing");
+    }
+
+    @Test
+    void aTimeBudgetStopsTheRunAfterOneLastValidation() {
+        ToyTrainingData data = data();
+        ContinuousNormalizingFlow f = flow();
+        // how long one validation takes on these rows
+        long v0 = System.nanoTime();
+        Evaluation.logProbStandardized(f, data.standardizer(), data.validation());
+        double validation = (System.nanoTime() - v0) / 1e9;
+        double budget = 3;
+        Trainer t = new Trainer(f, data, flowMatching(1_000_000, 100).withTimeBudget(budget));
+        long t0 = System.nanoTime();
+        TrainingResult r = t.train();
+        double wall = (System.nanoTime() - t0) / 1e9;
+        assertTrue(r.summary().iterations() < 1_000_000, "stopped early");
+        assertTrue(wall < budget + 3 * validation + 1, "ran " + wall + " s for a budget of " + budget + " s");
+        assertTrue(r.summary().selection().contains("stopped at the time budget"), r.summary().selection());
+        // the last iteration was validated
+        assertEquals(r.summary().iterations(), r.validations().get(r.validations().size() - 1).iteration());
+    }
+
+    @Test
+    void aBudgetPlansIterationsAndValidationsBeforeTheRun() {
+        Trainer t = new Trainer(flow(), data(), flowMatching(10, 100));
+        Trainer.Plan plan = t.planForBudget(4);
+        int planned = plan.iterations();
+        assertTrue(planned >= 1 && planned <= Trainer.MAX_PLANNED_ITERATIONS, "planned " + planned);
+        assertEquals(planned, t.config().iterations());
+        assertEquals(plan.validationInterval(), t.config().validationInterval());
+        assertTrue(plan.validationInterval() >= Math.max(1, planned / Trainer.PLANNED_VALIDATIONS));
+        assertTrue(t.config().timeBudgetSeconds() > 0 && t.config().timeBudgetSeconds() <= 4);
+        // a table of 160 training rows in batches of 100 gets at most 1,000 passes, however long the budget
+        org.cnf4j.data.Dataset table = new org.cnf4j.data.Dataset(ToyDataset.MOONS.sample(200,
+                new SplittableRandom(5)), java.util.List.of("a", "b"), "moons");
+        Trainer small = new Trainer(flow(), new org.cnf4j.data.TableTrainingData(table, 0.1, 0.1, 1, false, true),
+                flowMatching(10, 100));
+        Trainer.Plan capped = small.planForBudget(600);
+        assertEquals(1600, capped.iterations());
+        assertTrue(capped.limit().contains("1000 passes over the 160 training rows"), capped.limit());
+    }
+
+    /** A constant rate: a linear decay is defined over the run's iterations, so a half run would decay sooner. */
+    static TrainingConfig constantRate(int iterations) {
+        return flowMatching(iterations, 10).withSchedule(LearningRateSchedule.CONSTANT);
+    }
+
+    @Test
+    void theMovingAverageIsKeptAndResumedBitForBit() {
+        ContinuousNormalizingFlow straight = flow();
+        Trainer a = new Trainer(straight, data(), constantRate(40));
+        TrainingResult whole = a.train();
+        assertTrue(whole.summary().selection().contains("moving average"), whole.summary().selection());
+
+        ContinuousNormalizingFlow first = flow();
+        Path file = dir.resolve("half.zip");
+        new Trainer(first, data(), constantRate(20)).trainAndSave(file, ModelMetadata.none(2));
+        LoadedModel loaded = ModelFile.load(file);
+        Trainer b = Trainer.resume(loaded.flow(), data(), constantRate(40), loaded.checkpoint());
+        TrainingResult resumed = b.train();
+        assertArrayEquals(NativeArrays.toArray(straight.parameters()), NativeArrays.toArray(loaded.flow().parameters()),
+                0.0, "kept parameters");
+        assertArrayEquals(NativeArrays.toArray(a.checkpoint().parameters()),
+                NativeArrays.toArray(b.checkpoint().parameters()), 0.0, "last raw parameters");
+        assertEquals(whole.validations(), resumed.validations());
+        // the kept parameters are the average, not the last raw ones
+        assertFalse(java.util.Arrays.equals(NativeArrays.toArray(straight.parameters()),
+                NativeArrays.toArray(a.checkpoint().parameters())));
+    }
+}
