@@ -30,7 +30,7 @@ class CrashSafetyIT {
 
     static List<String> train(Path out, boolean resume) {
         List<String> cmd = new ArrayList<>(List.of("java", "-Xmx512m", "-jar",
-                Path.of("target", "cnf.jar").toAbsolutePath().toString(), "train", "--data", "moons", "--hidden", "8",
+                Path.of("target", "cnf.jar").toAbsolutePath().toString(), "train", "--data", "moons", "--objective", "mle", "--hidden", "8",
                 "--iterations", "160", "--validation-interval", "2", "--validation-size", "100", "--test-size", "100",
                 "--seed", "4", "--workers", "1", "--no-baselines", "--quiet", "--out", out.toString()));
         if (resume) {

@@ -383,12 +383,17 @@ public final class Trainer {
             raw = flow.parameters().dup();
             flow.parameters().assign(ema);
         }
+        ValidationStats v;
         try {
-            validateCurrent();
+            v = validateCurrent();
         } finally {
             if (raw != null) {
                 flow.parameters().assign(raw);
             }
+        }
+        // listeners (checkpoints) see the raw parameters again
+        for (TrainingListener l : listeners) {
+            l.onValidation(v);
         }
     }
 
@@ -428,7 +433,7 @@ public final class Trainer {
         return new Measured(objectiveLoss, r);
     }
 
-    private void validateCurrent() {
+    private ValidationStats validateCurrent() {
         Measured measured = measureValidation();
         double objectiveLoss = measured.objectiveLoss();
         Evaluation.Result r = measured.result();
@@ -449,9 +454,7 @@ public final class Trainer {
         }
         ValidationStats v = new ValidationStats(iteration, nll, best, objectiveLoss);
         log.validations.add(v);
-        for (TrainingListener l : listeners) {
-            l.onValidation(v);
-        }
+        return v;
     }
 
     /**
