@@ -96,7 +96,9 @@ class CnfSparkTest {
         spark.createDataFrame(rows, new org.apache.spark.sql.types.StructType().add("x", "double").add("y", "double")
                 .add("id", "long")).repartition(2).write().parquet(data.toString());
         String[] common = {"--data", data.toString(), "--columns", "x,y", "--hidden", "16,16", "--batch", "64",
-            "--lr", "5e-3", "--validation-interval", "20", "--seed", "2"};
+            "--lr", "5e-3", "--validation-interval", "20", "--seed", "2", "--lr-schedule", "constant"};
+        // a constant rate: a linear decay is defined over the run's iterations, so the 20-iteration half would decay
+        // sooner than the whole 40-iteration run it is compared with
         Path whole = dir.resolve("whole.zip");
         Run r = run(concat(new String[] {"train", "--iterations", "40", "--out", whole.toString()}, common));
         assertEquals(0, r.code(), r.toString());
