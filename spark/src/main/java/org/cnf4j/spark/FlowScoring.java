@@ -19,9 +19,11 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.cnf4j.data.DataException;
 import org.cnf4j.data.RowSource;
+import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.io.LoadedModel;
 import org.cnf4j.io.ModelFile;
 import org.cnf4j.nn.MatrixPrecision;
+import org.cnf4j.trace.TraceEstimator;
 import org.cnf4j.train.Evaluation;
 
 /**
@@ -47,19 +49,36 @@ public final class FlowScoring {
     /**
      * Scoring settings.
      *
-     * @param seed seed of the Hutchinson probes (models with an exact trace ignore it)
+     * @param seed seed of the Hutchinson probes (an exact trace ignores it)
      * @param nllBits whether to add the column {@link #NLL_BITS}
      * @param onBadRow what to do with a row holding a null, NaN or infinite value
      * @param precision the network's matrix products in double or float (not stored in model files)
+     * @param trace the trace estimator by name ({@code exact}, {@code hutchinson},
+     *     {@code rademacherx4}, ...; see {@link TraceEstimator#byName}); null for the one
+     *     {@code cnf density} uses by default ({@link ContinuousNormalizingFlow#defaultEvaluationEstimator()}:
+     *     exact where it costs at most 40 Hutchinson estimates), whatever estimator the model was
+     *     trained with
      */
-    public record Options(long seed, boolean nllBits, BadRowPolicy onBadRow, MatrixPrecision precision)
+    public record Options(long seed, boolean nllBits, BadRowPolicy onBadRow, MatrixPrecision precision, String trace)
             implements Serializable {
-        /** Double precision. */
+        /** Checks the estimator's name. */
+        public Options {
+            if (trace != null) {
+                TraceEstimator.byName(trace);
+            }
+        }
+
+        /** The default trace estimator ({@code trace} null). */
+        public Options(long seed, boolean nllBits, BadRowPolicy onBadRow, MatrixPrecision precision) {
+            this(seed, nllBits, onBadRow, precision, null);
+        }
+
+        /** Double precision and the default trace estimator. */
         public Options(long seed, boolean nllBits, BadRowPolicy onBadRow) {
             this(seed, nllBits, onBadRow, MatrixPrecision.DOUBLE);
         }
 
-        /** Seed 0, no bits column, failing on a bad row, double precision. */
+        /** Seed 0, no bits column, failing on a bad row, double precision, the default trace estimator. */
         public static Options defaults() {
             return new Options(0, false, BadRowPolicy.FAIL);
         }
@@ -142,6 +161,8 @@ public final class FlowScoring {
             LoadedModel m = ExecutorModels.get(model, "the model file");
             m.flow().setSeed(options.seed());
             m.flow().setMatrixPrecision(options.precision());
+            m.flow().setTraceEstimator(options.trace() == null ? m.flow().defaultEvaluationEstimator()
+                    : TraceEstimator.byName(options.trace()));
             int dim = index.length;
             double bitsPerNat = 1.0 / (dim * Math.log(2));
             return new Iterator<>() {

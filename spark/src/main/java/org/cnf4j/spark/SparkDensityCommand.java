@@ -8,6 +8,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.cnf4j.cli.EvaluationOptions;
+import org.cnf4j.io.ModelFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -64,9 +65,10 @@ final class SparkDensityCommand implements Callable<Integer> {
     public Integer call() {
         SparkSession spark = SparkSessions.get(master, "cnf-spark density");
         byte[] bytes = SparkIo.withOverrides(SparkIo.readModel(spark, model), evaluation);
+        String trace = ModelFile.load(bytes, "the model file").flow().traceEstimator().toString();
         Dataset<Row> df = SparkIo.read(spark, input, SparkIo.format(input, inputFormat));
         Dataset<Row> scored = FlowScoring.withLogProb(df, bytes, columns,
-                new FlowScoring.Options(seed, nllBits, onBadRow, evaluation.precision()));
+                new FlowScoring.Options(seed, nllBits, onBadRow, evaluation.precision(), trace));
         SparkIo.write(scored, output, SparkIo.format(output, outputFormat), overwrite);
         Row summary = SparkIo.read(spark, output, SparkIo.format(output, outputFormat))
                 .agg(functions.avg(functions.col(FlowScoring.LOGP)), functions.count(functions.col(FlowScoring.LOGP)))

@@ -23,6 +23,7 @@ import org.cnf4j.io.LoadedModel;
 import org.cnf4j.io.ModelFile;
 import org.cnf4j.io.ModelFileException;
 import org.cnf4j.linalg.NativeArrays;
+import org.cnf4j.nn.MatrixPrecision;
 import org.cnf4j.train.Evaluation;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,7 @@ class FlowScoringTest {
         }
     }
 
-    /** What cnf density computes for the rows (chunks of 5,000, the seed's evaluation noise). */
+    /** What cnf density computes for the rows with the model's own estimator (chunks of 5,000, the seed's noise). */
     static double[] inProcess(byte[] model, long seed) {
         LoadedModel m = ModelFile.load(model, "model");
         m.flow().setSeed(seed);
@@ -84,7 +85,9 @@ class FlowScoringTest {
         for (boolean hutchinson : new boolean[] {false, true}) {
             byte[] model = SparkTestSupport.model(dir, hutchinson);
             double[] expected = inProcess(model, 3);
-            FlowScoring.Options o = new FlowScoring.Options(3, true, BadRowPolicy.FAIL);
+            // the model's own estimator, asked for by name (the default is exact in 2-D)
+            FlowScoring.Options o = new FlowScoring.Options(3, true, BadRowPolicy.FAIL, MatrixPrecision.DOUBLE,
+                    hutchinson ? "rademacher" : null);
             // two partitions of 5,000 rows: exactly cnf density's chunks
             double[] two = logp(FlowScoring.withLogProb(frame(2), model, null, o));
             // CSV and Parquet files, one partition each
@@ -109,7 +112,9 @@ class FlowScoringTest {
         for (boolean hutchinson : new boolean[] {false, true}) {
             byte[] model = SparkTestSupport.model(dir, hutchinson);
             double[] expected = inProcess(model, 0);
-            double[] seven = logp(FlowScoring.withLogProb(frame(7), model, null));
+            FlowScoring.Options o = new FlowScoring.Options(0, false, BadRowPolicy.FAIL, MatrixPrecision.DOUBLE,
+                    hutchinson ? "rademacher" : null);
+            double[] seven = logp(FlowScoring.withLogProb(frame(7), model, null, o));
             double worst = 0;
             for (int i = 0; i < N; i++) {
                 worst = Math.max(worst, Math.abs(expected[i] - seven[i]));
@@ -119,7 +124,7 @@ class FlowScoringTest {
             // a row's probes are its own (keyed by its values), so only the adaptive steps differ
             assertTrue(worst < 1e-3, "largest difference " + worst);
             // the same partitioning gives the same values
-            double[] again = logp(FlowScoring.withLogProb(frame(7), model, null));
+            double[] again = logp(FlowScoring.withLogProb(frame(7), model, null, o));
             for (int i = 0; i < N; i++) {
                 assertEquals(seven[i], again[i], 0.0);
             }
