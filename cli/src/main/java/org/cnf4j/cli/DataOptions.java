@@ -5,12 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.cnf4j.TrainOptions;
+import org.cnf4j.data.DataFiles;
 import org.cnf4j.data.ColumnChecks;
 import org.cnf4j.data.Dataset;
 import org.cnf4j.data.MissingValues;
-import org.cnf4j.data.TableTrainingData;
 import org.cnf4j.data.ToyDataset;
-import org.cnf4j.data.ToyTrainingData;
 import org.cnf4j.data.TrainingData;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -82,6 +82,21 @@ final class DataOptions {
      * @throws ParameterException for a name that is neither a toy set nor a file
      */
     TrainingData load(CommandSpec spec, long seed) {
+        return load(spec, addTo(TrainOptions.builder().seed(seed)).build());
+    }
+
+    /** The options' builder with this data split (fractions, toy sizes, dequantisation, standardisation). */
+    TrainOptions.Builder addTo(TrainOptions.Builder b) {
+        return b.validationFraction(validationFraction).testFraction(testFraction).toyValidationRows(validationSize)
+                .toyTestRows(testSize).dequantize(dequantize).standardize(standardize);
+    }
+
+    /**
+     * The training data split as the options say (their seed, fractions and sizes).
+     *
+     * @throws ParameterException for a name that is neither a toy set nor a file
+     */
+    TrainingData load(CommandSpec spec, TrainOptions options) {
         boolean toy = toy();
         if (!toy && !data.contains(".") && !Files.exists(Path.of(data))) {
             throw new ParameterException(spec.commandLine(), "unknown toy data set '" + data
@@ -90,7 +105,7 @@ final class DataOptions {
         }
         if (toy) {
             loadedColumns = List.of("x", "y");
-            return new ToyTrainingData(ToyDataset.byName(data), seed, validationSize, testSize);
+            return options.split(ToyDataset.byName(data));
         }
         if (columns != null && !columns.isEmpty() && excludeColumns != null && !excludeColumns.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "give --columns or --exclude-columns, not both");
@@ -105,6 +120,6 @@ final class DataOptions {
         }
         warnLabels(err, ds.values(), ds.columns());
         err.flush();
-        return new TableTrainingData(ds, validationFraction, testFraction, seed, dequantize, standardize);
+        return options.split(ds);
     }
 }

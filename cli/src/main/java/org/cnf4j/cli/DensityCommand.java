@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import org.cnf4j.data.DataFiles;
 import org.cnf4j.data.DataException;
 import org.cnf4j.data.RowSource;
 import org.cnf4j.flow.RandomStreams;

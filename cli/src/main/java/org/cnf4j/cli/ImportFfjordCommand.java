@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 /** {@code cnf import-ffjord}: converts an FFJORD (PyTorch) state dict saved with numpy into a model file. */
 @Command(name = "import-ffjord", mixinStandardHelpOptions = true, versionProvider = CnfCommand.Version.class,
         sortOptions = false, description = {
-            "Converts a model trained with FFJORD into a cnf4j model file. Export it in Python with",
+            "Converts a model trained with FFJORD into a cnf4j model file.",
+            "Export its weights in Python with",
             "  np.savez(path, **{k: v.numpy() for k, v in model.state_dict().items()})",
             "Supported: ConcatSquashLinear, ConcatLinear or IgnoreLinear ODE nets (one kind per block), any number "
                     + "of blocks; batch-norm layers are refused."})

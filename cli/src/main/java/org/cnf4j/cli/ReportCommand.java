@@ -3,6 +3,7 @@ package org.cnf4j.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.cnf4j.data.DataFiles;
 import org.cnf4j.data.Dataset;
 import org.cnf4j.data.ToyDataset;
 import org.cnf4j.flow.RandomStreams;

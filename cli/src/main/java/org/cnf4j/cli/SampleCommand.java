@@ -45,7 +45,7 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = {"-n", "--count"}, required = true, description = "Number of samples.")
     long count;
 
-    @Option(names = "--output", required = true, description = "CSV file to write (the model's columns).")
+    @Option(names = "--output", description = "CSV file to write (the model's columns); --output, --png or both.")
     Path output;
 
     @Option(names = "--png", description = "Also plot the samples (the first two coordinates, or images with --image-shape).")
@@ -69,9 +69,17 @@ public final class SampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        OutputPaths.check("--output", output, model);
+        if (output == null && png == null) {
+            throw new ParameterException(spec.commandLine(), "nothing to write: give --output FILE.csv, --png FILE.png "
+                    + "or both");
+        }
+        if (output != null) {
+            OutputPaths.check("--output", output, model);
+        }
         OutputPaths.check("--png", png, model);
-        OutputPaths.distinct("--output", output, "--png", png);
+        if (output != null) {
+            OutputPaths.distinct("--output", output, "--png", png);
+        }
         if (count < 1) {
             throw new ParameterException(spec.commandLine(), "-n must be positive, got " + count);
         }
@@ -90,27 +98,36 @@ public final class SampleCommand implements Callable<Integer> {
         long[] keptRows = {0};
         SolverStats[] stats = new SolverStats[1];
         int dim = dm.dim();
+        // a plot alone draws only the samples it shows (the first ones of the seed's stream)
+        long drawn = output == null ? keep : count;
         try (Progress.Task task = new Progress.Task(Progress.mode(common), spec.commandLine().getErr(), "sample")) {
-            CsvOutput.write(output, header, rows -> {
-                stats[0] = new Sampler(dm).sample(count, seed, temperature, withLogp, chunk, (x, logp) -> {
-                    double[] v = NativeArrays.toArray(x);
-                    double[] l = logp == null ? null : NativeArrays.toArray(logp);
-                    double[] row = new double[dim + (withLogp ? 1 : 0)];
-                    for (int i = 0; i < x.rows(); i++) {
-                        System.arraycopy(v, i * dim, row, 0, dim);
-                        if (l != null) {
-                            row[dim] = l[i];
+            Sampler.ChunkConsumer keepForPlot = (x, logp) -> {
+                if (keptRows[0] < keep) {
+                    long take = Math.min(keep - keptRows[0], x.rows());
+                    kept.add(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, take),
+                            org.nd4j.linalg.indexing.NDArrayIndex.all()).dup());
+                    keptRows[0] += take;
+                }
+            };
+            if (output == null) {
+                stats[0] = new Sampler(dm).sample(drawn, seed, temperature, false, chunk, keepForPlot, task);
+            } else {
+                CsvOutput.write(output, header, rows -> {
+                    stats[0] = new Sampler(dm).sample(count, seed, temperature, withLogp, chunk, (x, logp) -> {
+                        double[] v = NativeArrays.toArray(x);
+                        double[] l = logp == null ? null : NativeArrays.toArray(logp);
+                        double[] row = new double[dim + (withLogp ? 1 : 0)];
+                        for (int i = 0; i < x.rows(); i++) {
+                            System.arraycopy(v, i * dim, row, 0, dim);
+                            if (l != null) {
+                                row[dim] = l[i];
+                            }
+                            rows.row(row);
                         }
-                        rows.row(row);
-                    }
-                    if (keptRows[0] < keep) {
-                        long take = Math.min(keep - keptRows[0], x.rows());
-                        kept.add(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, take),
-                                org.nd4j.linalg.indexing.NDArrayIndex.all()).dup());
-                        keptRows[0] += take;
-                    }
-                }, task);
-            });
+                        keepForPlot.accept(x, logp);
+                    }, task);
+                });
+            }
         }
         if (png != null) {
             INDArray shown = Nd4j.vstack(kept.toArray(new INDArray[0]));
@@ -134,10 +151,14 @@ public final class SampleCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "%d samples written to %s (%d function evaluations)%n", count, output,
-                stats[0].functionEvaluations());
+        if (output != null) {
+            out.printf(Locale.ROOT, "%d samples written to %s (%d function evaluations)%n", count, output,
+                    stats[0].functionEvaluations());
+        }
         if (png != null) {
-            out.printf("plot written to %s%n", png);
+            out.printf(Locale.ROOT, "plot of %d samples written to %s%s%n", keptRows[0], png,
+                    output == null ? String.format(Locale.ROOT, " (%d function evaluations)",
+                            stats[0].functionEvaluations()) : "");
         }
         out.flush();
         return 0;

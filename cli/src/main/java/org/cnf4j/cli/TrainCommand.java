@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.cnf4j.TrainOptions;
 import org.cnf4j.baseline.Baselines;
 import org.cnf4j.data.TrainingData;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
@@ -122,11 +123,18 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The library's options these flags stand for (what {@code Flow.train} takes). */
+    TrainOptions options(boolean flowMatching) {
+        return dataOptions.addTo(training.options(spec, flowMatching ? training.flowMatching(spec, otCoupling) : null))
+                .precision(precision).baselines(baselines).build();
+    }
+
     /** Loads the data, trains (or resumes), writes the model and the report. */
     private void train(PrintWriter stdout, PrintWriter err, boolean flowMatching) throws Exception {
-        TrainingData trainingData = dataOptions.load(spec, training.seed());
+        TrainOptions options = options(flowMatching);
+        TrainingData trainingData = dataOptions.load(spec, options);
         List<String> cols = dataOptions.loadedColumns;
-        TrainingConfig config = training.config(spec, flowMatching ? training.flowMatching(spec, otCoupling) : null);
+        TrainingConfig config = options.config();
         BaselineSummary fitted = null;
         ContinuousNormalizingFlow flow;
         Trainer trainer;
@@ -147,7 +155,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             trainer = Trainer.resume(flow, trainingData, config, m.checkpoint());
         } else {
-            flow = training.newFlow(trainingData.dim());
+            flow = options.newFlow(trainingData.dim());
             trainer = new Trainer(flow, trainingData, config);
         }
         flow.setMatrixPrecision(precision);

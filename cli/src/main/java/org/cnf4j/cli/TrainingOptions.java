@@ -1,5 +1,6 @@
 package org.cnf4j.cli;
 
+import org.cnf4j.TrainOptions;
 import org.cnf4j.adjoint.AdjointMethod;
 import org.cnf4j.adjoint.DirectBackprop;
 import org.cnf4j.adjoint.GradientMethod;
@@ -28,7 +29,7 @@ import picocli.CommandLine.ParameterException;
 public final class TrainingOptions {
 
     /** The time budget of a run given neither --iterations nor --time-budget: two minutes. */
-    public static final double DEFAULT_TIME_BUDGET_SECONDS = 120;
+    public static final double DEFAULT_TIME_BUDGET_SECONDS = TrainOptions.DEFAULT_TIME_BUDGET.toSeconds();
 
     @Option(names = "--hidden", split = ",", defaultValue = "64,64,64", description = "Hidden widths (default: ${DEFAULT-VALUE}).")
     int[] hidden;
@@ -176,25 +177,35 @@ public final class TrainingOptions {
         return new FlowMatching(sigmaMin, otCoupling, parse(spec, TimeSampling::byName, timeSampling));
     }
 
-    /** The training configuration; {@code flowMatching} null for maximum likelihood. */
-    public TrainingConfig config(CommandSpec spec, FlowMatching flowMatching) {
+    /**
+     * The library's options holding these ({@code flowMatching} null for maximum likelihood); the
+     * data split and the baselines are the data options' and the command's to add.
+     */
+    public TrainOptions.Builder options(CommandSpec spec, FlowMatching flowMatching) {
         AdjointMethod.BackwardTolerances backwardTolerances = backwardRtol == null && backwardAtol == null ? null
                 : new AdjointMethod.BackwardTolerances(backwardRtol == null ? rtol : backwardRtol,
                         backwardAtol == null ? atol : backwardAtol);
         GradientMethod method = gradient.equals("direct") ? new DirectBackprop()
                 : new AdjointMethod(backwardTolerances, seminorm);
-        return new TrainingConfig(iterations != null ? iterations : Trainer.MAX_PLANNED_ITERATIONS, batch, lr,
-                weightDecay, validationInterval != null ? validationInterval : 100, method, trace,
-                new TrainingObjective(kinetic, jacobian), seed, true, flowMatching,
-                parse(spec, LearningRateSchedule::byName, lrSchedule), ema, 0);
+        SolverConfig sc = (solver.isAdaptive() ? new SolverConfig(solver, rtol, atol, 0, 10_000)
+                : SolverConfig.fixed(solver, steps)).withMaxEvaluations(maxNfe);
+        TrainOptions.Builder b = TrainOptions.builder().hidden(hidden).layerType(layerType).activation(activation)
+                .blocks(blocks).endTime(time).trainEndTime(trainTime).solver(sc).trace(trace).gradient(method)
+                .regularizers(new TrainingObjective(kinetic, jacobian)).batch(batch).learningRate(lr)
+                .schedule(parse(spec, LearningRateSchedule::byName, lrSchedule)).ema(ema).weightDecay(weightDecay)
+                .iterations(iterations).validationInterval(validationInterval).seed(seed)
+                .timeBudget(timeBudget == null ? null : java.time.Duration.ofNanos((long) (timeBudget * 1e9)));
+        return flowMatching == null ? b.maximumLikelihood() : b.flowMatching(flowMatching);
+    }
+
+    /** The training configuration; {@code flowMatching} null for maximum likelihood. */
+    public TrainingConfig config(CommandSpec spec, FlowMatching flowMatching) {
+        return options(spec, flowMatching).build().config();
     }
 
     /** A new flow of these options for data of {@code dim} columns. */
     public ContinuousNormalizingFlow newFlow(int dim) {
-        SolverConfig sc = (solver.isAdaptive() ? new SolverConfig(solver, rtol, atol, 0, 10_000)
-                : SolverConfig.fixed(solver, steps)).withMaxEvaluations(maxNfe);
-        return ContinuousNormalizingFlow.builder(dim).hiddenDims(hidden).layerType(layerType).activation(activation)
-                .blocks(blocks).endTime(time).trainEndTime(trainTime).solver(sc).seed(seed).build();
+        return options(null, null).build().newFlow(dim);
     }
 
     /** The cap on one solve's function evaluations (0: none). */

@@ -159,6 +159,15 @@ class CliEndToEndTest {
         assertEquals(701, l.size());
         assertFiniteCsv(l, 3);
         assertPng(png, 760, 640);
+        // a plot alone is enough; neither output is a usage error
+        Path alone = dir.resolve("alone.png");
+        CliRun plot = CliRun.of("sample", "--model", model.toString(), "-n", "300", "--png", alone.toString());
+        assertEquals(0, plot.code(), plot.toString());
+        assertTrue(plot.out().contains("plot of 300 samples written to"), plot.out());
+        assertPng(alone, 760, 640);
+        CliRun none = CliRun.of("sample", "--model", model.toString(), "-n", "300");
+        assertEquals(2, none.code(), none.toString());
+        assertTrue(none.err().contains("nothing to write: give --output"), none.err());
     }
 
     @Test

@@ -88,6 +88,13 @@ public final class AdjointMethod implements GradientMethod {
         return "adjoint";
     }
 
+    /** The name with the backward solve's own tolerances and seminorm when set, e.g. {@code adjoint}. */
+    @Override
+    public String toString() {
+        return name() + (backwardTolerances == null ? "" : " backward rtol=" + backwardTolerances.rtol() + " atol="
+                + backwardTolerances.atol()) + (seminorm ? " seminorm" : "");
+    }
+
     @Override
     public GradientResult gradient(ContinuousNormalizingFlow flow, INDArray x, TrainingObjective objective,
             TraceEstimator estimator, RandomGenerator noise) {

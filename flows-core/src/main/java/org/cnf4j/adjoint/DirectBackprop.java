@@ -37,6 +37,12 @@ public final class DirectBackprop implements GradientMethod {
         return "direct";
     }
 
+    /** The name, {@code direct}. */
+    @Override
+    public String toString() {
+        return name();
+    }
+
     @Override
     public GradientResult gradient(ContinuousNormalizingFlow flow, INDArray x, TrainingObjective objective,
             TraceEstimator estimator, RandomGenerator noise) {

@@ -1,27 +1,22 @@
-package org.cnf4j.cli;
+package org.cnf4j.data;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.LongConsumer;
-import org.cnf4j.data.CsvReader;
-import org.cnf4j.data.CsvRows;
-import org.cnf4j.data.DataException;
-import org.cnf4j.data.MissingValues;
-import org.cnf4j.data.Dataset;
-import org.cnf4j.data.NpyReader;
-import org.cnf4j.data.RowSource;
-import org.cnf4j.data.ToyDataset;
 
-/** Reading the data a command names: a toy generator's name, or a CSV/TSV/NPY file. */
-final class DataFiles {
+/**
+ * Reading the data a command or a library call names: a toy generator's name, or a CSV/TSV/NPY
+ * file, with columns chosen by name (or 0-based index) and a policy for missing values.
+ */
+public final class DataFiles {
 
     private DataFiles() {
     }
 
     /** True when the text names a toy data set. */
-    static boolean isToy(String spec) {
+    public static boolean isToy(String spec) {
         return ToyDataset.isToy(spec);
     }
 
@@ -30,7 +25,7 @@ final class DataFiles {
      * keeping the chosen columns (names or indices) or all but the excluded ones; missing values
      * fail the read.
      */
-    static Dataset read(String spec, List<String> columns, List<String> exclude) {
+    public static Dataset read(String spec, List<String> columns, List<String> exclude) {
         return read(spec, columns, exclude, MissingValues.FAIL, dropped -> { });
     }
 
@@ -38,7 +33,7 @@ final class DataFiles {
      * {@link #read(String, List, List)} with a policy for missing values: columns are chosen before
      * any cell of a CSV is parsed, and {@code dropped} is told how many rows were left out.
      */
-    static Dataset read(String spec, List<String> columns, List<String> exclude, MissingValues missing,
+    public static Dataset read(String spec, List<String> columns, List<String> exclude, MissingValues missing,
             LongConsumer dropped) {
         String lower = spec.toLowerCase(Locale.ROOT);
         Path path = Path.of(spec);
@@ -110,7 +105,7 @@ final class DataFiles {
      * else the model's columns, by name and in the model's order, if the file has them all; else
      * all columns if there are as many as the model's dimension.
      */
-    static Dataset readForModel(String spec, List<String> modelColumns, List<String> columns, MissingValues missing,
+    public static Dataset readForModel(String spec, List<String> modelColumns, List<String> columns, MissingValues missing,
             LongConsumer dropped) {
         if (isTable(spec)) {
             // choose the columns from the header first: the other columns are never parsed
@@ -128,7 +123,7 @@ final class DataFiles {
      * The rows {@link #readForModel} would read, as a stream the caller closes: a CSV/TSV file is
      * read a chunk at a time (any size, constant memory); an .npy file is read whole.
      */
-    static RowSource openForModel(String spec, List<String> modelColumns, List<String> columns) {
+    public static RowSource openForModel(String spec, List<String> modelColumns, List<String> columns) {
         if (!isTable(spec)) {
             return RowSource.of(readForModel(spec, modelColumns, columns, MissingValues.FAIL, d -> { }).values());
         }

@@ -1,0 +1,177 @@
+package org.cnf4j;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.cnf4j.data.DataException;
+import org.cnf4j.data.DataFiles;
+import org.cnf4j.data.Dataset;
+import org.cnf4j.data.MissingValues;
+import org.cnf4j.linalg.NativeArrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A numeric table to train on or score: rows of doubles under column names, {@code [rows, columns]},
+ * read from a CSV/TSV file (header row) or a NumPy {@code .npy} file, or built from arrays.
+ * Immutable.
+ */
+public final class Table {
+
+    private final Dataset dataset;
+    private final long droppedRows;
+
+    private Table(Dataset dataset, long droppedRows) {
+        this.dataset = dataset;
+        this.droppedRows = droppedRows;
+    }
+
+    /**
+     * How to read a table file.
+     *
+     * @param columns the columns to keep, by name or 0-based index, in this order; empty for all
+     * @param excludeColumns the columns to leave out (a label, a text column); not with columns
+     * @param missing what an empty cell, {@code NA} or {@code NaN} does: fail (naming the first)
+     *     or drop its row
+     */
+    public record ReadOptions(List<String> columns, List<String> excludeColumns, MissingValues missing) {
+        /** Checks and copies. */
+        public ReadOptions {
+            columns = List.copyOf(columns);
+            excludeColumns = List.copyOf(excludeColumns);
+            if (!columns.isEmpty() && !excludeColumns.isEmpty()) {
+                throw new IllegalArgumentException("give columns or excludeColumns, not both");
+            }
+            java.util.Objects.requireNonNull(missing, "missing");
+        }
+
+        /** All columns, missing values fail the read (as {@code cnf train}). */
+        public static ReadOptions defaults() {
+            return new ReadOptions(List.of(), List.of(), MissingValues.FAIL);
+        }
+
+        /** These options keeping only the named columns. */
+        public ReadOptions withColumns(String... names) {
+            return new ReadOptions(List.of(names), excludeColumns, missing);
+        }
+
+        /** These options leaving the named columns out. */
+        public ReadOptions withExcludeColumns(String... names) {
+            return new ReadOptions(columns, List.of(names), missing);
+        }
+
+        /** These options with another policy for missing values. */
+        public ReadOptions withMissing(MissingValues policy) {
+            return new ReadOptions(columns, excludeColumns, policy);
+        }
+    }
+
+    /** {@link #read(Path, ReadOptions)} with {@link ReadOptions#defaults()}. */
+    public static Table read(Path file) {
+        return read(file, ReadOptions.defaults());
+    }
+
+    /**
+     * Reads a table by its extension: {@code .csv}, {@code .tsv} or {@code .txt} (a header row,
+     * comma or tab separated; columns not chosen are never parsed, so they may hold text) or
+     * {@code .npy} (a 2-D float or double array; columns named {@code c0, c1, ...}).
+     *
+     * @throws DataException for a missing or unreadable file, a cell that is not a number, a
+     *     missing value under {@link MissingValues#FAIL}, an unknown column or no rows
+     */
+    public static Table read(Path file, ReadOptions options) {
+        long[] dropped = {0};
+        Dataset d = DataFiles.read(file.toString(), options.columns(), options.excludeColumns(), options.missing(),
+                n -> dropped[0] = n);
+        return new Table(d, dropped[0]);
+    }
+
+    /**
+     * A table of the given rows, {@code rows[i][j]} the value of column j in row i.
+     *
+     * @throws DataException for ragged rows, no rows, a column count other than the names', or a
+     *     value that is not finite
+     */
+    public static Table of(double[][] rows, String... columns) {
+        if (rows.length == 0) {
+            throw new DataException("the table has no rows");
+        }
+        int dim = columns.length;
+        if (dim == 0) {
+            throw new DataException("the table has no columns; name them");
+        }
+        double[] flat = new double[rows.length * dim];
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i].length != dim) {
+                throw new DataException("row " + i + " has " + rows[i].length + " values, expected " + dim + " (columns "
+                        + Arrays.toString(columns) + ")");
+            }
+            System.arraycopy(rows[i], 0, flat, i * dim, dim);
+        }
+        return of(Nd4j.create(flat, new long[] {rows.length, dim}, DataType.DOUBLE), List.of(columns));
+    }
+
+    /**
+     * A table of an ND4J matrix {@code [rows, columns]} (copied, as doubles).
+     *
+     * @throws DataException for a shape that is not 2-D, a column count other than the names', or
+     *     a value that is not finite
+     */
+    public static Table of(INDArray values, List<String> columns) {
+        if (values.rank() != 2 || values.columns() != columns.size() || values.rows() == 0) {
+            throw new DataException("expected a [rows, " + columns.size() + "] matrix with at least one row for the "
+                    + "columns " + columns + ", got shape " + Arrays.toString(values.shape()));
+        }
+        INDArray copy = values.castTo(DataType.DOUBLE).dup('c');
+        double[] v = NativeArrays.toArray(copy);
+        for (int i = 0; i < v.length; i++) {
+            if (!Double.isFinite(v[i])) {
+                throw new DataException("column '" + columns.get(i % columns.size()) + "' holds " + v[i] + " in row "
+                        + i / columns.size() + ", not a finite value");
+            }
+        }
+        return new Table(new Dataset(copy, new ArrayList<>(columns), "a table of " + copy.rows() + " rows"), 0);
+    }
+
+    /** Rows. */
+    public int rows() {
+        return dataset.rows();
+    }
+
+    /** Columns. */
+    public int dim() {
+        return dataset.dim();
+    }
+
+    /** The column names, in order. */
+    public List<String> columns() {
+        return List.copyOf(dataset.columns());
+    }
+
+    /** Rows left out for a missing value when read with {@link MissingValues#DROP_ROWS}. */
+    public long droppedRows() {
+        return droppedRows;
+    }
+
+    /** The values, {@code [rows][columns]} (a copy). */
+    public double[][] toArray() {
+        return Flow.rows(dataset.values());
+    }
+
+    /** The values as an ND4J matrix {@code [rows, columns]} (a copy). */
+    public INDArray values() {
+        return dataset.values().dup();
+    }
+
+    /** The underlying data set, for the lower-level API. */
+    public Dataset dataset() {
+        return dataset;
+    }
+
+    @Override
+    public String toString() {
+        return dataset.source() + " (" + rows() + " rows, columns " + dataset.columns() + ")";
+    }
+}
