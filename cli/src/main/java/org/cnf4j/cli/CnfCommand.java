@@ -132,18 +132,26 @@ public final class CnfCommand implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** Reads the version Maven wrote into {@code cnf-version.properties}. */
+    /**
+     * The version line of a program of this toolkit, e.g. {@code cnf 0.3.0 (cnf4j, ND4J 1.0.0-M2.1,
+     * Java 17.0.15)}, from the version Maven wrote into {@code cnf-version.properties}.
+     */
+    public static String versionLine(String program) throws IOException {
+        Properties p = new Properties();
+        try (InputStream in = CnfCommand.class.getResourceAsStream("/cnf-version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        }
+        return program + " " + p.getProperty("version", "unknown") + " (cnf4j, ND4J " + p.getProperty("nd4j", "unknown")
+                + ", Java " + System.getProperty("java.version") + ")";
+    }
+
+    /** The version of {@code cnf}. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() throws IOException {
-            Properties p = new Properties();
-            try (InputStream in = CnfCommand.class.getResourceAsStream("/cnf-version.properties")) {
-                if (in != null) {
-                    p.load(in);
-                }
-            }
-            return new String[] {"cnf " + p.getProperty("version", "unknown") + " (cnf4j, ND4J "
-                    + p.getProperty("nd4j", "unknown") + ", Java " + System.getProperty("java.version") + ")"};
+            return new String[] {versionLine("cnf")};
         }
     }
 }

@@ -147,6 +147,12 @@ class HostileInputTest {
         fails(1, null, words("already trained 4 iterations", "3 asked for"), "train", "--data", "moons", "--hidden", "8",
                 "--iterations", "3", "--out", out.toString(), "--resume", "--quiet", "--no-baselines");
         assertArrayEquals(before, readBytes(out), "the checkpoint is untouched");
+        // as many iterations as the checkpoint holds: a run stopped after its last checkpoint is finished
+        CliRun finish = CliRun.of("train", "--data", "moons", "--hidden", "8", "--iterations", "4",
+                "--validation-size", "50", "--test-size", "50", "--out", out.toString(), "--resume", "--quiet",
+                "--no-baselines");
+        assertEquals(0, finish.code(), finish.toString());
+        assertTrue(finish.out().contains("trained 4 iterations") && finish.out().contains("test NLL"), finish.out());
     }
 
     @Test

@@ -94,7 +94,8 @@ public final class Trainer {
      * iteration, the best validation and the history.
      *
      * @throws IllegalArgumentException when the checkpoint was trained on other data or with another
-     *     seed (as recorded in it), or has already reached {@code config.iterations()}
+     *     seed (as recorded in it), or has already passed {@code config.iterations()} (a checkpoint
+     *     at exactly that many is finished: no iteration, the test NLL and the kept parameters)
      */
     public static Trainer resume(ContinuousNormalizingFlow flow, TrainingData data, TrainingConfig config,
             Checkpoint checkpoint) {
@@ -110,9 +111,10 @@ public final class Trainer {
             throw new IllegalArgumentException("the checkpoint was trained with seed " + log.seed + ", not "
                     + config.seed() + "; resume it with --seed " + log.seed);
         }
-        if (config.iterations() <= checkpoint.iteration()) {
+        // equal counts finish a run stopped after its last checkpoint (the test NLL and the final write)
+        if (config.iterations() < checkpoint.iteration()) {
             throw new IllegalArgumentException("the checkpoint has already trained " + checkpoint.iteration()
-                    + " iterations; ask for more than that to resume (" + config.iterations() + " asked for)");
+                    + " iterations; ask for at least that many to resume (" + config.iterations() + " asked for)");
         }
         flow.parameters().assign(checkpoint.parameters());
         t.optimizerState.assign(checkpoint.optimizerState().reshape(t.optimizerState.shape()));

@@ -17,7 +17,7 @@ import picocli.CommandLine.ParseResult;
  * (one line "cnf-spark COMMAND: error: ..." on stderr, naming the problem, however deep in a
  * Spark task it arose), 2 a usage error.
  */
-@Command(name = "cnf-spark", mixinStandardHelpOptions = true, version = "cnf-spark 0.1.0",
+@Command(name = "cnf-spark", mixinStandardHelpOptions = true, versionProvider = CnfSpark.Version.class,
         description = "Continuous normalizing flows on Apache Spark: scoring and sampling beyond one machine.",
         subcommands = {SparkTrainCommand.class, SparkDensityCommand.class, SparkSampleCommand.class, SparkBenchCommand.class,
             CommandLine.HelpCommand.class})
@@ -76,5 +76,13 @@ public final class CnfSpark implements Runnable {
     public static void main(String[] args) {
         int code = commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
         System.exit(code);
+    }
+
+    /** The version of {@code cnf-spark}: the toolkit's. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws java.io.IOException {
+            return new String[] {org.cnf4j.cli.CnfCommand.versionLine("cnf-spark")};
+        }
     }
 }
