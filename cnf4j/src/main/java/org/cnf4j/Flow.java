@@ -77,6 +77,11 @@ public final class Flow {
         return train(options.split(data.dataset()), data.columns(), options, listener);
     }
 
+    /** {@link #train(ToyDataset, TrainOptions, TrainingListener)} without a listener. */
+    public static Flow train(ToyDataset toy, TrainOptions options) {
+        return train(toy, options, null);
+    }
+
     /**
      * Fits a flow to a toy generator (fresh samples every batch, held-out sets drawn from the
      * seed), as {@code cnf train --data NAME} does.

@@ -132,7 +132,7 @@ public final class Table {
                         + i / columns.size() + ", not a finite value");
             }
         }
-        return new Table(new Dataset(copy, new ArrayList<>(columns), "a table of " + copy.rows() + " rows"), 0);
+        return new Table(new Dataset(copy, new ArrayList<>(columns), "a table in memory"), 0);
     }
 
     /** Rows. */

@@ -37,7 +37,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * solver, trace estimator, standardiser, data description, training summary, tensor list) and
  * every parameter tensor as a NumPy {@code .npy} entry (DOUBLE, row-major; weights [in, out]),
  * plus optional {@code checkpoint/} entries for resuming training. The format is documented in
- * flows-core/docs/model-format.md. Writing goes to a temporary file in the same folder that is
+ * docs/file-formats.md. Writing goes to a temporary file in the same folder that is
  * then moved into place, so a failure never leaves a half-written model. Loading checks the
  * version and every shape and names exactly what is wrong.
  */
