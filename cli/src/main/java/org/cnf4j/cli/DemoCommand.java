@@ -62,7 +62,9 @@ public final class DemoCommand implements Callable<Integer> {
         if (common.verbose) {
             args.add("--verbose");
         }
-        CommandLine train = CnfCommand.configure(new CommandLine(new TrainCommand()), spec.commandLine().getOut(),
+        TrainCommand command = new TrainCommand();
+        command.commandForTitle = "cnf " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        CommandLine train = CnfCommand.configure(new CommandLine(command), spec.commandLine().getOut(),
                 spec.commandLine().getErr());
         return train.execute(args.toArray(new String[0]));
     }

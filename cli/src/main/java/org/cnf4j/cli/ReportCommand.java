@@ -94,9 +94,11 @@ public final class ReportCommand implements Callable<Integer> {
         evaluation.apply(m.flow());
         INDArray values;
         String description;
+        String split;
         if (DataFiles.isToy(data)) {
             values = ToyDataset.byName(data).sample(rows, RandomStreams.stream(seed, "report-data"));
             description = data + " (" + rows + " fresh samples)";
+            split = rows + " fresh samples of " + data;
         } else {
             long[] dropped = {0};
             Dataset ds = DataFiles.readForModel(data, m.metadata().columns(), columns, missing, n -> dropped[0] = n);
@@ -106,9 +108,11 @@ public final class ReportCommand implements Callable<Integer> {
             }
             values = ds.values();
             description = ds.source() + " (" + ds.rows() + " rows)";
+            split = "all " + ds.rows() + " rows of " + ds.source() + " (training rows included, if trained on it)";
         }
         ReportGenerator.Input in = new ReportGenerator.Input(DensityModel.of(m))
-                .title("cnf report: " + model.getFileName())
+                .title("cnf " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
+                .split(split)
                 .modelName(String.valueOf(model.getFileName()))
                 .data(values, description, m.metadata().columns(), m.metadata().dequantized())
                 .summary(m.metadata().training())

@@ -17,9 +17,14 @@ final class ReportSettings {
                         + (c.otCoupling ? ", OT coupling" : "") + ", " + c.training.timeSampling + " times)" : ""))
                 .config("gradients", c.objective.equals("flow-matching") ? "none (no ODE solve)"
                         : c.training.gradient + (c.training.seminorm ? " (seminorm)" : ""))
-                .config("training trace estimator", c.training.trace != null ? c.training.trace.name() : "default")
                 .config("matrix precision", c.precision.name().toLowerCase(java.util.Locale.ROOT))
-                .config("regularisers", "kinetic " + c.training.kinetic + ", jacobian " + c.training.jacobian)
-                .config("seed", c.training.seed);
+                .config("ema", c.training.ema > 0 ? "moving average of the weights, decay " + c.training.ema : "none");
+        if (!c.objective.equals("flow-matching")) {
+            // maximum likelihood only: flow matching solves no ODE in training
+            in.config("training trace estimator", c.training.trace != null ? c.training.trace.name()
+                    : "exact for 2-D data, Hutchinson above")
+                    .config("regularisers", "kinetic " + c.training.kinetic + ", jacobian " + c.training.jacobian);
+        }
+        in.config("seed", c.training.seed);
     }
 }

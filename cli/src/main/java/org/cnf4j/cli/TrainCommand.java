@@ -94,6 +94,9 @@ public final class TrainCommand implements Callable<Integer> {
             description = "For image data (e.g. 8x8): draw generated images in the report.")
     Converters.ImageShape imageShape;
 
+    /** The command line named in the report's title ({@code cnf demo} names its own). */
+    String commandForTitle;
+
     private void check(boolean ok, String message) {
         if (!ok) {
             throw new ParameterException(spec.commandLine(), message);
@@ -226,7 +229,10 @@ public final class TrainCommand implements Callable<Integer> {
         if (report != null) {
             INDArray evaluation = trainingData.test().rows() > 0 ? trainingData.test() : trainingData.validation();
             ReportGenerator.Input in = new ReportGenerator.Input(new DensityModel(flow, trainingData.standardizer()))
-                    .title("cnf train: " + dataOptions.data)
+                    .title(commandForTitle != null ? commandForTitle
+                            : "cnf " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
+                    .split(trainingData.test().rows() > 0 ? trainingData.test().rows() + " test rows"
+                            : trainingData.validation().rows() + " validation rows")
                     .modelName(String.valueOf(out.getFileName()))
                     .data(trainingData.standardizer().inverse(evaluation), trainingData.describe(), cols,
                             trainingData.dequantized())

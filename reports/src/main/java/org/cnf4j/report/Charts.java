@@ -154,6 +154,15 @@ public final class Charts {
      * objective's loss of each batch and of the validation set instead.
      */
     public static JFreeChart trainingCurves(List<IterationStats> iterations, List<ValidationStats> validations) {
+        return trainingCurves(iterations, validations, null);
+    }
+
+    /**
+     * {@link #trainingCurves(List, List)} with the baselines' test NLL as dashed reference lines
+     * on the NLL plot (null for none).
+     */
+    public static JFreeChart trainingCurves(List<IterationStats> iterations, List<ValidationStats> validations,
+            org.cnf4j.io.BaselineSummary baselines) {
         boolean solveFree = isSolveFree(iterations);
         XYSeries train = new XYSeries("training batch NLL");
         XYSeries forward = new XYSeries(solveFree ? "training batch flow-matching loss" : "forward evaluations");
@@ -188,6 +197,11 @@ public final class Charts {
         NumberAxis nllAxis = new NumberAxis("NLL [nats]");
         nllAxis.setAutoRangeIncludesZero(false);
         XYPlot top = new XYPlot(nll, null, nllAxis, r1);
+        if (baselines != null) {
+            baselineLine(top, "Gaussian, test NLL", baselines.gaussianTestNll(), new Color(120, 120, 120));
+            baselineLine(top, "Gaussian mixture (" + baselines.mixtureComponents() + "), test NLL",
+                    baselines.mixtureTestNll(), new Color(44, 160, 44));
+        }
         XYSeriesCollection lower = new XYSeriesCollection();
         lower.addSeries(forward);
         lower.addSeries(backward);
@@ -210,13 +224,46 @@ public final class Charts {
         return chart;
     }
 
+    /** A dashed horizontal line at a baseline's NLL, labelled, included in the axis range. */
+    private static void baselineLine(XYPlot plot, String label, double nll, Color colour) {
+        if (!Double.isFinite(nll)) {
+            return;
+        }
+        org.jfree.chart.plot.ValueMarker m = new org.jfree.chart.plot.ValueMarker(nll, colour,
+                new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+        m.setLabel(label);
+        m.setLabelPaint(colour);
+        m.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
+        m.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_RIGHT);
+        plot.addRangeMarker(m, org.jfree.chart.ui.Layer.FOREGROUND);
+        // markers do not widen the auto range: widen it by hand once the data are known
+        NumberAxis axis = (NumberAxis) plot.getRangeAxis();
+        org.jfree.data.Range r = plot.getDataRange(axis);
+        if (r != null && (nll < r.getLowerBound() || nll > r.getUpperBound())) {
+            double lo = Math.min(r.getLowerBound(), nll);
+            double hi = Math.max(r.getUpperBound(), nll);
+            double pad = 0.05 * Math.max(hi - lo, 1e-9);
+            axis.setRange(Math.min(axis.getLowerBound(), lo - pad), Math.max(axis.getUpperBound(), hi + pad));
+        }
+    }
+
     /** True when the iterations solved no ODE (flow matching): no batch NLL was measured. */
     public static boolean isSolveFree(List<IterationStats> iterations) {
         return !iterations.isEmpty() && iterations.stream().allMatch(s -> Double.isNaN(s.nll()));
     }
 
-    /** Paths of points from data (circles) to latent (squares) in the flow's space. */
+    /** {@link #trajectories(Trajectories, int, int, int, boolean)} in standardised coordinates. */
     public static JFreeChart trajectories(Trajectories tr, int dimX, int dimY, int maxPaths) {
+        return trajectories(tr, dimX, dimY, maxPaths, true);
+    }
+
+    /**
+     * Paths of points from data (circles) to latent (squares) in the flow's space, each segment
+     * coloured by its time on the viridis scale (dark at t = 0, yellow at the end).
+     *
+     * @param standardised whether the flow's space is the standardised data (axis labels)
+     */
+    public static JFreeChart trajectories(Trajectories tr, int dimX, int dimY, int maxPaths, boolean standardised) {
         XYSeriesCollection paths = new XYSeriesCollection();
         int n = (int) Math.min(tr.states()[0].rows(), maxPaths);
         XYSeries start = new XYSeries("data", false, true);
@@ -232,13 +279,20 @@ public final class Charts {
             start.add(first.getDouble(p, dimX), first.getDouble(p, dimY));
             end.add(last.getDouble(p, dimX), last.getDouble(p, dimY));
         }
-        XYLineAndShapeRenderer lines = new XYLineAndShapeRenderer(true, false);
-        for (int p = 0; p < n; p++) {
-            lines.setSeriesPaint(p, new Color(100, 100, 100, 120));
-        }
-        NumberAxis x = new NumberAxis("z" + dimX + " (standardised)");
+        int steps = tr.states().length;
+        ViridisScale byTime = new ViridisScale(0, Math.max(1, steps - 1));
+        XYLineAndShapeRenderer lines = new XYLineAndShapeRenderer(true, false) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public java.awt.Paint getItemPaint(int series, int item) {
+                return byTime.getPaint(item);
+            }
+        };
+        String space = standardised ? " (standardised)" : "";
+        NumberAxis x = new NumberAxis("z" + dimX + space);
         x.setAutoRangeIncludesZero(false);
-        NumberAxis y = new NumberAxis("z" + dimY + " (standardised)");
+        NumberAxis y = new NumberAxis("z" + dimY + space);
         y.setAutoRangeIncludesZero(false);
         XYPlot plot = new XYPlot(paths, x, y, lines);
         XYSeriesCollection ends = new XYSeriesCollection();
@@ -254,7 +308,7 @@ public final class Charts {
         plot.setBackgroundPaint(Color.WHITE);
         JFreeChart chart = new JFreeChart("Trajectories from data to latent", TITLE, plot, false);
         chart.addSubtitle(new TextTitle(tr.states().length + " times over t in [0, " + String.format("%.3f",
-                tr.times()[tr.times().length - 1]) + "]; circles: data, squares: latent"));
+                tr.times()[tr.times().length - 1]) + "]; circles: data, squares: latent; colour: time (dark to yellow)"));
         chart.setBackgroundPaint(Color.WHITE);
         return chart;
     }

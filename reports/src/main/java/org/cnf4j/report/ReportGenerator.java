@@ -40,6 +40,7 @@ public final class ReportGenerator {
         private String modelName = "model";
         private INDArray data;
         private String dataDescription = "none";
+        private String split = "evaluation data";
         private List<String> columns;
         private boolean dequantized;
         private List<IterationStats> iterations = List.of();
@@ -79,6 +80,15 @@ public final class ReportGenerator {
             this.dataDescription = description;
             this.columns = columnNames;
             this.dequantized = wasDequantized;
+            return this;
+        }
+
+        /**
+         * What the evaluation rows are, for the NLL's label: e.g. "test rows" or "all 10,000 rows
+         * of points.csv (training rows included)".
+         */
+        public Input split(String what) {
+            this.split = what;
             return this;
         }
 
@@ -176,7 +186,10 @@ public final class ReportGenerator {
         for (int k = 0; k < flow.blockCount(); k++) {
             times.append(k == 0 ? "" : ", ").append(fmt(flow.endTime(k)));
         }
-        report.row("Configuration", "end times T", times + (flow.trainsEndTime() ? " (trained)" : " (fixed)"));
+        boolean flowMatching = in.summary != null ? "flow-matching".equals(in.summary.objectiveName())
+                : Charts.isSolveFree(in.iterations);
+        report.row("Configuration", "end times T", times + (flowMatching ? " (fixed: flow matching does not train T)"
+                : flow.trainsEndTime() ? " (trained)" : " (fixed)"));
         report.row("Configuration", "solver", flow.solver().toString());
         report.row("Configuration", "evaluation trace estimator", flow.traceEstimator().name());
 
@@ -190,10 +203,12 @@ public final class ReportGenerator {
         report.row("Data", "dequantised", in.dequantized ? "yes (uniform noise in [0, 1))" : "no");
 
         report.row("Metrics", "parameters", flow.parameterCount());
+        double dataNll = Double.NaN;
         if (in.data != null && in.data.rows() > 0) {
             Evaluation.Result r = Evaluation.logProb(flow, model.standardizer(), in.data);
             double nll = r.meanNll();
-            report.row("Metrics", "NLL of the evaluation data [nats]", fmt(nll));
+            dataNll = nll;
+            report.row("Metrics", "NLL of the " + in.split + " [nats]", fmt(nll));
             if (in.dequantized) {
                 report.row("Metrics", "bits per dimension", fmt(Evaluation.bitsPerDim(nll, dim)));
             }
@@ -210,7 +225,10 @@ public final class ReportGenerator {
             report.row("Metrics", "iterations", s.iterations());
             report.row("Metrics", "training wall time", String.format(Locale.ROOT, "%.1f s", s.wallSeconds()));
             report.row("Metrics", "training objective", s.objective() == null ? "mle" : s.objective());
-            report.row("Metrics", "gradient method / trace estimator", s.gradientMethod() + " / " + s.traceEstimator());
+            if (!flowMatching) {
+                report.row("Metrics", "gradient method / trace estimator", s.gradientMethod() + " / "
+                        + s.traceEstimator());
+            }
             if (s.baselines() != null) {
                 report.row("Baselines", "flow, test NLL [nats]", fmt(s.testNll()));
                 report.row("Baselines", "full-covariance Gaussian, test NLL [nats]", fmt(s.baselines().gaussianTestNll()));
@@ -224,6 +242,7 @@ public final class ReportGenerator {
                 }
             }
         }
+        report.summary(summaryLine(in, dataNll));
         if (!in.iterations.isEmpty()) {
             double fwd = 0;
             double bwd = 0;
@@ -234,8 +253,10 @@ public final class ReportGenerator {
                 secs += s.seconds();
             }
             int n = in.iterations.size();
-            report.row("Metrics", "mean evaluations per iteration (forward / backward)",
-                    String.format(Locale.ROOT, "%.1f / %.1f", fwd / n, bwd / n));
+            if (!flowMatching) {
+                report.row("Metrics", "mean evaluations per iteration (forward / backward)",
+                        String.format(Locale.ROOT, "%.1f / %.1f", fwd / n, bwd / n));
+            }
             report.row("Metrics", "mean seconds per iteration", String.format(Locale.ROOT, "%.4f", secs / n));
         }
 
@@ -254,29 +275,40 @@ public final class ReportGenerator {
         // samples
         INDArray samples = new Sampler(model).sample(in.samples, in.seed).samples();
         if (dim >= 2 && in.data != null && in.data.rows() > 0) {
-            ChartFiles.writePng(Charts.samplesComparison(in.data, samples, 0, 1, cols.get(0), cols.get(1)),
+            // as many points on each side, so the two panels look alike when the model is right
+            int shown = (int) Math.min(in.data.rows(), in.samples);
+            INDArray dataShown = evenlySpaced(in.data, shown);
+            INDArray samplesShown = samples.get(NDArrayIndex.interval(0, shown), NDArrayIndex.all());
+            ChartFiles.writePng(Charts.samplesComparison(dataShown, samplesShown, 0, 1, cols.get(0), cols.get(1)),
                     dir.resolve("samples.png"), 1000, 500);
-            report.figure("samples.png", "Data and samples", "Left: the evaluation data; right: " + in.samples
-                    + " samples from the model (seed " + in.seed + "), coordinates " + cols.get(0) + " and "
-                    + cols.get(1) + ".");
+            report.figure("samples.png", "Data and samples", "Left: " + shown + " rows of the " + in.split
+                    + "; right: " + shown + " samples from the model (seed " + in.seed + "); coordinates "
+                    + cols.get(0) + " and " + cols.get(1) + ", on shared axes.");
         }
         // training curves
         if (!in.iterations.isEmpty()) {
-            ChartFiles.writePng(Charts.trainingCurves(in.iterations, in.validations), dir.resolve("training.png"), 900,
-                    620);
-            report.figure("training.png", "Training curves", Charts.isSolveFree(in.iterations)
+            ChartFiles.writePng(Charts.trainingCurves(in.iterations, in.validations,
+                    in.summary == null ? null : in.summary.baselines()), dir.resolve("training.png"), 900, 620);
+            report.figure("training.png", "Training curves", (Charts.isSolveFree(in.iterations)
                     ? "Top: negative log-likelihood of the validation set (nats, exact trace). Bottom: the flow-matching "
                             + "loss of each training batch and of the validation set (no ODE is solved in training)."
                     : "Top: negative log-likelihood of each training batch and of the validation set (nats). Bottom: "
-                            + "function evaluations of the forward and backward solves per iteration.");
+                            + "function evaluations of the forward and backward solves per iteration.")
+                    + (in.summary != null && in.summary.baselines() != null
+                            ? " Dashed: the baselines' test NLL, for reference." : ""));
         }
         // trajectories
         if (dim >= 2 && in.data != null && in.data.rows() > 0) {
             INDArray pts = in.data.get(NDArrayIndex.interval(0, Math.min(40, in.data.rows())), NDArrayIndex.all());
             Trajectories tr = Trajectories.compute(model, pts, 25);
-            ChartFiles.writePng(Charts.trajectories(tr, 0, 1, 40), dir.resolve("trajectories.png"), 760, 640);
+            boolean standardised = !model.standardizer().isIdentity();
+            ChartFiles.writePng(Charts.trajectories(tr, 0, 1, 40, standardised), dir.resolve("trajectories.png"), 760,
+                    640);
             report.figure("trajectories.png", "Trajectories", "Paths of " + pts.rows() + " data points through the flow "
-                    + "from data (t = 0) to latent, read off the solver's dense output (standardised space).");
+                    + "from data (t = 0) to latent, read off the solver's dense output ("
+                    + (standardised ? "standardised space" : "the data's units") + "), coloured by time. A path may "
+                    + "pass its end point and turn back: the field depends on t, and only where a point ends is "
+                    + "scored against the base distribution.");
         }
         // image grid
         if (in.imageShape != null) {
@@ -314,6 +346,40 @@ public final class ReportGenerator {
             report.figure("tolerance.png", "Adaptive computation", caption.append(".").toString());
         }
         return report.write(dir);
+    }
+
+    /** The result in words: the test NLL against the baselines, or the NLL of the evaluation rows. */
+    private static String summaryLine(Input in, double dataNll) {
+        TrainingSummary s = in.summary;
+        if (s != null && !Double.isNaN(s.testNll())) {
+            String line = String.format(Locale.ROOT, "Test NLL %.4f nats", s.testNll());
+            if (s.baselines() == null) {
+                return line + ".";
+            }
+            double g = s.baselines().gaussianTestNll();
+            double m = s.baselines().mixtureTestNll();
+            int better = (s.testNll() < g ? 1 : 0) + (s.testNll() < m ? 1 : 0);
+            String verdict = better == 2 ? "better than both baselines" : better == 0 ? "worse than both baselines"
+                    : "between the two baselines";
+            return line + String.format(Locale.ROOT, " (lower is better): %s, the Gaussian's %.4f and the Gaussian "
+                    + "mixture's %.4f on the same test rows.", verdict, g, m);
+        }
+        if (!Double.isNaN(dataNll)) {
+            return String.format(Locale.ROOT, "NLL of the %s: %.4f nats.", in.split, dataNll);
+        }
+        return "";
+    }
+
+    /** n rows of x spread evenly over it (all of them when n is its row count). */
+    private static INDArray evenlySpaced(INDArray x, int n) {
+        if (n >= x.rows()) {
+            return x;
+        }
+        long[] rows = new long[n];
+        for (int i = 0; i < n; i++) {
+            rows[i] = (long) ((double) i * x.rows() / n);
+        }
+        return x.getRows(java.util.Arrays.stream(rows).mapToInt(r -> (int) r).toArray());
     }
 
     /** Evaluations of a sweep at a tolerance ("n/a" when it was not measured there). */

@@ -29,6 +29,7 @@ public final class RunReport {
 
     private final String title;
     private final String subtitle;
+    private String summary = "";
     private final Map<String, List<Map<String, String>>> sections = new LinkedHashMap<>();
     private final List<Map<String, String>> figures = new ArrayList<>();
 
@@ -42,6 +43,12 @@ public final class RunReport {
         ClasspathLoader loader = new ClasspathLoader(RunReport.class.getClassLoader());
         loader.setPrefix("org/cnf4j/report");
         return loader;
+    }
+
+    /** The summary line shown under the title (the result in words). */
+    public RunReport summary(String text) {
+        this.summary = text;
+        return this;
     }
 
     /** Adds a row to a section (sections keep the order they were first used in). */
@@ -75,6 +82,7 @@ public final class RunReport {
         Map<String, Object> ctx = new LinkedHashMap<>();
         ctx.put("title", title);
         ctx.put("subtitle", subtitle);
+        ctx.put("summary", summary);
         List<Map<String, Object>> secs = new ArrayList<>();
         for (Map.Entry<String, List<Map<String, String>>> e : sections.entrySet()) {
             Map<String, Object> s = new LinkedHashMap<>();

@@ -66,6 +66,32 @@ class ReportTest {
     }
 
     @Test
+    void aFlowMatchingReportSaysWhatAppliesAndNamesItsRows() throws IOException {
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(16, 16).seed(4).build();
+        ToyTrainingData data = new ToyTrainingData(ToyDataset.MOONS, 4, 200, 300);
+        TrainingResult result = new Trainer(flow, data, TrainingConfig.defaults().withIterations(30)
+                .withValidationInterval(10).withSeed(4).withFlowMatching(org.cnf4j.train.FlowMatching.defaults()))
+                .setBaselines(new org.cnf4j.io.BaselineSummary(2.5, 1.9, 4)).train();
+        Path index = ReportGenerator.generate(new ReportGenerator.Input(DensityModel.of(flow))
+                .data(data.test(), "moons", List.of("x", "y"), false).split("300 test rows")
+                .history(result.iterations(), result.validations()).summary(result.summary())
+                .gridResolution(20).samples(1000), dir);
+        Document doc = Jsoup.parse(Files.readString(index));
+        String text = doc.text();
+        String summary = doc.select("p.summary").text();
+        assertTrue(summary.startsWith("Test NLL ") && summary.contains("the Gaussian's 2.5000 and the Gaussian "
+                + "mixture's 1.9000 on the same test rows"), summary);
+        assertTrue(text.contains("NLL of the 300 test rows [nats]"), text);
+        assertTrue(text.contains("(fixed: flow matching does not train T)"), text);
+        assertFalse(text.contains("mean evaluations per iteration"), text);
+        assertFalse(text.contains("gradient method / trace estimator"), text);
+        // as many data rows as samples in the comparison (300 test rows, not 1,000 samples)
+        assertTrue(text.contains("Left: 300 rows of the 300 test rows; right: 300 samples"), text);
+        assertTrue(text.contains("the data's units"), "moons are not standardised: " + text);
+        assertTrue(text.contains("Dashed: the baselines' test NLL"), text);
+    }
+
+    @Test
     void imageGridsAreDrawn() throws IOException {
         ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(4).hiddenDims(8).seed(3).build();
         INDArray data = ContinuousNormalizingFlow.standardNormal(50, 4, new SplittableRandom(1));
