@@ -49,6 +49,23 @@ class DefaultTrainingTest {
     }
 
     @Test
+    void aTenSecondBudgetEndsWithinTheBudgetAndOneValidation() {
+        Path model = dir.resolve("budget.zip");
+        // a toy set has no epochs to bound the plan, so the budget does
+        CliRun r = CliRun.of("train", "--data", "moons", "--time-budget", "10s", "--out", model.toString(),
+                "--no-baselines", "--validation-size", "1000");
+        assertEquals(0, r.code(), r.toString());
+        java.util.regex.Matcher planned = java.util.regex.Pattern.compile("time budget 10 s: planned (\\d+) iterations")
+                .matcher(r.err());
+        assertTrue(planned.find(), r.err());
+        // at least half of the budget goes to iterations (about 5 ms each; 50 ms on a loaded machine)
+        assertTrue(Integer.parseInt(planned.group(1)) >= 40, r.err());
+        TrainingSummary s = ModelFile.load(model).metadata().training();
+        // the wall time of training and its validations; one validation of 1,000 rows takes well under 4 s
+        assertTrue(s.wallSeconds() <= 10 + 4, "ran " + s.wallSeconds() + " s for a 10 s budget");
+    }
+
+    @Test
     void defaultTrainingOnEightGaussiansComesCloseToTheTrueDensity() {
         Path model = dir.resolve("8g.zip");
         // the defaults with a fixed count (a toy set has no epochs to bound the plan)

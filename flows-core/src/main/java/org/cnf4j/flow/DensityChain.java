@@ -66,8 +66,8 @@ public final class DensityChain {
      * @param flow the flow
      * @param x the starting points [n, dim], contiguous DOUBLE, finite
      * @param toLatent true from data to latent, false from latent to data
-     * @param estimator trace estimator; its probes are drawn once per block from {@code probes}
-     * @param probes where the probes come from
+     * @param estimator trace estimator; its probes are drawn once per block from {@code probeSource}
+     * @param probeSource where the probes come from
      * @param solver the solver
      * @param regularized whether the state carries the RNODE integrals
      * @param views views cache shared across calls (may be null)

@@ -6,7 +6,7 @@ package org.cnf4j.linalg;
  * floats (row-major from index 0) with a per-column shift, as {@code 1 - 2 / (e + 1)} with
  * {@code e = exp(2x)}. exp is computed in float: 2x clamped to [-20, 20] (tanh is exactly +-1 in
  * float beyond |x| = 9.1), {@code 2x = k ln 2 + r} with a two-part ln 2, a degree-7 Taylor
- * polynomial for e^r on |r| <= ln(2)/2 (truncation below 6e-9) and 2^k from integer bits. Within
+ * polynomial for e^r on |r| {@literal <=} ln(2)/2 (truncation below 6e-9) and 2^k from integer bits. Within
  * 3e-7 of Math.tanh, about 4 times the lanes of the double kernel per instruction. Like
  * {@link Transcendentals}, made only of exactly rounded operations, so the Vector API path (with
  * {@code --add-modules jdk.incubator.vector}) and the scalar loop give bit-identical results.

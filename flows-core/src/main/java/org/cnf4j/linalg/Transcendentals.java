@@ -6,7 +6,7 @@ package org.cnf4j.linalg;
  * not vectorise it).
  *
  * <p>exp is computed by one algorithm everywhere: range reduction {@code x = k ln 2 + r} with a
- * two-part ln 2 and fused multiply-adds, a degree-13 polynomial for e^r on |r| <= ln(2)/2, and
+ * two-part ln 2 and fused multiply-adds, a degree-13 polynomial for e^r on |r| {@literal <=} ln(2)/2, and
  * 2^k from integer bits in two halves (so subnormal results and overflow come out right). It is
  * within 2 ulp of Math.exp and made only of exactly rounded operations, so results are
  * bit-identical however it runs: when the JVM has {@code --add-modules jdk.incubator.vector} the

@@ -180,7 +180,8 @@ public final class Trainer {
      * Plans the run for a wall-time budget before it starts. It times the objective's batches
      * (through the batch gradient in use, without changing the flow) for about a second and one
      * validation, then sets the iterations to what fits in the budget after the validations
-     * (counted at three times the untrained flow's, as a trained field takes more solver steps),
+     * (counted at three times the untrained flow's, as a trained field takes more solver steps;
+     * at least half of the budget goes to iterations),
      * at most {@link #MAX_PLANNED_EPOCHS} passes over a finite training set and at most
      * {@link #MAX_PLANNED_ITERATIONS}; up to {@link #PLANNED_VALIDATIONS} validations over them; the
      * learning-rate schedule over those iterations; and the budget as a deadline that stops the
@@ -228,7 +229,9 @@ public final class Trainer {
             validations = (int) Math.max(1, Math.min(PLANNED_VALIDATIONS, 0.25 * seconds / perValidation));
         }
         double left = Math.max(seconds - (System.nanoTime() - start) / 1e9, 1e-3);
-        double byBudget = Math.max(1, (left - validations * perValidation) / perIteration);
+        // iterations get what the validations leave, but at least half of the budget: on a short
+        // budget the estimate of the validations (3x an untrained one) could otherwise take it all
+        double byBudget = Math.max(1, Math.max(left - validations * perValidation, 0.5 * left) / perIteration);
         double byEpochs = data.trainingRows() > 0
                 ? Math.ceil((double) MAX_PLANNED_EPOCHS * data.trainingRows() / config.batchSize()) : Double.MAX_VALUE;
         int planned = (int) Math.min(Math.min(byBudget, byEpochs), MAX_PLANNED_ITERATIONS);

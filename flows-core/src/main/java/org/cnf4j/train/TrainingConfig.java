@@ -19,7 +19,7 @@ import org.cnf4j.trace.TraceEstimator;
  * @param weightDecay L2 weight decay added to the gradient (as PyTorch's Adam)
  * @param validationInterval iterations between validations (0: never)
  * @param gradientMethod how maximum likelihood gets its gradients
- * @param traceEstimator training trace estimator, or null for the default (exact for dim <= 2,
+ * @param traceEstimator training trace estimator, or null for the default (exact for dim {@literal <=} 2,
  *     Hutchinson above)
  * @param regularizers RNODE regulariser weights of maximum likelihood (off by default)
  * @param seed the run seed: batches, noise and initialisation streams derive from it
@@ -71,7 +71,7 @@ public record TrainingConfig(int iterations, int batchSize, double learningRate,
                 LearningRateSchedule.CONSTANT);
     }
 
-    /** The default training estimator for a dimension: exact for dim <= 2, Hutchinson above. */
+    /** The default training estimator for a dimension: exact for dim {@literal <=} 2, Hutchinson above. */
     public static TraceEstimator defaultEstimator(int dim) {
         return dim <= 2 ? TraceEstimator.exact() : TraceEstimator.hutchinson();
     }
