@@ -6,15 +6,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.cnf4j.TrainOptions;
-import org.cnf4j.data.DataFiles;
 import org.cnf4j.data.ColumnChecks;
+import org.cnf4j.data.DataFiles;
 import org.cnf4j.data.Dataset;
 import org.cnf4j.data.MissingValues;
 import org.cnf4j.data.ToyDataset;
 import org.cnf4j.data.TrainingData;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The options that name training data and split it (shared by {@code cnf train} and
