@@ -25,7 +25,6 @@ import org.cnf4j.train.TrainingListener;
 import org.cnf4j.train.TrainingResult;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A continuous normalizing flow ready to use: train one, load one, score rows, draw samples, save
@@ -179,14 +178,8 @@ public final class Flow {
             throw new DataException("expected rows of " + dim() + " values (columns " + columns() + "), got shape "
                     + java.util.Arrays.toString(rows.shape()));
         }
-        INDArray x = rows.castTo(DataType.DOUBLE);
-        double[] v = NativeArrays.toArray(x);
-        for (int i = 0; i < v.length; i++) {
-            if (!Double.isFinite(v[i])) {
-                throw new DataException("row " + i / dim() + ", column '" + columns().get(i % dim()) + "' holds "
-                        + v[i] + ", not a finite value");
-            }
-        }
+        INDArray x = rows.castTo(DataType.DOUBLE).dup('c');
+        Table.requireFinite(x, columns());
         return Evaluation.logProb(flow, metadata.standardizer(), x).logProb();
     }
 
@@ -221,15 +214,7 @@ public final class Flow {
 
     private INDArray matrix(double[][] rows) {
         Objects.requireNonNull(rows, "rows");
-        double[] flat = new double[rows.length * dim()];
-        for (int i = 0; i < rows.length; i++) {
-            if (rows[i].length != dim()) {
-                throw new DataException("row " + i + " has " + rows[i].length + " values; the flow has " + dim()
-                        + " dimensions (columns " + columns() + ")");
-            }
-            System.arraycopy(rows[i], 0, flat, i * dim(), dim());
-        }
-        return Nd4j.create(flat, new long[] {rows.length, dim()}, DataType.DOUBLE);
+        return Table.matrix(rows, dim(), "; the flow has " + dim() + " dimensions (columns " + columns() + ")");
     }
 
     /** The rows of a matrix {@code [n, d]} as {@code double[n][d]}. */

@@ -98,19 +98,11 @@ public final class Table {
         if (rows.length == 0) {
             throw new DataException("the table has no rows");
         }
-        int dim = columns.length;
-        if (dim == 0) {
+        if (columns.length == 0) {
             throw new DataException("the table has no columns; name them");
         }
-        double[] flat = new double[rows.length * dim];
-        for (int i = 0; i < rows.length; i++) {
-            if (rows[i].length != dim) {
-                throw new DataException("row " + i + " has " + rows[i].length + " values, expected " + dim + " (columns "
-                        + Arrays.toString(columns) + ")");
-            }
-            System.arraycopy(rows[i], 0, flat, i * dim, dim);
-        }
-        return of(Nd4j.create(flat, new long[] {rows.length, dim}, DataType.DOUBLE), List.of(columns));
+        return of(matrix(rows, columns.length, ", expected " + columns.length + " (columns "
+                + Arrays.toString(columns) + ")"), List.of(columns));
     }
 
     /**
@@ -125,14 +117,40 @@ public final class Table {
                     + "columns " + columns + ", got shape " + Arrays.toString(values.shape()));
         }
         INDArray copy = values.castTo(DataType.DOUBLE).dup('c');
-        double[] v = NativeArrays.toArray(copy);
+        requireFinite(copy, columns);
+        return new Table(new Dataset(copy, new ArrayList<>(columns), "a table in memory"), 0);
+    }
+
+    /**
+     * The rows as a matrix {@code [rows, dim]}.
+     *
+     * @param expected what a row of another length is told, after "row i has k values"
+     * @throws DataException for a row of another length
+     */
+    static INDArray matrix(double[][] rows, int dim, String expected) {
+        double[] flat = new double[rows.length * dim];
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i].length != dim) {
+                throw new DataException("row " + i + " has " + rows[i].length + " values" + expected);
+            }
+            System.arraycopy(rows[i], 0, flat, i * dim, dim);
+        }
+        return Nd4j.create(flat, new long[] {rows.length, dim}, DataType.DOUBLE);
+    }
+
+    /**
+     * Checks that every value of a matrix {@code [rows, columns]} is finite.
+     *
+     * @throws DataException naming the first value that is not, by row and column
+     */
+    static void requireFinite(INDArray values, List<String> columns) {
+        double[] v = NativeArrays.toArray(values);
         for (int i = 0; i < v.length; i++) {
             if (!Double.isFinite(v[i])) {
-                throw new DataException("column '" + columns.get(i % columns.size()) + "' holds " + v[i] + " in row "
-                        + i / columns.size() + ", not a finite value");
+                throw new DataException("row " + i / columns.size() + ", column '" + columns.get(i % columns.size())
+                        + "' holds " + v[i] + ", not a finite value");
             }
         }
-        return new Table(new Dataset(copy, new ArrayList<>(columns), "a table in memory"), 0);
     }
 
     /** Rows. */

@@ -52,6 +52,10 @@ public final class Trainer {
     private INDArray lastParameters;
     private BatchGradient batchGradient;
     private INDArray ema;
+    /** (1 - d) times the parameters, for the moving average's update without an allocation. */
+    private INDArray emaStep;
+    /** The validation rows scored, once taken from the validation set. */
+    private INDArray validationRows;
 
     /**
      * How many standard errors of the paired per-row NLL difference a later validation may be
@@ -85,6 +89,7 @@ public final class Trainer {
         this.estimator = config.estimatorFor(flow.dim());
         this.objective = config.newObjective(flow.dim());
         this.ema = config.emaDecay() > 0 ? flow.parameters().dup() : null;
+        this.emaStep = ema == null ? null : ema.ulike();
         log.seed = config.seed();
         log.data = data.describe();
     }
@@ -223,7 +228,7 @@ public final class Trainer {
         int validations = 0;
         if (config.validationInterval() > 0 && data.validation().rows() > 0) {
             long v0 = System.nanoTime();
-            validateOnly();
+            measureValidation();
             perValidation = 3 * (System.nanoTime() - v0) / 1e9;
             // validations take at most a quarter of the budget
             validations = (int) Math.max(1, Math.min(PLANNED_VALIDATIONS, 0.25 * seconds / perValidation));
@@ -305,7 +310,7 @@ public final class Trainer {
             if (ema != null) {
                 // the average starts short (as in common EMA practice) so early parameters fade quickly
                 double d = Math.min(config.emaDecay(), (1.0 + iteration) / (10.0 + iteration));
-                ema.muli(d).addi(params.mul(1 - d));
+                ema.muli(d).addi(emaStep.assign(params).muli(1 - d));
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             log.wallSeconds = wallBefore + (System.nanoTime() - start) / 1e9;
@@ -404,19 +409,17 @@ public final class Trainer {
 
     /** The validation rows used: the first {@link #MAX_VALIDATION_ROWS} of the validation set. */
     private INDArray validationRows() {
-        INDArray v = data.validation();
-        return v.rows() <= MAX_VALIDATION_ROWS ? v
-                : v.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, MAX_VALIDATION_ROWS),
-                        org.nd4j.linalg.indexing.NDArrayIndex.all()).dup('c');
+        if (validationRows == null) {
+            INDArray v = data.validation();
+            validationRows = v.rows() <= MAX_VALIDATION_ROWS ? v
+                    : v.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, MAX_VALIDATION_ROWS),
+                            org.nd4j.linalg.indexing.NDArrayIndex.all()).dup('c');
+        }
+        return validationRows;
     }
 
     /** A validation's measurement: the flow-matching loss (NaN for other objectives) and the rows' log-densities. */
     private record Measured(double objectiveLoss, Evaluation.Result result) {
-    }
-
-    /** A validation's evaluation of the current parameters, recorded nowhere (for planning). */
-    private void validateOnly() {
-        measureValidation();
     }
 
     private Measured measureValidation() {
@@ -442,7 +445,7 @@ public final class Trainer {
         Measured measured = measureValidation();
         double objectiveLoss = measured.objectiveLoss();
         Evaluation.Result r = measured.result();
-        double[] rowNll = NativeArrays.toArray(r.logProb().dup());
+        double[] rowNll = NativeArrays.toArray(r.logProb());
         for (int i = 0; i < rowNll.length; i++) {
             rowNll[i] = -rowNll[i];
         }
