@@ -66,4 +66,34 @@ final class ConcatLayer extends Layer {
             grad[b + j] += g[gOff + j];
         }
     }
+
+    @Override
+    void contextRowGates(double[] p, double[] t, double[] c, int b0, int m, int cd, int ctx, double[] gamma,
+            double[] beta) {
+        int wt = vector(0);
+        int b = vector(1);
+        for (int r = 0, i = 0; r < m; r++) {
+            double tr = t[b0 + r];
+            for (int j = 0; j < out; j++, i++) {
+                gamma[i] = 1.0;
+                beta[i] = p[b + j] + p[wt + j] * tr;
+            }
+        }
+        addContextProduct(p, c, b0, m, cd, ctx, beta);
+    }
+
+    @Override
+    void addContextRowGradients(double[] p, double[] t, double[] c, int b0, int m, int cd, int ctx, double[] gamma,
+            double[] betaBar, double[] gammaBar, double[] grad) {
+        int wt = vector(0);
+        int b = vector(1);
+        for (int r = 0, i = 0; r < m; r++) {
+            double tr = t[b0 + r];
+            for (int j = 0; j < out; j++, i++) {
+                grad[wt + j] += betaBar[i] * tr;
+                grad[b + j] += betaBar[i];
+            }
+        }
+        addContextOuter(c, b0, m, cd, ctx, betaBar, grad);
+    }
 }

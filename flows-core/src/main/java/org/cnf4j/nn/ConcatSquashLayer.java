@@ -134,4 +134,67 @@ final class ConcatSquashLayer extends Layer {
             grad[h + j] += gj * t;
         }
     }
+
+    /** The gate's context matrix first, then the shift's: {@code gamma = sigmoid(g t + c + c_r G)}, {@code beta += c_r H}. */
+    @Override
+    List<ParameterTensor> contextTensors(String prefix, int contextDim, long ctx) {
+        return List.of(new ParameterTensor(prefix + "context_gate", ctx, new long[] {contextDim, out}),
+                new ParameterTensor(prefix + "context_shift", ctx + (long) contextDim * out,
+                        new long[] {contextDim, out}));
+    }
+
+    @Override
+    int contextMatrices() {
+        return 2;
+    }
+
+    @Override
+    void contextRowGates(double[] p, double[] t, double[] c, int b0, int m, int cd, int ctx, double[] gamma,
+            double[] beta) {
+        int b = vector(0);
+        int gw = vector(1);
+        int gb = vector(2);
+        int h = vector(3);
+        for (int r = 0, i = 0; r < m; r++) {
+            double tr = t[b0 + r];
+            for (int j = 0; j < out; j++, i++) {
+                gamma[i] = p[gw + j] * tr + p[gb + j];
+            }
+        }
+        addContextProduct(p, c, b0, m, cd, ctx, gamma);
+        for (int r = 0, i = 0; r < m; r++) {
+            double tr = t[b0 + r];
+            for (int j = 0; j < out; j++, i++) {
+                double s = Activation.sigmoid(gamma[i]);
+                gamma[i] = s;
+                beta[i] = p[b + j] * s + p[h + j] * tr;
+            }
+        }
+        addContextProduct(p, c, b0, m, cd, ctx + cd * out, beta);
+    }
+
+    /** {@code gammaBar} is overwritten with dS/d(gate pre-activation). */
+    @Override
+    void addContextRowGradients(double[] p, double[] t, double[] c, int b0, int m, int cd, int ctx, double[] gamma,
+            double[] betaBar, double[] gammaBar, double[] grad) {
+        int b = vector(0);
+        int gw = vector(1);
+        int gb = vector(2);
+        int h = vector(3);
+        for (int r = 0, i = 0; r < m; r++) {
+            double tr = t[b0 + r];
+            for (int j = 0; j < out; j++, i++) {
+                double s = gamma[i];
+                double bb = betaBar[i];
+                double sBar = (gammaBar[i] + bb * p[b + j]) * s * (1 - s);
+                gammaBar[i] = sBar;
+                grad[b + j] += bb * s;
+                grad[gw + j] += sBar * tr;
+                grad[gb + j] += sBar;
+                grad[h + j] += bb * tr;
+            }
+        }
+        addContextOuter(c, b0, m, cd, ctx, gammaBar, grad);
+        addContextOuter(c, b0, m, cd, ctx + cd * out, betaBar, grad);
+    }
 }

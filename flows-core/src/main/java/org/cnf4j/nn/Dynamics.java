@@ -26,6 +26,24 @@ public interface Dynamics {
     /** State dimension D. */
     int dim();
 
+    /**
+     * Length of the context vector of each row for a conditional f(z, t, c); 0 (the default) for
+     * an unconditional one.
+     */
+    default int contextDim() {
+        return 0;
+    }
+
+    /**
+     * Binds the contexts [rows, contextDim] (DOUBLE, in the flow's space) of the rows of the calls
+     * that follow, until the next bind; null unbinds. Only conditional dynamics take a context.
+     */
+    default void setContext(INDArray context) {
+        if (context != null) {
+            throw new IllegalArgumentException("these dynamics (" + describe() + ") take no context");
+        }
+    }
+
     /** Number of parameters P. */
     long parameterCount();
 

@@ -59,4 +59,29 @@ final class IgnoreLayer extends Layer {
             grad[b + j] += g[gOff + j];
         }
     }
+
+    @Override
+    void contextRowGates(double[] p, double[] t, double[] c, int b0, int m, int cd, int ctx, double[] gamma,
+            double[] beta) {
+        int b = vector(0);
+        for (int r = 0, i = 0; r < m; r++) {
+            for (int j = 0; j < out; j++, i++) {
+                gamma[i] = 1.0;
+                beta[i] = p[b + j];
+            }
+        }
+        addContextProduct(p, c, b0, m, cd, ctx, beta);
+    }
+
+    @Override
+    void addContextRowGradients(double[] p, double[] t, double[] c, int b0, int m, int cd, int ctx, double[] gamma,
+            double[] betaBar, double[] gammaBar, double[] grad) {
+        int b = vector(0);
+        for (int r = 0, i = 0; r < m; r++) {
+            for (int j = 0; j < out; j++, i++) {
+                grad[b + j] += betaBar[i];
+            }
+        }
+        addContextOuter(c, b0, m, cd, ctx, betaBar, grad);
+    }
 }

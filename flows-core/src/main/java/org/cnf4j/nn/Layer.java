@@ -96,6 +96,70 @@ abstract sealed class Layer permits ConcatSquashLayer, ConcatLayer, IgnoreLayer 
     abstract void addRowVectorGradients(double[] p, double t, double[] a, int aOff, double[] g, int gOff,
             double[] gamma, int gmOff, double[] grad);
 
+    /**
+     * The layer's [contextDim, out] matrices of a conditional network, starting at {@code ctx}:
+     * {@code context_shift} (added to beta) for every type, and {@code context_gate} (added inside
+     * concatsquash's sigmoid) first for concatsquash.
+     */
+    List<ParameterTensor> contextTensors(String prefix, int contextDim, long ctx) {
+        return List.of(new ParameterTensor(prefix + "context_shift", ctx, new long[] {contextDim, out}));
+    }
+
+    /** Number of [contextDim, out] matrices in {@link #contextTensors}. */
+    int contextMatrices() {
+        return 1;
+    }
+
+    /**
+     * The gates of rows r = 0 .. m - 1 of a conditional network: row r has time {@code t[b0 + r]}
+     * and context {@code c[(b0 + r) * cd ..]}; the layer's context matrices start at {@code ctx}.
+     * Writes gamma and beta [m, out].
+     */
+    abstract void contextRowGates(double[] p, double[] t, double[] c, int b0, int m, int cd, int ctx, double[] gamma,
+            double[] beta);
+
+    /**
+     * Adds to {@code grad} the gradients of the [out] vectors and the context matrices of rows
+     * r = 0 .. m - 1 (as in {@link #contextRowGates}) from {@code betaBar} = dS/dbeta and
+     * {@code gammaBar} = dS/dgamma [m, out] (gammaBar is ignored by layers without a gate).
+     */
+    abstract void addContextRowGradients(double[] p, double[] t, double[] c, int b0, int m, int cd, int ctx,
+            double[] gamma, double[] betaBar, double[] gammaBar, double[] grad);
+
+    /** Adds {@code c_r M} to row r of {@code rows} [m, out] for the [cd, out] matrix M at {@code at} in p. */
+    final void addContextProduct(double[] p, double[] c, int b0, int m, int cd, int at, double[] rows) {
+        for (int r = 0; r < m; r++) {
+            int row = r * out;
+            int cr = (b0 + r) * cd;
+            for (int i = 0; i < cd; i++) {
+                double ci = c[cr + i];
+                if (ci != 0) {
+                    int w = at + i * out;
+                    for (int j = 0; j < out; j++) {
+                        rows[row + j] += ci * p[w + j];
+                    }
+                }
+            }
+        }
+    }
+
+    /** Adds {@code sum_r c_r^T bar_r} into the [cd, out] gradient of the matrix at {@code at}. */
+    final void addContextOuter(double[] c, int b0, int m, int cd, int at, double[] bar, double[] grad) {
+        for (int r = 0; r < m; r++) {
+            int row = r * out;
+            int cr = (b0 + r) * cd;
+            for (int i = 0; i < cd; i++) {
+                double ci = c[cr + i];
+                if (ci != 0) {
+                    int w = at + i * out;
+                    for (int j = 0; j < out; j++) {
+                        grad[w + j] += ci * bar[row + j];
+                    }
+                }
+            }
+        }
+    }
+
     /** Copies the raw weight gradient from the mirror into {@code grad} (the plain-W case). */
     final void plainWeightGradient(Mirror rawN, double[] grad) {
         rawN.copyTo(0, grad, weight(), in * out);

@@ -35,6 +35,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * the tangent pass with the activations' second derivatives. Large batches are cut into chunks of
  * rows that stay in cache, spread over {@link ComputeThreads} workers with buffers of their own.
  * One call at a time: an instance must not be used by two threads at once.
+ *
+ * <p>A conditional network ({@code contextDim > 0}) models f(z, t, c): the context c [contextDim]
+ * of each row enters every layer the way time does (concatsquash: inside the gate's sigmoid and in
+ * the shift; concat and ignore: in the shift, as if [x, c] were the layer's input), through
+ * [contextDim, out] matrices stored after all layers' tensors ({@link #tensors()}). The rows'
+ * contexts are bound with {@link #setContext} before the calls that use them; these networks run
+ * on the per-row kernels of {@code ContextWorkspace} in double. With {@code contextDim = 0} the
+ * network, its parameters and its results are exactly those of an unconditional one.
  */
 public final class MlpDynamics implements Dynamics {
 
@@ -44,6 +52,12 @@ public final class MlpDynamics implements Dynamics {
     private final int layers;
     private final Layer[] layer;
     private final long count;
+    private final int contextDim;
+    private final int[] contextAt;
+    private double[] context;
+    private int contextRows;
+    private double[] sameTime = new double[0];
+    private ContextWorkspace[] cws = new ContextWorkspace[0];
     private INDArray params;
     private NativeBuffer paramBuf;
     private Mirror paramMirror;
@@ -60,6 +74,19 @@ public final class MlpDynamics implements Dynamics {
      *     {2, 64, 64, 64, 2}
      */
     public MlpDynamics(int[] dims, LayerType type, Activation activation) {
+        this(dims, type, activation, 0);
+    }
+
+    /**
+     * A conditional network with zero parameters.
+     *
+     * @param dims units per layer boundary, first and last equal to the state dimension
+     * @param contextDim length of the context vector of each row (0: an unconditional network)
+     */
+    public MlpDynamics(int[] dims, LayerType type, Activation activation, int contextDim) {
+        if (contextDim < 0) {
+            throw new IllegalArgumentException("context dimension must not be negative: " + contextDim);
+        }
         if (dims.length < 2 || dims[0] != dims[dims.length - 1]) {
             throw new IllegalArgumentException("dims must start and end with the state dimension: "
                     + Arrays.toString(dims));
@@ -82,6 +109,12 @@ public final class MlpDynamics implements Dynamics {
             layer[l] = Layer.of(type, dims[l], dims[l + 1], offset);
             offset += type.parameterCount(dims[l], dims[l + 1]);
         }
+        this.contextDim = contextDim;
+        this.contextAt = new int[layers];
+        for (int l = 0; l < layers; l++) {
+            contextAt[l] = (int) offset;
+            offset += (long) layer[l].contextMatrices() * contextDim * dims[l + 1];
+        }
         this.count = offset;
         bindParameters(Nd4j.zeros(DataType.DOUBLE, count));
     }
@@ -91,21 +124,38 @@ public final class MlpDynamics implements Dynamics {
      * weights and biases; concatsquash's time layers have fan_in 1).
      */
     public static MlpDynamics create(int[] dims, LayerType type, Activation activation, RandomGenerator random) {
-        MlpDynamics net = new MlpDynamics(dims, type, activation);
+        return create(dims, type, activation, 0, random);
+    }
+
+    /** A conditional network initialised as {@link #create(int[], LayerType, Activation, RandomGenerator)}. */
+    public static MlpDynamics create(int[] dims, LayerType type, Activation activation, int contextDim,
+            RandomGenerator random) {
+        MlpDynamics net = new MlpDynamics(dims, type, activation, contextDim);
         net.initialize(random);
         return net;
     }
 
-    /** Draws fresh parameters as PyTorch's {@code nn.Linear} default initialisation. */
+    /**
+     * Draws fresh parameters as PyTorch's {@code nn.Linear} default initialisation; the context
+     * matrices, drawn after all layers, in +-1/sqrt(contextDim).
+     */
     public void initialize(RandomGenerator random) {
         DoubleBuffer p = paramBuf.buffer();
         for (int l = 0; l < layers; l++) {
             for (ParameterTensor t : layer[l].tensors("layers." + l + ".")) {
-                double bound = layer[l].initBound(t);
-                for (long i = t.offset(); i < t.offset() + t.length(); i++) {
-                    p.put((int) i, random.nextDouble(-bound, bound));
-                }
+                fill(p, t, layer[l].initBound(t), random);
             }
+        }
+        for (int l = 0; contextDim > 0 && l < layers; l++) {
+            for (ParameterTensor t : layer[l].contextTensors("layers." + l + ".", contextDim, contextAt[l])) {
+                fill(p, t, 1.0 / Math.sqrt(contextDim), random);
+            }
+        }
+    }
+
+    private static void fill(DoubleBuffer p, ParameterTensor t, double bound, RandomGenerator random) {
+        for (long i = t.offset(); i < t.offset() + t.length(); i++) {
+            p.put((int) i, random.nextDouble(-bound, bound));
         }
     }
 
@@ -157,6 +207,29 @@ public final class MlpDynamics implements Dynamics {
     }
 
     @Override
+    public int contextDim() {
+        return contextDim;
+    }
+
+    @Override
+    public void setContext(INDArray c) {
+        if (c == null) {
+            context = null;
+            contextRows = 0;
+            return;
+        }
+        if (contextDim == 0) {
+            throw new IllegalArgumentException("this network has no context");
+        }
+        if (c.rank() != 2 || c.columns() != contextDim) {
+            throw new IllegalArgumentException("context must be [rows, " + contextDim + "], got "
+                    + Arrays.toString(c.shape()));
+        }
+        context = NativeArrays.toArray(c.dataType() == DataType.DOUBLE ? c.dup('c') : c.castTo(DataType.DOUBLE));
+        contextRows = (int) c.rows();
+    }
+
+    @Override
     public long parameterCount() {
         return count;
     }
@@ -184,7 +257,7 @@ public final class MlpDynamics implements Dynamics {
     @Override
     public String describe() {
         return Arrays.stream(dims).mapToObj(Integer::toString).collect(Collectors.joining("-")) + " " + type.id()
-                + " " + activation.id();
+                + " " + activation.id() + (contextDim > 0 ? " context " + contextDim : "");
     }
 
     @Override
@@ -192,6 +265,9 @@ public final class MlpDynamics implements Dynamics {
         List<ParameterTensor> out = new ArrayList<>();
         for (int l = 0; l < layers; l++) {
             out.addAll(layer[l].tensors("layers." + l + "."));
+        }
+        for (int l = 0; contextDim > 0 && l < layers; l++) {
+            out.addAll(layer[l].contextTensors("layers." + l + ".", contextDim, contextAt[l]));
         }
         return out;
     }
@@ -213,6 +289,10 @@ public final class MlpDynamics implements Dynamics {
     @Override
     public void forward(double t, INDArray z, Probes probes, INDArray f, INDArray trace, INDArray jacobianSq) {
         MlpCall call = new MlpCall(dims[0], count, z, probes, f, trace, jacobianSq, null, null, null);
+        if (contextDim > 0) {
+            contextCall(sameTimes(t, call.size), call, null, null);
+            return;
+        }
         forEachChunk(call, t, (w, c, b0, m) -> {
             w.forward(call, b0, m, false);
             w.writeOutputs(call, b0, m);
@@ -226,6 +306,10 @@ public final class MlpDynamics implements Dynamics {
             throw new IllegalArgumentException("trace terms need probes");
         }
         MlpCall call = new MlpCall(dims[0], count, z, probes, f, trace, jacobianSq, weights, gradZ, gradTheta);
+        if (contextDim > 0) {
+            contextCall(sameTimes(t, call.size), call, null, gradTheta);
+            return;
+        }
         int chunks = call.chunks();
         // each chunk's parameter gradient is kept and summed in chunk order afterwards, so the
         // result does not depend on how many workers shared the chunks
@@ -291,6 +375,16 @@ public final class MlpDynamics implements Dynamics {
      */
     private void rowTimeCall(double[] t, INDArray z, RowCotangent cotangent, INDArray f, INDArray gradZ,
             INDArray gradTheta) {
+        if (contextDim > 0) {
+            if (t.length != z.rows()) {
+                throw new IllegalArgumentException("need one time per row: " + t.length + " times for " + z.rows()
+                        + " rows");
+            }
+            MlpCall call = new MlpCall(dims[0], count, z, null, f, null, null, null, gradZ,
+                    cotangent == null ? null : gradTheta);
+            contextCall(t, call, cotangent, cotangent == null ? null : gradTheta);
+            return;
+        }
         int d = dims[0];
         int size = (int) z.rows();
         MlpCall.check(z, size, d, "z");
@@ -334,6 +428,67 @@ public final class MlpDynamics implements Dynamics {
                 if (wantTheta) {
                     System.arraycopy(w.grad, 0, perChunk[c], 0, (int) count);
                 }
+            }
+        });
+        if (wantTheta) {
+            NativeArrays.doubles(gradTheta).put(0, ChunkScheduler.sumInOrder(perChunk, chunks), 0, (int) count);
+        }
+    }
+
+    /** t repeated for every one of {@code size} rows, in a reused array. */
+    private double[] sameTimes(double t, int size) {
+        if (sameTime.length < size) {
+            sameTime = new double[size];
+        }
+        Arrays.fill(sameTime, 0, size, t);
+        return sameTime;
+    }
+
+    /**
+     * A call of a conditional network on the bound context: chunks of the call's samples on the
+     * workers, each a forward pass (second order when a backward pass follows), its outputs, and
+     * with a row cotangent or cotangent weights its backward pass; chunk gradients summed in order.
+     */
+    private void contextCall(double[] t, MlpCall call, RowCotangent cotangent, INDArray gradTheta) {
+        if (context == null || contextRows != call.size) {
+            throw new IllegalStateException(context == null
+                    ? "this network is conditional: bind a context of [" + call.size + ", " + contextDim
+                            + "] with setContext first"
+                    : "the bound context has " + contextRows + " rows, the call " + call.size);
+        }
+        boolean backward = cotangent != null || call.vf != null || call.vk != null || call.vt != null
+                || call.vj != null || call.gradZ != null || call.wantTheta;
+        int chunk = call.chunkSamples();
+        int chunks = call.chunks();
+        int workers = ChunkScheduler.workersFor(chunks);
+        if (cws.length < workers) {
+            cws = Arrays.copyOf(cws, workers);
+        }
+        boolean wantTheta = call.wantTheta;
+        double[][] perChunk = scheduler.chunkGradients(wantTheta ? chunks : 0, (int) count);
+        double[] c = context;
+        ChunkScheduler.run(call.size, chunk, workers, (worker, samples) -> {
+            int rowCount = samples * (1 + call.probes);
+            if (cws[worker] == null || cws[worker].capacity < rowCount) {
+                cws[worker] = new ContextWorkspace(rowCount, dims, layer, contextAt, contextDim, activation,
+                        (int) count);
+            }
+            cws[worker].prepare(paramBuf, paramMirror);
+        }, (worker, k, b0, m) -> {
+            ContextWorkspace w = cws[worker];
+            w.forward(t, c, call, b0, m, backward);
+            w.writeOutputs(call, b0);
+            if (!backward) {
+                return;
+            }
+            double[] v = null;
+            if (cotangent != null) {
+                v = w.v;
+                cotangent.compute(b0, m, w.output(), v);
+            }
+            w.backward(t, c, call, b0, v, null);
+            if (wantTheta) {
+                System.arraycopy(w.grad, 0, perChunk[k], 0, (int) count);
             }
         });
         if (wantTheta) {
