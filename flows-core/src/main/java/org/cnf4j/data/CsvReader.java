@@ -31,7 +31,7 @@ public final class CsvReader {
 
     /** {@link #read(Path, List)} with an explicit memory limit in bytes. */
     public static Dataset read(Path file, List<String> columns, long limitBytes) {
-        return read(file, columns, null, null, limitBytes, dropped -> { });
+        return read(file, columns, null, null, limitBytes, dropped -> { }, java.util.Map.of());
     }
 
     /**
@@ -47,13 +47,21 @@ public final class CsvReader {
      */
     public static Dataset read(Path file, List<String> columns, List<String> exclude, MissingValues missing,
             java.util.function.LongConsumer dropped) {
-        return read(file, columns, exclude, missing, DataMemory.limitBytes(), dropped);
+        return read(file, columns, exclude, missing, DataMemory.limitBytes(), dropped, java.util.Map.of());
+    }
+
+    /** {@link #read(Path, List, List, MissingValues, java.util.function.LongConsumer)} with cell coders ({@link CsvRows#coders}). */
+    public static Dataset read(Path file, List<String> columns, MissingValues missing,
+            java.util.function.LongConsumer dropped, java.util.Map<String, java.util.function.ToDoubleFunction<String>> coders) {
+        return read(file, columns, null, missing, DataMemory.limitBytes(), dropped, coders);
     }
 
     private static Dataset read(Path file, List<String> columns, List<String> exclude, MissingValues missing,
-            long limitBytes, java.util.function.LongConsumer dropped) {
+            long limitBytes, java.util.function.LongConsumer dropped,
+            java.util.Map<String, java.util.function.ToDoubleFunction<String>> coders) {
         try (CsvRows rows = CsvRows.open(file)) {
             rows.select(columns);
+            rows.coders(coders);
             rows.exclude(exclude);
             if (missing != null) {
                 rows.missing(missing);

@@ -52,6 +52,8 @@ public final class CsvRows implements RowSource, AutoCloseable {
     private MissingValues missing = MissingValues.FAIL;
     private boolean dropOffered;
     private long droppedRows;
+    private java.util.Map<String, java.util.function.ToDoubleFunction<String>> coders = java.util.Map.of();
+    private java.util.function.ToDoubleFunction<String>[] coderOf;
 
     private CsvRows(Reader in, String source) {
         this.in = in;
@@ -216,6 +218,22 @@ public final class CsvRows implements RowSource, AutoCloseable {
         return this;
     }
 
+    /**
+     * Reads the named columns' cells through a coder instead of as numbers (a categorical column's
+     * level becomes its code), before the first row is read. A coder throws
+     * {@link IllegalArgumentException} for a cell it does not know; the message is reported with
+     * the line and column.
+     *
+     * @return this
+     */
+    public CsvRows coders(java.util.Map<String, java.util.function.ToDoubleFunction<String>> byColumn) {
+        if (started) {
+            throw new IllegalStateException("coders are set before the first row is read");
+        }
+        this.coders = java.util.Map.copyOf(byColumn);
+        return this;
+    }
+
     /** Rows left out so far because of a missing value ({@link MissingValues#DROP_ROWS}). */
     public long droppedRows() {
         return droppedRows;
@@ -255,6 +273,14 @@ public final class CsvRows implements RowSource, AutoCloseable {
      */
     @Override
     public int read(double[] out, int maxRows) {
+        if (!started) {
+            @SuppressWarnings("unchecked")
+            java.util.function.ToDoubleFunction<String>[] byKept = new java.util.function.ToDoubleFunction[keep.length];
+            for (int c = 0; c < keep.length; c++) {
+                byKept[c] = coders.get(header.get(keep[c]));
+            }
+            coderOf = byKept;
+        }
         started = true;
         int dim = keep.length;
         if ((long) maxRows * dim > out.length) {
@@ -287,6 +313,13 @@ public final class CsvRows implements RowSource, AutoCloseable {
                                 dropOffered ? "; leave out rows with missing values with --missing drop-rows" : ""));
                     }
                     complete = false;
+                } else if (coderOf[c] != null) {
+                    try {
+                        out[n * dim + c] = coderOf[c].applyAsDouble(cell);
+                    } catch (IllegalArgumentException e) {
+                        throw new DataException(String.format("%s, line %d, column %d (%s): %s", source, lineNo,
+                                keep[c] + 1, header.get(keep[c]), e.getMessage()));
+                    }
                 } else {
                     out[n * dim + c] = parse(cell, keep[c]);
                 }

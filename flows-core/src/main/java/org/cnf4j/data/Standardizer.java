@@ -75,6 +75,23 @@ public final class Standardizer {
         return mean.length;
     }
 
+    /**
+     * The standardiser of the first {@code columns} columns: of the data x of joint rows [x | c]
+     * (a conditional flow's density is over x only); itself when that is all of them.
+     */
+    public Standardizer head(int columns) {
+        if (columns == mean.length) {
+            return this;
+        }
+        return new Standardizer(java.util.Arrays.copyOf(mean, columns), java.util.Arrays.copyOf(std, columns));
+    }
+
+    /** The standardiser of the columns from {@code from} on: of the contexts c of joint rows [x | c]. */
+    public Standardizer tail(int from) {
+        return new Standardizer(java.util.Arrays.copyOfRange(mean, from, mean.length),
+                java.util.Arrays.copyOfRange(std, from, std.length));
+    }
+
     /** True when it changes nothing. */
     public boolean isIdentity() {
         for (int j = 0; j < mean.length; j++) {

@@ -1,6 +1,7 @@
 package org.cnf4j.data;
 
 import java.util.SplittableRandom;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.cnf4j.flow.RandomStreams;
 import org.cnf4j.linalg.NativeArrays;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -21,6 +22,7 @@ public final class TableTrainingData implements TrainingData {
     private final int trainRows;
     private final int dim;
     private final boolean dequantize;
+    private final int contextColumns;
     private final Standardizer standardizer;
     private final INDArray validation;
     private final INDArray test;
@@ -35,12 +37,24 @@ public final class TableTrainingData implements TrainingData {
      */
     public TableTrainingData(Dataset data, double validationFraction, double testFraction, long seed,
             boolean dequantize, boolean standardize) {
+        this(data, 0, validationFraction, testFraction, seed, dequantize, standardize);
+    }
+
+    /**
+     * Training data of a conditional flow: joint rows whose last {@code contextColumns} columns are
+     * the encoded context (standardised with the data, never dequantised).
+     */
+    public TableTrainingData(Dataset data, int contextColumns, double validationFraction, double testFraction,
+            long seed, boolean dequantize, boolean standardize) {
         this.data = data;
+        this.contextColumns = contextColumns;
         this.seed = seed;
         this.dim = data.dim();
         this.dequantize = dequantize;
         if (dequantize) {
-            ColumnChecks.requireIntegers(data.values(), data.columns(), data.source());
+            int x = dim - contextColumns;
+            ColumnChecks.requireIntegers(data.values().get(NDArrayIndex.all(), NDArrayIndex.interval(0, x)),
+                    data.columns().subList(0, x), data.source());
         }
         this.split = new TableSplit(data.rows(), validationFraction, testFraction, seed, data.source());
         Dataset trainSet = data.rows(split.train());
@@ -63,10 +77,13 @@ public final class TableTrainingData implements TrainingData {
         return standardizer.transform(dequantize ? dequantized(x, noise) : x);
     }
 
-    private static INDArray dequantized(INDArray x, SplittableRandom noise) {
+    private INDArray dequantized(INDArray x, SplittableRandom noise) {
         double[] v = NativeArrays.toArray(x.dup('c'));
+        int width = dim - contextColumns;
         for (int i = 0; i < v.length; i++) {
-            v[i] += noise.nextDouble();
+            if (i % dim < width) {
+                v[i] += noise.nextDouble();
+            }
         }
         return Nd4j.create(v, x.shape(), DataType.DOUBLE);
     }

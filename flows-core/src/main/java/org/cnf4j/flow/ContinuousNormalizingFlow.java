@@ -34,12 +34,20 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * parameterisation, so T stays positive when trained). Evaluation integrates with
  * {@link #solver()} and estimates traces with {@link #traceEstimator()} (exact by default when it
  * costs at most {@link #EXACT_TRACE_COST_FACTOR} times Hutchinson's estimate). Not thread-safe.
+ *
+ * <p>A conditional flow ({@link #contextDim()} above zero) models p(x | c): its blocks are
+ * conditional dynamics f_k(z, t, c) and the context c of a row stays fixed along its path. Its
+ * methods take the context with the points, either as a second array ({@link #logProb(INDArray,
+ * INDArray)}, {@link #sample(INDArray, long)}) or as joint rows {@code [x | c]} of
+ * {@link #inputColumns()} columns wherever a method takes rows (how the training data and the
+ * scoring loop carry it). The trace is over x only.
  */
 public final class ContinuousNormalizingFlow {
 
     private static final double LOG_2PI = Math.log(2 * Math.PI);
 
     private final int dim;
+    private final int contextDim;
     private final List<Dynamics> blocks;
     private final INDArray parameters;
     private final long[] blockOffset;
@@ -67,11 +75,16 @@ public final class ContinuousNormalizingFlow {
             throw new IllegalArgumentException("need one end time per block and at least one block");
         }
         this.dim = blocks.get(0).dim();
+        this.contextDim = blocks.get(0).contextDim();
         this.blockOffset = new long[blocks.size() + 1];
         for (int k = 0; k < blocks.size(); k++) {
             if (blocks.get(k).dim() != dim) {
                 throw new IllegalArgumentException("block " + k + " has dimension " + blocks.get(k).dim()
                         + ", block 0 has " + dim);
+            }
+            if (blocks.get(k).contextDim() != contextDim) {
+                throw new IllegalArgumentException("block " + k + " takes a context of " + blocks.get(k).contextDim()
+                        + ", block 0 of " + contextDim);
             }
             if (!(endTimes[k] > 0) || Double.isInfinite(endTimes[k])) {
                 throw new IllegalArgumentException("end times must be positive and finite, got " + endTimes[k]);
@@ -126,6 +139,72 @@ public final class ContinuousNormalizingFlow {
             hutchinson += b.traceCost(1);
         }
         return exact <= EXACT_TRACE_COST_FACTOR * hutchinson ? TraceEstimator.exact() : TraceEstimator.hutchinson();
+    }
+
+    /** Length of the context vector of a conditional flow; 0 for an unconditional one. */
+    public int contextDim() {
+        return contextDim;
+    }
+
+    /** Columns of a joint row {@code [x | c]}: {@code dim() + contextDim()}. */
+    public int inputColumns() {
+        return dim + contextDim;
+    }
+
+    /**
+     * Checks joint rows [n, dim + contextDim] (finite) and splits them into x [n, dim] and c
+     * [n, contextDim] (null for an unconditional flow), contiguous DOUBLE copies.
+     *
+     * @param what how to call the rows in messages
+     */
+    public INDArray[] splitRows(INDArray rows, String what) {
+        INDArray all = Inputs.requireFiniteMatrix(rows, inputColumns(), contextDim > 0 ? what + " with its context"
+                : what);
+        if (contextDim == 0) {
+            return new INDArray[] {all, null};
+        }
+        return new INDArray[] {all.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dim)).dup('c'),
+                all.get(NDArrayIndex.all(), NDArrayIndex.interval(dim, dim + contextDim)).dup('c')};
+    }
+
+    /** Joint rows [x | c] of points [n, dim] and their contexts [n, contextDim] (x itself when c is null). */
+    public INDArray jointRows(INDArray x, INDArray c) {
+        if (c == null) {
+            if (contextDim > 0) {
+                throw new IllegalArgumentException("this flow is conditional: give a context of " + contextDim
+                        + " values for every row");
+            }
+            return x;
+        }
+        if (contextDim == 0) {
+            throw new IllegalArgumentException("this flow is not conditional: it takes no context");
+        }
+        if (c.rank() != 2 || c.columns() != contextDim || c.rows() != x.rows()) {
+            throw new IllegalArgumentException("context must have shape [" + x.rows() + ", " + contextDim + "], got "
+                    + java.util.Arrays.toString(c.shape()));
+        }
+        return Nd4j.hstack(x.castTo(DataType.DOUBLE), c.castTo(DataType.DOUBLE));
+    }
+
+    /**
+     * Runs {@code body} with the contexts c [n, contextDim] bound to every block (the rows of the
+     * calls it makes must be those n rows), unbinding them afterwards; an unconditional flow
+     * (c null) just runs it.
+     */
+    public <T> T withContext(INDArray c, java.util.function.Supplier<T> body) {
+        if (c == null) {
+            return body.get();
+        }
+        for (Dynamics b : blocks) {
+            b.setContext(c);
+        }
+        try {
+            return body.get();
+        } finally {
+            for (Dynamics b : blocks) {
+                b.setContext(null);
+            }
+        }
     }
 
     /** Data dimension. */
@@ -270,21 +349,31 @@ public final class ContinuousNormalizingFlow {
      *     the row and column; nothing is solved then
      */
     public LogProbResult logProb(INDArray x) {
-        INDArray z = Inputs.requireFiniteMatrix(x, dim, "x");
+        INDArray[] xc = splitRows(x, "x");
+        INDArray z = xc[0];
         if (traceEstimator.isExact()) {
-            return solveLogProb(z, ProbeSource.sequential(RandomStreams.stream(seed, "evaluation-noise")));
+            return solveLogProb(z, xc[1], ProbeSource.sequential(RandomStreams.stream(seed, "evaluation-noise")));
         }
-        double[] v = NativeArrays.toArray(z.dataType() == DataType.DOUBLE ? z.dup('c') : z.castTo(DataType.DOUBLE));
+        int width = inputColumns();
+        double[] v = NativeArrays.toArray(contextDim > 0 ? jointRows(z, xc[1]) : z);
         int n = (int) z.rows();
         RandomGenerator[] rows = new RandomGenerator[n];
         for (int b = 0; b < n; b++) {
             long key = 0x632be59bd9b4e019L;
-            for (int j = 0; j < dim; j++) {
-                key = key * 0x9e3779b97f4a7c15L + Double.doubleToLongBits(v[b * dim + j]);
+            for (int j = 0; j < width; j++) {
+                key = key * 0x9e3779b97f4a7c15L + Double.doubleToLongBits(v[b * width + j]);
             }
             rows[b] = RandomStreams.stream(seed, "evaluation-noise", key);
         }
-        return solveLogProb(z, ProbeSource.perRow(rows));
+        return solveLogProb(z, xc[1], ProbeSource.perRow(rows));
+    }
+
+    /**
+     * log p(x | c) for every row of a conditional flow: x [n, dim], c [n, contextDim], both in the
+     * flow's space; the same as {@link #logProb(INDArray)} of the joint rows [x | c].
+     */
+    public LogProbResult logProb(INDArray x, INDArray c) {
+        return logProb(jointRows(x, c));
     }
 
     /** log p(x) for every row, drawing trace probes (one set per block) from {@code noise}. */
@@ -294,20 +383,25 @@ public final class ContinuousNormalizingFlow {
 
     /** log p(x) for every row, with trace probes from {@code probes}. */
     public LogProbResult logProb(INDArray x, ProbeSource probes) {
-        return solveLogProb(Inputs.requireFiniteMatrix(x, dim, "x"), probes);
+        INDArray[] xc = splitRows(x, "x");
+        return solveLogProb(xc[0], xc[1], probes);
     }
 
-    /** The density solve of checked rows z. */
-    private LogProbResult solveLogProb(INDArray z, ProbeSource probes) {
-        DensityChain.Result r = DensityChain.solve(this, z, true, traceEstimator, probes, densitySolver(), false, views,
-                null);
+    /** The density solve of checked rows z with their contexts c (null when unconditional). */
+    private LogProbResult solveLogProb(INDArray z, INDArray c, ProbeSource probes) {
+        DensityChain.Result r = withContext(c, () -> DensityChain.solve(this, z, true, traceEstimator, probes,
+                densitySolver(), false, views, null));
         INDArray logp = standardNormalLogDensity(r.out()).subi(Nd4j.createFromArray(r.delta()));
         return new LogProbResult(logp, r.out(), r.stats());
     }
 
-    /** Maps data x [n, dim] to the latent z (blocks in order, t from 0 to T_k). */
+    /** Maps data x [n, dim] (joint rows [x | c] when conditional) to the latent z (blocks in order, t from 0 to T_k). */
     public FlowResult encode(INDArray x) {
-        INDArray z = Inputs.requireFiniteMatrix(x, dim, "x");
+        INDArray[] xc = splitRows(x, "x");
+        return withContext(xc[1], () -> encodeBound(xc[0]));
+    }
+
+    private FlowResult encodeBound(INDArray z) {
         SolverStats stats = SolverStats.ZERO;
         for (int k = 0; k < blocks.size(); k++) {
             Dynamics f = blocks.get(k);
@@ -318,9 +412,16 @@ public final class ContinuousNormalizingFlow {
         return new FlowResult(z, stats);
     }
 
-    /** Maps latent z [n, dim] to data space (blocks in reverse, t from T_k to 0). */
+    /**
+     * Maps latent z [n, dim] (joint rows [z | c] when conditional) to data space (blocks in
+     * reverse, t from T_k to 0).
+     */
     public FlowResult decode(INDArray z) {
-        INDArray x = Inputs.requireFiniteMatrix(z, dim, "z");
+        INDArray[] zc = splitRows(z, "z");
+        return withContext(zc[1], () -> decodeBound(zc[0]));
+    }
+
+    private FlowResult decodeBound(INDArray x) {
         SolverStats stats = SolverStats.ZERO;
         for (int k = blocks.size() - 1; k >= 0; k--) {
             Dynamics f = blocks.get(k);
@@ -343,9 +444,10 @@ public final class ContinuousNormalizingFlow {
 
     /** {@link #decodeWithLogProb(INDArray, RandomGenerator)} with trace probes from {@code probes}. */
     public FlowResult decodeWithLogProb(INDArray z, ProbeSource probes) {
-        INDArray x = Inputs.requireFiniteMatrix(z, dim, "z");
-        DensityChain.Result r = DensityChain.solve(this, x, false, traceEstimator, probes, densitySolver(), false, views,
-                null);
+        INDArray[] zc = splitRows(z, "z");
+        INDArray x = zc[0];
+        DensityChain.Result r = withContext(zc[1], () -> DensityChain.solve(this, x, false, traceEstimator, probes,
+                densitySolver(), false, views, null));
         INDArray logp = standardNormalLogDensity(x).addi(Nd4j.createFromArray(r.delta()));
         return new FlowResult(r.out(), logp, r.stats());
     }
@@ -355,7 +457,19 @@ public final class ContinuousNormalizingFlow {
         if (n < 1) {
             throw new IllegalArgumentException("number of samples must be positive, got " + n);
         }
+        if (contextDim > 0) {
+            throw new IllegalArgumentException("this flow is conditional: give one context per sample, sample(c, seed)");
+        }
         return decode(standardNormal(n, dim, RandomStreams.stream(sampleSeed, "base")));
+    }
+
+    /**
+     * Draws one point from p(x | c_b) for every row of c [n, contextDim] (flow's space): z ~ N(0, I)
+     * from the stream "base" of {@code sampleSeed}, decoded with its row's context.
+     */
+    public FlowResult sample(INDArray c, long sampleSeed) {
+        INDArray z = standardNormal((int) c.rows(), dim, RandomStreams.stream(sampleSeed, "base"));
+        return decode(jointRows(z, c));
     }
 
     /** An [n, dim] DOUBLE array of standard normal draws. */
@@ -384,7 +498,7 @@ public final class ContinuousNormalizingFlow {
 
     @Override
     public String toString() {
-        return "ContinuousNormalizingFlow(dim=" + dim + ", blocks=" + blocks.size() + ", "
+        return "ContinuousNormalizingFlow(dim=" + dim + (contextDim > 0 ? ", context=" + contextDim : "") + ", blocks=" + blocks.size() + ", "
                 + blocks.get(0).describe() + ", " + solver + ", trace=" + traceEstimator + ")";
     }
 
@@ -400,6 +514,7 @@ public final class ContinuousNormalizingFlow {
         private SolverConfig solver = SolverConfig.defaults();
         private TraceEstimator traceEstimator;
         private long seed;
+        private int contextDim;
 
         Builder(int dim) {
             if (dim < 1) {
@@ -459,6 +574,15 @@ public final class ContinuousNormalizingFlow {
             return this;
         }
 
+        /** Length of the context vector of a conditional flow (default 0: unconditional). */
+        public Builder contextDim(int c) {
+            if (c < 0) {
+                throw new IllegalArgumentException("context dimension must not be negative, got " + c);
+            }
+            this.contextDim = c;
+            return this;
+        }
+
         /** Seed of initialisation (stream "init") and evaluation noise. */
         public Builder seed(long s) {
             this.seed = s;
@@ -475,7 +599,7 @@ public final class ContinuousNormalizingFlow {
             List<Dynamics> nets = new ArrayList<>();
             double[] times = new double[blocks];
             for (int k = 0; k < blocks; k++) {
-                nets.add(MlpDynamics.create(dims, layerType, activation, init));
+                nets.add(MlpDynamics.create(dims, layerType, activation, contextDim, init));
                 times[k] = endTime;
             }
             TraceEstimator est = traceEstimator != null ? traceEstimator : defaultEvaluationEstimator(dim);

@@ -89,6 +89,13 @@ public final class ModelFile {
         root.put("format", FORMAT);
         root.put("formatVersion", VERSION);
         root.put("dim", flow.dim());
+        if (flow.contextDim() > 0) {
+            if (metadata.contextDim() != flow.contextDim()) {
+                throw new ModelFileException("the flow takes " + flow.contextDim() + " context values, the metadata's "
+                        + "context columns " + metadata.context() + " give " + metadata.contextDim());
+            }
+            root.put("contextDim", flow.contextDim());
+        }
         root.put("trainEndTime", flow.trainsEndTime());
         ArrayNode blocks = root.putArray("blocks");
         ArrayNode tensors = JSON.createArrayNode();
@@ -146,6 +153,15 @@ public final class ModelFile {
         data.put("dequantized", metadata.dequantized());
         ArrayNode cols = data.putArray("columns");
         metadata.columns().forEach(cols::add);
+        if (!metadata.context().isEmpty()) {
+            ArrayNode ctx = data.putArray("context");
+            for (org.cnf4j.data.ContextColumn c : metadata.context()) {
+                ObjectNode cn = ctx.addObject();
+                cn.put("name", c.name());
+                ArrayNode levels = cn.putArray("levels");
+                c.levels().forEach(levels::add);
+            }
+        }
         if (metadata.training() != null) {
             root.set("training", JSON.valueToTree(metadata.training()));
         } else {
@@ -238,6 +254,10 @@ public final class ModelFile {
                     + VERSION + ")");
         }
         int dim = r.integer(root, "dim");
+        int contextDim = root.has("contextDim") ? r.integer(root, "contextDim") : 0;
+        if (contextDim < 0 || contextDim > MAX_WIDTH) {
+            throw new ModelFileException(path + ": contextDim " + contextDim + " is outside 0.." + MAX_WIDTH);
+        }
         JsonNode blocksNode = r.array(root, "blocks");
         if (blocksNode.size() == 0) {
             throw new ModelFileException(path + ": the model has no blocks");
@@ -273,7 +293,7 @@ public final class ModelFile {
                     throw new ModelFileException(path + ": block " + k + " has a layer of " + dims[i]
                             + " units (at most " + MAX_WIDTH + ")");
                 }
-                declaredParameters += (long) dims[i] * dims[i + 1] + 4L * dims[i + 1];
+                declaredParameters += (long) dims[i] * dims[i + 1] + 4L * dims[i + 1] + 2L * contextDim * dims[i + 1];
             }
             if (declaredParameters > MAX_PARAMETERS) {
                 throw new ModelFileException(path + ": block " + k + " declares about " + declaredParameters
@@ -282,7 +302,7 @@ public final class ModelFile {
             MlpDynamics net;
             try {
                 net = new MlpDynamics(dims, LayerType.byName(r.text(b, "layerType")),
-                        Activation.byName(r.text(b, "activation")));
+                        Activation.byName(r.text(b, "activation")), contextDim);
             } catch (IllegalArgumentException e) {
                 throw new ModelFileException(path + ": block " + k + ": " + e.getMessage(), e);
             }
@@ -332,8 +352,8 @@ public final class ModelFile {
             flow.parameters().putScalar(flow.endTimeIndex(k), sqrtTimes[k]);
         }
         JsonNode st = r.object(root, "standardizer");
-        double[] mean = r.doubles(st, "mean", dim);
-        double[] std = r.doubles(st, "std", dim);
+        double[] mean = r.doubles(st, "mean", dim + contextDim);
+        double[] std = r.doubles(st, "std", dim + contextDim);
         Standardizer standardizer;
         try {
             standardizer = new Standardizer(mean, std);
@@ -365,8 +385,22 @@ public final class ModelFile {
                 throw new ModelFileException(path + ": the training summary is malformed (" + e.getMessage() + ")", e);
             }
         }
+        List<org.cnf4j.data.ContextColumn> context = new ArrayList<>();
+        for (JsonNode cn : data.path("context")) {
+            List<String> levels = new ArrayList<>();
+            cn.path("levels").forEach(l -> levels.add(l.asText()));
+            try {
+                context.add(new org.cnf4j.data.ContextColumn(r.text(cn, "name"), levels));
+            } catch (IllegalArgumentException e) {
+                throw new ModelFileException(path + ": " + e.getMessage(), e);
+            }
+        }
+        if (org.cnf4j.data.ConditionalTable.contextDim(context) != contextDim) {
+            throw new ModelFileException(path + ": the model takes " + contextDim + " context values, its context "
+                    + "columns give " + org.cnf4j.data.ConditionalTable.contextDim(context));
+        }
         ModelMetadata meta = new ModelMetadata(standardizer, data.path("dequantized").asBoolean(false),
-                data.path("description").asText("unknown"), columns, training);
+                data.path("description").asText("unknown"), columns, training, context);
         Checkpoint checkpoint = null;
         if (root.hasNonNull("checkpoint")) {
             JsonNode cp = root.get("checkpoint");

@@ -1,6 +1,8 @@
 package org.cnf4j.io;
 
 import java.util.List;
+import org.cnf4j.data.ConditionalTable;
+import org.cnf4j.data.ContextColumn;
 import org.cnf4j.data.Standardizer;
 
 /**
@@ -11,9 +13,27 @@ import org.cnf4j.data.Standardizer;
  * @param dataDescription where the training data came from
  * @param columns the data's column names
  * @param training the training summary, or null for an untrained or imported model
+ * @param context the context columns of a conditional model (empty for an unconditional one); the
+ *     standardiser then covers the joint rows [x | encoded context]
  */
 public record ModelMetadata(Standardizer standardizer, boolean dequantized, String dataDescription,
-        List<String> columns, TrainingSummary training) {
+        List<String> columns, TrainingSummary training, List<ContextColumn> context) {
+
+    /** Checks and copies the context list. */
+    public ModelMetadata {
+        context = context == null ? List.of() : List.copyOf(context);
+    }
+
+    /** Metadata of an unconditional model. */
+    public ModelMetadata(Standardizer standardizer, boolean dequantized, String dataDescription, List<String> columns,
+            TrainingSummary training) {
+        this(standardizer, dequantized, dataDescription, columns, training, List.of());
+    }
+
+    /** Context values per row: the sum of the context columns' widths. */
+    public int contextDim() {
+        return ConditionalTable.contextDim(context);
+    }
 
     /** Metadata for a model without data: identity standardiser, columns x0..x{dim-1}. */
     public static ModelMetadata none(int dim) {
@@ -26,6 +46,6 @@ public record ModelMetadata(Standardizer standardizer, boolean dequantized, Stri
 
     /** The same with a training summary. */
     public ModelMetadata withTraining(TrainingSummary summary) {
-        return new ModelMetadata(standardizer, dequantized, dataDescription, columns, summary);
+        return new ModelMetadata(standardizer, dequantized, dataDescription, columns, summary, context);
     }
 }

@@ -37,7 +37,8 @@ public final class Evaluation {
      * The one scoring loop: log p of every row of {@code rows}, read in chunks of {@link #CHUNK}
      * (a chunk is one solve), so memory does not grow with the number of rows. The rows are in
      * original units (standardised here) or already in the flow's space; results are in original
-     * units ({@code log p_flow(y) + standardizer.logDetJacobian()}), handed to {@code sink} chunk
+     * units ({@code log p_flow(y)} plus the standardiser's log-Jacobian over the flow's own
+     * columns, not a conditional flow's contexts), handed to {@code sink} chunk
      * by chunk, in order. A row's value depends on the rows that share its chunk only through the
      * adaptive step sizes, so to within the solver tolerance.
      *
@@ -46,7 +47,7 @@ public final class Evaluation {
     public static SolverStats score(ContinuousNormalizingFlow flow, Standardizer standardizer, RowSource rows,
             boolean originalUnits, Sink sink) {
         SolverStats stats = SolverStats.ZERO;
-        double logDet = standardizer.logDetJacobian();
+        double logDet = standardizer.head(flow.dim()).logDetJacobian();
         int dim = rows.dim();
         double[] buffer = new double[CHUNK * dim];
         long start = 0;

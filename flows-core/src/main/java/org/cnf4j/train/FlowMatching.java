@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.random.RandomGenerator;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
-import org.cnf4j.flow.Inputs;
+import org.cnf4j.nn.Dynamics;
 import org.cnf4j.linalg.NativeArrays;
 import org.cnf4j.nn.RowCotangent;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -27,6 +27,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>With {@code otCoupling} the batch's base draws are paired with its data rows by an exact
  * assignment on squared distances ({@link OptimalAssignment}, minibatch OT-CFM), which
  * straightens the learned paths; batches of at most {@link #MAX_OT_BATCH} rows.
+ *
+ * <p>A conditional flow takes joint rows [x | c]: each row's field is evaluated at its own context,
+ * and the OT coupling pairs base draws with data rows only within rows of equal context (a row
+ * whose context no other row shares keeps its own draw), so the coupling never mixes the
+ * conditional distributions it learns.
  *
  * @param sigmaMin the path's end width, in [0, 1) (0: the path ends exactly on the data row)
  * @param otCoupling whether to pair x0 and x1 by minibatch optimal transport
@@ -132,7 +137,10 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
     private double run(ContinuousNormalizingFlow flow, INDArray x, int[] positions, int batch, RandomGenerator noise,
             INDArray gradient) {
         int dim = flow.dim();
-        INDArray x1 = Inputs.requireFiniteMatrix(x, dim, "x");
+        int cd = flow.contextDim();
+        INDArray[] xc = flow.splitRows(x, "x");
+        INDArray x1 = xc[0];
+        double[] context = xc[1] == null ? null : NativeArrays.toArray(xc[1]);
         int rows = (int) x1.rows();
         if (positions.length != rows) {
             throw new IllegalArgumentException(rows + " rows but " + positions.length + " positions");
@@ -150,7 +158,8 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
             base[i] = noise.nextGaussian();
         }
         if (otCoupling) {
-            base = coupled(base, data, batch, dim);
+            base = context == null ? coupled(base, data, batch, dim) : coupledWithinContexts(base, data, context, batch,
+                    dim, cd);
         }
         double[] tau = new double[batch];
         for (int b = 0; b < batch; b++) {
@@ -189,6 +198,7 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
             double[] t = new double[n];
             double[] xt = new double[n * dim];
             double[] u = new double[n * dim];
+            double[] ck = context == null ? null : new double[n * cd];
             for (int b = 0, r = 0; b < rows; b++) {
                 if (blockOf[b] != k) {
                     continue;
@@ -201,6 +211,9 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
                     double z1 = data[b * dim + j];
                     xt[r * dim + j] = a * z0 + tau[p] * z1;
                     u[r * dim + j] = z1 - (1 - sigmaMin) * z0;
+                }
+                if (ck != null) {
+                    System.arraycopy(context, b * cd, ck, r * cd, cd);
                 }
                 r++;
             }
@@ -219,21 +232,64 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
                     chunkLoss[first + r] = sq * scale;
                 }
             };
-            if (gradient != null) {
-                INDArray g = Nd4j.create(DataType.DOUBLE, flow.block(k).parameterCount());
-                flow.block(k).backwardAtTimes(t, z, residual, g);
-                gradient.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(flow.blockOffset(k),
-                        flow.blockOffset(k) + flow.block(k).parameterCount())).assign(g);
-            } else {
-                INDArray f = Nd4j.create(DataType.DOUBLE, n, dim);
-                flow.block(k).forwardAtTimes(t, z, f);
-                residual.compute(0, n, NativeArrays.toArray(f), new double[n * dim]);
+            Dynamics block = flow.block(k);
+            if (ck != null) {
+                block.setContext(Nd4j.createFromArray(ck).reshape(n, cd));
+            }
+            try {
+                if (gradient != null) {
+                    INDArray g = Nd4j.create(DataType.DOUBLE, block.parameterCount());
+                    block.backwardAtTimes(t, z, residual, g);
+                    gradient.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(flow.blockOffset(k),
+                            flow.blockOffset(k) + block.parameterCount())).assign(g);
+                } else {
+                    INDArray f = Nd4j.create(DataType.DOUBLE, n, dim);
+                    block.forwardAtTimes(t, z, f);
+                    residual.compute(0, n, NativeArrays.toArray(f), new double[n * dim]);
+                }
+            } finally {
+                if (ck != null) {
+                    block.setContext(null);
+                }
             }
             for (double l : chunkLoss) {
                 loss += l;
             }
         }
         return loss;
+    }
+
+    /**
+     * {@link #coupled} within each group of rows with the same context (compared exactly): the
+     * group's base draws reordered among its own rows.
+     */
+    static double[] coupledWithinContexts(double[] base, double[] data, double[] context, int batch, int dim, int cd) {
+        java.util.Map<java.util.List<Double>, java.util.List<Integer>> groups = new java.util.LinkedHashMap<>();
+        for (int b = 0; b < batch; b++) {
+            java.util.List<Double> key = new java.util.ArrayList<>(cd);
+            for (int i = 0; i < cd; i++) {
+                key.add(context[b * cd + i]);
+            }
+            groups.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(b);
+        }
+        double[] out = base.clone();
+        for (java.util.List<Integer> rows : groups.values()) {
+            int m = rows.size();
+            if (m < 2) {
+                continue;
+            }
+            double[] gb = new double[m * dim];
+            double[] gd = new double[m * dim];
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(base, rows.get(i) * dim, gb, i * dim, dim);
+                System.arraycopy(data, rows.get(i) * dim, gd, i * dim, dim);
+            }
+            double[] paired = coupled(gb, gd, m, dim);
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(paired, i * dim, out, rows.get(i) * dim, dim);
+            }
+        }
+        return out;
     }
 
     /** The base draws reordered so that row b is the one the optimal assignment pairs with data row b. */

@@ -13,7 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Maximum likelihood: the mean negative log-likelihood of the batch (plus RNODE's regularisers),
  * its gradient from a {@link GradientMethod} with trace probes from the estimator, drawn from the
- * iteration's stream.
+ * iteration's stream. For a conditional flow the rows are joint rows [x | c] and the likelihood is
+ * log p(x | c).
  *
  * @param method adjoint or direct backpropagation
  * @param regularizers RNODE weights (0, 0 for plain likelihood)
@@ -39,7 +40,8 @@ public record MaximumLikelihood(GradientMethod method, TrainingObjective regular
 
     @Override
     public ObjectiveResult evaluate(ContinuousNormalizingFlow flow, INDArray x, RandomGenerator noise) {
-        GradientResult g = method.gradient(flow, x, regularizers, estimator, noise);
+        INDArray[] xc = flow.splitRows(x, "x");
+        GradientResult g = flow.withContext(xc[1], () -> method.gradient(flow, xc[0], regularizers, estimator, noise));
         return new ObjectiveResult(g.loss(), g.nll(), g.kinetic(), g.jacobian(), g.parameterGradient(),
                 g.forward().functionEvaluations(), g.backward().functionEvaluations());
     }

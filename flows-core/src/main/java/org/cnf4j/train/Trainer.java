@@ -72,8 +72,9 @@ public final class Trainer {
      * @param config settings
      */
     public Trainer(ContinuousNormalizingFlow flow, TrainingData data, TrainingConfig config) {
-        if (data.dim() != flow.dim()) {
-            throw new IllegalArgumentException("the data have " + data.dim() + " columns, the flow " + flow.dim());
+        if (data.dim() != flow.inputColumns()) {
+            throw new IllegalArgumentException("the data have " + data.dim() + " columns, the flow " + flow.inputColumns()
+                    + (flow.contextDim() > 0 ? " (" + flow.dim() + " data and " + flow.contextDim() + " context)" : ""));
         }
         if (data.trainingRows() >= 0 && data.trainingRows() < config.batchSize()) {
             throw new IllegalArgumentException("a batch of " + config.batchSize() + " needs at least that many training "
@@ -318,7 +319,7 @@ public final class Trainer {
             for (int k = 0; k < times.length; k++) {
                 times[k] = flow.endTime(k);
             }
-            double logDet = data.standardizer().logDetJacobian();
+            double logDet = data.standardizer().head(flow.dim()).logDetJacobian();
             IterationStats stats = new IterationStats(iteration, g.loss(), g.nll() - logDet, g.kinetic(),
                     g.jacobian(), g.forwardEvaluations(), g.backwardEvaluations(), seconds,
                     log.wallSeconds, times);

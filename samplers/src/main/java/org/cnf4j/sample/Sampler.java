@@ -1,6 +1,7 @@
 package org.cnf4j.sample;
 
 import java.util.SplittableRandom;
+import org.cnf4j.data.Standardizer;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.flow.FlowResult;
 import org.cnf4j.flow.ProbeSource;
@@ -109,8 +110,9 @@ public final class Sampler {
         } else {
             r = flow.decode(z);
         }
-        INDArray logp = r.logProb() == null ? null : r.logProb().addi(model.standardizer().logDetJacobian());
-        return new Chunk(model.standardizer().inverse(r.value()), logp, r.stats());
+        Standardizer data = model.standardizer().head(flow.dim());
+        INDArray logp = r.logProb() == null ? null : r.logProb().addi(data.logDetJacobian());
+        return new Chunk(data.inverse(r.value()), logp, r.stats());
     }
 
     /**

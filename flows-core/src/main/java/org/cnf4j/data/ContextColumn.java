@@ -1,0 +1,95 @@
+package org.cnf4j.data;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One source column of a conditional flow's context: a numeric column (one context value, the
+ * column's number) or a categorical one (text, or integers with few levels), one-hot encoded over
+ * its {@code levels}, one context value per level. A model file keeps its context columns, so
+ * scoring and sampling encode contexts as training did; a level it does not know is an error
+ * naming it.
+ *
+ * @param name the column's name in the table
+ * @param levels the levels of a categorical column, in code order; empty for a numeric column
+ */
+public record ContextColumn(String name, List<String> levels) {
+
+    /** @throws IllegalArgumentException for a categorical column with fewer than two levels or a repeated level */
+    public ContextColumn {
+        levels = List.copyOf(levels);
+        if (levels.size() == 1) {
+            throw new IllegalArgumentException("the context column '" + name + "' has one level (" + levels.get(0)
+                    + "): it tells the flow nothing");
+        }
+        if (new java.util.HashSet<>(levels).size() != levels.size()) {
+            throw new IllegalArgumentException("the context column '" + name + "' repeats a level: " + levels);
+        }
+    }
+
+    /** A numeric context column. */
+    public static ContextColumn numeric(String name) {
+        return new ContextColumn(name, List.of());
+    }
+
+    /** Whether the column is one-hot encoded. */
+    public boolean categorical() {
+        return !levels.isEmpty();
+    }
+
+    /** Context values it contributes: its number of levels, or 1. */
+    public int width() {
+        return categorical() ? levels.size() : 1;
+    }
+
+    /** The names of its context values: the column's name, or {@code name=level} per level. */
+    public List<String> valueNames() {
+        if (!categorical()) {
+            return List.of(name);
+        }
+        return levels.stream().map(l -> name + "=" + l).toList();
+    }
+
+    /**
+     * The code of a cell of a categorical column: its level's index. An integer written as a
+     * number ({@code 3}, {@code 3.0}) matches the level {@code 3}.
+     *
+     * @throws IllegalArgumentException for a level the column does not have, naming it and the known ones
+     */
+    public int code(String cell) {
+        String key = canonical(cell);
+        int i = levels.indexOf(key);
+        if (i < 0) {
+            throw new IllegalArgumentException("'" + cell + "' is not a level of the context column '" + name
+                    + "' (its levels are " + levels + ")");
+        }
+        return i;
+    }
+
+    /** A cell as a level: an integral number in its plain integer spelling, any other text trimmed. */
+    public static String canonical(String cell) {
+        String s = cell.strip();
+        if (CsvRows.isNumber(s)) {
+            double v = Double.parseDouble(s);
+            if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+                return String.format(Locale.ROOT, "%d", (long) v);
+            }
+        }
+        return s;
+    }
+
+    /**
+     * Writes the context values of one source value into {@code out} from {@code at}: the number
+     * itself for a numeric column, the one-hot vector of the level with code {@code (int) value}
+     * for a categorical one.
+     */
+    public void encode(double value, double[] out, int at) {
+        if (!categorical()) {
+            out[at] = value;
+            return;
+        }
+        for (int i = 0; i < levels.size(); i++) {
+            out[at + i] = i == (int) value ? 1.0 : 0.0;
+        }
+    }
+}
