@@ -136,7 +136,13 @@ public record TrainOptions(int[] hidden, LayerType layerType, Activation activat
 
     /** A new flow of these options for data of {@code dim} columns, its weights drawn from the seed. */
     public ContinuousNormalizingFlow newFlow(int dim) {
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(dim).hiddenDims(hidden).layerType(layerType)
+        return newFlow(dim, 0);
+    }
+
+    /** A fresh conditional flow of these options for data of {@code dim} columns and {@code contextDim} context values. */
+    public ContinuousNormalizingFlow newFlow(int dim, int contextDim) {
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(dim).contextDim(contextDim).hiddenDims(hidden)
+                .layerType(layerType)
                 .activation(activation).blocks(blocks).endTime(endTime).trainEndTime(trainEndTime).solver(solver)
                 .seed(seed).build();
         flow.setMatrixPrecision(precision);
@@ -167,7 +173,16 @@ public record TrainOptions(int[] hidden, LayerType layerType, Activation activat
      *     non-integer values to dequantise
      */
     public TrainingData split(Dataset table) {
-        return new TableTrainingData(table, validationFraction, testFraction, seed, dequantize, standardize);
+        return split(table, 0);
+    }
+
+    /**
+     * Joint rows [x | c] of a conditional table split as {@link #split(Dataset)}; the last
+     * {@code contextColumns} columns are the encoded context (standardised, never dequantised).
+     */
+    public TrainingData split(Dataset table, int contextColumns) {
+        return new TableTrainingData(table, contextColumns, validationFraction, testFraction, seed, dequantize,
+                standardize);
     }
 
     /** A toy generator with these options' held-out sizes, drawn from the seed. */

@@ -33,6 +33,11 @@ final class DataOptions {
             + "label or a text column); they are not read.")
     List<String> excludeColumns;
 
+    @Option(names = "--context", split = ",", description = "Columns of a data file to condition on: the flow "
+            + "learns p(x | context) of the other columns. A text column, or one of 2 to 10 distinct integers, is a "
+            + "category (one-hot encoded); any other a number.")
+    List<String> context;
+
     @Option(names = "--missing", defaultValue = "fail", converter = Converters.MissingValuesConverter.class,
             description = "Missing values (empty cells, NA, NaN) in the columns used: fail (naming the first) or "
                     + "drop-rows (default: ${DEFAULT-VALUE}).")
@@ -57,8 +62,16 @@ final class DataOptions {
             description = "Data files: standardise columns with the training rows' mean and std (default: ${DEFAULT-VALUE}).")
     boolean standardize;
 
-    /** The data's columns once {@link #load} has run. */
+    /** The data's columns once {@link #load} has run (without the context columns). */
     List<String> loadedColumns;
+
+    /** The context columns once {@link #load} has run (empty for an unconditional flow). */
+    List<org.cnf4j.data.ContextColumn> loadedContext = List.of();
+
+    /** Context values per row once {@link #load} has run. */
+    int contextDim() {
+        return org.cnf4j.data.ConditionalTable.contextDim(loadedContext);
+    }
 
     /**
      * Prints a warning for each column that looks like a class label
@@ -67,7 +80,8 @@ final class DataOptions {
     static void warnLabels(PrintWriter err, org.nd4j.linalg.api.ndarray.INDArray values, List<String> names) {
         ColumnChecks.labelLike(values, names).forEach((name, what) -> err.printf(Locale.ROOT,
                 "warning: the column %s looks like a class label, which a flow models as a continuous value; "
-                        + "leave it out with --exclude-columns %s%n", what, name));
+                        + "leave it out with --exclude-columns %s, or condition on it with --context %s%n", what, name,
+                name));
     }
 
     /** True for a toy generator's name. */
@@ -103,6 +117,11 @@ final class DataOptions {
                     + "'; expected 8gaussians, checkerboard, 2spirals, pinwheel, rings, moons, circles, swissroll or a "
                     + ".csv/.tsv/.npy file");
         }
+        boolean conditional = context != null && !context.isEmpty();
+        if (toy && conditional) {
+            throw new ParameterException(spec.commandLine(), "--context needs a data file with the context columns; "
+                    + "a toy data set has none");
+        }
         if (toy) {
             loadedColumns = List.of("x", "y");
             return options.split(ToyDataset.byName(data));
@@ -111,15 +130,30 @@ final class DataOptions {
             throw new ParameterException(spec.commandLine(), "give --columns or --exclude-columns, not both");
         }
         long[] dropped = {0};
-        Dataset ds = DataFiles.read(data, columns, excludeColumns, missing, n -> dropped[0] = n);
-        loadedColumns = ds.columns();
+        Dataset ds;
+        if (conditional) {
+            org.cnf4j.data.ConditionalTable table = org.cnf4j.data.ConditionalTable.read(data, columns, excludeColumns,
+                    context, missing, n -> dropped[0] = n);
+            ds = table.joint();
+            loadedColumns = table.dataColumns();
+            loadedContext = table.context();
+        } else {
+            ds = DataFiles.read(data, columns, excludeColumns, missing, n -> dropped[0] = n);
+            loadedColumns = ds.columns();
+        }
         PrintWriter err = spec.commandLine().getErr();
         if (dropped[0] > 0) {
             err.printf(Locale.ROOT, "left out %d of %d rows with a missing value (--missing drop-rows)%n", dropped[0],
                     dropped[0] + ds.rows());
         }
-        warnLabels(err, ds.values(), ds.columns());
+        int cd = contextDim();
+        warnLabels(err, ds.values().get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, ds.dim() - cd)), loadedColumns);
+        if (cd > 0) {
+            err.printf(Locale.ROOT, "conditional flow: p(%s | %s), %d context values%n", String.join(", ", loadedColumns),
+                    String.join(", ", context), cd);
+        }
         err.flush();
-        return options.split(ds);
+        return options.split(ds, cd);
     }
 }

@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
             "Computes log p(x) in nats for every row of the input (in the data's units, the standardiser's "
                     + "log-Jacobian included) and prints the mean negative log-likelihood.",
             "The rows are matched to the model's columns by name, or taken whole when the file has as many "
-                    + "columns as the model has dimensions."})
+                    + "columns as the model has dimensions. For a conditional model, log p(x | context): the file "
+                    + "holds the model's columns and its context columns, read by name."})
 public final class DensityCommand implements Callable<Integer> {
 
     @Spec
@@ -75,8 +76,9 @@ public final class DensityCommand implements Callable<Integer> {
         double[] nllSquares = {0};
         long[] rowCount = {0};
         SolverStats stats;
-        try (RowSource rows = DataFiles.openForModel(input, m.metadata().columns(), columns)) {
-            RowSource scored = addNoise ? dequantized(rows, RandomStreams.stream(seed, "dequantize-input")) : rows;
+        try (RowSource rows = DataFiles.openForModel(input, m.metadata().columns(), m.metadata().context(), columns)) {
+            RowSource scored = addNoise ? dequantized(rows, m.flow().dim(), RandomStreams.stream(seed, "dequantize-input"))
+                    : rows;
             Evaluation.Sink totals = (start, logp) -> {
                 for (double v : logp) {
                     nllSum[0] -= v;
@@ -144,8 +146,8 @@ public final class DensityCommand implements Callable<Integer> {
         return stats;
     }
 
-    /** The rows with uniform [0, 1) noise added to every value, in reading order. */
-    private static RowSource dequantized(RowSource rows, SplittableRandom noise) {
+    /** The rows with uniform [0, 1) noise added to every value of the first {@code dim} columns (not a context), in reading order. */
+    private static RowSource dequantized(RowSource rows, int dim, SplittableRandom noise) {
         return new RowSource() {
             @Override
             public int dim() {
@@ -155,8 +157,11 @@ public final class DensityCommand implements Callable<Integer> {
             @Override
             public int read(double[] out, int maxRows) {
                 int n = rows.read(out, maxRows);
-                for (int i = 0; i < n * rows.dim(); i++) {
-                    out[i] += noise.nextDouble();
+                int width = rows.dim();
+                for (int i = 0; i < n * width; i++) {
+                    if (i % width < dim) {
+                        out[i] += noise.nextDouble();
+                    }
                 }
                 return n;
             }

@@ -36,6 +36,13 @@ public final class InfoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("model: %s%n", model);
         out.printf("dimension: %d (columns %s)%n", f.dim(), String.join(", ", m.metadata().columns()));
+        for (org.cnf4j.data.ContextColumn c : m.metadata().context()) {
+            out.printf("context: %s, %s%n", c.name(), c.categorical() ? "categorical, levels " + String.join(", ",
+                    c.levels()) + " (one-hot)" : "numeric");
+        }
+        if (f.contextDim() > 0) {
+            out.printf("conditional: p(x | context), %d context values per row%n", f.contextDim());
+        }
         out.printf("blocks: %d%n", f.blockCount());
         for (int k = 0; k < f.blockCount(); k++) {
             out.printf(Locale.ROOT, "  block %d: %s, T = %.6g%s%n", k, f.block(k).describe(), f.endTime(k),
@@ -66,9 +73,15 @@ public final class InfoCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  test NLL: %s%n", Double.isNaN(t.testNll()) ? "n/a"
                     : String.format(Locale.ROOT, "%.4f nats", t.testNll()));
             if (t.baselines() != null) {
-                out.printf(Locale.ROOT, "  baselines, test NLL: Gaussian %.4f nats, Gaussian mixture (%d components) "
-                        + "%.4f nats%n", t.baselines().gaussianTestNll(), t.baselines().mixtureComponents(),
-                        t.baselines().mixtureTestNll());
+                if (f.contextDim() > 0) {
+                    out.printf(Locale.ROOT, "  conditional baselines, test NLL: linear-Gaussian regression %.4f nats, "
+                            + "Gaussian mixtures (%d components) %.4f nats%n", t.baselines().gaussianTestNll(),
+                            t.baselines().mixtureComponents(), t.baselines().mixtureTestNll());
+                } else {
+                    out.printf(Locale.ROOT, "  baselines, test NLL: Gaussian %.4f nats, Gaussian mixture (%d components) "
+                            + "%.4f nats%n", t.baselines().gaussianTestNll(), t.baselines().mixtureComponents(),
+                            t.baselines().mixtureTestNll());
+                }
             } else {
                 out.println("  baselines: not fitted");
             }

@@ -14,6 +14,7 @@ import org.cnf4j.report.ChartFiles;
 import org.cnf4j.report.Charts;
 import org.cnf4j.sample.DensityModel;
 import org.cnf4j.sample.ImageGrid;
+import org.cnf4j.sample.ContextSource;
 import org.cnf4j.sample.Sampler;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -42,8 +43,18 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model file.")
     Path model;
 
-    @Option(names = {"-n", "--count"}, required = true, description = "Number of samples.")
-    long count;
+    @Option(names = {"-n", "--count"}, description = "Number of samples (with --context-file: one per context row "
+            + "unless given).")
+    Long count;
+
+    @Option(names = "--context", split = ",", paramLabel = "COLUMN=VALUE", description = "A conditional model's "
+            + "context for every sample, e.g. --context label=3 (a level of a categorical column, a number of a numeric "
+            + "one; every context column named).")
+    java.util.Map<String, String> context;
+
+    @Option(names = "--context-file", description = "A conditional model's contexts, one sample per row: a "
+            + ".csv/.tsv or .npy file with the context columns, read by name.")
+    String contextFile;
 
     @Option(names = "--output", description = "CSV file to write (the model's columns); --output, --png or both.")
     Path output;
@@ -80,13 +91,17 @@ public final class SampleCommand implements Callable<Integer> {
         if (output != null) {
             OutputPaths.distinct("--output", output, "--png", png);
         }
+        LoadedModel m = ModelFile.load(model);
+        ContextSource contexts = contexts(m);
+        if (count == null) {
+            throw new ParameterException(spec.commandLine(), "give the number of samples with -n");
+        }
         if (count < 1) {
             throw new ParameterException(spec.commandLine(), "-n must be positive, got " + count);
         }
         if (!(temperature > 0) || chunk < 1) {
             throw new ParameterException(spec.commandLine(), "--temperature and --chunk must be positive");
         }
-        LoadedModel m = ModelFile.load(model);
         evaluation.apply(m.flow());
         DensityModel dm = DensityModel.of(m);
         List<String> header = new ArrayList<>(m.metadata().columns());
@@ -110,10 +125,10 @@ public final class SampleCommand implements Callable<Integer> {
                 }
             };
             if (output == null) {
-                stats[0] = new Sampler(dm).sample(drawn, seed, temperature, false, chunk, keepForPlot, task);
+                stats[0] = new Sampler(dm, contexts).sample(drawn, seed, temperature, false, chunk, keepForPlot, task);
             } else {
                 CsvOutput.write(output, header, rows -> {
-                    stats[0] = new Sampler(dm).sample(count, seed, temperature, withLogp, chunk, (x, logp) -> {
+                    stats[0] = new Sampler(dm, contexts).sample(count, seed, temperature, withLogp, chunk, (x, logp) -> {
                         double[] v = NativeArrays.toArray(x);
                         double[] l = logp == null ? null : NativeArrays.toArray(logp);
                         double[] row = new double[dim + (withLogp ? 1 : 0)];
@@ -162,5 +177,43 @@ public final class SampleCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * The samples' contexts for a conditional model (setting {@link #count} from a context file
+     * when not given), null for an unconditional one.
+     */
+    private ContextSource contexts(LoadedModel m) {
+        List<org.cnf4j.data.ContextColumn> columns = m.metadata().context();
+        boolean given = context != null || contextFile != null;
+        if (columns.isEmpty()) {
+            if (given) {
+                throw new ParameterException(spec.commandLine(), model + " is not a conditional model: leave out "
+                        + "--context and --context-file");
+            }
+            return null;
+        }
+        List<String> names = columns.stream().map(org.cnf4j.data.ContextColumn::name).toList();
+        if (context != null && contextFile != null || !given) {
+            throw new ParameterException(spec.commandLine(), model + " is conditional on " + names + ": give "
+                    + "--context " + String.join(",", names.stream().map(n -> n + "=VALUE").toList())
+                    + " or --context-file (one of them)");
+        }
+        if (context != null) {
+            try {
+                return ContextSource.constant(org.cnf4j.data.ConditionalTable.encode(columns, context));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--context: " + e.getMessage());
+            }
+        }
+        INDArray rows = org.cnf4j.data.ConditionalTable.readForModel(contextFile, List.of(), columns,
+                org.cnf4j.data.MissingValues.FAIL, d -> { }).values();
+        if (count == null) {
+            count = (long) rows.rows();
+        } else if (count > rows.rows()) {
+            throw new ParameterException(spec.commandLine(), "-n " + count + " asks for more samples than "
+                    + contextFile + " has context rows (" + rows.rows() + ")");
+        }
+        return ContextSource.rows(rows);
     }
 }

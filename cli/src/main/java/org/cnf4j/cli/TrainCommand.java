@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.cnf4j.TrainOptions;
 import org.cnf4j.baseline.Baselines;
+import org.cnf4j.baseline.ConditionalBaselines;
 import org.cnf4j.data.TrainingData;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.io.BaselineSummary;
@@ -158,7 +159,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             trainer = Trainer.resume(flow, trainingData, config, m.checkpoint());
         } else {
-            flow = options.newFlow(trainingData.dim());
+            flow = options.newFlow(trainingData.dim() - dataOptions.contextDim(), dataOptions.contextDim());
             trainer = new Trainer(flow, trainingData, config);
         }
         flow.setMatrixPrecision(precision);
@@ -175,12 +176,13 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (baselines && fitted == null) {
             try (Progress.Task task = new Progress.Task(Progress.mode(common), err, "baselines")) {
-                fitted = Baselines.fit(trainingData);
+                fitted = dataOptions.contextDim() > 0 ? ConditionalBaselines.fit(trainingData, flow.dim(),
+                        dataOptions.loadedContext) : Baselines.fit(trainingData);
             }
         }
         trainer.setBaselines(baselines ? fitted : null);
         ModelMetadata meta = new ModelMetadata(trainingData.standardizer(), trainingData.dequantized(),
-                trainingData.describe(), cols, null);
+                trainingData.describe(), cols, null, dataOptions.loadedContext);
         Progress.Mode mode = Progress.mode(common);
         trainer.addListener(Progress.training(mode, err));
         Trainer t = trainer;
@@ -218,12 +220,20 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (!Double.isNaN(s.testNll())) {
             stdout.printf(Locale.ROOT, "test NLL: %.4f nats%s%n", s.testNll(), trainingData.dequantized()
-                    ? String.format(Locale.ROOT, " (%.4f bits/dim)", s.testNll() / (trainingData.dim() * Math.log(2))) : "");
+                    ? String.format(Locale.ROOT, " (%.4f bits/dim)", s.testNll() / (flow.dim() * Math.log(2))) : "");
         }
         if (s.baselines() != null) {
             BaselineSummary b = s.baselines();
-            stdout.printf(Locale.ROOT, "baselines, test NLL: Gaussian %.4f nats, Gaussian mixture (%d components) %.4f nats%n",
-                    b.gaussianTestNll(), b.mixtureComponents(), b.mixtureTestNll());
+            if (dataOptions.contextDim() > 0) {
+                boolean byClass = dataOptions.loadedContext.size() == 1 && dataOptions.loadedContext.get(0).categorical();
+                stdout.printf(Locale.ROOT, "conditional baselines, test NLL: linear-Gaussian regression %.4f nats, %s "
+                        + "(%d components) %.4f nats%n", b.gaussianTestNll(), byClass ? "Gaussian mixture per class"
+                                : "Gaussian mixture of the regression's residuals", b.mixtureComponents(),
+                        b.mixtureTestNll());
+            } else {
+                stdout.printf(Locale.ROOT, "baselines, test NLL: Gaussian %.4f nats, Gaussian mixture (%d components) "
+                        + "%.4f nats%n", b.gaussianTestNll(), b.mixtureComponents(), b.mixtureTestNll());
+            }
         }
         stdout.printf("model written to %s%n", out);
         if (report != null) {

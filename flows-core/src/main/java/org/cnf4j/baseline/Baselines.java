@@ -29,6 +29,14 @@ public final class Baselines {
         double[][] test = rows(data.test(), validation);
         double logDet = data.standardizer().logDetJacobian();
         GaussianBaseline gaussian = GaussianBaseline.fit(train);
+        GaussianMixtureBaseline best = bestMixture(train, validation);
+        return new BaselineSummary(gaussian.meanNll(test) - logDet, best.meanNll(test) - logDet, best.components());
+    }
+
+    /**
+     * The Gaussian mixture of 1..{@link #MAX_COMPONENTS} components (one for 1-D rows) fitted to {@code train} with the best NLL on {@code validation}.
+     */
+    static GaussianMixtureBaseline bestMixture(double[][] train, double[][] validation) {
         GaussianMixtureBaseline best = null;
         double bestValidation = Double.POSITIVE_INFINITY;
         int most = train[0].length < 2 ? 1 : MAX_COMPONENTS;
@@ -46,7 +54,10 @@ public final class Baselines {
                 best = m;
             }
         }
-        return new BaselineSummary(gaussian.meanNll(test) - logDet, best.meanNll(test) - logDet, best.components());
+        if (best == null) {
+            best = GaussianMixtureBaseline.fit(train, 1);
+        }
+        return best;
     }
 
     /** The rows of x, or {@code fallback} when x has none (a data set without that split). */

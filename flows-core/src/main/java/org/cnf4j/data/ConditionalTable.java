@@ -106,7 +106,66 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
      */
     public static Dataset readForModel(String spec, List<String> dataColumns, List<ContextColumn> context,
             MissingValues missing, LongConsumer dropped) {
-        List<String> header = header(spec);
+        requireColumns(spec, header(spec), dataColumns, context);
+        return expand(readRaw(spec, dataColumns, context, missing, dropped), dataColumns.size(), context);
+    }
+
+    /**
+     * The rows {@link #readForModel} would read, as a stream the caller closes: a CSV/TSV file a
+     * chunk at a time (any size, constant memory), an .npy file whole.
+     */
+    public static RowSource openForModel(String spec, List<String> dataColumns, List<ContextColumn> context) {
+        if (!isCsv(spec)) {
+            return RowSource.of(readForModel(spec, dataColumns, context, MissingValues.FAIL, d -> { }).values());
+        }
+        CsvRows rows = CsvRows.open(Path.of(spec));
+        try {
+            requireColumns(spec, rows.header(), dataColumns, context);
+            List<String> all = new ArrayList<>(dataColumns);
+            Map<String, ToDoubleFunction<String>> coders = new HashMap<>();
+            for (ContextColumn c : context) {
+                all.add(c.name());
+                if (c.categorical()) {
+                    coders.put(c.name(), c::code);
+                }
+            }
+            rows.select(all).coders(coders);
+        } catch (RuntimeException e) {
+            rows.close();
+            throw e;
+        }
+        int dim = dataColumns.size();
+        int raw = dim + context.size();
+        int width = dim + contextDim(context);
+        return new RowSource() {
+            private double[] buffer = new double[0];
+
+            @Override
+            public int dim() {
+                return width;
+            }
+
+            @Override
+            public int read(double[] out, int maxRows) {
+                if (buffer.length < maxRows * raw) {
+                    buffer = new double[maxRows * raw];
+                }
+                int n = rows.read(buffer, maxRows);
+                for (int r = 0; r < n; r++) {
+                    expandRow(buffer, r * raw, dim, context, out, r * width);
+                }
+                return n;
+            }
+
+            @Override
+            public void close() {
+                rows.close();
+            }
+        };
+    }
+
+    private static void requireColumns(String spec, List<String> header, List<String> dataColumns,
+            List<ContextColumn> context) {
         List<String> absent = new ArrayList<>();
         for (String c : dataColumns) {
             if (!header.contains(c)) {
@@ -124,7 +183,6 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
                     + " its data columns " + dataColumns + " and context columns "
                     + context.stream().map(ContextColumn::name).toList() + " by name)");
         }
-        return expand(readRaw(spec, dataColumns, context, missing, dropped), dataColumns.size(), context);
     }
 
     /**
@@ -278,6 +336,17 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
         return new Dataset(Nd4j.create(v, new long[] {d.rows(), w}, DataType.DOUBLE), all, d.source());
     }
 
+    /** One raw row [x | context source values] from {@code from} to a joint row [x | encoded context] at {@code to}. */
+    private static void expandRow(double[] raw, int from, int dim, List<ContextColumn> context, double[] out, int to) {
+        System.arraycopy(raw, from, out, to, dim);
+        int at = to + dim;
+        for (int i = 0; i < context.size(); i++) {
+            ContextColumn c = context.get(i);
+            c.encode(raw[from + dim + i], out, at);
+            at += c.width();
+        }
+    }
+
     /** Raw rows [x | context source values] to joint rows [x | encoded context]. */
     private static Dataset expand(Dataset raw, int dim, List<ContextColumn> context) {
         int rows = raw.rows();
@@ -286,13 +355,7 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
         double[] v = NativeArrays.toArray(raw.values());
         double[] out = new double[rows * (dim + cd)];
         for (int r = 0; r < rows; r++) {
-            System.arraycopy(v, r * w, out, r * (dim + cd), dim);
-            int at = r * (dim + cd) + dim;
-            for (int i = 0; i < context.size(); i++) {
-                ContextColumn c = context.get(i);
-                c.encode(v[r * w + dim + i], out, at);
-                at += c.width();
-            }
+            expandRow(v, r * w, dim, context, out, r * (dim + cd));
         }
         List<String> names = new ArrayList<>(raw.columns().subList(0, dim));
         context.forEach(c -> names.addAll(c.valueNames()));

@@ -138,6 +138,23 @@ public final class DataFiles {
         }
     }
 
+    /**
+     * {@link #openForModel(String, List, List)} for a model that may be conditional: with context
+     * columns, the joint rows [x | encoded context] of {@link ConditionalTable#openForModel}, the
+     * columns taken by name ({@code columns} must then be empty).
+     */
+    public static RowSource openForModel(String spec, List<String> modelColumns, List<ContextColumn> context,
+            List<String> columns) {
+        if (context.isEmpty()) {
+            return openForModel(spec, modelColumns, columns);
+        }
+        if (columns != null && !columns.isEmpty()) {
+            throw new DataException("a conditional model reads its columns " + modelColumns + " and its context "
+                    + context.stream().map(ContextColumn::name).toList() + " by name; leave out --columns");
+        }
+        return ConditionalTable.openForModel(spec, modelColumns, context);
+    }
+
     /** Whether a file is a CSV/TSV table (with a header naming its columns). */
     private static boolean isTable(String spec) {
         String lower = spec.toLowerCase(Locale.ROOT);

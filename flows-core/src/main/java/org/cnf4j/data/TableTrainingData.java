@@ -53,7 +53,7 @@ public final class TableTrainingData implements TrainingData {
         this.dequantize = dequantize;
         if (dequantize) {
             int x = dim - contextColumns;
-            ColumnChecks.requireIntegers(data.values().get(NDArrayIndex.all(), NDArrayIndex.interval(0, x)),
+            ColumnChecks.requireIntegers(data.values().get(NDArrayIndex.all(), NDArrayIndex.interval(0, x)).dup('c'),
                     data.columns().subList(0, x), data.source());
         }
         this.split = new TableSplit(data.rows(), validationFraction, testFraction, seed, data.source());
@@ -64,7 +64,10 @@ public final class TableTrainingData implements TrainingData {
         this.train = NativeArrays.toArray(trainSet.values());
         INDArray trainValues = dequantize ? dequantized(trainSet.values(), RandomStreams.stream(seed, "fit"))
                 : trainSet.values();
-        ColumnChecks.requireVaried(trainValues, data.columns(), data.source());
+        int x = dim - contextColumns;
+        ColumnChecks.requireVaried(contextColumns == 0 ? trainValues
+                : trainValues.get(NDArrayIndex.all(), NDArrayIndex.interval(0, x)), data.columns().subList(0, x),
+                data.source());
         this.standardizer = standardize ? Standardizer.fit(trainValues) : Standardizer.identity(dim);
         this.validation = prepare(valSet.values(), RandomStreams.stream(seed, "dequantize-validation"));
         this.test = prepare(testSet.values(), RandomStreams.stream(seed, "dequantize-test"));

@@ -21,7 +21,7 @@ public record DensityModel(ContinuousNormalizingFlow flow, Standardizer standard
 
     /** A flow whose space is the data's (identity standardiser). */
     public static DensityModel of(ContinuousNormalizingFlow flow) {
-        return new DensityModel(flow, Standardizer.identity(flow.dim()));
+        return new DensityModel(flow, Standardizer.identity(flow.inputColumns()));
     }
 
     /** Data dimension. */

@@ -25,10 +25,28 @@ public final class Sampler {
     public static final int DEFAULT_CHUNK = 10_000;
 
     private final DensityModel model;
+    private final ContextSource contexts;
 
-    /** A sampler for the model. */
+    /** A sampler for an unconditional model. */
     public Sampler(DensityModel model) {
+        this(model, null);
+    }
+
+    /**
+     * A sampler for a model, conditional or not: sample i of a conditional model is drawn at the
+     * context {@code contexts} gives it (in the data's units); null for an unconditional model.
+     *
+     * @throws IllegalArgumentException when a conditional model has no contexts or an
+     *     unconditional one has some
+     */
+    public Sampler(DensityModel model, ContextSource contexts) {
+        if ((model.flow().contextDim() > 0) != (contexts != null)) {
+            throw new IllegalArgumentException(contexts == null
+                    ? "the model is conditional: give the samples' contexts"
+                    : "the model is not conditional: it takes no context");
+        }
         this.model = model;
+        this.contexts = contexts;
     }
 
     /** Receives the samples chunk by chunk, in order. */
@@ -100,6 +118,16 @@ public final class Sampler {
             }
         }
         INDArray z = Nd4j.create(values, new long[] {m, dim}, DataType.DOUBLE);
+        if (contexts != null) {
+            int cd = flow.contextDim();
+            double[] c = contexts.contexts(first, m);
+            if (c.length != m * cd) {
+                throw new IllegalArgumentException("contexts of " + cd + " values per sample needed, got " + c.length
+                        + " values for " + m + " samples");
+            }
+            INDArray raw = Nd4j.create(c, new long[] {m, cd}, DataType.DOUBLE);
+            z = flow.jointRows(z, model.standardizer().tail(dim).transform(raw));
+        }
         FlowResult r;
         if (withLogProb) {
             java.util.random.RandomGenerator[] probes = new java.util.random.RandomGenerator[m];
