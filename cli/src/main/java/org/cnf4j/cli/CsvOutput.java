@@ -37,6 +37,20 @@ final class CsvOutput {
             }
             out.write('\n');
         }
+
+        /** A row of text cells, each quoted when it holds a separator, a quote or a line break. */
+        void row(List<String> cells) throws IOException {
+            for (int i = 0; i < cells.size(); i++) {
+                if (i > 0) {
+                    out.write(',');
+                }
+                String c = cells.get(i);
+                boolean quote = c.indexOf(',') >= 0 || c.indexOf('"') >= 0 || c.indexOf('\n') >= 0
+                        || c.indexOf('\r') >= 0;
+                out.write(quote ? '"' + c.replace("\"", "\"\"") + '"' : c);
+            }
+            out.write('\n');
+        }
     }
 
     static void write(Path path, List<String> header, Body body) throws IOException {

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.cnf4j.TrainOptions;
 import org.cnf4j.baseline.Baselines;
 import org.cnf4j.baseline.ConditionalBaselines;
+import org.cnf4j.data.ConditionalTable;
 import org.cnf4j.data.TrainingData;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.io.BaselineSummary;
@@ -182,7 +183,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         trainer.setBaselines(baselines ? fitted : null);
         ModelMetadata meta = new ModelMetadata(trainingData.standardizer(), trainingData.dequantized(),
-                trainingData.describe(), cols, null, dataOptions.loadedContext);
+                trainingData.describe(), cols, null, dataOptions.contextDim() == 0 ? List.of()
+                        : ConditionalTable.withCounts(dataOptions.loadedContext, trainingData.trainingSample(
+                                Integer.MAX_VALUE), flow.dim()));
         Progress.Mode mode = Progress.mode(common);
         trainer.addListener(Progress.training(mode, err));
         Trainer t = trainer;

@@ -347,6 +347,36 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
         }
     }
 
+    /**
+     * The context columns with the training rows of each level of the categorical ones, counted in
+     * joint rows [x | c] of the flow's space (a one-hot value is above 0 there exactly when its
+     * indicator is 1, standardised or not).
+     */
+    public static List<ContextColumn> withCounts(List<ContextColumn> context, org.nd4j.linalg.api.ndarray.INDArray
+            trainingRows, int dim) {
+        double[] v = NativeArrays.toArray(trainingRows.castTo(DataType.DOUBLE).dup('c'));
+        int w = (int) trainingRows.columns();
+        List<ContextColumn> out = new ArrayList<>();
+        int at = dim;
+        for (ContextColumn c : context) {
+            if (c.categorical()) {
+                long[] counts = new long[c.width()];
+                for (int r = 0; r < trainingRows.rows(); r++) {
+                    for (int k = 0; k < c.width(); k++) {
+                        if (v[r * w + at + k] > 0) {
+                            counts[k]++;
+                        }
+                    }
+                }
+                out.add(c.withCounts(java.util.Arrays.stream(counts).boxed().toList()));
+            } else {
+                out.add(c);
+            }
+            at += c.width();
+        }
+        return out;
+    }
+
     /** Raw rows [x | context source values] to joint rows [x | encoded context]. */
     private static Dataset expand(Dataset raw, int dim, List<ContextColumn> context) {
         int rows = raw.rows();

@@ -12,12 +12,22 @@ import java.util.Locale;
  *
  * @param name the column's name in the table
  * @param levels the levels of a categorical column, in code order; empty for a numeric column
+ * @param counts training rows of each level (the class priors of {@code cnf classify}); empty when
+ *     not known
  */
-public record ContextColumn(String name, List<String> levels) {
+public record ContextColumn(String name, List<String> levels, List<Long> counts) {
 
-    /** @throws IllegalArgumentException for a categorical column with fewer than two levels or a repeated level */
+    /**
+     * @throws IllegalArgumentException for a categorical column with fewer than two levels or a
+     *     repeated level, or counts that are not one per level
+     */
     public ContextColumn {
         levels = List.copyOf(levels);
+        counts = List.copyOf(counts);
+        if (!counts.isEmpty() && counts.size() != levels.size()) {
+            throw new IllegalArgumentException("the context column '" + name + "' has " + levels.size()
+                    + " levels but " + counts.size() + " counts");
+        }
         if (levels.size() == 1) {
             throw new IllegalArgumentException("the context column '" + name + "' has one level (" + levels.get(0)
                     + "): it tells the flow nothing");
@@ -27,9 +37,19 @@ public record ContextColumn(String name, List<String> levels) {
         }
     }
 
+    /** A categorical column without counts. */
+    public ContextColumn(String name, List<String> levels) {
+        this(name, levels, List.of());
+    }
+
     /** A numeric context column. */
     public static ContextColumn numeric(String name) {
         return new ContextColumn(name, List.of());
+    }
+
+    /** The same column with the training rows of each level. */
+    public ContextColumn withCounts(List<Long> levelCounts) {
+        return new ContextColumn(name, levels, levelCounts);
     }
 
     /** Whether the column is one-hot encoded. */

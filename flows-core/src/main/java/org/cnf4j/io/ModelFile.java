@@ -160,6 +160,10 @@ public final class ModelFile {
                 cn.put("name", c.name());
                 ArrayNode levels = cn.putArray("levels");
                 c.levels().forEach(levels::add);
+                if (!c.counts().isEmpty()) {
+                    ArrayNode counts = cn.putArray("counts");
+                    c.counts().forEach(counts::add);
+                }
             }
         }
         if (metadata.training() != null) {
@@ -389,8 +393,10 @@ public final class ModelFile {
         for (JsonNode cn : data.path("context")) {
             List<String> levels = new ArrayList<>();
             cn.path("levels").forEach(l -> levels.add(l.asText()));
+            List<Long> counts = new ArrayList<>();
+            cn.path("counts").forEach(l -> counts.add(l.asLong()));
             try {
-                context.add(new org.cnf4j.data.ContextColumn(r.text(cn, "name"), levels));
+                context.add(new org.cnf4j.data.ContextColumn(r.text(cn, "name"), levels, counts));
             } catch (IllegalArgumentException e) {
                 throw new ModelFileException(path + ": " + e.getMessage(), e);
             }
