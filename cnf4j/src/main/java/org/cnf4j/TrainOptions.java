@@ -141,7 +141,13 @@ public record TrainOptions(int[] hidden, LayerType layerType, Activation activat
 
     /** A fresh conditional flow of these options for data of {@code dim} columns and {@code contextDim} context values. */
     public ContinuousNormalizingFlow newFlow(int dim, int contextDim) {
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(dim).contextDim(contextDim).hiddenDims(hidden)
+        boolean dropout = flowMatching != null && flowMatching.contextDropout() > 0;
+        if (dropout && contextDim == 0) {
+            throw new IllegalArgumentException("context dropout trains a conditional flow's unconditional field: give "
+                    + "context columns");
+        }
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(dim).contextDim(contextDim)
+                .learnsUnconditional(dropout).hiddenDims(hidden)
                 .layerType(layerType)
                 .activation(activation).blocks(blocks).endTime(endTime).trainEndTime(trainEndTime).solver(solver)
                 .seed(seed).build();

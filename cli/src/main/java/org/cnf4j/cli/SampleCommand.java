@@ -52,6 +52,11 @@ public final class SampleCommand implements Callable<Integer> {
             + "one; every context column named).")
     java.util.Map<String, String> context;
 
+    @Option(names = "--guidance", description = "Classifier-free guidance weight w for a model trained with "
+            + "--context-dropout: samples follow (1 - w) f(z, t) + w f(z, t, context); 1 is the conditional model, 0 "
+            + "the unconditional one, above 1 stresses the context. Guided samples have no log-density.")
+    Double guidance;
+
     @Option(names = "--context-file", description = "A conditional model's contexts, one sample per row: a "
             + ".csv/.tsv or .npy file with the context columns, read by name.")
     String contextFile;
@@ -96,6 +101,15 @@ public final class SampleCommand implements Callable<Integer> {
         if (count == null) {
             throw new ParameterException(spec.commandLine(), "give the number of samples with -n");
         }
+        if (guidance != null && withLogp) {
+            throw new ParameterException(spec.commandLine(), "--with-logp cannot go with --guidance: a guided sampler "
+                    + "has no exact density (the guided field is not the velocity of a density the model defines)");
+        }
+        if (guidance != null && (contexts == null || !m.flow().learnsUnconditional())) {
+            throw new ParameterException(spec.commandLine(), "--guidance needs a conditional model trained with "
+                    + "--context-dropout (it learns the unconditional field beside the conditional one); " + model
+                    + (contexts == null ? " is not conditional" : " was trained without it"));
+        }
         if (count < 1) {
             throw new ParameterException(spec.commandLine(), "-n must be positive, got " + count);
         }
@@ -125,10 +139,10 @@ public final class SampleCommand implements Callable<Integer> {
                 }
             };
             if (output == null) {
-                stats[0] = new Sampler(dm, contexts).sample(drawn, seed, temperature, false, chunk, keepForPlot, task);
+                stats[0] = sampler(dm, contexts).sample(drawn, seed, temperature, false, chunk, keepForPlot, task);
             } else {
                 CsvOutput.write(output, header, rows -> {
-                    stats[0] = new Sampler(dm, contexts).sample(count, seed, temperature, withLogp, chunk, (x, logp) -> {
+                    stats[0] = sampler(dm, contexts).sample(count, seed, temperature, withLogp, chunk, (x, logp) -> {
                         double[] v = NativeArrays.toArray(x);
                         double[] l = logp == null ? null : NativeArrays.toArray(logp);
                         double[] row = new double[dim + (withLogp ? 1 : 0)];
@@ -177,6 +191,11 @@ public final class SampleCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    private Sampler sampler(DensityModel dm, ContextSource contexts) {
+        Sampler s = new Sampler(dm, contexts);
+        return guidance == null ? s : s.guidance(guidance);
     }
 
     /**

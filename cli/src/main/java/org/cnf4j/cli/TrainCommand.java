@@ -115,6 +115,9 @@ public final class TrainCommand implements Callable<Integer> {
                 "--ot-coupling takes batches of at most " + FlowMatching.MAX_OT_BATCH + "; give --no-ot-coupling for "
                         + "larger ones");
         check(!resume || training.iterationsGiven(), "--resume continues to the --iterations given; name them");
+        check(training.contextDropout == 0 || flowMatching && dataOptions.context != null
+                && !dataOptions.context.isEmpty(), "--context-dropout is for flow matching with --context (it trains "
+                        + "the unconditional field beside the conditional one, for --guidance)");
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
 

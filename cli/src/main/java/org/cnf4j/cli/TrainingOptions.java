@@ -86,6 +86,11 @@ public final class TrainingOptions {
             + "drawn, uniform or logit-normal (default: ${DEFAULT-VALUE}).")
     String timeSampling;
 
+    @Option(names = "--context-dropout", defaultValue = "0", description = "Flow matching with --context: share of "
+            + "rows whose context is dropped, so the model also learns the unconditional field, for sampling with "
+            + "--guidance (e.g. 0.1; default: ${DEFAULT-VALUE}).")
+    double contextDropout;
+
     @Option(names = "--seminorm", description = "Leave the parameter adjoints out of the backward error norm.")
     boolean seminorm;
 
@@ -168,13 +173,14 @@ public final class TrainingOptions {
         check(spec, hidden.length >= 1 && java.util.Arrays.stream(hidden).allMatch(h -> h >= 1),
                 "--hidden widths must be positive");
         check(spec, sigmaMin >= 0 && sigmaMin < 1, "--sigma-min must be in [0, 1)");
+        check(spec, contextDropout >= 0 && contextDropout < 1, "--context-dropout must be in [0, 1)");
         parse(spec, TimeSampling::byName, timeSampling);
         parse(spec, LearningRateSchedule::byName, lrSchedule);
     }
 
     /** The flow-matching objective of these options, with or without OT coupling. */
     public FlowMatching flowMatching(CommandSpec spec, boolean otCoupling) {
-        return new FlowMatching(sigmaMin, otCoupling, parse(spec, TimeSampling::byName, timeSampling));
+        return new FlowMatching(sigmaMin, otCoupling, parse(spec, TimeSampling::byName, timeSampling), contextDropout);
     }
 
     /**

@@ -166,6 +166,32 @@ class ConditionalCommandsTest {
     }
 
     @Test
+    void guidanceSamplesAModelTrainedWithContextDropoutAndRefusesLogDensities() throws IOException {
+        Path m = dir.resolve("guided.zip");
+        CliRun r = CliRun.of("train", "--data", train.toString(), "--context", "label", "--exclude-columns", "species",
+                "--context-dropout", "0.2", "--out", m.toString(), "--iterations", "30", "--hidden", "8", "--quiet",
+                "--no-baselines");
+        assertEquals(0, r.code(), r.toString());
+        CliRun s = CliRun.of("sample", "--model", m.toString(), "-n", "7", "--context", "label=2", "--guidance", "3",
+                "--output", dir.resolve("g.csv").toString(), "--quiet");
+        assertEquals(0, s.code(), s.toString());
+        assertEquals(8, Files.readAllLines(dir.resolve("g.csv")).size());
+        CliRun logp = CliRun.of("sample", "--model", m.toString(), "-n", "7", "--context", "label=2", "--guidance", "3",
+                "--with-logp", "--output", dir.resolve("g2.csv").toString());
+        assertEquals(2, logp.code(), logp.toString());
+        assertTrue(logp.err().contains("a guided sampler has no exact density"), logp.err());
+        assertFalse(Files.exists(dir.resolve("g2.csv")));
+        CliRun plain = CliRun.of("sample", "--model", model.toString(), "-n", "7", "--context", "label=2", "--guidance",
+                "3", "--output", dir.resolve("g3.csv").toString());
+        assertEquals(2, plain.code(), plain.toString());
+        assertTrue(plain.err().contains("was trained without it"), plain.err());
+        CliRun mle = CliRun.of("train", "--data", train.toString(), "--context", "label", "--objective", "mle",
+                "--context-dropout", "0.2", "--out", dir.resolve("x.zip").toString(), "--iterations", "2");
+        assertEquals(2, mle.code(), mle.toString());
+        assertTrue(mle.err().contains("--context-dropout is for flow matching with --context"), mle.err());
+    }
+
+    @Test
     void contextErrorsAreNamed() {
         CliRun toy = CliRun.of("train", "--data", "8gaussians", "--context", "label", "--out",
                 dir.resolve("t.zip").toString(), "--iterations", "2");

@@ -48,6 +48,7 @@ public final class ContinuousNormalizingFlow {
 
     private final int dim;
     private final int contextDim;
+    private final boolean learnsUnconditional;
     private final List<Dynamics> blocks;
     private final INDArray parameters;
     private final long[] blockOffset;
@@ -71,20 +72,36 @@ public final class ContinuousNormalizingFlow {
      */
     public ContinuousNormalizingFlow(List<Dynamics> blocks, double[] endTimes, boolean trainEndTime,
             SolverConfig solver, TraceEstimator traceEstimator, long seed) {
+        this(blocks, endTimes, trainEndTime, solver, traceEstimator, seed, false);
+    }
+
+    /**
+     * A flow as {@link #ContinuousNormalizingFlow(List, double[], boolean, SolverConfig,
+     * TraceEstimator, long)}; with {@code learnsUnconditional} its conditional blocks take one
+     * context value more than the flow's context, an indicator that is 1 for a given context and 0
+     * (with the context zero) for none, so the same network also holds the unconditional field.
+     */
+    public ContinuousNormalizingFlow(List<Dynamics> blocks, double[] endTimes, boolean trainEndTime,
+            SolverConfig solver, TraceEstimator traceEstimator, long seed, boolean learnsUnconditional) {
         if (blocks.isEmpty() || blocks.size() != endTimes.length) {
             throw new IllegalArgumentException("need one end time per block and at least one block");
         }
+        if (learnsUnconditional && blocks.get(0).contextDim() < 2) {
+            throw new IllegalArgumentException("a flow that learns the unconditional field too needs conditional "
+                    + "blocks with the indicator: a context of at least 2 values, got " + blocks.get(0).contextDim());
+        }
+        this.learnsUnconditional = learnsUnconditional;
         this.dim = blocks.get(0).dim();
-        this.contextDim = blocks.get(0).contextDim();
+        this.contextDim = blocks.get(0).contextDim() - (learnsUnconditional ? 1 : 0);
         this.blockOffset = new long[blocks.size() + 1];
         for (int k = 0; k < blocks.size(); k++) {
             if (blocks.get(k).dim() != dim) {
                 throw new IllegalArgumentException("block " + k + " has dimension " + blocks.get(k).dim()
                         + ", block 0 has " + dim);
             }
-            if (blocks.get(k).contextDim() != contextDim) {
+            if (blocks.get(k).contextDim() != blocks.get(0).contextDim()) {
                 throw new IllegalArgumentException("block " + k + " takes a context of " + blocks.get(k).contextDim()
-                        + ", block 0 of " + contextDim);
+                        + ", block 0 of " + blocks.get(0).contextDim());
             }
             if (!(endTimes[k] > 0) || Double.isInfinite(endTimes[k])) {
                 throw new IllegalArgumentException("end times must be positive and finite, got " + endTimes[k]);
@@ -146,6 +163,20 @@ public final class ContinuousNormalizingFlow {
         return contextDim;
     }
 
+    /**
+     * Whether the network also holds the unconditional field f(z, t), selected by a context
+     * indicator (trained by flow matching with context dropout): what classifier-free guidance
+     * ({@link #decodeGuided}) needs.
+     */
+    public boolean learnsUnconditional() {
+        return learnsUnconditional;
+    }
+
+    /** Context values the blocks take: {@link #contextDim()}, plus the indicator when {@link #learnsUnconditional()}. */
+    public int boundContextDim() {
+        return contextDim + (learnsUnconditional ? 1 : 0);
+    }
+
     /** Columns of a joint row {@code [x | c]}: {@code dim() + contextDim()}. */
     public int inputColumns() {
         return dim + contextDim;
@@ -195,8 +226,9 @@ public final class ContinuousNormalizingFlow {
         if (c == null) {
             return body.get();
         }
+        INDArray bound = bindable(c, true);
         for (Dynamics b : blocks) {
-            b.setContext(c);
+            b.setContext(bound);
         }
         try {
             return body.get();
@@ -205,6 +237,68 @@ public final class ContinuousNormalizingFlow {
                 b.setContext(null);
             }
         }
+    }
+
+    /**
+     * What the blocks are bound to for contexts c [n, contextDim]: c itself, or with the indicator
+     * column ({@code present}: c and 1; otherwise zeros and 0) when the flow learns the unconditional
+     * field too.
+     */
+    private INDArray bindable(INDArray c, boolean present) {
+        if (!learnsUnconditional) {
+            return c;
+        }
+        INDArray out = Nd4j.zeros(DataType.DOUBLE, c.rows(), contextDim + 1);
+        if (present) {
+            out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, contextDim)).assign(c);
+            out.get(NDArrayIndex.all(), NDArrayIndex.point(contextDim)).assign(1.0);
+        }
+        return out;
+    }
+
+    /**
+     * Decodes latent z [n, dim] along the guided field {@code (1 - w) f(z, t) + w f(z, t, c)} of
+     * classifier-free guidance (Ho and Salimans 2022): w = 1 is the conditional flow, w = 0 the
+     * unconditional one, w above 1 pushes samples towards what distinguishes c. The guided field
+     * is not the velocity of a density the flow defines, so no log-density comes with it.
+     *
+     * @param c contexts [n, contextDim] in the flow's space
+     * @throws IllegalArgumentException when the flow does not {@link #learnsUnconditional()}
+     */
+    public FlowResult decodeGuided(INDArray z, INDArray c, double w) {
+        if (!learnsUnconditional) {
+            throw new IllegalArgumentException("guidance needs a flow that learned the unconditional field too "
+                    + "(trained by flow matching with context dropout)");
+        }
+        if (!Double.isFinite(w)) {
+            throw new IllegalArgumentException("the guidance weight must be finite, got " + w);
+        }
+        INDArray[] zc = splitRows(jointRows(z, c), "z");
+        INDArray given = bindable(zc[1], true);
+        INDArray none = bindable(zc[1], false);
+        INDArray x = zc[0];
+        SolverStats stats = SolverStats.ZERO;
+        for (int k = blocks.size() - 1; k >= 0; k--) {
+            Dynamics f = blocks.get(k);
+            INDArray free = Nd4j.create(DataType.DOUBLE, x.rows(), dim);
+            org.cnf4j.ode.OdeSystem guided = (t, y, dydt) -> {
+                f.setContext(given);
+                f.forward(t, y, dydt);
+                if (w != 1) {
+                    f.setContext(none);
+                    f.forward(t, y, free);
+                    dydt.muli(w).addi(free.muli(1 - w));
+                }
+            };
+            try {
+                OdeSolution sol = velocitySolver().solve(guided, endTime(k), 0, x);
+                x = sol.finalState();
+                stats = stats.plus(sol.stats());
+            } finally {
+                f.setContext(null);
+            }
+        }
+        return new FlowResult(x, stats);
     }
 
     /** Data dimension. */
@@ -515,6 +609,7 @@ public final class ContinuousNormalizingFlow {
         private TraceEstimator traceEstimator;
         private long seed;
         private int contextDim;
+        private boolean learnsUnconditional;
 
         Builder(int dim) {
             if (dim < 1) {
@@ -583,6 +678,15 @@ public final class ContinuousNormalizingFlow {
             return this;
         }
 
+        /**
+         * Whether a conditional flow's network also learns the unconditional field (default false):
+         * for flow matching with context dropout and classifier-free guidance.
+         */
+        public Builder learnsUnconditional(boolean learns) {
+            this.learnsUnconditional = learns;
+            return this;
+        }
+
         /** Seed of initialisation (stream "init") and evaluation noise. */
         public Builder seed(long s) {
             this.seed = s;
@@ -599,11 +703,16 @@ public final class ContinuousNormalizingFlow {
             List<Dynamics> nets = new ArrayList<>();
             double[] times = new double[blocks];
             for (int k = 0; k < blocks; k++) {
-                nets.add(MlpDynamics.create(dims, layerType, activation, contextDim, init));
+                nets.add(MlpDynamics.create(dims, layerType, activation,
+                        contextDim + (learnsUnconditional && contextDim > 0 ? 1 : 0), init));
                 times[k] = endTime;
             }
             TraceEstimator est = traceEstimator != null ? traceEstimator : defaultEvaluationEstimator(dim);
-            return new ContinuousNormalizingFlow(nets, times, trainEndTime, solver, est, seed);
+            if (learnsUnconditional && contextDim == 0) {
+                throw new IllegalArgumentException("only a conditional flow (contextDim > 0) learns an unconditional "
+                        + "field beside its conditional one");
+            }
+            return new ContinuousNormalizingFlow(nets, times, trainEndTime, solver, est, seed, learnsUnconditional);
         }
     }
 }

@@ -95,6 +95,9 @@ public final class ModelFile {
                         + "context columns " + metadata.context() + " give " + metadata.contextDim());
             }
             root.put("contextDim", flow.contextDim());
+            if (flow.learnsUnconditional()) {
+                root.put("learnsUnconditional", true);
+            }
         }
         root.put("trainEndTime", flow.trainsEndTime());
         ArrayNode blocks = root.putArray("blocks");
@@ -259,6 +262,8 @@ public final class ModelFile {
         }
         int dim = r.integer(root, "dim");
         int contextDim = root.has("contextDim") ? r.integer(root, "contextDim") : 0;
+        boolean learnsUnconditional = contextDim > 0 && root.path("learnsUnconditional").asBoolean(false);
+        int blockContext = contextDim + (learnsUnconditional ? 1 : 0);
         if (contextDim < 0 || contextDim > MAX_WIDTH) {
             throw new ModelFileException(path + ": contextDim " + contextDim + " is outside 0.." + MAX_WIDTH);
         }
@@ -297,7 +302,7 @@ public final class ModelFile {
                     throw new ModelFileException(path + ": block " + k + " has a layer of " + dims[i]
                             + " units (at most " + MAX_WIDTH + ")");
                 }
-                declaredParameters += (long) dims[i] * dims[i + 1] + 4L * dims[i + 1] + 2L * contextDim * dims[i + 1];
+                declaredParameters += (long) dims[i] * dims[i + 1] + 4L * dims[i + 1] + 2L * blockContext * dims[i + 1];
             }
             if (declaredParameters > MAX_PARAMETERS) {
                 throw new ModelFileException(path + ": block " + k + " declares about " + declaredParameters
@@ -306,7 +311,7 @@ public final class ModelFile {
             MlpDynamics net;
             try {
                 net = new MlpDynamics(dims, LayerType.byName(r.text(b, "layerType")),
-                        Activation.byName(r.text(b, "activation")), contextDim);
+                        Activation.byName(r.text(b, "activation")), blockContext);
             } catch (IllegalArgumentException e) {
                 throw new ModelFileException(path + ": block " + k + ": " + e.getMessage(), e);
             }
@@ -348,7 +353,7 @@ public final class ModelFile {
                     sv.hasNonNull("maxEvaluations") ? r.integer(sv, "maxEvaluations") : 0);
             estimator = TraceEstimator.byName(r.text(root, "traceEstimator"));
             flow = new ContinuousNormalizingFlow(nets, times, root.path("trainEndTime").asBoolean(true), solver,
-                    estimator, root.path("seed").asLong(0));
+                    estimator, root.path("seed").asLong(0), learnsUnconditional);
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(path + ": " + e.getMessage(), e);
         }

@@ -35,9 +35,16 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * @param sigmaMin the path's end width, in [0, 1) (0: the path ends exactly on the data row)
  * @param otCoupling whether to pair x0 and x1 by minibatch optimal transport
+ * <p>With {@code contextDropout} p > 0 (a conditional flow that {@linkplain
+ * ContinuousNormalizingFlow#learnsUnconditional() learns the unconditional field too}), each row's
+ * context is dropped with probability p, so the same network learns f(z, t, c) and f(z, t) for
+ * classifier-free guidance (Ho and Salimans 2022).
+ *
  * @param timeSampling how tau is drawn
+ * @param contextDropout probability that a row trains the unconditional field, in [0, 1)
  */
-public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling timeSampling) implements Objective {
+public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling timeSampling, double contextDropout)
+        implements Objective {
 
     /** The name in model files and on the command line. */
     public static final String NAME = "flow-matching";
@@ -53,6 +60,14 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
         if (timeSampling == null) {
             throw new IllegalArgumentException("time sampling must be given");
         }
+        if (!(contextDropout >= 0 && contextDropout < 1)) {
+            throw new IllegalArgumentException("the context dropout must be in [0, 1), got " + contextDropout);
+        }
+    }
+
+    /** Flow matching without context dropout. */
+    public FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling timeSampling) {
+        this(sigmaMin, otCoupling, timeSampling, 0);
     }
 
     /** sigma_min = 0, independent coupling, uniform times. */
@@ -67,7 +82,8 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
 
     @Override
     public String describe() {
-        return NAME + "(sigma_min=" + sigmaMin + ", ot=" + otCoupling + ", time=" + timeSampling.id() + ")";
+        return NAME + "(sigma_min=" + sigmaMin + ", ot=" + otCoupling + ", time=" + timeSampling.id()
+                + (contextDropout > 0 ? ", context_dropout=" + contextDropout : "") + ")";
     }
 
     @Override
@@ -82,6 +98,9 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
         o.put("sigmaMin", sigmaMin);
         o.put("otCoupling", otCoupling);
         o.put("timeSampling", timeSampling.id());
+        if (contextDropout > 0) {
+            o.put("contextDropout", contextDropout);
+        }
         return o;
     }
 
@@ -165,6 +184,18 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
         for (int b = 0; b < batch; b++) {
             tau[b] = timeSampling.draw(noise);
         }
+        boolean[] dropped = null;
+        if (contextDropout > 0) {
+            if (!flow.learnsUnconditional()) {
+                throw new IllegalArgumentException("context dropout trains the unconditional field beside the "
+                        + "conditional one: the flow must be built to learn it (a conditional flow with "
+                        + "learnsUnconditional)");
+            }
+            dropped = new boolean[batch];
+            for (int b = 0; b < batch; b++) {
+                dropped[b] = noise.nextDouble() < contextDropout;
+            }
+        }
         int blocks = flow.blockCount();
         double[] start = new double[blocks + 1];
         for (int k = 0; k < blocks; k++) {
@@ -198,7 +229,8 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
             double[] t = new double[n];
             double[] xt = new double[n * dim];
             double[] u = new double[n * dim];
-            double[] ck = context == null ? null : new double[n * cd];
+            int bound = flow.boundContextDim();
+            double[] ck = context == null ? null : new double[n * bound];
             for (int b = 0, r = 0; b < rows; b++) {
                 if (blockOf[b] != k) {
                     continue;
@@ -212,8 +244,11 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
                     xt[r * dim + j] = a * z0 + tau[p] * z1;
                     u[r * dim + j] = z1 - (1 - sigmaMin) * z0;
                 }
-                if (ck != null) {
-                    System.arraycopy(context, b * cd, ck, r * cd, cd);
+                if (ck != null && (dropped == null || !dropped[p])) {
+                    System.arraycopy(context, b * cd, ck, r * bound, cd);
+                    if (bound > cd) {
+                        ck[r * bound + cd] = 1;
+                    }
                 }
                 r++;
             }
@@ -234,7 +269,7 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
             };
             Dynamics block = flow.block(k);
             if (ck != null) {
-                block.setContext(Nd4j.createFromArray(ck).reshape(n, cd));
+                block.setContext(Nd4j.createFromArray(ck).reshape(n, bound));
             }
             try {
                 if (gradient != null) {

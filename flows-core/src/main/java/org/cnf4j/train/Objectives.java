@@ -29,7 +29,8 @@ public final class Objectives {
         }
         try {
             return new FlowMatching(settings.path("sigmaMin").asDouble(0), settings.path("otCoupling").asBoolean(false),
-                    TimeSampling.byName(settings.path("timeSampling").asText("uniform")));
+                    TimeSampling.byName(settings.path("timeSampling").asText("uniform")),
+                    settings.path("contextDropout").asDouble(0));
         } catch (IllegalArgumentException e) {
             throw new ModelFileException("the model file's flow-matching settings are invalid: " + e.getMessage(), e);
         }

@@ -26,6 +26,7 @@ public final class Sampler {
 
     private final DensityModel model;
     private final ContextSource contexts;
+    private double guidance = Double.NaN;
 
     /** A sampler for an unconditional model. */
     public Sampler(DensityModel model) {
@@ -47,6 +48,25 @@ public final class Sampler {
         }
         this.model = model;
         this.contexts = contexts;
+    }
+
+    /**
+     * Samples along the classifier-free guided field with weight w ({@link
+     * ContinuousNormalizingFlow#decodeGuided}): for a conditional model that learned the
+     * unconditional field too; a guided sample has no log-density.
+     *
+     * @return this
+     */
+    public Sampler guidance(double w) {
+        if (contexts == null || !model.flow().learnsUnconditional()) {
+            throw new IllegalArgumentException("guidance needs a conditional model that learned the unconditional "
+                    + "field too (cnf train --context ... --context-dropout p)");
+        }
+        if (!Double.isFinite(w)) {
+            throw new IllegalArgumentException("the guidance weight must be finite, got " + w);
+        }
+        this.guidance = w;
+        return this;
     }
 
     /** Receives the samples chunk by chunk, in order. */
@@ -118,6 +138,11 @@ public final class Sampler {
             }
         }
         INDArray z = Nd4j.create(values, new long[] {m, dim}, DataType.DOUBLE);
+        if (!Double.isNaN(guidance) && withLogProb) {
+            throw new IllegalArgumentException("a guided sampler has no exact density: the guided field is not the "
+                    + "velocity of a density the model defines; sample without log-densities, or without guidance");
+        }
+        INDArray cs = null;
         if (contexts != null) {
             int cd = flow.contextDim();
             double[] c = contexts.contexts(first, m);
@@ -126,17 +151,19 @@ public final class Sampler {
                         + " values for " + m + " samples");
             }
             INDArray raw = Nd4j.create(c, new long[] {m, cd}, DataType.DOUBLE);
-            z = flow.jointRows(z, model.standardizer().tail(dim).transform(raw));
+            cs = model.standardizer().tail(dim).transform(raw);
         }
         FlowResult r;
-        if (withLogProb) {
+        if (!Double.isNaN(guidance)) {
+            r = flow.decodeGuided(z, cs, guidance);
+        } else if (withLogProb) {
             java.util.random.RandomGenerator[] probes = new java.util.random.RandomGenerator[m];
             for (int q = 0; q < m; q++) {
                 probes[q] = RandomStreams.stream(seed, "sample-noise", first + q);
             }
-            r = flow.decodeWithLogProb(z, ProbeSource.perRow(probes));
+            r = flow.decodeWithLogProb(flow.jointRows(z, cs), ProbeSource.perRow(probes));
         } else {
-            r = flow.decode(z);
+            r = flow.decode(flow.jointRows(z, cs));
         }
         Standardizer data = model.standardizer().head(flow.dim());
         INDArray logp = r.logProb() == null ? null : r.logProb().addi(data.logDetJacobian());
