@@ -3,7 +3,11 @@ package org.cnf4j;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Map;
 import org.cnf4j.baseline.Baselines;
+import org.cnf4j.baseline.ConditionalBaselines;
+import org.cnf4j.data.ConditionalTable;
+import org.cnf4j.data.ContextColumn;
 import org.cnf4j.data.DataException;
 import org.cnf4j.data.ToyDataset;
 import org.cnf4j.data.TrainingData;
@@ -16,6 +20,7 @@ import org.cnf4j.io.ModelMetadata;
 import org.cnf4j.io.TrainingSummary;
 import org.cnf4j.linalg.NativeArrays;
 import org.cnf4j.ode.OdeSolveException;
+import org.cnf4j.sample.ContextSource;
 import org.cnf4j.sample.DensityModel;
 import org.cnf4j.sample.Sampler;
 import org.cnf4j.train.Evaluation;
@@ -38,6 +43,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * double[] logp = flow.logDensity(new double[][] {{3.6, 79}});  // nats
  * double[][] samples = flow.sample(1000, 42);
  * flow.save(Path.of("geyser.zip"));
+ * }</pre>
+ *
+ * <p>A flow trained on a conditional table ({@link Table.ReadOptions#withContext}) models
+ * p(x | c): it scores and samples with a context per row, given by column name as in
+ * {@code cnf sample --context} ({@code Map.of("label", 3)}) or as rows of the context columns'
+ * values:
+ *
+ * <pre>{@code
+ * Table digits = Table.read(Path.of("digits8x8.csv"), Table.ReadOptions.defaults().withContext("label"));
+ * Flow flow = Flow.train(digits, TrainOptions.builder().dequantize(true).build());
+ * double[][] threes = flow.sample(16, Map.of("label", 3), 42);
+ * double[] logp = flow.logDensity(new double[][] {threes[0]}, new Object[][] {{3}});  // log p(x | label = 3)
  * }</pre>
  *
  * <p>Not thread-safe: give each thread its own {@link #load}. {@link #model()} is the
@@ -73,7 +90,8 @@ public final class Flow {
      * @throws DataException when the table is too small to split
      */
     public static Flow train(Table data, TrainOptions options, TrainingListener listener) {
-        return train(options.split(data.dataset()), data.columns(), options, listener);
+        return train(options.split(data.dataset(), ConditionalTable.contextDim(data.context())), data.columns(),
+                data.context(), options, listener);
     }
 
     /** {@link #train(ToyDataset, TrainOptions, TrainingListener)} without a listener. */
@@ -89,27 +107,30 @@ public final class Flow {
      * @throws TrainingException when training diverges
      */
     public static Flow train(ToyDataset toy, TrainOptions options, TrainingListener listener) {
-        return train(options.split(toy), List.of("x", "y"), options, listener);
+        return train(options.split(toy), List.of("x", "y"), List.of(), options, listener);
     }
 
-    private static Flow train(TrainingData data, List<String> columns, TrainOptions options,
-            TrainingListener listener) {
-        ContinuousNormalizingFlow flow = options.newFlow(data.dim());
+    private static Flow train(TrainingData data, List<String> columns, List<ContextColumn> context,
+            TrainOptions options, TrainingListener listener) {
+        int cd = ConditionalTable.contextDim(context);
+        ContinuousNormalizingFlow flow = options.newFlow(data.dim() - cd, cd);
         Trainer trainer = new Trainer(flow, data, options.config());
         Double budget = options.timeBudgetSeconds();
         if (budget != null) {
             trainer.planForBudget(budget);
         }
         if (options.baselines()) {
-            trainer.setBaselines(Baselines.fit(data));
+            trainer.setBaselines(cd > 0 ? ConditionalBaselines.fit(data, flow.dim(), context) : Baselines.fit(data));
         }
         if (listener != null) {
             trainer.addListener(listener);
         }
         TrainingResult result = trainer.train();
         Checkpoint checkpoint = trainer.checkpoint();
+        List<ContextColumn> counted = cd == 0 ? List.of()
+                : ConditionalTable.withCounts(context, data.trainingSample(Integer.MAX_VALUE), flow.dim());
         ModelMetadata metadata = new ModelMetadata(data.standardizer(), data.dequantized(), data.describe(), columns,
-                null).withTraining(result.summary());
+                null, counted).withTraining(result.summary());
         return new Flow(flow, metadata, checkpoint);
     }
 
@@ -149,6 +170,11 @@ public final class Flow {
         return metadata.columns();
     }
 
+    /** The context columns of a conditional flow, in order; empty for an unconditional one. */
+    public List<ContextColumn> context() {
+        return metadata.context();
+    }
+
     /** The training summary (iterations, kept validation NLL, test NLL, baselines), or null. */
     public TrainingSummary summary() {
         return metadata.training();
@@ -174,13 +200,106 @@ public final class Flow {
      * @throws DataException for another shape or a value that is not finite
      */
     public INDArray logDensity(INDArray rows) {
+        requireUnconditional("logDensity(rows, context)");
+        return score(rows, null);
+    }
+
+    /**
+     * Log-densities log p(x | c) of a conditional flow, in the data's units, nats.
+     *
+     * @param rows {@code [n][dim]}
+     * @param context one row per data row, one value per context column ({@link #context()}): a
+     *     number for a numeric column, a level for a categorical one (its text, or an integer as a
+     *     number)
+     * @throws DataException for rows of another length, an unknown level or a value that is not finite
+     */
+    public double[] logDensity(double[][] rows, Object[][] context) {
+        return NativeArrays.toArray(score(matrix(rows), contextMatrix(context, rows.length)));
+    }
+
+    /**
+     * n samples of a conditional flow at one context, in the data's units (as {@code cnf sample
+     * --context column=value}).
+     *
+     * @param context a value for every context column, by name
+     * @return {@code [n][dim]}
+     * @throws DataException for a missing or unknown column or level
+     */
+    public double[][] sample(int n, Map<String, ?> context, long seed) {
+        return rows(sampler(context).sample(n, seed).samples());
+    }
+
+    /**
+     * n samples of a conditional flow trained with context dropout, along the classifier-free
+     * guided field with weight w (as {@code cnf sample --guidance w}); no log-densities exist for them.
+     *
+     * @return {@code [n][dim]}
+     */
+    public double[][] sampleGuided(int n, Map<String, ?> context, double w, long seed) {
+        return rows(sampler(context).guidance(w).sample(n, seed).samples());
+    }
+
+    private Sampler sampler(Map<String, ?> context) {
+        if (metadata.context().isEmpty()) {
+            throw new DataException("this flow is not conditional; sample(n, seed)");
+        }
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        context.forEach((k, v) -> values.put(k, String.valueOf(v)));
+        double[] c;
+        try {
+            c = ConditionalTable.encode(metadata.context(), values);
+        } catch (IllegalArgumentException e) {
+            throw new DataException(e.getMessage());
+        }
+        return new Sampler(new DensityModel(flow, metadata.standardizer()), ContextSource.constant(c));
+    }
+
+    /** The encoded contexts [n, contextDim] of per-row context values. */
+    private INDArray contextMatrix(Object[][] context, int n) {
+        List<ContextColumn> columns = metadata.context();
+        if (columns.isEmpty()) {
+            throw new DataException("this flow is not conditional; logDensity(rows)");
+        }
+        if (context.length != n) {
+            throw new DataException(n + " rows but " + context.length + " contexts");
+        }
+        int cd = ConditionalTable.contextDim(columns);
+        double[] out = new double[n * cd];
+        for (int i = 0; i < n; i++) {
+            if (context[i].length != columns.size()) {
+                throw new DataException("context row " + i + " has " + context[i].length + " values, the flow's context "
+                        + "columns are " + columns.stream().map(ContextColumn::name).toList());
+            }
+            Map<String, String> values = new java.util.LinkedHashMap<>();
+            for (int j = 0; j < columns.size(); j++) {
+                values.put(columns.get(j).name(), String.valueOf(context[i][j]));
+            }
+            try {
+                System.arraycopy(ConditionalTable.encode(columns, values), 0, out, i * cd, cd);
+            } catch (IllegalArgumentException e) {
+                throw new DataException("context row " + i + ": " + e.getMessage());
+            }
+        }
+        return org.nd4j.linalg.factory.Nd4j.create(out, new long[] {n, cd}, DataType.DOUBLE);
+    }
+
+    private void requireUnconditional(String instead) {
+        if (!metadata.context().isEmpty()) {
+            throw new DataException("this flow is conditional on " + metadata.context().stream()
+                    .map(ContextColumn::name).toList() + "; give the contexts: " + instead);
+        }
+    }
+
+    /** Log-densities of rows (data units) with their encoded contexts (null when unconditional). */
+    private INDArray score(INDArray rows, INDArray context) {
         if (rows.rank() != 2 || rows.columns() != dim()) {
             throw new DataException("expected rows of " + dim() + " values (columns " + columns() + "), got shape "
                     + java.util.Arrays.toString(rows.shape()));
         }
         INDArray x = rows.castTo(DataType.DOUBLE).dup('c');
         Table.requireFinite(x, columns());
-        return Evaluation.logProb(flow, metadata.standardizer(), x).logProb();
+        return Evaluation.logProb(flow, metadata.standardizer(), context == null ? x
+                : org.nd4j.linalg.factory.Nd4j.hstack(x, context)).logProb();
     }
 
     /**
@@ -198,6 +317,7 @@ public final class Flow {
      * @return {@code [n, dim]}
      */
     public INDArray sampleArray(int n, long seed) {
+        requireUnconditional("sample(n, context, seed)");
         return new Sampler(new DensityModel(flow, metadata.standardizer())).sample(n, seed).samples();
     }
 

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.cnf4j.data.ConditionalTable;
+import org.cnf4j.data.ContextColumn;
 import org.cnf4j.data.DataException;
 import org.cnf4j.data.DataFiles;
 import org.cnf4j.data.Dataset;
@@ -17,15 +19,28 @@ import org.nd4j.linalg.factory.Nd4j;
  * A numeric table to train on or score: rows of doubles under column names, {@code [rows, columns]},
  * read from a CSV/TSV file (header row) or a NumPy {@code .npy} file, or built from arrays.
  * Immutable.
+ *
+ * <p>A conditional table ({@link ReadOptions#withContext}, {@link #withContext}) also holds the
+ * context columns a conditional flow p(x | c) conditions on: {@link #columns()} are then the data
+ * columns x, {@link #context()} the context columns (a text column, or one of 2 to 10 distinct
+ * integers, categorical and one-hot encoded; any other numeric).
  */
 public final class Table {
 
     private final Dataset dataset;
     private final long droppedRows;
+    private final List<String> dataColumns;
+    private final List<ContextColumn> context;
 
     private Table(Dataset dataset, long droppedRows) {
+        this(dataset, droppedRows, dataset.columns(), List.of());
+    }
+
+    private Table(Dataset dataset, long droppedRows, List<String> dataColumns, List<ContextColumn> context) {
         this.dataset = dataset;
         this.droppedRows = droppedRows;
+        this.dataColumns = List.copyOf(dataColumns);
+        this.context = List.copyOf(context);
     }
 
     /**
@@ -35,16 +50,25 @@ public final class Table {
      * @param excludeColumns the columns to leave out (a label, a text column); not with columns
      * @param missing what an empty cell, {@code NA} or {@code NaN} does: fail (naming the first)
      *     or drop its row
+     * @param context the columns a conditional flow conditions on (they may hold text); empty for
+     *     an unconditional table
      */
-    public record ReadOptions(List<String> columns, List<String> excludeColumns, MissingValues missing) {
+    public record ReadOptions(List<String> columns, List<String> excludeColumns, MissingValues missing,
+            List<String> context) {
         /** Checks and copies. */
         public ReadOptions {
             columns = List.copyOf(columns);
             excludeColumns = List.copyOf(excludeColumns);
+            context = List.copyOf(context);
             if (!columns.isEmpty() && !excludeColumns.isEmpty()) {
                 throw new IllegalArgumentException("give columns or excludeColumns, not both");
             }
             java.util.Objects.requireNonNull(missing, "missing");
+        }
+
+        /** Options of an unconditional table. */
+        public ReadOptions(List<String> columns, List<String> excludeColumns, MissingValues missing) {
+            this(columns, excludeColumns, missing, List.of());
         }
 
         /** All columns, missing values fail the read (as {@code cnf train}). */
@@ -54,17 +78,22 @@ public final class Table {
 
         /** These options keeping only the named columns. */
         public ReadOptions withColumns(String... names) {
-            return new ReadOptions(List.of(names), excludeColumns, missing);
+            return new ReadOptions(List.of(names), excludeColumns, missing, context);
         }
 
         /** These options leaving the named columns out. */
         public ReadOptions withExcludeColumns(String... names) {
-            return new ReadOptions(columns, List.of(names), missing);
+            return new ReadOptions(columns, List.of(names), missing, context);
         }
 
         /** These options with another policy for missing values. */
         public ReadOptions withMissing(MissingValues policy) {
-            return new ReadOptions(columns, excludeColumns, policy);
+            return new ReadOptions(columns, excludeColumns, policy, context);
+        }
+
+        /** These options with context columns (as {@code cnf train --context}). */
+        public ReadOptions withContext(String... names) {
+            return new ReadOptions(columns, excludeColumns, missing, List.of(names));
         }
     }
 
@@ -83,6 +112,11 @@ public final class Table {
      */
     public static Table read(Path file, ReadOptions options) {
         long[] dropped = {0};
+        if (!options.context().isEmpty()) {
+            ConditionalTable t = ConditionalTable.read(file.toString(), options.columns(), options.excludeColumns(),
+                    options.context(), options.missing(), n -> dropped[0] = n);
+            return new Table(t.joint(), dropped[0], t.dataColumns(), t.context());
+        }
         Dataset d = DataFiles.read(file.toString(), options.columns(), options.excludeColumns(), options.missing(),
                 n -> dropped[0] = n);
         return new Table(d, dropped[0]);
@@ -153,19 +187,39 @@ public final class Table {
         }
     }
 
+    /**
+     * This table made conditional on the named numeric columns (an integer column of 2 to 10
+     * distinct values categorical, any other numeric); the others are the data.
+     *
+     * @throws DataException naming a column the table does not have
+     */
+    public Table withContext(String... names) {
+        if (!context.isEmpty()) {
+            throw new DataException("the table already has the context " + context.stream().map(ContextColumn::name)
+                    .toList());
+        }
+        ConditionalTable t = ConditionalTable.of(dataset, List.of(names));
+        return new Table(t.joint(), droppedRows, t.dataColumns(), t.context());
+    }
+
     /** Rows. */
     public int rows() {
         return dataset.rows();
     }
 
-    /** Columns. */
+    /** Data columns (without the context). */
     public int dim() {
-        return dataset.dim();
+        return dataColumns.size();
     }
 
-    /** The column names, in order. */
+    /** The data column names, in order (without the context columns). */
     public List<String> columns() {
-        return List.copyOf(dataset.columns());
+        return dataColumns;
+    }
+
+    /** The context columns of a conditional table, in order; empty otherwise. */
+    public List<ContextColumn> context() {
+        return context;
     }
 
     /** Rows left out for a missing value when read with {@link MissingValues#DROP_ROWS}. */
@@ -173,12 +227,12 @@ public final class Table {
         return droppedRows;
     }
 
-    /** The values, {@code [rows][columns]} (a copy). */
+    /** The values, {@code [rows][columns]} (a copy; a conditional table's rows followed by their encoded context). */
     public double[][] toArray() {
         return Flow.rows(dataset.values());
     }
 
-    /** The values as an ND4J matrix {@code [rows, columns]} (a copy). */
+    /** The values as an ND4J matrix {@code [rows, columns]} (a copy; joint rows [x | encoded context] when conditional). */
     public INDArray values() {
         return dataset.values().dup();
     }

@@ -98,6 +98,49 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
     }
 
     /**
+     * A numeric table in memory made conditional: the named columns become the context (an
+     * integer column of 2 to {@value #MAX_INTEGER_LEVELS} distinct values categorical, any other
+     * numeric), the others the data, in table order.
+     *
+     * @throws DataException naming a context column the table does not have
+     */
+    public static ConditionalTable of(Dataset table, List<String> contextNames) {
+        List<String> data = new ArrayList<>(table.columns());
+        for (String c : contextNames) {
+            if (!data.remove(c)) {
+                throw new DataException(table.source() + ": no context column '" + c + "'; columns are "
+                        + table.columns());
+            }
+        }
+        if (data.isEmpty()) {
+            throw new DataException(table.source() + ": no data column is left besides the context " + contextNames);
+        }
+        List<String> all = new ArrayList<>(data);
+        all.addAll(contextNames);
+        int w = all.size();
+        int[] from = all.stream().mapToInt(table.columns()::indexOf).toArray();
+        double[] v = NativeArrays.toArray(table.values());
+        double[] raw = new double[table.rows() * w];
+        for (int r = 0; r < table.rows(); r++) {
+            for (int j = 0; j < w; j++) {
+                raw[r * w + j] = v[r * table.dim() + from[j]];
+            }
+        }
+        Map<String, ToDoubleFunction<String>> scan = new HashMap<>();
+        List<ContextColumn> context = scanContext(table.source(), contextNames, scan, () -> {
+            for (int r = 0; r < table.rows(); r++) {
+                for (int i = 0; i < contextNames.size(); i++) {
+                    scan.get(contextNames.get(i)).applyAsDouble(Double.toString(raw[r * w + data.size() + i]));
+                }
+            }
+        });
+        codeLevels(raw, table.rows(), data.size(), context, table.source());
+        Dataset rawSet = new Dataset(Nd4j.create(raw, new long[] {table.rows(), w}, DataType.DOUBLE), all,
+                table.source());
+        return new ConditionalTable(expand(rawSet, data.size(), context), List.copyOf(data), context);
+    }
+
+    /**
      * Reads rows to score with a conditional model: its data columns by name and its context
      * columns, encoded as in training.
      *
@@ -238,14 +281,35 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
         return lower.endsWith(".csv") || lower.endsWith(".tsv") || lower.endsWith(".txt");
     }
 
-    /** One pass over the context columns: which are categorical, and their levels. */
+    /** One pass over the context columns of a file: which are categorical, and their levels. */
     private static List<ContextColumn> scanContext(String spec, List<String> names, MissingValues missing) {
+        Map<String, ToDoubleFunction<String>> scan = new HashMap<>();
+        return scanContext(spec, names, scan, () -> {
+            if (isCsv(spec)) {
+                CsvReader.read(Path.of(spec), names, missing, d -> { }, scan);
+            } else {
+                Dataset d = DataFiles.read(spec, names, null);
+                double[] v = NativeArrays.toArray(d.values());
+                for (int r = 0; r < d.rows(); r++) {
+                    for (int i = 0; i < names.size(); i++) {
+                        scan.get(names.get(i)).applyAsDouble(Double.toString(v[r * names.size() + i]));
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Which context columns are categorical, and their levels: {@code scan} is filled with one
+     * recording coder per column, then {@code pass} feeds every cell through them.
+     */
+    private static List<ContextColumn> scanContext(String spec, List<String> names,
+            Map<String, ToDoubleFunction<String>> scan, Runnable pass) {
         int k = names.size();
         List<Set<String>> seen = new ArrayList<>();
         boolean[] text = new boolean[k];
         boolean[] integer = new boolean[k];
         java.util.Arrays.fill(integer, true);
-        Map<String, ToDoubleFunction<String>> scan = new HashMap<>();
         for (int i = 0; i < k; i++) {
             Set<String> levels = new LinkedHashSet<>();
             seen.add(levels);
@@ -269,17 +333,7 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
                 return 0;
             });
         }
-        if (isCsv(spec)) {
-            CsvReader.read(Path.of(spec), names, missing, d -> { }, scan);
-        } else {
-            Dataset d = DataFiles.read(spec, names, null);
-            double[] v = NativeArrays.toArray(d.values());
-            for (int r = 0; r < d.rows(); r++) {
-                for (int i = 0; i < k; i++) {
-                    scan.get(names.get(i)).applyAsDouble(Double.toString(v[r * k + i]));
-                }
-            }
-        }
+        pass.run();
         List<ContextColumn> out = new ArrayList<>();
         for (int i = 0; i < k; i++) {
             Set<String> levels = seen.get(i);
@@ -319,21 +373,26 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
         }
         Dataset d = DataFiles.read(spec, all, null, missing, dropped);
         double[] v = NativeArrays.toArray(d.values());
-        int w = all.size();
-        for (int r = 0; r < d.rows(); r++) {
+        codeLevels(v, d.rows(), data.size(), context, spec);
+        return new Dataset(Nd4j.create(v, new long[] {d.rows(), all.size()}, DataType.DOUBLE), all, d.source());
+    }
+
+    /** Replaces the categorical context values of numeric raw rows [x | context] by their level codes. */
+    private static void codeLevels(double[] v, int rows, int dim, List<ContextColumn> context, String source) {
+        int w = dim + context.size();
+        for (int r = 0; r < rows; r++) {
             for (int i = 0; i < context.size(); i++) {
                 ContextColumn c = context.get(i);
                 if (c.categorical()) {
-                    int at = r * w + data.size() + i;
+                    int at = r * w + dim + i;
                     try {
                         v[at] = c.code(Double.toString(v[at]));
                     } catch (IllegalArgumentException e) {
-                        throw new DataException(spec + ", row " + r + ": " + e.getMessage());
+                        throw new DataException(source + ", row " + r + ": " + e.getMessage());
                     }
                 }
             }
         }
-        return new Dataset(Nd4j.create(v, new long[] {d.rows(), w}, DataType.DOUBLE), all, d.source());
     }
 
     /** One raw row [x | context source values] from {@code from} to a joint row [x | encoded context] at {@code to}. */
