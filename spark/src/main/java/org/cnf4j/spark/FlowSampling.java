@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -14,6 +15,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.cnf4j.data.DataException;
 import org.cnf4j.io.LoadedModel;
 import org.cnf4j.io.ModelFile;
 import org.cnf4j.linalg.NativeArrays;
@@ -68,6 +70,19 @@ public final class FlowSampling {
      * @throws IllegalArgumentException for n, temperature, chunk or partitions out of range
      */
     public static Dataset<Row> sample(SparkSession spark, byte[] modelFile, long n, long seed, Options options) {
+        return sample(spark, modelFile, n, seed, options, null);
+    }
+
+    /**
+     * n samples of a conditional model at one context (a value for every context column, by
+     * name, as {@code cnf sample --context}), in index order; {@code context} null for an
+     * unconditional model.
+     *
+     * @throws DataException for a missing or unknown context column or level, or a context given
+     *     to an unconditional model (or none to a conditional one)
+     */
+    public static Dataset<Row> sample(SparkSession spark, byte[] modelFile, long n, long seed, Options options,
+            Map<String, String> context) {
         if (n < 1) {
             throw new IllegalArgumentException("the number of samples must be positive, got " + n);
         }
@@ -76,6 +91,7 @@ public final class FlowSampling {
             throw new IllegalArgumentException("temperature and chunk must be positive and partitions not negative");
         }
         LoadedModel model = ModelFile.load(modelFile, "the model file");
+        double[] encoded = encode(model, context);
         StructType schema = new StructType();
         for (String c : model.metadata().columns()) {
             schema = schema.add(c, DataTypes.DoubleType, false);
@@ -88,7 +104,25 @@ public final class FlowSampling {
         int partitions = (int) Math.min(chunks, options.partitions() > 0 ? options.partitions() : jsc.defaultParallelism());
         Broadcast<byte[]> shared = jsc.broadcast(modelFile);
         return spark.range(0, chunks, 1, partitions)
-                .mapPartitions(new SamplePartition(shared, n, seed, options), Encoders.row(schema));
+                .mapPartitions(new SamplePartition(shared, n, seed, options, encoded), Encoders.row(schema));
+    }
+
+    /** The encoded context of a conditional model, checked on the driver; null for an unconditional one. */
+    private static double[] encode(LoadedModel model, Map<String, String> context) {
+        List<org.cnf4j.data.ContextColumn> columns = model.metadata().context();
+        if (columns.isEmpty() != (context == null || context.isEmpty())) {
+            throw new DataException(columns.isEmpty() ? "the model is not conditional: it takes no context"
+                    : "the model is conditional on " + columns.stream().map(org.cnf4j.data.ContextColumn::name).toList()
+                            + ": give --context COLUMN=VALUE for each");
+        }
+        if (columns.isEmpty()) {
+            return null;
+        }
+        try {
+            return org.cnf4j.data.ConditionalTable.encode(columns, context);
+        } catch (IllegalArgumentException e) {
+            throw new DataException(e.getMessage());
+        }
     }
 
     /** Draws the chunks whose indices a partition holds. */
@@ -98,19 +132,22 @@ public final class FlowSampling {
         private final long n;
         private final long seed;
         private final Options options;
+        private final double[] context;
 
-        SamplePartition(Broadcast<byte[]> model, long n, long seed, Options options) {
+        SamplePartition(Broadcast<byte[]> model, long n, long seed, Options options, double[] context) {
             this.model = model;
             this.n = n;
             this.seed = seed;
             this.options = options;
+            this.context = context;
         }
 
         @Override
         public Iterator<Row> call(Iterator<Long> chunkIds) {
             LoadedModel loaded = ExecutorModels.get(model, "the model file");
             loaded.flow().setMatrixPrecision(options.precision());
-            Sampler sampler = new Sampler(DensityModel.of(loaded));
+            Sampler sampler = new Sampler(DensityModel.of(loaded), context == null ? null
+                    : org.cnf4j.sample.ContextSource.constant(context));
             return new Iterator<>() {
                 private Iterator<Row> current = List.<Row>of().iterator();
 

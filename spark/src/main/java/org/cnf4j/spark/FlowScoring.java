@@ -127,6 +127,22 @@ public final class FlowScoring {
                         + ", not a number");
             }
         }
+        List<org.cnf4j.data.ContextColumn> context = model.metadata().context();
+        int[] contextIndex = new int[context.size()];
+        for (int i = 0; i < context.size(); i++) {
+            org.cnf4j.data.ContextColumn c = context.get(i);
+            if (!have.contains(c.name())) {
+                throw new DataException("no context column '" + c.name() + "' (the model is conditional on "
+                        + context.stream().map(org.cnf4j.data.ContextColumn::name).toList() + "); the data have " + have);
+            }
+            contextIndex[i] = schema.fieldIndex(c.name());
+            StructField f = schema.fields()[contextIndex[i]];
+            boolean text = f.dataType() == DataTypes.StringType;
+            if (!(f.dataType() instanceof NumericType) && !(text && c.categorical())) {
+                throw new DataException("context column '" + c.name() + "' has type " + f.dataType().simpleString()
+                        + (c.categorical() ? ", not a number or text level" : ", not a number"));
+            }
+        }
         for (String added : options.nllBits() ? List.of(LOGP, NLL_BITS) : List.of(LOGP)) {
             if (have.contains(added)) {
                 throw new DataException("the data already have a column '" + added + "'");
@@ -138,7 +154,7 @@ public final class FlowScoring {
         }
         Broadcast<byte[]> shared = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext())
                 .broadcast(modelFile);
-        return df.mapPartitions(new ScorePartition(shared, index, names, options), Encoders.row(out));
+        return df.mapPartitions(new ScorePartition(shared, index, contextIndex, names, options), Encoders.row(out));
     }
 
     /** Scores one partition a chunk at a time, lazily, keeping the rows' order. */
@@ -146,12 +162,14 @@ public final class FlowScoring {
         private static final long serialVersionUID = 1L;
         private final Broadcast<byte[]> model;
         private final int[] index;
+        private final int[] contextIndex;
         private final List<String> names;
         private final Options options;
 
-        ScorePartition(Broadcast<byte[]> model, int[] index, List<String> names, Options options) {
+        ScorePartition(Broadcast<byte[]> model, int[] index, int[] contextIndex, List<String> names, Options options) {
             this.model = model;
             this.index = index;
+            this.contextIndex = contextIndex;
             this.names = names;
             this.options = options;
         }
@@ -164,10 +182,12 @@ public final class FlowScoring {
             m.flow().setTraceEstimator(options.trace() == null ? m.flow().defaultEvaluationEstimator()
                     : TraceEstimator.byName(options.trace()));
             int dim = index.length;
+            List<org.cnf4j.data.ContextColumn> context = m.metadata().context();
+            int width = m.flow().inputColumns();
             double bitsPerNat = 1.0 / (dim * Math.log(2));
             return new Iterator<>() {
                 private final ArrayDeque<Row> ready = new ArrayDeque<>();
-                private final double[] values = new double[Evaluation.CHUNK * dim];
+                private final double[] values = new double[Evaluation.CHUNK * width];
                 private long seen;
 
                 @Override
@@ -214,7 +234,7 @@ public final class FlowScoring {
 
                             @Override
                             public int dim() {
-                                return dim;
+                                return width;
                             }
 
                             @Override
@@ -223,7 +243,7 @@ public final class FlowScoring {
                                     return 0;
                                 }
                                 done = true;
-                                System.arraycopy(values, 0, out, 0, count * dim);
+                                System.arraycopy(values, 0, out, 0, count * width);
                                 return count;
                             }
                         }, true, (start, chunk) -> System.arraycopy(chunk, 0, logp, (int) start, chunk.length));
@@ -244,7 +264,30 @@ public final class FlowScoring {
                         if (!Double.isFinite(v)) {
                             return "column '" + names.get(j) + "' holds " + v + ", not a finite value";
                         }
-                        values[n * dim + j] = v;
+                        values[n * width + j] = v;
+                    }
+                    int at = n * width + dim;
+                    for (int i = 0; i < contextIndex.length; i++) {
+                        org.cnf4j.data.ContextColumn c = context.get(i);
+                        if (r.isNullAt(contextIndex[i])) {
+                            return "context column '" + c.name() + "' is null";
+                        }
+                        Object cell = r.get(contextIndex[i]);
+                        double v;
+                        if (c.categorical()) {
+                            try {
+                                v = c.code(String.valueOf(cell));
+                            } catch (IllegalArgumentException e) {
+                                return e.getMessage();
+                            }
+                        } else {
+                            v = ((Number) cell).doubleValue();
+                            if (!Double.isFinite(v)) {
+                                return "context column '" + c.name() + "' holds " + v + ", not a finite value";
+                            }
+                        }
+                        c.encode(v, values, at);
+                        at += c.width();
                     }
                     return null;
                 }

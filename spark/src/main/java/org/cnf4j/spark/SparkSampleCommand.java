@@ -56,6 +56,10 @@ final class SparkSampleCommand implements Callable<Integer> {
             description = "Partitions of the output (default: Spark's default parallelism).")
     int partitions;
 
+    @Option(names = "--context", split = ",", paramLabel = "COLUMN=VALUE", description = "A conditional model's "
+            + "context for every sample, e.g. --context label=3 (every context column named).")
+    java.util.Map<String, String> context;
+
     @Option(names = "--master", description = "Spark master when not run by spark-submit, e.g. local[*].")
     String master;
 
@@ -71,7 +75,7 @@ final class SparkSampleCommand implements Callable<Integer> {
         SparkSession spark = SparkSessions.get(master, "cnf-spark sample");
         byte[] bytes = SparkIo.withOverrides(SparkIo.readModel(spark, model), evaluation);
         SparkIo.write(FlowSampling.sample(spark, bytes, count, seed,
-                new FlowSampling.Options(temperature, withLogp, chunk, partitions, evaluation.precision())), output,
+                new FlowSampling.Options(temperature, withLogp, chunk, partitions, evaluation.precision()), context), output,
                 SparkIo.format(output, outputFormat), overwrite);
         spec.commandLine().getOut().printf("%d samples written to %s%n", count, output);
         spec.commandLine().getOut().flush();

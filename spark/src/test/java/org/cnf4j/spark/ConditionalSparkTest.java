@@ -1,0 +1,112 @@
+package org.cnf4j.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.cnf4j.data.ContextColumn;
+import org.cnf4j.data.DataException;
+import org.cnf4j.data.Standardizer;
+import org.cnf4j.flow.ContinuousNormalizingFlow;
+import org.cnf4j.io.LoadedModel;
+import org.cnf4j.io.ModelFile;
+import org.cnf4j.io.ModelMetadata;
+import org.cnf4j.sample.ContextSource;
+import org.cnf4j.sample.DensityModel;
+import org.cnf4j.sample.Sampler;
+import org.cnf4j.train.Evaluation;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Spark scoring and sampling of a conditional model (a text and a numeric context column) against the single JVM. */
+class ConditionalSparkTest {
+
+    @TempDir
+    Path dir;
+
+    /** x, y conditional on species (3 text levels) and age (numeric): 4 context values. */
+    byte[] model() throws Exception {
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).contextDim(4).hiddenDims(16, 16).seed(5)
+                .build();
+        Path file = dir.resolve("c.zip");
+        ModelFile.save(file, flow, new ModelMetadata(new Standardizer(new double[] {0.5, 0.5, 0.3, 0.3, 0.4, 40},
+                new double[] {2, 2, 0.5, 0.5, 0.5, 10}), false, "test", List.of("x", "y"), null, List.of(
+                        new ContextColumn("species", List.of("adelie", "chinstrap", "gentoo")),
+                        ContextColumn.numeric("age"))));
+        return Files.readAllBytes(file);
+    }
+
+    @Test
+    void scoresMatchTheSingleJvmAndUnknownLevelsAreNamed() throws Exception {
+        byte[] bytes = model();
+        String[] species = {"adelie", "chinstrap", "gentoo"};
+        List<Row> rows = new ArrayList<>();
+        double[][] joint = new double[30][];
+        for (int i = 0; i < 30; i++) {
+            double x = 0.1 * i;
+            double y = 1 - 0.05 * i;
+            int k = i % 3;
+            double age = 20 + i;
+            rows.add(RowFactory.create(x, y, species[k], age));
+            joint[i] = new double[] {x, y, k == 0 ? 1 : 0, k == 1 ? 1 : 0, k == 2 ? 1 : 0, age};
+        }
+        StructType schema = new StructType().add("x", DataTypes.DoubleType).add("y", DataTypes.DoubleType)
+                .add("species", DataTypes.StringType).add("age", DataTypes.DoubleType);
+        Dataset<Row> df = SparkTestSupport.spark().createDataFrame(rows, schema).repartition(3);
+        List<Row> scored = FlowScoring.withLogProb(df, bytes, null).collectAsList();
+        LoadedModel m = ModelFile.load(bytes, "c.zip");
+        double[] want = Evaluation.logProb(m.flow(), m.metadata().standardizer(), Nd4j.createFromArray(joint))
+                .logProb().toDoubleVector();
+        assertEquals(30, scored.size());
+        for (Row r : scored) {
+            int i = (int) Math.round(r.getDouble(0) * 10);
+            assertEquals(want[i], r.getDouble(r.fieldIndex(FlowScoring.LOGP)), 1e-8, "row " + i);
+        }
+        Dataset<Row> odd = SparkTestSupport.spark().createDataFrame(List.of(RowFactory.create(0.1, 0.2, "emperor", 30.0)),
+                schema);
+        Exception e = assertThrows(Exception.class, () -> FlowScoring.withLogProb(odd, bytes, null).collectAsList());
+        String message = String.valueOf(e.getMessage()) + (e.getCause() == null ? "" : e.getCause().getMessage());
+        assertTrue(message.contains("'emperor' is not a level of the context column 'species'"), message);
+        Dataset<Row> noAge = df.drop("age");
+        DataException missing = assertThrows(DataException.class, () -> FlowScoring.withLogProb(noAge, bytes, null));
+        assertTrue(missing.getMessage().contains("no context column 'age'"), missing.getMessage());
+    }
+
+    @Test
+    void samplesAtAContextMatchCnfSample() throws Exception {
+        byte[] bytes = model();
+        Map<String, String> context = Map.of("species", "gentoo", "age", "35");
+        List<Row> got = FlowSampling.sample(SparkTestSupport.spark(), bytes, 25, 3,
+                new FlowSampling.Options(1.0, false, 10, 2), context).collectAsList();
+        LoadedModel m = ModelFile.load(bytes, "c.zip");
+        double[] c = org.cnf4j.data.ConditionalTable.encode(m.metadata().context(), context);
+        List<double[]> local = new ArrayList<>();
+        for (long first = 0; first < 25; first += 10) {
+            int n = (int) Math.min(10, 25 - first);
+            Sampler.Chunk chunk = new Sampler(DensityModel.of(m), ContextSource.constant(c)).chunk(first, n, 3, 1.0,
+                    false);
+            double[] v = chunk.samples().dup().data().asDouble();
+            for (int i = 0; i < n; i++) {
+                local.add(new double[] {v[2 * i], v[2 * i + 1]});
+            }
+        }
+        assertEquals(25, got.size());
+        for (int i = 0; i < 25; i++) {
+            assertArrayEquals(local.get(i), new double[] {got.get(i).getDouble(0), got.get(i).getDouble(1)}, 0.0);
+        }
+        assertThrows(DataException.class, () -> FlowSampling.sample(SparkTestSupport.spark(), bytes, 5, 3,
+                FlowSampling.Options.defaults(), null));
+    }
+}
