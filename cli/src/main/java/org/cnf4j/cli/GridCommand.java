@@ -69,6 +69,10 @@ public final class GridCommand implements Callable<Integer> {
     @Option(names = "--data", description = "Toy name or data file whose extent sets the default range.")
     String data;
 
+    @Option(names = "--context", split = ",", paramLabel = "COLUMN=VALUE", description = "A conditional model's "
+            + "context: the map shows log p(x | context), e.g. --context label=3 (every context column named).")
+    java.util.Map<String, String> context;
+
     @Option(names = "--probability", description = "Draw p(x) instead of log p(x).")
     boolean probability;
 
@@ -95,8 +99,23 @@ public final class GridCommand implements Callable<Integer> {
         if (at != null && at.length != d) {
             throw new ParameterException(spec.commandLine(), "--at needs " + d + " values, got " + at.length);
         }
-        double[] mean = m.metadata().standardizer().mean();
-        double[] std = m.metadata().standardizer().std();
+        double[] encoded = null;
+        List<org.cnf4j.data.ContextColumn> contextColumns = m.metadata().context();
+        if (contextColumns.isEmpty() != (context == null)) {
+            throw new ParameterException(spec.commandLine(), contextColumns.isEmpty() ? model
+                    + " is not a conditional model: leave out --context" : model + " is conditional on "
+                    + contextColumns.stream().map(org.cnf4j.data.ContextColumn::name).toList()
+                    + ": give --context COLUMN=VALUE for each");
+        }
+        if (context != null) {
+            try {
+                encoded = org.cnf4j.data.ConditionalTable.encode(contextColumns, context);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--context: " + e.getMessage());
+            }
+        }
+        double[] mean = m.metadata().standardizer().head(d).mean();
+        double[] std = m.metadata().standardizer().head(d).std();
         GridSpec base;
         if (data != null) {
             INDArray x = DataFiles.isToy(data) ? ToyDataset.byName(data).sample(5000, RandomStreams.stream(0, "grid"))
@@ -114,11 +133,14 @@ public final class GridCommand implements Callable<Integer> {
                 at != null ? at : base.anchor());
         DensityGrid grid;
         try (Progress.Task task = new Progress.Task(Progress.mode(common), spec.commandLine().getErr(), "grid")) {
-            grid = DensityGrid.compute(DensityModel.of(m), spec2, task);
+            grid = DensityGrid.compute(DensityModel.of(m), spec2, encoded, task);
         }
         List<String> cols = m.metadata().columns();
         if (png != null) {
-            ChartFiles.writePng(Charts.densityHeatMap(grid, probability, d == 2 ? "Model density" : "Model density (slice)",
+            String title = (d == 2 ? "Model density" : "Model density (slice)") + (context == null ? ""
+                    : " given " + context.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                            .collect(java.util.stream.Collectors.joining(", ")));
+            ChartFiles.writePng(Charts.densityHeatMap(grid, probability, title,
                     cols.get(dims[0]), cols.get(dims[1])), png, 760, 640);
         }
         if (csv != null) {

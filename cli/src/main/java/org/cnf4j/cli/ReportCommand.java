@@ -95,13 +95,24 @@ public final class ReportCommand implements Callable<Integer> {
         INDArray values;
         String description;
         String split;
+        if (DataFiles.isToy(data) && !m.metadata().context().isEmpty()) {
+            throw new IllegalArgumentException(model + " is conditional on " + m.metadata().context().stream()
+                    .map(org.cnf4j.data.ContextColumn::name).toList() + ": give --data a file with those columns");
+        }
         if (DataFiles.isToy(data)) {
             values = ToyDataset.byName(data).sample(rows, RandomStreams.stream(seed, "report-data"));
             description = data + " (" + rows + " fresh samples)";
             split = rows + " fresh samples of " + data;
         } else {
             long[] dropped = {0};
-            Dataset ds = DataFiles.readForModel(data, m.metadata().columns(), columns, missing, n -> dropped[0] = n);
+            if (!m.metadata().context().isEmpty() && columns != null && !columns.isEmpty()) {
+                throw new IllegalArgumentException("a conditional model reads its columns and context by name; leave "
+                        + "out --columns");
+            }
+            Dataset ds = m.metadata().context().isEmpty()
+                    ? DataFiles.readForModel(data, m.metadata().columns(), columns, missing, n -> dropped[0] = n)
+                    : org.cnf4j.data.ConditionalTable.readForModel(data, m.metadata().columns(), m.metadata().context(),
+                            missing, n -> dropped[0] = n);
             if (dropped[0] > 0) {
                 spec.commandLine().getErr().printf(java.util.Locale.ROOT, "left out %d of %d rows with a missing value "
                         + "(--missing drop-rows)%n", dropped[0], dropped[0] + ds.rows());
@@ -115,7 +126,7 @@ public final class ReportCommand implements Callable<Integer> {
                 .split(split)
                 .modelName(String.valueOf(model.getFileName()))
                 .data(values, description, m.metadata().columns(), m.metadata().dequantized())
-                .summary(m.metadata().training())
+                .summary(m.metadata().training()).context(m.metadata().context())
                 .config("model file", model)
                 .config("trained on", m.metadata().dataDescription())
                 .imageShape(imageShape == null ? null : imageShape.toArray()).gridResolution(resolution).samples(samples).seed(seed);

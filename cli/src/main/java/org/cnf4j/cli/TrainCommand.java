@@ -252,7 +252,7 @@ public final class TrainCommand implements Callable<Integer> {
                     .modelName(String.valueOf(out.getFileName()))
                     .data(trainingData.standardizer().inverse(evaluation), trainingData.describe(), cols,
                             trainingData.dequantized())
-                    .history(r.iterations(), r.validations()).summary(s).seed(training.seed()).imageShape(imageShape == null ? null : imageShape.toArray());
+                    .history(r.iterations(), r.validations()).summary(s).context(dataOptions.loadedContext).seed(training.seed()).imageShape(imageShape == null ? null : imageShape.toArray());
             ReportSettings.describe(in, this, s.iterations());
             try (Progress.Task task = new Progress.Task(mode, err, "report density grid")) {
                 in.progress(task);

@@ -11,6 +11,9 @@ import java.util.Map;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.io.TrainingSummary;
 import org.cnf4j.linalg.NativeArrays;
+import org.cnf4j.data.ConditionalTable;
+import org.cnf4j.data.ContextColumn;
+import org.cnf4j.sample.ContextSource;
 import org.cnf4j.sample.DensityGrid;
 import org.cnf4j.sample.DensityModel;
 import org.cnf4j.sample.GridSpec;
@@ -56,10 +59,21 @@ public final class ReportGenerator {
         private final List<String> compareLabels = new ArrayList<>();
         private final List<ToleranceSweep> compareSweeps = new ArrayList<>();
         private ProgressListener progress = ProgressListener.NONE;
+        private List<ContextColumn> context = List.of();
 
         /** The report of a model. */
         public Input(DensityModel model) {
             this.model = model;
+        }
+
+        /**
+         * The context columns of a conditional model (the evaluation rows are then joint rows
+         * [x | encoded context]): density maps at a few contexts, samples at the rows' contexts,
+         * one row of generated images per class.
+         */
+        public Input context(List<ContextColumn> columns) {
+            this.context = List.copyOf(columns);
+            return this;
         }
 
         /** Page title. */
@@ -162,6 +176,9 @@ public final class ReportGenerator {
         }
     }
 
+    /** Most density maps of a categorical context's levels (of 2-D data). */
+    static final int MAX_CONTEXT_MAPS = 6;
+
     private ReportGenerator() {
     }
 
@@ -175,6 +192,16 @@ public final class ReportGenerator {
         DensityModel model = in.model;
         ContinuousNormalizingFlow flow = model.flow();
         int dim = flow.dim();
+        int cd = flow.contextDim();
+        if (ConditionalTable.contextDim(in.context) != cd) {
+            throw new IllegalArgumentException("the model takes " + cd + " context values, the report's context columns "
+                    + in.context + " give " + ConditionalTable.contextDim(in.context));
+        }
+        boolean hasData = in.data != null && in.data.rows() > 0;
+        INDArray dataX = !hasData || cd == 0 ? in.data : in.data.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dim));
+        INDArray dataC = !hasData || cd == 0 ? null
+                : in.data.get(NDArrayIndex.all(), NDArrayIndex.interval(dim, dim + cd)).dup('c');
+        boolean byClass = in.context.size() == 1 && in.context.get(0).categorical();
         List<String> cols = in.columns != null && in.columns.size() == dim ? in.columns : defaultColumns(dim);
         RunReport report = new RunReport(in.title, "Model " + in.modelName + ": " + flow.blockCount() + " block(s) of "
                 + flow.block(0).describe());
@@ -196,6 +223,10 @@ public final class ReportGenerator {
         report.row("Data", "source", in.dataDescription);
         report.row("Data", "dimension", dim);
         report.row("Data", "columns", String.join(", ", cols));
+        for (ContextColumn c : in.context) {
+            report.row("Data", "context: " + c.name(), c.categorical() ? "categorical, levels " + String.join(", ",
+                    c.levels()) + " (one-hot)" : "numeric");
+        }
         if (in.data != null) {
             report.row("Data", "evaluation rows", in.data.rows());
         }
@@ -231,8 +262,10 @@ public final class ReportGenerator {
             }
             if (s.baselines() != null) {
                 report.row("Baselines", "flow, test NLL [nats]", fmt(s.testNll()));
-                report.row("Baselines", "full-covariance Gaussian, test NLL [nats]", fmt(s.baselines().gaussianTestNll()));
-                report.row("Baselines", "Gaussian mixture (" + s.baselines().mixtureComponents()
+                report.row("Baselines", (cd > 0 ? "linear-Gaussian regression on the context" : "full-covariance Gaussian")
+                        + ", test NLL [nats]", fmt(s.baselines().gaussianTestNll()));
+                report.row("Baselines", (cd == 0 ? "Gaussian mixture" : byClass ? "Gaussian mixtures per class"
+                        : "Gaussian mixture of the regression's residuals") + " (" + s.baselines().mixtureComponents()
                         + " components, chosen on validation), test NLL [nats]", fmt(s.baselines().mixtureTestNll()));
                 if (in.dequantized) {
                     report.row("Baselines", "bits per dimension: flow / Gaussian / mixture",
@@ -261,8 +294,38 @@ public final class ReportGenerator {
         }
 
         // density
-        GridSpec spec = in.data != null && in.data.rows() > 0 ? GridSpec.around(in.data, 0, 1, in.gridResolution) : GridSpec.square(dim, -4, 4, in.gridResolution);
-        if (dim >= 2) {
+        GridSpec spec = hasData ? GridSpec.around(dataX, 0, 1, in.gridResolution) : GridSpec.square(dim, -4, 4,
+                in.gridResolution);
+        if (dim >= 2 && cd > 0 && hasData) {
+            List<String> labels = new ArrayList<>();
+            List<double[]> contexts = new ArrayList<>();
+            if (byClass) {
+                ContextColumn c = in.context.get(0);
+                for (int k = 0; k < Math.min(c.width(), MAX_CONTEXT_MAPS); k++) {
+                    double[] e = new double[cd];
+                    e[k] = 1;
+                    contexts.add(e);
+                    labels.add(c.name() + "=" + c.levels().get(k));
+                }
+            } else {
+                int maps = (int) Math.min(4, dataC.rows());
+                for (int i = 0; i < maps; i++) {
+                    int row = (int) ((long) i * dataC.rows() / maps);
+                    contexts.add(dataC.getRow(row).toDoubleVector());
+                    labels.add("the context of evaluation row " + row);
+                }
+            }
+            // beyond two dimensions a map is a slice: one, at the first context
+            for (int k = 0; k < (dim == 2 ? contexts.size() : 1); k++) {
+                DensityGrid grid = DensityGrid.compute(model, spec, contexts.get(k), in.progress);
+                String file = "density-" + k + ".png";
+                ChartFiles.writePng(Charts.densityHeatMap(grid, false, "Model log-density given " + labels.get(k)
+                        + (dim == 2 ? "" : ", slice"), cols.get(0), cols.get(1)), dir.resolve(file), 760, 640);
+                report.figure(file, "Log-density given " + labels.get(k), "log p(x | " + labels.get(k) + ")"
+                        + (dim == 2 ? " on a " + in.gridResolution + " x " + in.gridResolution + " grid"
+                                : " on a 2-D slice through the data mean") + ", in the data's units.");
+            }
+        } else if (dim >= 2 && cd == 0) {
             DensityGrid grid = DensityGrid.compute(model, spec, in.progress);
             ChartFiles.writePng(Charts.densityHeatMap(grid, false, dim == 2 ? "Model log-density"
                     : "Model log-density, slice through the data mean", cols.get(0), cols.get(1)),
@@ -272,17 +335,20 @@ public final class ReportGenerator {
                     : "log p(x) on a 2-D slice through the data mean, varying " + cols.get(0) + " and " + cols.get(1)
                     + " with the other coordinates held fixed.");
         }
-        // samples
-        INDArray samples = new Sampler(model).sample(in.samples, in.seed).samples();
-        if (dim >= 2 && in.data != null && in.data.rows() > 0) {
+        // samples (of a conditional model: one at each evaluation row's context)
+        INDArray samples = cd == 0 ? new Sampler(model).sample(in.samples, in.seed).samples() : !hasData ? null
+                : new Sampler(model, ContextSource.rows(shownRows(dataC, (int) Math.min(in.data.rows(), in.samples),
+                        in.seed))).sample((int) Math.min(in.data.rows(), in.samples), in.seed).samples();
+        if (dim >= 2 && hasData) {
             // as many points on each side, so the two panels look alike when the model is right
             int shown = (int) Math.min(in.data.rows(), in.samples);
-            INDArray dataShown = evenlySpaced(in.data, shown);
+            INDArray dataShown = shownRows(dataX, shown, in.seed);
             INDArray samplesShown = samples.get(NDArrayIndex.interval(0, shown), NDArrayIndex.all());
             ChartFiles.writePng(Charts.samplesComparison(dataShown, samplesShown, 0, 1, cols.get(0), cols.get(1)),
                     dir.resolve("samples.png"), 1000, 500);
             report.figure("samples.png", "Data and samples", "Left: " + shown + " rows of the " + in.split
-                    + "; right: " + shown + " samples from the model (seed " + in.seed + "); coordinates "
+                    + "; right: " + shown + " samples from the model (seed " + in.seed + ")"
+                    + (cd > 0 ? ", each at the context of the row beside it" : "") + "; coordinates "
                     + cols.get(0) + " and " + cols.get(1) + ", on shared axes.");
         }
         // training curves
@@ -298,7 +364,7 @@ public final class ReportGenerator {
                             ? " Dashed: the baselines' test NLL, for reference." : ""));
         }
         // trajectories
-        if (dim >= 2 && in.data != null && in.data.rows() > 0) {
+        if (dim >= 2 && hasData) {
             INDArray pts = in.data.get(NDArrayIndex.interval(0, Math.min(40, in.data.rows())), NDArrayIndex.all());
             Trajectories tr = Trajectories.compute(model, pts, 25);
             boolean standardised = !model.standardizer().isIdentity();
@@ -318,13 +384,31 @@ public final class ReportGenerator {
                 throw new IllegalArgumentException("an image shape of " + h + "x" + w + " needs " + h * w
                         + " dimensions, the model has " + dim);
             }
-            int count = Math.min(64, in.samples);
-            INDArray imgs = samples.get(NDArrayIndex.interval(0, count), NDArrayIndex.all());
-            double[] range = range(in.data != null && in.data.rows() > 0 ? in.data : imgs);
-            ChartFiles.writePng(ChartFiles.greyImage(ImageGrid.arrange(imgs, h, w, 8), h, w, range[0], range[1], 6),
-                    dir.resolve("images.png"));
-            report.figure("images.png", "Generated images", count + " samples shown as " + h + "x" + w
-                    + " images (grey scale from the data's minimum to maximum).");
+            if (byClass) {
+                ContextColumn c = in.context.get(0);
+                int classes = Math.min(c.width(), 16);
+                INDArray[] perClass = new INDArray[classes];
+                for (int k = 0; k < classes; k++) {
+                    double[] e = new double[cd];
+                    e[k] = 1;
+                    perClass[k] = new Sampler(model, ContextSource.constant(e)).sample(8, in.seed).samples();
+                }
+                INDArray imgs = org.nd4j.linalg.factory.Nd4j.vstack(perClass);
+                double[] range = range(hasData ? dataX : imgs);
+                ChartFiles.writePng(ChartFiles.greyImage(ImageGrid.arrange(imgs, h, w, 8), h, w, range[0], range[1], 6),
+                        dir.resolve("images.png"));
+                report.figure("images.png", "Generated images by class", "One row per level of " + c.name() + " ("
+                        + String.join(", ", c.levels().subList(0, classes)) + ", top to bottom): 8 samples each, shown "
+                        + "as " + h + "x" + w + " images (grey scale from the data's minimum to maximum).");
+            } else if (samples != null) {
+                int count = (int) Math.min(64, samples.rows());
+                INDArray imgs = samples.get(NDArrayIndex.interval(0, count), NDArrayIndex.all());
+                double[] range = range(hasData ? dataX : imgs);
+                ChartFiles.writePng(ChartFiles.greyImage(ImageGrid.arrange(imgs, h, w, 8), h, w, range[0], range[1], 6),
+                        dir.resolve("images.png"));
+                report.figure("images.png", "Generated images", count + " samples shown as " + h + "x" + w
+                        + " images (grey scale from the data's minimum to maximum).");
+            }
         }
         if (in.sweep != null) {
             List<String> labels = new ArrayList<>(List.of(in.sweepLabel));
@@ -361,8 +445,9 @@ public final class ReportGenerator {
             int better = (s.testNll() < g ? 1 : 0) + (s.testNll() < m ? 1 : 0);
             String verdict = better == 2 ? "better than both baselines" : better == 0 ? "worse than both baselines"
                     : "between the two baselines";
-            return line + String.format(Locale.ROOT, " (lower is better): %s, the Gaussian's %.4f and the Gaussian "
-                    + "mixture's %.4f on the same test rows.", verdict, g, m);
+            return line + String.format(Locale.ROOT, " (lower is better): %s, the %s %.4f and the %s %.4f on the same "
+                    + "test rows.", verdict, in.context.isEmpty() ? "Gaussian's" : "linear-Gaussian regression's", g,
+                    in.context.isEmpty() ? "Gaussian mixture's" : "Gaussian mixtures'", m);
         }
         if (!Double.isNaN(dataNll)) {
             return String.format(Locale.ROOT, "NLL of the %s: %.4f nats.", in.split, dataNll);
@@ -370,16 +455,30 @@ public final class ReportGenerator {
         return "";
     }
 
-    /** n rows of x spread evenly over it (all of them when n is its row count). */
-    private static INDArray evenlySpaced(INDArray x, int n) {
+    /**
+     * n rows of x drawn without replacement by the seed (stream "report-rows"), in their order in x
+     * (all of them when n is its row count): a random choice, so rows that repeat a pattern (the
+     * classes of a table in turn) are not skipped as an evenly spaced choice can.
+     */
+    private static INDArray shownRows(INDArray x, int n, long seed) {
         if (n >= x.rows()) {
             return x;
         }
-        long[] rows = new long[n];
-        for (int i = 0; i < n; i++) {
-            rows[i] = (long) ((double) i * x.rows() / n);
+        int rows = (int) x.rows();
+        int[] index = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            index[i] = i;
         }
-        return x.getRows(java.util.Arrays.stream(rows).mapToInt(r -> (int) r).toArray());
+        java.util.SplittableRandom r = org.cnf4j.flow.RandomStreams.stream(seed, "report-rows");
+        for (int i = 0; i < n; i++) {
+            int j = i + r.nextInt(rows - i);
+            int t = index[i];
+            index[i] = index[j];
+            index[j] = t;
+        }
+        int[] chosen = java.util.Arrays.copyOf(index, n);
+        java.util.Arrays.sort(chosen);
+        return x.getRows(chosen);
     }
 
     /** Evaluations of a sweep at a tolerance ("n/a" when it was not measured there). */

@@ -16,7 +16,22 @@ public record DensityGrid(GridSpec spec, double[][] logProb, SolverStats stats) 
 
     /** Evaluates log p at every cell centre, reporting progress in cells. */
     public static DensityGrid compute(DensityModel model, GridSpec spec, ProgressListener progress) {
+        return compute(model, spec, null, progress);
+    }
+
+    /**
+     * Evaluates log p(x | c) of a conditional model at every cell centre for one context c (its
+     * encoded values in the data's units, as {@link ContextSource} gives them); {@code context}
+     * null for an unconditional model.
+     */
+    public static DensityGrid compute(DensityModel model, GridSpec spec, double[] context, ProgressListener progress) {
         int d = model.dim();
+        int cd = model.flow().contextDim();
+        if ((context == null ? 0 : context.length) != cd) {
+            throw new IllegalArgumentException("the model takes " + cd + " context values, got "
+                    + (context == null ? 0 : context.length));
+        }
+        int w = d + cd;
         if (spec.anchor().length != d) {
             throw new IllegalArgumentException("the grid is for " + spec.anchor().length + " dimensions, the model has " + d);
         }
@@ -28,7 +43,7 @@ public record DensityGrid(GridSpec spec, double[][] logProb, SolverStats stats) 
 
             @Override
             public int dim() {
-                return d;
+                return w;
             }
 
             @Override
@@ -36,9 +51,12 @@ public record DensityGrid(GridSpec spec, double[][] logProb, SolverStats stats) 
                 int m = (int) Math.min(maxRows, cells - next);
                 for (int q = 0; q < m; q++) {
                     long cell = next + q;
-                    System.arraycopy(spec.anchor(), 0, pts, q * d, d);
-                    pts[q * d + spec.dimX()] = spec.x((int) (cell % r));
-                    pts[q * d + spec.dimY()] = spec.y((int) (cell / r));
+                    System.arraycopy(spec.anchor(), 0, pts, q * w, d);
+                    pts[q * w + spec.dimX()] = spec.x((int) (cell % r));
+                    pts[q * w + spec.dimY()] = spec.y((int) (cell / r));
+                    if (cd > 0) {
+                        System.arraycopy(context, 0, pts, q * w + d, cd);
+                    }
                 }
                 next += m;
                 return m;

@@ -21,13 +21,22 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public record Trajectories(double[] times, INDArray[] states, SolverStats stats) {
 
-    /** The paths of the rows of x (data units) at {@code steps} >= 2 times. */
+    /**
+     * The paths of the rows of x (data units; joint rows [x | encoded context] for a conditional
+     * model, each path at its own context) at {@code steps} >= 2 times.
+     */
     public static Trajectories compute(DensityModel model, INDArray x, int steps) {
         if (steps < 2) {
             throw new IllegalArgumentException("a trajectory needs at least 2 times, got " + steps);
         }
         ContinuousNormalizingFlow flow = model.flow();
-        INDArray z = model.standardizer().transform(Inputs.requireFiniteMatrix(x, flow.dim(), "x"));
+        INDArray[] zc = flow.splitRows(model.standardizer().transform(Inputs.requireFiniteMatrix(x,
+                flow.inputColumns(), "x")), "x");
+        return flow.withContext(zc[1], () -> paths(flow, zc[0], steps));
+    }
+
+    private static Trajectories paths(ContinuousNormalizingFlow flow, INDArray start, int steps) {
+        INDArray z = start;
         double total = 0;
         for (int k = 0; k < flow.blockCount(); k++) {
             total += flow.endTime(k);
