@@ -141,6 +141,38 @@ class ConditionalCommandsTest {
     }
 
     @Test
+    void gridAndReportDrawTheDensityAtContexts() throws IOException {
+        Path csv = dir.resolve("grid.csv");
+        CliRun g = CliRun.of("grid", "--model", model.toString(), "--context", "label=1", "--csv", csv.toString(),
+                "--resolution", "21", "--range", "-5:5");
+        assertEquals(0, g.code(), g.toString());
+        // the grid's highest cell is near class 1's mean (-0.75, 1.30); cells are 0.5 apart
+        double best = Double.NEGATIVE_INFINITY;
+        double[] at = null;
+        for (String line : Files.readAllLines(csv).subList(1, 442)) {
+            String[] v = line.split(",");
+            if (Double.parseDouble(v[2]) > best) {
+                best = Double.parseDouble(v[2]);
+                at = new double[] {Double.parseDouble(v[0]), Double.parseDouble(v[1])};
+            }
+        }
+        assertEquals(mean(1)[0], at[0], 0.8);
+        assertEquals(mean(1)[1], at[1], 0.8);
+        CliRun none = CliRun.of("grid", "--model", model.toString(), "--csv", dir.resolve("g2.csv").toString());
+        assertEquals(2, none.code(), none.toString());
+        Path report = dir.resolve("report");
+        CliRun r = CliRun.of("report", "--model", model.toString(), "--data", test.toString(), "--out",
+                report.toString(), "--resolution", "20", "--samples", "300", "--quiet");
+        assertEquals(0, r.code(), r.toString());
+        String html = Files.readString(report.resolve("index.html"));
+        for (int k = 0; k < 3; k++) {
+            assertTrue(Files.exists(report.resolve("density-" + k + ".png")), "density-" + k);
+            assertTrue(html.contains("Log-density given label=" + k), html);
+        }
+        assertTrue(html.contains("each at the context of the row beside it"), html);
+    }
+
+    @Test
     void aTextContextColumnIsOneHotEncodedAndUnknownLevelsAreNamed() throws IOException {
         Path m = dir.resolve("species.zip");
         CliRun r = CliRun.of("train", "--data", train.toString(), "--context", "species", "--exclude-columns", "label",
