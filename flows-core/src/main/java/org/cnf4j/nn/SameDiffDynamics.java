@@ -23,6 +23,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * DOUBLE) are the parameters, ordered by name in the flat array (see {@link #tensors()}). Names
  * starting with {@code cnf4j_} are reserved.
  *
+ * <p>A conditional graph ({@link ConditionalGraphBuilder}, context dimension above zero) also
+ * receives a placeholder {@code c} [batch, contextDim], the rows' contexts bound with
+ * {@link #setContext}; the trace and every tangent are still taken with respect to z only.
+ *
  * <p>It provides every operation of {@link Dynamics}: the probe tangents J u are built as
  * ordinary graph ops by forward-mode rules ({@link TangentGraph}), and SameDiff's reverse mode
  * differentiates the resulting scalar, which yields the second derivatives of f exactly. One
@@ -43,6 +47,19 @@ public final class SameDiffDynamics implements Dynamics {
         SDVariable build(SameDiff sd, SDVariable z, SDVariable t);
     }
 
+    /** Builds a conditional f(z, t, c) in a graph. */
+    @FunctionalInterface
+    public interface ConditionalGraphBuilder {
+        /**
+         * @param sd the graph to add ops and variables to
+         * @param z placeholder [batch, dim]
+         * @param t placeholder [1, 1], the time
+         * @param c placeholder [batch, contextDim], the rows' contexts
+         * @return dz/dt, [batch, dim]
+         */
+        SDVariable build(SameDiff sd, SDVariable z, SDVariable t, SDVariable c);
+    }
+
     private static final String VF = "cnf4j_vf";
     private static final String VK = "cnf4j_vk";
     private static final String VT = "cnf4j_vt";
@@ -52,7 +69,9 @@ public final class SameDiffDynamics implements Dynamics {
     private static final String W = "cnf4j_w";
 
     private final int dim;
-    private final GraphBuilder builder;
+    private final int contextDim;
+    private INDArray context;
+    private final ConditionalGraphBuilder builder;
     private final List<ParameterTensor> tensors = new ArrayList<>();
     private final Map<Integer, Graph> graphs = new HashMap<>();
     private final String description;
@@ -67,7 +86,23 @@ public final class SameDiffDynamics implements Dynamics {
      * @param description a short text for reports, e.g. "2-32-32-2 SameDiff MLP"
      */
     public SameDiffDynamics(int dim, GraphBuilder builder, String description) {
+        this(dim, 0, (sd, z, t, c) -> builder.build(sd, z, t), description);
+    }
+
+    /**
+     * Conditional dynamics f(z, t, c) written as a SameDiff graph, built once to find its parameters.
+     *
+     * @param dim state dimension D
+     * @param contextDim context values per row (above zero)
+     * @param builder the graph of f, given the placeholders z, t and c
+     * @param description a short text for reports
+     */
+    public SameDiffDynamics(int dim, int contextDim, ConditionalGraphBuilder builder, String description) {
+        if (contextDim < 0) {
+            throw new IllegalArgumentException("context dimension must not be negative: " + contextDim);
+        }
         this.dim = dim;
+        this.contextDim = contextDim;
         this.builder = builder;
         this.description = description;
         Graph g = graph(0);
@@ -106,6 +141,27 @@ public final class SameDiffDynamics implements Dynamics {
     @Override
     public int dim() {
         return dim;
+    }
+
+    @Override
+    public int contextDim() {
+        return contextDim;
+    }
+
+    @Override
+    public void setContext(INDArray c) {
+        if (c == null) {
+            context = null;
+            return;
+        }
+        if (contextDim == 0) {
+            throw new IllegalArgumentException("these dynamics (" + description + ") take no context");
+        }
+        if (c.rank() != 2 || c.columns() != contextDim) {
+            throw new IllegalArgumentException("context must be [rows, " + contextDim + "], got "
+                    + java.util.Arrays.toString(c.shape()));
+        }
+        context = c.castTo(DataType.DOUBLE).dup('c');
     }
 
     @Override
@@ -203,7 +259,8 @@ public final class SameDiffDynamics implements Dynamics {
             this.probes = probes;
             SDVariable z = sd.placeHolder("z", DataType.DOUBLE, -1, dim);
             SDVariable t = sd.placeHolder("t", DataType.DOUBLE, 1, 1);
-            SDVariable out = builder.build(sd, z, t);
+            SDVariable c = contextDim > 0 ? sd.placeHolder("c", DataType.DOUBLE, -1, contextDim) : null;
+            SDVariable out = builder.build(sd, z, t, c);
             this.f = out.name();
             DifferentialFunction[] userOps = sd.ops();
             SDVariable vf = sd.placeHolder(VF, DataType.DOUBLE, -1, dim);
@@ -254,6 +311,14 @@ public final class SameDiffDynamics implements Dynamics {
             Map<String, INDArray> ph = new HashMap<>();
             ph.put("z", z.castTo(DataType.DOUBLE).dup('c'));
             ph.put("t", Nd4j.createFromArray(new double[][] {{t}}));
+            if (contextDim > 0) {
+                if (context == null || context.rows() != b) {
+                    throw new IllegalStateException(context == null ? "these dynamics are conditional: bind a context of ["
+                            + b + ", " + contextDim + "] with setContext first" : "the bound context has "
+                            + context.rows() + " rows, the call " + b);
+                }
+                ph.put("c", context);
+            }
             ph.put(VF, vf == null ? Nd4j.zeros(DataType.DOUBLE, b, dim) : vf.castTo(DataType.DOUBLE).dup('c'));
             ph.put(VK, vk == null ? Nd4j.zeros(DataType.DOUBLE, b, 1) : vk.reshape(b, 1).dup('c'));
             if (probes > 0) {

@@ -70,6 +70,10 @@ class SameDiffDynamicsTest {
                 return "g" + l;
             case "gate_bias":
                 return "c" + l;
+            case "context_gate":
+                return "G" + l;
+            case "context_shift":
+                return "H" + l;
             default:
                 return "h" + l;
         }
