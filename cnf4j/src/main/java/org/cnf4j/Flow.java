@@ -218,6 +218,33 @@ public final class Flow {
     }
 
     /**
+     * Log-densities log p(x | c) of a conditional flow at one context for every row, in the data's
+     * units, nats.
+     *
+     * @param context a value for every context column, by name (as {@link #sample(int, Map, long)})
+     * @throws DataException for rows of another length, a missing or unknown column or level
+     */
+    public double[] logDensity(double[][] rows, Map<String, ?> context) {
+        Object[] values = new Object[metadata.context().size()];
+        for (int j = 0; j < values.length; j++) {
+            String name = metadata.context().get(j).name();
+            if (!context.containsKey(name)) {
+                throw new DataException("no value for the context column '" + name + "'");
+            }
+            values[j] = context.get(name);
+        }
+        for (String k : context.keySet()) {
+            if (metadata.context().stream().noneMatch(c -> c.name().equals(k))) {
+                throw new DataException("'" + k + "' is not a context column; the flow's are " + metadata.context()
+                        .stream().map(ContextColumn::name).toList());
+            }
+        }
+        Object[][] perRow = new Object[rows.length][];
+        java.util.Arrays.fill(perRow, values);
+        return logDensity(rows, perRow);
+    }
+
+    /**
      * n samples of a conditional flow at one context, in the data's units (as {@code cnf sample
      * --context column=value}).
      *
