@@ -113,6 +113,48 @@ class GradientTest {
         }
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = org.cnf4j.nn.LayerType.class, names = {"CONCAT_SQUASH",
+        "CONCAT"})
+    void contextWeightGradientsOfBothMethodsMatchFiniteDifferences(org.cnf4j.nn.LayerType type) {
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).contextDim(2).layerType(type)
+                .hiddenDims(8, 8).endTime(0.4).solver(SolverConfig.dopri5(1e-10, 1e-10)).seed(3).build();
+        flow.parameters().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, flow.networkParameterCount())).muli(1.5);
+        INDArray x = ContinuousNormalizingFlow.standardNormal(5, 2, new SplittableRandom(4)).muli(1.5);
+        INDArray c = ContinuousNormalizingFlow.standardNormal(5, 2, new SplittableRandom(6));
+        TraceEstimator est = TraceEstimator.exact();
+        TrainingObjective obj = TrainingObjective.MAXIMUM_LIKELIHOOD;
+        GradientResult adj = flow.withContext(c, () -> new AdjointMethod().gradient(flow, x, obj, est,
+                new SplittableRandom(17)));
+        GradientResult dir = flow.withContext(c, () -> new DirectBackprop().gradient(flow, x, obj, est,
+                new SplittableRandom(17)));
+        java.util.function.Supplier<Double> loss = () -> flow.withContext(c, () -> loss(flow, x, obj, est));
+        INDArray theta = flow.parameters();
+        int checked = 0;
+        for (org.cnf4j.nn.ParameterTensor t : flow.block(0).tensors()) {
+            if (!t.name().contains("context_")) {
+                continue;
+            }
+            // two elements of every context matrix, each by a central difference
+            for (long i : new long[] {t.offset(), t.offset() + t.length() - 1}) {
+                double saved = theta.getDouble(i);
+                theta.putScalar(i, saved + EPS);
+                double up = loss.get();
+                theta.putScalar(i, saved - EPS);
+                double down = loss.get();
+                theta.putScalar(i, saved);
+                double fd = (up - down) / (2 * EPS);
+                for (GradientResult g : new GradientResult[] {adj, dir}) {
+                    double got = g.parameterGradient().getDouble(i);
+                    assertTrue(Math.abs(got - fd) <= 1e-6 * Math.max(Math.abs(fd), 1e-2), type + " " + t.name() + "["
+                            + (i - t.offset()) + "]: " + got + " vs central difference " + fd);
+                }
+                checked++;
+            }
+        }
+        assertEquals(type == org.cnf4j.nn.LayerType.CONCAT_SQUASH ? 12 : 6, checked);
+    }
+
     @Test
     void adjointMemoryIsFlatInTheNumberOfStepsWhileDirectBackpropGrows() {
         INDArray x = ContinuousNormalizingFlow.standardNormal(20, 2, new SplittableRandom(1));
