@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.cnf4j.baseline.Baselines;
+import org.cnf4j.baseline.ConditionalBaselines;
 import org.cnf4j.data.TrainingData;
 import org.cnf4j.io.BaselineSummary;
 import picocli.CommandLine.Command;
@@ -35,24 +36,48 @@ public final class BaselinesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TrainingData data = dataOptions.load(spec, seed);
+        int cd = dataOptions.contextDim();
         BaselineSummary b;
+        double accuracy = Double.NaN;
         try (Progress.Task task = new Progress.Task(Progress.mode(common), spec.commandLine().getErr(), "baselines")) {
-            b = Baselines.fit(data);
+            if (cd > 0) {
+                ConditionalBaselines.Result r = ConditionalBaselines.fitWithAccuracy(data, data.dim() - cd,
+                        dataOptions.loadedContext);
+                b = r.summary();
+                accuracy = r.classAccuracy();
+            } else {
+                b = Baselines.fit(data);
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "data: %s%n", data.describe());
+        if (cd > 0) {
+            int x = data.dim() - cd;
+            boolean byClass = !Double.isNaN(accuracy);
+            out.printf(Locale.ROOT, "linear-Gaussian regression on the context: test NLL %.4f nats%s%n",
+                    b.gaussianTestNll(), bits(b.gaussianTestNll(), data, x));
+            out.printf(Locale.ROOT, "%s (%d components): test NLL %.4f nats%s%n", byClass ? "Gaussian mixture per class"
+                    : "Gaussian mixture of the regression's residuals", b.mixtureComponents(), b.mixtureTestNll(),
+                    bits(b.mixtureTestNll(), data, x));
+            if (byClass) {
+                out.printf(Locale.ROOT, "per-class mixtures as a classifier: test accuracy %.4f%n", accuracy);
+            }
+            out.printf(Locale.ROOT, "gaussian_test_nll=%.6f%nmixture_test_nll=%.6f%nmixture_components=%d%n",
+                    b.gaussianTestNll(), b.mixtureTestNll(), b.mixtureComponents());
+            out.flush();
+            return 0;
+        }
         out.printf(Locale.ROOT, "Gaussian (full covariance): test NLL %.4f nats%s%n", b.gaussianTestNll(),
-                bits(b.gaussianTestNll(), data));
+                bits(b.gaussianTestNll(), data, data.dim()));
         out.printf(Locale.ROOT, "Gaussian mixture (%d components): test NLL %.4f nats%s%n", b.mixtureComponents(),
-                b.mixtureTestNll(), bits(b.mixtureTestNll(), data));
+                b.mixtureTestNll(), bits(b.mixtureTestNll(), data, data.dim()));
         out.printf(Locale.ROOT, "gaussian_test_nll=%.6f%nmixture_test_nll=%.6f%nmixture_components=%d%n",
                 b.gaussianTestNll(), b.mixtureTestNll(), b.mixtureComponents());
         out.flush();
         return 0;
     }
 
-    private static String bits(double nll, TrainingData data) {
-        return data.dequantized() ? String.format(Locale.ROOT, " (%.4f bits/dim)", nll / (data.dim() * Math.log(2)))
-                : "";
+    private static String bits(double nll, TrainingData data, int dim) {
+        return data.dequantized() ? String.format(Locale.ROOT, " (%.4f bits/dim)", nll / (dim * Math.log(2))) : "";
     }
 }

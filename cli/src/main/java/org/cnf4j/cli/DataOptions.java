@@ -55,6 +55,10 @@ final class DataOptions {
     @Option(names = "--test-fraction", defaultValue = "0.1", description = "Data files: test share (default: ${DEFAULT-VALUE}).")
     double testFraction;
 
+    @Option(names = "--test-data", description = "Data files: test on the rows of this file (the same columns, "
+            + "read by name) instead of a test split; --test-fraction is then 0.")
+    String testData;
+
     @Option(names = "--dequantize", description = "Data files of integers: add uniform [0, 1) noise (reports bits/dim).")
     boolean dequantize;
 
@@ -101,7 +105,7 @@ final class DataOptions {
 
     /** The options' builder with this data split (fractions, toy sizes, dequantisation, standardisation). */
     TrainOptions.Builder addTo(TrainOptions.Builder b) {
-        return b.validationFraction(validationFraction).testFraction(testFraction).toyValidationRows(validationSize)
+        return b.validationFraction(validationFraction).testFraction(testData != null ? 0 : testFraction).toyValidationRows(validationSize)
                 .toyTestRows(testSize).dequantize(dequantize).standardize(standardize);
     }
 
@@ -121,6 +125,10 @@ final class DataOptions {
         if (toy && conditional) {
             throw new ParameterException(spec.commandLine(), "--context needs a data file with the context columns; "
                     + "a toy data set has none");
+        }
+        if (toy && testData != null) {
+            throw new ParameterException(spec.commandLine(), "--test-data is for data files; a toy data set draws its "
+                    + "test rows (--test-size)");
         }
         if (toy) {
             loadedColumns = List.of("x", "y");
@@ -150,10 +158,16 @@ final class DataOptions {
         warnLabels(err, ds.values().get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
                 org.nd4j.linalg.indexing.NDArrayIndex.interval(0, ds.dim() - cd)), loadedColumns);
         if (cd > 0) {
-            err.printf(Locale.ROOT, "conditional flow: p(%s | %s), %d context values%n", String.join(", ", loadedColumns),
-                    String.join(", ", context), cd);
+            err.printf(Locale.ROOT, "conditional flow: p(%s | %s), %d context values%n", loadedColumns.size() <= 8
+                    ? String.join(", ", loadedColumns) : loadedColumns.size() + " columns", String.join(", ", context), cd);
         }
         err.flush();
-        return options.split(ds, cd);
+        TrainingData split = options.split(ds, cd);
+        if (testData == null) {
+            return split;
+        }
+        Dataset test = cd > 0 ? org.cnf4j.data.ConditionalTable.readForModel(testData, loadedColumns, loadedContext,
+                missing, n -> { }) : DataFiles.readForModel(testData, loadedColumns, null, missing, n -> { });
+        return ((org.cnf4j.data.TableTrainingData) split).testOn(test);
     }
 }

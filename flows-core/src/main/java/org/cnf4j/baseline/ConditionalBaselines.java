@@ -24,10 +24,23 @@ public final class ConditionalBaselines {
     }
 
     /**
+     * The baselines' test NLL, and for a context of one categorical column the test accuracy of the
+     * per-class mixtures as a classifier (arg-max of p_k(x) times the class's share of the training
+     * rows; NaN otherwise).
+     */
+    public record Result(BaselineSummary summary, double classAccuracy) {
+    }
+
+    /**
      * Fits both to the training rows of {@code data} (joint rows, the last {@code contextDim}
      * columns the context) and scores its test rows.
      */
     public static BaselineSummary fit(TrainingData data, int dim, List<ContextColumn> context) {
+        return fitWithAccuracy(data, dim, context).summary();
+    }
+
+    /** {@link #fit} with the per-class mixtures' accuracy as a classifier. */
+    public static Result fitWithAccuracy(TrainingData data, int dim, List<ContextColumn> context) {
         int cd = data.dim() - dim;
         double[][] train = data.trainingSample(Baselines.MAX_TRAINING_ROWS).toDoubleMatrix();
         double[][] validation = data.validation().rows() > 0 ? data.validation().toDoubleMatrix() : train;
@@ -40,27 +53,50 @@ public final class ConditionalBaselines {
         boolean byClass = context.size() == 1 && context.get(0).categorical();
         double mixture;
         int components;
+        double accuracy = Double.NaN;
         if (byClass) {
             double sum = 0;
             components = 0;
+            GaussianMixtureBaseline[] perClass = new GaussianMixtureBaseline[cd];
+            double[] logPrior = new double[cd];
             for (int k = 0; k < cd; k++) {
                 double[][] tr = ofClass(train, dim, k);
-                double[][] te = ofClass(test, dim, k);
-                if (te.length == 0) {
+                logPrior[k] = Math.log(Math.max(tr.length, 0.5) / train.length);
+                if (tr.length == 0) {
+                    // a class without training rows has no model: its test rows, if any, cannot be scored
+                    sum += ofClass(test, dim, k).length > 0 ? Double.POSITIVE_INFINITY : 0;
                     continue;
                 }
                 double[][] va = ofClass(validation, dim, k);
-                GaussianMixtureBaseline m = Baselines.bestMixture(tr, va.length > 0 ? va : tr);
-                sum += m.meanNll(te) * te.length;
-                components += m.components();
+                perClass[k] = Baselines.bestMixture(tr, va.length > 0 ? va : tr);
+                components += perClass[k].components();
+                double[][] te = ofClass(test, dim, k);
+                if (te.length > 0) {
+                    sum += perClass[k].meanNll(te) * te.length;
+                }
             }
             mixture = sum / test.length;
+            int right = 0;
+            for (double[] row : test) {
+                double[] x = java.util.Arrays.copyOf(row, dim);
+                int best = -1;
+                double bestScore = Double.NEGATIVE_INFINITY;
+                for (int k = 0; k < cd; k++) {
+                    double score = perClass[k] == null ? Double.NEGATIVE_INFINITY : perClass[k].logDensity(x) + logPrior[k];
+                    if (best < 0 || score > bestScore) {
+                        best = k;
+                        bestScore = score;
+                    }
+                }
+                right += row[dim + best] > 0 ? 1 : 0;
+            }
+            accuracy = (double) right / test.length;
         } else {
             GaussianMixtureBaseline m = Baselines.bestMixture(trainRes, residuals(validation, coef, dim, cd));
             mixture = m.meanNll(residuals(test, coef, dim, cd));
             components = m.components();
         }
-        return new BaselineSummary(gaussian - logDet, mixture - logDet, components);
+        return new Result(new BaselineSummary(gaussian - logDet, mixture - logDet, components), accuracy);
     }
 
     /** Least-squares coefficients [cd + 1][dim] of x on [c, 1]. */

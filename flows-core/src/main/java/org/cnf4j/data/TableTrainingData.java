@@ -25,7 +25,7 @@ public final class TableTrainingData implements TrainingData {
     private final int contextColumns;
     private final Standardizer standardizer;
     private final INDArray validation;
-    private final INDArray test;
+    private INDArray test;
 
     /**
      * @param data the table
@@ -71,6 +71,32 @@ public final class TableTrainingData implements TrainingData {
         this.standardizer = standardize ? Standardizer.fit(trainValues) : Standardizer.identity(dim);
         this.validation = prepare(valSet.values(), RandomStreams.stream(seed, "dequantize-validation"));
         this.test = prepare(testSet.values(), RandomStreams.stream(seed, "dequantize-test"));
+    }
+
+    /**
+     * Tests on the rows of another table instead of a test split (made with a test fraction of
+     * 0): they are dequantised (stream "dequantize-test") and standardised as the test split would
+     * be, with the training rows' standardiser.
+     *
+     * @param rows the test table, with the same columns as the training table
+     * @return this
+     * @throws DataException for another column count, or when this data already has a test split
+     */
+    public TableTrainingData testOn(Dataset rows) {
+        if (rows.dim() != dim) {
+            throw new DataException(rows.source() + ": the test rows have " + rows.dim() + " columns, the training rows "
+                    + dim);
+        }
+        if (split.test().length > 0) {
+            throw new DataException("test rows from a file replace the test split: give a test fraction of 0");
+        }
+        if (dequantize) {
+            int x = dim - contextColumns;
+            ColumnChecks.requireIntegers(rows.values().get(NDArrayIndex.all(), NDArrayIndex.interval(0, x)).dup('c'),
+                    rows.columns().subList(0, x), rows.source());
+        }
+        this.test = prepare(rows.values(), RandomStreams.stream(seed, "dequantize-test"));
+        return this;
     }
 
     private INDArray prepare(INDArray x, SplittableRandom noise) {
