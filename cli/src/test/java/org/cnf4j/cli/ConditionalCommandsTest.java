@@ -224,6 +224,22 @@ class ConditionalCommandsTest {
     }
 
     @Test
+    void baselinesOfTheConditionalTaskOnATestFile() {
+        CliRun b = CliRun.of("baselines", "--data", train.toString(), "--context", "label", "--exclude-columns",
+                "species", "--test-data", test.toString(), "--quiet");
+        assertEquals(0, b.code(), b.toString());
+        assertTrue(b.out().contains("1500 test"), b.out());
+        assertTrue(b.out().contains("linear-Gaussian regression on the context: test NLL"), b.out());
+        String line = b.out().lines().filter(l -> l.startsWith("per-class mixtures as a classifier: test accuracy "))
+                .findFirst().orElseThrow();
+        double accuracy = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        // the Bayes accuracy on these rows is about 0.85
+        assertTrue(accuracy > 0.8 && accuracy < 0.9, line);
+        CliRun toy = CliRun.of("baselines", "--data", "8gaussians", "--test-data", test.toString());
+        assertEquals(2, toy.code(), toy.toString());
+    }
+
+    @Test
     void contextErrorsAreNamed() {
         CliRun toy = CliRun.of("train", "--data", "8gaussians", "--context", "label", "--out",
                 dir.resolve("t.zip").toString(), "--iterations", "2");
