@@ -63,7 +63,12 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--output", description = "CSV file to write: p_LEVEL per level and predicted, rows in input order.")
     Path output;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the trace noise, when the trace is estimated "
+    @Option(names = "--dequantize", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "For models trained on dequantised integers: add uniform noise as in training, the same "
+                    + "for every class (default: ${DEFAULT-VALUE}).")
+    boolean dequantize;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the trace and dequantisation noise "
             + "(default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -94,6 +99,12 @@ public final class ClassifyCommand implements Callable<Integer> {
         int n = x.rows();
         double[][] joint = new double[n][levels];
         double[] values = NativeArrays.toArray(x.values());
+        if (dequantize && m.metadata().dequantized()) {
+            java.util.SplittableRandom noise = org.cnf4j.flow.RandomStreams.stream(seed, "dequantize-input");
+            for (int i = 0; i < values.length; i++) {
+                values[i] += noise.nextDouble();
+            }
+        }
         try (Progress.Task task = new Progress.Task(Progress.mode(common), spec.commandLine().getErr(), "classify")) {
             for (int k = 0; k < levels; k++) {
                 double[] rows = new double[n * (dim + levels)];
