@@ -107,6 +107,128 @@ public final class FlowSampling {
                 .mapPartitions(new SamplePartition(shared, n, seed, options, encoded), Encoders.row(schema));
     }
 
+    /**
+     * One sample of a conditional model per row of {@code contexts}, at that row's context (its
+     * context columns, read by name as {@link FlowScoring} reads them): the rows with the model's
+     * columns appended, in the frame's order. Sample i (the frame's i-th row) is drawn from the
+     * seed's stream ("base", i), as {@code cnf sample --context-file} draws it, so the values do not
+     * depend on the partitioning beyond which samples share a solve (within the solver tolerance).
+     *
+     * @throws DataException for a model that is not conditional, a missing context column, a
+     *     column name the samples would repeat; a row with a bad context fails the job naming it
+     */
+    public static Dataset<Row> sampleAt(Dataset<Row> contexts, byte[] modelFile, long seed, Options options) {
+        if (!(options.temperature() > 0) || Double.isInfinite(options.temperature()) || options.chunk() < 1) {
+            throw new IllegalArgumentException("temperature and chunk must be positive");
+        }
+        LoadedModel model = ModelFile.load(modelFile, "the model file");
+        if (model.metadata().context().isEmpty()) {
+            throw new DataException("the model is not conditional: sample it without contexts");
+        }
+        StructType schema = contexts.schema();
+        int[] index = FlowScoring.contextIndex(schema, model.metadata().context());
+        List<String> have = List.of(schema.fieldNames());
+        StructType out = schema;
+        List<String> added = new ArrayList<>(model.metadata().columns());
+        if (options.withLogProb()) {
+            added.add(FlowScoring.LOGP);
+        }
+        for (String c : added) {
+            if (have.contains(c)) {
+                throw new DataException("the contexts already have a column '" + c + "', which the samples add");
+            }
+            out = out.add(c, DataTypes.DoubleType, false);
+        }
+        Broadcast<byte[]> shared = JavaSparkContext.fromSparkContext(contexts.sparkSession().sparkContext())
+                .broadcast(modelFile);
+        org.apache.spark.api.java.JavaRDD<Row> rows = contexts.javaRDD().zipWithIndex()
+                .mapPartitions(new SampleAtPartition(shared, index, seed, options));
+        return contexts.sparkSession().createDataFrame(rows, out);
+    }
+
+    /** Draws the samples of a partition of (context row, index) pairs, a chunk at a time. */
+    private static final class SampleAtPartition
+            implements org.apache.spark.api.java.function.FlatMapFunction<Iterator<scala.Tuple2<Row, Long>>, Row> {
+        private static final long serialVersionUID = 1L;
+        private final Broadcast<byte[]> model;
+        private final int[] index;
+        private final long seed;
+        private final Options options;
+
+        SampleAtPartition(Broadcast<byte[]> model, int[] index, long seed, Options options) {
+            this.model = model;
+            this.index = index;
+            this.seed = seed;
+            this.options = options;
+        }
+
+        @Override
+        public Iterator<Row> call(Iterator<scala.Tuple2<Row, Long>> input) {
+            LoadedModel loaded = ExecutorModels.get(model, "the model file");
+            loaded.flow().setMatrixPrecision(options.precision());
+            List<org.cnf4j.data.ContextColumn> context = loaded.metadata().context();
+            int cd = loaded.flow().contextDim();
+            return new Iterator<>() {
+                private Iterator<Row> current = List.<Row>of().iterator();
+
+                @Override
+                public boolean hasNext() {
+                    while (!current.hasNext() && input.hasNext()) {
+                        current = nextChunk();
+                    }
+                    return current.hasNext();
+                }
+
+                @Override
+                public Row next() {
+                    hasNext();
+                    return current.next();
+                }
+
+                /** The next run of consecutive indices (at most a chunk), drawn together. */
+                private Iterator<Row> nextChunk() {
+                    List<Row> rows = new ArrayList<>();
+                    double[] encoded = new double[options.chunk() * cd];
+                    long first = -1;
+                    while (rows.size() < options.chunk() && input.hasNext()) {
+                        scala.Tuple2<Row, Long> t = input.next();
+                        if (first < 0) {
+                            first = t._2();
+                        }
+                        String problem = FlowScoring.encodeContext(t._1(), index, context, encoded, rows.size() * cd);
+                        if (problem != null) {
+                            throw new DataException(problem + " (context row " + (t._2() + 1) + ")");
+                        }
+                        rows.add(t._1());
+                    }
+                    int m = rows.size();
+                    double[] mine = java.util.Arrays.copyOf(encoded, m * cd);
+                    Sampler sampler = new Sampler(DensityModel.of(loaded), (from, count) -> mine);
+                    Sampler.Chunk c = sampler.chunk(first, m, seed, options.temperature(), options.withLogProb());
+                    double[] x = NativeArrays.toArray(c.samples());
+                    double[] logp = c.logProb() == null ? null : NativeArrays.toArray(c.logProb());
+                    int dim = x.length / m;
+                    List<Row> out = new ArrayList<>(m);
+                    for (int i = 0; i < m; i++) {
+                        Row r = rows.get(i);
+                        Object[] cells = new Object[r.length() + dim + (logp == null ? 0 : 1)];
+                        for (int j = 0; j < r.length(); j++) {
+                            cells[j] = r.get(j);
+                        }
+                        for (int j = 0; j < dim; j++) {
+                            cells[r.length() + j] = x[i * dim + j];
+                        }
+                        if (logp != null) {
+                            cells[r.length() + dim] = logp[i];
+                        }
+                        out.add(RowFactory.create(cells));
+                    }
+                    return out.iterator();
+                }
+            };
+        }
+    }
+
     /** The encoded context of a conditional model, checked on the driver; null for an unconditional one. */
     private static double[] encode(LoadedModel model, Map<String, String> context) {
         List<org.cnf4j.data.ContextColumn> columns = model.metadata().context();

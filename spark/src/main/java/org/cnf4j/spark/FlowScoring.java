@@ -127,22 +127,7 @@ public final class FlowScoring {
                         + ", not a number");
             }
         }
-        List<org.cnf4j.data.ContextColumn> context = model.metadata().context();
-        int[] contextIndex = new int[context.size()];
-        for (int i = 0; i < context.size(); i++) {
-            org.cnf4j.data.ContextColumn c = context.get(i);
-            if (!have.contains(c.name())) {
-                throw new DataException("no context column '" + c.name() + "' (the model is conditional on "
-                        + context.stream().map(org.cnf4j.data.ContextColumn::name).toList() + "); the data have " + have);
-            }
-            contextIndex[i] = schema.fieldIndex(c.name());
-            StructField f = schema.fields()[contextIndex[i]];
-            boolean text = f.dataType() == DataTypes.StringType;
-            if (!(f.dataType() instanceof NumericType) && !(text && c.categorical())) {
-                throw new DataException("context column '" + c.name() + "' has type " + f.dataType().simpleString()
-                        + (c.categorical() ? ", not a number or text level" : ", not a number"));
-            }
-        }
+        int[] contextIndex = contextIndex(schema, model.metadata().context());
         for (String added : options.nllBits() ? List.of(LOGP, NLL_BITS) : List.of(LOGP)) {
             if (have.contains(added)) {
                 throw new DataException("the data already have a column '" + added + "'");
@@ -155,6 +140,63 @@ public final class FlowScoring {
         Broadcast<byte[]> shared = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext())
                 .broadcast(modelFile);
         return df.mapPartitions(new ScorePartition(shared, index, contextIndex, names, options), Encoders.row(out));
+    }
+
+    /**
+     * Checks the frame's context columns of a conditional model (present; numbers, or text for a
+     * categorical one) and returns their indices in the schema.
+     *
+     * @throws DataException naming a missing column or one of the wrong type
+     */
+    static int[] contextIndex(StructType schema, List<org.cnf4j.data.ContextColumn> context) {
+        List<String> have = List.of(schema.fieldNames());
+        int[] index = new int[context.size()];
+        for (int i = 0; i < context.size(); i++) {
+            org.cnf4j.data.ContextColumn c = context.get(i);
+            if (!have.contains(c.name())) {
+                throw new DataException("no context column '" + c.name() + "' (the model is conditional on "
+                        + context.stream().map(org.cnf4j.data.ContextColumn::name).toList() + "); the data have " + have);
+            }
+            index[i] = schema.fieldIndex(c.name());
+            StructField f = schema.fields()[index[i]];
+            boolean text = f.dataType() == DataTypes.StringType;
+            if (!(f.dataType() instanceof NumericType) && !(text && c.categorical())) {
+                throw new DataException("context column '" + c.name() + "' has type " + f.dataType().simpleString()
+                        + (c.categorical() ? ", not a number or text level" : ", not a number"));
+            }
+        }
+        return index;
+    }
+
+    /**
+     * Writes the encoded context of row r (its context columns at {@code index}) into
+     * {@code out} from {@code at}; returns what is wrong (a null, an unknown level, a value that is
+     * not finite), or null.
+     */
+    static String encodeContext(Row r, int[] index, List<org.cnf4j.data.ContextColumn> context, double[] out, int at) {
+        for (int i = 0; i < index.length; i++) {
+            org.cnf4j.data.ContextColumn c = context.get(i);
+            if (r.isNullAt(index[i])) {
+                return "context column '" + c.name() + "' is null";
+            }
+            Object cell = r.get(index[i]);
+            double v;
+            if (c.categorical()) {
+                try {
+                    v = c.code(String.valueOf(cell));
+                } catch (IllegalArgumentException e) {
+                    return e.getMessage();
+                }
+            } else {
+                v = ((Number) cell).doubleValue();
+                if (!Double.isFinite(v)) {
+                    return "context column '" + c.name() + "' holds " + v + ", not a finite value";
+                }
+            }
+            c.encode(v, out, at);
+            at += c.width();
+        }
+        return null;
     }
 
     /** Scores one partition a chunk at a time, lazily, keeping the rows' order. */
@@ -266,30 +308,7 @@ public final class FlowScoring {
                         }
                         values[n * width + j] = v;
                     }
-                    int at = n * width + dim;
-                    for (int i = 0; i < contextIndex.length; i++) {
-                        org.cnf4j.data.ContextColumn c = context.get(i);
-                        if (r.isNullAt(contextIndex[i])) {
-                            return "context column '" + c.name() + "' is null";
-                        }
-                        Object cell = r.get(contextIndex[i]);
-                        double v;
-                        if (c.categorical()) {
-                            try {
-                                v = c.code(String.valueOf(cell));
-                            } catch (IllegalArgumentException e) {
-                                return e.getMessage();
-                            }
-                        } else {
-                            v = ((Number) cell).doubleValue();
-                            if (!Double.isFinite(v)) {
-                                return "context column '" + c.name() + "' holds " + v + ", not a finite value";
-                            }
-                        }
-                        c.encode(v, values, at);
-                        at += c.width();
-                    }
-                    return null;
+                    return encodeContext(r, contextIndex, context, values, n * width + dim);
                 }
 
                 private Row append(Row r, Double logp, Double bits) {

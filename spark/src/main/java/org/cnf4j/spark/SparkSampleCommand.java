@@ -1,6 +1,8 @@
 package org.cnf4j.spark;
 
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.cnf4j.sample.Sampler;
 import org.cnf4j.cli.EvaluationOptions;
@@ -27,8 +29,16 @@ final class SparkSampleCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model file (any Hadoop path).")
     String model;
 
-    @Option(names = {"-n", "--count"}, required = true, description = "Number of samples.")
-    long count;
+    @Option(names = {"-n", "--count"}, description = "Number of samples (not with --context-file: one per row).")
+    Long count;
+
+    @Option(names = "--context-file", description = "A conditional model's contexts, one sample per row: a table "
+            + "(any Hadoop path, Parquet or CSV) with the context columns; the output is its rows with the samples' "
+            + "columns appended.")
+    String contextFile;
+
+    @Option(names = "--input-format", description = "csv or parquet for --context-file (default: by extension).")
+    String inputFormat;
 
     @Option(names = "--output", required = true, description = "Folder to write.")
     String output;
@@ -65,7 +75,11 @@ final class SparkSampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (count < 1) {
+        if ((count == null) == (contextFile == null) || contextFile != null && context != null) {
+            throw new ParameterException(spec.commandLine(), "give -n (with --context for a conditional model) or "
+                    + "--context-file, one of them");
+        }
+        if (count != null && count < 1) {
             throw new ParameterException(spec.commandLine(), "-n must be positive, got " + count);
         }
         if (!(temperature > 0) || chunk < 1 || partitions < 0) {
@@ -74,10 +88,18 @@ final class SparkSampleCommand implements Callable<Integer> {
         }
         SparkSession spark = SparkSessions.get(master, "cnf-spark sample");
         byte[] bytes = SparkIo.withOverrides(SparkIo.readModel(spark, model), evaluation);
-        SparkIo.write(FlowSampling.sample(spark, bytes, count, seed,
-                new FlowSampling.Options(temperature, withLogp, chunk, partitions, evaluation.precision()), context), output,
-                SparkIo.format(output, outputFormat), overwrite);
-        spec.commandLine().getOut().printf("%d samples written to %s%n", count, output);
+        FlowSampling.Options options = new FlowSampling.Options(temperature, withLogp, chunk, partitions,
+                evaluation.precision());
+        if (contextFile != null) {
+            Dataset<Row> contexts = SparkIo.read(spark, contextFile, SparkIo.format(contextFile, inputFormat));
+            SparkIo.write(FlowSampling.sampleAt(contexts, bytes, seed, options), output, SparkIo.format(output,
+                    outputFormat), overwrite);
+            spec.commandLine().getOut().printf("one sample per row of %s written to %s%n", contextFile, output);
+        } else {
+            SparkIo.write(FlowSampling.sample(spark, bytes, count, seed, options, context), output,
+                    SparkIo.format(output, outputFormat), overwrite);
+            spec.commandLine().getOut().printf("%d samples written to %s%n", count, output);
+        }
         spec.commandLine().getOut().flush();
         return 0;
     }

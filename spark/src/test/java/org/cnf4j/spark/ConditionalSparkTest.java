@@ -109,4 +109,49 @@ class ConditionalSparkTest {
         assertThrows(DataException.class, () -> FlowSampling.sample(SparkTestSupport.spark(), bytes, 5, 3,
                 FlowSampling.Options.defaults(), null));
     }
+
+    @Test
+    void oneSamplePerContextRowMatchesTheSamplerForAnyPartitioning() throws Exception {
+        byte[] bytes = model();
+        String[] species = {"adelie", "chinstrap", "gentoo"};
+        List<Row> rows = new ArrayList<>();
+        double[] encoded = new double[23 * 4];
+        for (int i = 0; i < 23; i++) {
+            int k = (i * 7) % 3;
+            double age = 30 + i;
+            rows.add(RowFactory.create(i, species[k], age));
+            encoded[i * 4 + k] = 1;
+            encoded[i * 4 + 3] = age;
+        }
+        StructType schema = new StructType().add("id", DataTypes.IntegerType).add("species", DataTypes.StringType)
+                .add("age", DataTypes.DoubleType);
+        LoadedModel m = ModelFile.load(bytes, "c.zip");
+        // the single-JVM sampler, chunks of 5 from sample 0
+        double[] want = new double[23 * 2];
+        for (int first = 0; first < 23; first += 5) {
+            int n = Math.min(5, 23 - first);
+            int from = first;
+            double[] mine = java.util.Arrays.copyOfRange(encoded, from * 4, (from + n) * 4);
+            Sampler.Chunk c = new Sampler(DensityModel.of(m), (f, count) -> mine).chunk(first, n, 3, 1.0, false);
+            System.arraycopy(c.samples().dup().data().asDouble(), 0, want, first * 2, n * 2);
+        }
+        for (int partitions : new int[] {1, 3}) {
+            // the rows in their order, cut into partitions (sample i belongs to the frame's i-th row)
+            Dataset<Row> contexts = SparkTestSupport.spark().createDataFrame(
+                    org.apache.spark.api.java.JavaSparkContext.fromSparkContext(SparkTestSupport.spark().sparkContext())
+                            .parallelize(rows, partitions), schema);
+            List<Row> got = FlowSampling.sampleAt(contexts, bytes, 3, new FlowSampling.Options(1.0, false, 5, 0))
+                    .collectAsList();
+            assertEquals(23, got.size());
+            // chunks that start where the sampler's do give the same bits; others differ only through
+            // the adaptive steps of the samples sharing a solve (the solver's tolerance is 1e-5)
+            for (Row r : got) {
+                int i = r.getInt(0);
+                assertEquals(want[2 * i], r.getDouble(r.fieldIndex("x")), partitions == 1 ? 0 : 1e-7, "row " + i);
+                assertEquals(want[2 * i + 1], r.getDouble(r.fieldIndex("y")), partitions == 1 ? 0 : 1e-7, "row " + i);
+            }
+        }
+        Dataset<Row> noAge = SparkTestSupport.spark().createDataFrame(rows, schema).drop("age");
+        assertThrows(DataException.class, () -> FlowSampling.sampleAt(noAge, bytes, 3, FlowSampling.Options.defaults()));
+    }
 }
