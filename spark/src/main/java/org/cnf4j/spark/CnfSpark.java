@@ -54,6 +54,26 @@ public final class CnfSpark implements Runnable {
         return null;
     }
 
+    /**
+     * The cause of an unexpected failure in words: the deepest exception of the chain, or, for a
+     * job aborted by a failing task, the task's exception as Spark reports it ("Lost task ...:
+     * java.lang.ClassCastException: ..."), first line only.
+     */
+    static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = String.valueOf(root.getMessage());
+        java.util.regex.Matcher lost = java.util.regex.Pattern.compile("Lost task [^\\n]*?\\): ([^\\n]+)")
+                .matcher(text);
+        if (lost.find()) {
+            return lost.group(1).trim();
+        }
+        String first = text.lines().findFirst().orElse("");
+        return root.getClass().getName() + (first.isEmpty() ? "" : ": " + first);
+    }
+
     private static int handle(Exception e, CommandLine cl, ParseResult parsed) {
         PrintWriter err = cl.getErr();
         Throwable known = cause(e);
@@ -65,7 +85,7 @@ public final class CnfSpark implements Runnable {
         } else if (known != null) {
             message = known.getMessage();
         } else {
-            message = "internal error (" + e.getClass().getSimpleName() + "): " + e.getMessage();
+            message = "internal error: " + rootCause(e);
         }
         err.println(cl.getCommandSpec().qualifiedName() + ": error: " + message);
         err.flush();

@@ -137,6 +137,16 @@ public final class FlowScoring {
         if (options.nllBits()) {
             out = out.add(NLL_BITS, DataTypes.DoubleType, true);
         }
+        if (options.onBadRow() == BadRowPolicy.FAIL) {
+            // a bad row found by a task would be retried to no avail: look for one first, on the driver
+            List<String> numeric = new ArrayList<>(names);
+            for (org.cnf4j.data.ContextColumn c : model.metadata().context()) {
+                if (!c.categorical()) {
+                    numeric.add(c.name());
+                }
+            }
+            SparkIo.requireFinite(df, numeric, "", "; --on-bad-row skip or null scores the other rows");
+        }
         Broadcast<byte[]> shared = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext())
                 .broadcast(modelFile);
         return df.mapPartitions(new ScorePartition(shared, index, contextIndex, names, options), Encoders.row(out));

@@ -58,6 +58,11 @@ final class SparkDensityCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of Hutchinson trace probes (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--partitions", defaultValue = "0", description = "Partitions to score in (default: as the "
+            + "input is read); more spreads a small file over the executors (the output rows are then in another "
+            + "order, each with its input columns).")
+    int partitions;
+
     @Option(names = "--master", description = "Spark master when not run by spark-submit, e.g. local[*].")
     String master;
 
@@ -66,7 +71,15 @@ final class SparkDensityCommand implements Callable<Integer> {
         SparkSession spark = SparkSessions.get(master, "cnf-spark density");
         byte[] bytes = SparkIo.withOverrides(SparkIo.readModel(spark, model), evaluation);
         String trace = ModelFile.load(bytes, "the model file").flow().traceEstimator().toString();
+        if (partitions < 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--partitions must not be negative, got "
+                    + partitions);
+        }
         Dataset<Row> df = SparkIo.read(spark, input, SparkIo.format(input, inputFormat));
+        if (partitions > 0) {
+            // each output row keeps all its input columns, so a changed order loses nothing
+            df = df.repartition(partitions);
+        }
         Dataset<Row> scored = FlowScoring.withLogProb(df, bytes, columns,
                 new FlowScoring.Options(seed, nllBits, onBadRow, evaluation.precision(), trace));
         SparkIo.write(scored, output, SparkIo.format(output, outputFormat), overwrite);

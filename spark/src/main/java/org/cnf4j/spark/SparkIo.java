@@ -2,6 +2,7 @@ package org.cnf4j.spark;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -10,6 +11,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.cnf4j.data.DataException;
 import org.cnf4j.io.ModelFile;
 import org.cnf4j.io.ModelFileException;
 
@@ -117,15 +120,80 @@ final class SparkIo {
     }
 
     /**
-     * Writes a table as a folder of part files through Spark's output committer (a failed job leaves
-     * no committed output); an existing output is an error unless {@code overwrite}.
+     * Checks on the driver, before any task runs, that the numeric columns hold no missing or
+     * non-finite value (a task failing on one would be retried by Spark to no avail): one pass
+     * that stops at the first bad row.
+     *
+     * @param source what to name the data in the message (a file), or "" for nothing
+     * @param hint what to add to the message (how to go on), or ""
+     * @throws DataException naming the column and the value of the first bad row found
+     */
+    static void requireFinite(Dataset<Row> df, List<String> columns, String source, String hint) {
+        org.apache.spark.sql.Column bad = functions.lit(false);
+        for (String c : columns) {
+            org.apache.spark.sql.Column col = df.col(c);
+            bad = bad.or(col.isNull()).or(functions.isnan(col)).or(col.equalTo(Double.POSITIVE_INFINITY))
+                    .or(col.equalTo(Double.NEGATIVE_INFINITY));
+        }
+        List<Row> found = df.select(columns.stream().map(df::col).toArray(org.apache.spark.sql.Column[]::new))
+                .where(bad).limit(1).collectAsList();
+        if (found.isEmpty()) {
+            return;
+        }
+        Row r = found.get(0);
+        for (int j = 0; j < columns.size(); j++) {
+            String what = r.isNullAt(j) ? "is null (a missing value)" : null;
+            if (what == null) {
+                double v = ((Number) r.get(j)).doubleValue();
+                what = Double.isFinite(v) ? null : "holds " + v + ", not a finite value";
+            }
+            if (what != null) {
+                throw new DataException((source.isEmpty() ? "" : source + ": ") + "column '" + columns.get(j) + "' " + what
+                        + " in a row" + hint);
+            }
+        }
+    }
+
+    /**
+     * Writes a table as a folder of part files through Spark's output committer. An existing
+     * output is an error naming {@code --overwrite} unless {@code overwrite}; an existing empty
+     * folder is reused. A failed job leaves no output folder behind (the folder it created is
+     * removed), so the same command can be run again as it was.
      */
     static void write(Dataset<Row> df, String path, String format, boolean overwrite) {
+        Path out = new Path(path);
+        FileSystem fs;
+        boolean existed;
+        try {
+            fs = out.getFileSystem(df.sparkSession().sparkContext().hadoopConfiguration());
+            existed = fs.exists(out);
+            if (existed && !overwrite) {
+                if (fs.getFileStatus(out).isDirectory() && fs.listStatus(out).length == 0) {
+                    fs.delete(out, false);
+                    existed = false;
+                } else {
+                    throw new DataException(path + " already exists; give --overwrite to replace it");
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(path + ": " + e.getMessage(), e);
+        }
         DataFrameWriter<Row> w = df.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists);
-        if (format.equals("csv")) {
-            w.option("header", true).csv(path);
-        } else {
-            w.parquet(path);
+        try {
+            if (format.equals("csv")) {
+                w.option("header", true).csv(path);
+            } else {
+                w.parquet(path);
+            }
+        } catch (RuntimeException e) {
+            if (!existed) {
+                try {
+                    fs.delete(out, true);
+                } catch (java.io.IOException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            }
+            throw e;
         }
     }
 }

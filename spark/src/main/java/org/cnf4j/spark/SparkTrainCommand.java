@@ -85,6 +85,11 @@ final class SparkTrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the training checkpointed in --out (same data and seed).")
     boolean resume;
 
+    @Option(names = "--partitions", defaultValue = "0", description = "Partitions the training rows are spread "
+            + "over, at least (default: the cluster's default parallelism, so a small file still reaches every "
+            + "executor).")
+    int partitions;
+
     @Option(names = "--master", description = "Spark master when not run by spark-submit, e.g. local[*].")
     String master;
 
@@ -126,8 +131,11 @@ final class SparkTrainCommand implements Callable<Integer> {
                 throw new org.cnf4j.data.DataException(data + ": --exclude-columns leaves no column");
             }
         }
+        if (partitions < 0) {
+            throw new ParameterException(spec.commandLine(), "--partitions must not be negative, got " + partitions);
+        }
         SparkTrainingData trainingData = SparkTrainingData.of(df, cols, validationFraction, testFraction, training.seed(),
-                data, missingValues);
+                data, missingValues, partitions > 0 ? partitions : spark.sparkContext().defaultParallelism());
         if (trainingData.droppedRows() > 0) {
             spec.commandLine().getErr().printf(Locale.ROOT, "left out %d rows with a missing value (--missing "
                     + "drop-rows)%n", trainingData.droppedRows());

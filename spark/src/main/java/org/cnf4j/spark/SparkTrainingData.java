@@ -98,6 +98,17 @@ public final class SparkTrainingData implements TrainingData {
      */
     public static SparkTrainingData of(Dataset<Row> df, List<String> columns, double validationFraction,
             double testFraction, long seed, String source, MissingValues missing) {
+        return of(df, columns, validationFraction, testFraction, seed, source, missing, 0);
+    }
+
+    /**
+     * {@link #of(Dataset, List, double, double, long, String, MissingValues)} with the cached rows
+     * spread over at least {@code partitions} partitions (0: as read), after they are numbered in
+     * the table's order, so the split and the batches do not depend on it; a small file read as one
+     * partition is then worked on by every executor.
+     */
+    public static SparkTrainingData of(Dataset<Row> df, List<String> columns, double validationFraction,
+            double testFraction, long seed, String source, MissingValues missing, int partitions) {
         List<String> have = List.of(df.schema().fieldNames());
         int dim = columns.size();
         for (String c : columns) {
@@ -118,6 +129,8 @@ public final class SparkTrainingData implements TrainingData {
         }
         String hint = missing == MissingValues.FAIL ? "; leave out rows with missing values with --missing drop-rows"
                 : "";
+        // a bad row found by a task would be retried to no avail: look for one first, on the driver
+        SparkIo.requireFinite(df, names, source, hint);
         org.apache.spark.sql.Column[] selected = new org.apache.spark.sql.Column[dim];
         for (int j = 0; j < dim; j++) {
             selected[j] = df.col(columns.get(j));
@@ -137,8 +150,11 @@ public final class SparkTrainingData implements TrainingData {
             }
             return v;
         });
-        JavaPairRDD<Long, double[]> numbered = values.zipWithIndex().mapToPair(Tuple2::swap)
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        JavaPairRDD<Long, double[]> numbered = values.zipWithIndex().mapToPair(Tuple2::swap);
+        if (partitions > numbered.getNumPartitions()) {
+            numbered = numbered.repartition(partitions);
+        }
+        numbered = numbered.persist(StorageLevel.MEMORY_AND_DISK());
         long n = numbered.count();
         if (n > Integer.MAX_VALUE - 8) {
             throw new DataException(source + ": " + n + " rows; training takes at most " + (Integer.MAX_VALUE - 8));
@@ -455,6 +471,11 @@ public final class SparkTrainingData implements TrainingData {
         return source + " (Spark: " + (split.trainingRows() + validation.rows() + test.rows()) + " rows x " + dim
                 + " columns: " + split.trainingRows() + " train, " + validation.rows() + " validation, " + test.rows()
                 + " test)";
+    }
+
+    /** Partitions the cached rows are spread over. */
+    public int partitions() {
+        return rows.getNumPartitions();
     }
 
     /** Releases the cached rows. */

@@ -48,7 +48,7 @@ class CnfSparkTest {
     }
 
     @Test
-    void densityAppendsLogpAndPrintsTheMeanNll() {
+    void densityAppendsLogpAndPrintsTheMeanNll() throws Exception {
         Path out = dir.resolve("scored.parquet");
         Run r = run("density", "--model", model.toString(), "--input", points.toString(), "--output", out.toString(),
                 "--nll-bits");
@@ -70,8 +70,31 @@ class CnfSparkTest {
         assertTrue(worst > 0 && worst < 1e-2, "largest difference " + worst);
         Run again = run("density", "--model", model.toString(), "--input", points.toString(), "--output", out.toString());
         assertEquals(1, again.code());
-        assertTrue(again.err().startsWith("cnf-spark density: error: ") && again.err().contains("already exists"),
-                again.err());
+        assertEquals("cnf-spark density: error: " + out + " already exists; give --overwrite to replace it",
+                again.err().trim());
+        // an empty folder (a job that failed before this version cleaned up) is reused without --overwrite
+        Path empty = dir.resolve("empty-out");
+        assertTrue(empty.toFile().mkdir());
+        Run reused = run("density", "--model", model.toString(), "--input", points.toString(), "--output",
+                empty.toString(), "--partitions", "3");
+        assertEquals(0, reused.code(), reused.toString());
+        assertEquals(300, spark.read().parquet(empty.toString()).count());
+        try (java.util.stream.Stream<Path> parts = Files.list(empty)) {
+            assertEquals(3, parts.filter(p -> p.getFileName().toString().startsWith("part-")).count(), "part files");
+        }
+    }
+
+    @Test
+    void anUnexpectedTaskFailureNamesItsCause() {
+        String aborted = "Job aborted due to stage failure: Task 0 in stage 3.0 failed 4 times, most recent failure: "
+                + "Lost task 0.3 in stage 3.0 (TID 12) (10.0.0.7 executor 1): java.lang.ClassCastException: cannot "
+                + "assign instance of java.lang.invoke.SerializedLambda\n\tat java.base/...";
+        assertEquals("java.lang.ClassCastException: cannot assign instance of java.lang.invoke.SerializedLambda",
+                CnfSpark.rootCause(new RuntimeException(new org.apache.spark.SparkException(aborted))));
+        assertEquals("java.lang.IllegalStateException: broken", CnfSpark.rootCause(new RuntimeException("outer",
+                new IllegalStateException("broken"))));
+        // the application jar is shipped to a cluster only from a jar (the tests run from folders)
+        assertEquals(null, SparkSessions.applicationJar());
     }
 
     @Test
@@ -151,6 +174,6 @@ class CnfSparkTest {
                 dir.resolve("o3").toString());
         assertEquals(1, nanRun.code());
         assertTrue(nanRun.err().startsWith("cnf-spark density: error: column 'y' holds NaN"), nanRun.err());
-        assertTrue(!Files.exists(dir.resolve("o3").resolve("_SUCCESS")), "no committed output");
+        assertTrue(!Files.exists(dir.resolve("o3")), "no output folder left behind");
     }
 }

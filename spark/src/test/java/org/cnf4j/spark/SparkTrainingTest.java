@@ -138,6 +138,15 @@ class SparkTrainingTest {
         assertTrue(local.validation().sub(spread.validation()).amaxNumber().doubleValue() < 1e-12);
         assertThrows(IllegalArgumentException.class, () -> spread.batchGradient(flow,
                 new FlowMatching(0, true, TimeSampling.UNIFORM)));
+        // a table read as one partition, spread over 4: the same rows numbered the same, the same gradient
+        SparkTrainingData four = SparkTrainingData.of(frame.coalesce(1), List.of("a", "b"), 0.1, 0.1, SEED, "moons",
+                org.cnf4j.data.MissingValues.FAIL, 4);
+        assertEquals(4, four.partitions());
+        ObjectiveResult one = fm.evaluate(flow, local.batch(5, 100), RandomStreams.stream(SEED, "noise-5"));
+        ObjectiveResult spreadFour = four.batchGradient(flow, fm).compute(flow, fm, 5, 100,
+                RandomStreams.stream(SEED, "noise-5"));
+        assertTrue(one.parameterGradient().sub(spreadFour.parameterGradient()).amaxNumber().doubleValue() < 1e-12);
+        four.unpersist();
     }
 
     @Test
