@@ -57,6 +57,10 @@ final class SparkBenchCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "1000", description = "Training batch (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--partitions", split = ",", defaultValue = "4", description = "Partitions of the training rows, "
+            + "one timing each (default: ${DEFAULT-VALUE}).")
+    int[] partitions;
+
     @Option(names = "--iterations", defaultValue = "30", description = "Timed training iterations (default: ${DEFAULT-VALUE}).")
     int iterations;
 
@@ -101,19 +105,11 @@ final class SparkBenchCommand implements Callable<Integer> {
             list.add(org.apache.spark.sql.RowFactory.create(v[2 * i], v[2 * i + 1]));
         }
         Dataset<Row> df = spark.createDataFrame(list, new org.apache.spark.sql.types.StructType()
-                .add("a", "double").add("b", "double")).repartition(4);
+                .add("a", "double").add("b", "double")).coalesce(1);
         TrainingConfig config = new TrainingConfig(iterations, batch, 1e-3, 0, 0, new AdjointMethod(), null,
                 TrainingObjective.MAXIMUM_LIKELIHOOD, 1, false, FlowMatching.defaults(), LearningRateSchedule.CONSTANT);
         ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(64, 64, 64).seed(1).build();
         Objective fm = config.newObjective(2);
-        SparkTrainingData spread = SparkTrainingData.of(df, List.of("a", "b"), 0, 0, 1, "8gaussians");
-        Trainer.BatchGradient g = spread.batchGradient(flow, fm);
-        g.compute(flow, fm, 0, batch, RandomStreams.stream(1, "noise-0"));
-        long t0 = System.nanoTime();
-        for (int it = 1; it <= iterations; it++) {
-            g.compute(flow, fm, it, batch, RandomStreams.stream(1, "noise-" + it));
-        }
-        double distributed = (System.nanoTime() - t0) / 1e9 / iterations;
         TableTrainingData local = new TableTrainingData(new org.cnf4j.data.Dataset(x, List.of("a", "b"), "8gaussians"),
                 0, 0, 1, false, true);
         fm.evaluate(flow, local.batch(0, batch), RandomStreams.stream(1, "noise-0"));
@@ -122,11 +118,24 @@ final class SparkBenchCommand implements Callable<Integer> {
             fm.evaluate(flow, local.batch(it, batch), RandomStreams.stream(1, "noise-" + it));
         }
         double single = (System.nanoTime() - t1) / 1e9 / iterations;
-        out.printf(Locale.ROOT, "training (flow matching, batch %d, 4 partitions on local[2]): %.1f ms per iteration on "
-                + "Spark, %.1f ms in one JVM (one worker): Spark's overhead %.1f ms per iteration%n", batch,
-                1e3 * distributed, 1e3 * single, 1e3 * (distributed - single));
-        out.flush();
-        spread.unpersist();
+        out.printf(Locale.ROOT, "training (flow matching, batch %d): %.1f ms per iteration in one JVM (one worker)%n",
+                batch, 1e3 * single);
+        for (int p : partitions) {
+            SparkTrainingData spread = SparkTrainingData.of(df, List.of("a", "b"), 0, 0, 1, "8gaussians",
+                    org.cnf4j.data.MissingValues.FAIL, p);
+            Trainer.BatchGradient g = spread.batchGradient(flow, fm);
+            g.compute(flow, fm, 0, batch, RandomStreams.stream(1, "noise-0"));
+            long t0 = System.nanoTime();
+            for (int it = 1; it <= iterations; it++) {
+                g.compute(flow, fm, it, batch, RandomStreams.stream(1, "noise-" + it));
+            }
+            double distributed = (System.nanoTime() - t0) / 1e9 / iterations;
+            out.printf(Locale.ROOT, "training on Spark, %d partition(s) on %s: %.1f ms per iteration, Spark's overhead "
+                    + "%.1f ms%n", spread.partitions(), spark.sparkContext().master(), 1e3 * distributed,
+                    1e3 * (distributed - single));
+            out.flush();
+            spread.unpersist();
+        }
     }
 
     private static RowSource generated(long n) {
