@@ -189,8 +189,16 @@ public final class ContinuousNormalizingFlow {
      * @param what how to call the rows in messages
      */
     public INDArray[] splitRows(INDArray rows, String what) {
-        INDArray all = Inputs.requireFiniteMatrix(rows, inputColumns(), contextDim > 0 ? what + " with its context"
-                : what);
+        return split(checkedRows(rows, what));
+    }
+
+    /** Joint rows checked for shape and finiteness, as a contiguous DOUBLE array. */
+    private INDArray checkedRows(INDArray rows, String what) {
+        return Inputs.requireFiniteMatrix(rows, inputColumns(), contextDim > 0 ? what + " with its context" : what);
+    }
+
+    /** Checked joint rows split into x and c (null when unconditional). */
+    private INDArray[] split(INDArray all) {
         if (contextDim == 0) {
             return new INDArray[] {all, null};
         }
@@ -273,23 +281,29 @@ public final class ContinuousNormalizingFlow {
         if (!Double.isFinite(w)) {
             throw new IllegalArgumentException("the guidance weight must be finite, got " + w);
         }
-        INDArray[] zc = splitRows(jointRows(z, c), "z");
-        INDArray given = bindable(zc[1], true);
-        INDArray none = bindable(zc[1], false);
-        INDArray x = zc[0];
+        INDArray x = Inputs.requireFiniteMatrix(z, dim, "z");
+        INDArray cc = Inputs.requireFiniteMatrix(c, contextDim, "c");
+        if (cc.rows() != x.rows()) {
+            throw new IllegalArgumentException("context must have shape [" + x.rows() + ", " + contextDim + "], got "
+                    + java.util.Arrays.toString(c.shape()));
+        }
+        int n = (int) x.rows();
+        // w = 1 is the conditional field alone; otherwise both fields in one call: the rows twice,
+        // the first n at their contexts, the next n at none, bound once for the whole solve
+        INDArray bound = w == 1 ? bindable(cc, true) : Nd4j.vstack(bindable(cc, true), bindable(cc, false));
+        INDArray twice = w == 1 ? null : Nd4j.create(DataType.DOUBLE, 2L * n, dim);
+        INDArray both = w == 1 ? null : Nd4j.create(DataType.DOUBLE, 2L * n, dim);
         SolverStats stats = SolverStats.ZERO;
         for (int k = blocks.size() - 1; k >= 0; k--) {
             Dynamics f = blocks.get(k);
-            INDArray free = Nd4j.create(DataType.DOUBLE, x.rows(), dim);
-            org.cnf4j.ode.OdeSystem guided = (t, y, dydt) -> {
-                f.setContext(given);
-                f.forward(t, y, dydt);
-                if (w != 1) {
-                    f.setContext(none);
-                    f.forward(t, y, free);
-                    dydt.muli(w).addi(free.muli(1 - w));
-                }
+            org.cnf4j.ode.OdeSystem guided = w == 1 ? f::forward : (t, y, dydt) -> {
+                twice.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()).assign(y);
+                twice.get(NDArrayIndex.interval(n, 2L * n), NDArrayIndex.all()).assign(y);
+                f.forward(t, twice, both);
+                dydt.assign(both.get(NDArrayIndex.interval(0, n), NDArrayIndex.all())).muli(w)
+                        .addi(both.get(NDArrayIndex.interval(n, 2L * n), NDArrayIndex.all()).mul(1 - w));
             };
+            f.setContext(bound);
             try {
                 OdeSolution sol = velocitySolver().solve(guided, endTime(k), 0, x);
                 x = sol.finalState();
@@ -443,13 +457,14 @@ public final class ContinuousNormalizingFlow {
      *     the row and column; nothing is solved then
      */
     public LogProbResult logProb(INDArray x) {
-        INDArray[] xc = splitRows(x, "x");
+        INDArray all = checkedRows(x, "x");
+        INDArray[] xc = split(all);
         INDArray z = xc[0];
         if (traceEstimator.isExact()) {
             return solveLogProb(z, xc[1], ProbeSource.sequential(RandomStreams.stream(seed, "evaluation-noise")));
         }
         int width = inputColumns();
-        double[] v = NativeArrays.toArray(contextDim > 0 ? jointRows(z, xc[1]) : z);
+        double[] v = NativeArrays.toArray(all);
         int n = (int) z.rows();
         RandomGenerator[] rows = new RandomGenerator[n];
         for (int b = 0; b < n; b++) {

@@ -118,18 +118,10 @@ final class ContextWorkspace {
         batch = m;
         probes = call.probes;
         rows = m * (1 + probes);
-        int nz = m * d;
-        call.z.get(b0 * d, x[0], 0, nz);
-        if (probes > 0) {
-            if (probeLeft.length < probes * nz) {
-                probeLeft = new double[probes * nz];
-            }
-            for (int k = 0; k < probes; k++) {
-                int src = (k * call.size + b0) * d;
-                call.right.get(src, x[0], (k + 1) * nz, nz);
-                call.left.get(src, probeLeft, k * nz, nz);
-            }
+        if (probeLeft.length < probes * m * d) {
+            probeLeft = new double[probes * m * d];
         }
+        call.readRows(b0, m, d, x[0], probeLeft);
         for (int l = 1; l <= layers; l++) {
             Layer ly = layer[l - 1];
             int in = dims[l - 1];
@@ -177,32 +169,7 @@ final class ContextWorkspace {
         if (call.f != null) {
             call.f.put(b0 * d, out, 0, m * d);
         }
-        if (call.trace == null && call.jac == null) {
-            return;
-        }
-        for (int b = 0; b < m; b++) {
-            double ts = 0;
-            double js = 0;
-            for (int k = 0; k < probes; k++) {
-                int row = (k * m + b) * d;
-                int tangent = ((k + 1) * m + b) * d;
-                double dot = 0;
-                double sq = 0;
-                for (int j = 0; j < d; j++) {
-                    double ju = out[tangent + j];
-                    dot += probeLeft[row + j] * ju;
-                    sq += ju * ju;
-                }
-                ts += call.pr.weight(k) * dot;
-                js += call.pr.weight(k) * sq;
-            }
-            if (call.trace != null) {
-                call.trace.put(b0 + b, ts);
-            }
-            if (call.jac != null) {
-                call.jac.put(b0 + b, js);
-            }
-        }
+        call.writeProbeTerms(b0, m, d, probeLeft, out);
     }
 
     /**
@@ -231,18 +198,7 @@ final class ContextWorkspace {
                 }
             }
         }
-        for (int k = 0; k < probes; k++) {
-            double wk = call.pr.weight(k);
-            for (int b = 0; b < m; b++) {
-                double ct = call.vt == null ? 0 : wk * call.vt.get(b0 + b);
-                double cj = call.vj == null ? 0 : 2 * wk * call.vj.get(b0 + b);
-                int row = (k * m + b) * d;
-                int tangent = ((k + 1) * m + b) * d;
-                for (int j = 0; j < d; j++) {
-                    top[tangent + j] = ct * probeLeft[row + j] + cj * out[tangent + j];
-                }
-            }
-        }
+        call.probeCotangents(b0, m, d, probeLeft, out, top);
         if (call.wantTheta) {
             Arrays.fill(grad, 0.0);
         }

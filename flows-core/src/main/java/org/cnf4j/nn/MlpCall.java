@@ -60,6 +60,74 @@ final class MlpCall {
         this.wantTheta = gradTheta != null;
     }
 
+    /**
+     * Reads samples [b0, b0 + m) of the call into {@code x0}: the primal rows, then each probe's
+     * right vectors (the tangents' seeds) stacked under them; the probes' left vectors into
+     * {@code e} (probe k's rows from k * m * dim).
+     */
+    void readRows(int b0, int m, int dim, double[] x0, double[] e) {
+        int nz = m * dim;
+        z.get(b0 * dim, x0, 0, nz);
+        for (int k = 0; k < probes; k++) {
+            int src = (k * size + b0) * dim;
+            right.get(src, x0, (k + 1) * nz, nz);
+            left.get(src, e, k * nz, nz);
+        }
+    }
+
+    /**
+     * Writes the trace and squared-norm estimates of samples [b0, b0 + m) (when the call wants
+     * them) from the network's output rows {@code out}: primal rows, then each probe's tangents J u.
+     */
+    void writeProbeTerms(int b0, int m, int dim, double[] e, double[] out) {
+        if (trace == null && jac == null) {
+            return;
+        }
+        for (int b = 0; b < m; b++) {
+            double ts = 0;
+            double js = 0;
+            for (int k = 0; k < probes; k++) {
+                int row = (k * m + b) * dim;
+                int tangent = ((k + 1) * m + b) * dim;
+                double dot = 0;
+                double sq = 0;
+                for (int j = 0; j < dim; j++) {
+                    double ju = out[tangent + j];
+                    dot += e[row + j] * ju;
+                    sq += ju * ju;
+                }
+                ts += pr.weight(k) * dot;
+                js += pr.weight(k) * sq;
+            }
+            if (trace != null) {
+                trace.put(b0 + b, ts);
+            }
+            if (jac != null) {
+                jac.put(b0 + b, js);
+            }
+        }
+    }
+
+    /**
+     * The cotangents of the probe tangents' output rows of samples [b0, b0 + m) into {@code top}
+     * (after the primal rows): {@code w_k (vt_b e + 2 vj_b J u)}, from the probes' left vectors
+     * {@code e} and the output rows {@code out}.
+     */
+    void probeCotangents(int b0, int m, int dim, double[] e, double[] out, double[] top) {
+        for (int k = 0; k < probes; k++) {
+            double wk = pr.weight(k);
+            for (int b = 0; b < m; b++) {
+                double ct = vt == null ? 0 : wk * vt.get(b0 + b);
+                double cj = vj == null ? 0 : 2 * wk * vj.get(b0 + b);
+                int row = (k * m + b) * dim;
+                int tangent = ((k + 1) * m + b) * dim;
+                for (int j = 0; j < dim; j++) {
+                    top[tangent + j] = ct * e[row + j] + cj * out[tangent + j];
+                }
+            }
+        }
+    }
+
     /** Samples per chunk of this call. */
     int chunkSamples() {
         return ChunkScheduler.chunkSamples(size, probes);

@@ -219,18 +219,10 @@ final class MlpWorkspace {
         batch = m;
         probes = call.probes;
         rows = m * (1 + probes);
-        int nz = m * d;
-        call.z.get(b0 * d, x[0], 0, nz);
-        if (probes > 0) {
-            if (probeLeft.length < probes * nz) {
-                probeLeft = new double[probes * nz];
-            }
-            for (int k = 0; k < probes; k++) {
-                int src = (k * call.size + b0) * d;
-                call.right.get(src, x[0], (k + 1) * nz, nz);
-                call.left.get(src, probeLeft, k * nz, nz);
-            }
+        if (probeLeft.length < probes * m * d) {
+            probeLeft = new double[probes * m * d];
         }
+        call.readRows(b0, m, d, x[0], probeLeft);
         if (heapProducts && af != null && !secondOrder) {
             floatForward();
             return;
@@ -351,33 +343,7 @@ final class MlpWorkspace {
             }
             call.f.put(b0 * d, fv, 0, m * d);
         }
-        if (call.trace == null && call.jac == null) {
-            return;
-        }
-        double[] e = probeLeft;
-        for (int b = 0; b < m; b++) {
-            double ts = 0;
-            double js = 0;
-            for (int k = 0; k < probes; k++) {
-                int row = (k * m + b) * d;
-                int tangent = ((k + 1) * m + b) * d;
-                double dot = 0;
-                double sq = 0;
-                for (int j = 0; j < d; j++) {
-                    double ju = out[tangent + j];
-                    dot += e[row + j] * ju;
-                    sq += ju * ju;
-                }
-                ts += call.pr.weight(k) * dot;
-                js += call.pr.weight(k) * sq;
-            }
-            if (call.trace != null) {
-                call.trace.put(b0 + b, ts);
-            }
-            if (call.jac != null) {
-                call.jac.put(b0 + b, js);
-            }
-        }
+        call.writeProbeTerms(b0, m, d, probeLeft, out);
     }
 
     /** Backward pass of the chunk (after its forward pass with second derivatives). */
@@ -401,22 +367,7 @@ final class MlpWorkspace {
                 }
             }
         }
-        if (probes > 0) {
-            double[] e = probeLeft;
-            double[] out = a[layers];
-            for (int k = 0; k < probes; k++) {
-                double wk = call.pr.weight(k);
-                for (int b = 0; b < m; b++) {
-                    double ct = call.vt == null ? 0 : wk * call.vt.get(b0 + b);
-                    double cj = call.vj == null ? 0 : 2 * wk * call.vj.get(b0 + b);
-                    int row = (k * m + b) * d;
-                    int tangent = ((k + 1) * m + b) * d;
-                    for (int j = 0; j < d; j++) {
-                        top[tangent + j] = ct * e[row + j] + cj * out[tangent + j];
-                    }
-                }
-            }
-        }
+        call.probeCotangents(b0, m, d, probeLeft, a[layers], top);
         daN[layers].copyFrom(top, 0, 0, rows * d);
         for (int l = layers; l >= 1; l--) {
             int in = dims[l - 1];

@@ -8,7 +8,6 @@ import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.Model;
-import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.StringArrayParam;
@@ -21,8 +20,6 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.NumericType;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.cnf4j.data.DataException;
 import org.cnf4j.io.LoadedModel;
@@ -130,23 +127,8 @@ public final class CnfFlowModel extends Model<CnfFlowModel> implements MLWritabl
 
     /** The schema with the output column added, after checking the input columns. */
     static StructType outputSchema(StructType schema, String[] inputCols, String featuresCol, String outputCol) {
+        FlowColumns.check(schema, inputCols, featuresCol);
         List<String> have = List.of(schema.fieldNames());
-        if (inputCols != null && inputCols.length > 0) {
-            for (String c : inputCols) {
-                if (!have.contains(c)) {
-                    throw new DataException("no input column '" + c + "'; the data have " + have);
-                }
-                StructField f = schema.fields()[schema.fieldIndex(c)];
-                if (!(f.dataType() instanceof NumericType)) {
-                    throw new DataException("input column '" + c + "' has type " + f.dataType().simpleString()
-                            + ", not a number");
-                }
-            }
-        } else if (!have.contains(featuresCol)
-                || !schema.fields()[schema.fieldIndex(featuresCol)].dataType().equals(SQLDataTypes.VectorType())) {
-            throw new DataException("no vector column '" + featuresCol + "' (set inputCols or featuresCol); the data "
-                    + "have " + have);
-        }
         if (have.contains(outputCol) || have.contains(FlowScoring.LOGP)) {
             throw new DataException("the data already have a column '" + (have.contains(outputCol) ? outputCol
                     : FlowScoring.LOGP) + "'");

@@ -35,28 +35,9 @@ final class FlowColumns {
      */
     static Input of(Dataset<?> dataset, String[] inputCols, String featuresCol, int dim) {
         Dataset<Row> df = dataset.toDF();
-        StructType schema = df.schema();
-        List<String> have = List.of(schema.fieldNames());
+        check(df.schema(), inputCols, featuresCol);
         if (inputCols != null && inputCols.length > 0) {
-            for (String c : inputCols) {
-                if (!have.contains(c)) {
-                    throw new DataException("no input column '" + c + "'; the data have " + have);
-                }
-                StructField f = schema.fields()[schema.fieldIndex(c)];
-                if (!(f.dataType() instanceof NumericType)) {
-                    throw new DataException("input column '" + c + "' has type " + f.dataType().simpleString()
-                            + ", not a number");
-                }
-            }
             return new Input(df, List.of(inputCols));
-        }
-        if (!have.contains(featuresCol)) {
-            throw new DataException("no features column '" + featuresCol + "' (set inputCols or featuresCol); the data "
-                    + "have " + have);
-        }
-        if (!schema.fields()[schema.fieldIndex(featuresCol)].dataType().equals(SQLDataTypes.VectorType())) {
-            throw new DataException("the features column '" + featuresCol + "' has type "
-                    + schema.fields()[schema.fieldIndex(featuresCol)].dataType().simpleString() + ", not a vector");
         }
         Column array = org.apache.spark.ml.functions.vector_to_array(functions.col(featuresCol), "float64");
         int d = dim;
@@ -70,6 +51,32 @@ final class FlowColumns {
             df = df.withColumn(PREFIX + j, array.getItem(j));
         }
         return new Input(df, names);
+    }
+
+    /**
+     * Checks the input columns of a schema: the numeric {@code inputCols} when given, else the
+     * vector column {@code featuresCol}.
+     *
+     * @throws DataException naming a missing column or one of the wrong type
+     */
+    static void check(StructType schema, String[] inputCols, String featuresCol) {
+        List<String> have = List.of(schema.fieldNames());
+        if (inputCols != null && inputCols.length > 0) {
+            for (String c : inputCols) {
+                if (!have.contains(c)) {
+                    throw new DataException("no input column '" + c + "'; the data have " + have);
+                }
+                StructField f = schema.fields()[schema.fieldIndex(c)];
+                if (!(f.dataType() instanceof NumericType)) {
+                    throw new DataException("input column '" + c + "' has type " + f.dataType().simpleString()
+                            + ", not a number");
+                }
+            }
+        } else if (!have.contains(featuresCol)
+                || !schema.fields()[schema.fieldIndex(featuresCol)].dataType().equals(SQLDataTypes.VectorType())) {
+            throw new DataException("no vector column '" + featuresCol + "' (set inputCols or featuresCol); the data "
+                    + "have " + have);
+        }
     }
 
     /**
