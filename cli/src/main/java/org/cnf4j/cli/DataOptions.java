@@ -20,7 +20,7 @@ import picocli.CommandLine.ParameterException;
  * The options that name training data and split it (shared by {@code cnf train} and
  * {@code cnf baselines}, so both see exactly the same rows for a seed).
  */
-final class DataOptions {
+public final class DataOptions {
 
     @Option(names = "--data", required = true, description = "Toy data set name or data file.")
     String data;
@@ -81,7 +81,7 @@ final class DataOptions {
      * Prints a warning for each column that looks like a class label
      * ({@link ColumnChecks#labelLike}), with the option that leaves it out.
      */
-    static void warnLabels(PrintWriter err, org.nd4j.linalg.api.ndarray.INDArray values, List<String> names) {
+    public static void warnLabels(PrintWriter err, org.nd4j.linalg.api.ndarray.INDArray values, List<String> names) {
         ColumnChecks.labelLike(values, names).forEach((name, what) -> err.printf(Locale.ROOT,
                 "warning: the column %s looks like a class label, which a flow models as a continuous value; "
                         + "leave it out with --exclude-columns %s, or condition on it with --context %s%n", what, name,

@@ -214,6 +214,20 @@ public final class TrainingOptions {
         return options(null, null).build().newFlow(dim);
     }
 
+    /**
+     * A fresh conditional flow of these options for {@code dim} data columns and {@code contextDim}
+     * context values; with {@code flowMatching}'s context dropout it also learns the unconditional
+     * field.
+     */
+    public ContinuousNormalizingFlow newFlow(int dim, int contextDim, FlowMatching flowMatching) {
+        return options(null, flowMatching).build().newFlow(dim, contextDim);
+    }
+
+    /** Flow matching's share of rows that train the unconditional field (--context-dropout). */
+    public double contextDropout() {
+        return contextDropout;
+    }
+
     /** The cap on one solve's function evaluations (0: none). */
     public int maxNfe() {
         return maxNfe;

@@ -281,6 +281,30 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
         return lower.endsWith(".csv") || lower.endsWith(".tsv") || lower.endsWith(".txt");
     }
 
+    /**
+     * Which context columns are categorical, and their levels, by the rules of {@link #read}, from
+     * the distinct cells of each column as text (a data frame's distinct values: numbers as Java
+     * writes them, text as it is; nulls left out).
+     *
+     * @param cells per context column, its distinct cells (at most {@value #MAX_LEVELS} + 1 are needed)
+     * @throws DataException for a column of one value, or of more than {@value #MAX_LEVELS} text levels
+     */
+    public static List<ContextColumn> contextColumns(String source, List<String> names,
+            List<? extends java.util.Collection<String>> cells) {
+        Map<String, ToDoubleFunction<String>> scan = new HashMap<>();
+        try {
+            return scanContext(source, names, scan, () -> {
+                for (int i = 0; i < names.size(); i++) {
+                    for (String cell : cells.get(i)) {
+                        scan.get(names.get(i)).applyAsDouble(cell);
+                    }
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            throw new DataException(source + ": " + e.getMessage());
+        }
+    }
+
     /** One pass over the context columns of a file: which are categorical, and their levels. */
     private static List<ContextColumn> scanContext(String spec, List<String> names, MissingValues missing) {
         Map<String, ToDoubleFunction<String>> scan = new HashMap<>();

@@ -15,7 +15,7 @@ import java.util.Locale;
  * @param counts training rows of each level (the class priors of {@code cnf classify}); empty when
  *     not known
  */
-public record ContextColumn(String name, List<String> levels, List<Long> counts) {
+public record ContextColumn(String name, List<String> levels, List<Long> counts) implements java.io.Serializable {
 
     /**
      * @throws IllegalArgumentException for a categorical column with fewer than two levels or a

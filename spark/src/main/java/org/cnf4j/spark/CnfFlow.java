@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntArrayParam;
@@ -36,7 +37,9 @@ import org.cnf4j.train.TrainingResult;
  * settings are typed params with {@code cnf train}'s defaults where Spark allows them (flow matching
  * without OT coupling, a linearly decaying rate, averaged weights), a fixed number of iterations
  * (default 1,000) rather than a time budget, so a fit is reproducible; rows are split into training
- * and validation (the kept weights are chosen on it) by the seed.
+ * and validation (the kept weights are chosen on it) by the seed. With {@code contextCols} (numbers,
+ * or text and few-valued integers as categories) the flow is conditional, p(x | context), as
+ * {@code cnf train --context} trains it; the fitted model reads the same columns when it scores.
  *
  * <pre>{@code
  * Pipeline p = new Pipeline().setStages(new PipelineStage[] {
@@ -54,6 +57,7 @@ public final class CnfFlow extends Estimator<CnfFlowModel> implements DefaultPar
     private final String uid;
     private final StringArrayParam inputCols;
     private final Param<String> featuresCol;
+    private final StringArrayParam contextCols;
     private final Param<String> outputCol;
     private final IntArrayParam hidden;
     private final IntParam iterations;
@@ -73,6 +77,8 @@ public final class CnfFlow extends Estimator<CnfFlowModel> implements DefaultPar
         this.uid = uid;
         inputCols = new StringArrayParam(this, "inputCols", "numeric input columns (instead of featuresCol)");
         featuresCol = new Param<>(this, "featuresCol", "vector input column (when inputCols is not set)");
+        contextCols = new StringArrayParam(this, "contextCols", "columns the flow is conditional on (numbers, or text "
+                + "and integers of 2 to 10 values as categories); none: unconditional");
         outputCol = new Param<>(this, "outputCol", "column of log p, nats");
         hidden = new IntArrayParam(this, "hidden", "hidden layer widths of the concatsquash network");
         iterations = new IntParam(this, "iterations", "training iterations (> 0)");
@@ -84,6 +90,7 @@ public final class CnfFlow extends Estimator<CnfFlowModel> implements DefaultPar
         seed = new LongParam(this, "seed", "seed of the initial weights, the split, batches and noise");
         setDefault(inputCols, new String[0]);
         setDefault(featuresCol, "features");
+        setDefault(contextCols, new String[0]);
         setDefault(outputCol, "logp");
         setDefault(hidden, new int[] {64, 64, 64});
         setDefault(iterations, 1000);
@@ -107,6 +114,11 @@ public final class CnfFlow extends Estimator<CnfFlowModel> implements DefaultPar
     /** @return the vector input column param */
     public Param<String> featuresCol() {
         return featuresCol;
+    }
+
+    /** @return the context columns param */
+    public StringArrayParam contextCols() {
+        return contextCols;
     }
 
     /** @return the output column param */
@@ -158,6 +170,12 @@ public final class CnfFlow extends Estimator<CnfFlowModel> implements DefaultPar
     /** Vector input column. */
     public CnfFlow setFeaturesCol(String v) {
         set(featuresCol, v);
+        return this;
+    }
+
+    /** Context columns: the flow learns p(x | context). */
+    public CnfFlow setContextCols(String[] v) {
+        set(contextCols, v);
         return this;
     }
 
@@ -222,15 +240,16 @@ public final class CnfFlow extends Estimator<CnfFlowModel> implements DefaultPar
                 .batch((Integer) $(batchSize)).learningRate((Double) $(learningRate)).seed(s).baselines(false);
         b = name.equals("mle") ? b.maximumLikelihood() : b.flowMatching(new FlowMatching(0, false, TimeSampling.UNIFORM));
         TrainOptions options = b.build();
-        SparkTrainingData data = SparkTrainingData.of(input.frame(), input.columns(), (Double) $(validationFraction), 0.0, s,
-                "the training data", MissingValues.FAIL, dataset.sparkSession().sparkContext().defaultParallelism());
+        SparkTrainingData data = SparkTrainingData.of(input.frame(), input.columns(), List.of($(contextCols)),
+                (Double) $(validationFraction), 0.0, s, "the training data", MissingValues.FAIL,
+                dataset.sparkSession().sparkContext().defaultParallelism());
         try {
-            ContinuousNormalizingFlow flow = options.newFlow(input.columns().size());
+            ContinuousNormalizingFlow flow = options.newFlow(input.columns().size(), data.contextDim());
             Trainer trainer = new Trainer(flow, data, options.config());
             trainer.setBatchGradient(data.batchGradient(flow, trainer.objective()));
             TrainingResult r = trainer.train();
-            ModelMetadata meta = new ModelMetadata(data.standardizer(), false, data.describe(), input.columns(), null)
-                    .withTraining(r.summary());
+            ModelMetadata meta = new ModelMetadata(data.standardizer(), false, data.describe(), input.columns(), null,
+                    data.context()).withTraining(r.summary());
             Path local = Files.createTempFile("cnf-flow", ".zip");
             try {
                 ModelFile.save(local, flow, meta);
@@ -249,6 +268,12 @@ public final class CnfFlow extends Estimator<CnfFlowModel> implements DefaultPar
 
     @Override
     public StructType transformSchema(StructType schema) {
+        List<String> have = List.of(schema.fieldNames());
+        for (String c : $(contextCols)) {
+            if (!have.contains(c)) {
+                throw new org.cnf4j.data.DataException("no context column '" + c + "'; the data have " + have);
+            }
+        }
         return CnfFlowModel.outputSchema(schema, $(inputCols), $(featuresCol), $(outputCol));
     }
 

@@ -44,6 +44,7 @@ public final class CnfFlowModel extends Model<CnfFlowModel> implements MLWritabl
     private final byte[] modelFile;
     private final StringArrayParam inputCols;
     private final Param<String> featuresCol;
+    private final StringArrayParam contextCols;
     private final Param<String> outputCol;
 
     /**
@@ -57,9 +58,12 @@ public final class CnfFlowModel extends Model<CnfFlowModel> implements MLWritabl
         ModelFile.load(modelFile, "the model file");
         inputCols = new StringArrayParam(this, "inputCols", "numeric input columns (instead of featuresCol)");
         featuresCol = new Param<>(this, "featuresCol", "vector input column (when inputCols is not set)");
+        contextCols = new StringArrayParam(this, "contextCols", "the context columns the model was fitted with (the "
+                + "model file names them; scoring reads them by name)");
         outputCol = new Param<>(this, "outputCol", "column of log p, nats");
         setDefault(inputCols, new String[0]);
         setDefault(featuresCol, "features");
+        setDefault(contextCols, new String[0]);
         setDefault(outputCol, "logp");
     }
 
@@ -86,6 +90,11 @@ public final class CnfFlowModel extends Model<CnfFlowModel> implements MLWritabl
     /** @return the vector input column param */
     public Param<String> featuresCol() {
         return featuresCol;
+    }
+
+    /** @return the context columns param (as fitted) */
+    public StringArrayParam contextCols() {
+        return contextCols;
     }
 
     /** @return the output column param */
@@ -122,6 +131,7 @@ public final class CnfFlowModel extends Model<CnfFlowModel> implements MLWritabl
 
     @Override
     public StructType transformSchema(StructType schema) {
+        FlowScoring.contextIndex(schema, model().metadata().context());
         return outputSchema(schema, $(inputCols), $(featuresCol), $(outputCol));
     }
 

@@ -25,9 +25,12 @@ import org.cnf4j.train.TimeSampling;
  * @param kinetic kinetic-energy regulariser weight
  * @param jacobian Jacobian-norm regulariser weight
  * @param trace the trace estimator as its toString gives it (with its probe count, e.g. hutchinsonx4)
+ * @param contextDropout flow matching's share of rows that train the unconditional field (a
+ *     conditional flow's guidance), 0 for none
  */
 record ObjectiveRecipe(boolean flowMatching, double sigmaMin, String timeSampling, String gradient,
-        double backwardRtol, double backwardAtol, boolean seminorm, double kinetic, double jacobian, String trace)
+        double backwardRtol, double backwardAtol, boolean seminorm, double kinetic, double jacobian, String trace,
+        double contextDropout)
         implements Serializable {
 
     /**
@@ -43,7 +46,7 @@ record ObjectiveRecipe(boolean flowMatching, double sigmaMin, String timeSamplin
                         + "batch in one place");
             }
             return new ObjectiveRecipe(true, fm.sigmaMin(), fm.timeSampling().id(), null, Double.NaN, Double.NaN, false,
-                    0, 0, null);
+                    0, 0, null, fm.contextDropout());
         }
         if (objective instanceof MaximumLikelihood ml) {
             double rtol = Double.NaN;
@@ -57,7 +60,7 @@ record ObjectiveRecipe(boolean flowMatching, double sigmaMin, String timeSamplin
                 }
             }
             return new ObjectiveRecipe(false, 0, null, ml.method().name(), rtol, atol, seminorm,
-                    ml.regularizers().kineticWeight(), ml.regularizers().jacobianWeight(), ml.estimator().toString());
+                    ml.regularizers().kineticWeight(), ml.regularizers().jacobianWeight(), ml.estimator().toString(), 0);
         }
         throw new IllegalArgumentException("training on Spark takes flow matching or maximum likelihood; got "
                 + objective.describe());
@@ -66,7 +69,7 @@ record ObjectiveRecipe(boolean flowMatching, double sigmaMin, String timeSamplin
     /** A new objective of these settings. */
     Objective build() {
         if (flowMatching) {
-            return new FlowMatching(sigmaMin, false, TimeSampling.byName(timeSampling));
+            return new FlowMatching(sigmaMin, false, TimeSampling.byName(timeSampling), contextDropout);
         }
         GradientMethod method = gradient.equals("direct") ? new DirectBackprop()
                 : new AdjointMethod(Double.isNaN(backwardRtol) ? null

@@ -11,7 +11,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
-import org.cnf4j.data.ColumnChecks;
 import org.cnf4j.data.MissingValues;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.io.LoadedModel;
@@ -60,6 +59,11 @@ final class SparkTrainCommand implements Callable<Integer> {
     @Option(names = "--exclude-columns", split = ",", description = "Columns to leave out of the default (e.g. a "
             + "numeric label).")
     List<String> excludeColumns;
+
+    @Option(names = "--context", split = ",", description = "Columns to condition on: the flow learns p(x | context) "
+            + "of the other columns. A text column, or one of 2 to 10 distinct integers, is a category (one-hot "
+            + "encoded); any other a number.")
+    List<String> context;
 
     @Option(names = "--missing", defaultValue = "fail", description = "Missing values (null, empty cells, NA, NaN) in "
             + "the modelled columns: fail (naming the column) or drop-rows (default: ${DEFAULT-VALUE}).")
@@ -118,7 +122,16 @@ final class SparkTrainCommand implements Callable<Integer> {
         if (chosen && excluded) {
             throw new ParameterException(spec.commandLine(), "give --columns or --exclude-columns, not both");
         }
+        List<String> contextCols = context == null ? List.of() : List.copyOf(context);
+        if (training.contextDropout() > 0 && (fm == null || contextCols.isEmpty())) {
+            throw new ParameterException(spec.commandLine(), "--context-dropout is for flow matching with --context (it "
+                    + "trains the unconditional field beside the conditional one, for --guidance)");
+        }
         List<String> cols = chosen ? columns : numericColumns(df);
+        if (!chosen) {
+            cols = new ArrayList<>(cols);
+            cols.removeAll(contextCols);
+        }
         if (excluded) {
             cols = new ArrayList<>(cols);
             for (String e : excludeColumns) {
@@ -134,8 +147,12 @@ final class SparkTrainCommand implements Callable<Integer> {
         if (partitions < 0) {
             throw new ParameterException(spec.commandLine(), "--partitions must not be negative, got " + partitions);
         }
-        SparkTrainingData trainingData = SparkTrainingData.of(df, cols, validationFraction, testFraction, training.seed(),
-                data, missingValues, partitions > 0 ? partitions : spark.sparkContext().defaultParallelism());
+        if (cols.isEmpty()) {
+            throw new org.cnf4j.data.DataException(data + ": no data column is left besides the context " + contextCols);
+        }
+        SparkTrainingData trainingData = SparkTrainingData.of(df, cols, contextCols, validationFraction, testFraction,
+                training.seed(), data, missingValues, partitions > 0 ? partitions
+                        : spark.sparkContext().defaultParallelism());
         if (trainingData.droppedRows() > 0) {
             spec.commandLine().getErr().printf(Locale.ROOT, "left out %d rows with a missing value (--missing "
                     + "drop-rows)%n", trainingData.droppedRows());
@@ -143,10 +160,10 @@ final class SparkTrainCommand implements Callable<Integer> {
         // the held-out rows (collected to the driver anyway) show whether a column looks like a label
         INDArray heldOut = trainingData.validation().rows() > 0 ? trainingData.validation() : trainingData.test();
         if (heldOut.rows() > 0) {
-            ColumnChecks.labelLike(trainingData.standardizer().inverse(heldOut), cols).forEach((name, what) ->
-                    spec.commandLine().getErr().printf(Locale.ROOT, "warning: the column %s looks like a class label, "
-                            + "which a flow models as a continuous value; leave it out with --exclude-columns %s%n",
-                            what, name));
+            INDArray x = trainingData.standardizer().inverse(heldOut).get(
+                    org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0,
+                            cols.size())).dup('c');
+            org.cnf4j.cli.DataOptions.warnLabels(spec.commandLine().getErr(), x, cols);
         }
         spec.commandLine().getErr().flush();
         Path local = Files.createTempFile("cnf-spark-model", ".zip");
@@ -168,7 +185,7 @@ final class SparkTrainCommand implements Callable<Integer> {
                 }
                 trainer = Trainer.resume(flow, trainingData, config, m.checkpoint());
             } else {
-                flow = training.newFlow(cols.size());
+                flow = training.newFlow(cols.size(), trainingData.contextDim(), fm);
                 trainer = new Trainer(flow, trainingData, config);
             }
             trainer.setBatchGradient(trainingData.batchGradient(flow, trainer.objective()));
@@ -181,7 +198,7 @@ final class SparkTrainCommand implements Callable<Integer> {
                 spec.commandLine().getErr().flush();
             }
             ModelMetadata meta = new ModelMetadata(trainingData.standardizer(), false, trainingData.describe(), cols,
-                    null);
+                    null, trainingData.context());
             Trainer t = trainer;
             trainer.addListener(new TrainingListener() {
                 @Override

@@ -20,6 +20,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.sql.types.DataTypes;
+import org.cnf4j.data.ConditionalTable;
+import org.cnf4j.data.ContextColumn;
 import org.cnf4j.data.DataException;
 import org.cnf4j.data.MissingValues;
 import org.cnf4j.data.ColumnChecks;
@@ -50,11 +53,17 @@ import scala.Tuple2;
  * validates and checkpoints as in {@code cnf train}. For flow matching the result equals the
  * single-JVM gradient of the same batch up to the order of additions; for maximum likelihood to
  * the solver tolerance. Dequantisation is not offered here.
+ *
+ * <p>For a conditional flow p(x | c) the rows are joint rows [x | c] as in one JVM
+ * ({@link org.cnf4j.data.ConditionalTable}): the context columns (numbers, or text or few-valued
+ * integers one-hot encoded over their levels, found from the frame's distinct values) follow the
+ * data columns and are standardised with them.
  */
 public final class SparkTrainingData implements TrainingData {
 
     private final String source;
     private final int dim;
+    private final List<ContextColumn> context;
     private final JavaPairRDD<Long, double[]> rows;
     private final TableSplit split;
     private final int[] train;
@@ -64,11 +73,12 @@ public final class SparkTrainingData implements TrainingData {
     private final long seed;
     private final long droppedRows;
 
-    private SparkTrainingData(String source, int dim, JavaPairRDD<Long, double[]> rows, TableSplit split,
-            Standardizer standardizer, INDArray validation, INDArray test, long seed, long droppedRows) {
+    private SparkTrainingData(String source, int dim, List<ContextColumn> context, JavaPairRDD<Long, double[]> rows,
+            TableSplit split, Standardizer standardizer, INDArray validation, INDArray test, long seed, long droppedRows) {
         this.droppedRows = droppedRows;
         this.source = source;
         this.dim = dim;
+        this.context = context;
         this.rows = rows;
         this.split = split;
         this.train = split.train();
@@ -109,8 +119,35 @@ public final class SparkTrainingData implements TrainingData {
      */
     public static SparkTrainingData of(Dataset<Row> df, List<String> columns, double validationFraction,
             double testFraction, long seed, String source, MissingValues missing, int partitions) {
+        return of(df, columns, List.of(), validationFraction, testFraction, seed, source, missing, partitions);
+    }
+
+    /**
+     * Training data of a conditional flow p(x | c): {@link #of(Dataset, List, double, double, long,
+     * String, MissingValues, int)} with the context columns {@code contextNames} (numbers or text)
+     * after the data columns; an empty list gives the unconditional data.
+     *
+     * @throws DataException also for a missing context column, one both data and context, one of
+     *     one value, an unknown type, or (with {@link MissingValues#FAIL}) a null context cell
+     */
+    public static SparkTrainingData of(Dataset<Row> df, List<String> columns, List<String> contextNames,
+            double validationFraction, double testFraction, long seed, String source, MissingValues missing,
+            int partitions) {
         List<String> have = List.of(df.schema().fieldNames());
         int dim = columns.size();
+        for (String c : contextNames) {
+            if (!have.contains(c)) {
+                throw new DataException(source + ": no context column '" + c + "'; the data have " + have);
+            }
+            if (columns.contains(c)) {
+                throw new DataException(source + ": the column '" + c + "' is both a data column and a context column");
+            }
+            org.apache.spark.sql.types.DataType t = df.schema().fields()[df.schema().fieldIndex(c)].dataType();
+            if (!(t instanceof NumericType) && t != DataTypes.StringType) {
+                throw new DataException(source + ": context column '" + c + "' has type " + t.simpleString()
+                        + ", not a number or text");
+            }
+        }
         for (String c : columns) {
             if (!have.contains(c)) {
                 throw new DataException(source + ": no column '" + c + "'; the data have " + have);
@@ -122,21 +159,42 @@ public final class SparkTrainingData implements TrainingData {
             }
         }
         List<String> names = List.copyOf(columns);
+        List<String> all = new ArrayList<>(names);
+        all.addAll(contextNames);
         long before = -1;
         if (missing == MissingValues.DROP_ROWS) {
             before = df.count();
-            df = df.na().drop(names.toArray(new String[0]));
+            df = df.na().drop(all.toArray(new String[0]));
         }
         String hint = missing == MissingValues.FAIL ? "; leave out rows with missing values with --missing drop-rows"
                 : "";
         // a bad row found by a task would be retried to no avail: look for one first, on the driver
-        SparkIo.requireFinite(df, names, source, hint);
-        org.apache.spark.sql.Column[] selected = new org.apache.spark.sql.Column[dim];
-        for (int j = 0; j < dim; j++) {
-            selected[j] = df.col(columns.get(j));
+        List<String> numeric = new ArrayList<>();
+        for (String c : all) {
+            if (df.schema().fields()[df.schema().fieldIndex(c)].dataType() instanceof NumericType) {
+                numeric.add(c);
+            } else if (!df.select(c).where(df.col(c).isNull()).limit(1).isEmpty()) {
+                throw new DataException(source + ": context column '" + c + "' is null (a missing value) in a row"
+                        + hint);
+            }
+        }
+        SparkIo.requireFinite(df, numeric, source, hint);
+        List<ContextColumn> levels = contextColumns(df, contextNames, source);
+        int width = dim + ConditionalTable.contextDim(levels);
+        org.apache.spark.sql.Column[] selected = new org.apache.spark.sql.Column[all.size()];
+        int[] contextIndex = new int[contextNames.size()];
+        for (int j = 0; j < all.size(); j++) {
+            selected[j] = df.col(all.get(j));
+            if (j >= dim) {
+                contextIndex[j - dim] = j;
+            }
         }
         JavaRDD<double[]> values = df.select(selected).javaRDD().map(r -> {
-            double[] v = new double[dim];
+            double[] v = new double[width];
+            String wrong = FlowScoring.encodeContext(r, contextIndex, levels, v, dim);
+            if (wrong != null) {
+                throw new DataException(source + ": " + wrong);
+            }
             for (int j = 0; j < dim; j++) {
                 if (r.isNullAt(j)) {
                     throw new DataException(source + ": column '" + names.get(j) + "' is null (a missing value) in a "
@@ -167,13 +225,66 @@ public final class SparkTrainingData implements TrainingData {
         }
         Broadcast<BitSet> isTrain = jsc.broadcast(trainSet);
         JavaRDD<double[]> trainRows = numbered.filter(t -> isTrain.value().get((int) (long) t._1())).values();
-        Standardizer standardizer = fit(trainRows, dim, split.trainingRows());
-        checkColumns(trainRows, standardizer.mean(), split.trainingRows(), names, source);
+        Standardizer standardizer = fit(trainRows, width, split.trainingRows());
+        checkColumns(trainRows, java.util.Arrays.copyOf(standardizer.mean(), dim), split.trainingRows(), names,
+                source);
+        List<ContextColumn> context = counted(trainRows, levels, dim);
         isTrain.destroy();
-        INDArray validation = collect(jsc, numbered, split.validation(), dim, standardizer);
-        INDArray test = collect(jsc, numbered, split.test(), dim, standardizer);
-        return new SparkTrainingData(source, dim, numbered, split, standardizer, validation, test, seed,
+        INDArray validation = collect(jsc, numbered, split.validation(), width, standardizer);
+        INDArray test = collect(jsc, numbered, split.test(), width, standardizer);
+        return new SparkTrainingData(source, width, context, numbered, split, standardizer, validation, test, seed,
                 before < 0 ? 0 : before - n);
+    }
+
+    /**
+     * The context columns of a frame, categorical or numeric by the rules of one JVM
+     * ({@link ConditionalTable#contextColumns}), from at most {@value ConditionalTable#MAX_LEVELS} + 1
+     * distinct values of each.
+     */
+    private static List<ContextColumn> contextColumns(Dataset<Row> df, List<String> names, String source) {
+        List<List<String>> cells = new ArrayList<>();
+        for (String c : names) {
+            List<String> distinct = new ArrayList<>();
+            for (Row r : df.select(c).distinct().limit(ConditionalTable.MAX_LEVELS + 1).collectAsList()) {
+                if (!r.isNullAt(0)) {
+                    distinct.add(String.valueOf(r.get(0)));
+                }
+            }
+            cells.add(distinct);
+        }
+        return ConditionalTable.contextColumns(source, names, cells);
+    }
+
+    /** The context columns with the training rows of each level of the categorical ones. */
+    private static List<ContextColumn> counted(JavaRDD<double[]> trainRows, List<ContextColumn> context, int dim) {
+        int cd = ConditionalTable.contextDim(context);
+        if (context.stream().noneMatch(ContextColumn::categorical)) {
+            return context;
+        }
+        long[] counts = trainRows.treeAggregate(new long[cd], (acc, v) -> {
+            for (int k = 0; k < cd; k++) {
+                if (v[dim + k] > 0) {
+                    acc[k]++;
+                }
+            }
+            return acc;
+        }, (a, b) -> {
+            for (int k = 0; k < cd; k++) {
+                a[k] += b[k];
+            }
+            return a;
+        });
+        List<ContextColumn> out = new ArrayList<>();
+        int at = 0;
+        for (ContextColumn c : context) {
+            if (c.categorical()) {
+                out.add(c.withCounts(java.util.Arrays.stream(counts, at, at + c.width()).boxed().toList()));
+            } else {
+                out.add(c);
+            }
+            at += c.width();
+        }
+        return out;
     }
 
     /** Rows left out for a missing value ({@link MissingValues#DROP_ROWS}); 0 otherwise. */
@@ -209,7 +320,7 @@ public final class SparkTrainingData implements TrainingData {
      */
     private static void checkColumns(JavaRDD<double[]> trainRows, double[] mean, int n, List<String> names,
             String source) {
-        int dim = mean.length;
+        int dim = mean.length; // the data columns lead each row; the context is not checked
         // [min (dim), max (dim), covariance (dim * dim)]
         double[] zero = new double[2 * dim + dim * dim];
         java.util.Arrays.fill(zero, 0, dim, Double.POSITIVE_INFINITY);
@@ -280,7 +391,7 @@ public final class SparkTrainingData implements TrainingData {
     public Trainer.BatchGradient batchGradient(ContinuousNormalizingFlow flow, Objective objective) {
         ObjectiveRecipe recipe = ObjectiveRecipe.of(objective);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(rows.context());
-        Broadcast<byte[]> architecture = jsc.broadcast(modelBytes(flow));
+        Broadcast<byte[]> architecture = jsc.broadcast(modelBytes(flow, context));
         double[] mean = standardizer.mean();
         double[] std = standardizer.std();
         return (current, obj, iteration, batchSize, noise) -> {
@@ -299,11 +410,17 @@ public final class SparkTrainingData implements TrainingData {
         };
     }
 
-    private static byte[] modelBytes(ContinuousNormalizingFlow flow) {
+    private static byte[] modelBytes(ContinuousNormalizingFlow flow, List<ContextColumn> context) {
         try {
             Path tmp = Files.createTempFile("cnf4j-architecture", ".zip");
             try {
-                ModelFile.save(tmp, flow, ModelMetadata.none(flow.dim()));
+                ModelMetadata none = ModelMetadata.none(flow.dim());
+                if (flow.contextDim() > 0) {
+                    List<String> cols = new ArrayList<>(none.columns());
+                    none = new ModelMetadata(Standardizer.identity(flow.dim() + flow.contextDim()), false, "none", cols,
+                            null, context);
+                }
+                ModelFile.save(tmp, flow, none);
                 return Files.readAllBytes(tmp);
             } finally {
                 Files.deleteIfExists(tmp);
@@ -429,9 +546,20 @@ public final class SparkTrainingData implements TrainingData {
         }
     }
 
+    /** The joint row width: data columns plus context values. */
     @Override
     public int dim() {
         return dim;
+    }
+
+    /** The context columns (with the training rows of each level), empty for unconditional data. */
+    public List<ContextColumn> context() {
+        return context;
+    }
+
+    /** Context values per row. */
+    public int contextDim() {
+        return ConditionalTable.contextDim(context);
     }
 
     /** Not available: the batches of a Spark data set are evaluated where they are ({@link #batchGradient}). */

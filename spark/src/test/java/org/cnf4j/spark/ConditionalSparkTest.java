@@ -84,6 +84,67 @@ class ConditionalSparkTest {
         assertTrue(missing.getMessage().contains("no context column 'age'"), missing.getMessage());
     }
 
+    /** 400 rows of x, y whose mean depends on a text species and a numeric age. */
+    Path conditionalCsv() throws Exception {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(8);
+        String[] species = {"adelie", "chinstrap", "gentoo"};
+        StringBuilder csv = new StringBuilder("x,species,y,age\n");
+        for (int i = 0; i < 400; i++) {
+            int k = i % 3;
+            double age = r.nextDouble(20, 60);
+            csv.append(2.0 * k + r.nextGaussian()).append(',').append(species[k]).append(',')
+                    .append(0.05 * age - k + 0.5 * r.nextGaussian()).append(',').append(age).append('\n');
+        }
+        Path file = dir.resolve("penguins.csv");
+        Files.writeString(file, csv.toString());
+        return file;
+    }
+
+    @Test
+    void conditionalTrainingOnSparkEndsWhereCnfTrainEnds() throws Exception {
+        Path csv = conditionalCsv();
+        String[] common = {"--data", csv.toString(), "--context", "species,age", "--hidden", "16,16", "--batch", "64",
+            "--iterations", "60", "--validation-interval", "20", "--seed", "3", "--context-dropout", "0.2"};
+        Path single = dir.resolve("single.zip");
+        java.util.List<String> args = new ArrayList<>(List.of("train", "--no-ot-coupling", "--no-baselines", "--out",
+                single.toString()));
+        args.addAll(List.of(common));
+        assertEquals(0, org.cnf4j.cli.CnfCommand.commandLine().execute(args.toArray(String[]::new)));
+        Path spread = dir.resolve("spark.zip");
+        args = new ArrayList<>(List.of("train", "--partitions", "3", "--out", spread.toString()));
+        args.addAll(List.of(common));
+        CnfSparkTest.Run run = CnfSparkTest.run(args.toArray(String[]::new));
+        assertEquals(0, run.code(), run.toString());
+        LoadedModel one = ModelFile.load(single);
+        LoadedModel many = ModelFile.load(spread);
+        assertEquals(one.metadata().context(), many.metadata().context());
+        assertEquals(List.of(new ContextColumn("species", List.of("adelie", "chinstrap", "gentoo")),
+                ContextColumn.numeric("age")), many.metadata().context().stream()
+                        .map(c -> new ContextColumn(c.name(), c.levels())).toList());
+        assertTrue(many.flow().learnsUnconditional());
+        assertEquals(List.of("x", "y"), many.metadata().columns());
+        assertArrayEquals(one.metadata().standardizer().mean(), many.metadata().standardizer().mean(), 1e-12);
+        assertArrayEquals(one.metadata().standardizer().std(), many.metadata().standardizer().std(), 1e-12);
+        double diff = one.flow().parameters().sub(many.flow().parameters()).amaxNumber().doubleValue();
+        assertTrue(diff < 1e-9, "parameters differ by " + diff);
+        // the Spark ML estimator: the same kind of model, scored by the context columns it names
+        Dataset<Row> df = SparkTestSupport.spark().read().option("header", true).option("inferSchema", true)
+                .csv(csv.toString());
+        CnfFlowModel fitted = new CnfFlow().setInputCols(new String[] {"x", "y"})
+                .setContextCols(new String[] {"species", "age"}).setHidden(new int[] {16}).setIterations(20).fit(df);
+        assertEquals(many.metadata().context().stream().map(ContextColumn::name).toList(),
+                fitted.model().metadata().context().stream().map(ContextColumn::name).toList());
+        assertArrayEquals(new String[] {"species", "age"}, fitted.getOrDefault(fitted.contextCols()));
+        List<Row> scored = fitted.transform(df).collectAsList();
+        assertEquals(400, scored.size());
+        scored.forEach(r -> assertTrue(Double.isFinite(r.getDouble(r.fieldIndex("logp")))));
+        DataException noContext = assertThrows(DataException.class, () -> fitted.transform(df.drop("species")));
+        assertTrue(noContext.getMessage().contains("no context column 'species'"), noContext.getMessage());
+        DataException unknown = assertThrows(DataException.class, () -> new CnfFlow().setInputCols(new String[] {"x"})
+                .setContextCols(new String[] {"island"}).fit(df));
+        assertTrue(unknown.getMessage().contains("no context column 'island'"), unknown.getMessage());
+    }
+
     @Test
     void samplesAtAContextMatchCnfSample() throws Exception {
         byte[] bytes = model();

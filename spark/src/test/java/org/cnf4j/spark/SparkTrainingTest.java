@@ -162,6 +162,8 @@ class SparkTrainingTest {
         assertEquals("rademacherx3", back.estimator().toString());
         FlowMatching fm = new FlowMatching(0.01, false, TimeSampling.LOGIT_NORMAL);
         assertEquals(fm, ObjectiveRecipe.of(fm).build());
+        FlowMatching guided = new FlowMatching(0.01, false, TimeSampling.LOGIT_NORMAL, 0.15);
+        assertEquals(guided, ObjectiveRecipe.of(guided).build());
     }
 
     @Test
