@@ -143,6 +143,15 @@ class ConditionalSparkTest {
         DataException unknown = assertThrows(DataException.class, () -> new CnfFlow().setInputCols(new String[] {"x"})
                 .setContextCols(new String[] {"island"}).fit(df));
         assertTrue(unknown.getMessage().contains("no context column 'island'"), unknown.getMessage());
+        Dataset<Row> withNull = df.withColumn("species", org.apache.spark.sql.functions.when(
+                df.col("age").gt(59.5), org.apache.spark.sql.functions.lit(null)).otherwise(df.col("species")));
+        DataException missing = assertThrows(DataException.class, () -> SparkTrainingData.of(withNull, List.of("x", "y"),
+                List.of("species"), 0.1, 0.1, 3, "penguins", org.cnf4j.data.MissingValues.FAIL, 0));
+        assertTrue(missing.getMessage().contains("context column 'species' is null"), missing.getMessage());
+        SparkTrainingData dropped = SparkTrainingData.of(withNull, List.of("x", "y"), List.of("species"), 0.1, 0.1, 3,
+                "penguins", org.cnf4j.data.MissingValues.DROP_ROWS, 0);
+        assertTrue(dropped.droppedRows() > 0 && dropped.contextDim() == 3, "dropped " + dropped.droppedRows());
+        dropped.unpersist();
     }
 
     @Test
