@@ -12,25 +12,26 @@ package org.cnf4j.linalg;
  * <p>The order of operations is fixed, so results are bit-identical however the product runs:
  * an output of a wide product ({@code n >= 8}) is {@code fma(a[k-1], b[k-1], ... fma(a[0], b[0],
  * 0))}, one fused multiply-add per term in order of the inner index; an output of a narrow product
- * ({@code n < 8}) keeps 8 partial sums, term q going to partial q mod 8 in that way, added up as
- * {@code ((p0 + p1) + p2) + ... + p7}. With {@code --add-modules jdk.incubator.vector} a Vector API
+ * ({@code n < 8}) keeps 8 partial sums in double (16 in float), term q going to partial q mod 8
+ * (mod 16) in that way, added up as {@code ((p0 + p1) + p2) + ... + p7} (... {@code + p15}). With {@code --add-modules jdk.incubator.vector} a Vector API
  * kernel computes them (tiles of 4 rows by 2 vectors of columns for wide products, 8 inner terms a
  * vector for narrow ones); otherwise, or with {@code -Dcnf4j.vector=false}, scalar loops do the
  * same operations.
  */
 public final class HeapGemm {
 
-    /** Partial sums of a narrow product's output. */
+    /** Partial sums of a narrow product's output in double; also the output width below which a product is narrow. */
     static final int PARTIALS = 8;
+    /** Partial sums of a narrow product's output in float: whole vectors of up to 16 float lanes. */
+    static final int FLOAT_PARTIALS = 16;
 
-    private static final boolean VECTOR = detect();
 
     private HeapGemm() {
     }
 
     /** True when the Vector API kernels are available (the module is present and they passed their self-test). */
     public static boolean vectorized() {
-        return VECTOR;
+        return Detection.VECTOR;
     }
 
     /** C = A B in double; A from aOff with row stride k, B from bOff with row stride n, C from cOff with stride n. */
@@ -106,7 +107,7 @@ public final class HeapGemm {
             scalarColumns(a, aOff, b, bOff, c, cOff, m, n, k, 0, n);
             return;
         }
-        float[] partial = new float[PARTIALS];
+        float[] partial = new float[FLOAT_PARTIALS];
         for (int r = 0; r < m; r++) {
             for (int j = 0; j < n; j++) {
                 java.util.Arrays.fill(partial, 0f);
@@ -132,18 +133,23 @@ public final class HeapGemm {
 
     /**
      * One output of a narrow product: terms q0 .. k - 1 of row {@code a[ar ..]} and column
-     * {@code b[bc], b[bc + n], ...} added into their partial sums (term q into partial q mod 8),
+     * {@code b[bc], b[bc + n], ...} added into their partial sums (term q into partial q mod 16),
      * then the partials summed in order.
      */
     static float finishNarrow(float[] a, int ar, float[] b, int bc, int n, int k, int q0, float[] partial) {
         for (int q = q0; q < k; q++) {
-            partial[q % PARTIALS] = Math.fma(a[ar + q], b[bc + q * n], partial[q % PARTIALS]);
+            partial[q % FLOAT_PARTIALS] = Math.fma(a[ar + q], b[bc + q * n], partial[q % FLOAT_PARTIALS]);
         }
         float s = partial[0];
-        for (int p = 1; p < PARTIALS; p++) {
+        for (int p = 1; p < FLOAT_PARTIALS; p++) {
             s += partial[p];
         }
         return s;
+    }
+
+    /** Decided on the first call of {@link #vectorized()}: the self-test loads and runs the Vector API. */
+    private static final class Detection {
+        static final boolean VECTOR = detect();
     }
 
     private static boolean detect() {

@@ -7,15 +7,20 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The Vector API (incubator) kernels of {@link HeapGemm}: wide products in tiles of 4 rows by 2
  * vectors of columns of the CPU's preferred width (so 8 accumulators and one fused multiply-add
- * per output and inner index, in order), narrow products with 8 partial sums per output in
- * 256-bit vectors. Only loaded when the module {@code jdk.incubator.vector} is present.
+ * per output and inner index, in order), narrow products with 8 partial sums per output in double
+ * (16 in float) held in vectors of that same width. Only loaded when the module
+ * {@code jdk.incubator.vector} is present.
+ *
+ * <p>Every kernel uses the one species per element type of {@link VectorLanes}. With JDK 17, a
+ * second species of the same element type in the JVM (a 256-bit narrow kernel beside 512-bit wide
+ * ones on an AVX-512 CPU) leaves the Vector API's shared methods with two receiver types at their
+ * call sites; C2 then no longer compiles those calls to vector instructions, and every kernel of
+ * that element type falls back to the library's Java code (allocating on every operation).
  */
 final class VectorHeapGemm {
 
     private static final VectorSpecies<Double> DOUBLES = VectorLanes.DOUBLES;
     private static final VectorSpecies<Float> FLOATS = VectorLanes.FLOATS;
-    private static final VectorSpecies<Double> DOUBLE4 = DoubleVector.SPECIES_256;
-    private static final VectorSpecies<Float> FLOAT8 = FloatVector.SPECIES_256;
 
     /** Each thread's buffers for the narrow products, so that a call allocates nothing once warm. */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -263,9 +268,10 @@ final class VectorHeapGemm {
     }
 
     /**
-     * A narrow product (n < 8) in double: per output, two 4-lane sums hold partials 0-3 and 4-7
-     * over the terms in whole groups of 8, the rest is finished by {@link HeapGemm#finishNarrow}.
-     * B is transposed first so that a column's terms are contiguous.
+     * A narrow product (n < 8) in double: per output, the {@value HeapGemm#PARTIALS} partial sums
+     * over the terms in whole groups of 8 are held in 8 / lanes vectors of the one species every
+     * kernel uses, the rest is finished by {@link HeapGemm#finishNarrow}. B is transposed first so
+     * that a column's terms are contiguous.
      */
     private static void narrow(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int m, int n, int k) {
         Scratch scratch = SCRATCH.get();
@@ -275,30 +281,33 @@ final class VectorHeapGemm {
                 bt[j * k + q] = b[bOff + q * n + j];
             }
         }
+        int lanes = DOUBLES.length();
+        if (lanes > HeapGemm.PARTIALS) {
+            HeapGemm.scalarMultiply(a, aOff, b, bOff, c, cOff, m, n, k);
+            return;
+        }
         int whole = k - k % HeapGemm.PARTIALS;
         double[] partial = scratch.partial;
         for (int r = 0; r < m; r++) {
             int ar = aOff + r * k;
             for (int j = 0; j < n; j++) {
-                DoubleVector lo = DoubleVector.zero(DOUBLE4);
-                DoubleVector hi = DoubleVector.zero(DOUBLE4);
                 int bj = j * k;
-                for (int q = 0; q < whole; q += HeapGemm.PARTIALS) {
-                    lo = DoubleVector.fromArray(DOUBLE4, a, ar + q).fma(DoubleVector.fromArray(DOUBLE4, bt, bj + q), lo);
-                    hi = DoubleVector.fromArray(DOUBLE4, a, ar + q + 4).fma(DoubleVector.fromArray(DOUBLE4, bt, bj + q + 4),
-                            hi);
+                // partials p .. p + lanes - 1: term q + p + i of each group into partial p + i
+                for (int p = 0; p < HeapGemm.PARTIALS; p += lanes) {
+                    DoubleVector s = DoubleVector.zero(DOUBLES);
+                    for (int q = p; q < whole; q += HeapGemm.PARTIALS) {
+                        s = DoubleVector.fromArray(DOUBLES, a, ar + q).fma(DoubleVector.fromArray(DOUBLES, bt, bj + q), s);
+                    }
+                    s.intoArray(partial, p);
                 }
-                lo.intoArray(partial, 0);
-                hi.intoArray(partial, 4);
                 c[cOff + r * n + j] = HeapGemm.finishNarrow(a, ar, b, bOff + j, n, k, whole, partial);
             }
         }
     }
 
     /**
-     * A narrow product (n < 8) in float: per output, one 8-lane sum holds the 8 partials over the
-     * terms in whole groups of 8, the rest is finished by {@link HeapGemm#finishNarrow}. B is
-     * transposed first so that a column's terms are contiguous.
+     * A narrow product (n < 8) in float: as in double, with {@value HeapGemm#FLOAT_PARTIALS}
+     * partial sums (so that they fill whole vectors of up to 16 float lanes).
      */
     private static void narrow(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int n, int k) {
         Scratch scratch = SCRATCH.get();
@@ -308,17 +317,24 @@ final class VectorHeapGemm {
                 bt[j * k + q] = b[bOff + q * n + j];
             }
         }
-        int whole = k - k % HeapGemm.PARTIALS;
+        int lanes = FLOATS.length();
+        if (lanes > HeapGemm.FLOAT_PARTIALS) {
+            HeapGemm.scalarMultiply(a, aOff, b, bOff, c, cOff, m, n, k);
+            return;
+        }
+        int whole = k - k % HeapGemm.FLOAT_PARTIALS;
         float[] partial = scratch.partialFloats;
         for (int r = 0; r < m; r++) {
             int ar = aOff + r * k;
             for (int j = 0; j < n; j++) {
-                FloatVector s = FloatVector.zero(FLOAT8);
                 int bj = j * k;
-                for (int q = 0; q < whole; q += HeapGemm.PARTIALS) {
-                    s = FloatVector.fromArray(FLOAT8, a, ar + q).fma(FloatVector.fromArray(FLOAT8, bt, bj + q), s);
+                for (int p = 0; p < HeapGemm.FLOAT_PARTIALS; p += lanes) {
+                    FloatVector s = FloatVector.zero(FLOATS);
+                    for (int q = p; q < whole; q += HeapGemm.FLOAT_PARTIALS) {
+                        s = FloatVector.fromArray(FLOATS, a, ar + q).fma(FloatVector.fromArray(FLOATS, bt, bj + q), s);
+                    }
+                    s.intoArray(partial, p);
                 }
-                s.intoArray(partial, 0);
                 c[cOff + r * n + j] = HeapGemm.finishNarrow(a, ar, b, bOff + j, n, k, whole, partial);
             }
         }
@@ -366,7 +382,7 @@ final class VectorHeapGemm {
     /** A thread's transposed B and partial sums for the narrow products, grown on demand. */
     private static final class Scratch {
         final double[] partial = new double[HeapGemm.PARTIALS];
-        final float[] partialFloats = new float[HeapGemm.PARTIALS];
+        final float[] partialFloats = new float[HeapGemm.FLOAT_PARTIALS];
         private double[] doubles = new double[0];
         private float[] floats = new float[0];
 
