@@ -162,6 +162,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // steady-state figures: every kernel family measured and fixed before the first network
+        KernelSelection.calibrate();
         ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(width, width, width)
                 .solver(SolverConfig.dopri5(1e-5, 1e-5)).traceEstimator(trace).seed(seed).build();
         flow.setMatrixPrecision(precision);

@@ -8,7 +8,6 @@ import java.util.Properties;
 import org.cnf4j.data.DataException;
 import org.cnf4j.io.ModelFileException;
 import org.cnf4j.linalg.ComputeThreads;
-import org.cnf4j.linalg.KernelSelection;
 import org.cnf4j.linalg.NativeThreads;
 import org.cnf4j.ode.OdeSolveException;
 import org.cnf4j.train.TrainingException;
@@ -126,8 +125,6 @@ public final class CnfCommand implements Runnable {
 
     /** Entry point of {@code java -jar cnf.jar}. */
     public static void main(String[] args) {
-        // the kernels' measurement overlaps parsing, reading data and loading the native libraries
-        KernelSelection.calibrateInBackground();
         NativeThreads.ensureConfigured();
         System.exit(commandLine().execute(args));
     }

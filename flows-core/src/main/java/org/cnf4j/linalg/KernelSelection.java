@@ -9,21 +9,25 @@ import java.util.List;
  * (scalar loops of the same operations, or BLAS for the products), so that the default is never
  * slower than the plain path on the CPU and JDK at hand.
  *
- * <p>{@link #calibrate()} runs once, before the first network evaluation (a network's constructor
- * calls it): for each family it first runs the vector kernel on a small problem until a batch of
- * calls allocates nothing on the heap. Vector API code that the JIT compiled to vector
- * instructions allocates nothing; code left to the library's Java fallback (a width or operation
- * the JIT does not support) allocates on every operation and runs 10-100 times slower. A kernel
- * still allocating after {@value #WARMUP_LIMIT_MS} ms and {@value #WARMUP_CALLS} calls is not used. Otherwise both paths are timed
- * on the same problem, alternating, and the faster one is kept. On an AVX2 machine this takes
- * about 1-2 s, most of it the JIT compiling kernels the evaluation would compile anyway.
+ * <p>Every family starts on the plain path. Vector API code costs a second or two of the JIT's
+ * time before it runs at speed (until then the library's Java fallback runs 10-100 times slower
+ * and allocates on every operation), which a short command never earns back. So
+ * {@link #calibrate(KernelFamily...)} runs only when a command has done enough work to be worth it
+ * ({@link #CALIBRATION_WORK}; {@code MlpDynamics} counts its multiply-adds and calls it once they
+ * pass that): for each family asked for it first runs the vector kernel on a small problem until a
+ * batch of calls allocates nothing on the heap (compiled to vector instructions); a kernel still
+ * allocating after {@value #WARMUP_LIMIT_MS} ms and {@value #WARMUP_CALLS} calls is not used.
+ * Otherwise both paths are timed on the same problem, alternating, and the faster one is kept.
+ * For the three double families this takes about 1.3 s on a 2-core AVX-512 machine, most of it
+ * the JIT compiling kernels the evaluation would compile anyway.
  *
  * <p>System properties: {@code cnf4j.vector=false} runs the plain path everywhere,
- * {@code cnf4j.vector=true} the vector path wherever the Vector API module is present (no
- * measurement), anything else or nothing chooses by measurement; {@code cnf4j.vector.bits}
+ * {@code cnf4j.vector=true} the vector path wherever the Vector API module is present, from the
+ * start (no measurement), anything else or nothing chooses by measurement; {@code cnf4j.vector.bits}
  * (128, 256 or 512) sets the vector width instead of the CPU's preferred one. The scalar loops
  * and the vector kernels compute bit-identical results; the products' plain path (BLAS) agrees
- * with them to about 1e-12 relative, so the products' choice can change results in the last bits.
+ * with them to about 1e-12 relative, so the products' choice can change results in the last bits
+ * (a network switches its products only at a point fixed by its own work, see {@code MlpDynamics}).
  */
 public final class KernelSelection {
 
@@ -38,6 +42,13 @@ public final class KernelSelection {
     static final long WARMUP_LIMIT_MS = 2000;
     /** Calls of a kernel before it may be ruled out. */
     static final int WARMUP_CALLS = 4000;
+    /**
+     * Multiply-adds of network evaluation (forward-pass equivalents) after which a network asks for
+     * the measurement: about 2 s of plain-path work on a 2-core machine, somewhat more than the
+     * measurement costs, so that a short command never pays for it and a command that does pays
+     * less than it had already run.
+     */
+    public static final long CALIBRATION_WORK = 30_000_000_000L;
     /** Longest warm-up in any case. */
     static final long WARMUP_MAX_MS = 6000;
     /** Calls a batch when checking allocation. */
@@ -50,35 +61,52 @@ public final class KernelSelection {
     private static final int REPS = 4;
     /** Warm-up calls of the plain path before timing. */
     private static final int PLAIN_WARMUP = 400;
-    private static final Object MEASURING = new Object();
 
     private static final KernelFamily[] FAMILIES = KernelFamily.values();
-    private static final boolean[] AVAILABLE = new boolean[FAMILIES.length];
     private static final boolean[] CHOSEN = new boolean[FAMILIES.length];
-    private static volatile List<KernelChoice> choices;
-    private static Thread background;
+    /** Each family's choice once made (null before). */
+    private static final KernelChoice[] CHOICES = new KernelChoice[FAMILIES.length];
 
     static {
-        AVAILABLE[KernelFamily.PRODUCTS_DOUBLE.ordinal()] = HeapGemm.vectorized();
-        AVAILABLE[KernelFamily.PRODUCTS_FLOAT.ordinal()] = HeapGemm.vectorized();
-        AVAILABLE[KernelFamily.TANH_DOUBLE.ordinal()] = Transcendentals.vectorized();
-        AVAILABLE[KernelFamily.TANH_FLOAT.ordinal()] = SingleTanh.vectorized();
-        AVAILABLE[KernelFamily.ELEMENTWISE_DOUBLE.ordinal()] = Transcendentals.vectorized();
-        AVAILABLE[KernelFamily.ELEMENTWISE_FLOAT.ordinal()] = Transcendentals.vectorized();
-        System.arraycopy(AVAILABLE, 0, CHOSEN, 0, AVAILABLE.length);
+        // without the module or with cnf4j.vector=false nothing touches the Vector API; otherwise
+        // the kernels' self-tests run when a family is first decided (they load and run the API)
+        String mode = mode();
+        boolean module = Transcendentals.vectorModuleEnabled();
+        for (KernelFamily f : FAMILIES) {
+            int i = f.ordinal();
+            if (!module) {
+                CHOICES[i] = new KernelChoice(f, false, mode.equals("false") ? PROPERTY + "=false"
+                        : "no Vector API (run with --add-modules jdk.incubator.vector)", Double.NaN, Double.NaN);
+            } else if (mode.equals("true")) {
+                CHOICES[i] = available(f) ? new KernelChoice(f, true, PROPERTY + "=true", Double.NaN, Double.NaN)
+                        : selfTestFailed(f);
+            }
+            CHOSEN[i] = CHOICES[i] != null && CHOICES[i].vector();
+        }
     }
 
     private KernelSelection() {
     }
 
-    /** Whether the family runs its Vector API kernels (before {@link #calibrate()}: whether they are available). */
+    /** Whether the family runs its Vector API kernels now (the plain path until it is chosen by measurement). */
     public static boolean vector(KernelFamily family) {
         return CHOSEN[family.ordinal()];
     }
 
-    /** Whether the family's Vector API kernels exist in this JVM (the module is present and they passed their self-test). */
+    /**
+     * Whether the family's Vector API kernels exist in this JVM (the module is present and they
+     * passed their self-test, which this runs the first time).
+     */
     public static boolean available(KernelFamily family) {
-        return AVAILABLE[family.ordinal()];
+        return switch (family) {
+            case PRODUCTS_DOUBLE, PRODUCTS_FLOAT -> HeapGemm.vectorized();
+            case TANH_FLOAT -> SingleTanh.vectorized();
+            case TANH_DOUBLE, ELEMENTWISE_DOUBLE, ELEMENTWISE_FLOAT -> Transcendentals.vectorized();
+        };
+    }
+
+    private static KernelChoice selfTestFailed(KernelFamily f) {
+        return new KernelChoice(f, false, "vector kernels failed their self-test", Double.NaN, Double.NaN);
     }
 
     /** The vector width the kernels use, in bits (0 without the Vector API module). */
@@ -95,48 +123,40 @@ public final class KernelSelection {
         return value.equals("true") || value.equals("false") ? value : "auto";
     }
 
-    /**
-     * Starts {@link #calibrate()} on a daemon thread, so that the measurement overlaps other start-up
-     * work (reading data, loading the native libraries); {@link #calibrate()} then waits for it.
-     */
-    public static void calibrateInBackground() {
-        synchronized (KernelSelection.class) {
-            if (choices != null || background != null) {
-                return;
+    /** Whether every one of the families has its path fixed (measured, or fixed by the system property). */
+    public static boolean decided(KernelFamily... families) {
+        synchronized (CHOICES) {
+            for (KernelFamily f : families) {
+                if (CHOICES[f.ordinal()] == null) {
+                    return false;
+                }
             }
-            background = new Thread(KernelSelection::calibrate, "cnf4j-kernel-selection");
-            background.setDaemon(true);
-            background.start();
+            return true;
         }
     }
 
     /**
-     * Measures and fixes each family's path, the first time it is called (later calls return at
-     * once; a call while another thread measures waits for it). Thread-safe.
+     * Measures and fixes the path of each of the families not yet decided (families decided before
+     * return at once; a call while another thread measures waits for it). Thread-safe.
      */
-    public static void calibrate() {
-        if (choices != null) {
-            return;
-        }
-        synchronized (MEASURING) {
-            if (choices != null) {
+    public static void calibrate(KernelFamily... families) {
+        synchronized (CHOICES) {
+            List<KernelFamily> measured = new ArrayList<>();
+            for (KernelFamily f : families) {
+                if (CHOICES[f.ordinal()] != null || measured.contains(f)) {
+                    continue;
+                }
+                if (available(f)) {
+                    measured.add(f);
+                } else {
+                    CHOICES[f.ordinal()] = selfTestFailed(f);
+                }
+            }
+            if (measured.isEmpty()) {
                 return;
             }
             // BLAS (the products' plain path) with the thread count the evaluations will use
             NativeThreads.ensureConfigured();
-            String mode = mode();
-            KernelChoice[] list = new KernelChoice[FAMILIES.length];
-            List<KernelFamily> measured = new ArrayList<>();
-            for (KernelFamily f : FAMILIES) {
-                if (!AVAILABLE[f.ordinal()]) {
-                    list[f.ordinal()] = new KernelChoice(f, false, mode.equals("false") ? PROPERTY + "=false"
-                            : "no Vector API (run with --add-modules jdk.incubator.vector)", Double.NaN, Double.NaN);
-                } else if (mode.equals("true")) {
-                    list[f.ordinal()] = new KernelChoice(f, true, PROPERTY + "=true", Double.NaN, Double.NaN);
-                } else {
-                    measured.add(f);
-                }
-            }
             List<KernelWorkload> warm = new ArrayList<>();
             List<KernelWorkload> timed = new ArrayList<>();
             for (KernelFamily f : measured) {
@@ -144,19 +164,23 @@ public final class KernelSelection {
                 timed.add(KernelWorkload.of(f, KernelWorkload.ROWS));
             }
             for (KernelChoice c : measure(measured, warm, timed)) {
-                list[c.family().ordinal()] = c;
-            }
-            for (KernelChoice c : list) {
+                CHOICES[c.family().ordinal()] = c;
                 CHOSEN[c.family().ordinal()] = c.vector();
             }
-            choices = List.of(list);
         }
     }
 
-    /** The choices made by {@link #calibrate()} (which this calls first). */
+    /** Measures every family not yet decided ({@link #calibrate(KernelFamily...)}). */
+    public static void calibrate() {
+        calibrate(FAMILIES);
+    }
+
+    /** Every family's choice, measuring those not yet decided first. */
     public static List<KernelChoice> choices() {
         calibrate();
-        return choices;
+        synchronized (CHOICES) {
+            return List.of(CHOICES);
+        }
     }
 
     /**

@@ -25,14 +25,13 @@ public final class SingleTanh {
     /** Taylor coefficients of e^r, highest degree first: 1/7!, ..., 1/1!, 1. */
     static final float[] POLY = {1f / 5040, 1f / 720, 1f / 120, 1f / 24, 1f / 6, 0.5f, 1f, 1f};
 
-    private static final boolean VECTOR = detect();
 
     private SingleTanh() {
     }
 
     /** True when the Vector API path is in use. */
     public static boolean vectorized() {
-        return VECTOR;
+        return Detection.VECTOR;
     }
 
     /** The block kernel; h and d1 must be distinct from a. */
@@ -69,6 +68,11 @@ public final class SingleTanh {
         }
         int k = Float.floatToRawIntBits(kd) - SHIFT_BITS;
         return p * Float.intBitsToFloat((k + 127) << 23);
+    }
+
+    /** Decided on the first call of {@link #vectorized()}: the self-test loads and runs the Vector API. */
+    private static final class Detection {
+        static final boolean VECTOR = detect();
     }
 
     private static boolean detect() {

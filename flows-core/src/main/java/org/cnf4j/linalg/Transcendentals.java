@@ -31,14 +31,13 @@ public final class Transcendentals {
     /** Taylor coefficients of e^r, highest degree first: 1/13!, ..., 1/1!, 1. */
     static final double[] EXP_POLY = taylor(13);
 
-    private static final boolean VECTOR = detect();
 
     private Transcendentals() {
     }
 
     /** True when the Vector API path is in use. */
     public static boolean vectorized() {
-        return VECTOR;
+        return Detection.VECTOR;
     }
 
     /** {@code x[i] = exp(x[i])} for i in [from, to). */
@@ -140,6 +139,11 @@ public final class Transcendentals {
     static boolean vectorModuleEnabled() {
         return !"false".equalsIgnoreCase(System.getProperty(PROPERTY))
                 && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    /** Decided on the first call of {@link #vectorized()}: the self-test loads and runs the Vector API. */
+    private static final class Detection {
+        static final boolean VECTOR = detect();
     }
 
     private static boolean detect() {

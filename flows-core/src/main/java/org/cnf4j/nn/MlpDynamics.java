@@ -64,6 +64,12 @@ public final class MlpDynamics implements Dynamics {
     private MatrixPrecision precision = MatrixPrecision.DOUBLE;
     private MlpWorkspace[] ws = new MlpWorkspace[0];
     private boolean heapProducts;
+    /** Whether the products' path is fixed for good (see {@link #countWork}). */
+    private boolean kernelsSettled;
+    /** Multiply-adds evaluated so far, until the kernels are settled. */
+    private long work;
+    /** Multiply-adds after which the kernels are measured and the products' path settled. */
+    private long calibrationWork = KernelSelection.CALIBRATION_WORK;
     private RowTimeWorkspace[] rows = new RowTimeWorkspace[0];
     private final ChunkScheduler scheduler = new ChunkScheduler();
 
@@ -97,8 +103,6 @@ public final class MlpDynamics implements Dynamics {
             }
         }
         NativeThreads.ensureConfigured();
-        KernelSelection.calibrate();
-        this.heapProducts = KernelSelection.vector(KernelFamily.PRODUCTS_DOUBLE);
         this.dims = dims.clone();
         this.type = type;
         this.activation = activation;
@@ -117,6 +121,7 @@ public final class MlpDynamics implements Dynamics {
         }
         this.count = offset;
         bindParameters(Nd4j.zeros(DataType.DOUBLE, count));
+        settleIfDecided();
     }
 
     /**
@@ -168,21 +173,76 @@ public final class MlpDynamics implements Dynamics {
     public void setPrecision(MatrixPrecision p) {
         if (p != precision) {
             precision = p;
-            heapProducts = KernelSelection.vector(p == MatrixPrecision.FLOAT ? KernelFamily.PRODUCTS_FLOAT
-                    : KernelFamily.PRODUCTS_DOUBLE);
+            kernelsSettled = false;
+            useHeapProducts(false);
             ws = new MlpWorkspace[0];
+            settleIfDecided();
         }
     }
 
     /**
      * Whether the forward products run as {@link HeapGemm} kernels (the default where
-     * {@link KernelSelection} chose them) or in native BLAS, the plain path; for tests comparing the two.
+     * {@link KernelSelection} chose them) or in native BLAS, the plain path; for tests comparing the
+     * two (the choice is then kept for good).
      */
     void setHeapProducts(boolean on) {
+        kernelsSettled = true;
+        useHeapProducts(on);
+    }
+
+    private void useHeapProducts(boolean on) {
         boolean use = on && HeapGemm.vectorized();
         if (use != heapProducts) {
             heapProducts = use;
             ws = new MlpWorkspace[0];
+        }
+    }
+
+    /** Sets the work after which this network settles its kernels (see {@link #countWork}); for tests. */
+    void calibrateAfter(long multiplyAdds) {
+        calibrationWork = multiplyAdds;
+    }
+
+    /** Whether the forward products run on the heap kernels now; for tests. */
+    boolean heapProducts() {
+        return heapProducts;
+    }
+
+    /** The kernel families this network's calls use in its precision. */
+    private KernelFamily[] kernelFamilies() {
+        return precision == MatrixPrecision.FLOAT ? KernelFamily.values() : new KernelFamily[] {
+            KernelFamily.PRODUCTS_DOUBLE, KernelFamily.TANH_DOUBLE, KernelFamily.ELEMENTWISE_DOUBLE};
+    }
+
+    /** Takes the products' path now if the JVM has already decided every family this network uses. */
+    private void settleIfDecided() {
+        KernelFamily[] families = kernelFamilies();
+        if (KernelSelection.decided(families)) {
+            settleKernels();
+        }
+    }
+
+    private void settleKernels() {
+        kernelsSettled = true;
+        useHeapProducts(KernelSelection.vector(precision == MatrixPrecision.FLOAT ? KernelFamily.PRODUCTS_FLOAT
+                : KernelFamily.PRODUCTS_DOUBLE));
+    }
+
+    /**
+     * Counts a call's multiply-adds ({@code rows} network rows, {@code passes} forward-pass
+     * equivalents each). The network starts on the plain path (BLAS products); once its work passes
+     * {@link KernelSelection#CALIBRATION_WORK}, it has the kernels it uses measured (once per JVM)
+     * and moves its products to the path chosen. The switch comes after the same calls in every run,
+     * so a seeded run repeats itself; a short command never pays for the measurement.
+     */
+    private void countWork(long rows, int passes) {
+        if (kernelsSettled) {
+            return;
+        }
+        work += rows * passes * multiplyAddsPerSample();
+        if (work >= calibrationWork) {
+            KernelSelection.calibrate(kernelFamilies());
+            settleKernels();
         }
     }
 
@@ -289,6 +349,7 @@ public final class MlpDynamics implements Dynamics {
     @Override
     public void forward(double t, INDArray z, Probes probes, INDArray f, INDArray trace, INDArray jacobianSq) {
         MlpCall call = new MlpCall(dims[0], count, z, probes, f, trace, jacobianSq, null, null, null);
+        countWork((long) call.size * (1 + call.probes), 1);
         if (contextDim > 0) {
             contextCall(sameTimes(t, call.size), call, null, null);
             return;
@@ -306,6 +367,7 @@ public final class MlpDynamics implements Dynamics {
             throw new IllegalArgumentException("trace terms need probes");
         }
         MlpCall call = new MlpCall(dims[0], count, z, probes, f, trace, jacobianSq, weights, gradZ, gradTheta);
+        countWork((long) call.size * (1 + call.probes), 3);
         if (contextDim > 0) {
             contextCall(sameTimes(t, call.size), call, null, gradTheta);
             return;
@@ -375,6 +437,7 @@ public final class MlpDynamics implements Dynamics {
      */
     private void rowTimeCall(double[] t, INDArray z, RowCotangent cotangent, INDArray f, INDArray gradZ,
             INDArray gradTheta) {
+        countWork(z.rows(), cotangent == null ? 1 : 3);
         if (contextDim > 0) {
             if (t.length != z.rows()) {
                 throw new IllegalArgumentException("need one time per row: " + t.length + " times for " + z.rows()
