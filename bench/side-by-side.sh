@@ -40,7 +40,8 @@ for r in $(seq 1 "$rounds"); do
     TDQ_DIR="$tdq" "$PY" "${FM_SCRIPT:?set FM_SCRIPT}" --iters "$FM_ITERS" > "$out/fm-torch-$r.txt" 2>&1
     echo "round $r torch fm: $(grep -E '^fm_ms_per_iter_median=' "$out/fm-torch-$r.txt")"
     "$cnf" train --data 8gaussians --objective flow-matching --iterations "$FM_ITERS" --batch 512 --lr 4e-3 \
-        --lr-schedule linear --weight-decay 1e-5 --no-baselines --out "$out/fm-$r.zip" > "$out/fm-cnf-$r.txt" 2>&1
+        --lr-schedule linear --weight-decay 1e-5 --no-ot-coupling --ema 0 --no-baselines --out "$out/fm-$r.zip" \
+        > "$out/fm-cnf-$r.txt" 2>&1
     echo "round $r cnf fm: median $(grep -o '[0-9.]* s/iteration' "$out/fm-cnf-$r.txt" | awk '{print $1 * 1000}' \
         | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}') ms/iteration (every 5% of the run)"
 done

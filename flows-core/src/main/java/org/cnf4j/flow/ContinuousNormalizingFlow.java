@@ -10,6 +10,7 @@ import org.cnf4j.nn.Activation;
 import org.cnf4j.nn.Dynamics;
 import org.cnf4j.nn.LayerType;
 import org.cnf4j.nn.MatrixPrecision;
+import org.cnf4j.linalg.KernelSelection;
 import org.cnf4j.nn.MlpDynamics;
 import org.cnf4j.ode.OdeSolution;
 import org.cnf4j.ode.OdeSolver;
@@ -407,6 +408,46 @@ public final class ContinuousNormalizingFlow {
                 m.setPrecision(precision);
             }
         }
+    }
+
+    /**
+     * Has the kernels of every network block measured now (once per JVM) and takes the chosen paths
+     * from the next call on, instead of after a couple of seconds of work (see
+     * {@link MlpDynamics}); for callers that know a long run follows, e.g. training to a time budget.
+     */
+    public void chooseKernels() {
+        for (Dynamics d : blocks) {
+            if (d instanceof MlpDynamics m) {
+                m.chooseKernels();
+            }
+        }
+    }
+
+    /**
+     * Fixes the network blocks' kernels for a run of about {@code rowPasses} network rows (forward-pass
+     * equivalents): measured and chosen ({@link #chooseKernels}) when that work passes
+     * {@link KernelSelection#CALIBRATION_WORK} multiply-adds, else the plain products for good
+     * ({@link MlpDynamics#keepPlainKernels}). The same arguments give the same kernels in every run.
+     *
+     * @return whether the kernels were measured and chosen
+     */
+    public boolean settleKernels(double rowPasses) {
+        long multiplyAdds = 0;
+        for (Dynamics d : blocks) {
+            if (d instanceof MlpDynamics m) {
+                multiplyAdds += m.multiplyAddsPerSample();
+            }
+        }
+        if (rowPasses * multiplyAdds >= KernelSelection.CALIBRATION_WORK) {
+            chooseKernels();
+            return true;
+        }
+        for (Dynamics d : blocks) {
+            if (d instanceof MlpDynamics m) {
+                m.keepPlainKernels();
+            }
+        }
+        return false;
     }
 
     /** The trace estimator used for evaluation. */

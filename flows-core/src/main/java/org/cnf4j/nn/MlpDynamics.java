@@ -66,6 +66,13 @@ public final class MlpDynamics implements Dynamics {
     private boolean heapProducts;
     /** Whether the products' path is fixed for good (see {@link #countWork}). */
     private boolean kernelsSettled;
+    /**
+     * How many forward-pass equivalents a row of the per-row-time path counts for in
+     * {@link #countWork}: its per-row gates and small products make a multiply-add there cost about
+     * four times one of a batched evaluation (flow-matching training against log-density, measured
+     * on 2 cores).
+     */
+    public static final int ROW_TIME_COST = 4;
     /** Multiply-adds evaluated so far, until the kernels are settled. */
     private long work;
     /** Multiply-adds after which the kernels are measured and the products' path settled. */
@@ -198,6 +205,26 @@ public final class MlpDynamics implements Dynamics {
         }
     }
 
+    /**
+     * Has the kernels this network uses measured now (once per JVM) and takes the chosen paths from
+     * the next call on, instead of after {@link KernelSelection#CALIBRATION_WORK}: for callers that
+     * know a long run follows.
+     */
+    public void chooseKernels() {
+        KernelSelection.calibrate(kernelFamilies());
+        settleKernels();
+    }
+
+    /**
+     * Runs the products on the plain path (BLAS) from the next call on, with no switch later, whatever
+     * this JVM has measured: for a run too short to repay the measurement, so that it runs the same
+     * whether or not an earlier run in the JVM measured.
+     */
+    public void keepPlainKernels() {
+        kernelsSettled = true;
+        useHeapProducts(false);
+    }
+
     /** Sets the work after which this network settles its kernels (see {@link #countWork}); for tests. */
     void calibrateAfter(long multiplyAdds) {
         calibrationWork = multiplyAdds;
@@ -241,8 +268,7 @@ public final class MlpDynamics implements Dynamics {
         }
         work += rows * passes * multiplyAddsPerSample();
         if (work >= calibrationWork) {
-            KernelSelection.calibrate(kernelFamilies());
-            settleKernels();
+            chooseKernels();
         }
     }
 
@@ -437,7 +463,7 @@ public final class MlpDynamics implements Dynamics {
      */
     private void rowTimeCall(double[] t, INDArray z, RowCotangent cotangent, INDArray f, INDArray gradZ,
             INDArray gradTheta) {
-        countWork(z.rows(), cotangent == null ? 1 : 3);
+        countWork(z.rows(), ROW_TIME_COST * (cotangent == null ? 1 : 3));
         if (contextDim > 0) {
             if (t.length != z.rows()) {
                 throw new IllegalArgumentException("need one time per row: " + t.length + " times for " + z.rows()

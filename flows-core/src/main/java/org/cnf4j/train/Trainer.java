@@ -14,6 +14,7 @@ import org.cnf4j.io.ModelFile;
 import org.cnf4j.io.ModelMetadata;
 import org.cnf4j.io.TrainingSummary;
 import org.cnf4j.linalg.NativeArrays;
+import org.cnf4j.nn.MlpDynamics;
 import org.cnf4j.ode.OdeSolveException;
 import org.cnf4j.trace.TraceEstimator;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -184,8 +185,9 @@ public final class Trainer {
 
     /**
      * Plans the run for a wall-time budget before it starts. It times the objective's batches
-     * (through the batch gradient in use, without changing the flow) for about a second and one
-     * validation, then sets the iterations to what fits in the budget after the validations
+     * (through the batch gradient in use, without changing the flow) for about a second (on the
+     * plain kernels; when the iterations that fit make a long run, see {@link #train}, the kernels
+     * are measured and chosen and the batches timed again) and one validation, then sets the iterations to what fits in the budget after the validations
      * (counted at three times the untrained flow's, as a trained field takes more solver steps;
      * at least half of the budget goes to iterations),
      * at most {@link #MAX_PLANNED_EPOCHS} passes over a finite training set and at most
@@ -205,26 +207,13 @@ public final class Trainer {
             throw new IllegalArgumentException("the time budget must be positive, got " + seconds);
         }
         long start = System.nanoTime();
-        double[] timings = new double[400];
-        int n = 0;
-        while (n < timings.length) {
-            long t0 = System.nanoTime();
-            RandomGenerator noise = RandomStreams.stream(config.seed(), "plan-" + n);
-            if (batchGradient == null) {
-                objective.evaluate(flow, data.batch(n, config.batchSize()), noise);
-            } else {
-                batchGradient.compute(flow, objective, n, config.batchSize(), noise);
-            }
-            long t1 = System.nanoTime();
-            timings[n++] = (t1 - t0) / 1e9;
-            if (n >= 6 && (t1 - start > 1.5e9 || t1 - start > 0.05 * seconds * 1e9)) {
-                break;
-            }
+        // timed on the plain kernels; when the iterations that fit are many enough to measure the
+        // kernels (the rule train() applies, see settleKernels), they are chosen and timed again
+        flow.settleKernels(0);
+        double perIteration = timeIterations(seconds, start);
+        if (flow.settleKernels(iterationsFor(seconds, perIteration) * rowPassesPerIteration())) {
+            perIteration = timeIterations(seconds, System.nanoTime());
         }
-        // the median of the later half: the first calls include the JIT's compilation
-        double[] later = java.util.Arrays.copyOfRange(timings, n / 2, n);
-        java.util.Arrays.sort(later);
-        double perIteration = Math.max(later[later.length / 2], 1e-6);
         double perValidation = 0;
         int validations = 0;
         if (config.validationInterval() > 0 && data.validation().rows() > 0) {
@@ -252,6 +241,52 @@ public final class Trainer {
         return new Plan(planned, interval, perIteration, perValidation / 3, limit);
     }
 
+    /** Iterations of the given time that fit in the budget, ignoring validations (for the kernels' rule only). */
+    private static double iterationsFor(double seconds, double perIteration) {
+        return Math.min(seconds / perIteration, MAX_PLANNED_ITERATIONS);
+    }
+
+    /**
+     * Network rows (forward-pass equivalents) one iteration evaluates, as the kernels' rule counts
+     * them: flow matching evaluates each batch row forward and backward once on the per-row-time path
+     * (3 passes at {@link MlpDynamics#ROW_TIME_COST} each); maximum likelihood
+     * evaluates each row and its trace probes over a forward and a backward solve (counted as 30
+     * forward and 30 backward evaluations of 3 passes: 120).
+     */
+    private double rowPassesPerIteration() {
+        if (objective instanceof FlowMatching) {
+            return 3.0 * MlpDynamics.ROW_TIME_COST * config.batchSize();
+        }
+        int probes = flow.traceEstimator().isExact() ? flow.dim() : 1;
+        return 120.0 * (1 + probes) * config.batchSize();
+    }
+
+    /**
+     * Times the objective's batches for about a second and a half (at most 5% of the budget), from
+     * {@code start}; returns the median of the later half (the first calls include the JIT's work).
+     */
+    private double timeIterations(double seconds, long start) {
+        double[] timings = new double[400];
+        int n = 0;
+        while (n < timings.length) {
+            long t0 = System.nanoTime();
+            RandomGenerator noise = RandomStreams.stream(config.seed(), "plan-" + n);
+            if (batchGradient == null) {
+                objective.evaluate(flow, data.batch(n, config.batchSize()), noise);
+            } else {
+                batchGradient.compute(flow, objective, n, config.batchSize(), noise);
+            }
+            long t1 = System.nanoTime();
+            timings[n++] = (t1 - t0) / 1e9;
+            if (n >= 6 && (t1 - start > 1.5e9 || t1 - start > 0.05 * seconds * 1e9)) {
+                break;
+            }
+        }
+        double[] later = java.util.Arrays.copyOfRange(timings, n / 2, n);
+        java.util.Arrays.sort(later);
+        return Math.max(later[later.length / 2], 1e-6);
+    }
+
     /** The settings in use (after {@link #planForBudget}, with the planned iterations). */
     public TrainingConfig config() {
         return config;
@@ -268,12 +303,21 @@ public final class Trainer {
         return iteration;
     }
 
-    /** Runs until {@code config.iterations()} iterations are completed; the flow then holds the best parameters. */
+    /**
+     * Runs until {@code config.iterations()} iterations are completed; the flow then holds the best
+     * parameters. Before the first iteration the network kernels are fixed from the run's length
+     * ({@link ContinuousNormalizingFlow#settleKernels}): measured and chosen for a long run (the
+     * measurement counts in the time budget), the plain ones for a short run.
+     */
     public TrainingResult train() {
+        long start = System.nanoTime();
+        // the kernels follow from the run's length alone (measured and chosen for a long run, the
+        // plain ones for a short one), so a rerun with the same iterations runs the same kernels;
+        // a measurement counts in the time budget
+        flow.settleKernels(config.iterations() * rowPassesPerIteration());
         for (TrainingListener l : listeners) {
             l.onStart(iteration, config.iterations());
         }
-        long start = System.nanoTime();
         long deadline = config.timeBudgetSeconds() > 0 ? start + (long) (config.timeBudgetSeconds() * 1e9)
                 : Long.MAX_VALUE;
         double wallBefore = log.wallSeconds;

@@ -44,12 +44,12 @@ class KernelSwitchTest {
         for (int call = 1; call <= 4; call++) {
             double t = 0.1 * call;
             double[] got = forward(net, t, z, probes);
-            if (call < 3) {
-                if (!decidedBefore) {
-                    assertFalse(net.heapProducts(), "plain products before the threshold, call " + call);
-                }
+            if (call < 3 && !decidedBefore) {
+                assertFalse(net.heapProducts(), "plain products before the threshold, call " + call);
                 assertArrayEquals(forward(blas, t, z, probes), got, "call " + call);
             } else {
+                // from the threshold on, or from the start when this JVM had measured before the
+                // network was made: the chosen path
                 assertTrue(KernelSelection.decided(DOUBLES), "the double families are measured by call " + call);
                 boolean chosen = KernelSelection.vector(KernelFamily.PRODUCTS_DOUBLE);
                 assertEquals(chosen, net.heapProducts(), "call " + call);
@@ -57,6 +57,26 @@ class KernelSwitchTest {
                 settled.setHeapProducts(chosen);
                 assertArrayEquals(forward(settled, t, z, probes), got, "call " + call);
             }
+        }
+    }
+
+    @Test
+    void keptPlainKernelsNeverSwitch() {
+        int[] dims = {D, 64, 64, 64, D};
+        MlpDynamics net = MlpDynamics.create(dims, LayerType.CONCAT_SQUASH, Activation.TANH, new SplittableRandom(5));
+        INDArray z = Nd4j.rand(DataType.DOUBLE, ROWS, D);
+        Probes probes = TraceEstimator.exact().draw(ROWS, D, new SplittableRandom(6));
+        net.chooseKernels();
+        assertTrue(KernelSelection.decided(DOUBLES));
+        assertEquals(KernelSelection.vector(KernelFamily.PRODUCTS_DOUBLE), net.heapProducts());
+        // a short run's kernels: the plain products, whatever the JVM measured, and no switch after
+        net.keepPlainKernels();
+        net.calibrateAfter(1);
+        MlpDynamics blas = copyOf(net, dims);
+        blas.setHeapProducts(false);
+        for (int call = 1; call <= 3; call++) {
+            assertArrayEquals(forward(blas, 0.2 * call, z, probes), forward(net, 0.2 * call, z, probes), "call " + call);
+            assertFalse(net.heapProducts(), "call " + call);
         }
     }
 
