@@ -123,6 +123,14 @@ public final class KernelSelection {
         return value.equals("true") || value.equals("false") ? value : "auto";
     }
 
+    /**
+     * Whether the system property fixes every family's path ({@code cnf4j.vector=true} or
+     * {@code false}, or no Vector API module), so that nothing is measured.
+     */
+    public static boolean fixedByProperty() {
+        return !mode().equals("auto") || !Transcendentals.vectorModuleEnabled();
+    }
+
     /** Whether every one of the families has its path fixed (measured, or fixed by the system property). */
     public static boolean decided(KernelFamily... families) {
         synchronized (CHOICES) {

@@ -128,7 +128,7 @@ public final class MlpDynamics implements Dynamics {
         }
         this.count = offset;
         bindParameters(Nd4j.zeros(DataType.DOUBLE, count));
-        settleIfDecided();
+        settleIfFixed();
     }
 
     /**
@@ -183,7 +183,7 @@ public final class MlpDynamics implements Dynamics {
             kernelsSettled = false;
             useHeapProducts(false);
             ws = new MlpWorkspace[0];
-            settleIfDecided();
+            settleIfFixed();
         }
     }
 
@@ -241,10 +241,13 @@ public final class MlpDynamics implements Dynamics {
             KernelFamily.PRODUCTS_DOUBLE, KernelFamily.TANH_DOUBLE, KernelFamily.ELEMENTWISE_DOUBLE};
     }
 
-    /** Takes the products' path now if the JVM has already decided every family this network uses. */
-    private void settleIfDecided() {
-        KernelFamily[] families = kernelFamilies();
-        if (KernelSelection.decided(families)) {
+    /**
+     * Takes the products' path the system property fixes, if it does. Otherwise the network starts on
+     * the plain path whatever this JVM measured before: its path follows from its own calls alone
+     * (see {@link #countWork}), so a model scores the same in a fresh process as in one that trained.
+     */
+    private void settleIfFixed() {
+        if (KernelSelection.fixedByProperty()) {
             settleKernels();
         }
     }
