@@ -115,12 +115,16 @@ public final class Flow {
         int cd = ConditionalTable.contextDim(context);
         ContinuousNormalizingFlow flow = options.newFlow(data.dim() - cd, cd);
         Trainer trainer = new Trainer(flow, data, options.config());
+        // as cnf train: the baselines first, within a quarter of a budget, and the training the rest
         Double budget = options.timeBudgetSeconds();
-        if (budget != null) {
-            trainer.planForBudget(budget);
-        }
+        long b0 = System.nanoTime();
         if (options.baselines()) {
-            trainer.setBaselines(cd > 0 ? ConditionalBaselines.fit(data, flow.dim(), context) : Baselines.fit(data));
+            double limit = budget == null ? 0 : Trainer.BASELINE_SHARE * budget;
+            trainer.setBaselines(cd > 0 ? ConditionalBaselines.fit(data, flow.dim(), context, limit)
+                    : Baselines.fit(data, limit));
+        }
+        if (budget != null) {
+            trainer.planForBudget(Trainer.trainingShare(budget, (System.nanoTime() - b0) / 1e9));
         }
         if (listener != null) {
             trainer.addListener(listener);

@@ -167,21 +167,30 @@ public final class TrainCommand implements Callable<Integer> {
             trainer = new Trainer(flow, trainingData, config);
         }
         flow.setMatrixPrecision(precision);
+        // the baselines first, within a quarter of the budget: their time counts in it, and the
+        // training gets the rest
         Double budget = resume ? null : training.timeBudgetSeconds();
-        if (budget != null) {
-            Trainer.Plan plan = trainer.planForBudget(budget);
-            if (!common.quiet) {
-                err.printf(Locale.ROOT, "time budget %s: planned %d iterations (bounded by %s; %.1f ms each), a "
-                        + "validation every %d; rerun with --iterations %d to repeat this run exactly%n",
-                        Progress.duration(budget), plan.iterations(), plan.limit(), plan.secondsPerIteration() * 1e3,
-                        plan.validationInterval(), plan.iterations());
-                err.flush();
-            }
-        }
+        double baselineSeconds = 0;
         if (baselines && fitted == null) {
+            long b0 = System.nanoTime();
+            double limit = budget == null ? 0 : Trainer.BASELINE_SHARE * budget;
             try (Progress.Task task = new Progress.Task(Progress.mode(common), err, "baselines")) {
                 fitted = dataOptions.contextDim() > 0 ? ConditionalBaselines.fit(trainingData, flow.dim(),
-                        dataOptions.loadedContext) : Baselines.fit(trainingData);
+                        dataOptions.loadedContext, limit) : Baselines.fit(trainingData, limit);
+            }
+            baselineSeconds = (System.nanoTime() - b0) / 1e9;
+        }
+        if (budget != null) {
+            double forTraining = Trainer.trainingShare(budget, baselineSeconds);
+            Trainer.Plan plan = trainer.planForBudget(forTraining);
+            if (!common.quiet) {
+                err.printf(Locale.ROOT, "time budget %s%s: planned %d iterations (bounded by %s; %.1f ms each), a "
+                        + "validation every %d; rerun with --iterations %d to repeat this run exactly%n",
+                        Progress.duration(budget), baselineSeconds > 0 ? String.format(Locale.ROOT,
+                                " (%s for training after the baselines)", Progress.duration(forTraining)) : "",
+                        plan.iterations(), plan.limit(), plan.secondsPerIteration() * 1e3,
+                        plan.validationInterval(), plan.iterations());
+                err.flush();
             }
         }
         trainer.setBaselines(baselines ? fitted : null);
@@ -239,6 +248,12 @@ public final class TrainCommand implements Callable<Integer> {
             } else {
                 stdout.printf(Locale.ROOT, "baselines, test NLL: Gaussian %.4f nats, Gaussian mixture (%d components) "
                         + "%.4f nats%n", b.gaussianTestNll(), b.mixtureComponents(), b.mixtureTestNll());
+            }
+            if (budget != null && baselineSeconds > 0 && !common.quiet) {
+                err.printf(Locale.ROOT, "(the mixture's components were searched within %s of the time budget; "
+                        + "cnf baselines searches 1 to %d in full)%n", Progress.duration(Trainer.BASELINE_SHARE * budget),
+                        Baselines.MAX_COMPONENTS);
+                err.flush();
             }
         }
         stdout.printf("model written to %s%n", out);

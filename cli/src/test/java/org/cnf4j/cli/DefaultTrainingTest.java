@@ -66,6 +66,25 @@ class DefaultTrainingTest {
     }
 
     @Test
+    void theBaselinesTimeCountsInTheBudget() {
+        Path model = dir.resolve("budget-baselines.zip");
+        long t0 = System.nanoTime();
+        CliRun r = CliRun.of("train", "--data", "moons", "--time-budget", "10s", "--out", model.toString(),
+                "--validation-size", "1000", "--test-size", "1000");
+        double wall = (System.nanoTime() - t0) / 1e9;
+        assertEquals(0, r.code(), r.toString());
+        java.util.regex.Matcher planned = java.util.regex.Pattern.compile(
+                "time budget 10 s \\((\\d+) s for training after the baselines\\): planned").matcher(r.err());
+        assertTrue(planned.find(), r.err());
+        int forTraining = Integer.parseInt(planned.group(1));
+        assertTrue(forTraining >= 5 && forTraining <= 10, r.err());
+        TrainingSummary s = ModelFile.load(model).metadata().training();
+        assertTrue(s.wallSeconds() <= forTraining + 4, "trained " + s.wallSeconds() + " s of " + forTraining + " s");
+        // the whole command: the budget, one last validation, the test rows and the files
+        assertTrue(wall <= 10 + 8, "the command ran " + wall + " s for a 10 s budget");
+    }
+
+    @Test
     void defaultTrainingOnEightGaussiansComesCloseToTheTrueDensity() {
         Path model = dir.resolve("8g.zip");
         // the defaults with a fixed count (a toy set has no epochs to bound the plan)

@@ -36,11 +36,24 @@ public final class ConditionalBaselines {
      * columns the context) and scores its test rows.
      */
     public static BaselineSummary fit(TrainingData data, int dim, List<ContextColumn> context) {
-        return fitWithAccuracy(data, dim, context).summary();
+        return fitWithAccuracy(data, dim, context, 0).summary();
+    }
+
+    /**
+     * {@link #fit(TrainingData, int, List)} within about {@code seconds} (0: no limit), as
+     * {@link Baselines#fit(TrainingData, double)}; per-class mixtures share the time equally.
+     */
+    public static BaselineSummary fit(TrainingData data, int dim, List<ContextColumn> context, double seconds) {
+        return fitWithAccuracy(data, dim, context, seconds).summary();
     }
 
     /** {@link #fit} with the per-class mixtures' accuracy as a classifier. */
     public static Result fitWithAccuracy(TrainingData data, int dim, List<ContextColumn> context) {
+        return fitWithAccuracy(data, dim, context, 0);
+    }
+
+    private static Result fitWithAccuracy(TrainingData data, int dim, List<ContextColumn> context, double seconds) {
+        long deadline = Baselines.deadline(seconds);
         int cd = data.dim() - dim;
         double[][] train = data.trainingSample(Baselines.MAX_TRAINING_ROWS).toDoubleMatrix();
         double[][] validation = data.validation().rows() > 0 ? data.validation().toDoubleMatrix() : train;
@@ -68,7 +81,9 @@ public final class ConditionalBaselines {
                     continue;
                 }
                 double[][] va = ofClass(validation, dim, k);
-                perClass[k] = Baselines.bestMixture(tr, va.length > 0 ? va : tr);
+                long now = System.nanoTime();
+                long share = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : now + Math.max(0, deadline - now) / (cd - k);
+                perClass[k] = Baselines.bestMixture(tr, va.length > 0 ? va : tr, share);
                 components += perClass[k].components();
                 double[][] te = ofClass(test, dim, k);
                 if (te.length > 0) {
@@ -92,7 +107,7 @@ public final class ConditionalBaselines {
             }
             accuracy = (double) right / test.length;
         } else {
-            GaussianMixtureBaseline m = Baselines.bestMixture(trainRes, residuals(validation, coef, dim, cd));
+            GaussianMixtureBaseline m = Baselines.bestMixture(trainRes, residuals(validation, coef, dim, cd), deadline);
             mixture = m.meanNll(residuals(test, coef, dim, cd));
             components = m.components();
         }

@@ -86,6 +86,18 @@ class BaselinesTest {
     }
 
     @Test
+    void aTimeLimitStopsTheMixtureSearchButKeepsOneComponent() {
+        ToyTrainingData data = new ToyTrainingData(ToyDataset.EIGHT_GAUSSIANS, 0, 1000, 2000);
+        double[][] train = data.trainingSample(Baselines.MAX_TRAINING_ROWS).toDoubleMatrix();
+        double[][] validation = data.validation().toDoubleMatrix();
+        // a deadline already passed: one component, no more
+        assertEquals(1, Baselines.bestMixture(train, validation, System.nanoTime()).components());
+        // a generous one: the search as without a limit
+        assertEquals(Baselines.bestMixture(train, validation).components(),
+                Baselines.bestMixture(train, validation, System.nanoTime() + 600_000_000_000L).components());
+    }
+
+    @Test
     void baselinesOfAToySetPickSeveralComponents() {
         BaselineSummary s = Baselines.fit(new ToyTrainingData(ToyDataset.EIGHT_GAUSSIANS, 0, 1000, 2000));
         assertTrue(s.mixtureComponents() >= 6, "8gaussians needs many components, got " + s.mixtureComponents());
