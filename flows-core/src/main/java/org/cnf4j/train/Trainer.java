@@ -273,8 +273,10 @@ public final class Trainer {
     }
 
     /**
-     * Times the objective's batches for about a second and a half (at most 5% of the budget), from
-     * {@code start}; returns the median of the later half (the first calls include the JIT's work).
+     * Times the objective's batches from {@code start} for about a second and a half and at least 32
+     * batches, longer while they are still getting faster (the last quarter's median more than 10%
+     * below the third's, as when a cluster's executors warm up), at most 5% of the budget (at least
+     * 8 batches); returns the median of the last quarter (the first calls include the JIT's work).
      */
     private double timeIterations(double seconds, long start) {
         double[] timings = new double[400];
@@ -289,13 +291,20 @@ public final class Trainer {
             }
             long t1 = System.nanoTime();
             timings[n++] = (t1 - t0) / 1e9;
-            if (n >= 6 && (t1 - start > 1.5e9 || t1 - start > 0.05 * seconds * 1e9)) {
+            boolean budgetShare = t1 - start > 0.05 * seconds * 1e9;
+            if (n >= 8 && budgetShare || n >= 32 && t1 - start > 1.5e9 && median(timings, 3 * n / 4, n)
+                    >= 0.9 * median(timings, n / 2, 3 * n / 4)) {
                 break;
             }
         }
-        double[] later = java.util.Arrays.copyOfRange(timings, n / 2, n);
-        java.util.Arrays.sort(later);
-        return Math.max(later[later.length / 2], 1e-6);
+        return Math.max(median(timings, Math.min(3 * n / 4, n - 1), n), 1e-6);
+    }
+
+    /** The median of values [from, to). */
+    private static double median(double[] values, int from, int to) {
+        double[] part = java.util.Arrays.copyOfRange(values, from, to);
+        java.util.Arrays.sort(part);
+        return part[part.length / 2];
     }
 
     /** The settings in use (after {@link #planForBudget}, with the planned iterations). */

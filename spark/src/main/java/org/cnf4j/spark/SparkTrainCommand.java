@@ -193,8 +193,10 @@ final class SparkTrainCommand implements Callable<Integer> {
             if (budget != null) {
                 Trainer.Plan plan = trainer.planForBudget(budget);
                 spec.commandLine().getErr().printf(Locale.ROOT, "time budget %.0f s: planned %d iterations (bounded "
-                        + "by %s), a validation every %d; rerun with --iterations %d to repeat this run exactly%n",
-                        budget, plan.iterations(), plan.limit(), plan.validationInterval(), plan.iterations());
+                        + "by %s; %.1f ms each, %.2f s a validation), a validation every %d; rerun with --iterations %d "
+                        + "to repeat this run exactly%n", budget, plan.iterations(), plan.limit(),
+                        plan.secondsPerIteration() * 1e3, plan.secondsPerValidation(), plan.validationInterval(),
+                        plan.iterations());
                 spec.commandLine().getErr().flush();
             }
             ModelMetadata meta = new ModelMetadata(trainingData.standardizer(), false, trainingData.describe(), cols,
