@@ -67,10 +67,10 @@ public final class MlpDynamics implements Dynamics {
     /** Whether the products' path is fixed for good (see {@link #countWork}). */
     private boolean kernelsSettled;
     /**
-     * How many forward-pass equivalents a row of the per-row-time path counts for in
-     * {@link #countWork}: its per-row gates and small products make a multiply-add there cost about
-     * four times one of a batched evaluation (flow-matching training against log-density, measured
-     * on 2 cores).
+     * How many forward-pass equivalents a row of the per-row-time path counts for when the network
+     * counts its work (towards {@link KernelSelection#CALIBRATION_WORK}): its per-row gates and small
+     * products make a multiply-add there cost about four times one of a batched evaluation
+     * (flow-matching training against log-density, measured on 2 cores).
      */
     public static final int ROW_TIME_COST = 4;
     /** Multiply-adds evaluated so far, until the kernels are settled. */

@@ -196,9 +196,11 @@ public final class Trainer {
 
     /**
      * Plans the run for a wall-time budget before it starts. It times the objective's batches
-     * (through the batch gradient in use, without changing the flow) for about a second (on the
-     * plain kernels; when the iterations that fit make a long run, see {@link #train}, the kernels
-     * are measured and chosen and the batches timed again) and one validation, then sets the iterations to what fits in the budget after the validations
+     * (through the batch gradient in use, without changing the flow: about a second and a half and
+     * at least 32 batches, longer while they still get faster, at most 5% of the budget) on the
+     * plain kernels (when the iterations that fit make a long run, see {@link #train}, the
+     * kernels are measured and chosen and the batches timed again) and one validation, then sets
+     * the iterations to what fits in the budget after the validations
      * (counted at three times the untrained flow's, as a trained field takes more solver steps;
      * at least half of the budget goes to iterations),
      * at most {@link #MAX_PLANNED_EPOCHS} passes over a finite training set and at most
