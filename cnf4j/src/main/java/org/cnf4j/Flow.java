@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Map;
 import org.cnf4j.baseline.Baselines;
-import org.cnf4j.baseline.ConditionalBaselines;
 import org.cnf4j.data.ConditionalTable;
 import org.cnf4j.data.ContextColumn;
 import org.cnf4j.data.DataException;
@@ -119,9 +118,7 @@ public final class Flow {
         Double budget = options.timeBudgetSeconds();
         long b0 = System.nanoTime();
         if (options.baselines()) {
-            double limit = budget == null ? 0 : Trainer.BASELINE_SHARE * budget;
-            trainer.setBaselines(cd > 0 ? ConditionalBaselines.fit(data, flow.dim(), context, limit)
-                    : Baselines.fit(data, limit));
+            trainer.setBaselines(Baselines.beforeTraining(data, flow.dim(), context, budget));
         }
         if (budget != null) {
             trainer.planForBudget(Trainer.trainingShare(budget, (System.nanoTime() - b0) / 1e9));

@@ -7,7 +7,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.cnf4j.TrainOptions;
 import org.cnf4j.baseline.Baselines;
-import org.cnf4j.baseline.ConditionalBaselines;
 import org.cnf4j.data.ConditionalTable;
 import org.cnf4j.data.TrainingData;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
@@ -173,10 +172,9 @@ public final class TrainCommand implements Callable<Integer> {
         double baselineSeconds = 0;
         if (baselines && fitted == null) {
             long b0 = System.nanoTime();
-            double limit = budget == null ? 0 : Trainer.BASELINE_SHARE * budget;
             try (Progress.Task task = new Progress.Task(Progress.mode(common), err, "baselines")) {
-                fitted = dataOptions.contextDim() > 0 ? ConditionalBaselines.fit(trainingData, flow.dim(),
-                        dataOptions.loadedContext, limit) : Baselines.fit(trainingData, limit);
+                fitted = Baselines.beforeTraining(trainingData, flow.dim(),
+                        dataOptions.contextDim() > 0 ? dataOptions.loadedContext : List.of(), budget);
             }
             baselineSeconds = (System.nanoTime() - b0) / 1e9;
         }
@@ -251,7 +249,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             if (budget != null && baselineSeconds > 0 && !common.quiet) {
                 err.printf(Locale.ROOT, "(the mixture's components were searched within %s of the time budget; "
-                        + "cnf baselines searches 1 to %d in full)%n", Progress.duration(Trainer.BASELINE_SHARE * budget),
+                        + "cnf baselines searches 1 to %d in full)%n", Progress.duration(Baselines.BUDGET_SHARE * budget),
                         Baselines.MAX_COMPONENTS);
                 err.flush();
             }

@@ -1,5 +1,7 @@
 package org.cnf4j.baseline;
 
+import java.util.List;
+import org.cnf4j.data.ContextColumn;
 import org.cnf4j.data.TrainingData;
 import org.cnf4j.io.BaselineSummary;
 import org.hipparchus.exception.MathRuntimeException;
@@ -16,6 +18,12 @@ public final class Baselines {
     /** Most mixture components tried. */
     public static final int MAX_COMPONENTS = 10;
 
+    /**
+     * The share of a time budget the baselines fitted before a budgeted run may take
+     * ({@link #beforeTraining}).
+     */
+    public static final double BUDGET_SHARE = 0.25;
+
     /** Training rows used at most (generators are sampled this many rows). */
     public static final int MAX_TRAINING_ROWS = 5_000;
 
@@ -25,6 +33,19 @@ public final class Baselines {
     /** Fits both baselines to {@code data}'s training rows and scores its test rows. */
     public static BaselineSummary fit(TrainingData data) {
         return fit(data, 0);
+    }
+
+    /**
+     * The baselines a training run reports, fitted before it: the conditional ones
+     * ({@link ConditionalBaselines}) when {@code context} is not empty; under a time budget
+     * ({@code budgetSeconds} not null) within {@link #BUDGET_SHARE} of it.
+     *
+     * @param dim the flow's dimension (the data's columns before the context's)
+     */
+    public static BaselineSummary beforeTraining(TrainingData data, int dim, List<ContextColumn> context,
+            Double budgetSeconds) {
+        double limit = budgetSeconds == null ? 0 : BUDGET_SHARE * budgetSeconds;
+        return context.isEmpty() ? fit(data, limit) : ConditionalBaselines.fit(data, dim, context, limit);
     }
 
     /**

@@ -167,12 +167,6 @@ public final class Trainer {
     public static final int MAX_PLANNED_EPOCHS = 1000;
     /** How many validations {@link #planForBudget} spreads over the run, when they fit. */
     public static final int PLANNED_VALIDATIONS = 20;
-    /**
-     * The share of a time budget the baselines may take when they are fitted before a budgeted run
-     * ({@code Baselines.fit(data, seconds)} stops its mixture search there).
-     */
-    public static final double BASELINE_SHARE = 0.25;
-
     /** The part of a budget left for training after {@code spentSeconds} of other work, at least half of it. */
     public static double trainingShare(double budgetSeconds, double spentSeconds) {
         return Math.max(budgetSeconds - spentSeconds, 0.5 * budgetSeconds);
