@@ -57,14 +57,21 @@ final class ConcatLayer extends Layer {
     }
 
     @Override
-    void addRowVectorGradients(double[] p, double t, double[] a, int aOff, double[] g, int gOff, double[] gamma,
-            int gmOff, double[] grad) {
-        int wt = vector(0);
-        int b = vector(1);
-        for (int j = 0; j < out; j++) {
-            grad[wt + j] += g[gOff + j] * t;
-            grad[b + j] += g[gOff + j];
+    void addRowVectorGradients(double[] p, double[] t, int t0, int m, double[] a, double[] g, double[] gamma,
+            double[][] sums, double[] grad) {
+        clearSums(sums, 2);
+        double[] sumT = sums[0];
+        double[] sumB = sums[1];
+        for (int r = 0; r < m; r++) {
+            double tr = t[t0 + r];
+            int row = r * out;
+            for (int j = 0; j < out; j++) {
+                sumT[j] += g[row + j] * tr;
+                sumB[j] += g[row + j];
+            }
         }
+        addSum(sumT, grad, vector(0));
+        addSum(sumB, grad, vector(1));
     }
 
     @Override

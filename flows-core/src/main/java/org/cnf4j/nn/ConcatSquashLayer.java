@@ -117,22 +117,35 @@ final class ConcatSquashLayer extends Layer {
     }
 
     @Override
-    void addRowVectorGradients(double[] p, double t, double[] a, int aOff, double[] g, int gOff, double[] gamma,
-            int gmOff, double[] grad) {
+    void addRowVectorGradients(double[] p, double[] t, int t0, int m, double[] a, double[] g, double[] gamma,
+            double[][] sums, double[] grad) {
         int b = vector(0);
         int gw = vector(1);
         int gb = vector(2);
         int h = vector(3);
-        for (int j = 0; j < out; j++) {
-            double s = gamma[gmOff + j];
-            double gj = g[gOff + j];
-            // out = (a + b) s + h t
-            double sBar = gj * (a[aOff + j] + p[b + j]) * s * (1 - s);
-            grad[b + j] += gj * s;
-            grad[gw + j] += sBar * t;
-            grad[gb + j] += sBar;
-            grad[h + j] += gj * t;
+        clearSums(sums, 4);
+        double[] sumB = sums[0];
+        double[] sumGw = sums[1];
+        double[] sumGb = sums[2];
+        double[] sumH = sums[3];
+        for (int r = 0; r < m; r++) {
+            double tr = t[t0 + r];
+            int row = r * out;
+            for (int j = 0; j < out; j++) {
+                double s = gamma[row + j];
+                double gj = g[row + j];
+                // out = (a + b) s + h t
+                double sBar = gj * (a[row + j] + p[b + j]) * s * (1 - s);
+                sumB[j] += gj * s;
+                sumGw[j] += sBar * tr;
+                sumGb[j] += sBar;
+                sumH[j] += gj * tr;
+            }
         }
+        addSum(sumB, grad, b);
+        addSum(sumGw, grad, gw);
+        addSum(sumGb, grad, gb);
+        addSum(sumH, grad, h);
     }
 
     /** The gate's context matrix first, then the shift's: {@code gamma = sigmoid(g t + c + c_r G)}, {@code beta += c_r H}. */

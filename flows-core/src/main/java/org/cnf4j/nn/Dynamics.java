@@ -177,6 +177,15 @@ public interface Dynamics {
         backwardAtTimes(t, z, Nd4j.createFromArray(v).reshape(n, dim()), null, null, gradTheta);
     }
 
+    /**
+     * {@link #backwardAtTimes(double[], INDArray, RowCotangent, INDArray)} of rows given on the heap,
+     * z [t.length, dim] row-major, for a caller that builds them there (flow matching): this default
+     * copies them into an array; {@link MlpDynamics} reads them where they are.
+     */
+    default void backwardAtTimes(double[] t, double[] z, RowCotangent cotangent, INDArray gradTheta) {
+        backwardAtTimes(t, Nd4j.createFromArray(z).reshape(t.length, dim()), cotangent, gradTheta);
+    }
+
     private void requireTimes(double[] t, INDArray z) {
         if (t.length != z.rows()) {
             throw new IllegalArgumentException("need one time per row: " + t.length + " times for " + z.rows()

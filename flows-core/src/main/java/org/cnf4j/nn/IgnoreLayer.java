@@ -52,12 +52,17 @@ final class IgnoreLayer extends Layer {
     }
 
     @Override
-    void addRowVectorGradients(double[] p, double t, double[] a, int aOff, double[] g, int gOff, double[] gamma,
-            int gmOff, double[] grad) {
-        int b = vector(0);
-        for (int j = 0; j < out; j++) {
-            grad[b + j] += g[gOff + j];
+    void addRowVectorGradients(double[] p, double[] t, int t0, int m, double[] a, double[] g, double[] gamma,
+            double[][] sums, double[] grad) {
+        clearSums(sums, 1);
+        double[] sumB = sums[0];
+        for (int r = 0; r < m; r++) {
+            int row = r * out;
+            for (int j = 0; j < out; j++) {
+                sumB[j] += g[row + j];
+            }
         }
+        addSum(sumB, grad, vector(0));
     }
 
     @Override

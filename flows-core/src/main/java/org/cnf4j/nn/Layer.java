@@ -88,13 +88,32 @@ abstract sealed class Layer permits ConcatSquashLayer, ConcatLayer, IgnoreLayer 
     abstract void vectorGradients(double[] p, double t, double[] betaBar, double[] gamma, double[] gammaBar,
             double[] grad);
 
+    /** Arrays of at least {@code out} values that {@link #addRowVectorGradients} needs as scratch. */
+    static final int ROW_GRADIENT_SUMS = 4;
+
     /**
-     * Adds to {@code grad} the [out]-vector gradients of one row evaluated at its own time t: the
-     * row's products {@code a = x W} (plain W) from {@code aOff}, its cotangent of the layer's
-     * output {@code g} from {@code gOff}, and its gate gamma(t) from {@code gmOff}.
+     * Adds to {@code grad} the [out]-vector gradients of rows b = 0 .. m - 1, each evaluated at its
+     * own time {@code t[t0 + b]}: the rows' products {@code a = x W} (plain W), their cotangents of
+     * the layer's output {@code g} and their gates gamma, each [m, out]. Each tensor's rows are
+     * added in order into one of the {@link #ROW_GRADIENT_SUMS} arrays of {@code sums} (separate
+     * arrays, so the loops compile to vector instructions), then into {@code grad}.
      */
-    abstract void addRowVectorGradients(double[] p, double t, double[] a, int aOff, double[] g, int gOff,
-            double[] gamma, int gmOff, double[] grad);
+    abstract void addRowVectorGradients(double[] p, double[] t, int t0, int m, double[] a, double[] g,
+            double[] gamma, double[][] sums, double[] grad);
+
+    /** Zeroes the first {@code count} arrays of {@code sums} over the layer's outputs. */
+    final void clearSums(double[][] sums, int count) {
+        for (int k = 0; k < count; k++) {
+            java.util.Arrays.fill(sums[k], 0, out, 0.0);
+        }
+    }
+
+    /** {@code grad[offset + j] += sum[j]} over the layer's outputs. */
+    final void addSum(double[] sum, double[] grad, int offset) {
+        for (int j = 0; j < out; j++) {
+            grad[offset + j] += sum[j];
+        }
+    }
 
     /**
      * The layer's [contextDim, out] matrices of a conditional network, starting at {@code ctx}:

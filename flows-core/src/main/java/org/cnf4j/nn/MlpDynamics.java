@@ -202,6 +202,7 @@ public final class MlpDynamics implements Dynamics {
         if (use != heapProducts) {
             heapProducts = use;
             ws = new MlpWorkspace[0];
+            rows = new RowTimeWorkspace[0];
         }
     }
 
@@ -459,6 +460,20 @@ public final class MlpDynamics implements Dynamics {
         rowTimeCall(t, z, cotangent, null, null, gradTheta);
     }
 
+    @Override
+    public void backwardAtTimes(double[] t, double[] z, RowCotangent cotangent, INDArray gradTheta) {
+        if (contextDim > 0) {
+            Dynamics.super.backwardAtTimes(t, z, cotangent, gradTheta);
+            return;
+        }
+        if (z.length != (long) t.length * dims[0]) {
+            throw new IllegalArgumentException("z must hold " + t.length + " rows of " + dims[0] + " values, got "
+                    + z.length + " values");
+        }
+        countWork(t.length, ROW_TIME_COST * 3);
+        rowTimeRows(t, DoubleBuffer.wrap(z), cotangent, null, null, gradTheta);
+    }
+
     /**
      * The per-row-time path: chunks of at most {@link ChunkScheduler#CHUNK_ROWS} rows on the
      * workers, each a forward pass, then (with a cotangent) its backward pass; chunk gradients
@@ -477,13 +492,19 @@ public final class MlpDynamics implements Dynamics {
             contextCall(t, call, cotangent, cotangent == null ? null : gradTheta);
             return;
         }
-        int d = dims[0];
-        int size = (int) z.rows();
-        MlpCall.check(z, size, d, "z");
-        if (t.length != size) {
-            throw new IllegalArgumentException("need one time per row: " + t.length + " times for " + size + " rows");
+        MlpCall.check(z, z.rows(), dims[0], "z");
+        if (t.length != z.rows()) {
+            throw new IllegalArgumentException("need one time per row: " + t.length + " times for " + z.rows()
+                    + " rows");
         }
-        DoubleBuffer zb = NativeArrays.doubles(z);
+        rowTimeRows(t, NativeArrays.doubles(z), cotangent, f, gradZ, gradTheta);
+    }
+
+    /** {@link #rowTimeCall} of an unconditional network on rows z [t.length, dim] (checked). */
+    private void rowTimeRows(double[] t, DoubleBuffer zb, RowCotangent cotangent, INDArray f, INDArray gradZ,
+            INDArray gradTheta) {
+        int d = dims[0];
+        int size = t.length;
         DoubleBuffer fb = f == null ? null : checkedOut(f, size, d, "f");
         DoubleBuffer gzb = gradZ == null ? null : checkedOut(gradZ, size, d, "gradZ");
         if (gradTheta != null) {
@@ -499,7 +520,7 @@ public final class MlpDynamics implements Dynamics {
         double[][] perChunk = scheduler.chunkGradients(wantTheta ? chunks : 0, (int) count);
         ChunkScheduler.run(size, chunk, workers, (worker, samples) -> {
             if (rows[worker] == null || rows[worker].capacity < samples) {
-                rows[worker] = new RowTimeWorkspace(samples, dims, layer, activation, (int) count);
+                rows[worker] = new RowTimeWorkspace(samples, dims, layer, activation, (int) count, heapProducts);
             }
             rows[worker].prepare(paramBuf, paramMirror);
         }, (worker, c, b0, m) -> {

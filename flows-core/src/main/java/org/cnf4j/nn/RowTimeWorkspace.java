@@ -1,6 +1,7 @@
 package org.cnf4j.nn;
 
 import java.util.Arrays;
+import org.cnf4j.linalg.HeapGemm;
 import org.cnf4j.linalg.Mirror;
 import org.cnf4j.linalg.NativeBuffer;
 
@@ -9,9 +10,14 @@ import org.cnf4j.linalg.NativeBuffer;
  * with its own time for every row (as flow matching draws them) and the gradient of
  * {@code sum_b v_b . f(z_b, t_b)} with respect to z and theta. First order only (no probes), so
  * every layer is {@code out_b = (x_b W) * gamma(t_b) + beta(t_b)} with the plain weights in the
- * product and the gates applied row by row. Products in double. Layers are numbered from 1.
+ * product and the gates applied row by row. Products in double: native BLAS on copies of the
+ * operands (the plain path) or, with {@code heapProducts}, {@link HeapGemm} kernels on the heap
+ * arrays themselves (transposed operands of the backward products made explicitly). Layers are
+ * numbered from 1.
  */
 final class RowTimeWorkspace {
+    /** Rows and columns of a tile of {@link #transpose}: 8 x 8 doubles, each side one 64-byte line. */
+    private static final int TILE = 8;
     final int capacity;
     private final int[] dims;
     private final Layer[] layer;
@@ -30,17 +36,26 @@ final class RowTimeWorkspace {
     private final double[] scratch2;
     private final double[][] g;
     private final double[] zeros;
+    /** Scratch of {@link Layer#addRowVectorGradients}. */
+    private final double[][] sums;
     private final Mirror[] xN;
     private final Mirror[] aN;
     private final Mirror[] gN;
     private Mirror weights;
+    private final boolean heapProducts;
+    /** Heap path: the transposed weights of each layer, [out, in], made once per call. */
+    private final double[][] wT;
+    /** Heap path: a layer's input transposed, [in, rows]. */
+    private final double[] xT;
     /** The chunk's f and its cotangents, [capacity, dim], reused across calls. */
     final double[] f;
     final double[] v;
     private int batch;
 
-    RowTimeWorkspace(int capacity, int[] dims, Layer[] layer, Activation activation, int count) {
+    RowTimeWorkspace(int capacity, int[] dims, Layer[] layer, Activation activation, int count,
+            boolean heapProducts) {
         this.capacity = capacity;
+        this.heapProducts = heapProducts;
         this.dims = dims;
         this.layer = layer;
         this.activation = activation;
@@ -63,8 +78,12 @@ final class RowTimeWorkspace {
         int widest = 0;
         for (int l = 0; l < layers; l++) {
             x[l] = new double[capacity * dims[l]];
-            xN[l] = Mirror.allocate((long) capacity * dims[l], false);
+            if (!heapProducts) {
+                xN[l] = Mirror.allocate((long) capacity * dims[l], false);
+            }
+            widest = Math.max(widest, dims[l]);
         }
+        wT = heapProducts ? new double[layers + 1][] : null;
         for (int l = 1; l <= layers; l++) {
             int n = dims[l];
             widest = Math.max(widest, n);
@@ -73,21 +92,52 @@ final class RowTimeWorkspace {
             gm[l] = new double[capacity * n];
             btRows[l] = new double[capacity * n];
             g[l] = new double[capacity * n];
-            aN[l] = Mirror.allocate((long) capacity * n, false);
-            gN[l] = Mirror.allocate(Math.max((long) capacity * Math.max(n, dims[l - 1]), (long) dims[l - 1] * n), false);
+            if (heapProducts) {
+                wT[l] = new double[n * dims[l - 1]];
+            } else {
+                aN[l] = Mirror.allocate((long) capacity * n, false);
+                gN[l] = Mirror.allocate(Math.max((long) capacity * Math.max(n, dims[l - 1]),
+                        (long) dims[l - 1] * n), false);
+            }
             if (l < layers) {
                 s1[l] = new double[capacity * n];
             }
         }
         zeros = new double[widest];
+        sums = new double[Layer.ROW_GRADIENT_SUMS][widest];
         scratch = new double[capacity * widest];
         scratch2 = new double[capacity * widest];
+        xT = heapProducts ? new double[capacity * widest] : null;
     }
 
     /** Reads the parameters (once per call, for all its chunks). */
     void prepare(NativeBuffer params, Mirror paramsMirror) {
         params.copyTo(0, p, 0, count);
         weights = paramsMirror;
+        if (heapProducts) {
+            for (int l = 1; l <= layers; l++) {
+                transpose(p, layer[l - 1].weight(), dims[l - 1], dims[l], wT[l]);
+            }
+        }
+    }
+
+    /**
+     * {@code out[j, i] = src[off + i * cols + j]}: the transpose of a [rows, cols] block, in 8 x 8
+     * tiles so that reads and writes both stay within a few cache lines.
+     */
+    private static void transpose(double[] src, int off, int rows, int cols, double[] out) {
+        for (int i0 = 0; i0 < rows; i0 += TILE) {
+            int i1 = Math.min(rows, i0 + TILE);
+            for (int j0 = 0; j0 < cols; j0 += TILE) {
+                int j1 = Math.min(cols, j0 + TILE);
+                for (int j = j0; j < j1; j++) {
+                    int o = j * rows;
+                    for (int i = i0; i < i1; i++) {
+                        out[o + i] = src[off + i * cols + j];
+                    }
+                }
+            }
+        }
     }
 
     /** Forward pass of rows [b0, b0 + m) at their times; f of the chunk into {@code out} from 0. */
@@ -95,14 +145,20 @@ final class RowTimeWorkspace {
         int d = dims[0];
         batch = m;
         z.get(b0 * d, x[0], 0, m * d);
-        xN[0].copyFrom(x[0], 0, 0, m * d);
+        if (!heapProducts) {
+            xN[0].copyFrom(x[0], 0, 0, m * d);
+        }
         for (int l = 1; l <= layers; l++) {
             Layer ly = layer[l - 1];
             int in = dims[l - 1];
             int n = dims[l];
-            Mirror.gemm(false, false, m, n, in, xN[l - 1], 0, in, weights, ly.weight(), n, aN[l], 0, n);
             double[] av = a[l];
-            aN[l].copyTo(0, av, 0, m * n);
+            if (heapProducts) {
+                HeapGemm.multiply(x[l - 1], 0, p, ly.weight(), av, 0, m, n, in);
+            } else {
+                Mirror.gemm(false, false, m, n, in, xN[l - 1], 0, in, weights, ly.weight(), n, aN[l], 0, n);
+                aN[l].copyTo(0, av, 0, m * n);
+            }
             double[] gv = gm[l];
             double[] bv = btRows[l];
             double[] pv = l < layers ? pre[l] : out;
@@ -112,7 +168,9 @@ final class RowTimeWorkspace {
             }
             if (l < layers) {
                 activation.apply(pv, zeros, m, n, x[l], s1[l], null);
-                xN[l].copyFrom(x[l], 0, 0, m * n);
+                if (!heapProducts) {
+                    xN[l].copyFrom(x[l], 0, 0, m * n);
+                }
             }
         }
     }
@@ -133,25 +191,31 @@ final class RowTimeWorkspace {
             int n = dims[l];
             double[] gv = g[l];
             double[] gmv = gm[l];
-            for (int b = 0; b < m; b++) {
-                int row = b * n;
-                ly.addRowVectorGradients(p, t[b0 + b], a[l], row, gv, row, gmv, row, grad);
-                for (int j = 0; j < n; j++) {
-                    gv[row + j] *= gmv[row + j];
+            ly.addRowVectorGradients(p, t, b0, m, a[l], gv, gmv, sums, grad);
+            for (int i = 0; i < m * n; i++) {
+                gv[i] *= gmv[i];
+            }
+            boolean down = l > 1 || gradZ != null;
+            double[] below = down ? (l > 1 ? g[l - 1] : gradZ) : null;
+            if (heapProducts) {
+                transpose(x[l - 1], 0, m, in, xT);
+                HeapGemm.multiply(xT, 0, gv, 0, grad, ly.weight(), in, n, m);
+                if (down) {
+                    HeapGemm.multiply(gv, 0, wT[l], 0, below, 0, m, in, n);
+                }
+            } else {
+                aN[l].copyFrom(gv, 0, 0, m * n);
+                Mirror.gemm(true, false, in, n, m, xN[l - 1], 0, in, aN[l], 0, n, gN[l], 0, n);
+                gN[l].copyTo(0, grad, ly.weight(), in * n);
+                if (down) {
+                    Mirror.gemm(false, true, m, in, n, aN[l], 0, n, weights, ly.weight(), n, gN[l], 0, in);
+                    gN[l].copyTo(0, below, 0, m * in);
                 }
             }
-            aN[l].copyFrom(gv, 0, 0, m * n);
-            Mirror.gemm(true, false, in, n, m, xN[l - 1], 0, in, aN[l], 0, n, gN[l], 0, n);
-            gN[l].copyTo(0, grad, ly.weight(), in * n);
-            if (l > 1 || gradZ != null) {
-                Mirror.gemm(false, true, m, in, n, aN[l], 0, n, weights, ly.weight(), n, gN[l], 0, in);
-                double[] below = l > 1 ? g[l - 1] : gradZ;
-                gN[l].copyTo(0, below, 0, m * in);
-                if (l > 1) {
-                    double[] d1 = s1[l - 1];
-                    for (int i = 0; i < m * in; i++) {
-                        below[i] *= d1[i];
-                    }
+            if (l > 1) {
+                double[] d1 = s1[l - 1];
+                for (int i = 0; i < m * in; i++) {
+                    below[i] *= d1[i];
                 }
             }
         }

@@ -124,6 +124,19 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
         return new ObjectiveResult(loss, Double.NaN, 0, 0, gradient, 0, 0);
     }
 
+    @Override
+    public ObjectiveResult evaluateInto(ContinuousNormalizingFlow flow, INDArray x, RandomGenerator noise,
+            INDArray gradient) {
+        if (gradient.dataType() != DataType.DOUBLE || gradient.length() != flow.parameterCount()) {
+            throw new IllegalArgumentException("the gradient must be a DOUBLE array of the flow's "
+                    + flow.parameterCount() + " parameters, got " + gradient.dataType() + " of " + gradient.length());
+        }
+        gradient.assign(0.0);
+        int batch = (int) x.rows();
+        double loss = run(flow, x, allPositions(batch), batch, noise, gradient);
+        return new ObjectiveResult(loss, Double.NaN, 0, 0, gradient, 0, 0);
+    }
+
     private static int[] allPositions(int batch) {
         int[] p = new int[batch];
         for (int i = 0; i < batch; i++) {
@@ -252,7 +265,6 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
                 }
                 r++;
             }
-            INDArray z = Nd4j.createFromArray(xt).reshape(n, dim);
             // the residual S f + u of each row gives its loss and its cotangent 2 S residual / (B D)
             double[] chunkLoss = new double[n];
             RowCotangent residual = (first, count, f, v) -> {
@@ -273,13 +285,12 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
             }
             try {
                 if (gradient != null) {
-                    INDArray g = Nd4j.create(DataType.DOUBLE, block.parameterCount());
-                    block.backwardAtTimes(t, z, residual, g);
-                    gradient.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(flow.blockOffset(k),
-                            flow.blockOffset(k) + block.parameterCount())).assign(g);
+                    // the block's slice of the flow's gradient, written in place
+                    block.backwardAtTimes(t, xt, residual, gradient.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(
+                            flow.blockOffset(k), flow.blockOffset(k) + block.parameterCount())));
                 } else {
                     INDArray f = Nd4j.create(DataType.DOUBLE, n, dim);
-                    block.forwardAtTimes(t, z, f);
+                    block.forwardAtTimes(t, Nd4j.createFromArray(xt).reshape(n, dim), f);
                     residual.compute(0, n, NativeArrays.toArray(f), new double[n * dim]);
                 }
             } finally {

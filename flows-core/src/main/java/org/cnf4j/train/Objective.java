@@ -30,6 +30,21 @@ public interface Objective {
     ObjectiveResult evaluate(ContinuousNormalizingFlow flow, INDArray x, RandomGenerator noise);
 
     /**
+     * {@link #evaluate} with the gradient written into {@code gradient} (DOUBLE, laid out as the
+     * flow's parameters, overwritten), which the caller allocates once and reuses every iteration:
+     * native arrays of the parameters' size cost far more to allocate than flow matching's whole
+     * batch on this project's machines. The result's gradient is {@code gradient}. This default
+     * evaluates and copies; {@link FlowMatching} writes in place.
+     */
+    default ObjectiveResult evaluateInto(ContinuousNormalizingFlow flow, INDArray x, RandomGenerator noise,
+            INDArray gradient) {
+        ObjectiveResult r = evaluate(flow, x, noise);
+        gradient.assign(r.parameterGradient());
+        return new ObjectiveResult(r.loss(), r.nll(), r.kinetic(), r.jacobian(), gradient, r.forwardEvaluations(),
+                r.backwardEvaluations());
+    }
+
+    /**
      * A share of a batch, for data-parallel training: the rows of {@code x} are the rows at
      * {@code positions} (ascending) of a batch of {@code batchSize} rows, and the result holds their
      * terms of the batch's means (loss, NLL, regularisers, gradient), so the shares of a batch add

@@ -53,8 +53,6 @@ public final class Trainer {
     private INDArray lastParameters;
     private BatchGradient batchGradient;
     private INDArray ema;
-    /** (1 - d) times the parameters, for the moving average's update without an allocation. */
-    private INDArray emaStep;
     /** The validation rows scored, once taken from the validation set. */
     private INDArray validationRows;
 
@@ -91,7 +89,6 @@ public final class Trainer {
         this.estimator = config.estimatorFor(flow.dim());
         this.objective = config.newObjective(flow.dim());
         this.ema = config.emaDecay() > 0 ? flow.parameters().dup() : null;
-        this.emaStep = ema == null ? null : ema.ulike();
         log.seed = config.seed();
         log.data = data.describe();
     }
@@ -340,13 +337,17 @@ public final class Trainer {
         lastParameters = null;
         log.stoppedByBudget = false;
         INDArray params = flow.parameters();
-        INDArray decayMask = decayMask();
+        double[] decayMask = decayMask();
+        // reused every iteration: a native array of the parameters' size costs more to allocate
+        // than a flow-matching batch to evaluate
+        INDArray gradient = Nd4j.create(DataType.DOUBLE, flow.parameterCount());
         while (iteration < config.iterations()) {
             long t0 = System.nanoTime();
             ObjectiveResult g;
             try {
                 RandomGenerator noise = RandomStreams.stream(config.seed(), "noise-" + iteration);
-                g = batchGradient == null ? objective.evaluate(flow, data.batch(iteration, config.batchSize()), noise)
+                g = batchGradient == null
+                        ? objective.evaluateInto(flow, data.batch(iteration, config.batchSize()), noise, gradient)
                         : batchGradient.compute(flow, objective, iteration, config.batchSize(), noise);
             } catch (OdeSolveException e) {
                 throw new TrainingException("training diverged at iteration " + iteration + ": " + e.getMessage()
@@ -358,7 +359,7 @@ public final class Trainer {
             }
             INDArray grad = g.parameterGradient();
             if (config.weightDecay() > 0) {
-                grad.addi(params.mul(decayMask).muli(config.weightDecay()));
+                addWeightDecay(grad, params, decayMask, config.weightDecay());
             }
             if (!fitsEndTime()) {
                 for (int k = 0; k < flow.blockCount(); k++) {
@@ -371,7 +372,7 @@ public final class Trainer {
             if (ema != null) {
                 // the average starts short (as in common EMA practice) so early parameters fade quickly
                 double d = Math.min(config.emaDecay(), (1.0 + iteration) / (10.0 + iteration));
-                ema.muli(d).addi(emaStep.assign(params).muli(1 - d));
+                average(ema, d, params);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             log.wallSeconds = wallBefore + (System.nanoTime() - start) / 1e9;
@@ -422,14 +423,40 @@ public final class Trainer {
         return result;
     }
 
-    private INDArray decayMask() {
-        INDArray mask = Nd4j.ones(DataType.DOUBLE, flow.parameterCount());
+    /** 1 for every parameter weight decay applies to, 0 for end times it must not move. */
+    private double[] decayMask() {
+        double[] mask = new double[(int) flow.parameterCount()];
+        java.util.Arrays.fill(mask, 1.0);
         if (!fitsEndTime()) {
             for (int k = 0; k < flow.blockCount(); k++) {
-                mask.putScalar(flow.endTimeIndex(k), 0.0);
+                mask[(int) flow.endTimeIndex(k)] = 0.0;
             }
         }
         return mask;
+    }
+
+    /**
+     * {@code grad += (params * mask) * decay}, element by element on the arrays' memory (no
+     * temporary array; the same operations in the same order as ND4J's {@code mul}, {@code muli},
+     * {@code addi}).
+     */
+    private static void addWeightDecay(INDArray grad, INDArray params, double[] mask, double decay) {
+        java.nio.DoubleBuffer g = NativeArrays.doubles(grad);
+        java.nio.DoubleBuffer p = NativeArrays.doubles(params);
+        for (int i = 0; i < mask.length; i++) {
+            g.put(i, g.get(i) + p.get(i) * mask[i] * decay);
+        }
+    }
+
+    /** {@code ema = ema * d + params * (1 - d)}, element by element on the arrays' memory. */
+    private static void average(INDArray ema, double d, INDArray params) {
+        java.nio.DoubleBuffer e = NativeArrays.doubles(ema);
+        java.nio.DoubleBuffer p = NativeArrays.doubles(params);
+        double w = 1 - d;
+        long n = ema.length();
+        for (int i = 0; i < n; i++) {
+            e.put(i, e.get(i) * d + p.get(i) * w);
+        }
     }
 
     /** Whether the end times are trained: the flow allows it and the objective fits them. */

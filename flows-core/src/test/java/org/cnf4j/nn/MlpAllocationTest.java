@@ -14,7 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A whole evaluation of the default network on a 512-row chunk (forward with the exact trace, and
- * the adjoint side: f, the trace and their vector-Jacobian products), once warm, allocates next to
+ * the adjoint side: f, the trace and their vector-Jacobian products; flow matching's gradient with a
+ * time per row), once warm, allocates next to
  * nothing on the heap, in double and float, whichever path {@link KernelSelection} chose. A kernel
  * left to the Vector API's Java fallback allocates megabytes per evaluation.
  */
@@ -50,9 +51,23 @@ class MlpAllocationTest {
                     50, ALLOWED, 20_000);
             double backward = AllocationMeter.bytesPerCallAfterWarmUp(
                     () -> net.backward(0.3, z, probes, cot, f, tr, null, gz, gt), 50, ALLOWED, 20_000);
+            // flow matching's call: a time per row, rows and cotangents on the heap
+            double[] times = new double[ROWS];
+            for (int b = 0; b < ROWS; b++) {
+                times[b] = r.nextDouble();
+            }
+            double[] rows = org.cnf4j.linalg.NativeArrays.toArray(z);
+            RowCotangent residual = (first, count, fv, out) -> {
+                for (int i = 0; i < count * D; i++) {
+                    out[i] = 0.01 * fv[i];
+                }
+            };
+            double perRowTime = AllocationMeter.bytesPerCallAfterWarmUp(
+                    () -> net.backwardAtTimes(times, rows, residual, gt), 50, ALLOWED, 20_000);
             String where = precision + " at " + KernelSelection.vectorBits() + " bits, " + KernelSelection.choices();
             assertTrue(forward <= ALLOWED, "forward evaluation allocates " + forward + " bytes, " + where);
             assertTrue(backward <= ALLOWED, "adjoint-side evaluation allocates " + backward + " bytes, " + where);
+            assertTrue(perRowTime <= ALLOWED, "per-row-time gradient allocates " + perRowTime + " bytes, " + where);
         }
     }
 }

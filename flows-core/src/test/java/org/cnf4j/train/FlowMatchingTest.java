@@ -75,6 +75,37 @@ class FlowMatchingTest {
     }
 
     @Test
+    void aReusedGradientArrayHoldsExactlyTheGradientOfEvaluate() {
+        for (FlowMatching fm : new FlowMatching[] {FlowMatching.defaults(),
+                new FlowMatching(0.05, true, TimeSampling.LOGIT_NORMAL)}) {
+            ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(8, 8).blocks(2).seed(3)
+                    .build();
+            INDArray x = gaussianRows(new SplittableRandom(6), 40, 2);
+            ObjectiveResult want = fm.evaluate(flow, x, RandomStreams.stream(7, "noise"));
+            // the buffer holds last iteration's values, end times included: all overwritten
+            INDArray reused = Nd4j.ones(DataType.DOUBLE, flow.parameterCount()).muli(3.0);
+            ObjectiveResult got = fm.evaluateInto(flow, x, RandomStreams.stream(7, "noise"), reused);
+            assertTrue(got.parameterGradient() == reused, "the result's gradient is the given array");
+            assertEquals(want.loss(), got.loss(), 0.0);
+            assertEquals(want.parameterGradient(), reused, fm.describe());
+            // the default of an objective copies evaluate's gradient
+            ObjectiveResult copied = new Objective() {
+                public String name() { return "copy"; }
+                public String describe() { return "copy"; }
+                public ObjectiveResult evaluate(ContinuousNormalizingFlow f, INDArray rows,
+                        java.util.random.RandomGenerator noise) {
+                    return fm.evaluate(f, rows, noise);
+                }
+                public boolean fitsEndTime() { return false; }
+                public com.fasterxml.jackson.databind.node.ObjectNode toJson() { return fm.toJson(); }
+            }.evaluateInto(flow, x, RandomStreams.stream(7, "noise"), reused.muli(0.5));
+            assertEquals(want.parameterGradient(), copied.parameterGradient(), "default evaluateInto");
+            assertThrows(IllegalArgumentException.class, () -> fm.evaluateInto(flow, x,
+                    RandomStreams.stream(7, "noise"), Nd4j.zeros(DataType.DOUBLE, 3)));
+        }
+    }
+
+    @Test
     void sharesOfABatchAddUpToTheWholeBatch() {
         FlowMatching fm = new FlowMatching(0.01, false, TimeSampling.LOGIT_NORMAL);
         ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(8, 8).blocks(2).seed(3).build();
