@@ -82,6 +82,23 @@ final class Progress {
             }
 
             @Override
+            public void onFold(int fold, int folds, TrainingResult result) {
+                if (mode == Mode.NONE) {
+                    return;
+                }
+                ValidationStats lowest = null;
+                for (ValidationStats v : result.validations()) {
+                    if (lowest == null || v.nll() < lowest.nll()) {
+                        lowest = v;
+                    }
+                }
+                err.printf(Locale.ROOT, "choosing the run's length: fold %d/%d trained %d iterations%s%n", fold + 1,
+                        folds, result.summary().iterations(), lowest == null ? "" : String.format(Locale.ROOT,
+                                ", held-out NLL lowest at iteration %d (%.4f nats)", lowest.iteration(), lowest.nll()));
+                err.flush();
+            }
+
+            @Override
             public void onValidation(ValidationStats v) {
                 if (mode == Mode.LINES) {
                     err.printf(Locale.ROOT, "validation at iteration %d: NLL %.4f nats%s%s%n", v.iteration(), v.nll(),

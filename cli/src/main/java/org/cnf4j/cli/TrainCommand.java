@@ -178,16 +178,19 @@ public final class TrainCommand implements Callable<Integer> {
             }
             baselineSeconds = (System.nanoTime() - b0) / 1e9;
         }
+        Progress.Mode mode = Progress.mode(common);
+        trainer.addListener(Progress.training(mode, err));
         if (budget != null) {
             double forTraining = Trainer.trainingShare(budget, baselineSeconds);
             Trainer.Plan plan = trainer.planForBudget(forTraining);
             if (!common.quiet) {
                 err.printf(Locale.ROOT, "time budget %s%s: planned %d iterations (bounded by %s; %.1f ms each), a "
-                        + "validation every %d; rerun with --iterations %d to repeat this run exactly%n",
+                        + "validation every %d; rerun with --iterations %d --validation-interval %d to repeat this "
+                        + "run exactly%n",
                         Progress.duration(budget), baselineSeconds > 0 ? String.format(Locale.ROOT,
                                 " (%s for training after the baselines)", Progress.duration(forTraining)) : "",
                         plan.iterations(), plan.limit(), plan.secondsPerIteration() * 1e3,
-                        plan.validationInterval(), plan.iterations());
+                        plan.validationInterval(), plan.iterations(), plan.validationInterval());
                 err.flush();
             }
         }
@@ -196,8 +199,6 @@ public final class TrainCommand implements Callable<Integer> {
                 trainingData.describe(), cols, null, dataOptions.contextDim() == 0 ? List.of()
                         : ConditionalTable.withCounts(dataOptions.loadedContext, trainingData.trainingSample(
                                 Integer.MAX_VALUE), flow.dim()));
-        Progress.Mode mode = Progress.mode(common);
-        trainer.addListener(Progress.training(mode, err));
         Trainer t = trainer;
         long[] checkpointed = {resume ? trainer.iteration() : -1};
         trainer.addListener(new TrainingListener() {

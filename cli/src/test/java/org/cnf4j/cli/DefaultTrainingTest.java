@@ -35,15 +35,17 @@ class DefaultTrainingTest {
     @Test
     void defaultTrainingOnGeyserBeatsTheMixtureBaseline() {
         Path model = dir.resolve("geyser.zip");
-        // no flag at all: the run is planned (here bounded by 1,000 passes over the 239 training rows)
+        // no flag at all: the run is planned, its length chosen by folds of the 269 training and
+        // validation rows (the 30 validation rows are too few to choose by)
         CliRun r = CliRun.of("train", "--data", "data/geyser.csv", "--out", model.toString());
         assertEquals(0, r.code(), r.toString());
-        assertTrue(r.err().contains("planned 2390 iterations (bounded by 1000 passes over the 239 training rows"),
-                r.err());
+        assertTrue(r.err().contains("(bounded by the length 5-fold cross-validation chose (held-out NLL"), r.err());
+        assertTrue(r.err().contains("choosing the run's length: fold 5/5 trained"), r.err());
         TrainingSummary s = ModelFile.load(model).metadata().training();
         assertTrue(s.testNll() < s.baselines().mixtureTestNll(), "flow " + s.testNll() + " nats against the mixture's "
                 + s.baselines().mixtureTestNll());
-        assertTrue(s.selection().contains("moving average"), s.selection());
+        assertTrue(s.selection().contains("moving average") && s.selection().contains("cross-validation"),
+                s.selection());
         CliRun info = CliRun.of("info", "--model", model.toString());
         assertTrue(info.out().contains("model choice: the moving average of the parameters"), info.out());
     }

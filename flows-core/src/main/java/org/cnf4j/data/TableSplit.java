@@ -41,6 +41,45 @@ public final class TableSplit {
         this.test = Arrays.copyOfRange(perm, nTrain + nVal, n);
     }
 
+    private TableSplit(long seed, int[] train, int[] validation, int[] test) {
+        this.seed = seed;
+        this.train = train;
+        this.validation = validation;
+        this.test = test;
+    }
+
+    /**
+     * Fold {@code fold} of {@code folds} for cross-validation: this split's training and validation
+     * rows (its test rows left out) in a seeded order (stream "folds"), cut into {@code folds}
+     * parts of equal size (to one row); part {@code fold} validates, the others train, in that
+     * order, batched with this split's seed. Every such row validates in exactly one fold.
+     *
+     * @throws IllegalArgumentException unless 0 <= fold < folds and every part gets a row
+     */
+    public TableSplit fold(int fold, int folds) {
+        int n = train.length + validation.length;
+        if (folds < 2 || fold < 0 || fold >= folds || n < folds) {
+            throw new IllegalArgumentException("fold " + fold + " of " + folds + " over " + n + " rows");
+        }
+        int[] pool = new int[n];
+        System.arraycopy(train, 0, pool, 0, train.length);
+        System.arraycopy(validation, 0, pool, train.length, validation.length);
+        int[] order = permutation(n, RandomStreams.stream(seed, "folds"));
+        int from = (int) ((long) fold * n / folds);
+        int to = (int) ((long) (fold + 1) * n / folds);
+        int[] held = new int[to - from];
+        int[] kept = new int[n - held.length];
+        for (int i = 0, k = 0; i < n; i++) {
+            int row = pool[order[i]];
+            if (i >= from && i < to) {
+                held[i - from] = row;
+            } else {
+                kept[k++] = row;
+            }
+        }
+        return new TableSplit(seed, kept, held, new int[0]);
+    }
+
     /** Table rows of the training split, in split order (a training row's position is its index here). */
     public int[] train() {
         return train.clone();

@@ -22,6 +22,7 @@ public final class TableTrainingData implements TrainingData {
     private final int trainRows;
     private final int dim;
     private final boolean dequantize;
+    private final boolean standardize;
     private final int contextColumns;
     private final Standardizer standardizer;
     private final INDArray validation;
@@ -46,17 +47,24 @@ public final class TableTrainingData implements TrainingData {
      */
     public TableTrainingData(Dataset data, int contextColumns, double validationFraction, double testFraction,
             long seed, boolean dequantize, boolean standardize) {
+        this(data, contextColumns, new TableSplit(data.rows(), validationFraction, testFraction, seed, data.source()),
+                seed, dequantize, standardize);
+    }
+
+    private TableTrainingData(Dataset data, int contextColumns, TableSplit split, long seed, boolean dequantize,
+            boolean standardize) {
         this.data = data;
         this.contextColumns = contextColumns;
         this.seed = seed;
         this.dim = data.dim();
         this.dequantize = dequantize;
+        this.standardize = standardize;
         if (dequantize) {
             int x = dim - contextColumns;
             ColumnChecks.requireIntegers(data.values().get(NDArrayIndex.all(), NDArrayIndex.interval(0, x)).dup('c'),
                     data.columns().subList(0, x), data.source());
         }
-        this.split = new TableSplit(data.rows(), validationFraction, testFraction, seed, data.source());
+        this.split = split;
         Dataset trainSet = data.rows(split.train());
         Dataset valSet = data.rows(split.validation());
         Dataset testSet = data.rows(split.test());
@@ -71,6 +79,20 @@ public final class TableTrainingData implements TrainingData {
         this.standardizer = standardize ? Standardizer.fit(trainValues) : Standardizer.identity(dim);
         this.validation = prepare(valSet.values(), RandomStreams.stream(seed, "dequantize-validation"));
         this.test = prepare(testSet.values(), RandomStreams.stream(seed, "dequantize-test"));
+    }
+
+    /**
+     * The folds of {@link TableSplit#fold}: this data's training and validation rows cut into
+     * {@code k} parts, each validating once while the others train; no test rows. Each fold is
+     * prepared as this data is (dequantised, standardised on its own training rows).
+     */
+    @Override
+    public java.util.List<TrainingData> folds(int k) {
+        java.util.List<TrainingData> out = new java.util.ArrayList<>(k);
+        for (int f = 0; f < k; f++) {
+            out.add(new TableTrainingData(data, contextColumns, split.fold(f, k), seed, dequantize, standardize));
+        }
+        return out;
     }
 
     /**

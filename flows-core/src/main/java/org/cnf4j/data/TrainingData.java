@@ -42,4 +42,13 @@ public interface TrainingData {
         long rows = trainingRows();
         return batch(0, (int) (rows < 0 ? max : Math.min(max, rows)));
     }
+
+    /**
+     * The data cut into {@code k} folds for cross-validation, each a training data whose
+     * validation set is one part of the training and validation rows; empty when the data cannot
+     * be cut (a generator, which needs no folds).
+     */
+    default java.util.List<TrainingData> folds(int k) {
+        return java.util.List.of();
+    }
 }

@@ -53,6 +53,8 @@ public final class Trainer {
     private INDArray lastParameters;
     private BatchGradient batchGradient;
     private INDArray ema;
+    /** The run's length as cross-validation chose it, or null. */
+    private FoldedLength.Choice lengthChoice;
     /** The validation rows scored, once taken from the validation set. */
     private INDArray validationRows;
 
@@ -197,8 +199,11 @@ public final class Trainer {
      * at most {@link #MAX_PLANNED_EPOCHS} passes over a finite training set and at most
      * {@link #MAX_PLANNED_ITERATIONS}; up to {@link #PLANNED_VALIDATIONS} validations over them; the
      * learning-rate schedule over those iterations; and the budget as a deadline that stops the
-     * run early should it run slower than timed. The planned count is in the summary, so a rerun
-     * with that many iterations and no budget repeats the run exactly.
+     * run early should it run slower than timed. On a small table (a validation set of fewer than
+     * 200 rows) whose folds fit the budget, {@link FoldedLength} chooses the length instead, by
+     * 5-fold cross-validation over up to 5,000 passes, and the run validates once, at its end,
+     * keeping its last parameters. The planned count and validation interval are in the summary,
+     * so a rerun with them and no budget repeats the run exactly.
      *
      * @param seconds the budget for training and its validations
      * @throws IllegalStateException after training has started
@@ -216,7 +221,10 @@ public final class Trainer {
         flow.settleKernels(0);
         double perIteration = timeIterations(seconds, start);
         if (flow.settleKernels(iterationsFor(seconds, perIteration) * rowPassesPerIteration())) {
-            perIteration = timeIterations(seconds, System.nanoTime());
+            // the chosen kernels are never slower than the plain ones once compiled; a slower
+            // timing means the JIT was still at work on them (seen on a loaded machine: 186 ms a
+            // batch for the first seconds, 2 ms after), so the faster of the two stands
+            perIteration = Math.min(perIteration, timeIterations(seconds, System.nanoTime()));
         }
         double perValidation = 0;
         int validations = 0;
@@ -238,6 +246,17 @@ public final class Trainer {
                 : planned == MAX_PLANNED_ITERATIONS ? "the cap of " + MAX_PLANNED_ITERATIONS + " iterations"
                 : MAX_PLANNED_EPOCHS + " passes over the " + data.trainingRows() + " training rows";
         int interval = validations == 0 ? config.validationInterval() : Math.max(1, planned / validations);
+        FoldedLength.Choice folded = FoldedLength.plan(this, planned, perIteration, perValidation, left);
+        if (folded != null) {
+            lengthChoice = folded;
+            planned = folded.iterations();
+            interval = planned;
+            limit = folded.describe();
+            // the folds kept the final run's time aside; should they have run over, the run still
+            // gets the time its chosen length needs rather than stopping short of it
+            left = Math.max(seconds - (System.nanoTime() - start) / 1e9,
+                    FoldedLength.finalSeconds(planned, perIteration, perValidation));
+        }
         config = config.withIterations(planned).withValidationInterval(interval).withTimeBudget(left);
         Adam conf = config.schedule().adam(config.learningRate(), config.iterations());
         optimizerState.assign(0);
@@ -594,6 +613,9 @@ public final class Trainer {
         String stop = log.stoppedByBudget ? String.format(java.util.Locale.ROOT,
                 "; stopped at the time budget of %.0f s after %d of %d iterations", config.timeBudgetSeconds(),
                 iteration, config.iterations()) : "";
+        if (lengthChoice != null && !log.stoppedByBudget) {
+            return "the " + which + " after " + iteration + " iterations, " + lengthChoice.describe();
+        }
         if (log.bestParameters == null) {
             return "the last " + which + ", without validation" + stop;
         }
@@ -613,6 +635,28 @@ public final class Trainer {
     /** The summary of the training so far (no test NLL until the end). */
     public TrainingSummary summarySoFar() {
         return summary(Double.NaN);
+    }
+
+    /** The training data (for the folds of {@link FoldedLength}). */
+    TrainingData data() {
+        return data;
+    }
+
+    /** The flow trained. */
+    ContinuousNormalizingFlow flow() {
+        return flow;
+    }
+
+    /** Whether batches come from a {@link BatchGradient} (data spread over workers) rather than from the data here. */
+    boolean distributed() {
+        return batchGradient != null;
+    }
+
+    /** Tells the listeners a fold of {@link FoldedLength} finished. */
+    void onFold(int fold, int folds, TrainingResult result) {
+        for (TrainingListener l : listeners) {
+            l.onFold(fold, folds, result);
+        }
     }
 
     /** The record of the training so far. */

@@ -253,4 +253,33 @@ class DataTest {
         }
         assertTrue(d.dequantized());
     }
+
+    @Test
+    void foldsHoldOutEveryTrainingAndValidationRowOnceAndNeverATestRow() {
+        TableSplit split = new TableSplit(103, 0.1, 0.2, 9, "t");
+        Set<Integer> pool = new HashSet<>();
+        for (int r : split.train()) {
+            pool.add(r);
+        }
+        for (int r : split.validation()) {
+            pool.add(r);
+        }
+        Set<Integer> heldOut = new HashSet<>();
+        for (int f = 0; f < 5; f++) {
+            TableSplit fold = split.fold(f, 5);
+            assertEquals(0, fold.test().length);
+            Set<Integer> rows = new HashSet<>();
+            for (int r : fold.train()) {
+                rows.add(r);
+            }
+            for (int r : fold.validation()) {
+                assertTrue(heldOut.add(r), "row " + r + " held out twice");
+                rows.add(r);
+            }
+            assertEquals(pool, rows, "fold " + f + " covers the training and validation rows");
+            assertTrue(Math.abs(fold.validation().length - pool.size() / 5.0) <= 1);
+        }
+        assertEquals(pool, heldOut);
+        assertThrows(IllegalArgumentException.class, () -> split.fold(5, 5));
+    }
 }

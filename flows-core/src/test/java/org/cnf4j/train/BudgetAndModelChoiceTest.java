@@ -18,6 +18,7 @@ import org.cnf4j.io.ModelMetadata;
 import org.cnf4j.linalg.NativeArrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The defaults' training machinery: a time budget that plans the run and stops it, the moving
@@ -90,14 +91,54 @@ class BudgetAndModelChoiceTest {
         assertEquals(plan.validationInterval(), t.config().validationInterval());
         assertTrue(plan.validationInterval() >= Math.max(1, planned / Trainer.PLANNED_VALIDATIONS));
         assertTrue(t.config().timeBudgetSeconds() > 0 && t.config().timeBudgetSeconds() <= 4);
-        // a table of 160 training rows in batches of 100 gets at most 1,000 passes, however long the budget
-        org.cnf4j.data.Dataset table = new org.cnf4j.data.Dataset(ToyDataset.MOONS.sample(200,
+        // a table of 1,600 training rows in batches of 100 gets at most 1,000 passes, however long the
+        // budget (its 200 validation rows are enough to choose by, so no folds)
+        org.cnf4j.data.Dataset table = new org.cnf4j.data.Dataset(ToyDataset.MOONS.sample(2000,
                 new SplittableRandom(5)), java.util.List.of("a", "b"), "moons");
-        Trainer small = new Trainer(flow(), new org.cnf4j.data.TableTrainingData(table, 0.1, 0.1, 1, false, true),
+        Trainer large = new Trainer(flow(), new org.cnf4j.data.TableTrainingData(table, 0.1, 0.1, 1, false, true),
                 flowMatching(10, 100));
-        Trainer.Plan capped = small.planForBudget(600);
-        assertEquals(1600, capped.iterations());
-        assertTrue(capped.limit().contains("1000 passes over the 160 training rows"), capped.limit());
+        Trainer.Plan capped = large.planForBudget(600);
+        assertEquals(16000, capped.iterations());
+        assertTrue(capped.limit().contains("1000 passes over the 1600 training rows"), capped.limit());
+    }
+
+    @Test
+    void aSmallTableGetsTheLengthItsFoldsChooseAndTheRunRepeatsFromItsPlan() {
+        // 100 rows: 80 train, 10 validation (too few to choose by), 10 test
+        org.cnf4j.data.Dataset table = new org.cnf4j.data.Dataset(ToyDataset.MOONS.sample(100,
+                new SplittableRandom(6)), java.util.List.of("a", "b"), "moons");
+        org.cnf4j.data.TableTrainingData data = new org.cnf4j.data.TableTrainingData(table, 0.1, 0.1, 1, false,
+                true);
+        TrainingConfig config = flowMatching(10, 100).withBatchSize(40);
+        ContinuousNormalizingFlow f = flow();
+        INDArray initial = f.parameters().dup();
+        Trainer t = new Trainer(f, data, config);
+        java.util.List<TrainingResult> folds = new java.util.ArrayList<>();
+        t.addListener(new TrainingListener() {
+            @Override
+            public void onFold(int fold, int count, TrainingResult result) {
+                assertEquals(folds.size(), fold);
+                assertEquals(FoldedLength.FOLDS, count);
+                folds.add(result);
+            }
+        });
+        Trainer.Plan plan = t.planForBudget(8);
+        assertEquals(FoldedLength.FOLDS, folds.size());
+        assertTrue(plan.limit().contains("5-fold cross-validation chose"), plan.limit());
+        assertEquals(f.parameters(), initial, "the folds leave the flow as it was");
+        // the length is one of the folds' checkpoints, at least what one run in the budget would get
+        int chosen = plan.iterations();
+        assertTrue(folds.get(0).validations().stream().anyMatch(v -> v.iteration() == chosen), "" + chosen);
+        assertTrue(chosen <= folds.get(0).summary().iterations());
+        assertEquals(chosen, plan.validationInterval(), "one validation, at the end");
+        TrainingResult r = t.train();
+        assertEquals(chosen, r.summary().iterations());
+        assertTrue(r.summary().selection().contains("after " + chosen + " iterations, the length 5-fold "
+                + "cross-validation chose"), r.summary().selection());
+        // the same iterations and validation interval without a budget give the same model, bit for bit
+        ContinuousNormalizingFlow again = flow();
+        new Trainer(again, data, config.withIterations(chosen).withValidationInterval(chosen)).train();
+        assertEquals(f.parameters(), again.parameters());
     }
 
     /** A constant rate: a linear decay is defined over the run's iterations, so a half run would decay sooner. */

@@ -1,0 +1,139 @@
+package org.cnf4j.train;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeMap;
+import org.cnf4j.data.TrainingData;
+import org.cnf4j.flow.ContinuousNormalizingFlow;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The length of a budgeted run on a small table, chosen by k-fold cross-validation instead of by
+ * a validation set too small to decide (a few dozen rows, whose mean NLL moves by more than the
+ * differences between iterations). The table's training and validation rows are cut into
+ * {@link #FOLDS} folds; the flow, from its initial parameters, trains on all folds but one and is
+ * validated on that one every {@code longest / CHECKPOINTS} iterations, once per fold; the
+ * held-out NLLs of each checkpoint are pooled over all those rows, and the checkpoint with the
+ * lowest pooled NLL is the length of the run that follows (on the training split, from the same
+ * initial parameters, keeping its last parameters).
+ *
+ * <p>Used by {@link Trainer#planForBudget} when the validation set has fewer than
+ * {@link #ENOUGH_VALIDATION_ROWS} rows, the data can be cut into folds, and the folds can train
+ * at least as long as one run in the budget would (up to {@link #MAX_FOLD_EPOCHS} passes, more
+ * than a single run's {@link Trainer#MAX_PLANNED_EPOCHS}: the folds are what stops overfitting).
+ */
+final class FoldedLength {
+
+    /** Folds of the training and validation rows. */
+    static final int FOLDS = 5;
+    /** Validations of each fold's run: the lengths the choice is among. */
+    static final int CHECKPOINTS = 20;
+    /** Validation sets of at least this many rows decide by themselves; smaller ones call for folds. */
+    static final int ENOUGH_VALIDATION_ROWS = 200;
+    /** The most passes over a fold's training rows. */
+    static final int MAX_FOLD_EPOCHS = 5000;
+
+    private FoldedLength() {
+    }
+
+    /**
+     * The chosen length.
+     *
+     * @param iterations the iterations of the checkpoint chosen
+     * @param heldOutNll its mean held-out NLL in nats over all {@code rows}
+     * @param rows the training and validation rows, each held out once
+     * @param every iterations between a fold's checkpoints
+     * @param longest the iterations each fold trained for
+     */
+    record Choice(int iterations, double heldOutNll, long rows, int every, int longest) {
+
+        /** In words, for the plan and the model's summary. */
+        String describe() {
+            return String.format(Locale.ROOT, "the length %d-fold cross-validation chose (held-out NLL %.4f nats on the %d "
+                    + "training and validation rows at iteration %d, the lowest of checkpoints every %d iterations up "
+                    + "to %d)", FOLDS, heldOutNll, rows, iterations, every, longest);
+        }
+    }
+
+    /**
+     * Runs the folds when they apply, within {@code seconds}, and returns the length chosen (null when
+     * they do not apply); the flow's parameters are as before either way.
+     *
+     * @param planned the iterations one run in the budget would get
+     * @param perIteration seconds per iteration
+     * @param perValidation seconds per validation of the validation set (of a trained flow)
+     */
+    static Choice plan(Trainer trainer, int planned, double perIteration, double perValidation, double seconds) {
+        TrainingData data = trainer.data();
+        TrainingConfig config = trainer.config();
+        long validationRows = data.validation().rows();
+        if (trainer.distributed() || config.validationInterval() <= 0 || validationRows == 0
+                || validationRows >= ENOUGH_VALIDATION_ROWS || data.trainingRows() < 0) {
+            return null;
+        }
+        long rows = data.trainingRows() + validationRows;
+        if (rows / FOLDS < 2) {
+            return null;
+        }
+        double perFoldValidation = perValidation * (double) (rows / FOLDS) / validationRows;
+        double foldTraining = rows - rows / FOLDS;
+        double byEpochs = Math.ceil(MAX_FOLD_EPOCHS * foldTraining / config.batchSize());
+        // the folds' validations, the final run's one, and FOLDS + 1 runs of the longest length
+        double fixed = FOLDS * CHECKPOINTS * perFoldValidation + perValidation;
+        double byBudget = (seconds - fixed) / ((FOLDS + 1) * perIteration);
+        int longest = (int) Math.min(Math.min(byEpochs, byBudget), Trainer.MAX_PLANNED_ITERATIONS);
+        if (longest < planned || longest < CHECKPOINTS || foldTraining < config.batchSize()) {
+            return null;
+        }
+        List<TrainingData> folds = data.folds(FOLDS);
+        if (folds.isEmpty()) {
+            return null;
+        }
+        ContinuousNormalizingFlow flow = trainer.flow();
+        INDArray initial = flow.parameters().dup();
+        int every = Math.max(1, longest / CHECKPOINTS);
+        // the final run's time is kept aside; each fold gets an equal share of the rest as its deadline
+        long start = System.nanoTime();
+        double reserve = finalSeconds(longest, perIteration, perValidation);
+        // per checkpoint iteration: summed NLL x rows, rows, folds that reached it
+        TreeMap<Long, double[]> pooled = new TreeMap<>();
+        try {
+            for (int f = 0; f < FOLDS; f++) {
+                TrainingData fold = folds.get(f);
+                long held = fold.validation().rows();
+                double foldSeconds = (seconds - reserve - (System.nanoTime() - start) / 1e9) / (FOLDS - f);
+                Trainer run = new Trainer(flow, fold, config.withIterations(longest).withValidationInterval(every)
+                        .withTestEvaluation(false).withTimeBudget(Math.max(foldSeconds, 1e-3)));
+                TrainingResult r = run.train();
+                for (ValidationStats v : r.validations()) {
+                    double[] p = pooled.computeIfAbsent(v.iteration(), k -> new double[3]);
+                    p[0] += v.nll() * held;
+                    p[1] += held;
+                    p[2]++;
+                }
+                flow.parameters().assign(initial);
+                trainer.onFold(f, FOLDS, r);
+            }
+        } finally {
+            flow.parameters().assign(initial);
+        }
+        long best = -1;
+        double lowest = Double.POSITIVE_INFINITY;
+        for (var e : pooled.entrySet()) {
+            double[] p = e.getValue();
+            if (p[2] == FOLDS && p[0] / p[1] < lowest) {
+                lowest = p[0] / p[1];
+                best = e.getKey();
+            }
+        }
+        if (best <= 0) {
+            return null;
+        }
+        return new Choice((int) best, lowest, rows, every, longest);
+    }
+
+    /** The time the final run of {@code iterations} needs, with a quarter to spare. */
+    static double finalSeconds(int iterations, double perIteration, double perValidation) {
+        return 1.25 * iterations * perIteration + perValidation;
+    }
+}
