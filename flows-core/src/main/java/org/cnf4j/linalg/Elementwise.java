@@ -43,6 +43,96 @@ public final class Elementwise {
     }
 
     /**
+     * {@code out[r n + j] = w[wOff + j] * (scale * t[t0 + r])} for rows r < m and columns j < n: a
+     * per-column weight times each row's scaled time.
+     */
+    public static void timesRowTimes(double[] w, int wOff, double[] t, int t0, double scale, int m, int n,
+            double[] out) {
+        if (KernelSelection.vector(KernelFamily.ELEMENTWISE_DOUBLE)) {
+            VectorElementwise.timesRowTimes(w, wOff, t, t0, scale, m, n, out);
+            return;
+        }
+        for (int r = 0; r < m; r++) {
+            scalarTimesRowTimes(w, wOff, scale * t[t0 + r], r * n, n, out, 0);
+        }
+    }
+
+    /** Columns [from, n) of one row of {@link #timesRowTimes}, at {@code tr} = scale * t, from {@code row}. */
+    static void scalarTimesRowTimes(double[] w, int wOff, double tr, int row, int n, double[] out, int from) {
+        for (int j = from; j < n; j++) {
+            out[row + j] = w[wOff + j] * tr;
+        }
+    }
+
+    /**
+     * Concatsquash gates from tanh values, rows r < m of [m, n] blocks: {@code gamma = 0.5 + 0.5
+     * gamma} (a sigmoid from the tanh of half its argument), then {@code beta = bias[bOff + j] gamma
+     * + h[hOff + j] t[t0 + r]}.
+     */
+    public static void sigmoidGates(double[] gamma, double[] bias, int bOff, double[] h, int hOff, double[] t, int t0,
+            int m, int n, double[] beta) {
+        if (KernelSelection.vector(KernelFamily.ELEMENTWISE_DOUBLE)) {
+            VectorElementwise.sigmoidGates(gamma, bias, bOff, h, hOff, t, t0, m, n, beta);
+            return;
+        }
+        for (int r = 0; r < m; r++) {
+            scalarSigmoidGates(gamma, bias, bOff, h, hOff, t[t0 + r], r * n, n, beta, 0);
+        }
+    }
+
+    /** Columns [from, n) of one row of {@link #sigmoidGates}, at time {@code tr}, from {@code row}. */
+    static void scalarSigmoidGates(double[] gamma, double[] bias, int bOff, double[] h, int hOff, double tr, int row,
+            int n, double[] beta, int from) {
+        for (int j = from; j < n; j++) {
+            double s = 0.5 + 0.5 * gamma[row + j];
+            gamma[row + j] = s;
+            beta[row + j] = bias[bOff + j] * s + h[hOff + j] * tr;
+        }
+    }
+
+    /**
+     * The column sums of a concatsquash layer's gradients with a time per row ({@code out = (a +
+     * bias) s + h t}): for rows r = 0 .. m - 1 of the [m, n] blocks g (dS/d out), a (x W) and s
+     * (the gates), time {@code t[t0 + r]} and {@code bias[bOff + j]}, with {@code sBar = g (a + bias)
+     * s (1 - s)}: {@code sumB[j] += g s}, {@code sumGw[j] += sBar t}, {@code sumGb[j] += sBar},
+     * {@code sumH[j] += g t}, the rows added in order.
+     */
+    public static void gateGradientSums(double[] g, double[] a, double[] s, double[] bias, int bOff, double[] t,
+            int t0, int m, int n, double[] sumB, double[] sumGw, double[] sumGb, double[] sumH) {
+        if (KernelSelection.vector(KernelFamily.ELEMENTWISE_DOUBLE)) {
+            VectorElementwise.gateGradientSums(g, a, s, bias, bOff, t, t0, m, n, sumB, sumGw, sumGb, sumH);
+            return;
+        }
+        scalarGateGradientSums(g, a, s, bias, bOff, t, t0, m, n, sumB, sumGw, sumGb, sumH, 0);
+    }
+
+    /** Columns [from, n) of {@link #gateGradientSums}. */
+    static void scalarGateGradientSums(double[] g, double[] a, double[] s, double[] bias, int bOff, double[] t,
+            int t0, int m, int n, double[] sumB, double[] sumGw, double[] sumGb, double[] sumH, int from) {
+        for (int j = from; j < n; j++) {
+            double pb = bias[bOff + j];
+            double b = sumB[j];
+            double gw = sumGw[j];
+            double gb = sumGb[j];
+            double h = sumH[j];
+            for (int r = 0, i = j; r < m; r++, i += n) {
+                double tr = t[t0 + r];
+                double sj = s[i];
+                double gj = g[i];
+                double sBar = gj * (a[i] + pb) * sj * (1 - sj);
+                b += gj * sj;
+                gw += sBar * tr;
+                gb += sBar;
+                h += gj * tr;
+            }
+            sumB[j] = b;
+            sumGw[j] = gw;
+            sumGb[j] = gb;
+            sumH[j] = h;
+        }
+    }
+
+    /**
      * The backward pass through x = sigma(a) and its tangents xdot_k = sigma'(a) adot_k, in place:
      * g holds dS/dx in its first {@code block} values and dS/dxdot_k in block k (1-based) after
      * them; on return it holds dS/da and dS/dadot_k. Per element: g *= d1, then for each probe

@@ -37,6 +37,66 @@ final class VectorElementwise {
         Elementwise.scalarMultiply(a, aOff, b, bOff, out, outOff, n, i);
     }
 
+    static void timesRowTimes(double[] w, int wOff, double[] t, int t0, double scale, int m, int n, double[] out) {
+        int bound = SPECIES.loopBound(n);
+        for (int r = 0; r < m; r++) {
+            double tr = scale * t[t0 + r];
+            int row = r * n;
+            int j = 0;
+            for (; j < bound; j += SPECIES.length()) {
+                DoubleVector.fromArray(SPECIES, w, wOff + j).mul(tr).intoArray(out, row + j);
+            }
+            Elementwise.scalarTimesRowTimes(w, wOff, tr, row, n, out, j);
+        }
+    }
+
+    static void sigmoidGates(double[] gamma, double[] bias, int bOff, double[] h, int hOff, double[] t, int t0, int m,
+            int n, double[] beta) {
+        int bound = SPECIES.loopBound(n);
+        for (int r = 0; r < m; r++) {
+            double tr = t[t0 + r];
+            int row = r * n;
+            int j = 0;
+            for (; j < bound; j += SPECIES.length()) {
+                DoubleVector s = DoubleVector.fromArray(SPECIES, gamma, row + j).mul(0.5).add(0.5);
+                s.intoArray(gamma, row + j);
+                DoubleVector.fromArray(SPECIES, bias, bOff + j).mul(s)
+                        .add(DoubleVector.fromArray(SPECIES, h, hOff + j).mul(tr)).intoArray(beta, row + j);
+            }
+            Elementwise.scalarSigmoidGates(gamma, bias, bOff, h, hOff, tr, row, n, beta, j);
+        }
+    }
+
+    static void gateGradientSums(double[] g, double[] a, double[] s, double[] bias, int bOff, double[] t, int t0,
+            int m, int n, double[] sumB, double[] sumGw, double[] sumGb, double[] sumH) {
+        int lanes = SPECIES.length();
+        int j = 0;
+        for (; j + lanes <= n; j += lanes) {
+            DoubleVector pb = DoubleVector.fromArray(SPECIES, bias, bOff + j);
+            DoubleVector b = DoubleVector.fromArray(SPECIES, sumB, j);
+            DoubleVector gw = DoubleVector.fromArray(SPECIES, sumGw, j);
+            DoubleVector gb = DoubleVector.fromArray(SPECIES, sumGb, j);
+            DoubleVector h = DoubleVector.fromArray(SPECIES, sumH, j);
+            for (int r = 0, i = j; r < m; r++, i += n) {
+                double tr = t[t0 + r];
+                DoubleVector sj = DoubleVector.fromArray(SPECIES, s, i);
+                DoubleVector gj = DoubleVector.fromArray(SPECIES, g, i);
+                // the scalar code's operations, in its order (no fused multiply-adds)
+                DoubleVector sBar = gj.mul(DoubleVector.fromArray(SPECIES, a, i).add(pb)).mul(sj)
+                        .mul(sj.neg().add(1.0));
+                b = b.add(gj.mul(sj));
+                gw = gw.add(sBar.mul(tr));
+                gb = gb.add(sBar);
+                h = h.add(gj.mul(tr));
+            }
+            b.intoArray(sumB, j);
+            gw.intoArray(sumGw, j);
+            gb.intoArray(sumGb, j);
+            h.intoArray(sumH, j);
+        }
+        Elementwise.scalarGateGradientSums(g, a, s, bias, bOff, t, t0, m, n, sumB, sumGw, sumGb, sumH, j);
+    }
+
     static void activationBackward(double[] g, double[] d1, double[] d2, double[] a, int block, int probes) {
         int i = 0;
         int bound = SPECIES.loopBound(block);

@@ -2,6 +2,7 @@ package org.cnf4j.nn;
 
 import java.util.Arrays;
 import java.util.List;
+import org.cnf4j.linalg.Elementwise;
 import org.cnf4j.linalg.Mirror;
 import org.cnf4j.linalg.Transcendentals;
 
@@ -62,26 +63,13 @@ final class ConcatSquashLayer extends Layer {
         int gw = vector(1);
         int gb = vector(2);
         int h = vector(3);
-        int n = m * out;
         double[] half = new double[out];
         for (int j = 0; j < out; j++) {
             half[j] = 0.5 * p[gb + j];
         }
-        for (int r = 0, i = 0; r < m; r++) {
-            double tr = 0.5 * t[t0 + r];
-            for (int j = 0; j < out; j++, i++) {
-                scratch[i] = p[gw + j] * tr;
-            }
-        }
+        Elementwise.timesRowTimes(p, gw, t, t0, 0.5, m, out, scratch);
         Transcendentals.shiftedTanh(scratch, half, m, out, gamma, scratch2, null);
-        for (int r = 0, i = 0; r < m; r++) {
-            double tr = t[t0 + r];
-            for (int j = 0; j < out; j++, i++) {
-                double s = 0.5 + 0.5 * gamma[i];
-                gamma[i] = s;
-                beta[i] = p[b + j] * s + p[h + j] * tr;
-            }
-        }
+        Elementwise.sigmoidGates(gamma, p, b, p, h, t, t0, m, out, beta);
     }
 
     @Override
@@ -128,20 +116,8 @@ final class ConcatSquashLayer extends Layer {
         double[] sumGw = sums[1];
         double[] sumGb = sums[2];
         double[] sumH = sums[3];
-        for (int r = 0; r < m; r++) {
-            double tr = t[t0 + r];
-            int row = r * out;
-            for (int j = 0; j < out; j++) {
-                double s = gamma[row + j];
-                double gj = g[row + j];
-                // out = (a + b) s + h t
-                double sBar = gj * (a[row + j] + p[b + j]) * s * (1 - s);
-                sumB[j] += gj * s;
-                sumGw[j] += sBar * tr;
-                sumGb[j] += sBar;
-                sumH[j] += gj * tr;
-            }
-        }
+        // out = (a + b) s + h t
+        Elementwise.gateGradientSums(g, a, gamma, p, b, t, t0, m, out, sumB, sumGw, sumGb, sumH);
         addSum(sumB, grad, b);
         addSum(sumGw, grad, gw);
         addSum(sumGb, grad, gb);

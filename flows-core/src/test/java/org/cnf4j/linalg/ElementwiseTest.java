@@ -84,4 +84,76 @@ class ElementwiseTest {
             }
         }
     }
+
+    /**
+     * The concatsquash kernels of the per-row-time path, on the scalar path and (with the module)
+     * the Vector API path, against the row-by-row loops they replace, bit for bit; widths with and
+     * without a scalar tail (the last layer has 2 outputs).
+     */
+    @Test
+    void rowTimeGateKernelsMatchTheRowByRowLoops() {
+        SplittableRandom r = new SplittableRandom(8);
+        boolean vector = HeapGemm.vectorized();
+        for (int n : new int[] {64, 2, 13}) {
+            int m = 37;
+            int t0 = 3;
+            double[] t = random(r, m + t0);
+            double[] p = random(r, 3 * n + 5);
+            double[] g = random(r, m * n);
+            double[] a = random(r, m * n);
+            double[] s = new double[m * n];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = r.nextDouble();
+            }
+            // the sums, as the layer added them row by row
+            double[][] want = new double[4][n];
+            for (int row = 0; row < m; row++) {
+                double tr = t[t0 + row];
+                for (int j = 0; j < n; j++) {
+                    int i = row * n + j;
+                    double sBar = g[i] * (a[i] + p[5 + j]) * s[i] * (1 - s[i]);
+                    want[0][j] += g[i] * s[i];
+                    want[1][j] += sBar * tr;
+                    want[2][j] += sBar;
+                    want[3][j] += g[i] * tr;
+                }
+            }
+            double[] wantScaled = new double[m * n];
+            double[] wantGamma = new double[m * n];
+            double[] wantBeta = new double[m * n];
+            for (int row = 0; row < m; row++) {
+                for (int j = 0; j < n; j++) {
+                    int i = row * n + j;
+                    wantScaled[i] = p[n + j] * (0.5 * t[t0 + row]);
+                    wantGamma[i] = 0.5 + 0.5 * s[i];
+                    wantBeta[i] = p[5 + j] * wantGamma[i] + p[2 * n + j] * t[t0 + row];
+                }
+            }
+            for (int path = 0; path < (vector ? 2 : 1); path++) {
+                double[][] sums = new double[4][n];
+                double[] scaled = new double[m * n];
+                double[] gamma = s.clone();
+                double[] beta = new double[m * n];
+                if (path == 0) {
+                    Elementwise.scalarGateGradientSums(g, a, s, p, 5, t, t0, m, n, sums[0], sums[1], sums[2], sums[3],
+                            0);
+                    for (int row = 0; row < m; row++) {
+                        Elementwise.scalarTimesRowTimes(p, n, 0.5 * t[t0 + row], row * n, n, scaled, 0);
+                        Elementwise.scalarSigmoidGates(gamma, p, 5, p, 2 * n, t[t0 + row], row * n, n, beta, 0);
+                    }
+                } else {
+                    VectorElementwise.gateGradientSums(g, a, s, p, 5, t, t0, m, n, sums[0], sums[1], sums[2], sums[3]);
+                    VectorElementwise.timesRowTimes(p, n, t, t0, 0.5, m, n, scaled);
+                    VectorElementwise.sigmoidGates(gamma, p, 5, p, 2 * n, t, t0, m, n, beta);
+                }
+                String where = (path == 0 ? "scalar" : "vector") + ", width " + n;
+                for (int k = 0; k < 4; k++) {
+                    assertArrayEquals(want[k], sums[k], 0.0, where + ", sum " + k);
+                }
+                assertArrayEquals(wantScaled, scaled, 0.0, where + ", scaled times");
+                assertArrayEquals(wantGamma, gamma, 0.0, where + ", gamma");
+                assertArrayEquals(wantBeta, beta, 0.0, where + ", beta");
+            }
+        }
+    }
 }
