@@ -20,7 +20,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Used by {@link Trainer#planForBudget} when the validation set has fewer than
  * {@link #ENOUGH_VALIDATION_ROWS} rows, the data can be cut into folds, and the folds can train
  * at least as long as one run in the budget would (up to {@link #MAX_FOLD_EPOCHS} passes, more
- * than a single run's {@link Trainer#MAX_PLANNED_EPOCHS}: the folds are what stops overfitting).
+ * than a run with so few validation rows gets, {@link Trainer#MAX_PLANNED_EPOCHS}: the folds are
+ * what stops overfitting).
  */
 final class FoldedLength {
 
@@ -30,8 +31,8 @@ final class FoldedLength {
     static final int CHECKPOINTS = 20;
     /** Validation sets of at least this many rows decide by themselves; smaller ones call for folds. */
     static final int ENOUGH_VALIDATION_ROWS = 200;
-    /** The most passes over a fold's training rows. */
-    static final int MAX_FOLD_EPOCHS = 5000;
+    /** The most passes over a fold's training rows: as many as a run validated on enough rows. */
+    static final int MAX_FOLD_EPOCHS = Trainer.MAX_VALIDATED_EPOCHS;
 
     private FoldedLength() {
     }

@@ -91,15 +91,22 @@ class BudgetAndModelChoiceTest {
         assertEquals(plan.validationInterval(), t.config().validationInterval());
         assertTrue(plan.validationInterval() >= Math.max(1, planned / Trainer.PLANNED_VALIDATIONS));
         assertTrue(t.config().timeBudgetSeconds() > 0 && t.config().timeBudgetSeconds() <= 4);
-        // a table of 1,600 training rows in batches of 100 gets at most 1,000 passes, however long the
-        // budget (its 200 validation rows are enough to choose by, so no folds)
+        // a table of 1,600 training rows gets at most 5,000 passes with its 200 validation rows (enough
+        // to tell when it overfits, and to choose by: no folds), however long the budget; at most
+        // 1,000 without validations
         org.cnf4j.data.Dataset table = new org.cnf4j.data.Dataset(ToyDataset.MOONS.sample(2000,
                 new SplittableRandom(5)), java.util.List.of("a", "b"), "moons");
-        Trainer large = new Trainer(flow(), new org.cnf4j.data.TableTrainingData(table, 0.1, 0.1, 1, false, true),
-                flowMatching(10, 100));
-        Trainer.Plan capped = large.planForBudget(600);
-        assertEquals(16000, capped.iterations());
-        assertTrue(capped.limit().contains("1000 passes over the 1600 training rows"), capped.limit());
+        org.cnf4j.data.TableTrainingData tableData = new org.cnf4j.data.TableTrainingData(table, 0.1, 0.1, 1, false,
+                true);
+        Trainer validated = new Trainer(flow(), tableData, flowMatching(10, 100).withBatchSize(500)
+                .withFlowMatching(FlowMatching.defaults()));
+        Trainer.Plan five = validated.planForBudget(600);
+        assertEquals(16000, five.iterations());
+        assertTrue(five.limit().contains("5000 passes over the 1600 training rows"), five.limit());
+        Trainer unvalidated = new Trainer(flow(), tableData, flowMatching(10, 0));
+        Trainer.Plan one = unvalidated.planForBudget(600);
+        assertEquals(16000, one.iterations());
+        assertTrue(one.limit().contains("1000 passes over the 1600 training rows"), one.limit());
     }
 
     @Test
