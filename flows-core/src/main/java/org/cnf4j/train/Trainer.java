@@ -212,8 +212,8 @@ public final class Trainer {
      * run early should it run slower than timed. On a small table (a validation set of fewer than
      * 200 rows) whose folds fit the budget, {@link FoldedLength} chooses the length instead, by
      * 5-fold cross-validation over up to 5,000 passes, and the run validates once, at its end,
-     * keeping its last parameters. The planned count and validation interval are in the summary,
-     * so a rerun with them and no budget repeats the run exactly.
+     * keeping its last parameters. The plan states the count and the validation interval, so a
+     * rerun with them and no budget repeats the run exactly.
      *
      * @param seconds the budget for training and its validations
      * @throws IllegalStateException after training has started
@@ -305,11 +305,13 @@ public final class Trainer {
     private double timeIterations(double seconds, long start) {
         double[] timings = new double[400];
         int n = 0;
+        // into a reused gradient, as the training loop does
+        INDArray gradient = batchGradient == null ? Nd4j.create(DataType.DOUBLE, flow.parameterCount()) : null;
         while (n < timings.length) {
             long t0 = System.nanoTime();
             RandomGenerator noise = RandomStreams.stream(config.seed(), "plan-" + n);
             if (batchGradient == null) {
-                objective.evaluate(flow, data.batch(n, config.batchSize()), noise);
+                objective.evaluateInto(flow, data.batch(n, config.batchSize()), noise, gradient);
             } else {
                 batchGradient.compute(flow, objective, n, config.batchSize(), noise);
             }
