@@ -110,6 +110,28 @@ class BudgetAndModelChoiceTest {
     }
 
     @Test
+    void aTableWhoseFoldsItsChecksRefuseIsPlannedWithoutFolds() {
+        // column b varies on one training row only: the fold that holds that row out would train
+        // on a constant column, which the table's checks refuse
+        int only = new org.cnf4j.data.TableSplit(100, 0.1, 0.1, 1, "t").train()[0];
+        double[] values = new double[200];
+        SplittableRandom r = new SplittableRandom(7);
+        for (int i = 0; i < 100; i++) {
+            values[2 * i] = r.nextGaussian();
+            values[2 * i + 1] = i == only ? 1 : 0;
+        }
+        org.cnf4j.data.Dataset table = new org.cnf4j.data.Dataset(org.nd4j.linalg.factory.Nd4j.create(values,
+                new long[] {100, 2}, org.nd4j.linalg.api.buffer.DataType.DOUBLE), java.util.List.of("a", "b"), "t");
+        org.cnf4j.data.TableTrainingData data = new org.cnf4j.data.TableTrainingData(table, 0.1, 0.1, 1, false,
+                true);
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(org.cnf4j.data.DataException.class,
+                () -> data.folds(FoldedLength.FOLDS)).getMessage().contains("b"));
+        Trainer t = new Trainer(flow(), data, flowMatching(10, 100).withBatchSize(40));
+        Trainer.Plan plan = t.planForBudget(4);
+        assertFalse(plan.limit().contains("cross-validation"), plan.limit());
+    }
+
+    @Test
     void aSmallTableGetsTheLengthItsFoldsChooseAndTheRunRepeatsFromItsPlan() {
         // 100 rows: 80 train, 10 validation (too few to choose by), 10 test
         org.cnf4j.data.Dataset table = new org.cnf4j.data.Dataset(ToyDataset.MOONS.sample(100,
