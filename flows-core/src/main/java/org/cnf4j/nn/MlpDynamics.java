@@ -183,6 +183,7 @@ public final class MlpDynamics implements Dynamics {
             kernelsSettled = false;
             useHeapProducts(false);
             ws = new MlpWorkspace[0];
+            rows = new RowTimeWorkspace[0];
             settleIfFixed();
         }
     }
@@ -520,7 +521,8 @@ public final class MlpDynamics implements Dynamics {
         double[][] perChunk = scheduler.chunkGradients(wantTheta ? chunks : 0, (int) count);
         ChunkScheduler.run(size, chunk, workers, (worker, samples) -> {
             if (rows[worker] == null || rows[worker].capacity < samples) {
-                rows[worker] = new RowTimeWorkspace(samples, dims, layer, activation, (int) count, heapProducts);
+                rows[worker] = new RowTimeWorkspace(samples, dims, layer, activation, (int) count, heapProducts,
+                        precision == MatrixPrecision.FLOAT);
             }
             rows[worker].prepare(paramBuf, paramMirror);
         }, (worker, c, b0, m) -> {

@@ -12,8 +12,10 @@ import org.cnf4j.linalg.NativeBuffer;
  * every layer is {@code out_b = (x_b W) * gamma(t_b) + beta(t_b)} with the plain weights in the
  * product and the gates applied row by row. Products in double: native BLAS on copies of the
  * operands (the plain path) or, with {@code heapProducts}, {@link HeapGemm} kernels on the heap
- * arrays themselves (transposed operands of the backward products made explicitly). Layers are
- * numbered from 1.
+ * arrays themselves (transposed operands of the backward products made explicitly). With
+ * {@code single} ({@link MatrixPrecision#FLOAT}) the products' operands are rounded to float and
+ * the products run in float (sgemm, or the float heap kernels on float copies), their results
+ * widened back; gates, activations and sums stay double. Layers are numbered from 1.
  */
 final class RowTimeWorkspace {
     /** Rows and columns of a tile of {@link #transpose}: 8 x 8 doubles, each side one 64-byte line. */
@@ -43,6 +45,19 @@ final class RowTimeWorkspace {
     private final Mirror[] gN;
     private Mirror weights;
     private final boolean heapProducts;
+    /** Products in float. */
+    private final boolean single;
+    /** Plain path in float: the parameters rounded to float, once per call (null otherwise). */
+    private final Mirror singleWeights;
+    /** Heap path in float: each layer's input in float, [rows, in] (null otherwise). */
+    private final float[][] xf;
+    /** Heap path in float: the weights of each layer, [in, out], and transposed, [out, in]. */
+    private final float[][] wf;
+    private final float[][] wTf;
+    /** Heap path in float: a transposed input, the cotangents, a product's result. */
+    private final float[] xTf;
+    private final float[] gf;
+    private final float[] outF;
     /** Heap path: the transposed weights of each layer, [out, in], made once per call. */
     private final double[][] wT;
     /** Heap path: a layer's input transposed, [in, rows]. */
@@ -53,9 +68,10 @@ final class RowTimeWorkspace {
     private int batch;
 
     RowTimeWorkspace(int capacity, int[] dims, Layer[] layer, Activation activation, int count,
-            boolean heapProducts) {
+            boolean heapProducts, boolean single) {
         this.capacity = capacity;
         this.heapProducts = heapProducts;
+        this.single = single;
         this.dims = dims;
         this.layer = layer;
         this.activation = activation;
@@ -79,11 +95,18 @@ final class RowTimeWorkspace {
         for (int l = 0; l < layers; l++) {
             x[l] = new double[capacity * dims[l]];
             if (!heapProducts) {
-                xN[l] = Mirror.allocate((long) capacity * dims[l], false);
+                xN[l] = Mirror.allocate((long) capacity * dims[l], single);
             }
             widest = Math.max(widest, dims[l]);
         }
-        wT = heapProducts ? new double[layers + 1][] : null;
+        boolean heapSingle = heapProducts && single;
+        wT = heapProducts && !single ? new double[layers + 1][] : null;
+        xf = heapSingle ? new float[layers][] : null;
+        wf = heapSingle ? new float[layers + 1][] : null;
+        wTf = heapSingle ? new float[layers + 1][] : null;
+        for (int l = 0; heapSingle && l < layers; l++) {
+            xf[l] = new float[capacity * dims[l]];
+        }
         for (int l = 1; l <= layers; l++) {
             int n = dims[l];
             widest = Math.max(widest, n);
@@ -92,12 +115,15 @@ final class RowTimeWorkspace {
             gm[l] = new double[capacity * n];
             btRows[l] = new double[capacity * n];
             g[l] = new double[capacity * n];
-            if (heapProducts) {
+            if (heapSingle) {
+                wf[l] = new float[n * dims[l - 1]];
+                wTf[l] = new float[n * dims[l - 1]];
+            } else if (heapProducts) {
                 wT[l] = new double[n * dims[l - 1]];
             } else {
-                aN[l] = Mirror.allocate((long) capacity * n, false);
+                aN[l] = Mirror.allocate((long) capacity * n, single);
                 gN[l] = Mirror.allocate(Math.max((long) capacity * Math.max(n, dims[l - 1]),
-                        (long) dims[l - 1] * n), false);
+                        (long) dims[l - 1] * n), single);
             }
             if (l < layers) {
                 s1[l] = new double[capacity * n];
@@ -107,14 +133,30 @@ final class RowTimeWorkspace {
         sums = new double[Layer.ROW_GRADIENT_SUMS][widest];
         scratch = new double[capacity * widest];
         scratch2 = new double[capacity * widest];
-        xT = heapProducts ? new double[capacity * widest] : null;
+        xT = heapProducts && !single ? new double[capacity * widest] : null;
+        xTf = heapSingle ? new float[capacity * widest] : null;
+        gf = heapSingle ? new float[capacity * widest] : null;
+        outF = heapSingle ? new float[Math.max(capacity, widest) * widest] : null;
+        singleWeights = single && !heapProducts ? Mirror.allocate(count, true) : null;
     }
 
     /** Reads the parameters (once per call, for all its chunks). */
     void prepare(NativeBuffer params, Mirror paramsMirror) {
         params.copyTo(0, p, 0, count);
         weights = paramsMirror;
-        if (heapProducts) {
+        if (singleWeights != null) {
+            singleWeights.copyFrom(p, 0, 0, count);
+            weights = singleWeights;
+        } else if (wf != null) {
+            for (int l = 1; l <= layers; l++) {
+                int w0 = layer[l - 1].weight();
+                float[] w = wf[l];
+                for (int k = 0; k < w.length; k++) {
+                    w[k] = (float) p[w0 + k];
+                }
+                transpose(w, 0, dims[l - 1], dims[l], wTf[l]);
+            }
+        } else if (heapProducts) {
             for (int l = 1; l <= layers; l++) {
                 transpose(p, layer[l - 1].weight(), dims[l - 1], dims[l], wT[l]);
             }
@@ -140,6 +182,36 @@ final class RowTimeWorkspace {
         }
     }
 
+    /** {@link #transpose(double[], int, int, int, double[])} of floats. */
+    private static void transpose(float[] src, int off, int rows, int cols, float[] out) {
+        for (int i0 = 0; i0 < rows; i0 += TILE) {
+            int i1 = Math.min(rows, i0 + TILE);
+            for (int j0 = 0; j0 < cols; j0 += TILE) {
+                int j1 = Math.min(cols, j0 + TILE);
+                for (int j = j0; j < j1; j++) {
+                    int o = j * rows;
+                    for (int i = i0; i < i1; i++) {
+                        out[o + i] = src[off + i * cols + j];
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@code out[i] = (float) src[i]} for i in [0, n). */
+    private static void round(double[] src, float[] out, int n) {
+        for (int i = 0; i < n; i++) {
+            out[i] = (float) src[i];
+        }
+    }
+
+    /** {@code out[off + i] = src[i]} for i in [0, n). */
+    private static void widen(float[] src, double[] out, int off, int n) {
+        for (int i = 0; i < n; i++) {
+            out[off + i] = src[i];
+        }
+    }
+
     /** Forward pass of rows [b0, b0 + m) at their times; f of the chunk into {@code out} from 0. */
     void forward(double[] t, java.nio.DoubleBuffer z, int b0, int m, double[] out) {
         int d = dims[0];
@@ -153,7 +225,11 @@ final class RowTimeWorkspace {
             int in = dims[l - 1];
             int n = dims[l];
             double[] av = a[l];
-            if (heapProducts) {
+            if (xf != null) {
+                round(x[l - 1], xf[l - 1], m * in);
+                HeapGemm.multiply(xf[l - 1], 0, wf[l], 0, outF, 0, m, n, in);
+                widen(outF, av, 0, m * n);
+            } else if (heapProducts) {
                 HeapGemm.multiply(x[l - 1], 0, p, ly.weight(), av, 0, m, n, in);
             } else {
                 Mirror.gemm(false, false, m, n, in, xN[l - 1], 0, in, weights, ly.weight(), n, aN[l], 0, n);
@@ -197,7 +273,16 @@ final class RowTimeWorkspace {
             }
             boolean down = l > 1 || gradZ != null;
             double[] below = down ? (l > 1 ? g[l - 1] : gradZ) : null;
-            if (heapProducts) {
+            if (xf != null) {
+                transpose(xf[l - 1], 0, m, in, xTf);
+                round(gv, gf, m * n);
+                HeapGemm.multiply(xTf, 0, gf, 0, outF, 0, in, n, m);
+                widen(outF, grad, ly.weight(), in * n);
+                if (down) {
+                    HeapGemm.multiply(gf, 0, wTf[l], 0, outF, 0, m, in, n);
+                    widen(outF, below, 0, m * in);
+                }
+            } else if (heapProducts) {
                 transpose(x[l - 1], 0, m, in, xT);
                 HeapGemm.multiply(xT, 0, gv, 0, grad, ly.weight(), in, n, m);
                 if (down) {

@@ -273,6 +273,36 @@ class MlpDynamicsTest {
 
     @ParameterizedTest
     @MethodSource("architectures")
+    void perRowTimesInFloatRunFloatProductsOnBothPaths(LayerType type, Activation act) {
+        SplittableRandom r = new SplittableRandom(25);
+        int n = 300;
+        INDArray z = random(r, n, D);
+        INDArray v = random(r, n, D);
+        double[] t = times(r, n);
+        INDArray[][] got = new INDArray[3][];
+        for (int run = 0; run < 3; run++) {
+            MlpDynamics net = net(type, act);
+            if (run > 0) {
+                net.setPrecision(MatrixPrecision.FLOAT);
+            }
+            net.setHeapProducts(run == 2);
+            INDArray f = Nd4j.create(DataType.DOUBLE, n, D);
+            INDArray gz = Nd4j.create(DataType.DOUBLE, n, D);
+            INDArray gt = Nd4j.create(DataType.DOUBLE, net.parameterCount());
+            net.backwardAtTimes(t, z, v, f, gz, gt);
+            got[run] = new INDArray[] {f, gz, gt};
+        }
+        for (int run = 1; run < 3; run++) {
+            for (int i = 0; i < 3; i++) {
+                double err = relativeError(got[run][i], got[0][i]);
+                // float products: within float's rounding of double, and not double's own result
+                assertTrue(err < 1e-5 && err > 1e-12, (run == 2 ? "heap" : "BLAS") + " output " + i + ": " + err);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("architectures")
     void perRowTimeGradientsMatchFiniteDifferences(LayerType type, Activation act) {
         MlpDynamics net = net(type, act);
         SplittableRandom r = new SplittableRandom(22);
