@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.cnf4j.linalg.HeapGemm;
 import org.cnf4j.linalg.Mirror;
 import org.cnf4j.linalg.NativeBuffer;
+import org.cnf4j.linalg.SingleTanh;
 
 /**
  * One worker's buffers and kernels for the per-row-time path of {@link MlpDynamics}: f(z_b, t_b)
@@ -15,7 +16,10 @@ import org.cnf4j.linalg.NativeBuffer;
  * arrays themselves (transposed operands of the backward products made explicitly). With
  * {@code single} ({@link MatrixPrecision#FLOAT}) the products' operands are rounded to float and
  * the products run in float (sgemm, or the float heap kernels on float copies), their results
- * widened back; gates, activations and sums stay double. Layers are numbered from 1.
+ * widened back; gates and sums stay double. In float with tanh, the hidden layers' tanh and its
+ * derivative run in float too ({@link SingleTanh}, as the float forward passes of
+ * {@link MlpWorkspace}), its output being the next product's float operand. Layers are numbered
+ * from 1.
  */
 final class RowTimeWorkspace {
     /** Rows and columns of a tile of {@link #transpose}: 8 x 8 doubles, each side one 64-byte line. */
@@ -49,8 +53,13 @@ final class RowTimeWorkspace {
     private final boolean single;
     /** Plain path in float: the parameters rounded to float, once per call (null otherwise). */
     private final Mirror singleWeights;
-    /** Heap path in float: each layer's input in float, [rows, in] (null otherwise). */
+    /** In float: each layer's input in float, [rows, in] (null otherwise). */
     private final float[][] xf;
+    /** In float with tanh: the hidden layers in float (tanh, its derivative, the pre-activations). */
+    private final boolean floatTanh;
+    private final float[][] s1f;
+    private final float[] preF;
+    private final float[] zerosF;
     /** Heap path in float: the weights of each layer, [in, out], and transposed, [out, in]. */
     private final float[][] wf;
     private final float[][] wTf;
@@ -101,11 +110,16 @@ final class RowTimeWorkspace {
         }
         boolean heapSingle = heapProducts && single;
         wT = heapProducts && !single ? new double[layers + 1][] : null;
-        xf = heapSingle ? new float[layers][] : null;
+        floatTanh = single && activation == Activation.TANH;
+        xf = heapSingle || floatTanh ? new float[layers][] : null;
+        s1f = floatTanh ? new float[layers][] : null;
         wf = heapSingle ? new float[layers + 1][] : null;
         wTf = heapSingle ? new float[layers + 1][] : null;
-        for (int l = 0; heapSingle && l < layers; l++) {
+        for (int l = 0; xf != null && l < layers; l++) {
             xf[l] = new float[capacity * dims[l]];
+            if (floatTanh && l > 0) {
+                s1f[l] = new float[capacity * dims[l]];
+            }
         }
         for (int l = 1; l <= layers; l++) {
             int n = dims[l];
@@ -125,7 +139,7 @@ final class RowTimeWorkspace {
                 gN[l] = Mirror.allocate(Math.max((long) capacity * Math.max(n, dims[l - 1]),
                         (long) dims[l - 1] * n), single);
             }
-            if (l < layers) {
+            if (l < layers && !floatTanh) {
                 s1[l] = new double[capacity * n];
             }
         }
@@ -137,6 +151,8 @@ final class RowTimeWorkspace {
         xTf = heapSingle ? new float[capacity * widest] : null;
         gf = heapSingle ? new float[capacity * widest] : null;
         outF = heapSingle ? new float[Math.max(capacity, widest) * widest] : null;
+        preF = floatTanh ? new float[capacity * widest] : null;
+        zerosF = floatTanh ? new float[widest] : null;
         singleWeights = single && !heapProducts ? Mirror.allocate(count, true) : null;
     }
 
@@ -225,8 +241,10 @@ final class RowTimeWorkspace {
             int in = dims[l - 1];
             int n = dims[l];
             double[] av = a[l];
-            if (xf != null) {
-                round(x[l - 1], xf[l - 1], m * in);
+            if (wf != null) {
+                if (l == 1 || !floatTanh) {
+                    round(x[l - 1], xf[l - 1], m * in);
+                }
                 HeapGemm.multiply(xf[l - 1], 0, wf[l], 0, outF, 0, m, n, in);
                 widen(outF, av, 0, m * n);
             } else if (heapProducts) {
@@ -239,6 +257,17 @@ final class RowTimeWorkspace {
             double[] bv = btRows[l];
             double[] pv = l < layers ? pre[l] : out;
             ly.rowGates(p, t, b0, m, gv, bv, scratch, scratch2);
+            if (floatTanh && l < layers) {
+                float[] pf = preF;
+                for (int i = 0; i < m * n; i++) {
+                    pf[i] = (float) (av[i] * gv[i] + bv[i]);
+                }
+                SingleTanh.shiftedTanh(pf, zerosF, m, n, xf[l], s1f[l]);
+                if (!heapProducts) {
+                    xN[l].copyFrom(xf[l], 0, 0, m * n);
+                }
+                continue;
+            }
             for (int i = 0; i < m * n; i++) {
                 pv[i] = av[i] * gv[i] + bv[i];
             }
@@ -273,7 +302,7 @@ final class RowTimeWorkspace {
             }
             boolean down = l > 1 || gradZ != null;
             double[] below = down ? (l > 1 ? g[l - 1] : gradZ) : null;
-            if (xf != null) {
+            if (wf != null) {
                 transpose(xf[l - 1], 0, m, in, xTf);
                 round(gv, gf, m * n);
                 HeapGemm.multiply(xTf, 0, gf, 0, outF, 0, in, n, m);
@@ -297,7 +326,12 @@ final class RowTimeWorkspace {
                     gN[l].copyTo(0, below, 0, m * in);
                 }
             }
-            if (l > 1) {
+            if (l > 1 && floatTanh) {
+                float[] d1 = s1f[l - 1];
+                for (int i = 0; i < m * in; i++) {
+                    below[i] *= d1[i];
+                }
+            } else if (l > 1) {
                 double[] d1 = s1[l - 1];
                 for (int i = 0; i < m * in; i++) {
                     below[i] *= d1[i];
