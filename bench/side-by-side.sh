@@ -2,7 +2,8 @@
 # Side-by-side speed rounds against the reference peers, on one machine in one window:
 #   round i: FFJORD's toy trainer and evaluation, `cnf bench`, `cnf bench --precision float`,
 #            with PLAIN=1 also `cnf bench` with -Dcnf4j.vector=false, then the PyTorch flow-matching
-#            trainer and `cnf train --objective flow-matching` with the same settings.
+#            trainer and `cnf train --objective flow-matching` with the same settings, in double
+#            and in float (PyTorch's float32).
 #
 #   FFJORD_SCRIPT=.../ffjord-side-by-side.sh FM_SCRIPT=.../fm-torch.py \
 #   FFJORD_GIT=... TDQ_GIT=... bench/side-by-side.sh [ROUNDS] [OUT_DIR]
@@ -39,13 +40,16 @@ for r in $(seq 1 "$rounds"); do
     fi
     TDQ_DIR="$tdq" "$PY" "${FM_SCRIPT:?set FM_SCRIPT}" --iters "$FM_ITERS" > "$out/fm-torch-$r.txt" 2>&1
     echo "round $r torch fm: $(grep -E '^fm_ms_per_iter_median=' "$out/fm-torch-$r.txt")"
-    "$cnf" train --data 8gaussians --objective flow-matching --iterations "$FM_ITERS" --batch 512 --lr 4e-3 \
-        --lr-schedule linear --weight-decay 1e-5 --no-ot-coupling --ema 0 --no-baselines --out "$out/fm-$r.zip" \
-        > "$out/fm-cnf-$r.txt" 2>&1
-    # the median over every iteration, as fm-torch.py reports (from the model's training history)
-    echo "round $r cnf fm: median $("$PY" -c 'import json, statistics, sys, zipfile
+    for precision in double float; do
+        "$cnf" train --data 8gaussians --objective flow-matching --iterations "$FM_ITERS" --batch 512 --lr 4e-3 \
+            --lr-schedule linear --weight-decay 1e-5 --no-ot-coupling --ema 0 --no-baselines \
+            --precision "$precision" --out "$out/fm-$precision-$r.zip" > "$out/fm-cnf-$precision-$r.txt" 2>&1
+        # the median over every iteration, as fm-torch.py reports (from the model's training history)
+        echo "round $r cnf fm $precision: median $("$PY" -c 'import json, statistics, sys, zipfile
 h = json.loads(zipfile.ZipFile(sys.argv[1]).read("checkpoint/trainer.json"))["history"]
 s = h["seconds"] if isinstance(h, dict) else [x["seconds"] for x in h]
-print("%.3f" % (1000 * statistics.median(s)))' "$out/fm-$r.zip") ms/iteration over all $FM_ITERS iterations"
+print("%.3f" % (1000 * statistics.median(s)))' "$out/fm-$precision-$r.zip") ms/iteration over all $FM_ITERS" \
+            "iterations, $(grep -m1 'test NLL' "$out/fm-cnf-$precision-$r.txt")"
+    done
 done
 echo "outputs in $out"

@@ -63,7 +63,8 @@ final class ConcatSquashLayer extends Layer {
         int gw = vector(1);
         int gb = vector(2);
         int h = vector(3);
-        double[] half = new double[out];
+        // the shift gate_bias / 2 is held in beta's first row until beta is written
+        double[] half = beta;
         for (int j = 0; j < out; j++) {
             half[j] = 0.5 * p[gb + j];
         }

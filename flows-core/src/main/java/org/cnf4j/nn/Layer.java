@@ -59,17 +59,15 @@ abstract sealed class Layer permits ConcatSquashLayer, ConcatLayer, IgnoreLayer 
 
     /**
      * gamma(t_b) and beta(t_b) of rows b = 0 .. m - 1 with times {@code t[t0 + b]}, into
-     * {@code gamma} and {@code beta} [m, out]; {@code scratch} and {@code scratch2} hold at least m * out values each. This
-     * default computes row by row with {@link #gates}.
+     * {@code gamma} and {@code beta} [m, out]; {@code scratch} and {@code scratch2} hold at least m * out
+     * values each. This default computes row by row with {@link #gates} (into the scratch arrays).
      */
     void rowGates(double[] p, double[] t, int t0, int m, double[] gamma, double[] beta, double[] scratch,
             double[] scratch2) {
-        double[] g = new double[out];
-        double[] b = new double[out];
         for (int r = 0; r < m; r++) {
-            gates(p, t[t0 + r], g, b);
-            System.arraycopy(g, 0, gamma, r * out, out);
-            System.arraycopy(b, 0, beta, r * out, out);
+            gates(p, t[t0 + r], scratch, scratch2);
+            System.arraycopy(scratch, 0, gamma, r * out, out);
+            System.arraycopy(scratch2, 0, beta, r * out, out);
         }
     }
 
