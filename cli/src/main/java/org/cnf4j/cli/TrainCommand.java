@@ -184,13 +184,9 @@ public final class TrainCommand implements Callable<Integer> {
             double forTraining = Trainer.trainingShare(budget, baselineSeconds);
             Trainer.Plan plan = trainer.planForBudget(forTraining);
             if (!common.quiet) {
-                err.printf(Locale.ROOT, "time budget %s%s: planned %d iterations (bounded by %s; %.1f ms each), a "
-                        + "validation every %d; rerun with --iterations %d --validation-interval %d to repeat this "
-                        + "run exactly%n",
-                        Progress.duration(budget), baselineSeconds > 0 ? String.format(Locale.ROOT,
-                                " (%s for training after the baselines)", Progress.duration(forTraining)) : "",
-                        plan.iterations(), plan.limit(), plan.secondsPerIteration() * 1e3,
-                        plan.validationInterval(), plan.iterations(), plan.validationInterval());
+                err.printf(Locale.ROOT, "time budget %s%s: %s%n", Progress.duration(budget), baselineSeconds > 0
+                        ? String.format(Locale.ROOT, " (%s for training after the baselines)",
+                                Progress.duration(forTraining)) : "", TrainingOptions.describePlan(plan));
                 err.flush();
             }
         }

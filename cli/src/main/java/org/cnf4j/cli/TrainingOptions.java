@@ -252,4 +252,16 @@ public final class TrainingOptions {
     public int batch() {
         return batch;
     }
+
+    /**
+     * The plan of a budgeted run in words, for {@code cnf train} and {@code cnf-spark train}: the
+     * iterations, what bounds them, the timings they come from, and the options that repeat the run
+     * exactly.
+     */
+    public static String describePlan(Trainer.Plan plan) {
+        return String.format(java.util.Locale.ROOT, "planned %d iterations (bounded by %s; %.1f ms each, %.2f s a "
+                + "validation), a validation every %d; rerun with --iterations %d --validation-interval %d to repeat "
+                + "this run exactly", plan.iterations(), plan.limit(), plan.secondsPerIteration() * 1e3,
+                plan.secondsPerValidation(), plan.validationInterval(), plan.iterations(), plan.validationInterval());
+    }
 }

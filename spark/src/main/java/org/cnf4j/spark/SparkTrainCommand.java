@@ -192,11 +192,8 @@ final class SparkTrainCommand implements Callable<Integer> {
             Double budget = resume ? null : training.timeBudgetSeconds();
             if (budget != null) {
                 Trainer.Plan plan = trainer.planForBudget(budget);
-                spec.commandLine().getErr().printf(Locale.ROOT, "time budget %.0f s: planned %d iterations (bounded "
-                        + "by %s; %.1f ms each, %.2f s a validation), a validation every %d; rerun with --iterations %d "
-                        + "--validation-interval %d to repeat this run exactly%n", budget, plan.iterations(), plan.limit(),
-                        plan.secondsPerIteration() * 1e3, plan.secondsPerValidation(), plan.validationInterval(),
-                        plan.iterations(), plan.validationInterval());
+                spec.commandLine().getErr().printf(Locale.ROOT, "time budget %.0f s: %s%n", budget,
+                        TrainingOptions.describePlan(plan));
                 spec.commandLine().getErr().flush();
             }
             ModelMetadata meta = new ModelMetadata(trainingData.standardizer(), false, trainingData.describe(), cols,
