@@ -24,6 +24,8 @@ public final class HeapGemm {
     static final int PARTIALS = 8;
     /** Partial sums of a narrow product's output in float: whole vectors of up to 16 float lanes. */
     static final int FLOAT_PARTIALS = 16;
+    /** Rows and columns of a tile of {@link #transpose}: 8 x 8 doubles, each side one 64-byte line. */
+    private static final int TILE = 8;
 
 
     private HeapGemm() {
@@ -53,11 +55,36 @@ public final class HeapGemm {
         }
     }
 
+    /**
+     * C = A^T B in double, A stored [k, m] from aOff (row stride m), B [k, n], C [m, n]: the X^T G
+     * of a backward pass without transposing X. Every output is {@code fma(a[k-1], b[k-1], ...
+     * fma(a[0], b[0], 0))}, one fused multiply-add per term in order of the inner index, whatever
+     * the shape (narrow outputs included) and whichever path runs it.
+     */
+    public static void multiplyTransposedA(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int m,
+            int n, int k) {
+        if (KernelSelection.vector(KernelFamily.PRODUCTS_DOUBLE)) {
+            VectorHeapGemm.multiplyTransposedA(a, aOff, b, bOff, c, cOff, m, n, k);
+        } else {
+            scalarColumns(a, aOff, 1, m, b, bOff, c, cOff, m, n, k, 0, n);
+        }
+    }
+
+    /** C = A^T B in float; as {@link #multiplyTransposedA(double[], int, double[], int, double[], int, int, int, int)}. */
+    public static void multiplyTransposedA(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int n,
+            int k) {
+        if (KernelSelection.vector(KernelFamily.PRODUCTS_FLOAT)) {
+            VectorHeapGemm.multiplyTransposedA(a, aOff, b, bOff, c, cOff, m, n, k);
+        } else {
+            scalarColumns(a, aOff, 1, m, b, bOff, c, cOff, m, n, k, 0, n);
+        }
+    }
+
     /** The scalar loops of the double product: the reference order of operations. */
     public static void scalarMultiply(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int m, int n,
             int k) {
         if (n >= PARTIALS) {
-            scalarColumns(a, aOff, b, bOff, c, cOff, m, n, k, 0, n);
+            scalarColumns(a, aOff, k, 1, b, bOff, c, cOff, m, n, k, 0, n);
             return;
         }
         double[] partial = new double[PARTIALS];
@@ -69,15 +96,18 @@ public final class HeapGemm {
         }
     }
 
-    /** Columns [j0, j1) of a wide product, in the reference order. */
-    static void scalarColumns(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int m, int n, int k, int j0,
-            int j1) {
+    /**
+     * Columns [j0, j1) of a wide product, in the reference order; A's element (r, q) at
+     * {@code a[aOff + r * rs + q * cs]} (rs = k, cs = 1 for A itself; rs = 1, cs = m for A^T).
+     */
+    static void scalarColumns(double[] a, int aOff, int rs, int cs, double[] b, int bOff, double[] c, int cOff, int m, int n,
+            int k, int j0, int j1) {
         for (int r = 0; r < m; r++) {
-            int ar = aOff + r * k;
+            int ar = aOff + r * rs;
             for (int j = j0; j < j1; j++) {
                 double s = 0;
                 for (int q = 0; q < k; q++) {
-                    s = Math.fma(a[ar + q], b[bOff + q * n + j], s);
+                    s = Math.fma(a[ar + q * cs], b[bOff + q * n + j], s);
                 }
                 c[cOff + r * n + j] = s;
             }
@@ -104,7 +134,7 @@ public final class HeapGemm {
     public static void scalarMultiply(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int n,
             int k) {
         if (n >= PARTIALS) {
-            scalarColumns(a, aOff, b, bOff, c, cOff, m, n, k, 0, n);
+            scalarColumns(a, aOff, k, 1, b, bOff, c, cOff, m, n, k, 0, n);
             return;
         }
         float[] partial = new float[FLOAT_PARTIALS];
@@ -116,15 +146,18 @@ public final class HeapGemm {
         }
     }
 
-    /** Columns [j0, j1) of a wide product, in the reference order. */
-    static void scalarColumns(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int n, int k, int j0,
-            int j1) {
+    /**
+     * Columns [j0, j1) of a wide product, in the reference order; A's element (r, q) at
+     * {@code a[aOff + r * rs + q * cs]} (rs = k, cs = 1 for A itself; rs = 1, cs = m for A^T).
+     */
+    static void scalarColumns(float[] a, int aOff, int rs, int cs, float[] b, int bOff, float[] c, int cOff, int m, int n,
+            int k, int j0, int j1) {
         for (int r = 0; r < m; r++) {
-            int ar = aOff + r * k;
+            int ar = aOff + r * rs;
             for (int j = j0; j < j1; j++) {
                 float s = 0;
                 for (int q = 0; q < k; q++) {
-                    s = Math.fma(a[ar + q], b[bOff + q * n + j], s);
+                    s = Math.fma(a[ar + q * cs], b[bOff + q * n + j], s);
                 }
                 c[cOff + r * n + j] = s;
             }
@@ -145,6 +178,66 @@ public final class HeapGemm {
             s += partial[p];
         }
         return s;
+    }
+
+    /**
+     * {@code out[j * rows + i] = src[off + i * cols + j]}: the transpose of a [rows, cols] block into
+     * [cols, rows], for the operands of X^T G and G W^T; in 8 x 8 tiles so that reads and writes both
+     * stay within a few cache lines.
+     */
+    public static void transpose(double[] src, int off, int rows, int cols, double[] out) {
+        transpose(src, off, rows, cols, out, 0);
+    }
+
+    /** The same transpose written from {@code out[outOff]}. */
+    public static void transpose(double[] src, int off, int rows, int cols, double[] out, int outOff) {
+        for (int i0 = 0; i0 < rows; i0 += TILE) {
+            int i1 = Math.min(rows, i0 + TILE);
+            for (int j0 = 0; j0 < cols; j0 += TILE) {
+                int j1 = Math.min(cols, j0 + TILE);
+                for (int j = j0; j < j1; j++) {
+                    int o = outOff + j * rows;
+                    for (int i = i0; i < i1; i++) {
+                        out[o + i] = src[off + i * cols + j];
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@link #transpose(double[], int, int, int, double[])} of floats. */
+    public static void transpose(float[] src, int off, int rows, int cols, float[] out) {
+        transpose(src, off, rows, cols, out, 0);
+    }
+
+    /** The same transpose written from {@code out[outOff]}. */
+    public static void transpose(float[] src, int off, int rows, int cols, float[] out, int outOff) {
+        for (int i0 = 0; i0 < rows; i0 += TILE) {
+            int i1 = Math.min(rows, i0 + TILE);
+            for (int j0 = 0; j0 < cols; j0 += TILE) {
+                int j1 = Math.min(cols, j0 + TILE);
+                for (int j = j0; j < j1; j++) {
+                    int o = outOff + j * rows;
+                    for (int i = i0; i < i1; i++) {
+                        out[o + i] = src[off + i * cols + j];
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@code out[i] = (float) src[i]} for i in [0, n): a double operand rounded for the float products. */
+    public static void round(double[] src, float[] out, int n) {
+        for (int i = 0; i < n; i++) {
+            out[i] = (float) src[i];
+        }
+    }
+
+    /** {@code out[off + i] = src[i]} for i in [0, n): a float product's result widened to double. */
+    public static void widen(float[] src, double[] out, int off, int n) {
+        for (int i = 0; i < n; i++) {
+            out[off + i] = src[i];
+        }
     }
 
     /** Decided on the first call of {@link #vectorized()}: the self-test loads and runs the Vector API. */

@@ -37,29 +37,60 @@ final class VectorHeapGemm {
             narrow(a, aOff, b, bOff, c, cOff, m, n, k);
             return;
         }
-        // row panels outside, column blocks inside: a panel's rows stay in L1 across its column
-        // blocks, and B (64 x 64: 16 KB in float, 32 KB in double) stays there too
+        wide(a, aOff, k, 1, b, bOff, c, cOff, m, n, k);
+    }
+
+    /**
+     * C = A^T B in double, A stored [k, m]; see {@link HeapGemm#multiplyTransposedA}. With fewer than
+     * {@value HeapGemm#PARTIALS} columns, C^T = B^T A is the wide product (B transposed first, the
+     * result transposed back: both small), with the same operations per output.
+     */
+    static void multiplyTransposedA(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int m, int n,
+            int k) {
+        if (n >= HeapGemm.PARTIALS) {
+            wide(a, aOff, 1, m, b, bOff, c, cOff, m, n, k);
+            return;
+        }
+        if (m < HeapGemm.PARTIALS) {
+            HeapGemm.scalarColumns(a, aOff, 1, m, b, bOff, c, cOff, m, n, k, 0, n);
+            return;
+        }
+        Scratch scratch = SCRATCH.get();
+        double[] bt = scratch.doubles(n * k);
+        double[] ct = scratch.doubleResults(n * m);
+        HeapGemm.transpose(b, bOff, k, n, bt);
+        wide(bt, 0, k, 1, a, aOff, ct, 0, n, m, k);
+        HeapGemm.transpose(ct, 0, n, m, c, cOff);
+    }
+
+    /**
+     * C = A B for n >= lanes, A's element (r, q) at {@code a[aOff + r * rs + q * cs]}: row panels
+     * outside, column blocks inside, so that a panel's rows stay in L1 across its column blocks, and
+     * B (64 x 64: 16 KB in float, 32 KB in double) stays there too.
+     */
+    private static void wide(double[] a, int aOff, int rs, int cs, double[] b, int bOff, double[] c, int cOff, int m,
+            int n, int k) {
         int lanes = DOUBLES.length();
         for (int r0 = 0; r0 < m; r0 += PANEL) {
             int rows = Math.min(PANEL, m - r0);
-            int ar = aOff + r0 * k;
+            int ar = aOff + r0 * rs;
             int cr = cOff + r0 * n;
             int j = 0;
             for (; j + 2 * lanes <= n; j += 2 * lanes) {
-                twoVectorColumns(a, ar, b, bOff, c, cr, rows, n, k, j);
+                twoVectorColumns(a, ar, rs, cs, b, bOff, c, cr, rows, n, k, j);
             }
             for (; j + lanes <= n; j += lanes) {
-                oneVectorColumns(a, ar, b, bOff, c, cr, rows, n, k, j);
+                oneVectorColumns(a, ar, rs, cs, b, bOff, c, cr, rows, n, k, j);
             }
             if (j < n) {
-                HeapGemm.scalarColumns(a, ar, b, bOff, c, cr, rows, n, k, j, n);
+                HeapGemm.scalarColumns(a, ar, rs, cs, b, bOff, c, cr, rows, n, k, j, n);
             }
         }
     }
 
     /** Columns [j, j + 2 lanes) of a wide product, 4 rows at a time. */
-    private static void twoVectorColumns(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int m, int n,
-            int k, int j) {
+    private static void twoVectorColumns(double[] a, int aOff, int rs, int cs, double[] b, int bOff, double[] c, int cOff,
+            int m, int n, int k, int j) {
         int lanes = DOUBLES.length();
         int r = 0;
         for (; r + 4 <= m; r += 4) {
@@ -71,20 +102,20 @@ final class VectorHeapGemm {
             DoubleVector c21 = DoubleVector.zero(DOUBLES);
             DoubleVector c30 = DoubleVector.zero(DOUBLES);
             DoubleVector c31 = DoubleVector.zero(DOUBLES);
-            int a0 = aOff + r * k;
+            int a0 = aOff + r * rs;
             for (int q = 0, bq = bOff + j; q < k; q++, bq += n) {
                 DoubleVector b0 = DoubleVector.fromArray(DOUBLES, b, bq);
                 DoubleVector b1 = DoubleVector.fromArray(DOUBLES, b, bq + lanes);
-                DoubleVector x = DoubleVector.broadcast(DOUBLES, a[a0 + q]);
+                DoubleVector x = DoubleVector.broadcast(DOUBLES, a[a0 + q * cs]);
                 c00 = x.fma(b0, c00);
                 c01 = x.fma(b1, c01);
-                x = DoubleVector.broadcast(DOUBLES, a[a0 + k + q]);
+                x = DoubleVector.broadcast(DOUBLES, a[a0 + rs + q * cs]);
                 c10 = x.fma(b0, c10);
                 c11 = x.fma(b1, c11);
-                x = DoubleVector.broadcast(DOUBLES, a[a0 + 2 * k + q]);
+                x = DoubleVector.broadcast(DOUBLES, a[a0 + 2 * rs + q * cs]);
                 c20 = x.fma(b0, c20);
                 c21 = x.fma(b1, c21);
-                x = DoubleVector.broadcast(DOUBLES, a[a0 + 3 * k + q]);
+                x = DoubleVector.broadcast(DOUBLES, a[a0 + 3 * rs + q * cs]);
                 c30 = x.fma(b0, c30);
                 c31 = x.fma(b1, c31);
             }
@@ -104,9 +135,9 @@ final class VectorHeapGemm {
         for (; r < m; r++) {
             DoubleVector c00 = DoubleVector.zero(DOUBLES);
             DoubleVector c01 = DoubleVector.zero(DOUBLES);
-            int a0 = aOff + r * k;
+            int a0 = aOff + r * rs;
             for (int q = 0, bq = bOff + j; q < k; q++, bq += n) {
-                DoubleVector x = DoubleVector.broadcast(DOUBLES, a[a0 + q]);
+                DoubleVector x = DoubleVector.broadcast(DOUBLES, a[a0 + q * cs]);
                 c00 = x.fma(DoubleVector.fromArray(DOUBLES, b, bq), c00);
                 c01 = x.fma(DoubleVector.fromArray(DOUBLES, b, bq + lanes), c01);
             }
@@ -117,21 +148,21 @@ final class VectorHeapGemm {
     }
 
     /** Columns [j, j + lanes) of a wide product, 4 rows at a time. */
-    private static void oneVectorColumns(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int m, int n,
-            int k, int j) {
+    private static void oneVectorColumns(double[] a, int aOff, int rs, int cs, double[] b, int bOff, double[] c, int cOff,
+            int m, int n, int k, int j) {
         int r = 0;
         for (; r + 4 <= m; r += 4) {
             DoubleVector c0 = DoubleVector.zero(DOUBLES);
             DoubleVector c1 = DoubleVector.zero(DOUBLES);
             DoubleVector c2 = DoubleVector.zero(DOUBLES);
             DoubleVector c3 = DoubleVector.zero(DOUBLES);
-            int a0 = aOff + r * k;
+            int a0 = aOff + r * rs;
             for (int q = 0, bq = bOff + j; q < k; q++, bq += n) {
                 DoubleVector b0 = DoubleVector.fromArray(DOUBLES, b, bq);
-                c0 = DoubleVector.broadcast(DOUBLES, a[a0 + q]).fma(b0, c0);
-                c1 = DoubleVector.broadcast(DOUBLES, a[a0 + k + q]).fma(b0, c1);
-                c2 = DoubleVector.broadcast(DOUBLES, a[a0 + 2 * k + q]).fma(b0, c2);
-                c3 = DoubleVector.broadcast(DOUBLES, a[a0 + 3 * k + q]).fma(b0, c3);
+                c0 = DoubleVector.broadcast(DOUBLES, a[a0 + q * cs]).fma(b0, c0);
+                c1 = DoubleVector.broadcast(DOUBLES, a[a0 + rs + q * cs]).fma(b0, c1);
+                c2 = DoubleVector.broadcast(DOUBLES, a[a0 + 2 * rs + q * cs]).fma(b0, c2);
+                c3 = DoubleVector.broadcast(DOUBLES, a[a0 + 3 * rs + q * cs]).fma(b0, c3);
             }
             int o = cOff + r * n + j;
             c0.intoArray(c, o);
@@ -141,9 +172,9 @@ final class VectorHeapGemm {
         }
         for (; r < m; r++) {
             DoubleVector c0 = DoubleVector.zero(DOUBLES);
-            int a0 = aOff + r * k;
+            int a0 = aOff + r * rs;
             for (int q = 0, bq = bOff + j; q < k; q++, bq += n) {
-                c0 = DoubleVector.broadcast(DOUBLES, a[a0 + q]).fma(DoubleVector.fromArray(DOUBLES, b, bq), c0);
+                c0 = DoubleVector.broadcast(DOUBLES, a[a0 + q * cs]).fma(DoubleVector.fromArray(DOUBLES, b, bq), c0);
             }
             c0.intoArray(c, cOff + r * n + j);
         }
@@ -155,29 +186,60 @@ final class VectorHeapGemm {
             narrow(a, aOff, b, bOff, c, cOff, m, n, k);
             return;
         }
-        // row panels outside, column blocks inside: a panel's rows stay in L1 across its column
-        // blocks, and B (64 x 64: 16 KB in float, 32 KB in double) stays there too
+        wide(a, aOff, k, 1, b, bOff, c, cOff, m, n, k);
+    }
+
+    /**
+     * C = A^T B in float, A stored [k, m]; see {@link HeapGemm#multiplyTransposedA}. With fewer than
+     * {@value HeapGemm#PARTIALS} columns, C^T = B^T A is the wide product (B transposed first, the
+     * result transposed back: both small), with the same operations per output.
+     */
+    static void multiplyTransposedA(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int n,
+            int k) {
+        if (n >= HeapGemm.PARTIALS) {
+            wide(a, aOff, 1, m, b, bOff, c, cOff, m, n, k);
+            return;
+        }
+        if (m < HeapGemm.PARTIALS) {
+            HeapGemm.scalarColumns(a, aOff, 1, m, b, bOff, c, cOff, m, n, k, 0, n);
+            return;
+        }
+        Scratch scratch = SCRATCH.get();
+        float[] bt = scratch.floats(n * k);
+        float[] ct = scratch.floatResults(n * m);
+        HeapGemm.transpose(b, bOff, k, n, bt);
+        wide(bt, 0, k, 1, a, aOff, ct, 0, n, m, k);
+        HeapGemm.transpose(ct, 0, n, m, c, cOff);
+    }
+
+    /**
+     * C = A B for n >= lanes, A's element (r, q) at {@code a[aOff + r * rs + q * cs]}: row panels
+     * outside, column blocks inside, so that a panel's rows stay in L1 across its column blocks, and
+     * B (64 x 64: 16 KB in float, 32 KB in double) stays there too.
+     */
+    private static void wide(float[] a, int aOff, int rs, int cs, float[] b, int bOff, float[] c, int cOff, int m,
+            int n, int k) {
         int lanes = FLOATS.length();
         for (int r0 = 0; r0 < m; r0 += PANEL) {
             int rows = Math.min(PANEL, m - r0);
-            int ar = aOff + r0 * k;
+            int ar = aOff + r0 * rs;
             int cr = cOff + r0 * n;
             int j = 0;
             for (; j + 2 * lanes <= n; j += 2 * lanes) {
-                twoVectorColumns(a, ar, b, bOff, c, cr, rows, n, k, j);
+                twoVectorColumns(a, ar, rs, cs, b, bOff, c, cr, rows, n, k, j);
             }
             for (; j + lanes <= n; j += lanes) {
-                oneVectorColumns(a, ar, b, bOff, c, cr, rows, n, k, j);
+                oneVectorColumns(a, ar, rs, cs, b, bOff, c, cr, rows, n, k, j);
             }
             if (j < n) {
-                HeapGemm.scalarColumns(a, ar, b, bOff, c, cr, rows, n, k, j, n);
+                HeapGemm.scalarColumns(a, ar, rs, cs, b, bOff, c, cr, rows, n, k, j, n);
             }
         }
     }
 
     /** Columns [j, j + 2 lanes) of a wide product, 4 rows at a time. */
-    private static void twoVectorColumns(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int n,
-            int k, int j) {
+    private static void twoVectorColumns(float[] a, int aOff, int rs, int cs, float[] b, int bOff, float[] c, int cOff,
+            int m, int n, int k, int j) {
         int lanes = FLOATS.length();
         int r = 0;
         for (; r + 4 <= m; r += 4) {
@@ -189,20 +251,20 @@ final class VectorHeapGemm {
             FloatVector c21 = FloatVector.zero(FLOATS);
             FloatVector c30 = FloatVector.zero(FLOATS);
             FloatVector c31 = FloatVector.zero(FLOATS);
-            int a0 = aOff + r * k;
+            int a0 = aOff + r * rs;
             for (int q = 0, bq = bOff + j; q < k; q++, bq += n) {
                 FloatVector b0 = FloatVector.fromArray(FLOATS, b, bq);
                 FloatVector b1 = FloatVector.fromArray(FLOATS, b, bq + lanes);
-                FloatVector x = FloatVector.broadcast(FLOATS, a[a0 + q]);
+                FloatVector x = FloatVector.broadcast(FLOATS, a[a0 + q * cs]);
                 c00 = x.fma(b0, c00);
                 c01 = x.fma(b1, c01);
-                x = FloatVector.broadcast(FLOATS, a[a0 + k + q]);
+                x = FloatVector.broadcast(FLOATS, a[a0 + rs + q * cs]);
                 c10 = x.fma(b0, c10);
                 c11 = x.fma(b1, c11);
-                x = FloatVector.broadcast(FLOATS, a[a0 + 2 * k + q]);
+                x = FloatVector.broadcast(FLOATS, a[a0 + 2 * rs + q * cs]);
                 c20 = x.fma(b0, c20);
                 c21 = x.fma(b1, c21);
-                x = FloatVector.broadcast(FLOATS, a[a0 + 3 * k + q]);
+                x = FloatVector.broadcast(FLOATS, a[a0 + 3 * rs + q * cs]);
                 c30 = x.fma(b0, c30);
                 c31 = x.fma(b1, c31);
             }
@@ -222,9 +284,9 @@ final class VectorHeapGemm {
         for (; r < m; r++) {
             FloatVector c00 = FloatVector.zero(FLOATS);
             FloatVector c01 = FloatVector.zero(FLOATS);
-            int a0 = aOff + r * k;
+            int a0 = aOff + r * rs;
             for (int q = 0, bq = bOff + j; q < k; q++, bq += n) {
-                FloatVector x = FloatVector.broadcast(FLOATS, a[a0 + q]);
+                FloatVector x = FloatVector.broadcast(FLOATS, a[a0 + q * cs]);
                 c00 = x.fma(FloatVector.fromArray(FLOATS, b, bq), c00);
                 c01 = x.fma(FloatVector.fromArray(FLOATS, b, bq + lanes), c01);
             }
@@ -235,21 +297,21 @@ final class VectorHeapGemm {
     }
 
     /** Columns [j, j + lanes) of a wide product, 4 rows at a time. */
-    private static void oneVectorColumns(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int n,
-            int k, int j) {
+    private static void oneVectorColumns(float[] a, int aOff, int rs, int cs, float[] b, int bOff, float[] c, int cOff,
+            int m, int n, int k, int j) {
         int r = 0;
         for (; r + 4 <= m; r += 4) {
             FloatVector c0 = FloatVector.zero(FLOATS);
             FloatVector c1 = FloatVector.zero(FLOATS);
             FloatVector c2 = FloatVector.zero(FLOATS);
             FloatVector c3 = FloatVector.zero(FLOATS);
-            int a0 = aOff + r * k;
+            int a0 = aOff + r * rs;
             for (int q = 0, bq = bOff + j; q < k; q++, bq += n) {
                 FloatVector b0 = FloatVector.fromArray(FLOATS, b, bq);
-                c0 = FloatVector.broadcast(FLOATS, a[a0 + q]).fma(b0, c0);
-                c1 = FloatVector.broadcast(FLOATS, a[a0 + k + q]).fma(b0, c1);
-                c2 = FloatVector.broadcast(FLOATS, a[a0 + 2 * k + q]).fma(b0, c2);
-                c3 = FloatVector.broadcast(FLOATS, a[a0 + 3 * k + q]).fma(b0, c3);
+                c0 = FloatVector.broadcast(FLOATS, a[a0 + q * cs]).fma(b0, c0);
+                c1 = FloatVector.broadcast(FLOATS, a[a0 + rs + q * cs]).fma(b0, c1);
+                c2 = FloatVector.broadcast(FLOATS, a[a0 + 2 * rs + q * cs]).fma(b0, c2);
+                c3 = FloatVector.broadcast(FLOATS, a[a0 + 3 * rs + q * cs]).fma(b0, c3);
             }
             int o = cOff + r * n + j;
             c0.intoArray(c, o);
@@ -259,9 +321,9 @@ final class VectorHeapGemm {
         }
         for (; r < m; r++) {
             FloatVector c0 = FloatVector.zero(FLOATS);
-            int a0 = aOff + r * k;
+            int a0 = aOff + r * rs;
             for (int q = 0, bq = bOff + j; q < k; q++, bq += n) {
-                c0 = FloatVector.broadcast(FLOATS, a[a0 + q]).fma(FloatVector.fromArray(FLOATS, b, bq), c0);
+                c0 = FloatVector.broadcast(FLOATS, a[a0 + q * cs]).fma(FloatVector.fromArray(FLOATS, b, bq), c0);
             }
             c0.intoArray(c, cOff + r * n + j);
         }
@@ -343,7 +405,7 @@ final class VectorHeapGemm {
     /** Checks every kernel shape against the scalar loops before the kernels are trusted. */
     static boolean selfTest() {
         java.util.Random random = new java.util.Random(7);
-        int[][] shapes = {{9, 72, 13}, {6, 3, 21}, {5, 2, 16}, {3, 19, 2}};
+        int[][] shapes = {{9, 72, 13}, {6, 3, 21}, {5, 2, 16}, {3, 19, 2}, {19, 2, 23}, {17, 40, 9}};
         for (int[] s : shapes) {
             int m = s[0];
             int n = s[1];
@@ -375,16 +437,29 @@ final class VectorHeapGemm {
             if (!java.util.Arrays.equals(c, cs) || !java.util.Arrays.equals(cf, cfs)) {
                 return false;
             }
+            // A^T B with A of k x m taken from the same values (m * k + 1 of them)
+            multiplyTransposedA(a, 1, b, 2, c, 0, m, n, k);
+            HeapGemm.scalarColumns(a, 1, 1, m, b, 2, cs, 0, m, n, k, 0, n);
+            multiplyTransposedA(af, 1, bf, 2, cf, 0, m, n, k);
+            HeapGemm.scalarColumns(af, 1, 1, m, bf, 2, cfs, 0, m, n, k, 0, n);
+            if (!java.util.Arrays.equals(c, cs) || !java.util.Arrays.equals(cf, cfs)) {
+                return false;
+            }
         }
         return true;
     }
 
-    /** A thread's transposed B and partial sums for the narrow products, grown on demand. */
+    /**
+     * A thread's transposed B and partial sums for the narrow products, and the transposed result
+     * of a narrow {@link #multiplyTransposedA}, grown on demand.
+     */
     private static final class Scratch {
         final double[] partial = new double[HeapGemm.PARTIALS];
         final float[] partialFloats = new float[HeapGemm.FLOAT_PARTIALS];
         private double[] doubles = new double[0];
         private float[] floats = new float[0];
+        private double[] doubleResults = new double[0];
+        private float[] floatResults = new float[0];
 
         double[] doubles(int n) {
             if (doubles.length < n) {
@@ -398,6 +473,20 @@ final class VectorHeapGemm {
                 floats = new float[n];
             }
             return floats;
+        }
+
+        double[] doubleResults(int n) {
+            if (doubleResults.length < n) {
+                doubleResults = new double[n];
+            }
+            return doubleResults;
+        }
+
+        float[] floatResults(int n) {
+            if (floatResults.length < n) {
+                floatResults = new float[n];
+            }
+            return floatResults;
         }
     }
 }

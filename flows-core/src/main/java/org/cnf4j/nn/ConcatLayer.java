@@ -1,7 +1,6 @@
 package org.cnf4j.nn;
 
 import java.util.List;
-import org.cnf4j.linalg.Mirror;
 
 /**
  * FFJORD's ConcatLinear: {@code out = [x, t] W' + b}, so gamma = 1 and beta = b + t w_t. Tensors
@@ -42,8 +41,8 @@ final class ConcatLayer extends Layer {
     }
 
     @Override
-    void weightGradient(double[] p, Mirror rawN, double[] raw, double[] gamma, double[] gammaBar, double[] grad) {
-        plainWeightGradient(rawN, grad);
+    void weightGradient(double[] p, double[] raw, double[] gamma, double[] gammaBar, double[] grad) {
+        plainWeightGradient(raw, grad);
     }
 
     @Override

@@ -3,7 +3,6 @@ package org.cnf4j.nn;
 import java.util.Arrays;
 import java.util.List;
 import org.cnf4j.linalg.Elementwise;
-import org.cnf4j.linalg.Mirror;
 import org.cnf4j.linalg.Transcendentals;
 
 /**
@@ -74,8 +73,7 @@ final class ConcatSquashLayer extends Layer {
     }
 
     @Override
-    void weightGradient(double[] p, Mirror rawN, double[] raw, double[] gamma, double[] gammaBar, double[] grad) {
-        rawN.copyTo(0, raw, 0, in * out);
+    void weightGradient(double[] p, double[] raw, double[] gamma, double[] gammaBar, double[] grad) {
         int w0 = weight();
         Arrays.fill(gammaBar, 0, out, 0.0);
         for (int i = 0, k = 0; i < in; i++) {

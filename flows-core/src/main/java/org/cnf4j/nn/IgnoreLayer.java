@@ -1,7 +1,6 @@
 package org.cnf4j.nn;
 
 import java.util.List;
-import org.cnf4j.linalg.Mirror;
 
 /**
  * FFJORD's IgnoreLinear: {@code out = x W + b}, time ignored (gamma = 1, beta = b). Tensors
@@ -39,8 +38,8 @@ final class IgnoreLayer extends Layer {
     }
 
     @Override
-    void weightGradient(double[] p, Mirror rawN, double[] raw, double[] gamma, double[] gammaBar, double[] grad) {
-        plainWeightGradient(rawN, grad);
+    void weightGradient(double[] p, double[] raw, double[] gamma, double[] gammaBar, double[] grad) {
+        plainWeightGradient(raw, grad);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.cnf4j.nn;
 
 import java.util.List;
-import org.cnf4j.linalg.Mirror;
 
 /**
  * The part of one network layer that depends on its {@link LayerType}: where its tensors lie in
@@ -72,12 +71,10 @@ abstract sealed class Layer permits ConcatSquashLayer, ConcatLayer, IgnoreLayer 
     }
 
     /**
-     * Writes dS/dW into {@code grad} from {@code raw} = X^T dS/d(out) [in, out] (in the mirror
-     * {@code rawN}; {@code rawHeap} is scratch of in * out), and for gated weights also
-     * {@code gammaBar_j = sum_i raw_ij W_ij}.
+     * Writes dS/dW into {@code grad} from {@code raw} = X^T dS/d(out) [in, out], and for gated
+     * weights also {@code gammaBar_j = sum_i raw_ij W_ij}.
      */
-    abstract void weightGradient(double[] p, Mirror rawN, double[] rawHeap, double[] gamma, double[] gammaBar,
-            double[] grad);
+    abstract void weightGradient(double[] p, double[] raw, double[] gamma, double[] gammaBar, double[] grad);
 
     /**
      * Writes the gradients of the layer's [out] vectors at time t into {@code grad}, from
@@ -177,8 +174,8 @@ abstract sealed class Layer permits ConcatSquashLayer, ConcatLayer, IgnoreLayer 
         }
     }
 
-    /** Copies the raw weight gradient from the mirror into {@code grad} (the plain-W case). */
-    final void plainWeightGradient(Mirror rawN, double[] grad) {
-        rawN.copyTo(0, grad, weight(), in * out);
+    /** Copies the raw weight gradient into {@code grad} (the plain-W case). */
+    final void plainWeightGradient(double[] raw, double[] grad) {
+        System.arraycopy(raw, 0, grad, weight(), in * out);
     }
 }

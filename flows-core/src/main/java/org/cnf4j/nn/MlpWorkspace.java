@@ -12,14 +12,17 @@ import org.cnf4j.linalg.SingleTanh;
  * One worker's buffers for chunks of up to {@code capacity} stacked rows, and the kernels of the
  * one-time path of {@link MlpDynamics}: the forward pass carrying the probe tangents, and the
  * backward pass through both with the activations' second derivatives. Rows: the chunk's batch
- * primal rows, then probes * batch tangent rows. Elementwise work runs on heap arrays (vectorised
- * by the JIT); the operands of BLAS calls have native mirrors filled by bulk copies. Layers are
- * numbered from 1 here (layer l maps dims[l - 1] to dims[l]).
+ * primal rows, then probes * batch tangent rows. Elementwise work runs on heap arrays. The matrix
+ * products run either as {@link HeapGemm} kernels on those arrays (once the network has chosen
+ * them: forwards, and backwards as X^T dA and dA W^T with the weights transposed once a call) or in
+ * BLAS on native mirrors filled by bulk copies (the plain path). Layers are numbered from 1 here
+ * (layer l maps dims[l - 1] to dims[l]).
  *
  * <p>In float ({@code single}) with tanh, a forward pass without second derivatives (every
  * evaluation outside the adjoint's backward solve) keeps its hidden layers in float end to end:
- * float products, tanh and the tangent products in float ({@link SingleTanh}), plain float copies
- * to and from the native operands; only the network's input and output pass through double.
+ * float products, tanh and the tangent products in float ({@link SingleTanh}); only the network's
+ * input and output pass through double. With second derivatives the products' operands are
+ * rounded to float and the activations stay in double.
  */
 final class MlpWorkspace {
     final int capacity;
@@ -62,6 +65,17 @@ final class MlpWorkspace {
     private final float[][] wf;
     /** Whether the forward products run on the heap ({@link HeapGemm}) rather than in native BLAS. */
     private final boolean heapProducts;
+    /**
+     * Whether every product runs on the heap, the backward pass's and the second-order forward
+     * pass's too: with the heap kernels, in double, or in float with tanh. No native mirror then.
+     */
+    private final boolean heapBackward;
+    /** Heap backward pass: each layer's effective weights transposed, [out, in] (double or float). */
+    private final double[][] wT;
+    private final float[][] wTf;
+    /** Heap backward pass in float: a layer's cotangents rounded, and a product's result. */
+    private final float[] gf;
+    private final float[] outF;
     double[] probeLeft = new double[0];
 
     MlpWorkspace(int capacity, int[] dims, Layer[] layer, Activation activation, int count, boolean single,
@@ -74,9 +88,10 @@ final class MlpWorkspace {
         this.count = count;
         this.single = single;
         this.heapProducts = heapProducts;
-        // native pre-activations only for BLAS forward products: without the heap kernels, and in
-        // float for the backward solve's forward passes
-        boolean blasForward = !heapProducts || single;
+        boolean floatPass = single && activation == Activation.TANH;
+        this.heapBackward = heapProducts && (!single || floatPass);
+        // native operands only for BLAS products
+        boolean blas = !heapBackward;
         x = new double[layers][];
         a = new double[layers + 1][];
         s1 = new double[layers][];
@@ -96,7 +111,8 @@ final class MlpWorkspace {
         int widest = 0;
         for (int l = 0; l < layers; l++) {
             x[l] = new double[capacity * dims[l]];
-            xN[l] = Mirror.allocate((long) capacity * dims[l], single);
+            xN[l] = blas ? Mirror.allocate((long) capacity * dims[l], single) : null;
+            widest = Math.max(widest, dims[l]);
         }
         for (int l = 1; l <= layers; l++) {
             int n = dims[l];
@@ -104,8 +120,8 @@ final class MlpWorkspace {
             widest = Math.max(widest, n);
             a[l] = new double[capacity * n];
             da[l] = new double[capacity * n];
-            aN[l] = blasForward ? Mirror.allocate((long) capacity * n, single) : null;
-            daN[l] = Mirror.allocate((long) capacity * n, single);
+            aN[l] = blas ? Mirror.allocate((long) capacity * n, single) : null;
+            daN[l] = blas ? Mirror.allocate((long) capacity * n, single) : null;
             if (l < layers) {
                 s1[l] = new double[capacity * n];
                 s2[l] = new double[capacity * n];
@@ -113,17 +129,29 @@ final class MlpWorkspace {
             gamma[l] = new double[n];
             beta[l] = new double[n];
             g[l] = new double[w];
-            gN[l] = Mirror.allocate(w, single);
+            gN[l] = blas ? Mirror.allocate(w, single) : null;
             if (layer[l - 1].gatesWeights() || single) {
                 wg[l] = new double[w];
-                wgN[l] = Mirror.allocate(w, single);
+                wgN[l] = blas ? Mirror.allocate(w, single) : null;
             }
         }
         colSum = new double[widest];
         gammaBar = new double[widest];
-        gzN = single ? Mirror.allocate((long) capacity * dims[0], true) : null;
-        gz = single ? new double[capacity * dims[0]] : null;
-        boolean floatPass = single && activation == Activation.TANH;
+        gzN = single && blas ? Mirror.allocate((long) capacity * dims[0], true) : null;
+        gz = single || heapBackward ? new double[capacity * dims[0]] : null;
+        boolean heapDouble = heapBackward && !single;
+        boolean heapFloat = heapBackward && single;
+        wT = heapDouble ? new double[layers + 1][] : null;
+        wTf = heapFloat ? new float[layers + 1][] : null;
+        for (int l = 1; heapBackward && l <= layers; l++) {
+            if (heapDouble) {
+                wT[l] = new double[dims[l - 1] * dims[l]];
+            } else {
+                wTf[l] = new float[dims[l - 1] * dims[l]];
+            }
+        }
+        gf = heapFloat ? new float[capacity * widest] : null;
+        outF = heapFloat ? new float[Math.max(capacity, widest) * widest] : null;
         af = floatPass ? new float[layers + 1][] : null;
         xf = floatPass ? new float[layers][] : null;
         s1f = floatPass ? new float[layers][] : null;
@@ -167,8 +195,10 @@ final class MlpWorkspace {
                     out[k] = p[w0 + k] * gm[j];
                 }
             }
-            wgN[l].copyFrom(out, 0, 0, in * n);
-        } else if (single) {
+            if (wgN[l] != null) {
+                wgN[l].copyFrom(out, 0, 0, in * n);
+            }
+        } else if (single && wgN[l] != null) {
             wgN[l].copyFrom(p, ly.weight(), 0, in * n);
         }
         if (wf != null) {
@@ -178,6 +208,11 @@ final class MlpWorkspace {
             for (int k = 0; k < in * n; k++) {
                 out[k] = (float) w[w0 + k];
             }
+        }
+        if (wTf != null) {
+            HeapGemm.transpose(wf[l], 0, in, n, wTf[l]);
+        } else if (wT != null) {
+            HeapGemm.transpose(heapWeights(l), heapOffset(l), in, n, wT[l]);
         }
     }
 
@@ -227,6 +262,10 @@ final class MlpWorkspace {
             floatForward();
             return;
         }
+        if (heapBackward && single) {
+            floatProductsForward();
+            return;
+        }
         if (heapProducts && !single) {
             doubleForward(secondOrder);
             return;
@@ -253,14 +292,8 @@ final class MlpWorkspace {
         }
     }
 
-    /**
-     * The double forward pass with heap products; with second derivatives the layers' inputs are
-     * also copied to their native mirrors for the backward pass's BLAS products.
-     */
+    /** The double forward pass with heap products (the backward pass's products run on the heap too). */
     private void doubleForward(boolean secondOrder) {
-        if (secondOrder) {
-            xN[0].copyFrom(x[0], 0, 0, rows * dims[0]);
-        }
         for (int l = 1; l <= layers; l++) {
             int in = dims[l - 1];
             int n = dims[l];
@@ -271,9 +304,26 @@ final class MlpWorkspace {
                 double[] d1 = s1[l];
                 activation.apply(av, beta[l], batch, n, xv, d1, secondOrder ? s2[l] : null);
                 tangents(d1, av, xv, batch * n);
-                if (secondOrder) {
-                    xN[l].copyFrom(xv, 0, 0, rows * n);
-                }
+            }
+        }
+    }
+
+    /**
+     * The forward pass with second derivatives in float on the heap: each layer's input rounded to
+     * float ({@link #xf}, kept for the backward pass's products), a float product widened to double,
+     * the activation and its derivatives in double, as the BLAS path does with its float operands.
+     */
+    private void floatProductsForward() {
+        for (int l = 1; l <= layers; l++) {
+            int in = dims[l - 1];
+            int n = dims[l];
+            HeapGemm.round(x[l - 1], xf[l - 1], rows * in);
+            HeapGemm.multiply(xf[l - 1], 0, wf[l], 0, af[l], 0, rows, n, in);
+            double[] av = a[l];
+            HeapGemm.widen(af[l], av, 0, rows * n);
+            if (l < layers) {
+                activation.apply(av, beta[l], batch, n, x[l], s1[l], s2[l]);
+                tangents(s1[l], av, x[l], batch * n);
             }
         }
     }
@@ -368,11 +418,17 @@ final class MlpWorkspace {
             }
         }
         call.probeCotangents(b0, m, d, probeLeft, a[layers], top);
+        if (heapBackward) {
+            backwardOnHeap(t, call, b0, m);
+            return;
+        }
         daN[layers].copyFrom(top, 0, 0, rows * d);
         for (int l = layers; l >= 1; l--) {
             int in = dims[l - 1];
             int n = dims[l];
             if (call.wantTheta) {
+                Mirror.gemm(true, false, in, n, rows, xN[l - 1], 0, in, daN[l], 0, n, gN[l], 0, n);
+                gN[l].copyTo(0, g[l], 0, in * n);
                 parameterGradients(l, t);
             }
             if (l > 1) {
@@ -394,9 +450,52 @@ final class MlpWorkspace {
         }
     }
 
-    /** Writes dS/dW and the gradients of the [out] vectors of layer l into {@link #grad}. */
+    /**
+     * {@link #backward} with every product on the heap: X^T dA read from the layer's input as it is,
+     * dA W^T from the weights transposed in {@link #gates}; in float, the cotangents are rounded once
+     * a layer and both products run in float (as the BLAS path's float operands do).
+     */
+    private void backwardOnHeap(double t, MlpCall call, int b0, int m) {
+        int d = dims[0];
+        for (int l = layers; l >= 1; l--) {
+            int in = dims[l - 1];
+            int n = dims[l];
+            if (single) {
+                HeapGemm.round(da[l], gf, rows * n);
+            }
+            if (call.wantTheta) {
+                if (single) {
+                    HeapGemm.multiplyTransposedA(xf[l - 1], 0, gf, 0, outF, 0, in, n, rows);
+                    HeapGemm.widen(outF, g[l], 0, in * n);
+                } else {
+                    HeapGemm.multiplyTransposedA(x[l - 1], 0, da[l], 0, g[l], 0, in, n, rows);
+                }
+                parameterGradients(l, t);
+            }
+            int below = l > 1 ? rows : call.gradZ != null ? m : 0;
+            if (below == 0) {
+                continue;
+            }
+            double[] out = l > 1 ? da[l - 1] : gz;
+            if (single) {
+                HeapGemm.multiply(gf, 0, wTf[l], 0, outF, 0, below, in, n);
+                HeapGemm.widen(outF, out, 0, below * in);
+            } else {
+                HeapGemm.multiply(da[l], 0, wT[l], 0, out, 0, below, in, n);
+            }
+            if (l > 1) {
+                Elementwise.activationBackward(da[l - 1], s1[l - 1], s2[l - 1], a[l - 1], batch * in, probes);
+            } else {
+                NativeArrays.doubles(call.gradZ).put(b0 * d, gz, 0, m * d);
+            }
+        }
+    }
+
+    /**
+     * Writes dS/dW and the gradients of the [out] vectors of layer l into {@link #grad}, from
+     * X^T dA of the layer in {@link #g}.
+     */
     private void parameterGradients(int l, double t) {
-        int in = dims[l - 1];
         int n = dims[l];
         double[] dg = da[l];
         Arrays.fill(colSum, 0, n, 0.0);
@@ -405,9 +504,8 @@ final class MlpWorkspace {
                 colSum[j] += dg[i];
             }
         }
-        Mirror.gemm(true, false, in, n, rows, xN[l - 1], 0, in, daN[l], 0, n, gN[l], 0, n);
         Layer ly = layer[l - 1];
-        ly.weightGradient(p, gN[l], g[l], gamma[l], gammaBar, grad);
+        ly.weightGradient(p, g[l], gamma[l], gammaBar, grad);
         ly.vectorGradients(p, t, colSum, gamma[l], gammaBar, grad);
     }
 }

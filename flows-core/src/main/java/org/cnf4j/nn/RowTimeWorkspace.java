@@ -13,7 +13,7 @@ import org.cnf4j.linalg.SingleTanh;
  * every layer is {@code out_b = (x_b W) * gamma(t_b) + beta(t_b)} with the plain weights in the
  * product and the gates applied row by row. Products in double: native BLAS on copies of the
  * operands (the plain path) or, with {@code heapProducts}, {@link HeapGemm} kernels on the heap
- * arrays themselves (transposed operands of the backward products made explicitly). With
+ * arrays themselves (X^T G read from X as it is, G W^T from the weights transposed once a call). With
  * {@code single} ({@link MatrixPrecision#FLOAT}) the products' operands are rounded to float and
  * the products run in float (sgemm, or the float heap kernels on float copies), their results
  * widened back; gates and sums stay double. In float with tanh, the hidden layers' tanh and its
@@ -22,8 +22,6 @@ import org.cnf4j.linalg.SingleTanh;
  * from 1.
  */
 final class RowTimeWorkspace {
-    /** Rows and columns of a tile of {@link #transpose}: 8 x 8 doubles, each side one 64-byte line. */
-    private static final int TILE = 8;
     final int capacity;
     private final int[] dims;
     private final Layer[] layer;
@@ -63,14 +61,11 @@ final class RowTimeWorkspace {
     /** Heap path in float: the weights of each layer, [in, out], and transposed, [out, in]. */
     private final float[][] wf;
     private final float[][] wTf;
-    /** Heap path in float: a transposed input, the cotangents, a product's result. */
-    private final float[] xTf;
+    /** Heap path in float: the cotangents, a product's result. */
     private final float[] gf;
     private final float[] outF;
     /** Heap path: the transposed weights of each layer, [out, in], made once per call. */
     private final double[][] wT;
-    /** Heap path: a layer's input transposed, [in, rows]. */
-    private final double[] xT;
     /** The chunk's f and its cotangents, [capacity, dim], reused across calls. */
     final double[] f;
     final double[] v;
@@ -147,8 +142,6 @@ final class RowTimeWorkspace {
         sums = new double[Layer.ROW_GRADIENT_SUMS][widest];
         scratch = new double[capacity * widest];
         scratch2 = new double[capacity * widest];
-        xT = heapProducts && !single ? new double[capacity * widest] : null;
-        xTf = heapSingle ? new float[capacity * widest] : null;
         gf = heapSingle ? new float[capacity * widest] : null;
         outF = heapSingle ? new float[Math.max(capacity, widest) * widest] : null;
         preF = floatTanh ? new float[capacity * widest] : null;
@@ -170,61 +163,12 @@ final class RowTimeWorkspace {
                 for (int k = 0; k < w.length; k++) {
                     w[k] = (float) p[w0 + k];
                 }
-                transpose(w, 0, dims[l - 1], dims[l], wTf[l]);
+                HeapGemm.transpose(w, 0, dims[l - 1], dims[l], wTf[l]);
             }
         } else if (heapProducts) {
             for (int l = 1; l <= layers; l++) {
-                transpose(p, layer[l - 1].weight(), dims[l - 1], dims[l], wT[l]);
+                HeapGemm.transpose(p, layer[l - 1].weight(), dims[l - 1], dims[l], wT[l]);
             }
-        }
-    }
-
-    /**
-     * {@code out[j, i] = src[off + i * cols + j]}: the transpose of a [rows, cols] block, in 8 x 8
-     * tiles so that reads and writes both stay within a few cache lines.
-     */
-    private static void transpose(double[] src, int off, int rows, int cols, double[] out) {
-        for (int i0 = 0; i0 < rows; i0 += TILE) {
-            int i1 = Math.min(rows, i0 + TILE);
-            for (int j0 = 0; j0 < cols; j0 += TILE) {
-                int j1 = Math.min(cols, j0 + TILE);
-                for (int j = j0; j < j1; j++) {
-                    int o = j * rows;
-                    for (int i = i0; i < i1; i++) {
-                        out[o + i] = src[off + i * cols + j];
-                    }
-                }
-            }
-        }
-    }
-
-    /** {@link #transpose(double[], int, int, int, double[])} of floats. */
-    private static void transpose(float[] src, int off, int rows, int cols, float[] out) {
-        for (int i0 = 0; i0 < rows; i0 += TILE) {
-            int i1 = Math.min(rows, i0 + TILE);
-            for (int j0 = 0; j0 < cols; j0 += TILE) {
-                int j1 = Math.min(cols, j0 + TILE);
-                for (int j = j0; j < j1; j++) {
-                    int o = j * rows;
-                    for (int i = i0; i < i1; i++) {
-                        out[o + i] = src[off + i * cols + j];
-                    }
-                }
-            }
-        }
-    }
-
-    /** {@code out[i] = (float) src[i]} for i in [0, n). */
-    private static void round(double[] src, float[] out, int n) {
-        for (int i = 0; i < n; i++) {
-            out[i] = (float) src[i];
-        }
-    }
-
-    /** {@code out[off + i] = src[i]} for i in [0, n). */
-    private static void widen(float[] src, double[] out, int off, int n) {
-        for (int i = 0; i < n; i++) {
-            out[off + i] = src[i];
         }
     }
 
@@ -243,10 +187,10 @@ final class RowTimeWorkspace {
             double[] av = a[l];
             if (wf != null) {
                 if (l == 1 || !floatTanh) {
-                    round(x[l - 1], xf[l - 1], m * in);
+                    HeapGemm.round(x[l - 1], xf[l - 1], m * in);
                 }
                 HeapGemm.multiply(xf[l - 1], 0, wf[l], 0, outF, 0, m, n, in);
-                widen(outF, av, 0, m * n);
+                HeapGemm.widen(outF, av, 0, m * n);
             } else if (heapProducts) {
                 HeapGemm.multiply(x[l - 1], 0, p, ly.weight(), av, 0, m, n, in);
             } else {
@@ -303,17 +247,15 @@ final class RowTimeWorkspace {
             boolean down = l > 1 || gradZ != null;
             double[] below = down ? (l > 1 ? g[l - 1] : gradZ) : null;
             if (wf != null) {
-                transpose(xf[l - 1], 0, m, in, xTf);
-                round(gv, gf, m * n);
-                HeapGemm.multiply(xTf, 0, gf, 0, outF, 0, in, n, m);
-                widen(outF, grad, ly.weight(), in * n);
+                HeapGemm.round(gv, gf, m * n);
+                HeapGemm.multiplyTransposedA(xf[l - 1], 0, gf, 0, outF, 0, in, n, m);
+                HeapGemm.widen(outF, grad, ly.weight(), in * n);
                 if (down) {
                     HeapGemm.multiply(gf, 0, wTf[l], 0, outF, 0, m, in, n);
-                    widen(outF, below, 0, m * in);
+                    HeapGemm.widen(outF, below, 0, m * in);
                 }
             } else if (heapProducts) {
-                transpose(x[l - 1], 0, m, in, xT);
-                HeapGemm.multiply(xT, 0, gv, 0, grad, ly.weight(), in, n, m);
+                HeapGemm.multiplyTransposedA(x[l - 1], 0, gv, 0, grad, ly.weight(), in, n, m);
                 if (down) {
                     HeapGemm.multiply(gv, 0, wT[l], 0, below, 0, m, in, n);
                 }

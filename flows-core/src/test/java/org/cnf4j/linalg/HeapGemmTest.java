@@ -10,7 +10,7 @@ class HeapGemmTest {
 
     /** m, n, k: hidden, thin first, narrow last layers, and odd remainders of rows, columns and terms. */
     private static final int[][] SHAPES = {{513, 64, 64}, {300, 64, 2}, {301, 2, 64}, {7, 72, 13}, {5, 3, 21},
-        {9, 1, 5}, {4, 40, 64}, {3, 8, 1}, {1, 17, 9}};
+        {9, 1, 5}, {4, 40, 64}, {3, 8, 1}, {1, 17, 9}, {64, 2, 300}, {2, 64, 300}};
 
     @Test
     void theVectorKernelsAreUsedWhenTheirModuleIsPresent() {
@@ -67,6 +67,58 @@ class HeapGemmTest {
             double[] plain = plainProduct(a, 0, b, 0, m, n, k);
             for (int i = 0; i < m * n; i++) {
                 assertEquals(plain[i], c[i], 1e-6 * k, "shape " + m + "x" + n + "x" + k + " at " + i);
+            }
+        }
+    }
+
+    /** A^T B on the chosen path and on the scalar loops: every output the same fused multiply-add chain. */
+    @Test
+    void transposedProductsAreOneFusedMultiplyAddChainPerOutputInEveryShape() {
+        SplittableRandom random = new SplittableRandom(13);
+        for (int[] s : SHAPES) {
+            int m = s[0];
+            int n = s[1];
+            int k = s[2];
+            // A^T B with A stored [k, m]: X^T G of a backward pass (k rows, m and n columns)
+            double[] a = gaussian(random, 3 + k * m);
+            double[] b = gaussian(random, 5 + k * n);
+            float[] af = new float[a.length];
+            float[] bf = new float[b.length];
+            for (int i = 0; i < a.length; i++) {
+                af[i] = (float) a[i];
+            }
+            for (int i = 0; i < b.length; i++) {
+                bf[i] = (float) b[i];
+            }
+            double[] c = new double[2 + m * n];
+            float[] cf = new float[2 + m * n];
+            c[0] = 42;
+            cf[0] = 42;
+            HeapGemm.multiplyTransposedA(a, 3, b, 5, c, 2, m, n, k);
+            HeapGemm.multiplyTransposedA(af, 3, bf, 5, cf, 2, m, n, k);
+            double[] cs = new double[2 + m * n];
+            float[] cfs = new float[2 + m * n];
+            HeapGemm.scalarColumns(a, 3, 1, m, b, 5, cs, 2, m, n, k, 0, n);
+            HeapGemm.scalarColumns(af, 3, 1, m, bf, 5, cfs, 2, m, n, k, 0, n);
+            assertEquals(42, c[0], "writes only C");
+            assertEquals(42, cf[0], "writes only C");
+            String shape = "shape " + m + "x" + n + "x" + k;
+            for (int r = 0; r < m; r++) {
+                for (int j = 0; j < n; j++) {
+                    double sum = 0;
+                    float sumF = 0;
+                    double plain = 0;
+                    for (int q = 0; q < k; q++) {
+                        sum = Math.fma(a[3 + q * m + r], b[5 + q * n + j], sum);
+                        sumF = Math.fma(af[3 + q * m + r], bf[5 + q * n + j], sumF);
+                        plain += a[3 + q * m + r] * b[5 + q * n + j];
+                    }
+                    assertEquals(sum, c[2 + r * n + j], 0.0, shape + " at " + r + ", " + j);
+                    assertEquals(sumF, cf[2 + r * n + j], 0f, shape + " (float) at " + r + ", " + j);
+                    assertEquals(sum, cs[2 + r * n + j], 0.0, shape + " (scalar) at " + r + ", " + j);
+                    assertEquals(sumF, cfs[2 + r * n + j], 0f, shape + " (scalar, float) at " + r + ", " + j);
+                    assertEquals(plain, sum, 1e-13 * k, shape + " at " + r + ", " + j);
+                }
             }
         }
     }
