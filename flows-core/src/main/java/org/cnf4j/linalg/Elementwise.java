@@ -147,6 +147,36 @@ public final class Elementwise {
         scalarActivationBackward(g, d1, d2, a, block, probes, 0);
     }
 
+    /**
+     * The float backward step through tanh of a stacked block, in place: primal cotangents
+     * {@code g[i] = g[i] d1[i] + sum_k g[k block + i] d2[i] a[k block + i]}, tangent cotangents
+     * {@code g[k block + i] *= d1[i]}, with tanh' = d1 and tanh'' = d2 = (-2 h) d1 from the forward
+     * pass's tanh h (primal rows); a holds the tangent rows' pre-activations. [(1 + probes) * block]
+     * arrays, block = batch * width.
+     */
+    public static void tanhBackward(float[] g, float[] d1, float[] h, float[] a, int block, int probes) {
+        if (KernelSelection.vector(KernelFamily.ELEMENTWISE_FLOAT)) {
+            VectorElementwise.tanhBackward(g, d1, h, a, block, probes);
+            return;
+        }
+        scalarTanhBackward(g, d1, h, a, block, probes, 0);
+    }
+
+    static void scalarTanhBackward(float[] g, float[] d1, float[] h, float[] a, int block, int probes, int from) {
+        for (int i = from; i < block; i++) {
+            float s1 = d1[i];
+            float s2 = -2f * h[i] * s1;
+            float gi = g[i] * s1;
+            for (int k = 1; k <= probes; k++) {
+                int off = k * block;
+                float gx = g[off + i];
+                gi = gi + gx * s2 * a[off + i];
+                g[off + i] = gx * s1;
+            }
+            g[i] = gi;
+        }
+    }
+
     static void scalarActivationBackward(double[] g, double[] d1, double[] d2, double[] a, int block, int probes,
             int from) {
         for (int i = from; i < block; i++) {

@@ -114,4 +114,22 @@ final class VectorElementwise {
         }
         Elementwise.scalarActivationBackward(g, d1, d2, a, block, probes, i);
     }
+
+    static void tanhBackward(float[] g, float[] d1, float[] h, float[] a, int block, int probes) {
+        int i = 0;
+        int bound = FLOATS.loopBound(block);
+        for (; i < bound; i += FLOATS.length()) {
+            FloatVector s1 = FloatVector.fromArray(FLOATS, d1, i);
+            FloatVector s2 = FloatVector.fromArray(FLOATS, h, i).mul(-2f).mul(s1);
+            FloatVector gi = FloatVector.fromArray(FLOATS, g, i).mul(s1);
+            for (int k = 1; k <= probes; k++) {
+                int off = k * block + i;
+                FloatVector gx = FloatVector.fromArray(FLOATS, g, off);
+                gi = gi.add(gx.mul(s2).mul(FloatVector.fromArray(FLOATS, a, off)));
+                gx.mul(s1).intoArray(g, off);
+            }
+            gi.intoArray(g, i);
+        }
+        Elementwise.scalarTanhBackward(g, d1, h, a, block, probes, i);
+    }
 }

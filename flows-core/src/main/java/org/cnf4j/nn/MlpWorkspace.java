@@ -18,11 +18,13 @@ import org.cnf4j.linalg.SingleTanh;
  * BLAS on native mirrors filled by bulk copies (the plain path). Layers are numbered from 1 here
  * (layer l maps dims[l - 1] to dims[l]).
  *
- * <p>In float ({@code single}) with tanh, a forward pass without second derivatives (every
- * evaluation outside the adjoint's backward solve) keeps its hidden layers in float end to end:
- * float products, tanh and the tangent products in float ({@link SingleTanh}); only the network's
- * input and output pass through double. With second derivatives the products' operands are
- * rounded to float and the activations stay in double.
+ * <p>In float ({@code single}) with tanh and the heap kernels, every pass keeps its hidden layers
+ * in float end to end: float products, tanh and the tangent products in float ({@link SingleTanh})
+ * forwards, the cotangents through the products and tanh's first and second derivatives in float
+ * backwards; only the network's input and output, the weight gradients and dS/dz pass through
+ * double. In float on BLAS, a forward pass without second derivatives does the same with float
+ * copies to and from the native operands; otherwise the products' operands are rounded to float
+ * and the activations stay in double.
  */
 final class MlpWorkspace {
     final int capacity;
@@ -73,8 +75,9 @@ final class MlpWorkspace {
     /** Heap backward pass: each layer's effective weights transposed, [out, in] (double or float). */
     private final double[][] wT;
     private final float[][] wTf;
-    /** Heap backward pass in float: a layer's cotangents rounded, and a product's result. */
+    /** Heap backward pass in float: a layer's cotangents and the next layer's, and a product's result. */
     private final float[] gf;
+    private final float[] gf2;
     private final float[] outF;
     double[] probeLeft = new double[0];
 
@@ -151,6 +154,7 @@ final class MlpWorkspace {
             }
         }
         gf = heapFloat ? new float[capacity * widest] : null;
+        gf2 = heapFloat ? new float[capacity * widest] : null;
         outF = heapFloat ? new float[Math.max(capacity, widest) * widest] : null;
         af = floatPass ? new float[layers + 1][] : null;
         xf = floatPass ? new float[layers][] : null;
@@ -258,12 +262,8 @@ final class MlpWorkspace {
             probeLeft = new double[probes * m * d];
         }
         call.readRows(b0, m, d, x[0], probeLeft);
-        if (heapProducts && af != null && !secondOrder) {
+        if (heapProducts && af != null) {
             floatForward();
-            return;
-        }
-        if (heapBackward && single) {
-            floatProductsForward();
             return;
         }
         if (heapProducts && !single) {
@@ -309,33 +309,13 @@ final class MlpWorkspace {
     }
 
     /**
-     * The forward pass with second derivatives in float on the heap: each layer's input rounded to
-     * float ({@link #xf}, kept for the backward pass's products), a float product widened to double,
-     * the activation and its derivatives in double, as the BLAS path does with its float operands.
+     * The float forward pass with heap products: the input rounded to float, the output widened to
+     * double; each layer's input, tanh' and pre-activations stay in {@link #xf}, {@link #s1f} and
+     * {@link #af} for {@link #backwardInFloat}.
      */
-    private void floatProductsForward() {
-        for (int l = 1; l <= layers; l++) {
-            int in = dims[l - 1];
-            int n = dims[l];
-            HeapGemm.round(x[l - 1], xf[l - 1], rows * in);
-            HeapGemm.multiply(xf[l - 1], 0, wf[l], 0, af[l], 0, rows, n, in);
-            double[] av = a[l];
-            HeapGemm.widen(af[l], av, 0, rows * n);
-            if (l < layers) {
-                activation.apply(av, beta[l], batch, n, x[l], s1[l], s2[l]);
-                tangents(s1[l], av, x[l], batch * n);
-            }
-        }
-    }
-
-    /** The float forward pass with heap products: the input rounded to float, the output widened to double. */
     private void floatForward() {
         int d = dims[0];
-        double[] x0 = x[0];
-        float[] x0f = xf[0];
-        for (int i = 0; i < rows * d; i++) {
-            x0f[i] = (float) x0[i];
-        }
+        HeapGemm.round(x[0], xf[0], rows * d);
         for (int l = 1; l <= layers; l++) {
             int n = dims[l];
             float[] av = af[l];
@@ -345,11 +325,7 @@ final class MlpWorkspace {
                 tangents(s1f[l], av, xf[l], batch * n);
             }
         }
-        double[] out = a[layers];
-        float[] outF = af[layers];
-        for (int i = 0; i < rows * d; i++) {
-            out[i] = outF[i];
-        }
+        HeapGemm.widen(af[layers], a[layers], 0, rows * d);
     }
 
     /** The probe tangents' rows through the activation: {@code x = d1 * a} for every probe block. */
@@ -429,6 +405,7 @@ final class MlpWorkspace {
             if (call.wantTheta) {
                 Mirror.gemm(true, false, in, n, rows, xN[l - 1], 0, in, daN[l], 0, n, gN[l], 0, n);
                 gN[l].copyTo(0, g[l], 0, in * n);
+                columnSums(da[l], n);
                 parameterGradients(l, t);
             }
             if (l > 1) {
@@ -452,58 +429,91 @@ final class MlpWorkspace {
 
     /**
      * {@link #backward} with every product on the heap: X^T dA read from the layer's input as it is,
-     * dA W^T from the weights transposed in {@link #gates}; in float, the cotangents are rounded once
-     * a layer and both products run in float (as the BLAS path's float operands do).
+     * dA W^T from the weights transposed in {@link #gates}.
      */
     private void backwardOnHeap(double t, MlpCall call, int b0, int m) {
+        if (single) {
+            backwardInFloat(t, call, b0, m);
+            return;
+        }
         int d = dims[0];
         for (int l = layers; l >= 1; l--) {
             int in = dims[l - 1];
             int n = dims[l];
-            if (single) {
-                HeapGemm.round(da[l], gf, rows * n);
-            }
             if (call.wantTheta) {
-                if (single) {
-                    HeapGemm.multiplyTransposedA(xf[l - 1], 0, gf, 0, outF, 0, in, n, rows);
-                    HeapGemm.widen(outF, g[l], 0, in * n);
-                } else {
-                    HeapGemm.multiplyTransposedA(x[l - 1], 0, da[l], 0, g[l], 0, in, n, rows);
-                }
+                HeapGemm.multiplyTransposedA(x[l - 1], 0, da[l], 0, g[l], 0, in, n, rows);
+                columnSums(da[l], n);
                 parameterGradients(l, t);
             }
-            int below = l > 1 ? rows : call.gradZ != null ? m : 0;
-            if (below == 0) {
-                continue;
-            }
-            double[] out = l > 1 ? da[l - 1] : gz;
-            if (single) {
-                HeapGemm.multiply(gf, 0, wTf[l], 0, outF, 0, below, in, n);
-                HeapGemm.widen(outF, out, 0, below * in);
-            } else {
-                HeapGemm.multiply(da[l], 0, wT[l], 0, out, 0, below, in, n);
-            }
             if (l > 1) {
+                HeapGemm.multiply(da[l], 0, wT[l], 0, da[l - 1], 0, rows, in, n);
                 Elementwise.activationBackward(da[l - 1], s1[l - 1], s2[l - 1], a[l - 1], batch * in, probes);
-            } else {
+            } else if (call.gradZ != null) {
+                HeapGemm.multiply(da[1], 0, wT[1], 0, gz, 0, m, d, n);
                 NativeArrays.doubles(call.gradZ).put(b0 * d, gz, 0, m * d);
             }
         }
     }
 
     /**
-     * Writes dS/dW and the gradients of the [out] vectors of layer l into {@link #grad}, from
-     * X^T dA of the layer in {@link #g}.
+     * The heap backward pass in float with tanh, after {@link #floatForward}: the cotangents are
+     * rounded once at the top and stay in float through every layer (products, and tanh's first and
+     * second derivatives from the float forward pass's tanh and tanh'); the weight gradients, the
+     * column sums and dS/dz are widened to double.
      */
-    private void parameterGradients(int l, double t) {
-        int n = dims[l];
-        double[] dg = da[l];
+    private void backwardInFloat(double t, MlpCall call, int b0, int m) {
+        int d = dims[0];
+        float[] cot = gf;
+        float[] next = gf2;
+        HeapGemm.round(da[layers], cot, rows * d);
+        for (int l = layers; l >= 1; l--) {
+            int in = dims[l - 1];
+            int n = dims[l];
+            if (call.wantTheta) {
+                HeapGemm.multiplyTransposedA(xf[l - 1], 0, cot, 0, outF, 0, in, n, rows);
+                HeapGemm.widen(outF, g[l], 0, in * n);
+                columnSums(cot, n);
+                parameterGradients(l, t);
+            }
+            if (l > 1) {
+                HeapGemm.multiply(cot, 0, wTf[l], 0, next, 0, rows, in, n);
+                Elementwise.tanhBackward(next, s1f[l - 1], xf[l - 1], af[l - 1], batch * in, probes);
+                float[] swap = cot;
+                cot = next;
+                next = swap;
+            } else if (call.gradZ != null) {
+                HeapGemm.multiply(cot, 0, wTf[1], 0, outF, 0, m, d, n);
+                HeapGemm.widen(outF, gz, 0, m * d);
+                NativeArrays.doubles(call.gradZ).put(b0 * d, gz, 0, m * d);
+            }
+        }
+    }
+
+    /** {@link #colSum}[j] = sum of column j of the chunk's primal rows of {@code dg} [rows, n]. */
+    private void columnSums(double[] dg, int n) {
         Arrays.fill(colSum, 0, n, 0.0);
         for (int b = 0, i = 0; b < batch; b++) {
             for (int j = 0; j < n; j++, i++) {
                 colSum[j] += dg[i];
             }
         }
+    }
+
+    /** {@link #columnSums(double[], int)} of float cotangents, summed in double. */
+    private void columnSums(float[] dg, int n) {
+        Arrays.fill(colSum, 0, n, 0.0);
+        for (int b = 0, i = 0; b < batch; b++) {
+            for (int j = 0; j < n; j++, i++) {
+                colSum[j] += dg[i];
+            }
+        }
+    }
+
+    /**
+     * Writes dS/dW and the gradients of the [out] vectors of layer l into {@link #grad}, from
+     * X^T dA of the layer in {@link #g} and the column sums of dA in {@link #colSum}.
+     */
+    private void parameterGradients(int l, double t) {
         Layer ly = layer[l - 1];
         ly.weightGradient(p, g[l], gamma[l], gammaBar, grad);
         ly.vectorGradients(p, t, colSum, gamma[l], gammaBar, grad);

@@ -86,6 +86,43 @@ class ElementwiseTest {
     }
 
     /**
+     * The float step back through tanh, on the chosen path and the scalar loop, against the chain
+     * rule written out with tanh'' = -2 tanh tanh' (bit for bit: the same float operations in order).
+     */
+    @Test
+    void floatTanhBackwardFollowsTheChainRuleWithTanhsSecondDerivative() {
+        SplittableRandom r = new SplittableRandom(8);
+        for (int probes : new int[] {0, 1, 2}) {
+            for (int block : new int[] {64, 37, 3}) {
+                float[] g = floats(random(r, block * (1 + probes)));
+                float[] h = new float[block];
+                float[] d1 = new float[block];
+                for (int i = 0; i < block; i++) {
+                    h[i] = (float) Math.tanh(r.nextDouble(-3, 3));
+                    d1[i] = 1f - h[i] * h[i];
+                }
+                float[] a = floats(random(r, block * (1 + probes)));
+                float[] want = g.clone();
+                for (int i = 0; i < block; i++) {
+                    float d2 = -2f * h[i] * d1[i];
+                    float gi = g[i] * d1[i];
+                    for (int k = 1; k <= probes; k++) {
+                        gi = gi + g[k * block + i] * d2 * a[k * block + i];
+                        want[k * block + i] = g[k * block + i] * d1[i];
+                    }
+                    want[i] = gi;
+                }
+                float[] scalar = g.clone();
+                Elementwise.tanhBackward(g, d1, h, a, block, probes);
+                Elementwise.scalarTanhBackward(scalar, d1, h, a, block, probes, 0);
+                String where = "probes " + probes + ", block " + block;
+                assertArrayEquals(want, g, 0f, where);
+                assertArrayEquals(want, scalar, 0f, where + " (scalar)");
+            }
+        }
+    }
+
+    /**
      * The concatsquash kernels of the per-row-time path, on the scalar path and (with the module)
      * the Vector API path, against the row-by-row loops they replace, bit for bit; widths with and
      * without a scalar tail (the last layer has 2 outputs).
