@@ -14,7 +14,7 @@ import org.cnf4j.linalg.SingleTanh;
  * backward pass through both with the activations' second derivatives. Rows: the chunk's batch
  * primal rows, then probes * batch tangent rows. Elementwise work runs on heap arrays. The matrix
  * products run either as {@link HeapGemm} kernels on those arrays (once the network has chosen
- * them: forwards, and backwards as X^T dA and dA W^T with the weights transposed once a call) or in
+ * them: forwards, and backwards as X^T dA and dA W^T with the weights transposed once a backward call) or in
  * BLAS on native mirrors filled by bulk copies (the plain path). Layers are numbered from 1 here
  * (layer l maps dims[l - 1] to dims[l]).
  *
@@ -75,6 +75,8 @@ final class MlpWorkspace {
     /** Heap backward pass: each layer's effective weights transposed, [out, in] (double or float). */
     private final double[][] wT;
     private final float[][] wTf;
+    /** Whether {@link #wT} or {@link #wTf} hold this call's weights. */
+    private boolean weightsTransposed;
     /** Heap backward pass in float: a layer's cotangents and the next layer's, and a product's result. */
     private final float[] gf;
     private final float[] gf2;
@@ -213,11 +215,18 @@ final class MlpWorkspace {
                 out[k] = (float) w[w0 + k];
             }
         }
-        if (wTf != null) {
-            HeapGemm.transpose(wf[l], 0, in, n, wTf[l]);
-        } else if (wT != null) {
-            HeapGemm.transpose(heapWeights(l), heapOffset(l), in, n, wT[l]);
+    }
+
+    /** The effective weights transposed for dA W^T: once per call, by its first backward chunk. */
+    private void transposeWeights() {
+        for (int l = 1; l <= layers; l++) {
+            if (wTf != null) {
+                HeapGemm.transpose(wf[l], 0, dims[l - 1], dims[l], wTf[l]);
+            } else {
+                HeapGemm.transpose(heapWeights(l), heapOffset(l), dims[l - 1], dims[l], wT[l]);
+            }
         }
+        weightsTransposed = true;
     }
 
     /** The effective weights of layer l on the heap: W * gamma for gated layers, W within p otherwise. */
@@ -247,6 +256,7 @@ final class MlpWorkspace {
         for (int l = 1; l <= layers; l++) {
             gates(l, t);
         }
+        weightsTransposed = false;
     }
 
     /**
@@ -429,9 +439,12 @@ final class MlpWorkspace {
 
     /**
      * {@link #backward} with every product on the heap: X^T dA read from the layer's input as it is,
-     * dA W^T from the weights transposed in {@link #gates}.
+     * dA W^T from the weights transposed once a call.
      */
     private void backwardOnHeap(double t, MlpCall call, int b0, int m) {
+        if (!weightsTransposed) {
+            transposeWeights();
+        }
         if (single) {
             backwardInFloat(t, call, b0, m);
             return;
