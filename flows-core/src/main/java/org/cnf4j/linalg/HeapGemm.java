@@ -70,7 +70,7 @@ public final class HeapGemm {
         }
     }
 
-    /** C = A^T B in float; as {@link #multiplyTransposedA(double[], int, double[], int, double[], int, int, int, int)}. */
+    /** C = A^T B in float, as in double. */
     public static void multiplyTransposedA(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int n,
             int k) {
         if (KernelSelection.vector(KernelFamily.PRODUCTS_FLOAT)) {
@@ -100,8 +100,8 @@ public final class HeapGemm {
      * Columns [j0, j1) of a wide product, in the reference order; A's element (r, q) at
      * {@code a[aOff + r * rs + q * cs]} (rs = k, cs = 1 for A itself; rs = 1, cs = m for A^T).
      */
-    static void scalarColumns(double[] a, int aOff, int rs, int cs, double[] b, int bOff, double[] c, int cOff, int m, int n,
-            int k, int j0, int j1) {
+    static void scalarColumns(double[] a, int aOff, int rs, int cs, double[] b, int bOff, double[] c, int cOff, int m,
+            int n, int k, int j0, int j1) {
         for (int r = 0; r < m; r++) {
             int ar = aOff + r * rs;
             for (int j = j0; j < j1; j++) {
@@ -150,8 +150,8 @@ public final class HeapGemm {
      * Columns [j0, j1) of a wide product, in the reference order; A's element (r, q) at
      * {@code a[aOff + r * rs + q * cs]} (rs = k, cs = 1 for A itself; rs = 1, cs = m for A^T).
      */
-    static void scalarColumns(float[] a, int aOff, int rs, int cs, float[] b, int bOff, float[] c, int cOff, int m, int n,
-            int k, int j0, int j1) {
+    static void scalarColumns(float[] a, int aOff, int rs, int cs, float[] b, int bOff, float[] c, int cOff, int m,
+            int n, int k, int j0, int j1) {
         for (int r = 0; r < m; r++) {
             int ar = aOff + r * rs;
             for (int j = j0; j < j1; j++) {

@@ -89,8 +89,8 @@ final class VectorHeapGemm {
     }
 
     /** Columns [j, j + 2 lanes) of a wide product, 4 rows at a time. */
-    private static void twoVectorColumns(double[] a, int aOff, int rs, int cs, double[] b, int bOff, double[] c, int cOff,
-            int m, int n, int k, int j) {
+    private static void twoVectorColumns(double[] a, int aOff, int rs, int cs, double[] b, int bOff, double[] c,
+            int cOff, int m, int n, int k, int j) {
         int lanes = DOUBLES.length();
         int r = 0;
         for (; r + 4 <= m; r += 4) {
@@ -148,8 +148,8 @@ final class VectorHeapGemm {
     }
 
     /** Columns [j, j + lanes) of a wide product, 4 rows at a time. */
-    private static void oneVectorColumns(double[] a, int aOff, int rs, int cs, double[] b, int bOff, double[] c, int cOff,
-            int m, int n, int k, int j) {
+    private static void oneVectorColumns(double[] a, int aOff, int rs, int cs, double[] b, int bOff, double[] c,
+            int cOff, int m, int n, int k, int j) {
         int r = 0;
         for (; r + 4 <= m; r += 4) {
             DoubleVector c0 = DoubleVector.zero(DOUBLES);

@@ -14,9 +14,9 @@ import org.cnf4j.linalg.SingleTanh;
  * backward pass through both with the activations' second derivatives. Rows: the chunk's batch
  * primal rows, then probes * batch tangent rows. Elementwise work runs on heap arrays. The matrix
  * products run either as {@link HeapGemm} kernels on those arrays (once the network has chosen
- * them: forwards, and backwards as X^T dA and dA W^T with the weights transposed once a backward call) or in
- * BLAS on native mirrors filled by bulk copies (the plain path). Layers are numbered from 1 here
- * (layer l maps dims[l - 1] to dims[l]).
+ * them: forwards, and backwards as X^T dA and dA W^T, the weights transposed once a backward call)
+ * or in BLAS on native mirrors filled by bulk copies (the plain path). Layers are numbered from 1
+ * here (layer l maps dims[l - 1] to dims[l]).
  *
  * <p>In float ({@code single}) with tanh and the heap kernels, every pass keeps its hidden layers
  * in float end to end: float products, tanh and the tangent products in float ({@link SingleTanh})
