@@ -15,8 +15,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link #FOLDS} folds; the flow, from its initial parameters, trains on all folds but one and is
  * validated on that one every {@code longest / CHECKPOINTS} iterations, once per fold; the
  * held-out NLLs of each checkpoint are pooled over all those rows, and the checkpoint with the
- * lowest pooled NLL is the length of the run that follows (on the training split, from the same
- * initial parameters, keeping its last parameters).
+ * lowest pooled NLL sets the length of the run that follows (on the training split, from the same
+ * initial parameters, keeping its last parameters). With a constant learning rate that length is
+ * the checkpoint's; with a linear decay, whose folds were checked part way through their decay
+ * (at i of L iterations), the run decays over the length with the same area under its
+ * learning-rate curve, 2i - i^2 / L (between i and L): a run that ends where the folds' curve was
+ * lowest would have taken smaller steps all along and stopped short of what the folds measured.
  *
  * <p>Used by {@link Trainer#planForBudget} when the validation set has fewer than
  * {@link #ENOUGH_VALIDATION_ROWS} rows, the data can be cut into folds, and the folds can train
@@ -41,20 +45,39 @@ final class FoldedLength {
     /**
      * The chosen length.
      *
-     * @param iterations the iterations of the checkpoint chosen
+     * @param iterations the iterations of the run that follows
+     * @param checkpoint the iterations of the checkpoint chosen
      * @param heldOutNll its mean held-out NLL in nats over all {@code rows}
      * @param rows the training and validation rows, each held out once
      * @param every iterations between a fold's checkpoints
      * @param longest the iterations each fold trained for
      */
-    record Choice(int iterations, double heldOutNll, long rows, int every, int longest) {
+    record Choice(int iterations, int checkpoint, double heldOutNll, long rows, int every, int longest) {
 
         /** In words, for the plan and the model's summary. */
         String describe() {
-            return String.format(Locale.ROOT, "the length %d-fold cross-validation chose (held-out NLL %.4f nats on the %d "
-                    + "training and validation rows at iteration %d, the lowest of checkpoints every %d iterations up "
-                    + "to %d)", FOLDS, heldOutNll, rows, iterations, every, longest);
+            String length = iterations == checkpoint ? "" : String.format(Locale.ROOT, "; the run decays its "
+                    + "learning rate to 0 over %d iterations, the same sum of rates as the folds' first %d",
+                    iterations, checkpoint);
+            return String.format(Locale.ROOT, "the length %d-fold cross-validation chose (held-out NLL %.4f nats "
+                    + "on the %d training and validation rows at iteration %d, the lowest of checkpoints every %d "
+                    + "iterations up to %d%s)", FOLDS, heldOutNll, rows, checkpoint, every, longest, length);
         }
+    }
+
+    /**
+     * The run's length for a fold checkpoint at {@code checkpoint} of {@code longest} iterations:
+     * the checkpoint itself with a constant rate; with a linear decay, the length whose decay to 0
+     * has the same area under the learning-rate curve as the folds' first {@code checkpoint}
+     * iterations, {@code 2 c - c^2 / longest}.
+     */
+    static int runLength(LearningRateSchedule schedule, int checkpoint, int longest) {
+        if (schedule != LearningRateSchedule.LINEAR) {
+            return checkpoint;
+        }
+        double c = checkpoint;
+        long length = Math.round(2 * c - c * c / longest);
+        return (int) Math.max(checkpoint, Math.min(longest, length));
     }
 
     /**
@@ -138,7 +161,7 @@ final class FoldedLength {
         if (best <= 0) {
             return null;
         }
-        return new Choice((int) best, lowest, rows, every, longest);
+        return new Choice(runLength(config.schedule(), (int) best, longest), (int) best, lowest, rows, every, longest);
     }
 
     /** The time the final run of {@code iterations} needs, with a quarter to spare. */
