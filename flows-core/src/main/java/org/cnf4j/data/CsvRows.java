@@ -1,5 +1,6 @@
 package org.cnf4j.data;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -12,40 +13,42 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 /**
  * A numeric CSV file read as a stream of rows, a chunk at a time, so a file of any size is read in
- * constant memory. The first non-blank line is the header; comma or tab separated (decided by the
- * header line); cells may be wrapped in double quotes; blank lines are skipped; lines end in
- * {@code \n}, {@code \r\n} or {@code \r}. The text must be UTF-8 and no line may be longer than
- * {@link #MAX_LINE_CHARS}. Only the kept columns ({@link #select}, {@link #exclude}) are parsed, so
- * a text column that is left out may hold anything. Every kept value must be a finite number or,
- * under {@link MissingValues#DROP_ROWS}, a missing value (empty, NA, NaN) that drops its row; the
- * first problem is a {@link DataException} naming the source, the line (1-based, the header is
- * line 1) and the column.
+ * constant memory. The dialect is RFC 4180's, read by Apache Commons CSV: the first non-blank line
+ * is the header; comma or tab separated (decided by the header line); a cell may be wrapped in
+ * double quotes, and a quoted cell may hold the separator, a line break and doubled quotes
+ * ({@code "Smith, John"}, {@code "na ""x"""} is {@code na "x"}); blank lines are skipped; lines end
+ * in {@code \n}, {@code \r\n} or {@code \r}. The text must be UTF-8 and no record may be longer
+ * than {@link #MAX_LINE_CHARS}. Only the kept columns ({@link #select}, {@link #exclude}) are
+ * parsed, so a text column that is left out may hold anything. Every kept value must be a finite
+ * number or, under {@link MissingValues#DROP_ROWS}, a missing value (empty, NA, NaN) that drops its
+ * row; the first problem is a {@link DataException} naming the source, the line (1-based, the
+ * header is line 1) and the column.
  */
 public final class CsvRows implements RowSource, AutoCloseable {
 
-    /** The longest line accepted, in characters (a file without line breaks is refused, not read whole). */
+    /** The longest record accepted, in characters (a file without line breaks is refused, not read whole). */
     public static final int MAX_LINE_CHARS = 1 << 20;
 
-    private final Reader in;
+    private final RecordLimitReader in;
     private final String source;
-    private final char[] buffer = new char[1 << 16];
-    private int pos;
-    private int limit;
-    private boolean endOfInput;
-    private boolean skipLineFeed;
+    private final CSVParser parser;
+    private final Iterator<CSVRecord> records;
     private static final Pattern NUMBER = Pattern.compile(
             "[+-]?(?:(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?|(?i:nan|inf|infinity))");
     private static final Pattern NON_FINITE = Pattern.compile("[+-]?(?i:nan|inf|infinity)");
-    private final StringBuilder line = new StringBuilder();
     private long lineNo;
     private long rowsRead;
-    private final String separator;
+    private final char separator;
     private final List<String> header;
     private int[] keep;
     private boolean started;
@@ -55,33 +58,45 @@ public final class CsvRows implements RowSource, AutoCloseable {
     private java.util.Map<String, java.util.function.ToDoubleFunction<String>> coders = java.util.Map.of();
     private java.util.function.ToDoubleFunction<String>[] coderOf;
 
-    private CsvRows(Reader in, String source) {
-        this.in = in;
+    private CsvRows(Reader reader, String source) {
         this.source = source;
-        String first = nextLine();
-        while (first != null && first.isBlank()) {
-            first = nextLine();
+        this.in = new RecordLimitReader(new BufferedReader(reader, 1 << 16), source);
+        try {
+            separator = in.separatorOfFirstLine();
+        } catch (RecordLimitReader.RecordTooLongException e) {
+            throw new DataException(String.format("%s, line 1: longer than %d characters (is it a CSV file?)", source,
+                    CsvRows.MAX_LINE_CHARS));
+        } catch (java.io.UncheckedIOException e) {
+            throw readError(e.getCause(), 1);
+        }
+        // the header is read through the same checks as every record
+        CSVFormat format = CSVFormat.RFC4180.builder().setDelimiter(separator).setIgnoreEmptyLines(false)
+                .setIgnoreSurroundingSpaces(true).setRecordSeparator('\n').get();
+        try {
+            parser = CSVParser.builder().setReader(in).setFormat(format).get();
+        } catch (IOException e) {
+            throw new DataException(source + ": cannot be read (" + e.getMessage() + ")", e);
+        }
+        records = parser.iterator();
+        List<String> first = nextRecord();
+        while (first != null && isBlank(first)) {
+            first = nextRecord();
         }
         if (first == null) {
             throw new DataException(source + ": the file is empty (a header row is needed)");
         }
-        if (first.startsWith("\uFEFF")) {
-            // a UTF-8 byte-order mark (spreadsheet exports) is not part of the first column's name
-            first = first.substring(1);
-        }
-        separator = first.contains("\t") ? "\t" : ",";
         List<String> names = new ArrayList<>();
-        for (String h : first.split(separator, -1)) {
-            String name = unquote(h.trim());
+        for (String h : first) {
+            String name = h.strip();
             while (name.startsWith("\uFEFF")) {
-                // an invisible byte-order mark is not part of a name (it would defeat matching by name)
-                name = name.substring(1).trim();
+                // a UTF-8 byte-order mark (spreadsheet exports) is not part of a name (it would defeat matching by name)
+                name = name.substring(1).strip();
             }
             names.add(name);
         }
         if (names.stream().allMatch(CsvRows::isNumber)) {
-            throw new DataException(source + ": the first line (" + shorten(first) + ") is all numbers: it looks like"
-                    + " data, not a header; add a header row naming the columns");
+            throw new DataException(source + ": the first line (" + shorten(String.join(String.valueOf(separator),
+                    first)) + ") is all numbers: it looks like data, not a header; add a header row naming the columns");
         }
         Set<String> seen = new HashSet<>();
         for (String n : names) {
@@ -289,21 +304,20 @@ public final class CsvRows implements RowSource, AutoCloseable {
         }
         int n = 0;
         while (n < maxRows) {
-            String text = nextLine();
-            if (text == null) {
+            List<String> cells = nextRecord();
+            if (cells == null) {
                 break;
             }
-            if (text.isBlank()) {
+            if (isBlank(cells)) {
                 continue;
             }
-            String[] cells = text.split(separator, -1);
-            if (cells.length != header.size()) {
+            if (cells.size() != header.size()) {
                 throw new DataException(String.format("%s, line %d: %d values, but the header has %d columns",
-                        source, lineNo, cells.length, header.size()));
+                        source, lineNo, cells.size(), header.size()));
             }
             boolean complete = true;
             for (int c = 0; c < dim && complete; c++) {
-                String cell = unquote(cells[keep[c]].strip());
+                String cell = cells.get(keep[c]).strip();
                 if (MissingValues.isMissingCell(cell)) {
                     if (missing == MissingValues.FAIL) {
                         boolean nan = cell.toLowerCase(java.util.Locale.ROOT).endsWith("nan");
@@ -358,71 +372,54 @@ public final class CsvRows implements RowSource, AutoCloseable {
         return NUMBER.matcher(cell).matches();
     }
 
-    /** The next line without its terminator, or null at the end of the input. */
-    private String nextLine() {
-        line.setLength(0);
-        boolean any = false;
-        while (true) {
-            if (pos == limit && !fill()) {
-                if (!any) {
-                    return null;
-                }
-                break;
-            }
-            if (skipLineFeed) {
-                skipLineFeed = false;
-                if (buffer[pos] == '\n') {
-                    pos++;
-                    continue;
-                }
-            }
-            any = true;
-            int start = pos;
-            while (pos < limit && buffer[pos] != '\n' && buffer[pos] != '\r') {
-                pos++;
-            }
-            line.append(buffer, start, pos - start);
-            if (line.length() > MAX_LINE_CHARS) {
-                throw new DataException(String.format("%s, line %d: longer than %d characters (is it a CSV file?)",
-                        source, lineNo + 1, MAX_LINE_CHARS));
-            }
-            if (pos < limit) {
-                skipLineFeed = buffer[pos] == '\r';
-                pos++;
-                break;
-            }
-        }
-        lineNo++;
-        return line.toString();
-    }
-
-    private boolean fill() {
-        if (endOfInput) {
-            return false;
-        }
+    /**
+     * The next record's cells, or null at the end of the input; {@link #lineNo} becomes the line
+     * the record starts on.
+     */
+    private List<String> nextRecord() {
+        long startLine = parser == null ? 1 : parser.getCurrentLineNumber() + 1;
         try {
-            int got = in.read(buffer, 0, buffer.length);
-            while (got == 0) {
-                got = in.read(buffer, 0, buffer.length);
+            if (!records.hasNext()) {
+                return null;
             }
-            if (got < 0) {
-                endOfInput = true;
-                return false;
+            CSVRecord record = records.next();
+            in.recordEnded();
+            lineNo = startLine;
+            List<String> cells = record.toList();
+            long chars = cells.size() - 1;
+            for (String c : cells) {
+                chars += c.length();
             }
-            pos = 0;
-            limit = got;
-            return true;
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw new DataException(String.format("%s: bytes that are not UTF-8 text, at or after line %d", source,
-                    lineNo + 1), e);
-        } catch (IOException e) {
-            throw new DataException(String.format("%s, line %d: cannot be read (%s)", source, lineNo + 1,
-                    e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+            if (chars > MAX_LINE_CHARS) {
+                throw new RecordLimitReader.RecordTooLongException();
+            }
+            return cells;
+        } catch (RecordLimitReader.RecordTooLongException e) {
+            throw new DataException(String.format("%s, line %d: longer than %d characters (is it a CSV file?)",
+                    source, startLine, MAX_LINE_CHARS));
+        } catch (java.io.UncheckedIOException | IllegalStateException e) {
+            throw readError(e.getCause() != null ? e.getCause() : e, startLine);
         }
     }
 
-    private static String unquote(String s) {
-        return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
+    private DataException readError(Throwable cause, long line) {
+        if (cause instanceof java.nio.charset.CharacterCodingException) {
+            return new DataException(String.format("%s: bytes that are not UTF-8 text, at or after line %d", source,
+                    line), cause);
+        }
+        String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        boolean format = why.contains("EOF") || why.contains("encapsulated") || why.contains("Invalid");
+        if (cause instanceof IOException && !format) {
+            return new DataException(String.format("%s, line %d: cannot be read (%s)", source, line, why), cause);
+        }
+        String what = why.contains("EOF") ? "a quoted cell is not closed before the end of the file"
+                : why.contains("encapsulated token") ? "text after a quoted cell's closing quote; a quote inside a "
+                        + "quoted cell is written twice" : shorten(why);
+        return new DataException(String.format("%s, line %d: not a CSV record (%s)", source, line, what), cause);
+    }
+
+    private static boolean isBlank(List<String> cells) {
+        return cells.size() == 1 && cells.get(0).isBlank();
     }
 
     private static String shorten(String s) {
@@ -440,7 +437,7 @@ public final class CsvRows implements RowSource, AutoCloseable {
     @Override
     public void close() {
         try {
-            in.close();
+            parser.close();
         } catch (IOException e) {
             throw new DataException(source + ": cannot be closed (" + e.getMessage() + ")", e);
         }
