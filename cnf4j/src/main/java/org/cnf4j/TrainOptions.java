@@ -15,6 +15,7 @@ import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.flow.SolverConfig;
 import org.cnf4j.nn.Activation;
 import org.cnf4j.nn.LayerType;
+import org.cnf4j.settings.SettingCheck;
 import org.cnf4j.nn.MatrixPrecision;
 import org.cnf4j.ode.RungeKuttaMethod;
 import org.cnf4j.trace.TraceEstimator;
@@ -89,15 +90,26 @@ public record TrainOptions(int[] hidden, LayerType layerType, Activation activat
     public TrainOptions {
         hidden = hidden.clone();
         check(hidden.length >= 1 && Arrays.stream(hidden).allMatch(h -> h >= 1), "hidden widths must be positive");
-        check(blocks >= 1, "blocks must be at least 1");
-        check(endTime > 0, "endTime must be positive");
-        check(batch >= 1, "batch must be at least 1");
-        check(learningRate > 0 && weightDecay >= 0, "learningRate must be positive and weightDecay not negative");
-        check(ema >= 0 && ema < 1, "ema must be in [0, 1)");
-        check(iterations == null || iterations >= 1, "iterations must be at least 1");
-        check(timeBudget == null || (!timeBudget.isNegative() && !timeBudget.isZero()), "timeBudget must be positive");
-        check(validationInterval == null || validationInterval >= 0, "validationInterval must not be negative");
-        check(toyValidationRows >= 0 && toyTestRows >= 0, "toy validation and test rows must not be negative");
+        SettingCheck.atLeast("blocks", blocks, 1);
+        SettingCheck.positive("endTime", endTime);
+        SettingCheck.atLeast("batch", batch, 1);
+        SettingCheck.positive("learningRate", learningRate);
+        SettingCheck.nonNegative("weightDecay", weightDecay);
+        SettingCheck.inHalfOpen("ema", ema, 0, 1);
+        if (iterations != null) {
+            SettingCheck.atLeast("iterations", iterations, 1);
+        }
+        if (timeBudget != null) {
+            SettingCheck.duration("timeBudget", timeBudget);
+        }
+        if (validationInterval != null) {
+            SettingCheck.atLeast("validationInterval", validationInterval, 0);
+        }
+        SettingCheck.inHalfOpen("validationFraction", validationFraction, 0, 1);
+        SettingCheck.inHalfOpen("testFraction", testFraction, 0, 1);
+        check(validationFraction + testFraction < 1, "validationFraction + testFraction must be below 1");
+        SettingCheck.atLeast("toyValidationRows", toyValidationRows, 0);
+        SettingCheck.atLeast("toyTestRows", toyTestRows, 0);
         check(flowMatching == null || !flowMatching.otCoupling() || batch <= FlowMatching.MAX_OT_BATCH,
                 "the OT coupling takes batches of at most " + FlowMatching.MAX_OT_BATCH);
         if (layerType == null || activation == null || solver == null || gradient == null || regularizers == null

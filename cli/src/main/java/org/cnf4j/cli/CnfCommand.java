@@ -71,7 +71,7 @@ public final class CnfCommand implements Runnable {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(CnfCommand::handle);
         cl.setParameterExceptionHandler(CnfCommand::usageError);
-        return cl;
+        return OptionChecks.install(cl);
     }
 
     /**

@@ -48,11 +48,17 @@ final class Converters {
                         + "90s, 2m or 1h");
             }
             double n = Double.parseDouble(m.group(1));
-            return switch (m.group(2)) {
+            double seconds = switch (m.group(2)) {
                 case "m" -> n * 60;
                 case "h" -> n * 3600;
                 default -> n;
             };
+            try {
+                org.cnf4j.settings.SettingCheck.seconds("the duration", seconds);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "': " + e.getMessage());
+            }
+            return seconds;
         }
     }
 

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
  * Overrides of a loaded model's evaluation settings: solver, tolerances, trace estimator, precision;
  * a picocli mixin shared by cnf's and cnf-spark's evaluating commands.
  */
-public final class EvaluationOptions {
+public final class EvaluationOptions implements CheckedOptions {
 
     @Option(names = "--solver", converter = Converters.SolverConverter.class,
             description = "ODE solver: euler, midpoint, rk4, bosh3, dopri5, tsit5 (default: the model's).")
@@ -39,6 +39,21 @@ public final class EvaluationOptions {
             description = "Matrix products of the built-in networks in double or float (default: ${DEFAULT-VALUE}).")
     MatrixPrecision precision;
 
+    /** Checks the overrides given, as the library checks a solver's settings; usage errors name the option. */
+    @Override
+    public void check(picocli.CommandLine.Model.CommandSpec spec) {
+        if (rtol != null || atol != null) {
+            OptionChecks.library(spec, () -> SolverConfig.dopri5(rtol != null ? rtol : 1e-5, atol != null ? atol : 1e-5));
+        }
+        if (steps != null) {
+            OptionChecks.library(spec, () -> SolverConfig.fixed(RungeKuttaMethod.EULER, steps));
+        }
+        if (maxNfe != null && maxNfe < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--max-nfe must be at least 1 (got "
+                    + maxNfe + ")");
+        }
+    }
+
     /** The matrix precision asked for (double unless {@code --precision float}). */
     public MatrixPrecision precision() {
         return precision;
@@ -52,9 +67,6 @@ public final class EvaluationOptions {
         double r = rtol != null ? rtol : hadTolerances ? s.rtol() : 1e-5;
         double a = atol != null ? atol : hadTolerances ? s.atol() : 1e-5;
         int st = steps != null ? steps : s.steps() > 0 ? s.steps() : 100;
-        if (maxNfe != null && maxNfe < 1) {
-            throw new IllegalArgumentException("--max-nfe must be at least 1, got " + maxNfe);
-        }
         flow.setSolver(new SolverConfig(m, r, a, st, s.maxSteps(), maxNfe != null ? maxNfe : s.maxEvaluations()));
         flow.setMatrixPrecision(precision);
         flow.setTraceEstimator(trace != null ? trace : flow.defaultEvaluationEstimator());

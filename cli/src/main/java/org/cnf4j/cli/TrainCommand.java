@@ -106,7 +106,6 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        training.check(spec);
         check(objective.equals(MaximumLikelihood.NAME) || objective.equals(FlowMatching.NAME),
                 "unknown --objective '" + objective + "'; expected mle or flow-matching");
         boolean flowMatching = objective.equals(FlowMatching.NAME);

@@ -16,6 +16,7 @@ import org.cnf4j.train.LearningRateSchedule;
 import org.cnf4j.train.TimeSampling;
 import org.cnf4j.train.Trainer;
 import org.cnf4j.train.TrainingConfig;
+import org.cnf4j.settings.SettingCheck;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -26,7 +27,7 @@ import picocli.CommandLine.ParameterException;
  * validation interval and seed, with their checks and what they build (the flow, the
  * {@link TrainingConfig}).
  */
-public final class TrainingOptions {
+public final class TrainingOptions implements CheckedOptions {
 
     /** The time budget of a run given neither --iterations nor --time-budget: two minutes. */
     public static final double DEFAULT_TIME_BUDGET_SECONDS = TrainOptions.DEFAULT_TIME_BUDGET.toSeconds();
@@ -155,32 +156,23 @@ public final class TrainingOptions {
         }
     }
 
-    /** Checks the values; a bad one is a usage error (exit code 2). */
+    /**
+     * Checks the values through the library's checks (the options are built once, the flow-matching
+     * path with them); a bad one is a usage error (exit code 2) naming the option.
+     */
+    @Override
     public void check(CommandSpec spec) {
-        check(spec, blocks >= 1, "--blocks must be at least 1");
-        check(spec, time > 0, "--time must be positive");
-        check(spec, batch >= 1, "--batch must be at least 1");
-        check(spec, iterations == null || iterations >= 1, "--iterations must be at least 1");
-        check(spec, ema >= 0 && ema < 1, "--ema must be in [0, 1)");
-        check(spec, timeBudget == null || timeBudget > 0, "--time-budget must be positive");
-        check(spec, lr > 0 && weightDecay >= 0, "--lr must be positive and --weight-decay not negative");
-        check(spec, rtol > 0 && atol > 0, "--rtol and --atol must be positive");
-        check(spec, steps >= 1, "--steps must be at least 1");
-        check(spec, maxNfe >= 0, "--max-nfe must not be negative");
-        check(spec, validationInterval == null || validationInterval >= 0,
-                "--validation-interval must not be negative");
-        check(spec, kinetic >= 0 && jacobian >= 0, "regulariser weights must not be negative");
         check(spec, hidden.length >= 1 && java.util.Arrays.stream(hidden).allMatch(h -> h >= 1),
                 "--hidden widths must be positive");
-        check(spec, sigmaMin >= 0 && sigmaMin < 1, "--sigma-min must be in [0, 1)");
-        check(spec, contextDropout >= 0 && contextDropout < 1, "--context-dropout must be in [0, 1)");
         parse(spec, TimeSampling::byName, timeSampling);
         parse(spec, LearningRateSchedule::byName, lrSchedule);
+        OptionChecks.library(spec, () -> options(spec, flowMatching(spec, false)).build());
     }
 
     /** The flow-matching objective of these options, with or without OT coupling. */
     public FlowMatching flowMatching(CommandSpec spec, boolean otCoupling) {
-        return new FlowMatching(sigmaMin, otCoupling, parse(spec, TimeSampling::byName, timeSampling), contextDropout);
+        TimeSampling sampling = parse(spec, TimeSampling::byName, timeSampling);
+        return OptionChecks.library(spec, () -> new FlowMatching(sigmaMin, otCoupling, sampling, contextDropout));
     }
 
     /**
@@ -189,18 +181,20 @@ public final class TrainingOptions {
      */
     public TrainOptions.Builder options(CommandSpec spec, FlowMatching flowMatching) {
         AdjointMethod.BackwardTolerances backwardTolerances = backwardRtol == null && backwardAtol == null ? null
-                : new AdjointMethod.BackwardTolerances(backwardRtol == null ? rtol : backwardRtol,
-                        backwardAtol == null ? atol : backwardAtol);
+                : OptionChecks.library(spec, () -> new AdjointMethod.BackwardTolerances(
+                        backwardRtol == null ? rtol : backwardRtol, backwardAtol == null ? atol : backwardAtol));
         GradientMethod method = gradient.equals("direct") ? new DirectBackprop()
                 : new AdjointMethod(backwardTolerances, seminorm);
-        SolverConfig sc = (solver.isAdaptive() ? new SolverConfig(solver, rtol, atol, 0, 10_000)
-                : SolverConfig.fixed(solver, steps)).withMaxEvaluations(maxNfe);
+        SolverConfig sc = OptionChecks.library(spec, () -> (solver.isAdaptive()
+                ? new SolverConfig(solver, rtol, atol, 0, 10_000) : SolverConfig.fixed(solver, steps))
+                .withMaxEvaluations(maxNfe));
         TrainOptions.Builder b = TrainOptions.builder().hidden(hidden).layerType(layerType).activation(activation)
                 .blocks(blocks).endTime(time).trainEndTime(trainTime).solver(sc).trace(trace).gradient(method)
-                .regularizers(new TrainingObjective(kinetic, jacobian)).batch(batch).learningRate(lr)
+                .regularizers(OptionChecks.library(spec, () -> new TrainingObjective(kinetic, jacobian))).batch(batch).learningRate(lr)
                 .schedule(parse(spec, LearningRateSchedule::byName, lrSchedule)).ema(ema).weightDecay(weightDecay)
                 .iterations(iterations).validationInterval(validationInterval).seed(seed)
-                .timeBudget(timeBudget == null ? null : java.time.Duration.ofNanos((long) (timeBudget * 1e9)));
+                .timeBudget(timeBudget == null ? null
+                        : OptionChecks.library(spec, () -> SettingCheck.seconds("timeBudget", timeBudget)));
         return flowMatching == null ? b.maximumLikelihood() : b.flowMatching(flowMatching);
     }
 

@@ -57,6 +57,10 @@ public final class AdjointMethod implements GradientMethod {
 
     /** Tolerances of the backward solve that differ from the forward ones. */
     public record BackwardTolerances(double rtol, double atol) {
+        /** Validates as the forward tolerances are ({@link SolverConfig}). */
+        public BackwardTolerances {
+            new org.cnf4j.flow.SolverConfig(org.cnf4j.ode.RungeKuttaMethod.DOPRI5, rtol, atol, 0, 1);
+        }
     }
 
     /** The adjoint method with the forward tolerances and the full norm. */

@@ -17,9 +17,8 @@ public record TrainingObjective(double kineticWeight, double jacobianWeight) {
 
     /** Validates. */
     public TrainingObjective {
-        if (!(kineticWeight >= 0) || !(jacobianWeight >= 0)) {
-            throw new IllegalArgumentException("regulariser weights must be non-negative");
-        }
+        org.cnf4j.settings.SettingCheck.nonNegative("kineticWeight", kineticWeight);
+        org.cnf4j.settings.SettingCheck.nonNegative("jacobianWeight", jacobianWeight);
     }
 
     /** True when a regulariser is on (the ODE state then carries the two integrals). */

@@ -5,6 +5,7 @@ import org.cnf4j.ode.ErrorNorm;
 import org.cnf4j.ode.OdeSolver;
 import org.cnf4j.ode.PIController;
 import org.cnf4j.ode.RungeKuttaMethod;
+import org.cnf4j.settings.SettingCheck;
 
 /**
  * How a flow integrates: the Runge-Kutta method, its tolerances (adaptive methods) or number of
@@ -20,20 +21,38 @@ import org.cnf4j.ode.RungeKuttaMethod;
 public record SolverConfig(RungeKuttaMethod method, double rtol, double atol, int steps, int maxSteps,
         int maxEvaluations) {
 
-    /** Validates. */
+    /**
+     * The smallest tolerance other than 0: below it double precision cannot meet the error test,
+     * and an adaptive solve would only take its largest number of steps.
+     */
+    public static final double MIN_TOLERANCE = 1e-12;
+
+    /** The most steps one solve may take or ask for (fixed steps per block, or the adaptive cap). */
+    public static final int MAX_STEPS = 100_000;
+
+    /**
+     * Validates: this also bounds the work a model file may ask of {@code cnf density} and
+     * {@code cnf sample}, at most {@link #MAX_STEPS} steps of one solve.
+     */
     public SolverConfig {
-        if (method.isAdaptive() && (!(rtol >= 0) || !(atol >= 0) || rtol + atol <= 0)) {
-            throw new IllegalArgumentException("tolerances must be non-negative and not both zero");
+        if (method.isAdaptive()) {
+            SettingCheck.inClosed("rtol", rtol, 0, 1);
+            SettingCheck.inClosed("atol", atol, 0, 1);
+            if (rtol + atol <= 0) {
+                throw new IllegalArgumentException("tolerances rtol and atol must not both be 0");
+            }
+            if ((rtol > 0 && rtol < MIN_TOLERANCE) || (atol > 0 && atol < MIN_TOLERANCE)) {
+                throw new IllegalArgumentException("tolerances must each be 0 or at least " + MIN_TOLERANCE
+                        + " (got rtol " + rtol + ", atol " + atol + ")");
+            }
+        } else {
+            if (steps < 1) {
+                throw new IllegalArgumentException(method + " is a fixed-step method: give a number of steps >= 1");
+            }
+            SettingCheck.inRange("steps", steps, 1, MAX_STEPS);
         }
-        if (!method.isAdaptive() && steps < 1) {
-            throw new IllegalArgumentException(method + " is a fixed-step method: give a number of steps >= 1");
-        }
-        if (maxSteps < 1) {
-            throw new IllegalArgumentException("maxSteps must be at least 1");
-        }
-        if (maxEvaluations < 0) {
-            throw new IllegalArgumentException("the cap on function evaluations must not be negative");
-        }
+        SettingCheck.inRange("maxSteps", maxSteps, 1, MAX_STEPS);
+        SettingCheck.atLeast("maxEvaluations", maxEvaluations, 0);
     }
 
     /** Without a cap on function evaluations (only on steps). */

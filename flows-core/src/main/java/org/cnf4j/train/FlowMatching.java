@@ -54,15 +54,11 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
 
     /** Validates. */
     public FlowMatching {
-        if (!(sigmaMin >= 0 && sigmaMin < 1)) {
-            throw new IllegalArgumentException("sigma_min must be in [0, 1), got " + sigmaMin);
-        }
+        org.cnf4j.settings.SettingCheck.inHalfOpen("sigmaMin", sigmaMin, 0, 1);
         if (timeSampling == null) {
             throw new IllegalArgumentException("time sampling must be given");
         }
-        if (!(contextDropout >= 0 && contextDropout < 1)) {
-            throw new IllegalArgumentException("the context dropout must be in [0, 1), got " + contextDropout);
-        }
+        org.cnf4j.settings.SettingCheck.inHalfOpen("contextDropout", contextDropout, 0, 1);
     }
 
     /** Flow matching without context dropout. */

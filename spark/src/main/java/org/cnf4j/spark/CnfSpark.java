@@ -39,7 +39,7 @@ public final class CnfSpark implements Runnable {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(CnfSpark::handle);
         cl.setParameterExceptionHandler(org.cnf4j.cli.CnfCommand::usageError);
-        return cl;
+        return org.cnf4j.cli.OptionChecks.install(cl);
     }
 
     /** The documented error behind a Spark failure: the first cnf4j or argument error in the cause chain. */

@@ -103,7 +103,6 @@ final class SparkTrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--objective must be flow-matching or mle, got "
                     + objective);
         }
-        training.check(spec);
         if (resume && !training.iterationsGiven()) {
             throw new ParameterException(spec.commandLine(), "--resume continues to the --iterations given; name them");
         }
