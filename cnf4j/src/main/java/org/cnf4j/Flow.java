@@ -2,7 +2,6 @@ package org.cnf4j;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Objects;
 import java.util.Map;
 import org.cnf4j.baseline.Baselines;
 import org.cnf4j.data.ConditionalTable;
@@ -22,6 +21,7 @@ import org.cnf4j.ode.OdeSolveException;
 import org.cnf4j.sample.ContextSource;
 import org.cnf4j.sample.DensityModel;
 import org.cnf4j.sample.Sampler;
+import org.cnf4j.settings.SettingCheck;
 import org.cnf4j.train.Evaluation;
 import org.cnf4j.train.Trainer;
 import org.cnf4j.train.TrainingException;
@@ -29,6 +29,7 @@ import org.cnf4j.train.TrainingListener;
 import org.cnf4j.train.TrainingResult;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A continuous normalizing flow ready to use: train one, load one, score rows, draw samples, save
@@ -56,8 +57,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * double[] logp = flow.logDensity(new double[][] {threes[0]}, new Object[][] {{3}});  // log p(x | label = 3)
  * }</pre>
  *
- * <p>Not thread-safe: give each thread its own {@link #load}. {@link #model()} is the
- * lower-level model for what this class does not cover.
+ * <p>Thread-safe: scoring and sampling from many threads give the numbers one thread gives. The
+ * calls of one {@code Flow} take turns (each holds the model while it evaluates; an evaluation
+ * uses the cores through its workers); for calls that run side by side, give each thread its own
+ * {@link #load}. {@link #model()} is the lower-level model for what this class does not cover;
+ * it is shared, not copied, and not thread-safe: a caller that changes its settings holds it
+ * ({@code synchronized (flow.model().flow())}).
  */
 public final class Flow {
 
@@ -69,9 +74,11 @@ public final class Flow {
         this.flow = flow;
         this.metadata = metadata;
         this.checkpoint = checkpoint;
-        // evaluation as cnf density does it: exact trace where cheap, seed 0
-        flow.setTraceEstimator(flow.defaultEvaluationEstimator());
-        flow.setSeed(0);
+        synchronized (flow) {
+            // evaluation as cnf density does it: exact trace where cheap, seed 0
+            flow.setTraceEstimator(flow.defaultEvaluationEstimator());
+            flow.setSeed(0);
+        }
     }
 
     /** {@link #train(Table, TrainOptions, TrainingListener)} without a listener. */
@@ -190,7 +197,8 @@ public final class Flow {
      * @throws OdeSolveException when a solve fails (a diverging field)
      */
     public double[] logDensity(double[][] rows) {
-        return NativeArrays.toArray(logDensity(matrix(rows)));
+        INDArray x = matrix(rows);
+        return x.rows() == 0 ? new double[0] : NativeArrays.toArray(logDensity(x));
     }
 
     /**
@@ -215,7 +223,11 @@ public final class Flow {
      * @throws DataException for rows of another length, an unknown level or a value that is not finite
      */
     public double[] logDensity(double[][] rows, Object[][] context) {
-        return NativeArrays.toArray(score(matrix(rows), contextMatrix(context, rows.length)));
+        INDArray x = matrix(rows);
+        if (context == null) {
+            throw new DataException("no contexts (null)");
+        }
+        return x.rows() == 0 ? new double[0] : NativeArrays.toArray(score(x, contextMatrix(context, rows.length)));
     }
 
     /**
@@ -254,7 +266,13 @@ public final class Flow {
      * @throws DataException for a missing or unknown column or level
      */
     public double[][] sample(int n, Map<String, ?> context, long seed) {
-        return rows(sampler(context).sample(n, seed).samples());
+        Sampler sampler = sampler(context);
+        if (SettingCheck.atLeast("n", n, 0) == 0) {
+            return new double[0][dim()];
+        }
+        synchronized (flow) {
+            return rows(sampler.sample(n, seed).samples());
+        }
     }
 
     /**
@@ -264,7 +282,13 @@ public final class Flow {
      * @return {@code [n][dim]}
      */
     public double[][] sampleGuided(int n, Map<String, ?> context, double w, long seed) {
-        return rows(sampler(context).guidance(w).sample(n, seed).samples());
+        Sampler sampler = sampler(context).guidance(w);
+        if (SettingCheck.atLeast("n", n, 0) == 0) {
+            return new double[0][dim()];
+        }
+        synchronized (flow) {
+            return rows(sampler.sample(n, seed).samples());
+        }
     }
 
     private Sampler sampler(Map<String, ?> context) {
@@ -294,8 +318,9 @@ public final class Flow {
         int cd = ConditionalTable.contextDim(columns);
         double[] out = new double[n * cd];
         for (int i = 0; i < n; i++) {
-            if (context[i].length != columns.size()) {
-                throw new DataException("context row " + i + " has " + context[i].length + " values, the flow's context "
+            if (context[i] == null || context[i].length != columns.size()) {
+                throw new DataException("context row " + i + " has " + (context[i] == null ? 0 : context[i].length)
+                        + " values, the flow's context "
                         + "columns are " + columns.stream().map(ContextColumn::name).toList());
             }
             Map<String, String> values = new java.util.LinkedHashMap<>();
@@ -324,10 +349,15 @@ public final class Flow {
             throw new DataException("expected rows of " + dim() + " values (columns " + columns() + "), got shape "
                     + java.util.Arrays.toString(rows.shape()));
         }
+        if (rows.rows() == 0) {
+            return Nd4j.zeros(DataType.DOUBLE, 0);
+        }
         INDArray x = rows.castTo(DataType.DOUBLE).dup('c');
         Table.requireFinite(x, columns());
-        return Evaluation.logProb(flow, metadata.standardizer(), context == null ? x
-                : org.nd4j.linalg.factory.Nd4j.hstack(x, context)).logProb();
+        INDArray input = context == null ? x : org.nd4j.linalg.factory.Nd4j.hstack(x, context);
+        synchronized (flow) {
+            return Evaluation.logProb(flow, metadata.standardizer(), input).logProb();
+        }
     }
 
     /**
@@ -346,7 +376,13 @@ public final class Flow {
      */
     public INDArray sampleArray(int n, long seed) {
         requireUnconditional("sample(n, context, seed)");
-        return new Sampler(new DensityModel(flow, metadata.standardizer())).sample(n, seed).samples();
+        if (SettingCheck.atLeast("n", n, 0) == 0) {
+            return Nd4j.zeros(DataType.DOUBLE, 0, dim());
+        }
+        Sampler sampler = new Sampler(new DensityModel(flow, metadata.standardizer()));
+        synchronized (flow) {
+            return sampler.sample(n, seed).samples();
+        }
     }
 
     /** The lower-level model: the network, its metadata and checkpoint (shared, not copied). */
@@ -361,12 +397,14 @@ public final class Flow {
     }
 
     private INDArray matrix(double[][] rows) {
-        Objects.requireNonNull(rows, "rows");
         return Table.matrix(rows, dim(), "; the flow has " + dim() + " dimensions (columns " + columns() + ")");
     }
 
     /** The rows of a matrix {@code [n, d]} as {@code double[n][d]}. */
     static double[][] rows(INDArray m) {
+        if (m.rows() == 0) {
+            return new double[0][(int) m.columns()];
+        }
         double[] v = NativeArrays.toArray(m.castTo(DataType.DOUBLE));
         int d = (int) m.columns();
         double[][] out = new double[(int) m.rows()][d];

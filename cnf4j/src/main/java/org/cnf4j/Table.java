@@ -135,6 +135,7 @@ public final class Table {
         if (columns.length == 0) {
             throw new DataException("the table has no columns; name them");
         }
+        org.cnf4j.data.ColumnNames.requireNamed(Arrays.asList(columns), "the table");
         return of(matrix(rows, columns.length, ", expected " + columns.length + " (columns "
                 + Arrays.toString(columns) + ")"), List.of(columns));
     }
@@ -146,6 +147,7 @@ public final class Table {
      *     a value that is not finite
      */
     public static Table of(INDArray values, List<String> columns) {
+        org.cnf4j.data.ColumnNames.requireNamed(columns, "the table");
         if (values.rank() != 2 || values.columns() != columns.size() || values.rows() == 0) {
             throw new DataException("expected a [rows, " + columns.size() + "] matrix with at least one row for the "
                     + "columns " + columns + ", got shape " + Arrays.toString(values.shape()));
@@ -162,8 +164,14 @@ public final class Table {
      * @throws DataException for a row of another length
      */
     static INDArray matrix(double[][] rows, int dim, String expected) {
+        if (rows == null) {
+            throw new DataException("no rows (null)");
+        }
         double[] flat = new double[rows.length * dim];
         for (int i = 0; i < rows.length; i++) {
+            if (rows[i] == null) {
+                throw new DataException("row " + i + " is null");
+            }
             if (rows[i].length != dim) {
                 throw new DataException("row " + i + " has " + rows[i].length + " values" + expected);
             }

@@ -293,6 +293,10 @@ public final class CsvRows implements RowSource, AutoCloseable {
             java.util.function.ToDoubleFunction<String>[] byKept = new java.util.function.ToDoubleFunction[keep.length];
             for (int c = 0; c < keep.length; c++) {
                 byKept[c] = coders.get(header.get(keep[c]));
+                if (header.get(keep[c]).isEmpty()) {
+                    throw new DataException(String.format("%s: column %d has no name in the header; name it, or leave "
+                            + "it out (--exclude-columns %d)", source, keep[c] + 1, keep[c]));
+                }
             }
             coderOf = byKept;
         }
