@@ -45,6 +45,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Run seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--force", description = "Write into a folder that holds files of other programs (beside them).")
+    boolean force;
+
     @Override
     public Integer call() {
         boolean fm = objective.equals("flow-matching");
@@ -55,6 +58,9 @@ public final class DemoCommand implements Callable<Integer> {
         if (fm) {
             // the demo's measured recipe: no OT coupling (an exact assignment of 512 rows costs 15-30 ms an iteration)
             args.addAll(List.of("--batch", "512", "--lr", "4e-3", "--lr-schedule", "linear", "--no-ot-coupling"));
+        }
+        if (force) {
+            args.add("--force");
         }
         if (common.quiet) {
             args.add("--quiet");

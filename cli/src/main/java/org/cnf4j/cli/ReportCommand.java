@@ -9,6 +9,7 @@ import org.cnf4j.data.ToyDataset;
 import org.cnf4j.flow.RandomStreams;
 import org.cnf4j.io.LoadedModel;
 import org.cnf4j.io.ModelFile;
+import org.cnf4j.report.ReportFolder;
 import org.cnf4j.report.ReportGenerator;
 import org.cnf4j.report.ToleranceSweeps;
 import org.cnf4j.sample.DensityModel;
@@ -73,6 +74,9 @@ public final class ReportCommand implements Callable<Integer> {
             + "--sweep-points data rows at tolerances 1e-3 .. 1e-8, evaluations and error against the tightest solve.")
     boolean toleranceSweep;
 
+    @Option(names = "--force", description = "Write into a folder that holds other files (beside them).")
+    boolean force;
+
     @Option(names = "--compare", description = "Another model file (e.g. trained with the other objective): its "
             + "tolerance sweep on the same rows is drawn beside this model's (implies --tolerance-sweep).")
     Path compare;
@@ -90,6 +94,14 @@ public final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         OutputPaths.checkFolder("--out", out);
+        List<Path> inputs = new java.util.ArrayList<>(List.of(model));
+        if (!DataFiles.isToy(data)) {
+            inputs.add(Path.of(data));
+        }
+        if (compare != null) {
+            inputs.add(compare);
+        }
+        ReportFolder.check("--out", out, force, inputs);
         LoadedModel m = ModelFile.load(model);
         evaluation.apply(m.flow());
         INDArray values;
@@ -156,7 +168,7 @@ public final class ReportCommand implements Callable<Integer> {
         }
         try (Progress.Task task = new Progress.Task(Progress.mode(common), spec.commandLine().getErr(), "density grid")) {
             in.progress(task);
-            Path index = ReportGenerator.generate(in, out);
+            Path index = ReportFolder.write(out, folder -> ReportGenerator.generate(in, folder));
             spec.commandLine().getOut().printf("report written to %s%n", index);
         }
         spec.commandLine().getOut().flush();

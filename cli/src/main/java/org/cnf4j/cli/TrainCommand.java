@@ -16,6 +16,7 @@ import org.cnf4j.io.ModelFile;
 import org.cnf4j.io.ModelMetadata;
 import org.cnf4j.io.TrainingSummary;
 import org.cnf4j.nn.MatrixPrecision;
+import org.cnf4j.report.ReportFolder;
 import org.cnf4j.report.ReportGenerator;
 import org.cnf4j.sample.DensityModel;
 import org.cnf4j.train.FlowMatching;
@@ -65,8 +66,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Model file to write (zip).")
     Path out;
 
-    @Option(names = "--report", description = "Folder for the HTML report, written at the end.")
+    @Option(names = "--report", description = "Folder for the HTML report, written at the end (a new or empty "
+            + "folder, or one with an earlier cnf report).")
     Path report;
+
+    @Option(names = "--force", description = "Write the report into a folder that holds other files (beside them).")
+    boolean force;
 
     @Option(names = "--precision", defaultValue = "double",
             description = "Matrix products of the network in double or float: float is faster, about 1e-7 relative "
@@ -122,6 +127,10 @@ public final class TrainCommand implements Callable<Integer> {
         OutputPaths.check("--out", out, dataOptions.toy() ? null : Path.of(dataOptions.data));
         OutputPaths.checkFolder("--report", report);
         OutputPaths.distinct("--out", out, "--report", report);
+        if (report != null) {
+            ReportFolder.check("--report", report, force, java.util.Arrays.asList(out,
+                    dataOptions.toy() ? null : Path.of(dataOptions.data)));
+        }
         try (OutputLock lock = OutputLock.acquire("--out", out)) {
             train(stdout, err, flowMatching);
         }
@@ -265,7 +274,7 @@ public final class TrainCommand implements Callable<Integer> {
             ReportSettings.describe(in, this, s.iterations());
             try (Progress.Task task = new Progress.Task(mode, err, "report density grid")) {
                 in.progress(task);
-                Path index = ReportGenerator.generate(in, report);
+                Path index = ReportFolder.write(report, folder -> ReportGenerator.generate(in, folder));
                 stdout.printf("report written to %s%n", index);
             }
         }
