@@ -121,6 +121,9 @@ public final class Flow {
         int cd = ConditionalTable.contextDim(context);
         ContinuousNormalizingFlow flow = options.newFlow(data.dim() - cd, cd);
         Trainer trainer = new Trainer(flow, data, options.config());
+        // a context level without training rows is refused before any work
+        List<ContextColumn> counted = cd == 0 ? List.of()
+                : ConditionalTable.withCounts(context, data.trainingSample(Integer.MAX_VALUE), flow.dim());
         // as cnf train: the baselines first, within a quarter of a budget, and the training the rest
         Double budget = options.timeBudgetSeconds();
         long b0 = System.nanoTime();
@@ -135,8 +138,6 @@ public final class Flow {
         }
         TrainingResult result = trainer.train();
         Checkpoint checkpoint = trainer.checkpoint();
-        List<ContextColumn> counted = cd == 0 ? List.of()
-                : ConditionalTable.withCounts(context, data.trainingSample(Integer.MAX_VALUE), flow.dim());
         ModelMetadata metadata = new ModelMetadata(data.standardizer(), data.dequantized(), data.describe(), columns,
                 null, counted).withTraining(result.summary());
         return new Flow(flow, metadata, checkpoint);

@@ -28,7 +28,7 @@ import org.cnf4j.train.TrainingConfig;
 /**
  * Everything {@link Flow#train} needs besides the data, with the defaults of {@code cnf train}:
  * a 64-64-64 concatsquash tanh network of one block (T = 0.5), dopri5 at 1e-5, flow matching
- * with OT coupling, batches of 100, Adam at 1e-3 decaying linearly to 0, a 0.999 moving average
+ * with OT coupling, batches of 100 (or every training row of a smaller table), Adam at 1e-3 decaying linearly to 0, a 0.999 moving average
  * of the weights, weight decay 1e-5, a run planned for a two-minute budget, a tenth of a table
  * for validation and a tenth for test, standardised columns, and both baselines fitted. Build
  * others with {@link #builder()} or {@link #toBuilder()}:
@@ -48,7 +48,7 @@ import org.cnf4j.train.TrainingConfig;
  * @param gradient adjoint or direct backpropagation (maximum likelihood only)
  * @param flowMatching the flow-matching objective, or null for maximum likelihood
  * @param regularizers kinetic-energy and Jacobian-norm weights (maximum likelihood only)
- * @param batch rows per iteration
+ * @param batch rows per iteration; 0 (the default) for 100, or every training row of a table with fewer
  * @param learningRate Adam's learning rate
  * @param schedule constant, or linear decay to 0 over the run
  * @param ema decay of the moving average of the weights that is validated and kept; 0 for none
@@ -92,7 +92,7 @@ public record TrainOptions(int[] hidden, LayerType layerType, Activation activat
         check(hidden.length >= 1 && Arrays.stream(hidden).allMatch(h -> h >= 1), "hidden widths must be positive");
         SettingCheck.atLeast("blocks", blocks, 1);
         SettingCheck.positive("endTime", endTime);
-        SettingCheck.atLeast("batch", batch, 1);
+        SettingCheck.atLeast("batch", batch, 0);
         SettingCheck.positive("learningRate", learningRate);
         SettingCheck.nonNegative("weightDecay", weightDecay);
         SettingCheck.inHalfOpen("ema", ema, 0, 1);
@@ -245,7 +245,7 @@ public record TrainOptions(int[] hidden, LayerType layerType, Activation activat
         private GradientMethod gradient = new AdjointMethod();
         private FlowMatching flowMatching = new FlowMatching(0, true, TimeSampling.UNIFORM);
         private TrainingObjective regularizers = TrainingObjective.MAXIMUM_LIKELIHOOD;
-        private int batch = 100;
+        private int batch = TrainingConfig.AUTOMATIC_BATCH;
         private double learningRate = 1e-3;
         private LearningRateSchedule schedule = LearningRateSchedule.LINEAR;
         private double ema = 0.999;

@@ -74,6 +74,7 @@ public final class ClassifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        CsvOutput.checkName("--output", output);
         OutputPaths.check("--output", output, model, Path.of(input));
         LoadedModel m = ModelFile.load(model);
         List<ContextColumn> context = m.metadata().context();
@@ -164,14 +165,17 @@ public final class ClassifyCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** log pi_k: the levels' shares in the training rows (equal shares when the model file has no counts). */
+    /**
+     * log pi_k: the levels' shares in the training rows (equal shares when the model file has no
+     * counts); a level without training rows (a model file from before they were refused) is refused.
+     */
     static double[] logPriors(ContextColumn classes) {
         int levels = classes.width();
         double[] out = new double[levels];
         long total = classes.counts().stream().mapToLong(Long::longValue).sum();
         for (int k = 0; k < levels; k++) {
-            // a level without training rows keeps a share of half a row, so it is unlikely, not impossible
-            out[k] = total > 0 ? Math.log(Math.max(classes.counts().get(k), 0.5) / total) : -Math.log(levels);
+            classes.requireTrained(k);
+            out[k] = total > 0 ? Math.log((double) classes.counts().get(k) / total) : -Math.log(levels);
         }
         return out;
     }

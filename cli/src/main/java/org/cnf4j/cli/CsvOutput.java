@@ -40,10 +40,25 @@ final class CsvOutput {
         }
     }
 
+    /**
+     * Refuses a table output whose name asks for a format cnf does not write (NumPy's .npy and
+     * .npz), before any work; .tsv is written tab-separated, any other name comma-separated.
+     */
+    static void checkName(String option, Path path) {
+        if (path == null) {
+            return;
+        }
+        String name = String.valueOf(path.getFileName()).toLowerCase(java.util.Locale.ROOT);
+        if (name.endsWith(".npy") || name.endsWith(".npz")) {
+            throw new IllegalArgumentException(option + " " + path + ": tables are written as CSV (or TSV), not in "
+                    + "NumPy's format; name the file .csv or .tsv");
+        }
+    }
+
     static void write(Path path, List<String> header, Body body) throws IOException {
         AtomicFiles.write(path, stream -> {
             BufferedWriter w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
-            CsvWriter csv = new CsvWriter(w, header);
+            CsvWriter csv = new CsvWriter(w, header, CsvWriter.delimiterFor(path));
             body.write(new Rows(csv));
             csv.flush();
         });

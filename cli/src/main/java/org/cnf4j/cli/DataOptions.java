@@ -88,6 +88,44 @@ public final class DataOptions {
                 name));
     }
 
+    private static boolean allIntegers(org.nd4j.linalg.api.ndarray.INDArray values) {
+        for (double v : org.cnf4j.linalg.NativeArrays.toArray(values.dup('c'))) {
+            if (v != Math.rint(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return java.nio.file.Files.isSameFile(a, b);
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    /** Rows of {@code test} equal, value for value, to a row of {@code table} (same width). */
+    private static long sharedRows(org.nd4j.linalg.api.ndarray.INDArray table, org.nd4j.linalg.api.ndarray.INDArray test) {
+        int d = (int) table.columns();
+        if (test.columns() != d) {
+            return 0;
+        }
+        double[] a = org.cnf4j.linalg.NativeArrays.toArray(table.dup('c'));
+        double[] b = org.cnf4j.linalg.NativeArrays.toArray(test.dup('c'));
+        java.util.Set<java.util.List<Double>> rows = new java.util.HashSet<>();
+        for (int i = 0; i < a.length / d; i++) {
+            rows.add(java.util.Arrays.stream(a, i * d, (i + 1) * d).boxed().toList());
+        }
+        long shared = 0;
+        for (int i = 0; i < b.length / d; i++) {
+            if (rows.contains(java.util.Arrays.stream(b, i * d, (i + 1) * d).boxed().toList())) {
+                shared++;
+            }
+        }
+        return shared;
+    }
+
     /** True for a toy generator's name. */
     boolean toy() {
         return DataFiles.isToy(data);
@@ -155,8 +193,14 @@ public final class DataOptions {
                     dropped[0] + ds.rows());
         }
         int cd = contextDim();
-        warnLabels(err, ds.values().get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, ds.dim() - cd)), loadedColumns);
+        org.nd4j.linalg.api.ndarray.INDArray dataValues = ds.values().get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, ds.dim() - cd));
+        warnLabels(err, dataValues, loadedColumns);
+        if (!options.dequantize() && allIntegers(dataValues)) {
+            err.printf(Locale.ROOT, "warning: every value of the data columns is an integer; a continuous density can "
+                    + "pile up on the integers and its log p is then no likelihood of counts; give --dequantize to "
+                    + "model them with uniform noise (bits/dim are then reported)%n");
+        }
         if (cd > 0) {
             err.printf(Locale.ROOT, "conditional flow: p(%s | %s), %d context values%n", loadedColumns.size() <= 8
                     ? String.join(", ", loadedColumns) : loadedColumns.size() + " columns", String.join(", ", context), cd);
@@ -168,6 +212,18 @@ public final class DataOptions {
         }
         Dataset test = cd > 0 ? org.cnf4j.data.ConditionalTable.readForModel(testData, loadedColumns, loadedContext,
                 missing, n -> { }) : DataFiles.readForModel(testData, loadedColumns, null, missing, n -> { });
+        if (sameFile(Path.of(data), Path.of(testData))) {
+            err.printf(Locale.ROOT, "warning: --test-data %s is the training file: the test NLL then measures the fit "
+                    + "to the training rows, not how the flow generalises%n", testData);
+        } else {
+            long shared = sharedRows(ds.values(), test.values());
+            if (shared > 0) {
+                err.printf(Locale.ROOT, "warning: %d of the %d rows of --test-data %s are also rows of the training "
+                        + "file: the test NLL of those rows measures fit, not generalisation%n", shared, test.rows(),
+                        testData);
+            }
+        }
+        err.flush();
         return ((org.cnf4j.data.TableTrainingData) split).testOn(test);
     }
 }

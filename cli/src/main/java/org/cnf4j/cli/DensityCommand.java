@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
         sortOptions = false, description = {
             "Computes log p(x) in nats for every row of the input (in the data's units, the standardiser's "
                     + "log-Jacobian included) and prints the mean negative log-likelihood.",
-            "The rows are matched to the model's columns by name, or taken whole when the file has as many "
-                    + "columns as the model has dimensions. For a conditional model, log p(x | context): the file "
+            "A CSV/TSV file's columns are matched to the model's by name (--columns maps others, in the "
+                    + "model's order); an .npy file's columns are taken in order. For a conditional model, log p(x | context): the file "
                     + "holds the model's columns and its context columns, read by name."})
 public final class DensityCommand implements Callable<Integer> {
 
@@ -67,6 +67,7 @@ public final class DensityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        CsvOutput.checkName("--output", output);
         OutputPaths.check("--output", output, model, Path.of(input));
         LoadedModel m = ModelFile.load(model);
         evaluation.apply(m.flow());
@@ -77,8 +78,9 @@ public final class DensityCommand implements Callable<Integer> {
         long[] rowCount = {0};
         SolverStats stats;
         try (RowSource rows = DataFiles.openForModel(input, m.metadata().columns(), m.metadata().context(), columns)) {
-            RowSource scored = addNoise ? dequantized(rows, m.flow().dim(), RandomStreams.stream(seed, "dequantize-input"))
-                    : rows;
+            RowSource checked = m.metadata().context().isEmpty() ? rows : contextsChecked(rows, m);
+            RowSource scored = addNoise ? dequantized(checked, m.flow().dim(), m.metadata().columns(),
+                    RandomStreams.stream(seed, "dequantize-input")) : checked;
             Evaluation.Sink totals = (start, logp) -> {
                 for (double v : logp) {
                     nllSum[0] -= v;
@@ -146,9 +148,49 @@ public final class DensityCommand implements Callable<Integer> {
         return stats;
     }
 
-    /** The rows with uniform [0, 1) noise added to every value of the first {@code dim} columns (not a context), in reading order. */
-    private static RowSource dequantized(RowSource rows, int dim, SplittableRandom noise) {
+    /** The rows, with one warning when a numeric context lies far outside the training rows' ({@link org.cnf4j.data.ContextRange}). */
+    private RowSource contextsChecked(RowSource rows, LoadedModel m) {
+        int dim = m.flow().dim();
+        int cd = rows.dim() - dim;
+        PrintWriter err = spec.commandLine().getErr();
         return new RowSource() {
+            private boolean warned;
+
+            @Override
+            public int dim() {
+                return rows.dim();
+            }
+
+            @Override
+            public int read(double[] out, int maxRows) {
+                int n = rows.read(out, maxRows);
+                if (!warned && n > 0) {
+                    double[] contexts = new double[n * cd];
+                    for (int i = 0; i < n; i++) {
+                        System.arraycopy(out, i * rows.dim() + dim, contexts, i * cd, cd);
+                    }
+                    String far = org.cnf4j.data.ContextRange.farOutside(m.metadata().context(),
+                            m.metadata().standardizer(), dim, contexts);
+                    if (far != null) {
+                        err.println("warning: " + far);
+                        err.flush();
+                        warned = true;
+                    }
+                }
+                return n;
+            }
+        };
+    }
+
+    /**
+     * The rows with uniform [0, 1) noise added to every value of the first {@code dim} columns (not
+     * a context), in reading order; a value that is not an integer is refused (the model was
+     * trained on integers, so such a row has no meaning to it, and bits/dim would mislead).
+     */
+    private RowSource dequantized(RowSource rows, int dim, List<String> names, SplittableRandom noise) {
+        return new RowSource() {
+            private long row;
+
             @Override
             public int dim() {
                 return rows.dim();
@@ -159,10 +201,18 @@ public final class DensityCommand implements Callable<Integer> {
                 int n = rows.read(out, maxRows);
                 int width = rows.dim();
                 for (int i = 0; i < n * width; i++) {
-                    if (i % width < dim) {
+                    int column = i % width;
+                    if (column < dim) {
+                        if (out[i] != Math.rint(out[i])) {
+                            throw new DataException(String.format(Locale.ROOT, "%s, data row %d, column '%s': %s is not "
+                                    + "an integer; the model was trained on dequantised integers (score the values as "
+                                    + "they are with --no-dequantize)", input, row + i / width + 1, names.get(column),
+                                    out[i]));
+                        }
                         out[i] += noise.nextDouble();
                     }
                 }
+                row += n;
                 return n;
             }
         };

@@ -79,6 +79,7 @@ public final class GridCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         OutputPaths.check("--png", png, model);
+        CsvOutput.checkName("--csv", csv);
         OutputPaths.check("--csv", csv, model);
         OutputPaths.distinct("--png", png, "--csv", csv);
         if (png == null && csv == null) {

@@ -24,7 +24,8 @@ public final class OptionChecks {
             Map.entry("contextDropout", "--context-dropout"), Map.entry("kineticWeight", "--kinetic"),
             Map.entry("jacobianWeight", "--jacobian"), Map.entry("rtol", "--rtol"), Map.entry("atol", "--atol"),
             Map.entry("steps", "--steps"), Map.entry("maxEvaluations", "--max-nfe"),
-            Map.entry("validationFraction", "--validation-fraction"), Map.entry("testFraction", "--test-fraction"));
+            Map.entry("validationFraction", "--validation-fraction"), Map.entry("testFraction", "--test-fraction"),
+            Map.entry("guidance", "--guidance"));
 
     private OptionChecks() {
     }

@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "sample", mixinStandardHelpOptions = true, versionProvider = CnfCommand.Version.class,
         sortOptions = false, description = "Draws samples from a model (z ~ N(0, temperature^2 I), decoded) in "
                 + "chunks, writing them as CSV in the data's units; optionally with their log-densities and a plot.")
-public final class SampleCommand implements Callable<Integer> {
+public final class SampleCommand implements Callable<Integer>, CheckedOptions {
 
     @Spec
     CommandSpec spec;
@@ -84,12 +84,21 @@ public final class SampleCommand implements Callable<Integer> {
     int chunk;
 
     @Override
+    public void check(CommandSpec spec) {
+        if (guidance != null) {
+            OptionChecks.library(spec, () -> org.cnf4j.settings.SettingCheck.inClosed("guidance", guidance, 0,
+                    org.cnf4j.sample.Sampler.MAX_GUIDANCE));
+        }
+    }
+
+    @Override
     public Integer call() throws Exception {
         if (output == null && png == null) {
             throw new ParameterException(spec.commandLine(), "nothing to write: give --output FILE.csv, --png FILE.png "
                     + "or both");
         }
         if (output != null) {
+            CsvOutput.checkName("--output", output);
             OutputPaths.check("--output", output, model);
         }
         OutputPaths.check("--png", png, model);
@@ -118,6 +127,14 @@ public final class SampleCommand implements Callable<Integer> {
         }
         evaluation.apply(m.flow());
         DensityModel dm = DensityModel.of(m);
+        int fits = sampler(dm, contexts).maxChunk(withLogp);
+        if (Math.min(chunk, count) > fits) {
+            throw new ParameterException(spec.commandLine(), String.format(java.util.Locale.ROOT, "--chunk %,d needs "
+                    + "about %,d MB of working memory, over the %,d MB this JVM allows; give --chunk %,d or less (or "
+                    + "more memory in CNF_JAVA_OPTS)", Math.min(chunk, count), Math.min(chunk, count)
+                    * sampler(dm, contexts).bytesPerChunkRow(withLogp) >> 20,
+                    org.cnf4j.data.DataMemory.workingLimitBytes() >> 20, fits));
+        }
         List<String> header = new ArrayList<>(m.metadata().columns());
         if (withLogp) {
             header.add("logp");
@@ -219,11 +236,14 @@ public final class SampleCommand implements Callable<Integer> {
                     + " or --context-file (one of them)");
         }
         if (context != null) {
+            double[] encoded;
             try {
-                return ContextSource.constant(org.cnf4j.data.ConditionalTable.encode(columns, context));
+                encoded = org.cnf4j.data.ConditionalTable.encode(columns, context);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), "--context: " + e.getMessage());
             }
+            warnFarOutside(m, encoded);
+            return ContextSource.constant(encoded);
         }
         INDArray rows = org.cnf4j.data.ConditionalTable.readForModel(contextFile, List.of(), columns,
                 org.cnf4j.data.MissingValues.FAIL, d -> { }).values();
@@ -233,6 +253,16 @@ public final class SampleCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "-n " + count + " asks for more samples than "
                     + contextFile + " has context rows (" + rows.rows() + ")");
         }
+        warnFarOutside(m, NativeArrays.toArray(rows.dup('c')));
         return ContextSource.rows(rows);
+    }
+
+    private void warnFarOutside(LoadedModel m, double[] encoded) {
+        String far = org.cnf4j.data.ContextRange.farOutside(m.metadata().context(), m.metadata().standardizer(),
+                m.flow().dim(), encoded);
+        if (far != null) {
+            spec.commandLine().getErr().println("warning: " + far);
+            spec.commandLine().getErr().flush();
+        }
     }
 }

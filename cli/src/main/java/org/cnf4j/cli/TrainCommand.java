@@ -150,6 +150,10 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingData trainingData = dataOptions.load(spec, options);
         List<String> cols = dataOptions.loadedColumns;
         TrainingConfig config = options.config();
+        // a context level without training rows is refused before any work
+        List<org.cnf4j.data.ContextColumn> counted = dataOptions.contextDim() == 0 ? List.of()
+                : ConditionalTable.withCounts(dataOptions.loadedContext, trainingData.trainingSample(Integer.MAX_VALUE),
+                        trainingData.dim() - dataOptions.contextDim());
         BaselineSummary fitted = null;
         ContinuousNormalizingFlow flow;
         Trainer trainer;
@@ -200,9 +204,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         trainer.setBaselines(baselines ? fitted : null);
         ModelMetadata meta = new ModelMetadata(trainingData.standardizer(), trainingData.dequantized(),
-                trainingData.describe(), cols, null, dataOptions.contextDim() == 0 ? List.of()
-                        : ConditionalTable.withCounts(dataOptions.loadedContext, trainingData.trainingSample(
-                                Integer.MAX_VALUE), flow.dim()));
+                trainingData.describe(), cols, null, counted);
         Trainer t = trainer;
         long[] checkpointed = {resume ? trainer.iteration() : -1};
         trainer.addListener(new TrainingListener() {

@@ -107,8 +107,8 @@ public final class TrainingOptions implements CheckedOptions {
     @Option(names = "--jacobian", defaultValue = "0", description = "Weight of the Jacobian-norm regulariser (default: ${DEFAULT-VALUE}).")
     double jacobian;
 
-    @Option(names = "--batch", defaultValue = "100", description = "Batch size (default: ${DEFAULT-VALUE}).")
-    int batch;
+    @Option(names = "--batch", description = "Batch size (default: 100, or every training row of a smaller table).")
+    Integer batch;
 
     @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
@@ -190,7 +190,7 @@ public final class TrainingOptions implements CheckedOptions {
                 .withMaxEvaluations(maxNfe));
         TrainOptions.Builder b = TrainOptions.builder().hidden(hidden).layerType(layerType).activation(activation)
                 .blocks(blocks).endTime(time).trainEndTime(trainTime).solver(sc).trace(trace).gradient(method)
-                .regularizers(OptionChecks.library(spec, () -> new TrainingObjective(kinetic, jacobian))).batch(batch).learningRate(lr)
+                .regularizers(OptionChecks.library(spec, () -> new TrainingObjective(kinetic, jacobian))).batch(batch == null ? TrainingConfig.AUTOMATIC_BATCH : batch).learningRate(lr)
                 .schedule(parse(spec, LearningRateSchedule::byName, lrSchedule)).ema(ema).weightDecay(weightDecay)
                 .iterations(iterations).validationInterval(validationInterval).seed(seed)
                 .timeBudget(timeBudget == null ? null
@@ -242,9 +242,9 @@ public final class TrainingOptions implements CheckedOptions {
         return seed;
     }
 
-    /** The batch size. */
+    /** The batch size asked for (100 when not given: a smaller table's run takes its training rows). */
     public int batch() {
-        return batch;
+        return batch == null ? TrainingConfig.DEFAULT_BATCH : batch;
     }
 
     /**

@@ -250,6 +250,22 @@ class HostileInputTest {
     }
 
     @Test
+    void aModelFileCannotAskForUnboundedSolverWork() throws IOException {
+        String json = new String(entry(model, "model.json"), StandardCharsets.UTF_8);
+        String tiny = json.replaceFirst("\"rtol\"\\s*:\\s*[^,}]+", "\"rtol\" : 1e-300")
+                .replaceFirst("\"atol\"\\s*:\\s*[^,}]+", "\"atol\" : 1e-300")
+                .replaceFirst("\"maxSteps\"\\s*:\\s*[^,}]+", "\"maxSteps\" : 2000000000");
+        assertTrue(!tiny.equals(json), "the test must change the solver");
+        Path hostile = rewritten("hostile-solver.zip", tiny);
+        fails(1, null, words("hostile-solver.zip", "tolerances must each be 0 or at least 1.0E-12"), "density",
+                "--model", hostile.toString(), "--input", "moons");
+        String euler = json.replaceFirst("\"method\"\\s*:\\s*\"[a-z0-9]+\"", "\"method\" : \"euler\"")
+                .replaceFirst("\"steps\"\\s*:\\s*[^,}]+", "\"steps\" : 2000000000");
+        Path steps = rewritten("hostile-steps.zip", euler);
+        fails(1, null, words("hostile-steps.zip", "steps must be in [1, 100000]"), "info", "--model", steps.toString());
+    }
+
+    @Test
     void aUsageErrorIsOneLineAndAPointerToTheHelp() {
         CliRun r = CliRun.of("sample", "--model", model.toString(), "-n", "5", "--output", "x.csv", "--no-such-option");
         assertEquals(2, r.code(), r.toString());

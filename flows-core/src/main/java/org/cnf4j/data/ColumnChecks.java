@@ -48,16 +48,24 @@ public final class ColumnChecks {
                 mean[j] += a / n;
             }
         }
-        double[] covariance = new double[d * d];
+        requireNotConstant(min, max, columns, source);
+        // the covariance of the range-scaled columns: values near 1e300 or 1e-300 neither
+        // overflow nor underflow when squared
+        double[] range = new double[d];
+        for (int j = 0; j < d; j++) {
+            range[j] = max[j] - min[j];
+        }
+        double[] scaled = new double[d * d];
+        double[] a = new double[d];
         for (int r = 0; r < n; r++) {
             for (int i = 0; i < d; i++) {
-                double a = v[r * d + i] - mean[i];
+                a[i] = (v[r * d + i] - mean[i]) / range[i];
                 for (int j = 0; j <= i; j++) {
-                    covariance[i * d + j] += a * (v[r * d + j] - mean[j]) / n;
+                    scaled[i * d + j] += a[i] * a[j] / n;
                 }
             }
         }
-        check(min, max, covariance, columns, source);
+        requireIndependent(scaled, columns, source);
     }
 
     /**
@@ -70,6 +78,18 @@ public final class ColumnChecks {
      */
     public static void check(double[] min, double[] max, double[] covariance, List<String> columns, String source) {
         int d = min.length;
+        requireNotConstant(min, max, columns, source);
+        double[] c = new double[d * d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j <= i; j++) {
+                c[i * d + j] = covariance[i * d + j] / ((max[i] - min[i]) * (max[j] - min[j]));
+            }
+        }
+        requireIndependent(c, columns, source);
+    }
+
+    private static void requireNotConstant(double[] min, double[] max, List<String> columns, String source) {
+        int d = min.length;
         for (int j = 0; j < d; j++) {
             double magnitude = Math.max(Math.abs(min[j]), Math.abs(max[j]));
             double spread = max[j] - min[j];
@@ -80,14 +100,14 @@ public final class ColumnChecks {
                         spread == 0 ? "every value " + min[j] : "values from " + min[j] + " to " + max[j], columns.get(j)));
             }
         }
-        // Cholesky of the covariance of the range-scaled columns: each pivot is the share of a
-        // column's variance left after regressing it on the columns before it
-        double[] c = new double[d * d];
-        for (int i = 0; i < d; i++) {
-            for (int j = 0; j <= i; j++) {
-                c[i * d + j] = covariance[i * d + j] / ((max[i] - min[i]) * (max[j] - min[j]));
-            }
-        }
+    }
+
+    /**
+     * Cholesky of the covariance [d, d] (lower triangle) of the range-scaled columns: each pivot is
+     * the share of a column's variance left after regressing it on the columns before it.
+     */
+    private static void requireIndependent(double[] c, List<String> columns, String source) {
+        int d = columns.size();
         double[] l = new double[d * d];
         for (int i = 0; i < d; i++) {
             for (int j = 0; j <= i; j++) {

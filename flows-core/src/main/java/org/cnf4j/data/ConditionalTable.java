@@ -68,6 +68,9 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
             }
         }
         List<String> data = new ArrayList<>();
+        // names or 0-based indices, as CsvRows takes them; the model keeps the header's names
+        columns = columns == null ? null : headerNames(spec, header, columns, "");
+        exclude = exclude == null ? null : headerNames(spec, header, exclude, " to exclude");
         if (columns != null && !columns.isEmpty()) {
             data.addAll(columns);
         } else {
@@ -95,6 +98,22 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
         List<ContextColumn> context = scanContext(spec, contextNames, missing);
         Dataset raw = readRaw(spec, data, context, missing, dropped);
         return new ConditionalTable(expand(raw, data.size(), context), List.copyOf(data), context);
+    }
+
+    /** Column choices (names, or 0-based indices of columns no header name matches) as the header's names. */
+    private static List<String> headerNames(String spec, List<String> header, List<String> chosen, String what) {
+        List<String> out = new ArrayList<>();
+        for (String c : chosen) {
+            String name = c.strip();
+            if (!header.contains(name) && name.matches("\\d{1,9}") && Integer.parseInt(name) < header.size()) {
+                name = header.get(Integer.parseInt(name));
+            }
+            if (!header.contains(name)) {
+                throw new DataException(spec + ": no column '" + c + "'" + what + "; columns are " + header);
+            }
+            out.add(name);
+        }
+        return out;
     }
 
     /**
@@ -449,6 +468,17 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
                         if (v[r * w + at + k] > 0) {
                             counts[k]++;
                         }
+                    }
+                }
+                for (int k = 0; k < counts.length; k++) {
+                    if (counts[k] == 0) {
+                        StringBuilder per = new StringBuilder();
+                        for (int j = 0; j < counts.length; j++) {
+                            per.append(j == 0 ? "" : ", ").append(c.levels().get(j)).append(": ").append(counts[j]);
+                        }
+                        throw new DataException("the level '" + c.levels().get(k) + "' of the context column '"
+                                + c.name() + "' has no training rows (training rows per level: " + per + "); a flow "
+                                + "cannot learn it: give more rows of it, or leave its rows out");
                     }
                 }
                 out.add(c.withCounts(java.util.Arrays.stream(counts).boxed().toList()));

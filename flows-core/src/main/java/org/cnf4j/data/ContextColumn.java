@@ -83,7 +83,21 @@ public record ContextColumn(String name, List<String> levels, List<Long> counts)
             throw new IllegalArgumentException("'" + cell + "' is not a level of the context column '" + name
                     + "' (its levels are " + levels + ")");
         }
+        requireTrained(i);
         return i;
+    }
+
+    /**
+     * Refuses a level that had no training rows (a model file written before such levels were
+     * refused in training): the flow knows nothing of it.
+     *
+     * @throws IllegalArgumentException naming the level
+     */
+    public void requireTrained(int level) {
+        if (!counts.isEmpty() && counts.get(level) == 0) {
+            throw new IllegalArgumentException("the level '" + levels.get(level) + "' of the context column '" + name
+                    + "' had no training rows: the model knows nothing of it");
+        }
     }
 
     /** A cell as a level: an integral number in its plain integer spelling, any other text trimmed. */

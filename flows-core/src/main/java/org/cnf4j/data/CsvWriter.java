@@ -23,21 +23,36 @@ public final class CsvWriter implements Closeable {
     private final CSVPrinter printer;
 
     /**
-     * Starts a file on {@code out} with its header.
+     * Starts a comma-separated file on {@code out} with its header.
      *
      * @param header the column names, in order
      */
     public CsvWriter(Writer out, List<String> header) throws IOException {
-        if (header.stream().anyMatch(h -> h.indexOf('\t') >= 0)) {
+        this(out, header, ',');
+    }
+
+    /**
+     * Starts a file separated by {@code delimiter} (a comma, or a tab for TSV) with its header.
+     *
+     * @param header the column names, in order
+     */
+    public CsvWriter(Writer out, List<String> header, char delimiter) throws IOException {
+        CSVFormat format = FORMAT.builder().setDelimiter(delimiter).get();
+        if (delimiter != '\t' && header.stream().anyMatch(h -> h.indexOf('\t') >= 0)) {
             // the reader takes a tab outside quotes in the header for the separator
-            CSVPrinter quoted = new CSVPrinter(out, FORMAT.builder().setQuoteMode(QuoteMode.ALL).get());
+            CSVPrinter quoted = new CSVPrinter(out, format.builder().setQuoteMode(QuoteMode.ALL).get());
             quoted.printRecord(header);
             quoted.flush();
-            printer = new CSVPrinter(out, FORMAT);
+            printer = new CSVPrinter(out, format);
         } else {
-            printer = new CSVPrinter(out, FORMAT);
+            printer = new CSVPrinter(out, format);
             printer.printRecord(header);
         }
+    }
+
+    /** The separator a table file's name asks for: a tab for {@code .tsv}, else a comma. */
+    public static char delimiterFor(java.nio.file.Path file) {
+        return String.valueOf(file.getFileName()).toLowerCase(java.util.Locale.ROOT).endsWith(".tsv") ? '\t' : ',';
     }
 
     /** Appends a row of numbers. */

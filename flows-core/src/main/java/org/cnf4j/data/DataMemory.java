@@ -33,6 +33,19 @@ public final class DataMemory {
     }
 
     /**
+     * The working memory a computation may plan for (a chunk of samples or scores): half the
+     * smaller of the JVM heap and ND4J's off-heap limit, or {@code cnf4j.maxDataBytes} when set.
+     */
+    public static long workingLimitBytes() {
+        String set = System.getProperty(PROPERTY);
+        if (set != null && !set.isBlank()) {
+            return limitBytes();
+        }
+        long offHeap = Pointer.maxBytes() > 0 ? Pointer.maxBytes() : Long.MAX_VALUE;
+        return Math.min(Runtime.getRuntime().maxMemory(), offHeap) / 2;
+    }
+
+    /**
      * Refuses a set whose values (as doubles) exceed the limit.
      *
      * @param values number of values the set has, or has so far

@@ -48,14 +48,28 @@ public final class Standardizer {
                 m[j] += v[i * d + j] / n;
             }
         }
+        // deviations are scaled by the largest one, so that columns near 1e300 or 1e-300 neither
+        // overflow nor underflow when squared
+        double[] largest = new double[d];
+        double[] magnitude = new double[d];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < d; j++) {
-                double e = v[i * d + j] - m[j];
-                s[j] += e * e / n;
+                largest[j] = Math.max(largest[j], Math.abs(v[i * d + j] - m[j]));
+                magnitude[j] = Math.max(magnitude[j], Math.abs(v[i * d + j]));
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                if (largest[j] > 0) {
+                    double e = (v[i * d + j] - m[j]) / largest[j];
+                    s[j] += e * e / n;
+                }
             }
         }
         for (int j = 0; j < d; j++) {
-            s[j] = s[j] > 1e-24 ? Math.sqrt(s[j]) : 1.0;
+            double sd = largest[j] * Math.sqrt(s[j]);
+            // a column constant to within rounding keeps its scale (the column checks refuse it for training)
+            s[j] = sd > 1e-12 * magnitude[j] && sd > 0 && Double.isFinite(sd) ? sd : 1.0;
         }
         return new Standardizer(m, s);
     }

@@ -27,6 +27,7 @@ public final class TableTrainingData implements TrainingData {
     private final Standardizer standardizer;
     private final INDArray validation;
     private INDArray test;
+    private String digest;
 
     /**
      * @param data the table
@@ -185,6 +186,14 @@ public final class TableTrainingData implements TrainingData {
     @Override
     public boolean dequantized() {
         return dequantize;
+    }
+
+    @Override
+    public String contentDigest() {
+        if (digest == null) {
+            digest = ContentDigest.of(data.columns(), contextColumns, data.values());
+        }
+        return digest;
     }
 
     @Override

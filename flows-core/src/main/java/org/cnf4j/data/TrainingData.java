@@ -34,6 +34,16 @@ public interface TrainingData {
     String describe();
 
     /**
+     * A digest of the rows this data comes from (every value, context codes included, and the
+     * column names), so that a checkpoint can tell the same rows from other rows under the same file
+     * name; null where the content is not known here (a generator is known by its name and the
+     * run's seed).
+     */
+    default String contentDigest() {
+        return null;
+    }
+
+    /**
      * Training rows for fitting other models to the same data (the baselines): all of a table's
      * training split (dequantised once), or {@code max} draws of a generator; [n, dim] in the
      * flow's space.

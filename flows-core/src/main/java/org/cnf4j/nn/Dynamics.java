@@ -74,6 +74,15 @@ public interface Dynamics {
     }
 
     /**
+     * Bytes of working memory one row of an evaluation takes, at most, for f alone (activations,
+     * their derivatives, scratch); a probe's tangent takes as much again. The default assumes
+     * hidden layers of up to 256 units each; networks that know their widths say so.
+     */
+    default long workBytesPerRow() {
+        return 8L * 8 * (2 * dim() + 3 * 256);
+    }
+
+    /**
      * f(z, t).
      *
      * @param z [batch, dim]

@@ -277,6 +277,12 @@ public final class MlpDynamics implements Dynamics {
         }
     }
 
+    /** Eight doubles a unit of every layer: activations, derivatives, products' scratch. */
+    @Override
+    public long workBytesPerRow() {
+        return 8L * 8 * java.util.Arrays.stream(dims).asLongStream().sum();
+    }
+
     /** Units per layer boundary. */
     public int[] dims() {
         return dims.clone();

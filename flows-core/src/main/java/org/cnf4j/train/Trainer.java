@@ -77,6 +77,11 @@ public final class Trainer {
             throw new IllegalArgumentException("the data have " + data.dim() + " columns, the flow " + flow.inputColumns()
                     + (flow.contextDim() > 0 ? " (" + flow.dim() + " data and " + flow.contextDim() + " context)" : ""));
         }
+        if (config.batchSize() == TrainingConfig.AUTOMATIC_BATCH) {
+            // a small table trains on all its rows each iteration: the batch follows from the data
+            config = config.withBatchSize((int) (data.trainingRows() < 0 ? TrainingConfig.DEFAULT_BATCH
+                    : Math.max(1, Math.min(TrainingConfig.DEFAULT_BATCH, data.trainingRows()))));
+        }
         if (data.trainingRows() >= 0 && data.trainingRows() < config.batchSize()) {
             throw new IllegalArgumentException("a batch of " + config.batchSize() + " needs at least that many training "
                     + "rows; the training split has " + data.trainingRows());
@@ -93,6 +98,7 @@ public final class Trainer {
         this.ema = config.emaDecay() > 0 ? flow.parameters().dup() : null;
         log.seed = config.seed();
         log.data = data.describe();
+        log.dataDigest = data.contentDigest();
     }
 
     /**
@@ -109,6 +115,12 @@ public final class Trainer {
         TrainingLog log = TrainingLog.fromJson(checkpoint.trainerState(), flow.parameterCount());
         // another data set or seed would silently mix two runs: the best validation, the baselines
         // and the split of the checkpoint belong to the data and seed it was trained with
+        String digest = data.contentDigest();
+        if (log.dataDigest != null && digest != null && !log.dataDigest.equals(digest)) {
+            throw new IllegalArgumentException("the checkpoint was trained on other rows than those of " + data.describe()
+                    + " (the content differs: " + log.dataDigest.substring(0, 19) + "... then, " + digest.substring(0, 19)
+                    + "... now); resume it with the same data");
+        }
         if (log.data != null && !log.data.equals(data.describe())) {
             throw new IllegalArgumentException("the checkpoint was trained on " + log.data + ", not on "
                     + data.describe() + "; resume it with the same data");

@@ -14,7 +14,8 @@ import org.cnf4j.trace.TraceEstimator;
  * one training at a time.
  *
  * @param iterations iterations to run (in total, counting those before a resume)
- * @param batchSize samples per iteration
+ * @param batchSize samples per iteration, or {@link #AUTOMATIC_BATCH} for {@link #DEFAULT_BATCH} or the
+ *     training rows when fewer (the trainer decides it from the data)
  * @param learningRate Adam's learning rate
  * @param weightDecay L2 weight decay added to the gradient (as PyTorch's Adam)
  * @param validationInterval iterations between validations (0: never)
@@ -45,10 +46,16 @@ public record TrainingConfig(int iterations, int batchSize, double learningRate,
                 regularizers, seed, evaluateTest, flowMatching, schedule, 0, 0);
     }
 
+    /** The batch size of a run not given one, when the data have at least as many training rows. */
+    public static final int DEFAULT_BATCH = 100;
+
+    /** A batch size that the trainer decides: {@link #DEFAULT_BATCH}, or every training row when fewer. */
+    public static final int AUTOMATIC_BATCH = 0;
+
     /** Validates. */
     public TrainingConfig {
-        if (iterations < 0 || batchSize < 1 || !(learningRate > 0) || !(weightDecay >= 0) || validationInterval < 0) {
-            throw new IllegalArgumentException("need iterations >= 0, batch >= 1, learning rate > 0, weight decay >= 0, "
+        if (iterations < 0 || batchSize < 0 || !(learningRate > 0) || !(weightDecay >= 0) || validationInterval < 0) {
+            throw new IllegalArgumentException("need iterations >= 0, batch >= 0 (0: automatic), learning rate > 0, weight decay >= 0, "
                     + "validation interval >= 0");
         }
         if (!(emaDecay >= 0 && emaDecay < 1) || !(timeBudgetSeconds >= 0)) {

@@ -39,6 +39,8 @@ public final class TrainingLog {
     Long seed;
     /** The training data's description, or null for a log read from a checkpoint that did not record it. */
     String data;
+    /** A digest of the training rows' content ({@code TrainingData#contentDigest}), or null where not known. */
+    String dataDigest;
 
     /** Every iteration so far. */
     public List<IterationStats> iterations() {
@@ -66,6 +68,9 @@ public final class TrainingLog {
         }
         if (data != null) {
             root.put("data", data);
+        }
+        if (dataDigest != null) {
+            root.put("dataDigest", dataDigest);
         }
         ArrayNode h = root.putArray("history");
         for (IterationStats s : iterations) {
@@ -141,6 +146,7 @@ public final class TrainingLog {
         log.wallSeconds = root.path("wallSeconds").asDouble(0);
         log.seed = root.path("seed").isIntegralNumber() ? root.path("seed").asLong() : null;
         log.data = root.path("data").isTextual() ? root.path("data").asText() : null;
+        log.dataDigest = root.path("dataDigest").isTextual() ? root.path("dataDigest").asText() : null;
         for (JsonNode o : root.path("history")) {
             JsonNode t = o.path("endTimes");
             double[] times = new double[t.size()];

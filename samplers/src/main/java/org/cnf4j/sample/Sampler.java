@@ -1,6 +1,7 @@
 package org.cnf4j.sample;
 
 import java.util.SplittableRandom;
+import org.cnf4j.data.DataMemory;
 import org.cnf4j.data.Standardizer;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.flow.FlowResult;
@@ -27,6 +28,13 @@ public final class Sampler {
     private final DensityModel model;
     private final ContextSource contexts;
     private double guidance = Double.NaN;
+
+    /**
+     * The largest guidance weight: beyond it the guided field extrapolates so far past the
+     * conditional one that samples leave the data (w = 1e6 put them near -1.8e6); weights below 0
+     * push samples away from their context.
+     */
+    public static final double MAX_GUIDANCE = 20;
 
     /** A sampler for an unconditional model. */
     public Sampler(DensityModel model) {
@@ -62,10 +70,7 @@ public final class Sampler {
             throw new IllegalArgumentException("guidance needs a conditional model that learned the unconditional "
                     + "field too (cnf train --context ... --context-dropout p)");
         }
-        if (!Double.isFinite(w)) {
-            throw new IllegalArgumentException("the guidance weight must be finite, got " + w);
-        }
-        this.guidance = w;
+        this.guidance = org.cnf4j.settings.SettingCheck.inClosed("guidance", w, 0, MAX_GUIDANCE);
         return this;
     }
 
@@ -88,8 +93,31 @@ public final class Sampler {
         return sample(n, seed, 1.0, false);
     }
 
+    /**
+     * Bytes of working memory one row of a chunk takes at most: the solver's stages and states of
+     * (z, log p) and, per block's evaluation, the network's work for f and for each trace probe's
+     * tangent (exact trace: one a dimension).
+     */
+    public long bytesPerChunkRow(boolean withLogProb) {
+        int dim = model.dim();
+        long network = 0;
+        for (int k = 0; k < model.flow().blockCount(); k++) {
+            network = Math.max(network, model.flow().block(k).workBytesPerRow());
+        }
+        int probes = !withLogProb ? 0 : model.flow().traceEstimator().isExact() ? dim : 1;
+        return 8L * 24 * (dim + model.flow().contextDim() + 2) + network * (1 + probes);
+    }
+
+    /** The largest chunk whose working memory fits what the JVM allows ({@link DataMemory#workingLimitBytes}). */
+    public int maxChunk(boolean withLogProb) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, DataMemory.workingLimitBytes()
+                / bytesPerChunkRow(withLogProb)));
+    }
+
     /** n samples in memory. */
     public SampleResult sample(int n, long seed, double temperature, boolean withLogProb) {
+        DataMemory.check((long) n * (model.dim() + (withLogProb ? 1 : 0)), DataMemory.limitBytes(), n + " samples",
+                "they");
         INDArray[] all = new INDArray[2];
         int[] filled = {0};
         INDArray samples = org.nd4j.linalg.factory.Nd4j.create(org.nd4j.linalg.api.buffer.DataType.DOUBLE, n,
@@ -188,6 +216,14 @@ public final class Sampler {
         }
         if (chunk < 1) {
             throw new IllegalArgumentException("chunk size must be positive, got " + chunk);
+        }
+        int fits = maxChunk(withLogProb);
+        if (Math.min(chunk, n) > fits) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "a chunk of %,d samples needs "
+                    + "about %,d MB of working memory, over the %,d MB this JVM allows (half the smaller of -Xmx and "
+                    + "ND4J's off-heap limit); use a chunk of at most %,d", Math.min(chunk, n),
+                    Math.min(chunk, n) * bytesPerChunkRow(withLogProb) >> 20, DataMemory.workingLimitBytes() >> 20,
+                    fits));
         }
         SolverStats stats = SolverStats.ZERO;
         for (long done = 0; done < n; ) {
