@@ -134,7 +134,7 @@ class FlowTest {
         assertThrows(DataException.class, () -> Table.of(new double[][] {{1, 2}, {3}}, "a", "b"));
         assertThrows(DataException.class, () -> Table.of(Nd4j.create(DataType.DOUBLE, 2, 3), List.of("a", "b")));
         IllegalArgumentException batch = assertThrows(IllegalArgumentException.class,
-                () -> TrainOptions.builder().batch(0).build());
+                () -> TrainOptions.builder().batch(-1).build());
         assertTrue(batch.getMessage().contains("batch"), batch.getMessage());
         assertThrows(IllegalArgumentException.class, () -> TrainOptions.builder().batch(1000).build());
         assertThrows(ModelFileException.class, () -> Flow.load(dir.resolve("missing.zip")));
