@@ -203,6 +203,25 @@ public final class Flow {
     }
 
     /**
+     * The mean log-likelihood of rows in the data's units, nats per row (minus the NLL that
+     * {@code cnf density} prints): higher is better.
+     *
+     * @param rows {@code [n][dim]}, at least one
+     * @throws DataException for no rows, a row of another length or a value that is not finite
+     */
+    public double score(double[][] rows) {
+        double[] logp = logDensity(rows);
+        if (logp.length == 0) {
+            throw new DataException("no rows to score");
+        }
+        double sum = 0;
+        for (double v : logp) {
+            sum += v;
+        }
+        return sum / logp.length;
+    }
+
+    /**
      * Log-densities of rows in the data's units, nats.
      *
      * @param rows {@code [n, dim]}
@@ -383,6 +402,61 @@ public final class Flow {
         Sampler sampler = new Sampler(new DensityModel(flow, metadata.standardizer()));
         synchronized (flow) {
             return sampler.sample(n, seed).samples();
+        }
+    }
+
+    /**
+     * A reflowed copy of this flow ({@link Reflow}): trained on (noise, sample) pairs of this one
+     * so that its paths are nearly straight; its {@link #reflowInfo()} names the fixed-step
+     * sampler that samples it within {@link Reflow#MAX_DEVIATION} of the adaptive solver, and
+     * {@link #sampleFixed} uses it. This flow is left as it was.
+     *
+     * @param listener told of every iteration and validation of each round, or null
+     */
+    public Flow reflow(Reflow.Options options, TrainingListener listener) {
+        Reflow.Result r;
+        synchronized (flow) {
+            r = Reflow.run(flow, metadata, "a flow in memory", options, listener,
+                    org.cnf4j.sample.ProgressListener.NONE);
+        }
+        return new Flow(r.flow(), r.metadata(), null);
+    }
+
+    /** Where a reflowed flow came from and its recommended sampler; null for a flow that was not reflowed. */
+    public org.cnf4j.io.ReflowInfo reflowInfo() {
+        return metadata.reflow();
+    }
+
+    /**
+     * n samples by a fixed-step method (as {@code cnf sample --steps K --method M}): K steps per
+     * block, K times the method's stages evaluations, no tolerance; for a reflowed flow, its
+     * recommended sampler with {@code method} null and {@code steps} 0.
+     *
+     * @return {@code [n][dim]}
+     */
+    public double[][] sampleFixed(int n, long seed, org.cnf4j.ode.RungeKuttaMethod method, int steps) {
+        requireUnconditional("sample(n, context, seed)");
+        org.cnf4j.ode.RungeKuttaMethod m = method;
+        int k = steps;
+        if (m == null && k == 0) {
+            if (metadata.reflow() == null) {
+                throw new IllegalArgumentException("this flow was not reflowed: name a method and a number of steps");
+            }
+            m = metadata.reflow().method();
+            k = metadata.reflow().steps();
+        }
+        org.cnf4j.flow.SolverConfig fixed = org.cnf4j.flow.SolverConfig.fixed(m, k);
+        if (SettingCheck.atLeast("n", n, 0) == 0) {
+            return new double[0][dim()];
+        }
+        synchronized (flow) {
+            org.cnf4j.flow.SolverConfig adaptive = flow.solver();
+            flow.setSolver(fixed);
+            try {
+                return rows(new Sampler(new DensityModel(flow, metadata.standardizer())).sample(n, seed).samples());
+            } finally {
+                flow.setSolver(adaptive);
+            }
         }
     }
 

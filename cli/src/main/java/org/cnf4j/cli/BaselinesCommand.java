@@ -56,8 +56,9 @@ public final class BaselinesCommand implements Callable<Integer> {
             boolean byClass = !Double.isNaN(accuracy);
             out.printf(Locale.ROOT, "linear-Gaussian regression on the context: test NLL %.4f nats%s%n",
                     b.gaussianTestNll(), bits(b.gaussianTestNll(), data, x));
-            out.printf(Locale.ROOT, "%s (%d components): test NLL %.4f nats%s%n", byClass ? "Gaussian mixture per class"
-                    : "Gaussian mixture of the regression's residuals", b.mixtureComponents(), b.mixtureTestNll(),
+            out.printf(Locale.ROOT, "%s (%s): test NLL %.4f nats%s%n", byClass ? "Gaussian mixture per class"
+                    : "Gaussian mixture of the regression's residuals", Progress.components(b.mixtureComponents()),
+                    b.mixtureTestNll(),
                     bits(b.mixtureTestNll(), data, x));
             if (byClass) {
                 out.printf(Locale.ROOT, "per-class mixtures as a classifier: test accuracy %.4f%n", accuracy);
@@ -69,7 +70,8 @@ public final class BaselinesCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "Gaussian (full covariance): test NLL %.4f nats%s%n", b.gaussianTestNll(),
                 bits(b.gaussianTestNll(), data, data.dim()));
-        out.printf(Locale.ROOT, "Gaussian mixture (%d components): test NLL %.4f nats%s%n", b.mixtureComponents(),
+        out.printf(Locale.ROOT, "Gaussian mixture (%s): test NLL %.4f nats%s%n",
+                Progress.components(b.mixtureComponents()),
                 b.mixtureTestNll(), bits(b.mixtureTestNll(), data, data.dim()));
         out.printf(Locale.ROOT, "gaussian_test_nll=%.6f%nmixture_test_nll=%.6f%nmixture_components=%d%n",
                 b.gaussianTestNll(), b.mixtureTestNll(), b.mixtureComponents());

@@ -55,6 +55,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();
 
+    @Option(names = "--model", description = "Instead of the toy setup, time sampling --points points and their log p "
+            + "for each model file given (repeat the option, e.g. a model and its reflowed copy): a reflowed model "
+            + "samples with its recommended sampler, log p is dopri5 at the model's tolerance.")
+    List<java.nio.file.Path> models;
+
     @Option(names = "--iterations", defaultValue = "300", description = "Training iterations (default: ${DEFAULT-VALUE}).")
     int iterations;
 
@@ -100,6 +105,42 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--memory-every", defaultValue = "0",
             description = "Print the resident memory every N iterations (0: never).")
     int memoryEvery;
+
+    /** Sampling and log p of --points points for each model, the median of --repeats runs. */
+    private int benchModels(PrintWriter out) {
+        out.printf(Locale.ROOT, "%-28s %-34s %10s %12s %10s %12s%n", "model", "sampler", "sample nfe", "sample s",
+                "logp nfe", "logp s");
+        for (java.nio.file.Path path : models) {
+            org.cnf4j.io.LoadedModel m = org.cnf4j.io.ModelFile.load(path);
+            if (m.flow().contextDim() > 0) {
+                throw new IllegalArgumentException(path + " is conditional; cnf bench --model times unconditional models");
+            }
+            org.cnf4j.flow.SolverConfig adaptive = m.flow().solver();
+            org.cnf4j.io.ReflowInfo reflow = m.metadata().reflow();
+            org.cnf4j.flow.SolverConfig sampling = reflow == null ? adaptive
+                    : SolverConfig.fixed(reflow.method(), reflow.steps());
+            org.cnf4j.sample.DensityModel dm = new org.cnf4j.sample.DensityModel(m.flow(), m.metadata().standardizer());
+            m.flow().setTraceEstimator(m.flow().defaultEvaluationEstimator());
+            INDArray[] drawn = new INDArray[1];
+            long[] nfe = new long[2];
+            List<Double> sampleRuns = timed(repeats, () -> {
+                m.flow().setSolver(sampling);
+                org.cnf4j.sample.Sampler.SampleResult r = new org.cnf4j.sample.Sampler(dm).sample(points, seed);
+                drawn[0] = r.samples();
+                nfe[0] = r.stats().functionEvaluations();
+            });
+            List<Double> logpRuns = timed(repeats, () -> {
+                m.flow().setSolver(adaptive);
+                nfe[1] = org.cnf4j.train.Evaluation.logProb(m.flow(), m.metadata().standardizer(), drawn[0]).stats()
+                        .functionEvaluations();
+            });
+            out.printf(Locale.ROOT, "%-28s %-34s %10d %12.3f %10d %12.3f%n", path.getFileName(),
+                    reflow == null ? adaptive.method().id() + " (adaptive)" : reflow.describeSampler(), nfe[0],
+                    median(sampleRuns), nfe[1], median(logpRuns));
+        }
+        out.flush();
+        return 0;
+    }
 
     private static String seconds(List<Double> runs) {
         StringBuilder b = new StringBuilder();
@@ -162,6 +203,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (models != null && !models.isEmpty()) {
+            return benchModels(out);
+        }
         // steady-state figures: every kernel family measured and fixed before the first network
         KernelSelection.calibrate();
         ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(width, width, width)

@@ -144,9 +144,9 @@ public final class ClassifyCommand implements Callable<Integer> {
                     cells.add(classes.levels().get(predicted[r]));
                     csv.row(cells);
                 }
-            });
+            }, spec.commandLine().getOut());
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = CsvOutput.isStdout(output) ? spec.commandLine().getErr() : spec.commandLine().getOut();
         out.printf(Locale.ROOT, "classified %d rows into %d classes of '%s'%n", n, levels, label);
         if (truth != null) {
             int right = 0;
@@ -159,7 +159,7 @@ public final class ClassifyCommand implements Callable<Integer> {
                     logLoss / n);
         }
         if (output != null) {
-            out.printf("probabilities written to %s%n", output);
+            out.printf("probabilities written to %s%n", CsvOutput.isStdout(output) ? "standard output" : output);
         }
         out.flush();
         return 0;

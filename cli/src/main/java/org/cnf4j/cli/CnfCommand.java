@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "cnf", mixinStandardHelpOptions = true, versionProvider = CnfCommand.Version.class,
         description = "Continuous normalizing flows (neural ODE density estimation) on the JVM.",
         subcommands = {TrainCommand.class, DensityCommand.class, SampleCommand.class, GridCommand.class,
-            ReportCommand.class, InfoCommand.class, ClassifyCommand.class, ImportFfjordCommand.class, DemoCommand.class, BenchCommand.class, BaselinesCommand.class,
+            ReportCommand.class, InfoCommand.class, ClassifyCommand.class, ImportFfjordCommand.class, DemoCommand.class, BenchCommand.class, BaselinesCommand.class, ReflowCommand.class, CompareSamplesCommand.class,
             CommandLine.HelpCommand.class})
 public final class CnfCommand implements Runnable {
 

@@ -45,7 +45,7 @@ final class CsvOutput {
      * .npz), before any work; .tsv is written tab-separated, any other name comma-separated.
      */
     static void checkName(String option, Path path) {
-        if (path == null) {
+        if (path == null || isStdout(path)) {
             return;
         }
         String name = String.valueOf(path.getFileName()).toLowerCase(java.util.Locale.ROOT);
@@ -53,6 +53,26 @@ final class CsvOutput {
             throw new IllegalArgumentException(option + " " + path + ": tables are written as CSV (or TSV), not in "
                     + "NumPy's format; name the file .csv or .tsv");
         }
+    }
+
+    /** Whether an output names standard output ({@code -}). */
+    static boolean isStdout(Path path) {
+        return path != null && path.toString().equals("-");
+    }
+
+    /**
+     * Writes the table to {@code path}, or to {@code stdout} when the path is {@code -} (the
+     * command then says what it did on stderr, so the table stays alone on stdout).
+     */
+    static void write(Path path, List<String> header, Body body, java.io.PrintWriter stdout) throws IOException {
+        if (!isStdout(path)) {
+            write(path, header, body);
+            return;
+        }
+        CsvWriter csv = new CsvWriter(stdout, header, ',');
+        body.write(new Rows(csv));
+        csv.flush();
+        stdout.flush();
     }
 
     static void write(Path path, List<String> header, Body body) throws IOException {

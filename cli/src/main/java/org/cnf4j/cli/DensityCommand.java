@@ -109,11 +109,11 @@ public final class DensityCommand implements Callable<Integer> {
                     } catch (UncheckedIOException e) {
                         throw e.getCause();
                     }
-                });
+                }, spec.commandLine().getOut());
                 stats = written[0];
             }
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = CsvOutput.isStdout(output) ? spec.commandLine().getErr() : spec.commandLine().getOut();
         double nll = nllSum[0] / rowCount[0];
         String error = "";
         if (!m.flow().traceEstimator().isExact() && rowCount[0] > 1) {
@@ -128,7 +128,7 @@ public final class DensityCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "bits per dimension: %.6f%n", Evaluation.bitsPerDim(nll, m.flow().dim()));
         }
         out.printf("function evaluations: %d%n", stats.functionEvaluations());
-        if (output != null) {
+        if (output != null && !CsvOutput.isStdout(output)) {
             out.printf("log-densities written to %s%n", output);
         }
         out.flush();

@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
  */
 public final class EvaluationOptions implements CheckedOptions {
 
-    @Option(names = "--solver", converter = Converters.SolverConverter.class,
-            description = "ODE solver: euler, midpoint, rk4, bosh3, dopri5, tsit5 (default: the model's).")
+    @Option(names = {"--solver", "--method"}, converter = Converters.SolverConverter.class,
+            description = "ODE solver: euler, midpoint, heun, rk4 (fixed steps), bosh3, dopri5, tsit5 (default: the "
+                    + "model's; with --steps alone, a reflowed model's recommended method, else midpoint).")
     RungeKuttaMethod solver;
 
     @Option(names = "--rtol", description = "Relative tolerance (default: the model's).")
@@ -23,7 +24,8 @@ public final class EvaluationOptions implements CheckedOptions {
     @Option(names = "--atol", description = "Absolute tolerance (default: the model's).")
     Double atol;
 
-    @Option(names = "--steps", description = "Steps per block for fixed-step solvers (default 100).")
+    @Option(names = "--steps", description = "Steps per block of a fixed-step solver: K steps take K times the "
+            + "method's stages evaluations (default: a reflowed model's recommended steps, else 100).")
     Integer steps;
 
     @Option(names = "--trace", converter = Converters.TraceConverter.class,
@@ -61,9 +63,32 @@ public final class EvaluationOptions implements CheckedOptions {
 
     /** Applies the given overrides to the flow. */
     public void apply(ContinuousNormalizingFlow flow) {
+        apply(flow, null);
+    }
+
+    /**
+     * Applies the overrides for sampling: a reflowed model given neither --solver nor --steps
+     * samples with its recommended fixed-step sampler; --steps alone takes its recommended method
+     * (midpoint for other models).
+     *
+     * @return the reflowed model's sampler in use, in words, or null
+     */
+    public String applyForSampling(ContinuousNormalizingFlow flow, org.cnf4j.io.ReflowInfo reflow) {
+        if (reflow != null && solver == null && steps == null && rtol == null && atol == null) {
+            flow.setSolver(SolverConfig.fixed(reflow.method(), reflow.steps()));
+            flow.setMatrixPrecision(precision);
+            flow.setTraceEstimator(trace != null ? trace : flow.defaultEvaluationEstimator());
+            return reflow.describeSampler();
+        }
+        apply(flow, steps != null && solver == null && flow.solver().method().isAdaptive()
+                ? reflow != null ? reflow.method() : RungeKuttaMethod.MIDPOINT : null);
+        return null;
+    }
+
+    private void apply(ContinuousNormalizingFlow flow, RungeKuttaMethod fixedForSteps) {
         SolverConfig s = flow.solver();
         boolean hadTolerances = s.rtol() > 0 || s.atol() > 0;
-        RungeKuttaMethod m = solver != null ? solver : s.method();
+        RungeKuttaMethod m = solver != null ? solver : fixedForSteps != null ? fixedForSteps : s.method();
         double r = rtol != null ? rtol : hadTolerances ? s.rtol() : 1e-5;
         double a = atol != null ? atol : hadTolerances ? s.atol() : 1e-5;
         int st = steps != null ? steps : s.steps() > 0 ? s.steps() : 100;

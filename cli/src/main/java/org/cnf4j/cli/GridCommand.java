@@ -60,8 +60,11 @@ public final class GridCommand implements Callable<Integer> {
     @Option(names = "--resolution", defaultValue = "100", description = "Cells a side (default: ${DEFAULT-VALUE}).")
     int resolution;
 
-    @Option(names = "--dims", split = ",", defaultValue = "0,1", description = "The two coordinates on x and y (default: ${DEFAULT-VALUE}).")
-    int[] dims;
+    @Option(names = "--dims", split = ",", defaultValue = "0,1", description = "The two coordinates on x and y, by "
+            + "column name or 0-based index (default: ${DEFAULT-VALUE}).")
+    List<String> dimNames;
+
+    private int[] dims;
 
     @Option(names = "--at", split = ",", description = "The point the slice goes through (one value per dimension).")
     double[] at;
@@ -93,6 +96,19 @@ public final class GridCommand implements Callable<Integer> {
         int d = m.flow().dim();
         if (d < 2) {
             throw new IllegalArgumentException("a grid needs a model of at least 2 dimensions, this one has " + d);
+        }
+        dims = new int[dimNames.size()];
+        for (int k = 0; k < dims.length; k++) {
+            String name = dimNames.get(k).strip();
+            int at = m.metadata().columns().indexOf(name);
+            if (at < 0 && name.matches("\\d{1,9}")) {
+                at = Integer.parseInt(name);
+            }
+            if (at < 0 || at >= d) {
+                throw new ParameterException(spec.commandLine(), "--dims: no column '" + name + "'; the model's "
+                        + "columns are " + m.metadata().columns());
+            }
+            dims[k] = at;
         }
         if (dims.length != 2 || dims[0] == dims[1] || dims[0] < 0 || dims[1] < 0 || dims[0] >= d || dims[1] >= d) {
             throw new ParameterException(spec.commandLine(), "--dims must be two different coordinates below " + d);
@@ -151,16 +167,16 @@ public final class GridCommand implements Callable<Integer> {
                         rows.row(spec2.x(i), spec2.y(j), grid.logProb()[j][i]);
                     }
                 }
-            });
+            }, spec.commandLine().getOut());
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = CsvOutput.isStdout(csv) ? spec.commandLine().getErr() : spec.commandLine().getOut();
         out.printf(Locale.ROOT, "%d x %d grid over [%g, %g] x [%g, %g], max log p %.4f (%d function evaluations)%n",
                 resolution, resolution, xr[0], xr[1], yr[0], yr[1], grid.max(), grid.stats().functionEvaluations());
         if (png != null) {
             out.printf("heat map written to %s%n", png);
         }
         if (csv != null) {
-            out.printf("grid written to %s%n", csv);
+            out.printf("grid written to %s%n", CsvOutput.isStdout(csv) ? "standard output" : csv);
         }
         out.flush();
         return 0;

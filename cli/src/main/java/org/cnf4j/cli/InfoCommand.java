@@ -29,6 +29,18 @@ public final class InfoCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model file.")
     Path model;
 
+    /** Up to 8 values, then how many more (a 74-value array is not read on a terminal). */
+    private static String shortList(double[] v) {
+        if (v.length <= 8) {
+            return Arrays.toString(v);
+        }
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < 6; i++) {
+            b.append(String.format(Locale.ROOT, "%.6g", v[i])).append(", ");
+        }
+        return b.append("... ").append(v.length - 6).append(" more]").toString();
+    }
+
     @Override
     public Integer call() {
         LoadedModel m = ModelFile.load(model);
@@ -51,19 +63,28 @@ public final class InfoCommand implements Callable<Integer> {
         out.printf("parameters: %d (%d network weights, %d end times)%n", f.parameterCount(),
                 f.networkParameterCount(), f.blockCount());
         out.printf("solver: %s%n", f.solver());
+        if (m.metadata().reflow() != null) {
+            org.cnf4j.io.ReflowInfo r = m.metadata().reflow();
+            out.printf(Locale.ROOT, "reflowed from: %s (%s), %d round%s of %,d pairs%n", r.source(),
+                    r.sourceDigest().substring(0, Math.min(23, r.sourceDigest().length())) + "...", r.rounds(),
+                    r.rounds() == 1 ? "" : "s", r.pairs());
+            out.printf(Locale.ROOT, "recommended sampler: %s per block, %.3f standard deviations from dopri5%n",
+                    r.describeSampler(), r.maxDeviation());
+        }
         out.printf("trace estimator: %s%n", f.traceEstimator().name());
         out.printf("data: %s%n", m.metadata().dataDescription());
         out.printf("standardiser: %s%n", m.metadata().standardizer().isIdentity() ? "identity"
-                : "mean " + Arrays.toString(m.metadata().standardizer().mean()) + ", std "
-                        + Arrays.toString(m.metadata().standardizer().std()));
+                : "mean " + shortList(m.metadata().standardizer().mean()) + ", std "
+                        + shortList(m.metadata().standardizer().std()));
         out.printf("dequantised: %s%n", m.metadata().dequantized() ? "yes" : "no");
         TrainingSummary t = m.metadata().training();
         if (t == null) {
             out.println("training: none recorded");
         } else {
-            out.printf(Locale.ROOT, "training: %d iterations in %.1f s, %s gradients, %s trace, batch %d, lr %g%n",
-                    t.iterations(), t.wallSeconds(), t.gradientMethod(), t.traceEstimator(), t.batchSize(),
-                    t.learningRate());
+            boolean solves = t.gradientMethod() != null && !t.gradientMethod().equals("none");
+            out.printf(Locale.ROOT, "training: %d iterations in %.1f s, %sbatch %d, lr %g%n", t.iterations(),
+                    t.wallSeconds(), solves ? t.gradientMethod() + " gradients, " + t.traceEstimator() + " trace, "
+                            : "no ODE solve (flow matching), ", t.batchSize(), t.learningRate());
             out.printf("  objective: %s%n", t.objective() == null ? "mle" : t.objective());
             out.printf(Locale.ROOT, "  kept validation NLL: %s%n", Double.isNaN(t.bestValidationNll()) ? "n/a"
                     : String.format(Locale.ROOT, "%.4f nats at iteration %d", t.bestValidationNll(), t.bestIteration()));
@@ -75,11 +96,12 @@ public final class InfoCommand implements Callable<Integer> {
             if (t.baselines() != null) {
                 if (f.contextDim() > 0) {
                     out.printf(Locale.ROOT, "  conditional baselines, test NLL: linear-Gaussian regression %.4f nats, "
-                            + "Gaussian mixtures (%d components) %.4f nats%n", t.baselines().gaussianTestNll(),
-                            t.baselines().mixtureComponents(), t.baselines().mixtureTestNll());
+                            + "Gaussian mixtures (%s) %.4f nats%n", t.baselines().gaussianTestNll(),
+                            Progress.components(t.baselines().mixtureComponents()), t.baselines().mixtureTestNll());
                 } else {
-                    out.printf(Locale.ROOT, "  baselines, test NLL: Gaussian %.4f nats, Gaussian mixture (%d components) "
-                            + "%.4f nats%n", t.baselines().gaussianTestNll(), t.baselines().mixtureComponents(),
+                    out.printf(Locale.ROOT, "  baselines, test NLL: Gaussian %.4f nats, Gaussian mixture (%s) "
+                            + "%.4f nats%n", t.baselines().gaussianTestNll(),
+                            Progress.components(t.baselines().mixtureComponents()),
                             t.baselines().mixtureTestNll());
                 }
             } else {

@@ -23,7 +23,7 @@ final class OutputPaths {
      * one would overwrite the other. Null paths are outputs not asked for.
      */
     static void distinct(String optionA, Path a, String optionB, Path b) {
-        if (a == null || b == null) {
+        if (a == null || b == null || CsvOutput.isStdout(a) || CsvOutput.isStdout(b)) {
             return;
         }
         if (resolved(a).equals(resolved(b))) {
@@ -65,7 +65,7 @@ final class OutputPaths {
 
     /** Checks {@code out} (null: not asked for) against the inputs (null entries are skipped). */
     static void check(String option, Path out, Path... inputs) {
-        if (out == null) {
+        if (out == null || CsvOutput.isStdout(out)) {
             return;
         }
         if (Files.isDirectory(out)) {

@@ -35,6 +35,11 @@ final class Progress {
         return s / 3600 + " h" + (s % 3600 / 60 == 0 ? "" : " " + s % 3600 / 60 + " min");
     }
 
+    /** "1 component", "9 components". */
+    static String components(int k) {
+        return k + (k == 1 ? " component" : " components");
+    }
+
     static Mode mode(CommonOptions common) {
         if (common.quiet) {
             return Mode.NONE;
@@ -69,8 +74,11 @@ final class Progress {
 
             @Override
             public void onIteration(IterationStats s) {
-                String msg = String.format(Locale.ROOT, "loss %.4f nfe %d/%d T %.3f", s.loss(), s.forwardEvaluations(),
-                        s.backwardEvaluations(), s.endTimes()[0]);
+                // flow matching solves nothing and keeps T: its lines hold the loss alone
+                String msg = s.forwardEvaluations() == 0 && s.backwardEvaluations() == 0
+                        ? String.format(Locale.ROOT, "loss %.4f", s.loss())
+                        : String.format(Locale.ROOT, "loss %.4f nfe %d/%d T %.3f", s.loss(), s.forwardEvaluations(),
+                                s.backwardEvaluations(), s.endTimes()[0]);
                 if (pb != null) {
                     pb.stepTo(s.iteration() + 1);
                     pb.setExtraMessage(msg);

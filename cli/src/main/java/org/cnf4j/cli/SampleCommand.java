@@ -125,7 +125,17 @@ public final class SampleCommand implements Callable<Integer>, CheckedOptions {
         if (!(temperature > 0) || chunk < 1) {
             throw new ParameterException(spec.commandLine(), "--temperature and --chunk must be positive");
         }
-        evaluation.apply(m.flow());
+        String recommended = evaluation.applyForSampling(m.flow(), m.metadata().reflow());
+        if (recommended != null && !common.quiet) {
+            spec.commandLine().getErr().printf("sampling with the reflowed model's recommended sampler: %s per block "
+                    + "(--solver dopri5 for the adaptive one)%n", recommended);
+        }
+        if (withLogp && !m.flow().solver().method().isAdaptive()) {
+            spec.commandLine().getErr().printf("note: log p from a fixed-step solve (%s, %d steps) is approximate: "
+                    + "no error control bounds it; --solver dopri5 gives it to the tolerance%n",
+                    m.flow().solver().method().id(), m.flow().solver().steps());
+        }
+        spec.commandLine().getErr().flush();
         DensityModel dm = DensityModel.of(m);
         int fits = sampler(dm, contexts).maxChunk(withLogp);
         if (Math.min(chunk, count) > fits) {
@@ -172,7 +182,7 @@ public final class SampleCommand implements Callable<Integer>, CheckedOptions {
                         }
                         keepForPlot.accept(x, logp);
                     }, task);
-                });
+                }, spec.commandLine().getOut());
             }
         }
         if (png != null) {
@@ -196,9 +206,10 @@ public final class SampleCommand implements Callable<Integer>, CheckedOptions {
                 throw new IllegalArgumentException("a 1-D model has no 2-D plot; leave out --png");
             }
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = CsvOutput.isStdout(output) ? spec.commandLine().getErr() : spec.commandLine().getOut();
         if (output != null) {
-            out.printf(Locale.ROOT, "%d samples written to %s (%d function evaluations)%n", count, output,
+            out.printf(Locale.ROOT, "%d samples written to %s (%d function evaluations)%n", count,
+                    CsvOutput.isStdout(output) ? "standard output" : output,
                     stats[0].functionEvaluations());
         }
         if (png != null) {

@@ -247,12 +247,14 @@ public final class TrainCommand implements Callable<Integer> {
             if (dataOptions.contextDim() > 0) {
                 boolean byClass = dataOptions.loadedContext.size() == 1 && dataOptions.loadedContext.get(0).categorical();
                 stdout.printf(Locale.ROOT, "conditional baselines, test NLL: linear-Gaussian regression %.4f nats, %s "
-                        + "(%d components) %.4f nats%n", b.gaussianTestNll(), byClass ? "Gaussian mixture per class"
-                                : "Gaussian mixture of the regression's residuals", b.mixtureComponents(),
+                        + "(%s) %.4f nats%n", b.gaussianTestNll(), byClass ? "Gaussian mixture per class"
+                                : "Gaussian mixture of the regression's residuals",
+                                Progress.components(b.mixtureComponents()),
                         b.mixtureTestNll());
             } else {
-                stdout.printf(Locale.ROOT, "baselines, test NLL: Gaussian %.4f nats, Gaussian mixture (%d components) "
-                        + "%.4f nats%n", b.gaussianTestNll(), b.mixtureComponents(), b.mixtureTestNll());
+                stdout.printf(Locale.ROOT, "baselines, test NLL: Gaussian %.4f nats, Gaussian mixture (%s) "
+                        + "%.4f nats%n", b.gaussianTestNll(), Progress.components(b.mixtureComponents()),
+                        b.mixtureTestNll());
             }
             if (budget != null && baselineSeconds > 0 && !common.quiet) {
                 err.printf(Locale.ROOT, "(the mixture's components were searched within %s of the time budget; "

@@ -175,6 +175,17 @@ public final class ModelFile {
             root.putNull("training");
         }
         root.set("tensors", tensors);
+        ReflowInfo reflow = metadata.reflow();
+        if (reflow != null) {
+            ObjectNode rf = root.putObject("reflow");
+            rf.put("source", reflow.source());
+            rf.put("sourceDigest", reflow.sourceDigest());
+            rf.put("rounds", reflow.rounds());
+            rf.put("pairs", reflow.pairs());
+            rf.put("method", reflow.method().id());
+            rf.put("steps", reflow.steps());
+            rf.put("maxDeviation", reflow.maxDeviation());
+        }
         if (checkpoint != null) {
             ObjectNode cp = root.putObject("checkpoint");
             cp.put("iteration", checkpoint.iteration());
@@ -410,8 +421,21 @@ public final class ModelFile {
             throw new ModelFileException(path + ": the model takes " + contextDim + " context values, its context "
                     + "columns give " + org.cnf4j.data.ConditionalTable.contextDim(context));
         }
+        ReflowInfo reflow = null;
+        if (root.hasNonNull("reflow")) {
+            JsonNode rf = r.object(root, "reflow");
+            try {
+                reflow = new ReflowInfo(r.text(rf, "source"), r.text(rf, "sourceDigest"), r.integer(rf, "rounds"),
+                        r.integer(rf, "pairs"), RungeKuttaMethod.byName(r.text(rf, "method")), r.integer(rf, "steps"),
+                        r.number(rf, "maxDeviation"));
+                // the recommended sampler is bounded like any solver a file asks for
+                SolverConfig.fixed(reflow.method(), reflow.steps());
+            } catch (IllegalArgumentException e) {
+                throw new ModelFileException(path + ": reflow: " + e.getMessage(), e);
+            }
+        }
         ModelMetadata meta = new ModelMetadata(standardizer, data.path("dequantized").asBoolean(false),
-                data.path("description").asText("unknown"), columns, training, context);
+                data.path("description").asText("unknown"), columns, training, context, reflow);
         Checkpoint checkpoint = null;
         if (root.hasNonNull("checkpoint")) {
             JsonNode cp = root.get("checkpoint");

@@ -15,13 +15,20 @@ import org.cnf4j.data.Standardizer;
  * @param training the training summary, or null for an untrained or imported model
  * @param context the context columns of a conditional model (empty for an unconditional one); the
  *     standardiser then covers the joint rows [x | encoded context]
+ * @param reflow where a reflowed model came from and its recommended sampler, or null
  */
 public record ModelMetadata(Standardizer standardizer, boolean dequantized, String dataDescription,
-        List<String> columns, TrainingSummary training, List<ContextColumn> context) {
+        List<String> columns, TrainingSummary training, List<ContextColumn> context, ReflowInfo reflow) {
 
     /** Checks and copies the context list. */
     public ModelMetadata {
         context = context == null ? List.of() : List.copyOf(context);
+    }
+
+    /** Metadata of a model that was not reflowed. */
+    public ModelMetadata(Standardizer standardizer, boolean dequantized, String dataDescription, List<String> columns,
+            TrainingSummary training, List<ContextColumn> context) {
+        this(standardizer, dequantized, dataDescription, columns, training, context, null);
     }
 
     /** Metadata of an unconditional model. */
@@ -46,6 +53,11 @@ public record ModelMetadata(Standardizer standardizer, boolean dequantized, Stri
 
     /** The same with a training summary. */
     public ModelMetadata withTraining(TrainingSummary summary) {
-        return new ModelMetadata(standardizer, dequantized, dataDescription, columns, summary, context);
+        return new ModelMetadata(standardizer, dequantized, dataDescription, columns, summary, context, reflow);
+    }
+
+    /** The same with a reflow record. */
+    public ModelMetadata withReflow(ReflowInfo info) {
+        return new ModelMetadata(standardizer, dequantized, dataDescription, columns, training, context, info);
     }
 }

@@ -26,6 +26,29 @@ public record TrainingSummary(long iterations, long bestIteration, double bestVa
         String objective, com.fasterxml.jackson.databind.JsonNode objectiveSettings, BaselineSummary baselines,
         String selection) {
 
+    /**
+     * The summary in words, one fact a line: {@code "2000 iterations in 12.3 s (flow-matching, batch 100, lr
+     * 0.001); kept iteration 1800, validation NLL 4.6012 nats; test NLL 4.6621 nats; baselines: ..."}.
+     */
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder(String.format(java.util.Locale.ROOT, "%d iterations in %.1f s (%s, batch "
+                + "%d, learning rate %g)", iterations, wallSeconds, objectiveName(), batchSize, learningRate));
+        if (!Double.isNaN(bestValidationNll)) {
+            b.append(String.format(java.util.Locale.ROOT, "; kept iteration %d, validation NLL %.4f nats",
+                    bestIteration, bestValidationNll));
+        }
+        if (!Double.isNaN(testNll)) {
+            b.append(String.format(java.util.Locale.ROOT, "; test NLL %.4f nats", testNll));
+        }
+        if (baselines != null) {
+            b.append(String.format(java.util.Locale.ROOT, "; baselines' test NLL: Gaussian %.4f, Gaussian mixture "
+                    + "(%d component%s) %.4f nats", baselines.gaussianTestNll(), baselines.mixtureComponents(),
+                    baselines.mixtureComponents() == 1 ? "" : "s", baselines.mixtureTestNll()));
+        }
+        return b.toString();
+    }
+
     /** The objective's short name: {@code mle} or {@code flow-matching}. */
     public String objectiveName() {
         return objectiveSettings != null && objectiveSettings.hasNonNull("name")

@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * The explicit Runge-Kutta methods of the toolkit: each is a {@link ButcherTableau} plus its
  * {@link DenseOutput}. Names follow torchdiffeq ({@code "euler"}, {@code "midpoint"},
- * {@code "rk4"}, {@code "bosh3"}, {@code "dopri5"}, {@code "tsit5"}).
+ * {@code "heun"}, {@code "rk4"}, {@code "bosh3"}, {@code "dopri5"}, {@code "tsit5"}).
  */
 public enum RungeKuttaMethod {
 
@@ -16,6 +16,10 @@ public enum RungeKuttaMethod {
     /** Explicit midpoint, order 2, fixed step only. */
     MIDPOINT("midpoint", new ButcherTableau(new double[] {0, 0.5}, new double[][] {{}, {0.5}},
             new double[] {0, 1}, null, 2, 0), DenseOutput.HERMITE),
+
+    /** Heun's method (the explicit trapezoid rule), order 2, fixed step only. */
+    HEUN("heun", new ButcherTableau(new double[] {0, 1}, new double[][] {{}, {1}}, new double[] {0.5, 0.5}, null, 2,
+            0), DenseOutput.HERMITE),
 
     /** The classic fourth-order Runge-Kutta method, fixed step only. */
     RK4("rk4", new ButcherTableau(new double[] {0, 0.5, 0.5, 1},
@@ -118,7 +122,7 @@ public enum RungeKuttaMethod {
             }
         }
         throw new IllegalArgumentException("unknown solver '" + name
-                + "'; expected one of euler, midpoint, rk4, bosh3, dopri5, tsit5");
+                + "'; expected one of euler, midpoint, heun, rk4, bosh3, dopri5, tsit5");
     }
 
     @Override

@@ -164,6 +164,30 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
      */
     private double run(ContinuousNormalizingFlow flow, INDArray x, int[] positions, int batch, RandomGenerator noise,
             INDArray gradient) {
+        return run(flow, x, positions, batch, null, noise, gradient);
+    }
+
+    /**
+     * The loss of rows x [batch, dim (+ contextDim)] whose base draws are given (reflow's pairs:
+     * row b's path runs from {@code base[b]} to its data row, with no coupling), the times and
+     * context dropout drawn from {@code noise}; its gradient (flow-shaped) into a new array.
+     *
+     * @param base {@code [batch * dim]}, row-major, in the flow's space
+     */
+    public ObjectiveResult evaluatePaired(ContinuousNormalizingFlow flow, INDArray x, double[] base,
+            RandomGenerator noise) {
+        int batch = (int) x.rows();
+        if (base.length != batch * flow.dim()) {
+            throw new IllegalArgumentException(batch + " rows need " + batch * flow.dim() + " base values, got "
+                    + base.length);
+        }
+        INDArray gradient = Nd4j.zeros(DataType.DOUBLE, flow.parameterCount());
+        double loss = run(flow, x, allPositions(batch), batch, base.clone(), noise, gradient);
+        return new ObjectiveResult(loss, Double.NaN, 0, 0, gradient, 0, 0);
+    }
+
+    private double run(ContinuousNormalizingFlow flow, INDArray x, int[] positions, int batch, double[] givenBase,
+            RandomGenerator noise, INDArray gradient) {
         int dim = flow.dim();
         int cd = flow.contextDim();
         INDArray[] xc = flow.splitRows(x, "x");
@@ -181,11 +205,14 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
             throw new IllegalArgumentException("the OT coupling pairs a whole batch; it cannot be split across workers");
         }
         double[] data = NativeArrays.toArray(x1);
-        double[] base = new double[batch * dim];
-        for (int i = 0; i < base.length; i++) {
-            base[i] = noise.nextGaussian();
+        double[] base = givenBase;
+        if (base == null) {
+            base = new double[batch * dim];
+            for (int i = 0; i < base.length; i++) {
+                base[i] = noise.nextGaussian();
+            }
         }
-        if (otCoupling) {
+        if (otCoupling && givenBase == null) {
             base = context == null ? coupled(base, data, batch, dim) : coupledWithinContexts(base, data, context, batch,
                     dim, cd);
         }

@@ -307,7 +307,8 @@ class OdeSolverTest {
 
     @Test
     void fixedMethodsRefuseAdaptiveControl() {
-        for (RungeKuttaMethod m : EnumSet.of(RungeKuttaMethod.EULER, RungeKuttaMethod.MIDPOINT, RungeKuttaMethod.RK4)) {
+        for (RungeKuttaMethod m : EnumSet.of(RungeKuttaMethod.EULER, RungeKuttaMethod.MIDPOINT, RungeKuttaMethod.HEUN,
+                RungeKuttaMethod.RK4)) {
             assertThrows(IllegalArgumentException.class, () -> OdeSolver.adaptive(m, 1e-6, 1e-6));
         }
         assertEquals(RungeKuttaMethod.DOPRI5, RungeKuttaMethod.byName("Dopri5"));
