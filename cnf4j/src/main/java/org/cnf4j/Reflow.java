@@ -280,6 +280,9 @@ public final class Reflow {
                 ProgressListener progress) {
             int dim = model.dim();
             int cd = model.contextDim();
+            // the pairs are held in memory (samples, contexts and base draws): refused before any work when too many
+            org.cnf4j.data.DataMemory.check((long) n * (2L * dim + cd), org.cnf4j.data.DataMemory.limitBytes(),
+                    n + " reflow pairs", "they");
             Standardizer standardizer = metadata.standardizer();
             double[] rawContexts = cd == 0 ? null : drawContexts(metadata, dim, n, seed);
             DensityModel dm = new DensityModel(model, standardizer);

@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
         description = "Continuous normalizing flows (neural ODE density estimation) on the JVM.",
         subcommands = {TrainCommand.class, DensityCommand.class, SampleCommand.class, GridCommand.class,
             ReportCommand.class, InfoCommand.class, ClassifyCommand.class, ImportFfjordCommand.class, DemoCommand.class, BenchCommand.class, BaselinesCommand.class, ReflowCommand.class, CompareSamplesCommand.class,
+            picocli.AutoComplete.GenerateCompletion.class,
             CommandLine.HelpCommand.class})
 public final class CnfCommand implements Runnable {
 
@@ -66,6 +67,10 @@ public final class CnfCommand implements Runnable {
 
     /** Applies the toolkit's writers and error handling to a command line. */
     static CommandLine configure(CommandLine cl, PrintWriter out, PrintWriter err) {
+        CommandLine train = cl.getCommandSpec().userObject() instanceof TrainCommand ? cl : cl.getSubcommands().get("train");
+        if (train != null) {
+            GroupedOptionList.install(train, GroupedOptionList.TRAIN);
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -125,8 +130,24 @@ public final class CnfCommand implements Runnable {
 
     /** Entry point of {@code java -jar cnf.jar}. */
     public static void main(String[] args) {
-        NativeThreads.ensureConfigured();
+        if (computes(args)) {
+            // ND4J's native library takes a second or two to load: only for commands that compute
+            NativeThreads.ensureConfigured();
+        }
         System.exit(commandLine().execute(args));
+    }
+
+    /** False for a command line that only prints help or the version (no native library needed). */
+    static boolean computes(String[] args) {
+        if (args.length == 0 || args[0].equals("help")) {
+            return false;
+        }
+        for (String a : args) {
+            if (a.equals("--help") || a.equals("-h") || a.equals("--version") || a.equals("-V")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -41,6 +41,7 @@ import picocli.CommandLine.Spec;
  * (and a report), with the Gaussian and Gaussian-mixture baselines beside it.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, versionProvider = CnfCommand.Version.class,
+        abbreviateSynopsis = true,
         sortOptions = false, description = {
             "Fits a continuous normalizing flow to data by flow matching (no ODE solve; the default) or by maximum "
                     + "likelihood (adjoint gradients) and writes the model file, checkpointed at every validation. By "
@@ -255,6 +256,13 @@ public final class TrainCommand implements Callable<Integer> {
                 stdout.printf(Locale.ROOT, "baselines, test NLL: Gaussian %.4f nats, Gaussian mixture (%s) "
                         + "%.4f nats%n", b.gaussianTestNll(), Progress.components(b.mixtureComponents()),
                         b.mixtureTestNll());
+            }
+            double bestBaseline = Math.min(b.gaussianTestNll(), b.mixtureTestNll());
+            if (!Double.isNaN(s.testNll()) && s.testNll() > bestBaseline) {
+                // said even with --quiet: the flow is behind a simpler model on the same rows
+                stdout.printf(Locale.ROOT, "note: the flow's test NLL is %.4f nats worse than the best baseline's "
+                        + "(%s); the baseline is the better density of these rows%n", s.testNll() - bestBaseline,
+                        b.mixtureTestNll() <= b.gaussianTestNll() ? "the Gaussian mixture" : "the Gaussian");
             }
             if (budget != null && baselineSeconds > 0 && !common.quiet) {
                 err.printf(Locale.ROOT, "(the mixture's components were searched within %s of the time budget; "

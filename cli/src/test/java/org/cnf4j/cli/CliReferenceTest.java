@@ -22,7 +22,8 @@ class CliReferenceTest {
 
     /** The reference section: the root command's help, then each command's. */
     static String reference() {
-        CommandLine root = new CommandLine(new CnfCommand());
+        CommandLine root = CnfCommand.configure(new CommandLine(new CnfCommand()),
+                new java.io.PrintWriter(java.io.Writer.nullWriter()), new java.io.PrintWriter(java.io.Writer.nullWriter()));
         StringBuilder sb = new StringBuilder();
         sb.append("## Reference\n\n```\n").append(usage(root)).append("```\n");
         for (Map.Entry<String, CommandLine> e : root.getSubcommands().entrySet()) {

@@ -36,6 +36,30 @@ public final class Standardizer {
         return new Standardizer(new double[dim], s);
     }
 
+    /**
+     * The standard deviation of column j from deviations divided by the largest, so that no square
+     * overflows or underflows; 1 for a column constant to within rounding (the column checks
+     * refuse such a column for training).
+     */
+    private static double scaledDeviation(double[] v, int n, int d, int j, double mean) {
+        double largest = 0;
+        double magnitude = 0;
+        for (int i = 0; i < n; i++) {
+            largest = Math.max(largest, Math.abs(v[i * d + j] - mean));
+            magnitude = Math.max(magnitude, Math.abs(v[i * d + j]));
+        }
+        if (!(largest > 0) || !Double.isFinite(largest)) {
+            return 1.0;
+        }
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            double e = (v[i * d + j] - mean) / largest;
+            sum += e * e / n;
+        }
+        double sd = largest * Math.sqrt(sum);
+        return sd > 1e-12 * magnitude && Double.isFinite(sd) ? sd : 1.0;
+    }
+
     /** Column means and standard deviations of the data (a constant column gets std 1). */
     public static Standardizer fit(INDArray x) {
         int d = (int) x.columns();
@@ -48,28 +72,20 @@ public final class Standardizer {
                 m[j] += v[i * d + j] / n;
             }
         }
-        // deviations are scaled by the largest one, so that columns near 1e300 or 1e-300 neither
-        // overflow nor underflow when squared
-        double[] largest = new double[d];
-        double[] magnitude = new double[d];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < d; j++) {
-                largest[j] = Math.max(largest[j], Math.abs(v[i * d + j] - m[j]));
-                magnitude[j] = Math.max(magnitude[j], Math.abs(v[i * d + j]));
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < d; j++) {
-                if (largest[j] > 0) {
-                    double e = (v[i * d + j] - m[j]) / largest[j];
-                    s[j] += e * e / n;
-                }
+                double e = v[i * d + j] - m[j];
+                s[j] += e * e / n;
             }
         }
         for (int j = 0; j < d; j++) {
-            double sd = largest[j] * Math.sqrt(s[j]);
-            // a column constant to within rounding keeps its scale (the column checks refuse it for training)
-            s[j] = sd > 1e-12 * magnitude[j] && sd > 0 && Double.isFinite(sd) ? sd : 1.0;
+            if (Double.isFinite(s[j]) && s[j] > 1e-24) {
+                s[j] = Math.sqrt(s[j]);
+            } else {
+                // squares that overflow (values near 1e300) or underflow (near 1e-300): the same
+                // deviation, computed from deviations scaled by the largest one
+                s[j] = scaledDeviation(v, n, d, j, m[j]);
+            }
         }
         return new Standardizer(m, s);
     }

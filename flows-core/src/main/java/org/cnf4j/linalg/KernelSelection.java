@@ -6,28 +6,24 @@ import java.util.List;
 
 /**
  * Chooses, per JVM and per {@link KernelFamily}, between the Vector API kernels and the plain path
- * (scalar loops of the same operations, or BLAS for the products), so that the default is never
- * slower than the plain path on the CPU and JDK at hand.
+ * (scalar loops of the same operations, or BLAS for the products). The choice follows from the CPU
+ * and the JVM, never from timings: the same machine chooses the same kernels idle or busy, every
+ * run, so a run's results (and its model file) do not depend on the load.
  *
  * <p>Every family starts on the plain path. Vector API code costs a second or two of the JIT's
  * time before it runs at speed (until then the library's Java fallback runs 10-100 times slower
  * and allocates on every operation), which a short command never earns back. So
  * {@link #calibrate(KernelFamily...)} runs only when a command has done enough work to be worth it
  * ({@link #CALIBRATION_WORK}; {@code MlpDynamics} counts its multiply-adds and calls it once they
- * pass that): for each family asked for it first runs the vector kernel on a small problem until a
- * batch of calls allocates nothing on the heap (compiled to vector instructions); a kernel still
- * allocating after {@value #WARMUP_LIMIT_MS} ms and {@value #WARMUP_CALLS} calls is not used.
- * Otherwise both paths are timed on the same problem, alternating, and the faster one is kept.
- * For the three double families this takes about 1.3 s on a 2-core AVX-512 machine, most of it
- * the JIT compiling kernels the evaluation would compile anyway.
- *
- * <p>System properties: {@code cnf4j.vector=false} runs the plain path everywhere,
- * {@code cnf4j.vector=true} the vector path wherever the Vector API module is present, from the
- * start (no measurement), anything else or nothing chooses by measurement; {@code cnf4j.vector.bits}
- * (128, 256 or 512) sets the vector width instead of the CPU's preferred one. The scalar loops
- * and the vector kernels compute bit-identical results; the products' plain path (BLAS) agrees
- * with them to about 1e-12 relative, so the products' choice can change results in the last bits
- * (a network switches its products only at a point fixed by its own work, see {@code MlpDynamics}).
+ * pass that, a point fixed by the work, not the clock). For each family asked for it then runs the
+ * vector kernel on a small problem until a batch of calls allocates nothing on the heap (the JIT
+ * compiled it to vector instructions). That wait counts calls, not time: a busy machine compiles
+ * later but gets there; only a kernel still allocating after {@value #WARMUP_CALLS} calls and
+ * {@value #WARMUP_LIMIT_MS} ms (both) is not used: the JIT will not compile it (seen with JDK 17 at
+ * a forced width). A compiled family runs its vector kernels when the vector width is at least
+ * {@value #MIN_VECTOR_BITS} bits (AVX2 and wider; 128-bit vectors do not beat the plain loops
+ * here). Both paths are still timed on the same problem, for {@code cnf bench} to print; the
+ * timings decide nothing.
  */
 public final class KernelSelection {
 
@@ -39,9 +35,11 @@ public final class KernelSelection {
      * How long a vector kernel may take to stop allocating before it is ruled out, provided it was
      * called {@link #WARMUP_CALLS} times (enough for the JIT to have queued it for compilation).
      */
-    static final long WARMUP_LIMIT_MS = 2000;
+    static final long WARMUP_LIMIT_MS = 10_000;
     /** Calls of a kernel before it may be ruled out. */
-    static final int WARMUP_CALLS = 4000;
+    static final int WARMUP_CALLS = 40_000;
+    /** The narrowest vector width the vector kernels are chosen at. */
+    static final int MIN_VECTOR_BITS = 256;
     /**
      * Multiply-adds of network evaluation (forward-pass equivalents) after which a network asks for
      * the measurement: about 2 s of plain-path work on a 2-core machine, somewhat more than the
@@ -49,8 +47,8 @@ public final class KernelSelection {
      * less than it had already run.
      */
     public static final long CALIBRATION_WORK = 30_000_000_000L;
-    /** Longest warm-up in any case. */
-    static final long WARMUP_MAX_MS = 6000;
+    /** Longest warm-up in any case (a machine too busy to compile in this time runs the plain path). */
+    static final long WARMUP_MAX_MS = 60_000;
     /** Calls a batch when checking allocation. */
     private static final int BATCH = 8;
     /** Clean batches in a row that show a kernel is compiled. */
@@ -194,7 +192,7 @@ public final class KernelSelection {
     /**
      * Warms the vector kernels of the families in turn, on small problems ({@code warm}), until each
      * runs a few batches without allocating or is given up; then times both paths of each on the
-     * larger problems ({@code timed}); see the class comment.
+     * larger problems ({@code timed}) for the record; see the class comment for what decides.
      */
     static List<KernelChoice> measure(List<KernelFamily> families, List<KernelWorkload> warm,
             List<KernelWorkload> timed) {
@@ -248,8 +246,12 @@ public final class KernelSelection {
             return new KernelChoice(family, false, "vector code not compiled to vector instructions (it allocates on"
                     + " every call)", vectorGflops, plainGflops);
         }
-        boolean vector = vectorNs <= plainNs;
-        return new KernelChoice(family, vector, vector ? "faster" : "plain path faster", vectorGflops, plainGflops);
+        int bits = VectorLanes.DOUBLES.vectorBitSize();
+        if (bits < MIN_VECTOR_BITS) {
+            return new KernelChoice(family, false, bits + "-bit vectors (the vector kernels are used from "
+                    + MIN_VECTOR_BITS + " bits)", vectorGflops, plainGflops);
+        }
+        return new KernelChoice(family, true, "compiled, " + bits + "-bit vectors", vectorGflops, plainGflops);
     }
 
     private static long time(KernelWorkload w, boolean vector) {

@@ -116,7 +116,8 @@ public final class Trainer {
         // another data set or seed would silently mix two runs: the best validation, the baselines
         // and the split of the checkpoint belong to the data and seed it was trained with
         String digest = data.contentDigest();
-        if (log.dataDigest != null && digest != null && !log.dataDigest.equals(digest)) {
+        if (log.dataDigest != null && digest != null && scheme(log.dataDigest).equals(scheme(digest))
+                && !log.dataDigest.equals(digest)) {
             throw new IllegalArgumentException("the checkpoint was trained on other rows than those of " + data.describe()
                     + " (the content differs: " + log.dataDigest.substring(0, 19) + "... then, " + digest.substring(0, 19)
                     + "... now); resume it with the same data");
@@ -142,6 +143,12 @@ public final class Trainer {
             t.ema.assign(log.emaParameters != null ? log.emaParameters : flow.parameters());
         }
         return t;
+    }
+
+    /** The kind of a content digest: its text before the first colon ("sha256", "rowsum"). */
+    private static String scheme(String digest) {
+        int colon = digest.indexOf(':');
+        return colon < 0 ? digest : digest.substring(0, colon);
     }
 
     /**

@@ -65,6 +65,7 @@ public final class SparkTrainingData implements TrainingData {
     private final int dim;
     private final List<ContextColumn> context;
     private final JavaPairRDD<Long, double[]> rows;
+    private String digest;
     private final TableSplit split;
     private final int[] train;
     private final Standardizer standardizer;
@@ -592,6 +593,47 @@ public final class SparkTrainingData implements TrainingData {
     @Override
     public boolean dequantized() {
         return false;
+    }
+
+    /**
+     * A digest of the rows by position, computed on the executors in one pass: two 64-bit sums of
+     * a hash of each row's index and values' bits (order-free to add, so any partitioning gives the
+     * same), and the count. Not SHA-256 as a local table's, so it is compared only with a digest of
+     * its own kind.
+     */
+    @Override
+    public String contentDigest() {
+        if (digest == null) {
+            int w = dim;
+            long[] sums = rows.treeAggregate(new long[3], (acc, t) -> {
+                acc[0] += rowHash(t._1(), t._2(), 0x9E3779B97F4A7C15L);
+                acc[1] += rowHash(t._1(), t._2(), 0xC2B2AE3D27D4EB4FL);
+                acc[2]++;
+                return acc;
+            }, (a, b) -> {
+                a[0] += b[0];
+                a[1] += b[1];
+                a[2] += b[2];
+                return a;
+            });
+            digest = String.format(java.util.Locale.ROOT, "rowsum:%016x%016x:%d:%d", sums[0], sums[1], sums[2], w);
+        }
+        return digest;
+    }
+
+    private static long rowHash(long index, double[] v, long seed) {
+        long h = mix(seed ^ index);
+        for (double x : v) {
+            h = mix(h ^ Double.doubleToLongBits(x));
+        }
+        return h;
+    }
+
+    /** SplitMix64's finaliser. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     @Override

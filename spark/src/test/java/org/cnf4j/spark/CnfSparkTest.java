@@ -148,6 +148,17 @@ class CnfSparkTest {
         assertEquals("hutchinson", trained.metadata().training().traceEstimator());
         assertEquals(2, run(concat(new String[] {"train", "--gradient", "backprop", "--out", mle.toString()}, common))
                 .code());
+        // other rows under the same path: the checkpoint's content digest refuses them
+        java.util.List<Row> shifted = new java.util.ArrayList<>();
+        for (int i = 0; i < 800; i++) {
+            shifted.add(org.apache.spark.sql.RowFactory.create(v[2 * i] + 0.5, v[2 * i + 1], (long) i));
+        }
+        spark.createDataFrame(shifted, new org.apache.spark.sql.types.StructType().add("x", "double").add("y", "double")
+                .add("id", "long")).repartition(2).write().mode("overwrite").parquet(data.toString());
+        Run other = run(concat(new String[] {"train", "--iterations", "60", "--resume", "--out", parts.toString()},
+                common));
+        assertEquals(1, other.code(), other.toString());
+        assertTrue(other.err().contains("the checkpoint was trained on other rows"), other.toString());
     }
 
     private static String[] concat(String[] a, String[] b) {
