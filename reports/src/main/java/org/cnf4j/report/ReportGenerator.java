@@ -182,6 +182,11 @@ public final class ReportGenerator {
     private ReportGenerator() {
     }
 
+    /** Rows of each set that the sample-quality figures compare at most. */
+    static final int QUALITY_ROWS = 1000;
+    /** Rows listed under "Lowest log p". */
+    static final int LOWEST_ROWS = 5;
+
     private static String fmt(double v) {
         return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.4f", v);
     }
@@ -235,8 +240,10 @@ public final class ReportGenerator {
 
         report.row("Metrics", "parameters", flow.parameterCount());
         double dataNll = Double.NaN;
+        double[] rowLogp = null;
         if (in.data != null && in.data.rows() > 0) {
             Evaluation.Result r = Evaluation.logProb(flow, model.standardizer(), in.data);
+            rowLogp = org.cnf4j.linalg.NativeArrays.toArray(r.logProb());
             double nll = r.meanNll();
             dataNll = nll;
             report.row("Metrics", "NLL of the " + in.split + " [nats]", fmt(nll));
@@ -350,6 +357,65 @@ public final class ReportGenerator {
                     + "; right: " + shown + " samples from the model (seed " + in.seed + ")"
                     + (cd > 0 ? ", each at the context of the row beside it" : "") + "; coordinates "
                     + cols.get(0) + " and " + cols.get(1) + ", on shared axes.");
+        }
+        // any number of columns: each column's histogram, sample quality, per-row log p
+        if (hasData && samples != null) {
+            int shown = (int) Math.min(Math.min(in.data.rows(), samples.rows()), QUALITY_ROWS);
+            INDArray dataShown = shownRows(dataX, shown, in.seed);
+            INDArray samplesShown = samples.get(NDArrayIndex.interval(0, shown), NDArrayIndex.all()).dup('c');
+            int[] columns = ColumnCharts.chooseColumns(dataX, samples);
+            ChartFiles.writePng(ColumnCharts.histograms(dataX, samples, cols, columns), dir.resolve("columns.png"));
+            List<String> named = new ArrayList<>();
+            for (int j : columns) {
+                named.add(cols.get(j));
+            }
+            report.figure("columns.png", "Each column: data and samples", "Histograms (densities) of the " + in.split
+                    + " (blue) and of " + samples.rows() + " samples (orange), column by column"
+                    + (columns.length < dim ? ": the " + columns.length + " of " + dim + " columns where they differ "
+                            + "most (" + String.join(", ", named) + ")" : "") + ".");
+            if (shown >= 4) {
+                org.cnf4j.data.Standardizer scale = model.standardizer().head(dim);
+                double[] a = org.cnf4j.linalg.NativeArrays.toArray(scale.transform(dataShown));
+                double[] b = org.cnf4j.linalg.NativeArrays.toArray(scale.transform(samplesShown));
+                org.cnf4j.sample.SampleQuality.EnergyDistance e = org.cnf4j.sample.SampleQuality.energyTest(a, b, dim,
+                        100, in.seed);
+                org.cnf4j.sample.SampleQuality.ClassifierTest c = org.cnf4j.sample.SampleQuality.classifierTest(a, b,
+                        dim, in.seed);
+                report.row("Samples", "energy distance to the " + in.split, String.format(Locale.ROOT,
+                        "%.5f (permutation test p = %.3f; %d rows of each, standardised scale)", e.distance(),
+                        e.pValue(), shown));
+                report.row("Samples", "1-NN two-sample test accuracy", String.format(Locale.ROOT,
+                        "%.3f +- %.3f (0.5: indistinguishable from the data)", c.accuracy(), c.standardError()));
+            }
+            report.row("Samples", "samples outside the data's range", String.format(Locale.ROOT, "%d of %d "
+                    + "(a coordinate beyond the range of the %s, widened by a tenth%s)", ColumnCharts.outsideSupport(
+                    dataX, samples), samples.rows(), in.split, in.data.rows() < 200
+                            ? "; with so few rows their range understates the data's" : ""));
+        }
+        if (rowLogp != null && rowLogp.length >= 2) {
+            ChartFiles.writePng(ColumnCharts.logDensityHistogram(rowLogp, in.split), dir.resolve("logp.png"), 760,
+                    420);
+            report.figure("logp.png", "Per-row log-density", "log p(x) of each row of the " + in.split
+                    + " under the model; the lowest rows are listed under 'Lowest log p'.");
+            Integer[] order = new Integer[rowLogp.length];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            double[] lp = rowLogp;
+            java.util.Arrays.sort(order, (x, y) -> Double.compare(lp[x], lp[y]));
+            double[] values = org.cnf4j.linalg.NativeArrays.toArray(in.data.castTo(org.nd4j.linalg.api.buffer.DataType
+                    .DOUBLE).dup('c'));
+            int width = (int) in.data.columns();
+            for (int k = 0; k < Math.min(LOWEST_ROWS, order.length); k++) {
+                int i = order[k];
+                StringBuilder row = new StringBuilder();
+                for (int j = 0; j < Math.min(dim, 8); j++) {
+                    row.append(j == 0 ? "" : ", ").append(cols.get(j)).append(" = ")
+                            .append(String.format(Locale.ROOT, "%.4g", values[i * width + j]));
+                }
+                report.row("Lowest log p", "row " + i + ": " + fmt(lp[i]) + " nats", row
+                        + (dim > 8 ? ", ..." : ""));
+            }
         }
         // training curves
         if (!in.iterations.isEmpty()) {

@@ -55,7 +55,8 @@ class ReportTest {
         assertTrue(doc.select("b").isEmpty(), "text must not become markup");
         assertTrue(doc.text().contains("moons & <b>friends</b>.csv"));
         List<String> images = doc.select("img").eachAttr("src");
-        assertEquals(List.of("density.png", "samples.png", "training.png", "trajectories.png", "tolerance.png"), images);
+        assertEquals(List.of("density.png", "samples.png", "columns.png", "logp.png", "training.png", "trajectories.png",
+                "tolerance.png"), images);
         for (Element img : doc.select("img")) {
             Path png = dir.resolve(img.attr("src"));
             assertTrue(Files.exists(png), png + " is referenced but missing");
@@ -102,5 +103,45 @@ class ReportTest {
         PngAssertions.assertPng(dir.resolve("images.png"), 8 * 2 * 6 + 9 * 6, 8 * 2 * 6 + 9 * 6);
         assertTrue(doc.text().contains("bits per dimension"));
         assertFalse(doc.text().contains("training.png"));
+    }
+
+    @Test
+    void aSixColumnReportShowsEveryColumnTheSamplesQualityAndTheLowestRows() throws IOException {
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(6).hiddenDims(8).seed(4).build();
+        INDArray data = ContinuousNormalizingFlow.standardNormal(120, 6, new SplittableRandom(2));
+        List<String> names = List.of("age", "bmi", "bp", "s1", "s2", "target");
+        Path out = dir.resolve("six");
+        Path index = ReportGenerator.generate(new ReportGenerator.Input(DensityModel.of(flow))
+                .data(data, "six columns", names, false).gridResolution(8).samples(200), out);
+        Document doc = Jsoup.parse(Files.readString(index));
+        List<String> images = doc.select("img").eachAttr("src");
+        assertTrue(images.contains("columns.png") && images.contains("logp.png"), images.toString());
+        // three histograms a row, two rows
+        PngAssertions.assertPng(out.resolve("columns.png"), 3 * 330, 2 * 230);
+        String text = doc.text();
+        assertTrue(text.contains("energy distance to the"), text);
+        assertTrue(text.contains("1-NN two-sample test accuracy"), text);
+        assertTrue(text.contains("samples outside the data's range"), text);
+        assertTrue(text.contains("Lowest log p") && text.contains("bmi = "), text);
+    }
+
+    @Test
+    void aWideTableShowsTheColumnsWhereDataAndSamplesDifferMost() {
+        SplittableRandom r = new SplittableRandom(5);
+        int dim = 20;
+        double[] d = new double[300 * dim];
+        double[] s = new double[300 * dim];
+        for (int i = 0; i < 300; i++) {
+            for (int j = 0; j < dim; j++) {
+                d[i * dim + j] = r.nextGaussian();
+                // columns 3 and 17 of the samples are shifted
+                s[i * dim + j] = r.nextGaussian() + (j == 3 || j == 17 ? 2 : 0);
+            }
+        }
+        int[] chosen = ColumnCharts.chooseColumns(org.nd4j.linalg.factory.Nd4j.create(d, new long[] {300, dim}),
+                org.nd4j.linalg.factory.Nd4j.create(s, new long[] {300, dim}));
+        assertEquals(ColumnCharts.MAX_COLUMNS, chosen.length);
+        List<Integer> list = java.util.Arrays.stream(chosen).boxed().toList();
+        assertTrue(list.contains(3) && list.contains(17), list.toString());
     }
 }
