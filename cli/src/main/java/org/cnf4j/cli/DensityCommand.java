@@ -138,10 +138,15 @@ public final class DensityCommand implements Callable<Integer> {
     /** Scores every row (streamed, a chunk at a time); an input without rows is an error. */
     private SolverStats scoreAll(LoadedModel m, RowSource rows, Evaluation.Sink sink) {
         long[] seen = {0};
-        SolverStats stats = Evaluation.score(m.flow(), m.metadata().standardizer(), rows, true, (start, logp) -> {
-            seen[0] += logp.length;
-            sink.accept(start, logp);
-        });
+        long total = Math.max(1, estimatedRows(input));
+        SolverStats stats;
+        try (Progress.Task task = new Progress.Task(Progress.mode(common), spec.commandLine().getErr(), "density")) {
+            stats = Evaluation.score(m.flow(), m.metadata().standardizer(), rows, true, (start, logp) -> {
+                seen[0] += logp.length;
+                task.progress(Math.min(seen[0], total), Math.max(total, seen[0]));
+                sink.accept(start, logp);
+            });
+        }
         if (seen[0] == 0) {
             throw new DataException(input + ": no data rows after the header");
         }
@@ -180,6 +185,37 @@ public final class DensityCommand implements Callable<Integer> {
                 return n;
             }
         };
+    }
+
+    /**
+     * The rows a data file holds, for the progress display: a CSV/TSV file's line breaks less the
+     * header (a quoted line break counts too, so it may overstate), an .npy file's first dimension
+     * as its header declares; 0 when not known.
+     */
+    static long estimatedRows(String input) {
+        java.nio.file.Path file = java.nio.file.Path.of(input);
+        String lower = input.toLowerCase(Locale.ROOT);
+        try {
+            if (lower.endsWith(".npy")) {
+                return 0;
+            }
+            long lines = 0;
+            try (java.io.InputStream in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file),
+                    1 << 16)) {
+                byte[] buf = new byte[1 << 16];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    for (int i = 0; i < n; i++) {
+                        if (buf[i] == '\n') {
+                            lines++;
+                        }
+                    }
+                }
+            }
+            return Math.max(0, lines - 1);
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /**

@@ -68,4 +68,19 @@ class StdoutOutputTest {
         assertEquals(2, unknown.code(), unknown.toString());
         assertTrue(unknown.err().contains("--dims: no column 'bmi'"), unknown.toString());
     }
+
+    @Test
+    void densityReportsProgressOnANonTerminal() throws IOException {
+        StringBuilder b = new StringBuilder("x,y\n");
+        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+        for (int i = 0; i < 12_000; i++) {
+            b.append(r.nextGaussian()).append(',').append(r.nextGaussian()).append('\n');
+        }
+        Path rows = Files.writeString(dir.resolve("many.csv"), b.toString());
+        CliRun d = CliRun.of("density", "--model", model.toString(), "--input", rows.toString(), "--output",
+                dir.resolve("many-logp.csv").toString());
+        assertEquals(0, d.code(), d.toString());
+        assertTrue(d.err().contains("density: ") && d.err().contains("/12000"), d.toString());
+        assertTrue(d.err().contains("density: 12000/12000"), d.toString());
+    }
 }
