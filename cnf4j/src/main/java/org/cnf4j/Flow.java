@@ -81,9 +81,12 @@ public final class Flow {
         }
     }
 
-    /** {@link #train(Table, TrainOptions, TrainingListener)} without a listener. */
+    /**
+     * {@link #train(Table, TrainOptions, TrainingListener)} with progress lines on standard error
+     * ({@link org.cnf4j.train.ProgressLog}); give {@link TrainingListener#NONE} to print nothing.
+     */
     public static Flow train(Table data, TrainOptions options) {
-        return train(data, options, null);
+        return train(data, options, org.cnf4j.train.ProgressLog.toStandardError());
     }
 
     /**
@@ -91,7 +94,8 @@ public final class Flow {
      * and test by the options' seed, the run planned for the time budget unless iterations are
      * given, the validated weights kept.
      *
-     * @param listener told of every iteration and validation (for a progress display), or null
+     * @param listener told of every iteration and validation (for a progress display; {@link
+     *     org.cnf4j.train.ProgressLog} prints lines), or null or {@link TrainingListener#NONE} for none
      * @throws TrainingException when training diverges (a non-finite loss, a failing solve)
      * @throws DataException when the table is too small to split
      */
@@ -100,9 +104,9 @@ public final class Flow {
                 data.context(), options, listener);
     }
 
-    /** {@link #train(ToyDataset, TrainOptions, TrainingListener)} without a listener. */
+    /** {@link #train(ToyDataset, TrainOptions, TrainingListener)} with progress lines on standard error. */
     public static Flow train(ToyDataset toy, TrainOptions options) {
-        return train(toy, options, null);
+        return train(toy, options, org.cnf4j.train.ProgressLog.toStandardError());
     }
 
     /**

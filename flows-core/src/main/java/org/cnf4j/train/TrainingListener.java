@@ -6,6 +6,10 @@ package org.cnf4j.train;
  */
 public interface TrainingListener {
 
+    /** A listener that is told everything and does nothing: for a run that prints nothing. */
+    TrainingListener NONE = new TrainingListener() {
+    };
+
     /** Training starts (or resumes) at {@code firstIteration} of {@code totalIterations}. */
     default void onStart(long firstIteration, long totalIterations) {
     }
