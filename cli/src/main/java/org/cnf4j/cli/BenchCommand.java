@@ -268,8 +268,14 @@ public final class BenchCommand implements Callable<Integer> {
                 ComputeThreads.workers(), Runtime.getRuntime().availableProcessors());
         out.printf(Locale.ROOT, "cpu: %s%n", CpuDescription.describe());
         for (KernelChoice c : KernelSelection.choices()) {
-            out.printf(Locale.ROOT, "kernels: %-20s %-16s %6.2f GFLOP/s (vector %.2f, plain %.2f): %s%n", c.family().label(),
-                    c.path(), c.gflops(), c.vectorGflops(), c.plainGflops(), c.reason());
+            if (Double.isNaN(c.gflops())) {
+                // fixed by a setting: nothing was timed
+                out.printf(Locale.ROOT, "kernels: %-20s %-16s not timed: %s%n", c.family().label(), c.path(),
+                        c.reason());
+            } else {
+                out.printf(Locale.ROOT, "kernels: %-20s %-16s %6.2f GFLOP/s (vector %.2f, plain %.2f): %s%n",
+                        c.family().label(), c.path(), c.gflops(), c.vectorGflops(), c.plainGflops(), c.reason());
+            }
         }
         out.printf(Locale.ROOT, "training: %.4f s per iteration (median of iterations %d-%d), %.1f forward + %.1f backward "
                 + "evaluations per iteration%n", sPerIter, from + 1, to, fwdPerIter, bwdPerIter);
