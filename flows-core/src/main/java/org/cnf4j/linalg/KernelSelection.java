@@ -18,9 +18,8 @@ import java.util.List;
  * pass that, a point fixed by the work, not the clock). For each family asked for it then runs the
  * vector kernel on a small problem until a batch of calls allocates nothing on the heap (the JIT
  * compiled it to vector instructions). That wait counts calls, not time: a busy machine compiles
- * later but gets there; only a kernel still allocating after {@value #WARMUP_CALLS} calls and
- * {@value #WARMUP_LIMIT_MS} ms (both) is not used: the JIT will not compile it (seen with JDK 17 at
- * a forced width). A compiled family runs its vector kernels when the vector width is at least
+ * later but gets there; only a kernel still allocating after {@value #WARMUP_CALLS} calls is
+ * not used: the JIT will not compile it (seen with JDK 17 at a forced width). A compiled family runs its vector kernels when the vector width is at least
  * {@value #MIN_VECTOR_BITS} bits (AVX2 and wider; 128-bit vectors do not beat the plain loops
  * here). Both paths are still timed on the same problem, for {@code cnf bench} to print; the
  * timings decide nothing.
@@ -32,12 +31,11 @@ public final class KernelSelection {
     /** System property: the vector width in bits, 0 or unset for the CPU's preferred width. */
     public static final String BITS_PROPERTY = "cnf4j.vector.bits";
     /**
-     * How long a vector kernel may take to stop allocating before it is ruled out, provided it was
-     * called {@link #WARMUP_CALLS} times (enough for the JIT to have queued it for compilation).
+     * Calls of a kernel's warm-up after which one still allocating is ruled out. A count, not a
+     * time: a loaded machine runs the calls and the JIT's compiler more slowly alike, so the JIT
+     * gets the same share of the warm-up idle or busy, and the choice does not depend on the load.
      */
-    static final long WARMUP_LIMIT_MS = 10_000;
-    /** Calls of a kernel before it may be ruled out. */
-    static final int WARMUP_CALLS = 40_000;
+    static final int WARMUP_CALLS = 200_000;
     /** The narrowest vector width the vector kernels are chosen at. */
     static final int MIN_VECTOR_BITS = 256;
     /**
@@ -47,8 +45,6 @@ public final class KernelSelection {
      * less than it had already run.
      */
     public static final long CALIBRATION_WORK = 30_000_000_000L;
-    /** Longest warm-up in any case (a machine too busy to compile in this time runs the plain path). */
-    static final long WARMUP_MAX_MS = 60_000;
     /** Calls a batch when checking allocation. */
     private static final int BATCH = 8;
     /** Clean batches in a row that show a kernel is compiled. */
@@ -200,13 +196,11 @@ public final class KernelSelection {
         int[] clean = new int[n];
         int[] calls = new int[n];
         boolean counting = AllocationCounter.supported();
-        long start = System.nanoTime();
         boolean warming = true;
         while (warming) {
-            long elapsedMs = (System.nanoTime() - start) / 1_000_000L;
             warming = false;
             for (int i = 0; i < n; i++) {
-                boolean givenUp = elapsedMs >= WARMUP_MAX_MS || elapsedMs >= WARMUP_LIMIT_MS && calls[i] >= WARMUP_CALLS;
+                boolean givenUp = calls[i] >= WARMUP_CALLS;
                 if (clean[i] >= CLEAN_BATCHES || givenUp) {
                     continue;
                 }
