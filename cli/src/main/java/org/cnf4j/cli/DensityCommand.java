@@ -153,13 +153,15 @@ public final class DensityCommand implements Callable<Integer> {
         return stats;
     }
 
-    /** The rows, with one warning when a numeric context lies far outside the training rows' ({@link org.cnf4j.data.ContextRange}). */
-    private RowSource contextsChecked(RowSource rows, LoadedModel m) {
-        int dim = m.flow().dim();
-        int cd = rows.dim() - dim;
-        PrintWriter err = spec.commandLine().getErr();
+    /** Work done on each chunk of rows as it is read: {@code n} rows of the input from row {@code first}, in {@code out}. */
+    private interface ChunkStep {
+        void apply(double[] out, int n, long first);
+    }
+
+    /** The rows, each chunk passed through {@code step} as it is read. */
+    private static RowSource withStep(RowSource rows, ChunkStep step) {
         return new RowSource() {
-            private boolean warned;
+            private long read;
 
             @Override
             public int dim() {
@@ -169,28 +171,42 @@ public final class DensityCommand implements Callable<Integer> {
             @Override
             public int read(double[] out, int maxRows) {
                 int n = rows.read(out, maxRows);
-                if (!warned && n > 0) {
-                    double[] contexts = new double[n * cd];
-                    for (int i = 0; i < n; i++) {
-                        System.arraycopy(out, i * rows.dim() + dim, contexts, i * cd, cd);
-                    }
-                    String far = org.cnf4j.data.ContextRange.farOutside(m.metadata().context(),
-                            m.metadata().standardizer(), dim, contexts);
-                    if (far != null) {
-                        err.println("warning: " + far);
-                        err.flush();
-                        warned = true;
-                    }
-                }
+                step.apply(out, n, read);
+                read += n;
                 return n;
             }
         };
     }
 
+    /** The rows, with one warning when a numeric context lies far outside the training rows' ({@link org.cnf4j.data.ContextRange}). */
+    private RowSource contextsChecked(RowSource rows, LoadedModel m) {
+        int dim = m.flow().dim();
+        int width = rows.dim();
+        int cd = width - dim;
+        PrintWriter err = spec.commandLine().getErr();
+        boolean[] warned = {false};
+        return withStep(rows, (out, n, first) -> {
+            if (warned[0] || n == 0) {
+                return;
+            }
+            double[] contexts = new double[n * cd];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(out, i * width + dim, contexts, i * cd, cd);
+            }
+            String far = org.cnf4j.data.ContextRange.farOutside(m.metadata().context(), m.metadata().standardizer(),
+                    dim, contexts);
+            if (far != null) {
+                err.println("warning: " + far);
+                err.flush();
+                warned[0] = true;
+            }
+        });
+    }
+
     /**
      * The rows a data file holds, for the progress display: a CSV/TSV file's line breaks less the
-     * header (a quoted line break counts too, so it may overstate), an .npy file's first dimension
-     * as its header declares; 0 when not known.
+     * header (a quoted line break counts too, so it may overstate); 0 for an .npy file or one that
+     * cannot be read (the display then counts rows without a total).
      */
     static long estimatedRows(String input) {
         java.nio.file.Path file = java.nio.file.Path.of(input);
@@ -224,33 +240,19 @@ public final class DensityCommand implements Callable<Integer> {
      * trained on integers, so such a row has no meaning to it, and bits/dim would mislead).
      */
     private RowSource dequantized(RowSource rows, int dim, List<String> names, SplittableRandom noise) {
-        return new RowSource() {
-            private long row;
-
-            @Override
-            public int dim() {
-                return rows.dim();
-            }
-
-            @Override
-            public int read(double[] out, int maxRows) {
-                int n = rows.read(out, maxRows);
-                int width = rows.dim();
-                for (int i = 0; i < n * width; i++) {
-                    int column = i % width;
-                    if (column < dim) {
-                        if (out[i] != Math.rint(out[i])) {
-                            throw new DataException(String.format(Locale.ROOT, "%s, data row %d, column '%s': %s is not "
-                                    + "an integer; the model was trained on dequantised integers (score the values as "
-                                    + "they are with --no-dequantize)", input, row + i / width + 1, names.get(column),
-                                    out[i]));
-                        }
-                        out[i] += noise.nextDouble();
+        int width = rows.dim();
+        return withStep(rows, (out, n, first) -> {
+            for (int i = 0; i < n * width; i++) {
+                int column = i % width;
+                if (column < dim) {
+                    if (out[i] != Math.rint(out[i])) {
+                        throw new DataException(String.format(Locale.ROOT, "%s, data row %d, column '%s': %s is not an "
+                                + "integer; the model was trained on dequantised integers (score the values as they are "
+                                + "with --no-dequantize)", input, first + i / width + 1, names.get(column), out[i]));
                     }
+                    out[i] += noise.nextDouble();
                 }
-                row += n;
-                return n;
             }
-        };
+        });
     }
 }
