@@ -91,8 +91,9 @@ public final class Flow {
 
     /**
      * Fits a flow to a table as {@code cnf train} does: the rows split into training, validation
-     * and test by the options' seed, the run planned for the time budget unless iterations are
-     * given, the validated weights kept.
+     * and test by the options' seed, the run planned from the table and the options unless
+     * iterations are given ({@link org.cnf4j.train.RunLength}: the same on any machine; a time
+     * budget only caps it), the validated weights kept.
      *
      * @param listener told of every iteration and validation (for a progress display; {@link
      *     org.cnf4j.train.ProgressLog} prints lines), or null or {@link TrainingListener#NONE} for none
@@ -128,14 +129,13 @@ public final class Flow {
         // a context level without training rows is refused before any work
         List<ContextColumn> counted = cd == 0 ? List.of()
                 : ConditionalTable.withCounts(context, data.trainingSample(Integer.MAX_VALUE), flow.dim());
-        // as cnf train: the baselines first, within a quarter of a budget, and the training the rest
-        Double budget = options.timeBudgetSeconds();
-        long b0 = System.nanoTime();
+        // as cnf train: the baselines first, then the run planned from the table and the options
+        // (a time budget only caps it)
         if (options.baselines()) {
-            trainer.setBaselines(Baselines.beforeTraining(data, flow.dim(), context, budget));
+            trainer.setBaselines(Baselines.beforeTraining(data, flow.dim(), context));
         }
-        if (budget != null) {
-            trainer.planForBudget(Trainer.trainingShare(budget, (System.nanoTime() - b0) / 1e9));
+        if (options.iterationsPlanned()) {
+            trainer.plan();
         }
         if (listener != null) {
             trainer.addListener(listener);

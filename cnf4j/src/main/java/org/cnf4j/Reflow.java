@@ -90,7 +90,7 @@ public final class Reflow {
         public Options {
             SettingCheck.inRange("pairs", pairs, 100, 10_000_000);
             SettingCheck.inRange("rounds", rounds, 1, 10);
-            SettingCheck.inRange("iterations", iterations, 1, Trainer.MAX_PLANNED_ITERATIONS);
+            SettingCheck.inRange("iterations", iterations, 1, org.cnf4j.train.RunLength.MAX_ITERATIONS);
             SettingCheck.inRange("batch", batch, 1, 100_000);
             SettingCheck.positive("learningRate", learningRate);
         }

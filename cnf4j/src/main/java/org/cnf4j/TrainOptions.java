@@ -22,6 +22,7 @@ import org.cnf4j.trace.TraceEstimator;
 import org.cnf4j.train.FlowMatching;
 import org.cnf4j.train.LearningRateSchedule;
 import org.cnf4j.train.TimeSampling;
+import org.cnf4j.train.RunLength;
 import org.cnf4j.train.Trainer;
 import org.cnf4j.train.TrainingConfig;
 
@@ -53,9 +54,10 @@ import org.cnf4j.train.TrainingConfig;
  * @param schedule constant, or linear decay to 0 over the run
  * @param ema decay of the moving average of the weights that is validated and kept; 0 for none
  * @param weightDecay decoupled L2 weight decay
- * @param iterations iterations to run, or null to plan them from the time budget
- * @param timeBudget wall time to plan the run for; null means two minutes when iterations is null,
- *     and no budget otherwise
+ * @param iterations iterations to run, or null to plan them from the table and these options
+ *     ({@link org.cnf4j.train.RunLength}: never from a timing, so a run is the same on any machine)
+ * @param timeBudget wall time after which the run stops early and says so (a cap, never a plan); null
+ *     for none
  * @param validationInterval iterations between validations (0: none), or null for 100 with
  *     iterations given and a twentieth of a planned run
  * @param seed the run's seed: weights, split, batches and noise
@@ -75,9 +77,6 @@ public record TrainOptions(int[] hidden, LayerType layerType, Activation activat
         LearningRateSchedule schedule, double ema, double weightDecay, Integer iterations, Duration timeBudget,
         Integer validationInterval, long seed, double validationFraction, double testFraction, boolean standardize,
         boolean dequantize, int toyValidationRows, int toyTestRows, boolean baselines, MatrixPrecision precision) {
-
-    /** The budget of a run given neither iterations nor a time budget. */
-    public static final Duration DEFAULT_TIME_BUDGET = Duration.ofMinutes(2);
 
     /** Iterations between validations when iterations are given and the interval is not. */
     public static final int DEFAULT_VALIDATION_INTERVAL = 100;
@@ -168,20 +167,25 @@ public record TrainOptions(int[] hidden, LayerType layerType, Activation activat
     }
 
     /**
-     * The trainer's configuration: the iterations given, or {@link Trainer#MAX_PLANNED_ITERATIONS}
-     * for {@link Trainer#planForBudget} to cut down.
+     * The trainer's configuration: the iterations given, or {@link RunLength#MAX_ITERATIONS} for
+     * {@link Trainer#plan} to cut down; the time budget as a cap (0: none).
      */
     public TrainingConfig config() {
-        return new TrainingConfig(iterations != null ? iterations : Trainer.MAX_PLANNED_ITERATIONS, batch,
+        Double cap = timeBudgetSeconds();
+        return new TrainingConfig(iterations != null ? iterations : RunLength.MAX_ITERATIONS, batch,
                 learningRate, weightDecay, validationInterval != null ? validationInterval
                         : DEFAULT_VALIDATION_INTERVAL, gradient, trace, regularizers, seed, true, flowMatching,
-                schedule, ema, 0);
+                schedule, ema, cap == null ? 0 : cap);
     }
 
-    /** Seconds to plan the run for, or null to run the given iterations. */
+    /** Whether the run's iterations are planned ({@link Trainer#plan}) rather than given. */
+    public boolean iterationsPlanned() {
+        return iterations == null;
+    }
+
+    /** The time budget's seconds (a cap on the run), or null for none. */
     public Double timeBudgetSeconds() {
-        Duration d = timeBudget != null ? timeBudget : iterations == null ? DEFAULT_TIME_BUDGET : null;
-        return d == null ? null : d.toNanos() / 1e9;
+        return timeBudget == null ? null : timeBudget.toNanos() / 1e9;
     }
 
     /**
@@ -399,13 +403,16 @@ public record TrainOptions(int[] hidden, LayerType layerType, Activation activat
             return this;
         }
 
-        /** Iterations to run (default null: planned from the time budget). */
+        /** Iterations to run (default null: planned from the table and the options, {@link RunLength}). */
         public Builder iterations(Integer v) {
             iterations = v;
             return this;
         }
 
-        /** Wall time to plan the run for (default null: two minutes unless iterations are given). */
+        /**
+         * Wall time after which the run stops early, validating once and saying so in its summary
+         * (default null: none). A cap only: the planned length never depends on it.
+         */
         public Builder timeBudget(Duration v) {
             timeBudget = v;
             return this;

@@ -2,6 +2,7 @@ package org.cnf4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -87,11 +88,15 @@ class FlowTest {
     }
 
     @Test
-    void theDefaultsAreFlowMatchingWithOtCouplingForTwoMinutes() {
+    void theDefaultsAreFlowMatchingWithOtCouplingPlannedWithoutATimeBudget() {
         TrainOptions d = TrainOptions.defaults();
         assertEquals(new FlowMatching(0, true, TimeSampling.UNIFORM), d.flowMatching());
-        assertEquals(120.0, d.timeBudgetSeconds());
-        assertEquals(null, d.toBuilder().iterations(5).build().timeBudgetSeconds());
+        assertEquals(null, d.timeBudgetSeconds());
+        assertTrue(d.iterationsPlanned());
+        assertEquals(0, d.config().timeBudgetSeconds());
+        assertEquals(30.0, d.toBuilder().timeBudget(java.time.Duration.ofSeconds(30)).build().config()
+                .timeBudgetSeconds());
+        assertFalse(d.toBuilder().iterations(5).build().iterationsPlanned());
         assertEquals(d, d.toBuilder().build());
         assertEquals(null, d.toBuilder().maximumLikelihood().build().flowMatching());
     }

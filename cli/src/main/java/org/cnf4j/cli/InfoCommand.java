@@ -82,8 +82,8 @@ public final class InfoCommand implements Callable<Integer> {
             out.println("training: none recorded");
         } else {
             boolean solves = t.gradientMethod() != null && !t.gradientMethod().equals("none");
-            out.printf(Locale.ROOT, "training: %d iterations in %.1f s, %sbatch %d, lr %g%n", t.iterations(),
-                    t.wallSeconds(), solves ? t.gradientMethod() + " gradients, " + t.traceEstimator() + " trace, "
+            out.printf(Locale.ROOT, "training: %d iterations, %sbatch %d, lr %g%n", t.iterations(),
+                    solves ? t.gradientMethod() + " gradients, " + t.traceEstimator() + " trace, "
                             : "no ODE solve (flow matching), ", t.batchSize(), t.learningRate());
             out.printf("  objective: %s%n", t.objective() == null ? "mle" : t.objective());
             out.printf(Locale.ROOT, "  kept validation NLL: %s%n", Double.isNaN(t.bestValidationNll()) ? "n/a"

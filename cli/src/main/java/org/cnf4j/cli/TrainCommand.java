@@ -45,9 +45,10 @@ import picocli.CommandLine.Spec;
         sortOptions = false, description = {
             "Fits a continuous normalizing flow to data by flow matching (no ODE solve; the default) or by maximum "
                     + "likelihood (adjoint gradients) and writes the model file, checkpointed at every validation. By "
-                    + "default the run is planned to fit a 2-minute time budget, with OT coupling, a linearly "
-                    + "decaying learning rate and a moving average of the weights; --iterations N repeats a run "
-                    + "exactly.",
+                    + "default the run's length follows from the table, the network and the batch (about a minute on "
+                    + "two cores; never from a timing, so the same command and seed give the same model on any "
+                    + "machine), with OT coupling, a linearly decaying learning rate and a moving average of the "
+                    + "weights; --time-budget only caps it.",
             "Data: a toy generator (8gaussians, checkerboard, 2spirals, pinwheel, rings, moons, circles, swissroll) "
                     + "or a .csv/.tsv (header row) or .npy file."})
 public final class TrainCommand implements Callable<Integer> {
@@ -179,27 +180,20 @@ public final class TrainCommand implements Callable<Integer> {
             trainer = new Trainer(flow, trainingData, config);
         }
         flow.setMatrixPrecision(precision);
-        // the baselines first, within a quarter of the budget: their time counts in it, and the
-        // training gets the rest
-        Double budget = resume ? null : training.timeBudgetSeconds();
-        double baselineSeconds = 0;
+        // the baselines first (their search bounded by the table's shape), then the run planned from
+        // the table and the options: the same on any machine; a --time-budget only caps it
         if (baselines && fitted == null) {
-            long b0 = System.nanoTime();
             try (Progress.Task task = new Progress.Task(Progress.mode(common), err, "baselines")) {
                 fitted = Baselines.beforeTraining(trainingData, flow.dim(),
-                        dataOptions.contextDim() > 0 ? dataOptions.loadedContext : List.of(), budget);
+                        dataOptions.contextDim() > 0 ? dataOptions.loadedContext : List.of());
             }
-            baselineSeconds = (System.nanoTime() - b0) / 1e9;
         }
         Progress.Mode mode = Progress.mode(common);
         trainer.addListener(Progress.training(mode, err));
-        if (budget != null) {
-            double forTraining = Trainer.trainingShare(budget, baselineSeconds);
-            Trainer.Plan plan = trainer.planForBudget(forTraining);
+        if (!resume && !training.iterationsGiven()) {
+            Trainer.Plan plan = trainer.plan();
             if (!common.quiet) {
-                err.printf(Locale.ROOT, "time budget %s%s: %s%n", Progress.duration(budget), baselineSeconds > 0
-                        ? String.format(Locale.ROOT, " (%s for training after the baselines)",
-                                Progress.duration(forTraining)) : "", TrainingOptions.describePlan(plan));
+                err.printf(Locale.ROOT, "%s%n", TrainingOptions.describePlan(plan));
                 err.flush();
             }
         }
@@ -264,9 +258,11 @@ public final class TrainCommand implements Callable<Integer> {
                         + "(%s); the baseline is the better density of these rows%n", s.testNll() - bestBaseline,
                         b.mixtureTestNll() <= b.gaussianTestNll() ? "the Gaussian mixture" : "the Gaussian");
             }
-            if (budget != null && baselineSeconds > 0 && !common.quiet) {
-                err.printf(Locale.ROOT, "(the mixture's components were searched within %s of the time budget; "
-                        + "cnf baselines searches 1 to %d in full)%n", Progress.duration(Baselines.BUDGET_SHARE * budget),
+            int searched = Baselines.componentsBeforeTraining(trainingData, flow.dim());
+            if (searched < Baselines.MAX_COMPONENTS && flow.dim() > 1 && dataOptions.contextDim() == 0
+                    && !common.quiet) {
+                err.printf(Locale.ROOT, "(the mixture's components were searched up to %d, as many as this table's "
+                        + "size allows before training; cnf baselines searches 1 to %d)%n", searched,
                         Baselines.MAX_COMPONENTS);
                 err.flush();
             }

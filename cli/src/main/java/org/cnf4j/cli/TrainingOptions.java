@@ -14,6 +14,7 @@ import org.cnf4j.trace.TraceEstimator;
 import org.cnf4j.train.FlowMatching;
 import org.cnf4j.train.LearningRateSchedule;
 import org.cnf4j.train.TimeSampling;
+import org.cnf4j.train.RunLength;
 import org.cnf4j.train.Trainer;
 import org.cnf4j.train.TrainingConfig;
 import org.cnf4j.settings.SettingCheck;
@@ -28,9 +29,6 @@ import picocli.CommandLine.ParameterException;
  * {@link TrainingConfig}).
  */
 public final class TrainingOptions implements CheckedOptions {
-
-    /** The time budget of a run given neither --iterations nor --time-budget: two minutes. */
-    public static final double DEFAULT_TIME_BUDGET_SECONDS = TrainOptions.DEFAULT_TIME_BUDGET.toSeconds();
 
     @Option(names = "--hidden", split = ",", defaultValue = "64,64,64", description = "Hidden widths (default: ${DEFAULT-VALUE}).")
     int[] hidden;
@@ -122,16 +120,16 @@ public final class TrainingOptions implements CheckedOptions {
     double ema;
 
     @Option(names = "--time-budget", converter = Converters.DurationConverter.class,
-            description = "Wall time for training and its validations, e.g. 90s, 2m, 1h: the iterations are planned "
-                    + "to fit it, at most " + Trainer.MAX_PLANNED_ITERATIONS + " (default: 2m when --iterations is "
-                    + "not given; none with --iterations).")
+            description = "A cap on the wall time of training and its validations, e.g. 90s, 2m, 1h: a run it cuts "
+                    + "stops early, keeps what it validated, and says so; it never changes the plan (default: none).")
     Double timeBudget;
 
     @Option(names = "--weight-decay", defaultValue = "1e-5", description = "Weight decay (default: ${DEFAULT-VALUE}).")
     double weightDecay;
 
     @Option(names = "--iterations", description = "Total iterations; the same seed and count give the same model "
-            + "(default: planned from --time-budget).")
+            + "(default: planned from the table's rows and columns, the network and the batch, never from a timing; "
+            + "at most " + RunLength.MAX_ITERATIONS + ").")
     Integer iterations;
 
     @Option(names = "--validation-interval",
@@ -227,9 +225,9 @@ public final class TrainingOptions implements CheckedOptions {
         return maxNfe;
     }
 
-    /** Seconds of the wall-time budget to plan the run for, or null to run the given --iterations. */
+    /** Seconds of the --time-budget cap, or null for none. */
     public Double timeBudgetSeconds() {
-        return timeBudget != null ? timeBudget : iterations == null ? DEFAULT_TIME_BUDGET_SECONDS : null;
+        return timeBudget;
     }
 
     /** Whether --iterations was given. */
@@ -248,14 +246,11 @@ public final class TrainingOptions implements CheckedOptions {
     }
 
     /**
-     * The plan of a budgeted run in words, for {@code cnf train} and {@code cnf-spark train}: the
-     * iterations, what bounds them, the timings they come from, and the options that repeat the run
-     * exactly.
+     * The plan of a run in words, for {@code cnf train} and {@code cnf-spark train}: the iterations,
+     * what bounds them, and the validation interval.
      */
     public static String describePlan(Trainer.Plan plan) {
-        return String.format(java.util.Locale.ROOT, "planned %d iterations (bounded by %s; %.1f ms each, %.2f s a "
-                + "validation), a validation every %d; rerun with --iterations %d --validation-interval %d to repeat "
-                + "this run exactly", plan.iterations(), plan.limit(), plan.secondsPerIteration() * 1e3,
-                plan.secondsPerValidation(), plan.validationInterval(), plan.iterations(), plan.validationInterval());
+        return String.format(java.util.Locale.ROOT, "planned %d iterations (bounded by %s), a validation every %d",
+                plan.iterations(), plan.limit(), plan.validationInterval());
     }
 }

@@ -19,10 +19,12 @@ public final class Baselines {
     public static final int MAX_COMPONENTS = 10;
 
     /**
-     * The share of a time budget the baselines fitted before a budgeted run may take
-     * ({@link #beforeTraining}).
+     * The work the mixture search before a training run may do, in row x component x dim^2 units
+     * of EM ({@link #mostComponents}): about 15 s on two cores of an AMD EPYC (2026), where 10
+     * dimensions of 4,800 rows take about 2 s per component. A bound from the table's shape, not a
+     * clock, so the same table gets the same baselines on any machine.
      */
-    public static final double BUDGET_SHARE = 0.25;
+    public static final double MIXTURE_WORK = 5e6;
 
     /** Training rows used at most (generators are sampled this many rows). */
     public static final int MAX_TRAINING_ROWS = 5_000;
@@ -32,68 +34,85 @@ public final class Baselines {
 
     /** Fits both baselines to {@code data}'s training rows and scores its test rows. */
     public static BaselineSummary fit(TrainingData data) {
-        return fit(data, 0);
+        return fit(data, 0.0);
     }
 
     /**
      * The baselines a training run reports, fitted before it: the conditional ones
-     * ({@link ConditionalBaselines}) when {@code context} is not empty; under a time budget
-     * ({@code budgetSeconds} not null) within {@link #BUDGET_SHARE} of it.
+     * ({@link ConditionalBaselines}) when {@code context} is not empty; the mixture search tries
+     * up to {@link #mostComponents} components (the table's shape decides, not a clock).
      *
      * @param dim the flow's dimension (the data's columns before the context's)
      */
-    public static BaselineSummary beforeTraining(TrainingData data, int dim, List<ContextColumn> context,
-            Double budgetSeconds) {
-        double limit = budgetSeconds == null ? 0 : BUDGET_SHARE * budgetSeconds;
-        return context.isEmpty() ? fit(data, limit) : ConditionalBaselines.fit(data, dim, context, limit);
+    public static BaselineSummary beforeTraining(TrainingData data, int dim, List<ContextColumn> context) {
+        return context.isEmpty() ? fit(data, MIXTURE_WORK) : ConditionalBaselines.fit(data, dim, context, MIXTURE_WORK);
     }
 
     /**
-     * {@link #fit(TrainingData)} within about {@code seconds} (0: no limit): the mixture search stops
-     * before a number of components whose fit, judged by the last one's time, would end after
-     * that, keeping the best mixture so far (at least one component).
+     * The most components {@link #beforeTraining} tries for an unconditional flow of {@code dim}
+     * columns on {@code data}.
      */
-    public static BaselineSummary fit(TrainingData data, double seconds) {
-        long deadline = deadline(seconds);
+    public static int componentsBeforeTraining(TrainingData data, int dim) {
+        long rows = data.trainingRows() < 0 ? MAX_TRAINING_ROWS : Math.min(data.trainingRows(), MAX_TRAINING_ROWS);
+        return mostComponents(rows, dim, MIXTURE_WORK);
+    }
+
+    /**
+     * {@link #fit(TrainingData)} with the mixture search bounded by {@code work} ({@link
+     * #mostComponents}; 0: the full search).
+     */
+    public static BaselineSummary fit(TrainingData data, double work) {
         double[][] train = data.trainingSample(MAX_TRAINING_ROWS).toDoubleMatrix();
         double[][] validation = rows(data.validation(), train);
         double[][] test = rows(data.test(), validation);
         double logDet = data.standardizer().logDetJacobian();
         GaussianBaseline gaussian = GaussianBaseline.fit(train);
-        GaussianMixtureBaseline best = bestMixture(train, validation, deadline);
+        GaussianMixtureBaseline best = bestMixture(train, validation, mostComponents(train.length, train[0].length,
+                work));
         return new BaselineSummary(gaussian.meanNll(test) - logDet, best.meanNll(test) - logDet, best.components());
+    }
+
+    /**
+     * The most mixture components {@code work} allows on {@code rows} rows of {@code dim} columns:
+     * the largest K whose fits of 2..K components cost at most {@code work} row x component x
+     * dim^2 units, at least 1 and at most {@link #MAX_COMPONENTS} (1 for 1-D rows; 0 work: no bound).
+     */
+    public static int mostComponents(long rows, int dim, double work) {
+        if (dim < 2) {
+            return 1;
+        }
+        if (work <= 0) {
+            return MAX_COMPONENTS;
+        }
+        double perComponent = (double) rows * dim * dim;
+        double spent = 0;
+        int k = 1;
+        while (k < MAX_COMPONENTS && spent + (k + 1) * perComponent <= work) {
+            k++;
+            spent += k * perComponent;
+        }
+        return k;
     }
 
     /**
      * The Gaussian mixture of 1..{@link #MAX_COMPONENTS} components (one for 1-D rows) fitted to {@code train} with the best NLL on {@code validation}.
      */
     static GaussianMixtureBaseline bestMixture(double[][] train, double[][] validation) {
-        return bestMixture(train, validation, Long.MAX_VALUE);
+        return bestMixture(train, validation, MAX_COMPONENTS);
     }
 
-    /**
-     * {@link #bestMixture(double[][], double[][])} that tries no more components once the next fit,
-     * judged by the last one's time grown in proportion to the components, would end after
-     * {@code deadline} ({@link System#nanoTime()}; {@link Long#MAX_VALUE}: none).
-     */
-    static GaussianMixtureBaseline bestMixture(double[][] train, double[][] validation, long deadline) {
+    /** {@link #bestMixture(double[][], double[][])} among 1..{@code most} components. */
+    static GaussianMixtureBaseline bestMixture(double[][] train, double[][] validation, int most) {
         GaussianMixtureBaseline best = null;
         double bestValidation = Double.POSITIVE_INFINITY;
-        int most = train[0].length < 2 ? 1 : MAX_COMPONENTS;
-        long lastFit = 0;
-        for (int k = 1; k <= most; k++) {
-            long t0 = System.nanoTime();
-            if (k > 1 && deadline != Long.MAX_VALUE && t0 + lastFit * k / (k - 1) > deadline) {
-                break;
-            }
+        int upTo = train[0].length < 2 ? 1 : Math.min(most, MAX_COMPONENTS);
+        for (int k = 1; k <= upTo; k++) {
             GaussianMixtureBaseline m;
             try {
                 m = GaussianMixtureBaseline.fit(train, k);
             } catch (MathRuntimeException e) {
                 // EM could not fit k components (a singular covariance): that k is not a candidate
                 continue;
-            } finally {
-                lastFit = System.nanoTime() - t0;
             }
             double v = m.meanNll(validation);
             if (Double.isFinite(v) && v < bestValidation) {
@@ -105,11 +124,6 @@ public final class Baselines {
             best = GaussianMixtureBaseline.fit(train, 1);
         }
         return best;
-    }
-
-    /** The {@link System#nanoTime()} deadline {@code seconds} from now, or {@link Long#MAX_VALUE} for 0 (none). */
-    static long deadline(double seconds) {
-        return seconds > 0 ? System.nanoTime() + (long) (seconds * 1e9) : Long.MAX_VALUE;
     }
 
     /** The rows of x, or {@code fallback} when x has none (a data set without that split). */

@@ -40,11 +40,11 @@ public final class ConditionalBaselines {
     }
 
     /**
-     * {@link #fit(TrainingData, int, List)} within about {@code seconds} (0: no limit), as
-     * {@link Baselines#fit(TrainingData, double)}; per-class mixtures share the time equally.
+     * {@link #fit(TrainingData, int, List)} with the mixture searches bounded by {@code work} (0: no
+     * bound), as {@link Baselines#fit(TrainingData, double)}; per-class mixtures share it equally.
      */
-    public static BaselineSummary fit(TrainingData data, int dim, List<ContextColumn> context, double seconds) {
-        return fitWithAccuracy(data, dim, context, seconds).summary();
+    public static BaselineSummary fit(TrainingData data, int dim, List<ContextColumn> context, double work) {
+        return fitWithAccuracy(data, dim, context, work).summary();
     }
 
     /** {@link #fit} with the per-class mixtures' accuracy as a classifier. */
@@ -52,8 +52,7 @@ public final class ConditionalBaselines {
         return fitWithAccuracy(data, dim, context, 0);
     }
 
-    private static Result fitWithAccuracy(TrainingData data, int dim, List<ContextColumn> context, double seconds) {
-        long deadline = Baselines.deadline(seconds);
+    private static Result fitWithAccuracy(TrainingData data, int dim, List<ContextColumn> context, double work) {
         int cd = data.dim() - dim;
         double[][] train = data.trainingSample(Baselines.MAX_TRAINING_ROWS).toDoubleMatrix();
         double[][] validation = data.validation().rows() > 0 ? data.validation().toDoubleMatrix() : train;
@@ -81,9 +80,8 @@ public final class ConditionalBaselines {
                     continue;
                 }
                 double[][] va = ofClass(validation, dim, k);
-                long now = System.nanoTime();
-                long share = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : now + Math.max(0, deadline - now) / (cd - k);
-                perClass[k] = Baselines.bestMixture(tr, va.length > 0 ? va : tr, share);
+                perClass[k] = Baselines.bestMixture(tr, va.length > 0 ? va : tr,
+                        Baselines.mostComponents(tr.length, dim, work / cd));
                 components += perClass[k].components();
                 double[][] te = ofClass(test, dim, k);
                 if (te.length > 0) {
@@ -107,7 +105,8 @@ public final class ConditionalBaselines {
             }
             accuracy = (double) right / test.length;
         } else {
-            GaussianMixtureBaseline m = Baselines.bestMixture(trainRes, residuals(validation, coef, dim, cd), deadline);
+            GaussianMixtureBaseline m = Baselines.bestMixture(trainRes, residuals(validation, coef, dim, cd),
+                    Baselines.mostComponents(trainRes.length, dim, work));
             mixture = m.meanNll(residuals(test, coef, dim, cd));
             components = m.components();
         }

@@ -170,7 +170,7 @@ public final class ModelFile {
             }
         }
         if (metadata.training() != null) {
-            root.set("training", JSON.valueToTree(metadata.training()));
+            root.set("training", JSON.valueToTree(metadata.training().withoutTimings()));
         } else {
             root.putNull("training");
         }
@@ -200,11 +200,11 @@ public final class ModelFile {
             byte[] json = JSON.writeValueAsBytes(root);
             AtomicFiles.write(path, out -> {
                 try (ZipOutputStream zip = new ZipOutputStream(out)) {
-                    zip.putNextEntry(new ZipEntry(MODEL_JSON));
+                    zip.putNextEntry(entry(MODEL_JSON));
                     zip.write(json);
                     zip.closeEntry();
                     for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                        zip.putNextEntry(new ZipEntry(e.getKey()));
+                        zip.putNextEntry(entry(e.getKey()));
                         zip.write(e.getValue());
                         zip.closeEntry();
                     }
@@ -213,6 +213,16 @@ public final class ModelFile {
         } catch (IOException e) {
             throw new ModelFileException(path + ": cannot be written (" + e.getMessage() + ")", e);
         }
+    }
+
+    /**
+     * A zip entry dated 1980-01-01 (the zip format's first day), so that the same model gives the
+     * same file bytes whenever it is written.
+     */
+    private static ZipEntry entry(String name) {
+        ZipEntry e = new ZipEntry(name);
+        e.setTimeLocal(java.time.LocalDateTime.of(1980, 1, 1, 0, 0));
+        return e;
     }
 
     /**

@@ -8,7 +8,7 @@ package org.cnf4j.io;
  * @param bestValidationNll validation NLL of the kept parameters in nats, original units (NaN
  *     without validation); see {@code selection} for how they were chosen
  * @param testNll test NLL in nats, original units (NaN when not measured)
- * @param wallSeconds training time
+ * @param wallSeconds training time (NaN when read from a model file, which records no timings)
  * @param gradientMethod adjoint or direct
  * @param traceEstimator the training trace estimator
  * @param batchSize batch size
@@ -32,8 +32,10 @@ public record TrainingSummary(long iterations, long bestIteration, double bestVa
      */
     @Override
     public String toString() {
-        StringBuilder b = new StringBuilder(String.format(java.util.Locale.ROOT, "%d iterations in %.1f s (%s, batch "
-                + "%d, learning rate %g)", iterations, wallSeconds, objectiveName(), batchSize, learningRate));
+        StringBuilder b = new StringBuilder(String.format(java.util.Locale.ROOT, "%d iterations%s (%s, batch "
+                + "%d, learning rate %g)", iterations, Double.isNaN(wallSeconds) ? ""
+                        : String.format(java.util.Locale.ROOT, " in %.1f s", wallSeconds), objectiveName(), batchSize,
+                learningRate));
         if (!Double.isNaN(bestValidationNll)) {
             b.append(String.format(java.util.Locale.ROOT, "; kept iteration %d, validation NLL %.4f nats",
                     bestIteration, bestValidationNll));
@@ -53,6 +55,16 @@ public record TrainingSummary(long iterations, long bestIteration, double bestVa
     public String objectiveName() {
         return objectiveSettings != null && objectiveSettings.hasNonNull("name")
                 ? objectiveSettings.get("name").asText() : "mle";
+    }
+
+    /**
+     * The same summary without the run's wall time (NaN), as a model file records it: a file holds
+     * what the run computed, never how long it took, so the same run gives the same bytes on an idle
+     * or a busy machine.
+     */
+    public TrainingSummary withoutTimings() {
+        return new TrainingSummary(iterations, bestIteration, bestValidationNll, testNll, Double.NaN, gradientMethod,
+                traceEstimator, batchSize, learningRate, objective, objectiveSettings, baselines, selection);
     }
 
     /** The same summary with these baselines. */

@@ -22,10 +22,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * learning-rate curve, 2i - i^2 / L (between i and L): a run that ends where the folds' curve was
  * lowest would have taken smaller steps all along and stopped short of what the folds measured.
  *
- * <p>Used by {@link Trainer#planForBudget} when the validation set has fewer than
+ * <p>Used by {@link Trainer#plan} when the validation set has fewer than
  * {@link #ENOUGH_VALIDATION_ROWS} rows, the data can be cut into folds, and the folds can train
- * at least as long as one run in the budget would (up to {@link #MAX_FOLD_EPOCHS} passes, more
- * than a run with so few validation rows gets, {@link Trainer#MAX_PLANNED_EPOCHS}: the folds are
+ * at least as long as the run without them would (up to {@link #MAX_FOLD_EPOCHS} passes, more
+ * than a run with so few validation rows gets, {@link RunLength#MAX_EPOCHS}: the folds are
  * what stops overfitting).
  */
 final class FoldedLength {
@@ -37,7 +37,12 @@ final class FoldedLength {
     /** Validation sets of at least this many rows decide by themselves; smaller ones call for folds. */
     static final int ENOUGH_VALIDATION_ROWS = 200;
     /** The most passes over a fold's training rows: as many as a run validated on enough rows. */
-    static final int MAX_FOLD_EPOCHS = Trainer.MAX_VALIDATED_EPOCHS;
+    static final int MAX_FOLD_EPOCHS = RunLength.MAX_VALIDATED_EPOCHS;
+    /**
+     * The work of all folds and the run that follows, in runs sized by {@link RunLength#workIterations}:
+     * a small table's validation is cheap, and the folds are what stop it overfitting.
+     */
+    static final double FOLD_WORK = 1.0;
 
     private FoldedLength() {
     }
@@ -50,9 +55,10 @@ final class FoldedLength {
      * @param heldOutNll its mean held-out NLL in nats over all {@code rows}
      * @param rows the training and validation rows, each held out once
      * @param every iterations between a fold's checkpoints
-     * @param longest the iterations each fold trained for
+     * @param longest the iterations each fold was planned to train for
+     * @param cut whether a time budget stopped a fold before it
      */
-    record Choice(int iterations, int checkpoint, double heldOutNll, long rows, int every, int longest) {
+    record Choice(int iterations, int checkpoint, double heldOutNll, long rows, int every, int longest, boolean cut) {
 
         /** In words, for the plan and the model's summary. */
         String describe() {
@@ -61,7 +67,9 @@ final class FoldedLength {
                     iterations, checkpoint);
             return String.format(Locale.ROOT, "the length %d-fold cross-validation chose (held-out NLL %.4f nats "
                     + "on the %d training and validation rows at iteration %d, the lowest of checkpoints every %d "
-                    + "iterations up to %d%s)", FOLDS, heldOutNll, rows, checkpoint, every, longest, length);
+                    + "iterations up to %d%s%s)", FOLDS, heldOutNll, rows, checkpoint, every, longest,
+                    cut ? "; the time budget stopped the folds early, so the choice is among the checkpoints "
+                            + "all of them reached" : "", length);
         }
     }
 
@@ -81,14 +89,20 @@ final class FoldedLength {
     }
 
     /**
-     * Runs the folds when they apply, within {@code seconds}, and returns the length chosen (null when
-     * they do not apply); the flow's parameters are as before either way.
+     * Runs the folds when they apply and returns the length chosen (null when they do not apply);
+     * the flow's parameters are as before either way. Whether they apply and how long they train
+     * follow from the table and the settings alone: each fold trains for the fewest of
+     * {@link #MAX_FOLD_EPOCHS} passes over its training rows and its share of
+     * {@link #FOLD_WORK} times the work a run is sized for; they apply when that is at least the
+     * single run's {@code planned} iterations.
      *
-     * @param planned the iterations one run in the budget would get
-     * @param perIteration seconds per iteration
-     * @param perValidation seconds per validation of the validation set (of a trained flow)
+     * @param planned the iterations of one run without folds
+     * @param workIterations the iterations the work allowance of one run buys ({@link RunLength#workIterations})
+     * @param deadline the {@link System#nanoTime()} at which a time budget stops the folds
+     *     ({@link Long#MAX_VALUE}: none); a fold it stops validated its last iteration, and the choice
+     *     is among the checkpoints all folds reached
      */
-    static Choice plan(Trainer trainer, int planned, double perIteration, double perValidation, double seconds) {
+    static Choice plan(Trainer trainer, int planned, int workIterations, long deadline) {
         TrainingData data = trainer.data();
         TrainingConfig config = trainer.config();
         long validationRows = data.validation().rows();
@@ -100,13 +114,11 @@ final class FoldedLength {
         if (rows / FOLDS < 2) {
             return null;
         }
-        double perFoldValidation = perValidation * (double) (rows / FOLDS) / validationRows;
         double foldTraining = rows - rows / FOLDS;
         double byEpochs = Math.ceil(MAX_FOLD_EPOCHS * foldTraining / config.batchSize());
-        // the folds' validations, the final run's one, and FOLDS + 1 runs of the longest length
-        double fixed = FOLDS * CHECKPOINTS * perFoldValidation + perValidation;
-        double byBudget = (seconds - fixed) / ((FOLDS + 1) * perIteration);
-        int longest = (int) Math.min(Math.min(byEpochs, byBudget), Trainer.MAX_PLANNED_ITERATIONS);
+        double byWork = FOLD_WORK * workIterations / (FOLDS + 1);
+        int longest = (int) Math.min(Math.min(Math.min(byEpochs, byWork), config.iterations()),
+                RunLength.MAX_ITERATIONS);
         if (longest < planned || longest < CHECKPOINTS || foldTraining < config.batchSize()) {
             return null;
         }
@@ -124,19 +136,21 @@ final class FoldedLength {
         ContinuousNormalizingFlow flow = trainer.flow();
         INDArray initial = flow.parameters().dup();
         int every = Math.max(1, longest / CHECKPOINTS);
-        // the final run's time is kept aside; each fold gets an equal share of the rest as its deadline
-        long start = System.nanoTime();
-        double reserve = finalSeconds(longest, perIteration, perValidation);
+        boolean cut = false;
         // per checkpoint iteration: summed NLL x rows, rows, folds that reached it
         TreeMap<Long, double[]> pooled = new TreeMap<>();
         try {
             for (int f = 0; f < FOLDS; f++) {
                 TrainingData fold = folds.get(f);
                 long held = fold.validation().rows();
-                double foldSeconds = (seconds - reserve - (System.nanoTime() - start) / 1e9) / (FOLDS - f);
-                Trainer run = new Trainer(flow, fold, config.withIterations(longest).withValidationInterval(every)
-                        .withTestEvaluation(false).withTimeBudget(Math.max(foldSeconds, 1e-3)));
+                TrainingConfig foldConfig = config.withIterations(longest).withValidationInterval(every)
+                        .withTestEvaluation(false).withTimeBudget(0);
+                if (deadline != Long.MAX_VALUE) {
+                    foldConfig = foldConfig.withTimeBudget(Math.max((deadline - System.nanoTime()) / 1e9, 1e-3));
+                }
+                Trainer run = new Trainer(flow, fold, foldConfig);
                 TrainingResult r = run.train();
+                cut |= run.log().stoppedByBudget;
                 for (ValidationStats v : r.validations()) {
                     double[] p = pooled.computeIfAbsent(v.iteration(), k -> new double[3]);
                     p[0] += v.nll() * held;
@@ -161,11 +175,7 @@ final class FoldedLength {
         if (best <= 0) {
             return null;
         }
-        return new Choice(runLength(config.schedule(), (int) best, longest), (int) best, lowest, rows, every, longest);
-    }
-
-    /** The time the final run of {@code iterations} needs, with a quarter to spare. */
-    static double finalSeconds(int iterations, double perIteration, double perValidation) {
-        return 1.25 * iterations * perIteration + perValidation;
+        return new Choice(runLength(config.schedule(), (int) best, longest), (int) best, lowest, rows, every, longest,
+                cut);
     }
 }

@@ -55,6 +55,8 @@ public final class Trainer {
     private INDArray ema;
     /** The run's length as cross-validation chose it, or null. */
     private FoldedLength.Choice lengthChoice;
+    /** The time budget {@link #plan} counted from (seconds; 0: none), for the summary. */
+    private double plannedCap;
     /** The validation rows scored, once taken from the validation set. */
     private INDArray validationRows;
 
@@ -175,149 +177,67 @@ public final class Trainer {
         return this;
     }
 
-    /** The most iterations {@link #planForBudget} plans. */
-    public static final int MAX_PLANNED_ITERATIONS = 100_000;
-    /**
-     * The most passes over a finite training set {@link #planForBudget} plans when the run has fewer
-     * than {@link #VALIDATION_ROWS_TO_TELL} validation rows: more overfit small tables (on a 239-row
-     * table, 30,000 iterations of 100 rows scored 0.35 nats worse on the test rows than 3,000), and
-     * a few dozen validation rows cannot tell when.
-     */
-    public static final int MAX_PLANNED_EPOCHS = 1000;
-    /**
-     * The most passes over a finite training set with at least {@link #VALIDATION_ROWS_TO_TELL}
-     * validation rows, whose model choice stops the overfitting (the 8x8 digits, 180 validation
-     * rows: 2.8296 bits/dim after 1,000 passes, 2.6146 after 2,780).
-     */
-    public static final int MAX_VALIDATED_EPOCHS = 5000;
-    /** Validation rows from which the validations are trusted to tell when a run overfits. */
-    public static final int VALIDATION_ROWS_TO_TELL = 100;
-    /** How many validations {@link #planForBudget} spreads over the run, when they fit. */
-    public static final int PLANNED_VALIDATIONS = 20;
-    /** Validations the plan times at most (the fastest stands). */
-    static final int VALIDATION_TIMINGS = 3;
-    /** The part of a budget left for training after {@code spentSeconds} of other work, at least half of it. */
-    public static double trainingShare(double budgetSeconds, double spentSeconds) {
-        return Math.max(budgetSeconds - spentSeconds, 0.5 * budgetSeconds);
-    }
-
     /** The most validation rows a validation scores (the first ones of the validation set). */
     public static final int MAX_VALIDATION_ROWS = 5000;
 
     /**
-     * A run planned for a time budget.
+     * A planned run.
      *
      * @param iterations iterations planned
      * @param validationInterval iterations between validations
-     * @param secondsPerIteration measured time of one iteration's batch
-     * @param secondsPerValidation measured time of one validation of the untrained flow
-     * @param limit what bounds the iterations, in words (the budget, the epochs, the cap)
+     * @param limit what bounds the iterations, in words (the passes over the table, the work a run is
+     *     sized for, the cap, or the length cross-validation chose)
      */
-    public record Plan(int iterations, int validationInterval, double secondsPerIteration,
-            double secondsPerValidation, String limit) {
+    public record Plan(int iterations, int validationInterval, String limit) {
     }
 
     /**
-     * Plans the run for a wall-time budget before it starts. It times the objective's batches
-     * (through the batch gradient in use, without changing the flow: about a second and a half and
-     * at least 32 batches, longer while they still get faster, at most 5% of the budget, 15% for a distributed batch gradient) on the
-     * plain kernels (when the iterations that fit make a long run, see {@link #train}, the
-     * kernels are measured and chosen and the batches timed again) and up to three validations (the
-     * fastest stands), then sets the iterations to what fits in the budget after the validations
-     * (counted at three times the untrained flow's, as a trained field takes more solver steps;
-     * at least half of the budget goes to iterations),
-     * at most {@link #MAX_PLANNED_EPOCHS} passes over a finite training set ({@link
-     * #MAX_VALIDATED_EPOCHS} with {@link #VALIDATION_ROWS_TO_TELL} validation rows or more) and at most
-     * {@link #MAX_PLANNED_ITERATIONS}; up to {@link #PLANNED_VALIDATIONS} validations over them; the
-     * learning-rate schedule over those iterations; and the budget as a deadline that stops the
-     * run early should it run slower than timed. On a small table (a validation set of fewer than
-     * 200 rows) whose folds fit the budget, {@link FoldedLength} chooses the length instead, by
-     * 5-fold cross-validation over up to 5,000 passes, and the run validates once, at its end,
-     * keeping its last parameters. The plan states the count and the validation interval, so a
-     * rerun with them and no budget repeats the run exactly.
+     * Plans the run before it starts, from the table and the settings alone (no timing: the same
+     * table, settings and seed plan the same run on any machine, idle or busy): the iterations
+     * ({@link RunLength}: passes over the table, the work a run is sized for, and the configured
+     * iterations as a cap), up to {@link RunLength#PLANNED_VALIDATIONS} validations over them, and
+     * the learning-rate schedule over those iterations. On a small table (a validation set of fewer
+     * than 200 rows) {@link FoldedLength} chooses the length instead, by 5-fold cross-validation,
+     * and the run validates once, at its end, keeping its last parameters. A time budget in the
+     * configuration only caps the run: it counts from this call, covers the folds and the run, and a
+     * run it cuts says so in its summary. The plan states the count and the validation interval, so
+     * a rerun with them repeats the run exactly.
      *
-     * @param seconds the budget for training and its validations
      * @throws IllegalStateException after training has started
      */
-    public Plan planForBudget(double seconds) {
+    public Plan plan() {
         if (iteration > 0) {
             throw new IllegalStateException("a run is planned before its first iteration");
         }
-        if (!(seconds > 0)) {
-            throw new IllegalArgumentException("the time budget must be positive, got " + seconds);
-        }
         long start = System.nanoTime();
-        // timed on the plain kernels; when the iterations that fit are many enough to measure the
-        // kernels (the rule train() applies, see settleKernels), they are chosen and timed again
-        flow.settleKernels(0);
-        double perIteration = timeIterations(seconds, start);
-        if (flow.settleKernels(iterationsFor(seconds, perIteration) * rowPassesPerIteration())) {
-            // the chosen kernels are never slower than the plain ones once compiled; a slower
-            // timing means the JIT was still at work on them (seen on a loaded machine: 186 ms a
-            // batch for the first seconds, 2 ms after), so the faster of the two stands
-            perIteration = Math.min(perIteration, timeIterations(seconds, System.nanoTime()));
-        }
-        double perValidation = 0;
-        int validations = 0;
-        if (config.validationInterval() > 0 && data.validation().rows() > 0) {
-            perValidation = 3 * timeValidation(seconds);
-            // validations take at most a quarter of the budget
-            validations = (int) Math.max(1, Math.min(PLANNED_VALIDATIONS, 0.25 * seconds / perValidation));
-        }
-        double left = Math.max(seconds - (System.nanoTime() - start) / 1e9, 1e-3);
-        // iterations get what the validations leave, but at least half of the budget: on a short
-        // budget the estimate of the validations (3x an untrained one) could otherwise take it all
-        double byBudget = Math.max(1, Math.max(left - validations * perValidation, 0.5 * left) / perIteration);
-        int passes = validations > 0 && data.validation().rows() >= VALIDATION_ROWS_TO_TELL ? MAX_VALIDATED_EPOCHS
-                : MAX_PLANNED_EPOCHS;
-        double byEpochs = data.trainingRows() > 0
-                ? Math.ceil((double) passes * data.trainingRows() / config.batchSize()) : Double.MAX_VALUE;
-        int planned = (int) Math.min(Math.min(byBudget, byEpochs), MAX_PLANNED_ITERATIONS);
-        String limit = planned == (int) byBudget ? "the time budget"
-                : planned == MAX_PLANNED_ITERATIONS ? "the cap of " + MAX_PLANNED_ITERATIONS + " iterations"
-                : passes + " passes over the " + data.trainingRows() + " training rows";
-        int interval = validations == 0 ? config.validationInterval() : Math.max(1, planned / validations);
-        FoldedLength.Choice folded = FoldedLength.plan(this, planned, perIteration, perValidation, left);
+        double cap = config.timeBudgetSeconds();
+        boolean validated = config.validationInterval() > 0 && data.validation().rows() > 0;
+        int probes = flow.traceEstimator().isExact() ? flow.dim() : 1;
+        int work = RunLength.workIterations(objective instanceof FlowMatching, config.batchSize(),
+                flow.parameterCount(), probes);
+        RunLength.Length length = RunLength.plan(data.trainingRows(), data.validation().rows(), validated,
+                config.batchSize(), work, config.iterations());
+        int planned = length.iterations();
+        String limit = length.limit();
+        int interval = validated ? Math.max(1, planned / RunLength.PLANNED_VALIDATIONS) : config.validationInterval();
+        FoldedLength.Choice folded = FoldedLength.plan(this, planned, work, cap > 0 ? start + (long) (cap * 1e9)
+                : Long.MAX_VALUE);
         if (folded != null) {
             lengthChoice = folded;
             planned = folded.iterations();
             interval = planned;
             limit = folded.describe();
-            // the folds kept the final run's time aside; should they have run over, the run still
-            // gets the time its chosen length needs rather than stopping short of it
-            left = Math.max(seconds - (System.nanoTime() - start) / 1e9,
-                    FoldedLength.finalSeconds(planned, perIteration, perValidation));
         }
-        config = config.withIterations(planned).withValidationInterval(interval).withTimeBudget(left);
+        if (cap > 0) {
+            // the budget counts from the plan: the folds spent part of it
+            config = config.withTimeBudget(Math.max(cap - (System.nanoTime() - start) / 1e9, 1e-3));
+        }
+        config = config.withIterations(planned).withValidationInterval(interval);
         Adam conf = config.schedule().adam(config.learningRate(), config.iterations());
         optimizerState.assign(0);
         this.adam = conf.instantiate(optimizerState, true);
-        return new Plan(planned, interval, perIteration, perValidation / 3, limit);
-    }
-
-    /**
-     * Seconds of one validation of the untrained flow: the fastest of up to
-     * {@link #VALIDATION_TIMINGS} (while they take at most 2% of the budget). The first includes the
-     * JIT's work on the solver, up to ten times a warm one's time, which, counted for every
-     * validation of the run (and every fold's), could leave a small table's folds out of a budget
-     * they fit.
-     */
-    private double timeValidation(double seconds) {
-        double fastest = Double.POSITIVE_INFINITY;
-        double spent = 0;
-        for (int k = 0; k < VALIDATION_TIMINGS && (k == 0 || spent < 0.02 * seconds); k++) {
-            long v0 = System.nanoTime();
-            measureValidation();
-            double s = (System.nanoTime() - v0) / 1e9;
-            spent += s;
-            fastest = Math.min(fastest, s);
-        }
-        return fastest;
-    }
-
-    /** Iterations of the given time that fit in the budget, ignoring validations (for the kernels' rule only). */
-    private static double iterationsFor(double seconds, double perIteration) {
-        return Math.min(seconds / perIteration, MAX_PLANNED_ITERATIONS);
+        plannedCap = cap;
+        return new Plan(planned, interval, limit);
     }
 
     /**
@@ -335,57 +255,7 @@ public final class Trainer {
         return 120.0 * (1 + probes) * config.batchSize();
     }
 
-    /**
-     * Times the objective's batches from {@code start} for about a second and a half and at least 32
-     * batches, longer while they are still getting faster (the last quarter's median more than 10%
-     * below the third's, as when a cluster's executors warm up), at most {@link #timingShare} of the
-     * budget (at least 8 batches); returns the median of the last quarter (the first calls include the JIT's work).
-     */
-    private double timeIterations(double seconds, long start) {
-        double[] timings = new double[400];
-        int n = 0;
-        // into a reused gradient, as the training loop does
-        INDArray gradient = batchGradient == null ? Nd4j.create(DataType.DOUBLE, flow.parameterCount()) : null;
-        while (n < timings.length) {
-            long t0 = System.nanoTime();
-            RandomGenerator noise = RandomStreams.stream(config.seed(), "plan-" + n);
-            if (batchGradient == null) {
-                objective.evaluateInto(flow, data.batch(n, config.batchSize()), noise, gradient);
-            } else {
-                batchGradient.compute(flow, objective, n, config.batchSize(), noise);
-            }
-            long t1 = System.nanoTime();
-            timings[n++] = (t1 - t0) / 1e9;
-            boolean budgetShare = t1 - start > timingShare() * seconds * 1e9;
-            // a distributed gradient is timed for its whole share (or 400 batches): its batches get
-            // faster in fits and starts (JIT and GC on the executors), so a slower quarter does not
-            // mean they are done
-            if (n >= 8 && budgetShare || batchGradient == null && n >= 32 && t1 - start > 1.5e9
-                    && median(timings, 3 * n / 4, n) >= 0.9 * median(timings, n / 2, 3 * n / 4)) {
-                break;
-            }
-        }
-        return Math.max(median(timings, Math.min(3 * n / 4, n - 1), n), 1e-6);
-    }
-
-    /**
-     * The most of the budget the batches may be timed for: 5%, or 15% for a distributed batch
-     * gradient, whose cluster gets faster for many seconds (Spark local[2] on geyser: 110 ms a batch
-     * after 5% of a 2-minute budget, about 20 ms from the 300th on), so that a shorter timing left
-     * two thirds of the budget unused.
-     */
-    private double timingShare() {
-        return batchGradient == null ? 0.05 : 0.15;
-    }
-
-    /** The median of values [from, to). */
-    private static double median(double[] values, int from, int to) {
-        double[] part = java.util.Arrays.copyOfRange(values, from, to);
-        java.util.Arrays.sort(part);
-        return part[part.length / 2];
-    }
-
-    /** The settings in use (after {@link #planForBudget}, with the planned iterations). */
+    /** The settings in use (after {@link #plan}, with the planned iterations). */
     public TrainingConfig config() {
         return config;
     }
@@ -677,7 +547,8 @@ public final class Trainer {
         String which = ema != null ? "moving average of the parameters (decay " + config.emaDecay() + ")"
                 : "parameters";
         String stop = log.stoppedByBudget ? String.format(java.util.Locale.ROOT,
-                "; stopped at the time budget of %.0f s after %d of %d iterations", config.timeBudgetSeconds(),
+                "; stopped at the time budget of %.0f s after %d of the %d planned iterations (a longer or no "
+                + "time budget runs them all)", plannedCap > 0 ? plannedCap : config.timeBudgetSeconds(),
                 iteration, config.iterations()) : "";
         if (lengthChoice != null && !log.stoppedByBudget) {
             return "the " + which + " after " + iteration + " iterations, " + lengthChoice.describe();

@@ -24,7 +24,7 @@ public interface TrainingListener {
 
     /**
      * A fold of the cross-validation that chooses a budgeted run's length (see
-     * {@link Trainer#planForBudget}) finished: fold {@code fold} (from 0) of {@code folds}, with its
+     * {@link Trainer#plan}) finished: fold {@code fold} (from 0) of {@code folds}, with its
      * run's validations on its held-out rows. Comes before the run's {@link #onStart}.
      */
     default void onFold(int fold, int folds, TrainingResult result) {

@@ -62,7 +62,6 @@ public final class TrainingLog {
         ObjectNode root = JSON.createObjectNode();
         root.put("bestIteration", bestIteration);
         root.put("bestValidationNll", bestValidation);
-        root.put("wallSeconds", wallSeconds);
         if (seed != null) {
             root.put("seed", seed);
         }
@@ -82,8 +81,6 @@ public final class TrainingLog {
             o.put("jacobian", s.jacobian());
             o.put("forward", s.forwardEvaluations());
             o.put("backward", s.backwardEvaluations());
-            o.put("seconds", s.seconds());
-            o.put("elapsed", s.elapsedSeconds());
             ArrayNode t = o.putArray("endTimes");
             for (double v : s.endTimes()) {
                 t.add(v);
@@ -143,7 +140,6 @@ public final class TrainingLog {
         log.bestIteration = root.path("bestIteration").asLong(-1);
         log.bestValidation = root.path("bestValidationNll").isNumber() ? root.path("bestValidationNll").asDouble()
                 : Double.NaN;
-        log.wallSeconds = root.path("wallSeconds").asDouble(0);
         log.seed = root.path("seed").isIntegralNumber() ? root.path("seed").asLong() : null;
         log.data = root.path("data").isTextual() ? root.path("data").asText() : null;
         log.dataDigest = root.path("dataDigest").isTextual() ? root.path("dataDigest").asText() : null;
@@ -155,8 +151,7 @@ public final class TrainingLog {
             }
             log.iterations.add(new IterationStats(o.path("iteration").asLong(), o.path("loss").asDouble(),
                     o.path("nll").asDouble(), o.path("kinetic").asDouble(), o.path("jacobian").asDouble(),
-                    o.path("forward").asInt(), o.path("backward").asInt(), o.path("seconds").asDouble(),
-                    o.path("elapsed").asDouble(), times));
+                    o.path("forward").asInt(), o.path("backward").asInt(), Double.NaN, Double.NaN, times));
         }
         for (JsonNode o : root.path("validations")) {
             log.validations.add(new ValidationStats(o.path("iteration").asLong(), o.path("nll").asDouble(),

@@ -86,15 +86,21 @@ class BaselinesTest {
     }
 
     @Test
-    void aTimeLimitStopsTheMixtureSearchButKeepsOneComponent() {
+    void theMixtureSearchIsBoundedByTheTablesShapeNotByAClock() {
+        // 2 columns: 2..10 components cost 54 x rows x 4 units; 1-D rows: one component
+        assertEquals(Baselines.MAX_COMPONENTS, Baselines.mostComponents(4800, 2, Baselines.MIXTURE_WORK));
+        assertEquals(1, Baselines.mostComponents(4800, 1, Baselines.MIXTURE_WORK));
+        // 10 columns of 4,800 rows: 2 + 3 + 4 = 9 units of 480,000 fit in 5e6, 2..5 (14) do not
+        assertEquals(4, Baselines.mostComponents(4800, 10, Baselines.MIXTURE_WORK));
+        // 64 columns of 5,000 rows: not even 2 components fit; no bound: all of them
+        assertEquals(1, Baselines.mostComponents(5000, 64, Baselines.MIXTURE_WORK));
+        assertEquals(Baselines.MAX_COMPONENTS, Baselines.mostComponents(5000, 64, 0));
         ToyTrainingData data = new ToyTrainingData(ToyDataset.EIGHT_GAUSSIANS, 0, 1000, 2000);
         double[][] train = data.trainingSample(Baselines.MAX_TRAINING_ROWS).toDoubleMatrix();
         double[][] validation = data.validation().toDoubleMatrix();
-        // a deadline already passed: one component, no more
-        assertEquals(1, Baselines.bestMixture(train, validation, System.nanoTime()).components());
-        // a generous one: the search as without a limit
+        assertEquals(1, Baselines.bestMixture(train, validation, 1).components());
         assertEquals(Baselines.bestMixture(train, validation).components(),
-                Baselines.bestMixture(train, validation, System.nanoTime() + 600_000_000_000L).components());
+                Baselines.bestMixture(train, validation, Baselines.MAX_COMPONENTS).components());
     }
 
     @Test

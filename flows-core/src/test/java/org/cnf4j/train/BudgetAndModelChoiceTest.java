@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The defaults' training machinery: a time budget that plans the run and stops it, the moving
+ * The defaults' training machinery: a run planned from the table alone, a time budget that only stops it, the moving
  * average of the weights (resumed exactly), and a model choice that noise in the validation rows
  * does not drive.
  */
@@ -95,31 +95,49 @@ class BudgetAndModelChoiceTest {
     }
 
     @Test
-    void aBudgetPlansIterationsAndValidationsBeforeTheRun() {
-        Trainer t = new Trainer(flow(), data(), flowMatching(10, 100));
-        Trainer.Plan plan = t.planForBudget(4);
-        int planned = plan.iterations();
-        assertTrue(planned >= 1 && planned <= Trainer.MAX_PLANNED_ITERATIONS, "planned " + planned);
-        assertEquals(planned, t.config().iterations());
-        assertEquals(plan.validationInterval(), t.config().validationInterval());
-        assertTrue(plan.validationInterval() >= Math.max(1, planned / Trainer.PLANNED_VALIDATIONS));
-        assertTrue(t.config().timeBudgetSeconds() > 0 && t.config().timeBudgetSeconds() <= 4);
-        // a table of 1,600 training rows gets at most 5,000 passes with its 200 validation rows (enough
-        // to tell when it overfits, and to choose by: no folds), however long the budget; at most
-        // 1,000 without validations
-        org.cnf4j.data.Dataset table = new org.cnf4j.data.Dataset(ToyDataset.MOONS.sample(2000,
+    void thePlanFollowsFromTheTableAndTheSettingsAlone() {
+        // 1,000 rows: 800 train, 100 validation (enough to tell, too few to choose by without folds), 100 test
+        org.cnf4j.data.Dataset table = new org.cnf4j.data.Dataset(ToyDataset.MOONS.sample(1000,
                 new SplittableRandom(5)), java.util.List.of("a", "b"), "moons");
         org.cnf4j.data.TableTrainingData tableData = new org.cnf4j.data.TableTrainingData(table, 0.1, 0.1, 1, false,
                 true);
-        Trainer validated = new Trainer(flow(), tableData, flowMatching(10, 100).withBatchSize(500)
-                .withFlowMatching(FlowMatching.defaults()));
-        Trainer.Plan five = validated.planForBudget(600);
-        assertEquals(16000, five.iterations());
-        assertTrue(five.limit().contains("5000 passes over the 1600 training rows"), five.limit());
-        Trainer unvalidated = new Trainer(flow(), tableData, flowMatching(10, 0));
-        Trainer.Plan one = unvalidated.planForBudget(600);
-        assertEquals(16000, one.iterations());
-        assertTrue(one.limit().contains("1000 passes over the 1600 training rows"), one.limit());
+        // validated on 100 rows: up to 5,000 passes (40,000 iterations), so the work a run is sized
+        // for (30,000) bounds it; the folds would train for less than that (a sixth of it) and do not apply
+        Trainer validated = new Trainer(flow(), tableData, flowMatching(RunLength.MAX_ITERATIONS, 100));
+        Trainer.Plan five = validated.plan();
+        assertEquals(RunLength.FLOW_MATCHING_ITERATIONS, five.iterations());
+        assertTrue(five.limit().contains("the work a run is sized for"), five.limit());
+        assertEquals(five.iterations(), validated.config().iterations());
+        assertEquals(five.iterations() / RunLength.PLANNED_VALIDATIONS, five.validationInterval());
+        assertEquals(five.validationInterval(), validated.config().validationInterval());
+        assertEquals(0, validated.config().timeBudgetSeconds(), "no budget given, none set");
+        // the same table and settings: the same plan, whatever the machine is doing
+        assertEquals(five, new Trainer(flow(), tableData, flowMatching(RunLength.MAX_ITERATIONS, 100)).plan());
+        // without validations: at most 1,000 passes over the 800 rows
+        Trainer.Plan one = new Trainer(flow(), tableData, flowMatching(RunLength.MAX_ITERATIONS, 0)).plan();
+        assertEquals(8000, one.iterations());
+        assertTrue(one.limit().contains("1000 passes over the 800 training rows"), one.limit());
+        // the configured iterations cap the plan (a generator's fresh rows, validated on 200: no folds)
+        Trainer.Plan capped = new Trainer(flow(), data(), flowMatching(2000, 100)).plan();
+        assertEquals(2000, capped.iterations());
+        assertTrue(capped.limit().contains("the cap of 2000 iterations"), capped.limit());
+        // a larger batch or network buys fewer iterations; maximum likelihood fewer than flow matching
+        assertEquals(6000, RunLength.workIterations(true, 500, 9000, 1));
+        assertEquals(15000, RunLength.workIterations(true, 100, 40_000, 1));
+        assertEquals(RunLength.LIKELIHOOD_ITERATIONS, RunLength.workIterations(false, 100, 9000, 1));
+        assertEquals(4000, RunLength.workIterations(false, 100, 9000, 2));
+    }
+
+    @Test
+    void aTimeBudgetCapsAPlannedRunAndTheSummarySaysSo() {
+        Trainer t = new Trainer(flow(), data(), flowMatching(RunLength.MAX_ITERATIONS, 100).withTimeBudget(1));
+        Trainer.Plan plan = t.plan();
+        assertEquals(RunLength.FLOW_MATCHING_ITERATIONS, plan.iterations(), "the budget does not change the plan");
+        TrainingResult r = t.train();
+        assertTrue(r.summary().iterations() < plan.iterations());
+        assertTrue(r.summary().selection().contains("stopped at the time budget of 1 s after "
+                + r.summary().iterations() + " of the " + plan.iterations() + " planned iterations (a longer or no "
+                + "time budget runs them all)"), r.summary().selection());
     }
 
     @Test
@@ -139,8 +157,10 @@ class BudgetAndModelChoiceTest {
                 true);
         assertTrue(org.junit.jupiter.api.Assertions.assertThrows(org.cnf4j.data.DataException.class,
                 () -> data.folds(FoldedLength.FOLDS)).getMessage().contains("b"));
-        Trainer t = new Trainer(flow(), data, flowMatching(10, 100).withBatchSize(40));
-        Trainer.Plan plan = t.planForBudget(4);
+        // folds of 400 iterations would apply, were it not for that column
+        Trainer t = new Trainer(flow(), data, flowMatching(400, 100).withBatchSize(40));
+        Trainer.Plan plan = t.plan();
+        assertEquals(400, plan.iterations());
         assertFalse(plan.limit().contains("cross-validation"), plan.limit());
     }
 
@@ -151,57 +171,42 @@ class BudgetAndModelChoiceTest {
                 new SplittableRandom(6)), java.util.List.of("a", "b"), "moons");
         org.cnf4j.data.TableTrainingData data = new org.cnf4j.data.TableTrainingData(table, 0.1, 0.1, 1, false,
                 true);
-        TrainingConfig config = flowMatching(10, 100).withBatchSize(40);
-        for (int attempt = 1; ; attempt++) {
-            ContinuousNormalizingFlow f = flow();
-            INDArray initial = f.parameters().dup();
-            Trainer t = new Trainer(f, data, config);
-            java.util.List<TrainingResult> folds = new java.util.ArrayList<>();
-            t.addListener(new TrainingListener() {
-                @Override
-                public void onFold(int fold, int count, TrainingResult result) {
-                    assertEquals(folds.size(), fold);
-                    assertEquals(FoldedLength.FOLDS, count);
-                    folds.add(result);
-                }
-            });
-            Trainer.Plan plan = t.planForBudget(8);
-            assertEquals(FoldedLength.FOLDS, folds.size());
-            assertTrue(plan.limit().contains("5-fold cross-validation chose"), plan.limit());
-            assertEquals(f.parameters(), initial, "the folds leave the flow as it was");
-            // the length is that of one of the folds' checkpoints, with the linear decay's correction
-            int chosen = plan.iterations();
-            // the folds' planned length (a fold that ran out of its share of the budget stopped sooner)
-            java.util.regex.Matcher upTo = java.util.regex.Pattern.compile("up to (\\d+)").matcher(plan.limit());
-            assertTrue(upTo.find(), plan.limit());
-            int longest = Integer.parseInt(upTo.group(1));
-            assertTrue(folds.get(0).summary().iterations() <= longest);
-            assertTrue(folds.get(0).validations().stream().anyMatch(
-                    v -> FoldedLength.runLength(config.schedule(), (int) v.iteration(), longest) == chosen),
-                    "" + chosen);
-            assertTrue(chosen <= longest);
-            assertEquals(chosen, plan.validationInterval(), "one validation, at the end");
-            TrainingResult r = t.train();
-            if (r.summary().iterations() < chosen) {
-                // a machine that slowed down after the timing (another job started on it) stops the
-                // run at its budget, as a budget should, and says so; the plan is made again, and on a
-                // machine that stays that slow the rerun below cannot be checked
-                assertTrue(r.summary().selection().contains("stopped at the time budget"),
-                        r.summary().selection());
-                if (attempt < 3) {
-                    continue;
-                }
-                return;
+        TrainingConfig config = flowMatching(300, 100).withBatchSize(40);
+        ContinuousNormalizingFlow f = flow();
+        INDArray initial = f.parameters().dup();
+        Trainer t = new Trainer(f, data, config);
+        java.util.List<TrainingResult> folds = new java.util.ArrayList<>();
+        t.addListener(new TrainingListener() {
+            @Override
+            public void onFold(int fold, int count, TrainingResult result) {
+                assertEquals(folds.size(), fold);
+                assertEquals(FoldedLength.FOLDS, count);
+                folds.add(result);
             }
-            assertEquals(chosen, r.summary().iterations());
-            assertTrue(r.summary().selection().contains("after " + chosen + " iterations, the length 5-fold "
-                    + "cross-validation chose"), r.summary().selection());
-            // the same iterations and validation interval without a budget give the same model, bit for bit
-            ContinuousNormalizingFlow again = flow();
-            new Trainer(again, data, config.withIterations(chosen).withValidationInterval(chosen)).train();
-            assertEquals(f.parameters(), again.parameters());
-            return;
+        });
+        Trainer.Plan plan = t.plan();
+        assertEquals(FoldedLength.FOLDS, folds.size());
+        assertTrue(plan.limit().contains("5-fold cross-validation chose"), plan.limit());
+        assertTrue(plan.limit().contains("up to 300"), plan.limit());
+        assertFalse(plan.limit().contains("time budget"), plan.limit());
+        assertEquals(f.parameters(), initial, "the folds leave the flow as it was");
+        // the length is that of one of the folds' checkpoints, with the linear decay's correction
+        int chosen = plan.iterations();
+        for (TrainingResult fold : folds) {
+            assertEquals(300, fold.summary().iterations());
         }
+        assertTrue(folds.get(0).validations().stream().anyMatch(
+                v -> FoldedLength.runLength(config.schedule(), (int) v.iteration(), 300) == chosen), "" + chosen);
+        assertTrue(chosen <= 300);
+        assertEquals(chosen, plan.validationInterval(), "one validation, at the end");
+        TrainingResult r = t.train();
+        assertEquals(chosen, r.summary().iterations());
+        assertTrue(r.summary().selection().contains("after " + chosen + " iterations, the length 5-fold "
+                + "cross-validation chose"), r.summary().selection());
+        // the same iterations and validation interval without a plan give the same model, bit for bit
+        ContinuousNormalizingFlow again = flow();
+        new Trainer(again, data, config.withIterations(chosen).withValidationInterval(chosen)).train();
+        assertEquals(f.parameters(), again.parameters());
     }
 
     /** A constant rate: a linear decay is defined over the run's iterations, so a half run would decay sooner. */

@@ -261,7 +261,12 @@ public final class ReportGenerator {
             report.row("Metrics", "best validation NLL [nats]", fmt(s.bestValidationNll())
                     + (s.bestIteration() >= 0 ? " at iteration " + s.bestIteration() : ""));
             report.row("Metrics", "iterations", s.iterations());
-            report.row("Metrics", "training wall time", String.format(Locale.ROOT, "%.1f s", s.wallSeconds()));
+            if (s.selection() != null) {
+                report.row("Metrics", "model choice", s.selection());
+            }
+            if (!Double.isNaN(s.wallSeconds())) {
+                report.row("Metrics", "training wall time", String.format(Locale.ROOT, "%.1f s", s.wallSeconds()));
+            }
             report.row("Metrics", "training objective", s.objective() == null ? "mle" : s.objective());
             if (!flowMatching) {
                 report.row("Metrics", "gradient method / trace estimator", s.gradientMethod() + " / "
@@ -287,17 +292,25 @@ public final class ReportGenerator {
             double fwd = 0;
             double bwd = 0;
             double secs = 0;
+            int timed = 0;
             for (IterationStats s : in.iterations) {
                 fwd += s.forwardEvaluations();
                 bwd += s.backwardEvaluations();
-                secs += s.seconds();
+                // iterations read back from a model file's checkpoint carry no timings
+                if (!Double.isNaN(s.seconds())) {
+                    secs += s.seconds();
+                    timed++;
+                }
             }
             int n = in.iterations.size();
             if (!flowMatching) {
                 report.row("Metrics", "mean evaluations per iteration (forward / backward)",
                         String.format(Locale.ROOT, "%.1f / %.1f", fwd / n, bwd / n));
             }
-            report.row("Metrics", "mean seconds per iteration", String.format(Locale.ROOT, "%.4f", secs / n));
+            if (timed > 0) {
+                report.row("Metrics", "mean seconds per iteration", String.format(Locale.ROOT, "%.4f",
+                        secs / timed));
+            }
         }
 
         // density

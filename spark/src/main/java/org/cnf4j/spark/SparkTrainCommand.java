@@ -188,11 +188,10 @@ final class SparkTrainCommand implements Callable<Integer> {
                 trainer = new Trainer(flow, trainingData, config);
             }
             trainer.setBatchGradient(trainingData.batchGradient(flow, trainer.objective()));
-            Double budget = resume ? null : training.timeBudgetSeconds();
-            if (budget != null) {
-                Trainer.Plan plan = trainer.planForBudget(budget);
-                spec.commandLine().getErr().printf(Locale.ROOT, "time budget %.0f s: %s%n", budget,
-                        TrainingOptions.describePlan(plan));
+            if (!resume && !training.iterationsGiven()) {
+                // planned from the table and the options, as cnf train plans it; --time-budget only caps it
+                Trainer.Plan plan = trainer.plan();
+                spec.commandLine().getErr().printf(Locale.ROOT, "%s%n", TrainingOptions.describePlan(plan));
                 spec.commandLine().getErr().flush();
             }
             ModelMetadata meta = new ModelMetadata(trainingData.standardizer(), false, trainingData.describe(), cols,
