@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = CnfCommand.Version.class,
         description = "Trains FFJORD's toy model (2-64-64-64-2 concatsquash, tanh, dopri5 at 1e-5) on a built-in data "
-                + "set and writes the model and the HTML report: by flow matching (default, under a minute on 2 cores) "
-                + "or by maximum likelihood with adjoint gradients (--objective mle, one to two minutes).")
+                + "set and writes the model and the HTML report: by flow matching (default, about a minute on 2 cores "
+                + "with the report) or by maximum likelihood with adjoint gradients (--objective mle, one to two minutes).")
 public final class DemoCommand implements Callable<Integer> {
 
     @Spec
