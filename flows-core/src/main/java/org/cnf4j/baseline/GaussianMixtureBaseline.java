@@ -1,18 +1,12 @@
 package org.cnf4j.baseline;
 
-import java.util.ArrayList;
 import java.util.List;
-import org.hipparchus.distribution.multivariate.MixtureMultivariateNormalDistribution;
-import org.hipparchus.distribution.multivariate.MultivariateNormalDistribution;
-import org.hipparchus.stat.fitting.MultivariateNormalMixtureExpectationMaximization;
-import org.hipparchus.util.Pair;
 
 /**
- * A mixture of full-covariance Gaussians fitted by Hipparchus'
- * {@link MultivariateNormalMixtureExpectationMaximization} (EM from its own initial mixture, up
- * to {@link #MAX_ITERATIONS} iterations or a change of the mean log-likelihood below 1e-5), scored by
- * log-sum-exp over the components' Cholesky log-densities. One component is the
- * {@link GaussianBaseline}.
+ * A mixture of full-covariance Gaussians fitted by {@link GaussianMixtureEm} (EM from Hipparchus'
+ * initial mixture, up to {@link #MAX_ITERATIONS} iterations or a change of the mean log-likelihood
+ * below 1e-5), scored by log-sum-exp over the components' Cholesky log-densities. One component is
+ * the {@link GaussianBaseline}.
  */
 public final class GaussianMixtureBaseline {
 
@@ -28,28 +22,32 @@ public final class GaussianMixtureBaseline {
     }
 
     /**
-     * The mixture of k components fitted to rows x [n][dim] (dim >= 2 for k >= 2, as Hipparchus
-     * requires).
+     * The mixture of k components fitted to rows x [n][dim] (dim >= 2 for k >= 2) by {@link
+     * GaussianMixtureEm}.
      *
-     * @throws org.hipparchus.exception.MathRuntimeException when EM fails (e.g. a component's
-     *     covariance becomes singular)
+     * @throws org.hipparchus.exception.MathRuntimeException when EM fails (a component loses its
+     *     rows or its covariance is not positive definite)
      */
     public static GaussianMixtureBaseline fit(double[][] x, int k) {
         if (k == 1) {
             return new GaussianMixtureBaseline(new double[] {0}, List.of(GaussianBaseline.fit(x)));
         }
-        MultivariateNormalMixtureExpectationMaximization em = new MultivariateNormalMixtureExpectationMaximization(x);
-        em.fit(MultivariateNormalMixtureExpectationMaximization.estimate(x, k), MAX_ITERATIONS, 1e-5);
-        MixtureMultivariateNormalDistribution fitted = em.getFittedModel();
-        List<Pair<Double, MultivariateNormalDistribution>> parts = fitted.getComponents();
-        double[] logW = new double[parts.size()];
-        List<GaussianBaseline> comps = new ArrayList<>();
-        for (int c = 0; c < parts.size(); c++) {
-            logW[c] = Math.log(parts.get(c).getFirst());
-            MultivariateNormalDistribution g = parts.get(c).getSecond();
-            comps.add(new GaussianBaseline(g.getMeans(), g.getCovariances().getData()));
-        }
-        return new GaussianMixtureBaseline(logW, comps);
+        return GaussianMixtureEm.fit(x, k, MAX_ITERATIONS);
+    }
+
+    /** A mixture of these components with these log-weights. */
+    static GaussianMixtureBaseline of(double[] logWeights, List<GaussianBaseline> components) {
+        return new GaussianMixtureBaseline(logWeights.clone(), List.copyOf(components));
+    }
+
+    /** The log-weight of component c. */
+    double logWeight(int c) {
+        return logWeights[c];
+    }
+
+    /** Component c. */
+    GaussianBaseline component(int c) {
+        return components.get(c);
     }
 
     /** Number of components. */

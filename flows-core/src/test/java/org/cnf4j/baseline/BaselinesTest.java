@@ -90,11 +90,14 @@ class BaselinesTest {
         // 2 columns: 2..10 components cost 54 x rows x 4 units; 1-D rows: one component
         assertEquals(Baselines.MAX_COMPONENTS, Baselines.mostComponents(4800, 2, Baselines.MIXTURE_WORK));
         assertEquals(1, Baselines.mostComponents(4800, 1, Baselines.MIXTURE_WORK));
-        // 10 columns of 4,800 rows: 2 + 3 + 4 = 9 units of 480,000 fit in 5e6, 2..5 (14) do not
-        assertEquals(4, Baselines.mostComponents(4800, 10, Baselines.MIXTURE_WORK));
-        // 64 columns of 5,000 rows: not even 2 components fit; no bound: all of them
-        assertEquals(1, Baselines.mostComponents(5000, 64, Baselines.MIXTURE_WORK));
-        assertEquals(Baselines.MAX_COMPONENTS, Baselines.mostComponents(5000, 64, 0));
+        // 10 columns of 4,800 rows: all of them (54 units of 480,000)
+        assertEquals(Baselines.MAX_COMPONENTS, Baselines.mostComponents(4800, 10, Baselines.MIXTURE_WORK));
+        // 30 columns of 5,000 rows: 2 + 3 + 4 = 9 units of 4.5e6 fit in 5e7, 2..5 (14) do not
+        assertEquals(4, Baselines.mostComponents(5000, 30, Baselines.MIXTURE_WORK));
+        assertEquals(2, Baselines.mostComponents(5000, 64, Baselines.MIXTURE_WORK));
+        // 100 columns of 5,000 rows: not even 2 components fit; no bound: all of them
+        assertEquals(1, Baselines.mostComponents(5000, 100, Baselines.MIXTURE_WORK));
+        assertEquals(Baselines.MAX_COMPONENTS, Baselines.mostComponents(5000, 100, 0));
         ToyTrainingData data = new ToyTrainingData(ToyDataset.EIGHT_GAUSSIANS, 0, 1000, 2000);
         double[][] train = data.trainingSample(Baselines.MAX_TRAINING_ROWS).toDoubleMatrix();
         double[][] validation = data.validation().toDoubleMatrix();
