@@ -114,12 +114,17 @@ final class FoldedLength {
         if (rows / FOLDS < 2) {
             return null;
         }
-        double foldTraining = rows - rows / FOLDS;
-        double byEpochs = Math.ceil(MAX_FOLD_EPOCHS * foldTraining / config.batchSize());
+        // the smallest fold's training rows
+        long foldTraining = rows - (rows + FOLDS - 1) / FOLDS;
+        // a batch the data decided (every training row of a small table) is every row of a fold's
+        // training rows too; one the user set must fit them
+        int batch = trainer.automaticBatch() ? (int) Math.max(1, Math.min(config.batchSize(), foldTraining))
+                : config.batchSize();
+        double byEpochs = Math.ceil(MAX_FOLD_EPOCHS * (double) foldTraining / batch);
         double byWork = FOLD_WORK * workIterations / (FOLDS + 1);
         int longest = (int) Math.min(Math.min(Math.min(byEpochs, byWork), config.iterations()),
                 RunLength.MAX_ITERATIONS);
-        if (longest < planned || longest < CHECKPOINTS || foldTraining < config.batchSize()) {
+        if (longest < planned || longest < CHECKPOINTS || foldTraining < batch) {
             return null;
         }
         List<TrainingData> folds;
@@ -144,7 +149,7 @@ final class FoldedLength {
                 TrainingData fold = folds.get(f);
                 long held = fold.validation().rows();
                 TrainingConfig foldConfig = config.withIterations(longest).withValidationInterval(every)
-                        .withTestEvaluation(false).withTimeBudget(0);
+                        .withTestEvaluation(false).withTimeBudget(0).withBatchSize(batch);
                 if (deadline != Long.MAX_VALUE) {
                     foldConfig = foldConfig.withTimeBudget(Math.max((deadline - System.nanoTime()) / 1e9, 1e-3));
                 }

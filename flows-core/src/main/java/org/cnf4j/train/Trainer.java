@@ -57,6 +57,8 @@ public final class Trainer {
     private FoldedLength.Choice lengthChoice;
     /** The time budget {@link #plan} counted from (seconds; 0: none), for the summary. */
     private double plannedCap;
+    /** Whether the batch was left to the data ({@link TrainingConfig#AUTOMATIC_BATCH}). */
+    private final boolean automaticBatch;
     /** The validation rows scored, once taken from the validation set. */
     private INDArray validationRows;
 
@@ -79,7 +81,8 @@ public final class Trainer {
             throw new IllegalArgumentException("the data have " + data.dim() + " columns, the flow " + flow.inputColumns()
                     + (flow.contextDim() > 0 ? " (" + flow.dim() + " data and " + flow.contextDim() + " context)" : ""));
         }
-        if (config.batchSize() == TrainingConfig.AUTOMATIC_BATCH) {
+        automaticBatch = config.batchSize() == TrainingConfig.AUTOMATIC_BATCH;
+        if (automaticBatch) {
             // a small table trains on all its rows each iteration: the batch follows from the data
             config = config.withBatchSize((int) (data.trainingRows() < 0 ? TrainingConfig.DEFAULT_BATCH
                     : Math.max(1, Math.min(TrainingConfig.DEFAULT_BATCH, data.trainingRows()))));
@@ -582,6 +585,11 @@ public final class Trainer {
     /** The flow trained. */
     ContinuousNormalizingFlow flow() {
         return flow;
+    }
+
+    /** Whether the batch follows from the data rather than from a setting (then folds may take fewer rows). */
+    boolean automaticBatch() {
+        return automaticBatch;
     }
 
     /** Whether batches come from a {@link BatchGradient} (data spread over workers) rather than from the data here. */
