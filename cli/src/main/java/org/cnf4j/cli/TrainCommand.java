@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
         sortOptions = false, description = {
             "Fits a continuous normalizing flow to data by flow matching (no ODE solve; the default) or by maximum "
                     + "likelihood (adjoint gradients) and writes the model file, checkpointed at every validation. By "
-                    + "default the run's length follows from the table, the network and the batch (about a minute on "
+                    + "default the run's length follows from the table, the network and the batch (a minute or two on "
                     + "two cores; never from a timing, so the same command and seed give the same model on any "
                     + "machine), with OT coupling, a linearly decaying learning rate and a moving average of the "
                     + "weights; --time-budget only caps it.",
