@@ -165,6 +165,15 @@ public final class CnfCommand implements Runnable {
                 + ", Java " + System.getProperty("java.version") + ")";
     }
 
+    /** {@link #versionLine} of {@code cnf}, or "cnf (version unknown)" when its properties cannot be read. */
+    static String cnfVersion() {
+        try {
+            return versionLine("cnf");
+        } catch (IOException e) {
+            return "cnf (version unknown)";
+        }
+    }
+
     /** The version of {@code cnf}. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override

@@ -135,6 +135,7 @@ public final class ReportCommand implements Callable<Integer> {
         }
         ReportGenerator.Input in = new ReportGenerator.Input(DensityModel.of(m))
                 .title("cnf " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
+                .producedBy(CnfCommand.cnfVersion())
                 .split(split)
                 .modelName(String.valueOf(model.getFileName()))
                 .data(values, description, m.metadata().columns(), m.metadata().dequantized())

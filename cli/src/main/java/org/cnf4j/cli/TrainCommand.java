@@ -271,6 +271,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (report != null) {
             INDArray evaluation = trainingData.test().rows() > 0 ? trainingData.test() : trainingData.validation();
             ReportGenerator.Input in = new ReportGenerator.Input(new DensityModel(flow, trainingData.standardizer()))
+                    .producedBy(CnfCommand.cnfVersion())
                     .title(commandForTitle != null ? commandForTitle
                             : "cnf " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
                     .split(trainingData.test().rows() > 0 ? trainingData.test().rows() + " test rows"

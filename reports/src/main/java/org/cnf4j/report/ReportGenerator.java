@@ -44,6 +44,7 @@ public final class ReportGenerator {
         private INDArray data;
         private String dataDescription = "none";
         private String split = "evaluation data";
+        private String producedBy;
         private List<String> columns;
         private boolean dequantized;
         private List<IterationStats> iterations = List.of();
@@ -73,6 +74,12 @@ public final class ReportGenerator {
          */
         public Input context(List<ContextColumn> columns) {
             this.context = List.copyOf(columns);
+            return this;
+        }
+
+        /** The program and version that writes the report (e.g. {@code cnf 0.3.0 (cnf4j, ...)}), for its header. */
+        public Input producedBy(String program) {
+            this.producedBy = program;
             return this;
         }
 
@@ -210,6 +217,9 @@ public final class ReportGenerator {
         List<String> cols = in.columns != null && in.columns.size() == dim ? in.columns : defaultColumns(dim);
         RunReport report = new RunReport(in.title, "Model " + in.modelName + ": " + flow.blockCount() + " block(s) of "
                 + flow.block(0).describe());
+        report.provenance("Written " + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'",
+                java.util.Locale.ROOT).format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC))
+                + (in.producedBy != null ? " by " + in.producedBy : ""));
         for (Map.Entry<String, String> e : in.configuration.entrySet()) {
             report.row("Configuration", e.getKey(), e.getValue());
         }

@@ -30,6 +30,7 @@ public final class RunReport {
     private final String title;
     private final String subtitle;
     private String summary = "";
+    private String provenance = "";
     private final Map<String, List<Map<String, String>>> sections = new LinkedHashMap<>();
     private final List<Map<String, String>> figures = new ArrayList<>();
 
@@ -43,6 +44,12 @@ public final class RunReport {
         ClasspathLoader loader = new ClasspathLoader(RunReport.class.getClassLoader());
         loader.setPrefix("org/cnf4j/report");
         return loader;
+    }
+
+    /** The line under the subtitle saying when and by what program the report was written. */
+    public RunReport provenance(String text) {
+        this.provenance = text;
+        return this;
     }
 
     /** The summary line shown under the title (the result in words). */
@@ -83,6 +90,7 @@ public final class RunReport {
         ctx.put("title", title);
         ctx.put("subtitle", subtitle);
         ctx.put("summary", summary);
+        ctx.put("provenance", provenance);
         List<Map<String, Object>> secs = new ArrayList<>();
         for (Map.Entry<String, List<Map<String, String>>> e : sections.entrySet()) {
             Map<String, Object> s = new LinkedHashMap<>();

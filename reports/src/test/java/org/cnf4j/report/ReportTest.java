@@ -38,6 +38,7 @@ class ReportTest {
                 .withValidationInterval(10).withSeed(2)).train();
         ReportGenerator.Input in = new ReportGenerator.Input(DensityModel.of(flow))
                 .title("moons <test>")
+                .producedBy("cnf 9.9 <test build>")
                 .modelName("weird<name>.zip")
                 .data(data.test(), "moons & <b>friends</b>.csv", List.of("x", "y"), false)
                 .history(result.iterations(), result.validations())
@@ -54,6 +55,9 @@ class ReportTest {
         assertTrue(html.contains("weird&lt;name&gt;.zip"));
         assertTrue(doc.select("b").isEmpty(), "text must not become markup");
         assertTrue(doc.text().contains("moons & <b>friends</b>.csv"));
+        // the header says when and by what the report was written
+        assertTrue(java.util.regex.Pattern.compile("Written \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC by cnf 9\\.9 "
+                + "<test build>").matcher(doc.text()).find(), doc.text());
         List<String> images = doc.select("img").eachAttr("src");
         assertEquals(List.of("density.png", "samples.png", "columns.png", "logp.png", "training.png", "trajectories.png",
                 "tolerance.png"), images);
