@@ -215,9 +215,8 @@ public final class Trainer {
         long start = System.nanoTime();
         double cap = config.timeBudgetSeconds();
         boolean validated = config.validationInterval() > 0 && data.validation().rows() > 0;
-        int probes = flow.traceEstimator().isExact() ? flow.dim() : 1;
         int work = RunLength.workIterations(objective instanceof FlowMatching, config.batchSize(),
-                flow.parameterCount(), probes);
+                flow.parameterCount(), traceProbes());
         RunLength.Length length = RunLength.plan(data.trainingRows(), data.validation().rows(), validated,
                 config.batchSize(), work, config.iterations());
         int planned = length.iterations();
@@ -254,8 +253,12 @@ public final class Trainer {
         if (objective instanceof FlowMatching) {
             return 3.0 * MlpDynamics.ROW_TIME_COST * config.batchSize();
         }
-        int probes = flow.traceEstimator().isExact() ? flow.dim() : 1;
-        return 120.0 * (1 + probes) * config.batchSize();
+        return 120.0 * (1 + traceProbes()) * config.batchSize();
+    }
+
+    /** Trace probes per row of a maximum-likelihood solve: the dimension for the exact trace, else one. */
+    private int traceProbes() {
+        return flow.traceEstimator().isExact() ? flow.dim() : 1;
     }
 
     /** The settings in use (after {@link #plan}, with the planned iterations). */
