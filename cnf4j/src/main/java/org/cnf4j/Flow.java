@@ -105,6 +105,50 @@ public final class Flow {
                 data.context(), options, listener);
     }
 
+    /**
+     * Fits a flow to {@code data} as {@link #train(Table, TrainOptions, TrainingListener)} does,
+     * validating on the caller's {@code validation} rows instead of a share of {@code data}: no
+     * validation split is held out (the options' validation fraction is taken as 0; their test
+     * fraction still holds out test rows, {@code testFraction(0)} for none). The validation rows
+     * decide the kept checkpoint and the run's length as a split's would; below 200 of them, the
+     * cross-validation folds cut the training rows only.
+     *
+     * @param validation rows with the same columns (and context columns and levels) as {@code data}
+     * @param listener as for {@link #train(Table, TrainOptions, TrainingListener)}
+     * @throws DataException when the validation table has other columns or context, or no rows
+     * @throws TrainingException when training diverges
+     */
+    public static Flow train(Table data, Table validation, TrainOptions options, TrainingListener listener) {
+        if (validation == null) {
+            throw new IllegalArgumentException("validation rows are null; call train(data, options) to hold out a "
+                    + "validation split");
+        }
+        if (!validation.columns().equals(data.columns())) {
+            throw new DataException("the validation rows have columns " + validation.columns() + ", the training rows "
+                    + data.columns());
+        }
+        if (!sameContext(validation.context(), data.context())) {
+            throw new DataException("the validation rows' context columns " + validation.context() + " differ from "
+                    + "the training rows' " + data.context() + " (names and levels must match)");
+        }
+        TrainOptions noSplit = options.toBuilder().validationFraction(0).build();
+        TrainingData split = noSplit.split(data.dataset(), ConditionalTable.contextDim(data.context()));
+        ((org.cnf4j.data.TableTrainingData) split).validateOn(validation.dataset());
+        return train(split, data.columns(), data.context(), noSplit, listener);
+    }
+
+    private static boolean sameContext(List<ContextColumn> a, List<ContextColumn> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!a.get(i).name().equals(b.get(i).name()) || !a.get(i).levels().equals(b.get(i).levels())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** {@link #train(ToyDataset, TrainOptions, TrainingListener)} with progress lines on standard error. */
     public static Flow train(ToyDataset toy, TrainOptions options) {
         return train(toy, options, org.cnf4j.train.ProgressLog.toStandardError());

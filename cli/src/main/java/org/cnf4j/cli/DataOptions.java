@@ -59,6 +59,10 @@ public final class DataOptions {
             + "read by name) instead of a test split; --test-fraction is then 0.")
     String testData;
 
+    @Option(names = "--validation-data", description = "Data files: validate on the rows of this file (the same "
+            + "columns, read by name) instead of a validation split; --validation-fraction is then 0.")
+    String validationData;
+
     @Option(names = "--dequantize", description = "Data files of integers: add uniform [0, 1) noise (reports bits/dim).")
     boolean dequantize;
 
@@ -143,7 +147,7 @@ public final class DataOptions {
 
     /** The options' builder with this data split (fractions, toy sizes, dequantisation, standardisation). */
     TrainOptions.Builder addTo(TrainOptions.Builder b) {
-        return b.validationFraction(validationFraction).testFraction(testData != null ? 0 : testFraction).toyValidationRows(validationSize)
+        return b.validationFraction(validationData != null ? 0 : validationFraction).testFraction(testData != null ? 0 : testFraction).toyValidationRows(validationSize)
                 .toyTestRows(testSize).dequantize(dequantize).standardize(standardize);
     }
 
@@ -167,6 +171,10 @@ public final class DataOptions {
         if (toy && testData != null) {
             throw new ParameterException(spec.commandLine(), "--test-data is for data files; a toy data set draws its "
                     + "test rows (--test-size)");
+        }
+        if (toy && validationData != null) {
+            throw new ParameterException(spec.commandLine(), "--validation-data is for data files; a toy data set "
+                    + "draws its validation rows (--validation-size)");
         }
         if (toy) {
             loadedColumns = List.of("x", "y");
@@ -206,24 +214,32 @@ public final class DataOptions {
                     ? String.join(", ", loadedColumns) : loadedColumns.size() + " columns", String.join(", ", context), cd);
         }
         err.flush();
-        TrainingData split = options.split(ds, cd);
-        if (testData == null) {
-            return split;
+        org.cnf4j.data.TableTrainingData split = (org.cnf4j.data.TableTrainingData) options.split(ds, cd);
+        if (validationData != null) {
+            split.validateOn(heldOut(err, ds, validationData, "--validation-data", "the validation NLL then "
+                    + "measures the fit to the training rows, and the kept checkpoint is the most overfitted"));
         }
-        Dataset test = cd > 0 ? org.cnf4j.data.ConditionalTable.readForModel(testData, loadedColumns, loadedContext,
-                missing, n -> { }) : DataFiles.readForModel(testData, loadedColumns, null, missing, n -> { });
-        if (sameFile(Path.of(data), Path.of(testData))) {
-            err.printf(Locale.ROOT, "warning: --test-data %s is the training file: the test NLL then measures the fit "
-                    + "to the training rows, not how the flow generalises%n", testData);
+        if (testData != null) {
+            split.testOn(heldOut(err, ds, testData, "--test-data", "the test NLL then measures the fit to the "
+                    + "training rows, not how the flow generalises"));
+        }
+        return split;
+    }
+
+    /** Rows of a held-out file read by the training columns' names, with a warning when they are training rows. */
+    private Dataset heldOut(PrintWriter err, Dataset ds, String file, String option, String consequence) {
+        Dataset rows = contextDim() > 0 ? org.cnf4j.data.ConditionalTable.readForModel(file, loadedColumns,
+                loadedContext, missing, n -> { }) : DataFiles.readForModel(file, loadedColumns, null, missing, n -> { });
+        if (sameFile(Path.of(data), Path.of(file))) {
+            err.printf(Locale.ROOT, "warning: %s %s is the training file: %s%n", option, file, consequence);
         } else {
-            long shared = sharedRows(ds.values(), test.values());
+            long shared = sharedRows(ds.values(), rows.values());
             if (shared > 0) {
-                err.printf(Locale.ROOT, "warning: %d of the %d rows of --test-data %s are also rows of the training "
-                        + "file: the test NLL of those rows measures fit, not generalisation%n", shared, test.rows(),
-                        testData);
+                err.printf(Locale.ROOT, "warning: %d of the %d rows of %s %s are also rows of the training file: %s%n",
+                        shared, rows.rows(), option, file, consequence);
             }
         }
         err.flush();
-        return ((org.cnf4j.data.TableTrainingData) split).testOn(test);
+        return rows;
     }
 }

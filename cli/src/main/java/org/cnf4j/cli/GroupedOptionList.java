@@ -18,7 +18,7 @@ final class GroupedOptionList implements CommandLine.IHelpSectionRenderer {
     /** Headings and the options under each, by their longest name. */
     static final Map<String, List<String>> TRAIN = groups(
             "Data", List.of("--data", "--columns", "--exclude-columns", "--context", "--missing", "--validation-size",
-                    "--test-size", "--validation-fraction", "--test-fraction", "--test-data", "--dequantize",
+                    "--test-size", "--validation-fraction", "--test-fraction", "--test-data", "--validation-data", "--dequantize",
                     "--standardize", "--image-shape"),
             "Output", List.of("--out", "--report", "--force", "--resume", "--quiet", "--verbose"),
             "Objective and run", List.of("--objective", "--ot-coupling", "--iterations", "--time-budget",

@@ -25,9 +25,13 @@ public final class TableTrainingData implements TrainingData {
     private final boolean standardize;
     private final int contextColumns;
     private final Standardizer standardizer;
-    private final INDArray validation;
+    private INDArray validation;
     private INDArray test;
     private String digest;
+    /** Where caller-given validation rows came from, or null for the validation split. */
+    private String validationSource;
+    /** Where caller-given test rows came from, or null for the test split. */
+    private String testSource;
 
     /**
      * @param data the table
@@ -119,6 +123,40 @@ public final class TableTrainingData implements TrainingData {
                     rows.columns().subList(0, x), rows.source());
         }
         this.test = prepare(rows.values(), RandomStreams.stream(seed, "dequantize-test"));
+        this.testSource = rows.source();
+        return this;
+    }
+
+    /**
+     * Validates on the rows of another table instead of a validation split (made with a
+     * validation fraction of 0): they are dequantised (stream "dequantize-validation") and
+     * standardised as the validation split would be, with the training rows' standardiser. Folds
+     * ({@link #folds}) then cut the training rows only.
+     *
+     * @param rows the validation table, with the same columns as the training table
+     * @return this
+     * @throws DataException for another column count, no rows, or when this data already has a
+     *     validation split
+     */
+    public TableTrainingData validateOn(Dataset rows) {
+        if (rows.dim() != dim) {
+            throw new DataException(rows.source() + ": the validation rows have " + rows.dim() + " columns, the "
+                    + "training rows " + dim);
+        }
+        if (rows.rows() == 0) {
+            throw new DataException(rows.source() + ": the validation table has no rows");
+        }
+        if (split.validation().length > 0) {
+            throw new DataException("validation rows from a caller replace the validation split: give a validation "
+                    + "fraction of 0");
+        }
+        if (dequantize) {
+            int x = dim - contextColumns;
+            ColumnChecks.requireIntegers(rows.values().get(NDArrayIndex.all(), NDArrayIndex.interval(0, x)).dup('c'),
+                    rows.columns().subList(0, x), rows.source());
+        }
+        this.validation = prepare(rows.values(), RandomStreams.stream(seed, "dequantize-validation"));
+        this.validationSource = rows.source();
         return this;
     }
 
@@ -199,7 +237,8 @@ public final class TableTrainingData implements TrainingData {
     @Override
     public String describe() {
         return data.source() + " (" + data.rows() + " rows x " + dim + " columns: " + trainRows + " train, "
-                + validation.rows() + " validation, " + test.rows() + " test" + (dequantize ? ", dequantised" : "")
-                + ")";
+                + validation.rows() + " validation" + (validationSource == null ? "" : " from " + validationSource)
+                + ", " + test.rows() + " test" + (testSource == null ? "" : " from " + testSource)
+                + (dequantize ? ", dequantised" : "") + ")";
     }
 }
