@@ -1,0 +1,55 @@
+package org.cnf4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs every command of docs/tutorial.md, as written and in order, with bash in a folder laid out
+ * like the repository: {@code cli/data} are the example data sets and {@code cli/cnf} a launcher
+ * that runs this build's classes (the jar is made after the tests). Each must exit 0 and the files
+ * the tutorial names must be there afterwards.
+ */
+class TutorialTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyCommandOfTheTutorialRunsAsWritten() throws Exception {
+        List<ShellExamples.Example> examples = ShellExamples.of(Path.of("..", "docs", "tutorial.md"));
+        assertTrue(examples.size() >= 8, "the tutorial's commands: " + examples);
+        Path cli = Files.createDirectories(dir.resolve("cli"));
+        Files.createSymbolicLink(cli.resolve("data"), Path.of("data").toAbsolutePath());
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Path launcher = cli.resolve("cnf");
+        Files.writeString(launcher, "#!/usr/bin/env sh\nexec '" + Path.of(System.getProperty("java.home"), "bin",
+                "java") + "' --add-modules jdk.incubator.vector -Xmx2g -Xmn32m -cp '" + classpath
+                + "' org.cnf4j.cli.CnfCommand \"$@\"\n");
+        assertTrue(launcher.toFile().setExecutable(true));
+        for (ShellExamples.Example e : examples) {
+            Path log = dir.resolve("command.log");
+            Process p = new ProcessBuilder("bash", "-o", "pipefail", "-c", e.command()).directory(dir.toFile())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            boolean done = p.waitFor(10, TimeUnit.MINUTES);
+            if (!done) {
+                p.destroyForcibly();
+            }
+            String output = Files.readString(log);
+            assertTrue(done, e + " ran past 10 minutes:\n" + output);
+            assertEquals(0, p.exitValue(), e + " failed:\n" + output);
+            System.out.println("$ " + e.command() + "\n" + output);
+        }
+        for (String made : List.of("wine.zip", "wine-report/index.html", "wine-logp.csv", "wine-samples.csv")) {
+            assertTrue(Files.exists(dir.resolve(made)), made + " was not made");
+        }
+        assertEquals(179, Files.readAllLines(dir.resolve("wine-logp.csv")).size(), "a header and a line per row");
+        assertEquals(501, Files.readAllLines(dir.resolve("wine-samples.csv")).size(), "a header and 500 samples");
+    }
+}
