@@ -139,7 +139,8 @@ public final class CnfCommand implements Runnable {
 
     /** False for a command line that only prints help or the version (no native library needed). */
     static boolean computes(String[] args) {
-        if (args.length == 0 || args[0].equals("help")) {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("info")) {
+            // info reads model.json alone (ModelFile.describe)
             return false;
         }
         for (String a : args) {

@@ -5,8 +5,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.cnf4j.flow.ContinuousNormalizingFlow;
-import org.cnf4j.io.LoadedModel;
+import org.cnf4j.io.ModelDescription;
 import org.cnf4j.io.ModelFile;
 import org.cnf4j.io.TrainingSummary;
 import picocli.CommandLine.Command;
@@ -43,26 +42,26 @@ public final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LoadedModel m = ModelFile.load(model);
-        ContinuousNormalizingFlow f = m.flow();
+        // model.json alone: no tensor read, no native library loaded (under a second)
+        ModelDescription m = ModelFile.describe(model);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("model: %s%n", model);
-        out.printf("dimension: %d (columns %s)%n", f.dim(), String.join(", ", m.metadata().columns()));
+        out.printf("dimension: %d (columns %s)%n", m.dim(), String.join(", ", m.metadata().columns()));
         for (org.cnf4j.data.ContextColumn c : m.metadata().context()) {
             out.printf("context: %s, %s%n", c.name(), c.categorical() ? "categorical, levels " + String.join(", ",
                     c.levels()) + " (one-hot)" : "numeric");
         }
-        if (f.contextDim() > 0) {
-            out.printf("conditional: p(x | context), %d context values per row%n", f.contextDim());
+        if (m.contextDim() > 0) {
+            out.printf("conditional: p(x | context), %d context values per row%n", m.contextDim());
         }
-        out.printf("blocks: %d%n", f.blockCount());
-        for (int k = 0; k < f.blockCount(); k++) {
-            out.printf(Locale.ROOT, "  block %d: %s, T = %.6g%s%n", k, f.block(k).describe(), f.endTime(k),
-                    f.trainsEndTime() ? " (trained)" : "");
+        out.printf("blocks: %d%n", m.blocks().size());
+        for (int k = 0; k < m.blocks().size(); k++) {
+            out.printf(Locale.ROOT, "  block %d: %s, T = %.6g%s%n", k, m.blocks().get(k).architecture(),
+                    m.blocks().get(k).endTime(), m.trainsEndTime() ? " (trained)" : "");
         }
-        out.printf("parameters: %d (%d network weights, %d end times)%n", f.parameterCount(),
-                f.networkParameterCount(), f.blockCount());
-        out.printf("solver: %s%n", f.solver());
+        out.printf("parameters: %d (%d network weights, %d end times)%n", m.parameterCount(),
+                m.networkParameters(), m.blocks().size());
+        out.printf("solver: %s%n", m.solver());
         if (m.metadata().reflow() != null) {
             org.cnf4j.io.ReflowInfo r = m.metadata().reflow();
             out.printf(Locale.ROOT, "reflowed from: %s (%s), %d round%s of %,d pairs%n", r.source(),
@@ -71,7 +70,7 @@ public final class InfoCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "recommended sampler: %s per block, %.3f standard deviations from dopri5%n",
                     r.describeSampler(), r.maxDeviation());
         }
-        out.printf("trace estimator: %s%n", f.traceEstimator().name());
+        out.printf("trace estimator: %s%n", m.traceEstimator());
         out.printf("data: %s%n", m.metadata().dataDescription());
         out.printf("standardiser: %s%n", m.metadata().standardizer().isIdentity() ? "identity"
                 : "mean " + shortList(m.metadata().standardizer().mean()) + ", std "
@@ -94,7 +93,7 @@ public final class InfoCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  test NLL: %s%n", Double.isNaN(t.testNll()) ? "n/a"
                     : String.format(Locale.ROOT, "%.4f nats", t.testNll()));
             if (t.baselines() != null) {
-                if (f.contextDim() > 0) {
+                if (m.contextDim() > 0) {
                     out.printf(Locale.ROOT, "  conditional baselines, test NLL: linear-Gaussian regression %.4f nats, "
                             + "Gaussian mixtures (%s) %.4f nats%n", t.baselines().gaussianTestNll(),
                             Progress.components(t.baselines().mixtureComponents()), t.baselines().mixtureTestNll());
@@ -108,8 +107,8 @@ public final class InfoCommand implements Callable<Integer> {
                 out.println("  baselines: not fitted");
             }
         }
-        out.printf("checkpoint: %s%n", m.checkpoint() == null ? "none"
-                : "iteration " + m.checkpoint().iteration() + " (resume with cnf train --resume)");
+        out.printf("checkpoint: %s%n", m.checkpointIteration() == null ? "none"
+                : "iteration " + m.checkpointIteration() + " (resume with cnf train --resume)");
         out.flush();
         return 0;
     }

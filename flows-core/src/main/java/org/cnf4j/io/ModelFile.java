@@ -261,7 +261,8 @@ public final class ModelFile {
         return load(new java.io.ByteArrayInputStream(bytes), name);
     }
 
-    private static LoadedModel parse(String path, Map<String, byte[]> entries) {
+    /** model.json of a model file's entries, its format and version checked. */
+    private static JsonNode modelJson(String path, Map<String, byte[]> entries) {
         byte[] jsonBytes = entries.get(MODEL_JSON);
         if (jsonBytes == null) {
             throw new ModelFileException(path + ": not a model file (no " + MODEL_JSON + " inside)");
@@ -281,6 +282,72 @@ public final class ModelFile {
             throw new ModelFileException(path + ": format version " + version + " is not supported (this is version "
                     + VERSION + ")");
         }
+        return root;
+    }
+
+    /**
+     * What a model file says of itself, from its {@code model.json} alone (format, version,
+     * architecture, solver and metadata checked as {@link #load(Path)} checks them; the tensors
+     * are neither read nor loaded, so no native library is needed).
+     *
+     * @throws ModelFileException for a missing, truncated or corrupt file, or one of a newer format
+     */
+    public static ModelDescription describe(Path path) {
+        String name = path.toString();
+        Map<String, byte[]> entries = readZip(path);
+        JsonNode root = modelJson(name, entries);
+        Reader r = new Reader(name, root);
+        int dim = r.integer(root, "dim");
+        int contextDim = root.has("contextDim") ? r.integer(root, "contextDim") : 0;
+        if (contextDim < 0 || contextDim > MAX_WIDTH) {
+            throw new ModelFileException(name + ": contextDim " + contextDim + " is outside 0.." + MAX_WIDTH);
+        }
+        int blockContext = contextDim + (contextDim > 0 && root.path("learnsUnconditional").asBoolean(false) ? 1 : 0);
+        List<ModelDescription.Block> blocks = new ArrayList<>();
+        for (JsonNode b : r.array(root, "blocks")) {
+            JsonNode dimsNode = r.array(b, "dims");
+            int[] dims = new int[dimsNode.size()];
+            for (int i = 0; i < dims.length; i++) {
+                dims[i] = dimsNode.get(i).asInt();
+            }
+            try {
+                blocks.add(new ModelDescription.Block(MlpDynamics.describe(dims, LayerType.byName(r.text(b,
+                        "layerType")), Activation.byName(r.text(b, "activation")), blockContext), r.number(b,
+                        "endTime")));
+            } catch (IllegalArgumentException e) {
+                throw new ModelFileException(name + ": block " + blocks.size() + ": " + e.getMessage(), e);
+            }
+        }
+        if (blocks.isEmpty()) {
+            throw new ModelFileException(name + ": the model has no blocks");
+        }
+        long network = 0;
+        for (JsonNode t : r.array(root, "tensors")) {
+            long size = 1;
+            for (JsonNode n : r.array(t, "shape")) {
+                size *= n.asLong();
+            }
+            network += size;
+        }
+        JsonNode sv = r.object(root, "solver");
+        String solver;
+        String estimator;
+        try {
+            solver = new SolverConfig(RungeKuttaMethod.byName(r.text(sv, "method")), r.number(sv, "rtol"),
+                    r.number(sv, "atol"), r.integer(sv, "steps"), r.integer(sv, "maxSteps"),
+                    sv.hasNonNull("maxEvaluations") ? r.integer(sv, "maxEvaluations") : 0).toString();
+            estimator = TraceEstimator.byName(r.text(root, "traceEstimator")).name();
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(name + ": " + e.getMessage(), e);
+        }
+        Integer checkpoint = root.hasNonNull("checkpoint") ? r.integer(root.get("checkpoint"), "iteration") : null;
+        return new ModelDescription(dim, contextDim, blocks, root.path("trainEndTime").asBoolean(true), network, solver,
+                estimator, metadata(name, root, dim, contextDim), checkpoint);
+    }
+
+    private static LoadedModel parse(String path, Map<String, byte[]> entries) {
+        JsonNode root = modelJson(path, entries);
+        Reader r = new Reader(path, root);
         int dim = r.integer(root, "dim");
         int contextDim = root.has("contextDim") ? r.integer(root, "contextDim") : 0;
         boolean learnsUnconditional = contextDim > 0 && root.path("learnsUnconditional").asBoolean(false);
@@ -381,6 +448,31 @@ public final class ModelFile {
         for (int k = 0; k < times.length; k++) {
             flow.parameters().putScalar(flow.endTimeIndex(k), sqrtTimes[k]);
         }
+        ModelMetadata meta = metadata(path, root, dim, contextDim);
+        Checkpoint checkpoint = null;
+        if (root.hasNonNull("checkpoint")) {
+            JsonNode cp = root.get("checkpoint");
+            INDArray params = readNpy(path, entries, r.text(cp, "parameters"), "checkpoint parameters");
+            INDArray opt = readNpy(path, entries, r.text(cp, "optimizerState"), "checkpoint optimizer state");
+            if (params.length() != flow.parameterCount() || opt.length() != 2 * flow.parameterCount()) {
+                throw new ModelFileException(path + ": the checkpoint holds " + params.length() + " parameters and "
+                        + opt.length() + " optimizer values; the model needs " + flow.parameterCount() + " and "
+                        + 2 * flow.parameterCount());
+            }
+            byte[] trainer = entries.get(r.text(cp, "trainerState"));
+            if (trainer == null) {
+                throw new ModelFileException(path + ": checkpoint entry " + r.text(cp, "trainerState") + " is missing");
+            }
+            checkpoint = new Checkpoint(params.castTo(DataType.DOUBLE).dup('c').reshape(params.length()),
+                    opt.castTo(DataType.DOUBLE).dup('c').reshape(opt.length()), r.integer(cp, "iteration"),
+                    new String(trainer, StandardCharsets.UTF_8));
+        }
+        return new LoadedModel(flow, meta, checkpoint);
+    }
+
+    /** The metadata of model.json: standardiser, columns, context, training summary, reflow record. */
+    private static ModelMetadata metadata(String path, JsonNode root, int dim, int contextDim) {
+        Reader r = new Reader(path, root);
         JsonNode st = r.object(root, "standardizer");
         double[] mean = r.doubles(st, "mean", dim + contextDim);
         double[] std = r.doubles(st, "std", dim + contextDim);
@@ -446,25 +538,7 @@ public final class ModelFile {
         }
         ModelMetadata meta = new ModelMetadata(standardizer, data.path("dequantized").asBoolean(false),
                 data.path("description").asText("unknown"), columns, training, context, reflow);
-        Checkpoint checkpoint = null;
-        if (root.hasNonNull("checkpoint")) {
-            JsonNode cp = root.get("checkpoint");
-            INDArray params = readNpy(path, entries, r.text(cp, "parameters"), "checkpoint parameters");
-            INDArray opt = readNpy(path, entries, r.text(cp, "optimizerState"), "checkpoint optimizer state");
-            if (params.length() != flow.parameterCount() || opt.length() != 2 * flow.parameterCount()) {
-                throw new ModelFileException(path + ": the checkpoint holds " + params.length() + " parameters and "
-                        + opt.length() + " optimizer values; the model needs " + flow.parameterCount() + " and "
-                        + 2 * flow.parameterCount());
-            }
-            byte[] trainer = entries.get(r.text(cp, "trainerState"));
-            if (trainer == null) {
-                throw new ModelFileException(path + ": checkpoint entry " + r.text(cp, "trainerState") + " is missing");
-            }
-            checkpoint = new Checkpoint(params.castTo(DataType.DOUBLE).dup('c').reshape(params.length()),
-                    opt.castTo(DataType.DOUBLE).dup('c').reshape(opt.length()), r.integer(cp, "iteration"),
-                    new String(trainer, StandardCharsets.UTF_8));
-        }
-        return new LoadedModel(flow, meta, checkpoint);
+        return meta;
     }
 
     private static Map<String, byte[]> readZip(Path path) {

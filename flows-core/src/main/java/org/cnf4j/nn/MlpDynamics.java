@@ -353,6 +353,14 @@ public final class MlpDynamics implements Dynamics {
 
     @Override
     public String describe() {
+        return describe(dims, type, activation, contextDim);
+    }
+
+    /**
+     * How {@link #describe()} names a network of these widths, layer type, activation and context
+     * values per row, e.g. {@code 2-64-64-64-2 concatsquash tanh}.
+     */
+    public static String describe(int[] dims, LayerType type, Activation activation, int contextDim) {
         return Arrays.stream(dims).mapToObj(Integer::toString).collect(Collectors.joining("-")) + " " + type.id()
                 + " " + activation.id() + (contextDim > 0 ? " context " + contextDim : "");
     }
