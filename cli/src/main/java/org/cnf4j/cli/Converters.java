@@ -106,6 +106,16 @@ final class Converters {
         int[] toArray() {
             return new int[] {height, width};
         }
+
+        /**
+         * The model's recorded image layout (with its grey scale) when {@code shape} is null or
+         * the same shape; null when the model records none or another shape is asked for.
+         */
+        static org.cnf4j.io.ImageLayout recorded(org.cnf4j.io.ModelMetadata metadata, ImageShape shape) {
+            org.cnf4j.io.ImageLayout layout = metadata.image();
+            return layout != null && (shape == null || (shape.height == layout.height() && shape.width == layout
+                    .width())) ? layout : null;
+        }
     }
 
     /** A range a:b with a < b. */

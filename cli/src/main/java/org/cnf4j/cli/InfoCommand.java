@@ -76,6 +76,11 @@ public final class InfoCommand implements Callable<Integer> {
                 : "mean " + shortList(m.metadata().standardizer().mean()) + ", std "
                         + shortList(m.metadata().standardizer().std()));
         out.printf("dequantised: %s%n", m.metadata().dequantized() ? "yes" : "no");
+        if (m.metadata().image() != null) {
+            org.cnf4j.io.ImageLayout im = m.metadata().image();
+            out.printf(Locale.ROOT, "images: %dx%d pixels, grey scale from %.6g (black) to %.6g (white)%n", im.height(),
+                    im.width(), im.black(), im.white());
+        }
         TrainingSummary t = m.metadata().training();
         if (t == null) {
             out.println("training: none recorded");

@@ -58,7 +58,8 @@ public final class ReportCommand implements Callable<Integer> {
     int rows;
 
     @Option(names = "--image-shape", converter = Converters.ImageShapeConverter.class,
-            description = "Draw generated samples as HxW images (e.g. 8x8).")
+            description = "Draw data and samples as HxW images (e.g. 8x8); a model trained with --image-shape "
+                    + "draws them on its training rows' grey scale without this option.")
     Converters.ImageShape imageShape;
 
     @Option(names = "--resolution", defaultValue = "100", description = "Density grid cells a side (default: ${DEFAULT-VALUE}).")
@@ -142,6 +143,7 @@ public final class ReportCommand implements Callable<Integer> {
                 .summary(m.metadata().training()).context(m.metadata().context())
                 .config("model file", model)
                 .config("trained on", m.metadata().dataDescription())
+                .image(Converters.ImageShape.recorded(m.metadata(), imageShape))
                 .imageShape(imageShape == null ? null : imageShape.toArray()).gridResolution(resolution).samples(samples).seed(seed);
         if (toleranceSweep || compare != null) {
             if (sweepPoints < 1) {

@@ -64,11 +64,13 @@ public final class SampleCommand implements Callable<Integer>, CheckedOptions {
     @Option(names = "--output", description = "CSV file to write (the model's columns); --output, --png or both.")
     Path output;
 
-    @Option(names = "--png", description = "Also plot the samples (the first two coordinates, or images with --image-shape).")
+    @Option(names = "--png", description = "Also plot the samples (the first two coordinates, or images: a model "
+            + "trained with --image-shape draws them on its training rows' grey scale).")
     Path png;
 
     @Option(names = "--image-shape", converter = Converters.ImageShapeConverter.class,
-            description = "Draw samples as HxW images (e.g. 8x8) in the PNG.")
+            description = "Draw samples as HxW images (e.g. 8x8) in the PNG, on the samples' own range unless the "
+                    + "model records this shape.")
     Converters.ImageShape imageShape;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the samples (default: ${DEFAULT-VALUE}).")
@@ -187,16 +189,18 @@ public final class SampleCommand implements Callable<Integer>, CheckedOptions {
         }
         if (png != null) {
             INDArray shown = Nd4j.vstack(kept.toArray(new INDArray[0]));
-            if (imageShape != null) {
-                int[] hw = imageShape.toArray();
+            org.cnf4j.io.ImageLayout layout = Converters.ImageShape.recorded(m.metadata(), imageShape);
+            if (imageShape != null || layout != null) {
+                int[] hw = layout != null ? new int[] {layout.height(), layout.width()} : imageShape.toArray();
                 if ((long) hw[0] * hw[1] != dim) {
                     throw new IllegalArgumentException("an image shape of " + hw[0] + "x" + hw[1] + " needs " + hw[0] * hw[1]
                             + " dimensions, the model has " + dim);
                 }
                 INDArray imgs = shown.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, Math.min(64, shown.rows())),
                         org.nd4j.linalg.indexing.NDArrayIndex.all());
-                double lo = imgs.minNumber().doubleValue();
-                double hi = imgs.maxNumber().doubleValue();
+                // the training rows' grey scale when the model records one (as its report draws them)
+                double lo = layout != null ? layout.black() : imgs.minNumber().doubleValue();
+                double hi = layout != null ? layout.white() : imgs.maxNumber().doubleValue();
                 ChartFiles.writePng(ChartFiles.greyImage(ImageGrid.arrange(imgs, hw[0], hw[1], 8), hw[0], hw[1], lo,
                         hi > lo ? hi : lo + 1, 6), png);
             } else if (dim >= 2) {

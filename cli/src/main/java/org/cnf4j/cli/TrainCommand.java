@@ -99,8 +99,34 @@ public final class TrainCommand implements Callable<Integer> {
     boolean resume;
 
     @Option(names = "--image-shape", converter = Converters.ImageShapeConverter.class,
-            description = "For image data (e.g. 8x8): draw generated images in the report.")
+            description = "For image data (e.g. 8x8): recorded in the model with the training rows' grey scale; "
+                    + "the report and cnf sample --png draw data and samples as images on that scale.")
     Converters.ImageShape imageShape;
+
+    /**
+     * With {@code --image-shape}: the layout and the training rows' grey scale, recorded in the
+     * model so that {@code cnf sample --png} and reports draw its images on the data's scale.
+     */
+    private org.cnf4j.io.ImageLayout imageLayout(TrainingData data, int dim) {
+        if (imageShape == null) {
+            return resume ? ModelFile.describe(out).metadata().image() : null;
+        }
+        int[] hw = imageShape.toArray();
+        if ((long) hw[0] * hw[1] != dim) {
+            throw new ParameterException(spec.commandLine(), "--image-shape " + hw[0] + "x" + hw[1] + " needs "
+                    + (long) hw[0] * hw[1] + " data columns; the data have " + dim);
+        }
+        INDArray raw = data.standardizer().inverse(data.trainingSample(Integer.MAX_VALUE));
+        double[] v = org.cnf4j.linalg.NativeArrays.toArray(raw.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, dim)).dup('c'));
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (double x : v) {
+            lo = Math.min(lo, x);
+            hi = Math.max(hi, x);
+        }
+        return new org.cnf4j.io.ImageLayout(hw[0], hw[1], lo, hi > lo ? hi : lo + 1);
+    }
 
     /** The command line named in the report's title ({@code cnf demo} names its own). */
     String commandForTitle;
@@ -199,7 +225,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         trainer.setBaselines(baselines ? fitted : null);
         ModelMetadata meta = new ModelMetadata(trainingData.standardizer(), trainingData.dequantized(),
-                trainingData.describe(), cols, null, counted);
+                trainingData.describe(), cols, null, counted).withImage(imageLayout(trainingData, flow.dim()));
         Trainer t = trainer;
         long[] checkpointed = {resume ? trainer.iteration() : -1};
         trainer.addListener(new TrainingListener() {
@@ -279,7 +305,8 @@ public final class TrainCommand implements Callable<Integer> {
                     .modelName(String.valueOf(out.getFileName()))
                     .data(trainingData.standardizer().inverse(evaluation), trainingData.describe(), cols,
                             trainingData.dequantized())
-                    .history(r.iterations(), r.validations()).summary(s).context(dataOptions.loadedContext).seed(training.seed()).imageShape(imageShape == null ? null : imageShape.toArray());
+                    .history(r.iterations(), r.validations()).summary(s).context(dataOptions.loadedContext).seed(training.seed())
+                    .image(meta.image());
             ReportSettings.describe(in, this, s.iterations());
             try (Progress.Task task = new Progress.Task(mode, err, "report density grid")) {
                 in.progress(task);

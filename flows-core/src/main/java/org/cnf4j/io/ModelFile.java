@@ -175,6 +175,14 @@ public final class ModelFile {
             root.putNull("training");
         }
         root.set("tensors", tensors);
+        ImageLayout image = metadata.image();
+        if (image != null) {
+            ObjectNode im = root.putObject("image");
+            im.put("height", image.height());
+            im.put("width", image.width());
+            im.put("black", image.black());
+            im.put("white", image.white());
+        }
         ReflowInfo reflow = metadata.reflow();
         if (reflow != null) {
             ObjectNode rf = root.putObject("reflow");
@@ -536,8 +544,22 @@ public final class ModelFile {
                 throw new ModelFileException(path + ": reflow: " + e.getMessage(), e);
             }
         }
+        ImageLayout image = null;
+        if (root.hasNonNull("image")) {
+            JsonNode im = r.object(root, "image");
+            try {
+                image = new ImageLayout(r.integer(im, "height"), r.integer(im, "width"), r.number(im, "black"),
+                        r.number(im, "white"));
+            } catch (IllegalArgumentException e) {
+                throw new ModelFileException(path + ": image: " + e.getMessage(), e);
+            }
+            if (image.pixels() != dim) {
+                throw new ModelFileException(path + ": image: " + image.height() + "x" + image.width() + " pixels for a "
+                        + dim + "-dimensional model");
+            }
+        }
         ModelMetadata meta = new ModelMetadata(standardizer, data.path("dequantized").asBoolean(false),
-                data.path("description").asText("unknown"), columns, training, context, reflow);
+                data.path("description").asText("unknown"), columns, training, context, reflow, image);
         return meta;
     }
 

@@ -16,13 +16,21 @@ import org.cnf4j.data.Standardizer;
  * @param context the context columns of a conditional model (empty for an unconditional one); the
  *     standardiser then covers the joint rows [x | encoded context]
  * @param reflow where a reflowed model came from and its recommended sampler, or null
+ * @param image how the rows are images and their grey scale, or null when they are not
  */
 public record ModelMetadata(Standardizer standardizer, boolean dequantized, String dataDescription,
-        List<String> columns, TrainingSummary training, List<ContextColumn> context, ReflowInfo reflow) {
+        List<String> columns, TrainingSummary training, List<ContextColumn> context, ReflowInfo reflow,
+        ImageLayout image) {
 
     /** Checks and copies the context list. */
     public ModelMetadata {
         context = context == null ? List.of() : List.copyOf(context);
+    }
+
+    /** Metadata of a model whose rows are not images. */
+    public ModelMetadata(Standardizer standardizer, boolean dequantized, String dataDescription, List<String> columns,
+            TrainingSummary training, List<ContextColumn> context, ReflowInfo reflow) {
+        this(standardizer, dequantized, dataDescription, columns, training, context, reflow, null);
     }
 
     /** Metadata of a model that was not reflowed. */
@@ -53,11 +61,17 @@ public record ModelMetadata(Standardizer standardizer, boolean dequantized, Stri
 
     /** The same with a training summary. */
     public ModelMetadata withTraining(TrainingSummary summary) {
-        return new ModelMetadata(standardizer, dequantized, dataDescription, columns, summary, context, reflow);
+        return new ModelMetadata(standardizer, dequantized, dataDescription, columns, summary, context, reflow, image);
     }
 
     /** The same with a reflow record. */
     public ModelMetadata withReflow(ReflowInfo info) {
-        return new ModelMetadata(standardizer, dequantized, dataDescription, columns, training, context, info);
+        return new ModelMetadata(standardizer, dequantized, dataDescription, columns, training, context, info, image);
+    }
+
+    /** The same with an image layout. */
+    public ModelMetadata withImage(ImageLayout layout) {
+        return new ModelMetadata(standardizer, dequantized, dataDescription, columns, training, context, reflow,
+                layout);
     }
 }

@@ -40,6 +40,7 @@ class ModelDescriptionTest {
         assertEquals(m.metadata().columns(), d.metadata().columns());
         assertEquals(m.metadata().context(), d.metadata().context());
         assertEquals(m.metadata().dataDescription(), d.metadata().dataDescription());
+        assertEquals(m.metadata().image(), d.metadata().image());
         assertEquals(m.checkpoint() == null ? null : m.checkpoint().iteration(), d.checkpointIteration());
     }
 
@@ -56,9 +57,13 @@ class ModelDescriptionTest {
                 .traceEstimator(TraceEstimator.rademacher()).seed(3).build();
         Path file = dir.resolve("c.zip");
         ModelFile.save(file, flow, new ModelMetadata(new Standardizer(new double[5], new double[] {1, 2, 3, 4, 5}),
-                false, "made here", List.of("a", "b", "c"), null, List.of(new ContextColumn("k", List.of("u", "v")))));
+                false, "made here", List.of("a", "b", "c"), null, List.of(new ContextColumn("k", List.of("u", "v"))))
+                .withImage(new ImageLayout(1, 3, -1, 2.5)));
         ModelDescription d = ModelFile.describe(file);
-        assertDescribes(d, ModelFile.load(file));
+        LoadedModel loaded = ModelFile.load(file);
+        assertDescribes(d, loaded);
+        assertEquals(new ImageLayout(1, 3, -1, 2.5), d.metadata().image());
+        assertEquals(new ImageLayout(1, 3, -1, 2.5), loaded.metadata().image());
         assertNull(d.checkpointIteration());
         assertTrue(d.blocks().get(0).architecture().endsWith("context 3"), d.blocks().get(0).architecture());
     }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
+import org.cnf4j.io.ImageLayout;
 import org.cnf4j.io.TrainingSummary;
 import org.cnf4j.linalg.NativeArrays;
 import org.cnf4j.data.ConditionalTable;
@@ -17,7 +18,6 @@ import org.cnf4j.sample.ContextSource;
 import org.cnf4j.sample.DensityGrid;
 import org.cnf4j.sample.DensityModel;
 import org.cnf4j.sample.GridSpec;
-import org.cnf4j.sample.ImageGrid;
 import org.cnf4j.sample.ProgressListener;
 import org.cnf4j.sample.Sampler;
 import org.cnf4j.sample.Trajectories;
@@ -52,6 +52,7 @@ public final class ReportGenerator {
         private TrainingSummary summary;
         private final Map<String, String> configuration = new LinkedHashMap<>();
         private int[] imageShape;
+        private ImageLayout image;
         private int gridResolution = 100;
         private int samples = 2000;
         private long seed;
@@ -132,7 +133,16 @@ public final class ReportGenerator {
             return this;
         }
 
-        /** Image shape (height, width) for an image sample grid, or null. */
+        /**
+         * The rows are images of this layout, drawn on its grey scale (the model's, as {@code cnf
+         * sample --png} draws them); takes precedence over {@link #imageShape}.
+         */
+        public Input image(ImageLayout layout) {
+            this.image = layout;
+            return this;
+        }
+
+        /** The rows are images of this shape (height, width), on the grey scale of the data shown. */
         public Input imageShape(int[] shape) {
             this.imageShape = shape;
             return this;
@@ -465,39 +475,67 @@ public final class ReportGenerator {
                     + "pass its end point and turn back: the field depends on t, and only where a point ends is "
                     + "scored against the base distribution.");
         }
-        // image grid
-        if (in.imageShape != null) {
-            int h = in.imageShape[0];
-            int w = in.imageShape[1];
+        // images: real rows above generated ones, all on one grey scale
+        ImageLayout layout = in.image;
+        int[] shape = layout != null ? new int[] {layout.height(), layout.width()} : in.imageShape;
+        if (shape != null && (cd == 0 ? samples != null : byClass)) {
+            int h = shape[0];
+            int w = shape[1];
             if ((long) h * w != dim) {
                 throw new IllegalArgumentException("an image shape of " + h + "x" + w + " needs " + h * w
                         + " dimensions, the model has " + dim);
             }
+            double[] grey = layout != null ? new double[] {layout.black(), layout.white()}
+                    : range(hasData ? dataX : samples);
+            String scale = layout != null ? "the training rows' grey scale" : hasData ? "the grey scale of the "
+                    + in.split : "the samples' range";
+            List<String> labels = new ArrayList<>();
+            List<INDArray> rows = new ArrayList<>();
+            String what;
             if (byClass) {
                 ContextColumn c = in.context.get(0);
                 int classes = Math.min(c.width(), 16);
-                INDArray[] perClass = new INDArray[classes];
+                double[] codes = hasData ? NativeArrays.toArray(dataC) : new double[0];
                 for (int k = 0; k < classes; k++) {
                     double[] e = new double[cd];
                     e[k] = 1;
-                    perClass[k] = new Sampler(model, ContextSource.constant(e)).sample(8, in.seed).samples();
+                    List<Long> of = new ArrayList<>();
+                    for (int i = 0; i < codes.length / cd && of.size() < ImageRows.PER_ROW; i++) {
+                        if (codes[i * cd + k] > 0.5) {
+                            of.add((long) i);
+                        }
+                    }
+                    String level = c.levels().get(k);
+                    labels.add(c.name() + " " + level + ": data");
+                    rows.add(of.isEmpty() ? null : dataX.getRows(of.stream().mapToInt(Long::intValue).toArray()));
+                    labels.add(c.name() + " " + level + ": samples");
+                    rows.add(new Sampler(model, ContextSource.constant(e)).sample(ImageRows.PER_ROW, in.seed)
+                            .samples());
                 }
-                INDArray imgs = org.nd4j.linalg.factory.Nd4j.vstack(perClass);
-                double[] range = range(hasData ? dataX : imgs);
-                ChartFiles.writePng(ChartFiles.greyImage(ImageGrid.arrange(imgs, h, w, 8), h, w, range[0], range[1], 6),
-                        dir.resolve("images.png"));
-                report.figure("images.png", "Generated images by class", "One row per level of " + c.name() + " ("
-                        + String.join(", ", c.levels().subList(0, classes)) + ", top to bottom): 8 samples each, shown "
-                        + "as " + h + "x" + w + " images (grey scale from the data's minimum to maximum).");
-            } else if (samples != null) {
-                int count = (int) Math.min(64, samples.rows());
-                INDArray imgs = samples.get(NDArrayIndex.interval(0, count), NDArrayIndex.all());
-                double[] range = range(hasData ? dataX : imgs);
-                ChartFiles.writePng(ChartFiles.greyImage(ImageGrid.arrange(imgs, h, w, 8), h, w, range[0], range[1], 6),
-                        dir.resolve("images.png"));
-                report.figure("images.png", "Generated images", count + " samples shown as " + h + "x" + w
-                        + " images (grey scale from the data's minimum to maximum).");
+                what = "For each level of " + c.name() + " (" + String.join(", ", c.levels().subList(0, classes))
+                        + "): up to " + ImageRows.PER_ROW + " rows of the " + in.split + " of that level, and below "
+                        + "them " + ImageRows.PER_ROW + " samples given that level";
+            } else {
+                int sampleRows = 8;
+                if (hasData) {
+                    labels.add("data");
+                    rows.add(shownRows(dataX, (int) Math.min(ImageRows.PER_ROW, dataX.rows()), in.seed));
+                    sampleRows = 7;
+                }
+                int n = 0;
+                for (int r = 0; r < sampleRows && n < samples.rows(); r++) {
+                    int to = (int) Math.min(samples.rows(), n + ImageRows.PER_ROW);
+                    labels.add("samples");
+                    rows.add(samples.get(NDArrayIndex.interval(n, to), NDArrayIndex.all()));
+                    n = to;
+                }
+                what = (hasData ? "Top: " + ImageRows.PER_ROW + " rows of the " + in.split + "; below: " : "") + n
+                        + " samples from the model";
             }
+            ChartFiles.writePng(ImageRows.draw(labels, rows, h, w, grey[0], grey[1], 6), dir.resolve("images.png"));
+            report.figure("images.png", byClass ? "Data and generated images by class" : "Data and generated images",
+                    what + ", shown as " + h + "x" + w + " images on " + scale + " (black at " + fmt(grey[0])
+                            + ", white at " + fmt(grey[1]) + "; values beyond are clipped).");
         }
         if (in.sweep != null) {
             List<String> labels = new ArrayList<>(List.of(in.sweepLabel));

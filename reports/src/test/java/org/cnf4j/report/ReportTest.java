@@ -104,9 +104,42 @@ class ReportTest {
                 .data(data, "noise", null, true).imageShape(new int[] {2, 2}).gridResolution(10).samples(64), dir);
         Document doc = Jsoup.parse(Files.readString(index));
         assertTrue(doc.select("img").eachAttr("src").contains("images.png"));
-        PngAssertions.assertPng(dir.resolve("images.png"), 8 * 2 * 6 + 9 * 6, 8 * 2 * 6 + 9 * 6);
+        // a label column, 8 images a row; a row of data above 7 rows of samples
+        PngAssertions.assertPng(dir.resolve("images.png"), 130 + 8 * (2 * 6 + 6) + 6, 8 * (2 * 6 + 6) + 6);
+        assertTrue(doc.text().contains("Top: 8 rows of the evaluation data; below: 56 samples"), doc.text());
         assertTrue(doc.text().contains("bits per dimension"));
         assertFalse(doc.text().contains("training.png"));
+    }
+
+    @Test
+    void imagesByClassShowEachLevelsRealRowsAboveItsSamplesOnTheRecordedGreyScale() throws IOException {
+        // 2x2 images given one of 3 classes; class a's rows are all white (1), class b's all black (0)
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(4).hiddenDims(8).contextDim(3).seed(3)
+                .build();
+        double[][] rows = new double[30][];
+        for (int i = 0; i < rows.length; i++) {
+            int k = i % 3;
+            double v = k == 0 ? 1 : k == 1 ? 0 : 0.5;
+            rows[i] = new double[] {v, v, v, v, k == 0 ? 1 : 0, k == 1 ? 1 : 0, k == 2 ? 1 : 0};
+        }
+        org.cnf4j.data.ContextColumn digit = new org.cnf4j.data.ContextColumn("digit", List.of("a", "b", "c"));
+        Path index = ReportGenerator.generate(new ReportGenerator.Input(DensityModel.of(flow))
+                .data(org.nd4j.linalg.factory.Nd4j.createFromArray(rows), "images", List.of("p0", "p1", "p2", "p3"),
+                        false).context(List.of(digit)).image(new org.cnf4j.io.ImageLayout(2, 2, 0, 1))
+                .gridResolution(10).samples(30), dir);
+        Document doc = Jsoup.parse(Files.readString(index));
+        assertTrue(doc.text().contains("Data and generated images by class"), doc.text());
+        assertTrue(doc.text().contains("For each level of digit (a, b, c): up to 8 rows of the evaluation data of "
+                + "that level, and below them 8 samples given that level, shown as 2x2 images on the training rows' "
+                + "grey scale"), doc.text());
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(dir.resolve("images.png").toFile());
+        // 6 rows (data, samples per level) of 2x2 images at 6 screen pixels a pixel, a 6-pixel gap
+        assertEquals(6 * (2 * 6 + 6) + 6, img.getHeight());
+        int x = 130 + 3;
+        assertEquals(0xffffff, img.getRGB(x, 6 + 3) & 0xffffff, "level a's data row is white");
+        assertEquals(0x000000, img.getRGB(x, 6 + 2 * (2 * 6 + 6) + 3) & 0xffffff, "level b's data row is black");
+        int grey = img.getRGB(x, 6 + 4 * (2 * 6 + 6) + 3) & 0xff;
+        assertTrue(grey == 127 || grey == 128, "level c's data row is mid grey: " + grey);
     }
 
     @Test
