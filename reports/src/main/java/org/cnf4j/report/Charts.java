@@ -86,6 +86,25 @@ public final class Charts {
         return chart;
     }
 
+    /**
+     * {@link #densityHeatMap} with points drawn over it (small white dots, at most 5,000): e.g.
+     * data rows projected on the plane the density is drawn on.
+     *
+     * @param points [n, 2] coordinates on the grid's axes
+     */
+    public static JFreeChart densityHeatMapWithPoints(DensityGrid grid, String title, String xLabel, String yLabel,
+            INDArray points) {
+        JFreeChart chart = densityHeatMap(grid, false, title, xLabel, yLabel);
+        XYPlot plot = chart.getXYPlot();
+        XYLineAndShapeRenderer dots = new XYLineAndShapeRenderer(false, true);
+        dots.setSeriesShape(0, new java.awt.geom.Ellipse2D.Double(-1.5, -1.5, 3, 3));
+        dots.setSeriesPaint(0, new Color(255, 255, 255, 190));
+        plot.setDataset(1, new XYSeriesCollection(points("rows", points, 0, 1)));
+        plot.setRenderer(1, dots);
+        plot.setDatasetRenderingOrder(org.jfree.chart.plot.DatasetRenderingOrder.FORWARD);
+        return chart;
+    }
+
     private static XYSeries points(String name, INDArray data, int dimX, int dimY) {
         XYSeries s = new XYSeries(name, false, true);
         int d = (int) data.columns();

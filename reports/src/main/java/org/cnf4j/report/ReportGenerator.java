@@ -18,6 +18,7 @@ import org.cnf4j.sample.ContextSource;
 import org.cnf4j.sample.DensityGrid;
 import org.cnf4j.sample.DensityModel;
 import org.cnf4j.sample.GridSpec;
+import org.cnf4j.sample.PrincipalPlane;
 import org.cnf4j.sample.ProgressListener;
 import org.cnf4j.sample.Sampler;
 import org.cnf4j.sample.Trajectories;
@@ -333,7 +334,13 @@ public final class ReportGenerator {
             }
         }
 
-        // density
+        // density: the 2-D map itself; above two dimensions a slice along the data's principal plane
+        PrincipalPlane plane = dim > 2 && hasData && dataX.rows() >= 2 ? PrincipalPlane.fit(dataX,
+                model.standardizer().head(dim)) : null;
+        INDArray dataOnPlane = plane == null ? null : plane.project(dataX);
+        String pc1 = plane == null ? null : String.format(Locale.ROOT, "PC1 (%.0f%% of the variance)",
+                100 * plane.explained(0));
+        String pc2 = plane == null ? null : String.format(Locale.ROOT, "PC2 (%.0f%%)", 100 * plane.explained(1));
         GridSpec spec = hasData ? GridSpec.around(dataX, 0, 1, in.gridResolution) : GridSpec.square(dim, -4, 4,
                 in.gridResolution);
         if (dim >= 2 && cd > 0 && hasData) {
@@ -355,25 +362,48 @@ public final class ReportGenerator {
                     labels.add("the context of evaluation row " + row);
                 }
             }
-            // beyond two dimensions a map is a slice: one, at the first context
+            // beyond two dimensions a map is a slice along the principal plane: one, at the first context
             for (int k = 0; k < (dim == 2 ? contexts.size() : 1); k++) {
-                DensityGrid grid = DensityGrid.compute(model, spec, contexts.get(k), in.progress);
                 String file = "density-" + k + ".png";
-                ChartFiles.writePng(Charts.densityHeatMap(grid, false, "Model log-density given " + labels.get(k)
-                        + (dim == 2 ? "" : ", slice"), cols.get(0), cols.get(1)), dir.resolve(file), 760, 640);
+                if (plane == null) {
+                    DensityGrid grid = DensityGrid.compute(model, spec, contexts.get(k), in.progress);
+                    ChartFiles.writePng(Charts.densityHeatMap(grid, false, "Model log-density given " + labels.get(k),
+                            cols.get(0), cols.get(1)), dir.resolve(file), 760, 640);
+                } else {
+                    DensityGrid grid = DensityGrid.onPlane(model, plane, GridSpec.around(dataOnPlane, 0, 1,
+                            in.gridResolution), contexts.get(k), in.progress);
+                    ChartFiles.writePng(Charts.densityHeatMapWithPoints(grid, "Model log-density given "
+                            + labels.get(k) + ", principal plane", pc1, pc2, dataOnPlane), dir.resolve(file), 760, 640);
+                }
                 report.figure(file, "Log-density given " + labels.get(k), "log p(x | " + labels.get(k) + ")"
                         + (dim == 2 ? " on a " + in.gridResolution + " x " + in.gridResolution + " grid"
-                                : " on a 2-D slice through the data mean") + ", in the data's units.");
+                                : " on the plane of the first two principal components through the data mean ("
+                                        + loadings(plane, cols) + "), with the " + in.split + " projected on it (dots)")
+                        + ", in the data's units.");
             }
-        } else if (dim >= 2 && cd == 0) {
+        } else if (dim == 2 && cd == 0) {
             DensityGrid grid = DensityGrid.compute(model, spec, in.progress);
-            ChartFiles.writePng(Charts.densityHeatMap(grid, false, dim == 2 ? "Model log-density"
-                    : "Model log-density, slice through the data mean", cols.get(0), cols.get(1)),
+            ChartFiles.writePng(Charts.densityHeatMap(grid, false, "Model log-density", cols.get(0), cols.get(1)),
                     dir.resolve("density.png"), 760, 640);
-            report.figure("density.png", "Log-density", dim == 2 ? "log p(x) of the model on a "
-                    + in.gridResolution + " x " + in.gridResolution + " grid, in the data's units."
-                    : "log p(x) on a 2-D slice through the data mean, varying " + cols.get(0) + " and " + cols.get(1)
-                    + " with the other coordinates held fixed.");
+            report.figure("density.png", "Log-density", "log p(x) of the model on a " + in.gridResolution + " x "
+                    + in.gridResolution + " grid, in the data's units.");
+        } else if (dim > 2 && cd == 0) {
+            if (plane != null) {
+                DensityGrid grid = DensityGrid.onPlane(model, plane, GridSpec.around(dataOnPlane, 0, 1,
+                        in.gridResolution), null, in.progress);
+                ChartFiles.writePng(Charts.densityHeatMapWithPoints(grid, "Model log-density on the principal plane",
+                        pc1, pc2, dataOnPlane), dir.resolve("density.png"), 760, 640);
+                report.figure("density.png", "Log-density on the principal plane", "log p(x) on the plane of the "
+                        + "first two principal components of the " + in.split + " (on the model's standardised "
+                        + "scale), through their mean: " + loadings(plane, cols) + "; the rows projected on it as "
+                        + "dots. Log p in the data's units; a slice, not a marginal.");
+            } else {
+                DensityGrid grid = DensityGrid.compute(model, spec, in.progress);
+                ChartFiles.writePng(Charts.densityHeatMap(grid, false, "Model log-density, slice through the origin",
+                        cols.get(0), cols.get(1)), dir.resolve("density.png"), 760, 640);
+                report.figure("density.png", "Log-density", "log p(x) on a 2-D slice through the origin, varying "
+                        + cols.get(0) + " and " + cols.get(1) + " with the other coordinates held at 0.");
+            }
         }
         // samples (of a conditional model: one at each evaluation row's context)
         INDArray samples = cd == 0 ? new Sampler(model).sample(in.samples, in.seed).samples() : !hasData ? null
@@ -384,12 +414,18 @@ public final class ReportGenerator {
             int shown = (int) Math.min(in.data.rows(), in.samples);
             INDArray dataShown = shownRows(dataX, shown, in.seed);
             INDArray samplesShown = samples.get(NDArrayIndex.interval(0, shown), NDArrayIndex.all());
-            ChartFiles.writePng(Charts.samplesComparison(dataShown, samplesShown, 0, 1, cols.get(0), cols.get(1)),
-                    dir.resolve("samples.png"), 1000, 500);
+            if (plane == null) {
+                ChartFiles.writePng(Charts.samplesComparison(dataShown, samplesShown, 0, 1, cols.get(0),
+                        cols.get(1)), dir.resolve("samples.png"), 1000, 500);
+            } else {
+                ChartFiles.writePng(Charts.samplesComparison(plane.project(dataShown), plane.project(samplesShown), 0,
+                        1, pc1, pc2), dir.resolve("samples.png"), 1000, 500);
+            }
             report.figure("samples.png", "Data and samples", "Left: " + shown + " rows of the " + in.split
                     + "; right: " + shown + " samples from the model (seed " + in.seed + ")"
-                    + (cd > 0 ? ", each at the context of the row beside it" : "") + "; coordinates "
-                    + cols.get(0) + " and " + cols.get(1) + ", on shared axes.");
+                    + (cd > 0 ? ", each at the context of the row beside it" : "") + (plane == null ? "; coordinates "
+                            + cols.get(0) + " and " + cols.get(1) : "; projected on the first two principal components "
+                            + "of the " + in.split + " (" + loadings(plane, cols) + ")") + ", on shared axes.");
         }
         // any number of columns: each column's histogram, sample quality, per-row log p
         if (hasData && samples != null) {
@@ -557,6 +593,26 @@ public final class ReportGenerator {
             report.figure("tolerance.png", "Adaptive computation", caption.append(".").toString());
         }
         return report.write(dir);
+    }
+
+    /** The three largest loadings of each principal axis, named, e.g. "PC1: 0.52 alcohol, -0.47 hue, ...". */
+    private static String loadings(PrincipalPlane plane, List<String> cols) {
+        StringBuilder b = new StringBuilder();
+        for (int k = 0; k < 2; k++) {
+            double[] a = plane.axis(k);
+            Integer[] order = new Integer[a.length];
+            for (int j = 0; j < a.length; j++) {
+                order[j] = j;
+            }
+            java.util.Arrays.sort(order, (x, y) -> Double.compare(Math.abs(a[y]), Math.abs(a[x])));
+            b.append(k == 0 ? "PC1: " : "; PC2: ");
+            for (int q = 0; q < Math.min(3, a.length); q++) {
+                b.append(q == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f ", a[order[q]]))
+                        .append(cols.get(order[q]));
+            }
+            b.append(a.length > 3 ? ", ..." : "");
+        }
+        return b.toString();
     }
 
     /** The result in words: the test NLL against the baselines, or the NLL of the evaluation rows. */

@@ -160,6 +160,12 @@ class ReportTest {
         assertTrue(text.contains("1-NN two-sample test accuracy"), text);
         assertTrue(text.contains("samples outside the data's range"), text);
         assertTrue(text.contains("Lowest log p") && text.contains("bmi = "), text);
+        // above two columns the density and the samples are drawn on the principal plane, its axes named
+        assertTrue(images.contains("density.png") && images.contains("samples.png"), images.toString());
+        assertTrue(text.contains("Log-density on the principal plane"), text);
+        assertTrue(java.util.regex.Pattern.compile("PC1: -?0\\.\\d\\d (age|bmi|bp|s1|s2|target), ").matcher(text)
+                .find(), text);
+        assertTrue(text.contains("projected on the first two principal components of the evaluation data"), text);
     }
 
     @Test
