@@ -208,10 +208,16 @@ public final class TrainCommand implements Callable<Integer> {
         flow.setMatrixPrecision(precision);
         // the baselines first (their search bounded by the table's shape), then the run planned from
         // the table and the options: the same on any machine; a --time-budget only caps it
+        org.cnf4j.baseline.FittedBaselines models = null;
         if (baselines && fitted == null) {
             try (Progress.Task task = new Progress.Task(Progress.mode(common), err, "baselines")) {
-                fitted = Baselines.beforeTraining(trainingData, flow.dim(),
-                        dataOptions.contextDim() > 0 ? dataOptions.loadedContext : List.of());
+                if (dataOptions.contextDim() > 0) {
+                    fitted = Baselines.beforeTraining(trainingData, flow.dim(), dataOptions.loadedContext);
+                } else {
+                    // the models kept: the report compares their samples with the flow's
+                    models = Baselines.fitted(trainingData, Baselines.MIXTURE_WORK);
+                    fitted = models.summary();
+                }
             }
         }
         Progress.Mode mode = Progress.mode(common);
@@ -307,6 +313,14 @@ public final class TrainCommand implements Callable<Integer> {
                             trainingData.dequantized())
                     .history(r.iterations(), r.validations()).summary(s).context(dataOptions.loadedContext).seed(training.seed())
                     .image(meta.image());
+            if (models != null) {
+                int n = (int) Math.min(evaluation.rows(), 1000);
+                in.baselineSamples("Gaussian baseline", trainingData.standardizer().inverse(org.nd4j.linalg.factory
+                        .Nd4j.createFromArray(models.gaussianSamples(n, training.seed()))));
+                in.baselineSamples("Gaussian mixture baseline (" + Progress.components(models.mixture()
+                        .components()) + ")", trainingData.standardizer().inverse(org.nd4j.linalg.factory.Nd4j
+                        .createFromArray(models.mixtureSamples(n, training.seed()))));
+            }
             ReportSettings.describe(in, this, s.iterations());
             try (Progress.Task task = new Progress.Task(mode, err, "report density grid")) {
                 in.progress(task);

@@ -63,6 +63,14 @@ public final class Baselines {
      * #mostComponents}; 0: the full search).
      */
     public static BaselineSummary fit(TrainingData data, double work) {
+        return fitted(data, work).summary();
+    }
+
+    /**
+     * {@link #fit(TrainingData, double)} with the fitted models kept (to draw samples from them);
+     * the search bounded as {@link #beforeTraining} bounds it with {@code work = }{@link #MIXTURE_WORK}.
+     */
+    public static FittedBaselines fitted(TrainingData data, double work) {
         double[][] train = data.trainingSample(MAX_TRAINING_ROWS).toDoubleMatrix();
         double[][] validation = rows(data.validation(), train);
         double[][] test = rows(data.test(), validation);
@@ -70,7 +78,8 @@ public final class Baselines {
         GaussianBaseline gaussian = GaussianBaseline.fit(train);
         GaussianMixtureBaseline best = bestMixture(train, validation, mostComponents(train.length, train[0].length,
                 work));
-        return new BaselineSummary(gaussian.meanNll(test) - logDet, best.meanNll(test) - logDet, best.components());
+        return new FittedBaselines(gaussian, best, new BaselineSummary(gaussian.meanNll(test) - logDet,
+                best.meanNll(test) - logDet, best.components()));
     }
 
     /**

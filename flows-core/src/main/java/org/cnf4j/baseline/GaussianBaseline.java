@@ -51,6 +51,22 @@ public final class GaussianBaseline {
         return new GaussianBaseline(mu, cov);
     }
 
+    /** One draw: mean + L z for z ~ N(0, I), L the covariance's Cholesky factor; [dim]. */
+    public double[] sample(java.util.SplittableRandom random) {
+        int d = mean.length;
+        double[] z = new double[d];
+        for (int j = 0; j < d; j++) {
+            z[j] = random.nextGaussian();
+        }
+        double[] x = mean.clone();
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j <= i; j++) {
+                x[i] += lower[i][j] * z[j];
+            }
+        }
+        return x;
+    }
+
     /** The mean [dim]. */
     public double[] mean() {
         return mean.clone();

@@ -70,6 +70,18 @@ public final class GaussianMixtureBaseline {
         return max + Math.log(s);
     }
 
+    /** One draw: a component by its weight, then a draw of that Gaussian; [dim]. */
+    public double[] sample(java.util.SplittableRandom random) {
+        double u = random.nextDouble();
+        int c = 0;
+        double cumulative = Math.exp(logWeights[0]);
+        while (c + 1 < logWeights.length && u >= cumulative) {
+            c++;
+            cumulative += Math.exp(logWeights[c]);
+        }
+        return components.get(c).sample(random);
+    }
+
     /** Mean negative log-density of the rows, nats. */
     public double meanNll(double[][] x) {
         double s = 0;

@@ -54,6 +54,8 @@ public final class ReportGenerator {
         private final Map<String, String> configuration = new LinkedHashMap<>();
         private int[] imageShape;
         private ImageLayout image;
+        private final List<String> baselineLabels = new ArrayList<>();
+        private final List<INDArray> baselineSamples = new ArrayList<>();
         private int gridResolution = 100;
         private int samples = 2000;
         private long seed;
@@ -131,6 +133,16 @@ public final class ReportGenerator {
         /** A configuration row. */
         public Input config(String key, Object value) {
             configuration.put(key, String.valueOf(value));
+            return this;
+        }
+
+        /**
+         * Samples of a baseline fitted to the same training rows, in the data's units [n, dim]:
+         * their sample quality is shown beside the flow's.
+         */
+        public Input baselineSamples(String label, INDArray samples) {
+            baselineLabels.add(label);
+            baselineSamples.add(samples);
             return this;
         }
 
@@ -450,11 +462,29 @@ public final class ReportGenerator {
                         100, in.seed);
                 org.cnf4j.sample.SampleQuality.ClassifierTest c = org.cnf4j.sample.SampleQuality.classifierTest(a, b,
                         dim, in.seed);
-                report.row("Samples", "energy distance to the " + in.split, String.format(Locale.ROOT,
-                        "%.5f (permutation test p = %.3f; %d rows of each, standardised scale)", e.distance(),
-                        e.pValue(), shown));
-                report.row("Samples", "1-NN two-sample test accuracy", String.format(Locale.ROOT,
-                        "%.3f +- %.3f (0.5: indistinguishable from the data)", c.accuracy(), c.standardError()));
+                boolean beside = !in.baselineSamples.isEmpty();
+                report.row("Samples", "energy distance to the " + in.split + (beside ? ": flow" : ""),
+                        String.format(Locale.ROOT, "%.5f (permutation test p = %.3f; %d rows of each, standardised "
+                                + "scale)", e.distance(), e.pValue(), shown));
+                report.row("Samples", "1-NN two-sample test accuracy" + (beside ? ": flow" : ""), String.format(
+                        Locale.ROOT, "%.3f +- %.3f (0.5: indistinguishable from the data)", c.accuracy(),
+                        c.standardError()));
+                // the same figures for samples of the baselines, fitted to the same training rows
+                for (int q = 0; q < in.baselineSamples.size(); q++) {
+                    INDArray bs = in.baselineSamples.get(q);
+                    int m = (int) Math.min(shown, bs.rows());
+                    double[] bv = org.cnf4j.linalg.NativeArrays.toArray(scale.transform(bs.get(NDArrayIndex.interval(
+                            0, m), NDArrayIndex.all()).castTo(DataType.DOUBLE).dup('c')));
+                    double[] av = m == shown ? a : java.util.Arrays.copyOf(a, m * dim);
+                    org.cnf4j.sample.SampleQuality.EnergyDistance be = org.cnf4j.sample.SampleQuality.energyTest(av,
+                            bv, dim, 100, in.seed);
+                    org.cnf4j.sample.SampleQuality.ClassifierTest bc = org.cnf4j.sample.SampleQuality.classifierTest(
+                            av, bv, dim, in.seed);
+                    report.row("Samples", "energy distance to the " + in.split + ": " + in.baselineLabels.get(q),
+                            String.format(Locale.ROOT, "%.5f (p = %.3f)", be.distance(), be.pValue()));
+                    report.row("Samples", "1-NN two-sample test accuracy: " + in.baselineLabels.get(q),
+                            String.format(Locale.ROOT, "%.3f +- %.3f", bc.accuracy(), bc.standardError()));
+                }
             }
             report.row("Samples", "samples outside the data's range", String.format(Locale.ROOT, "%d of %d "
                     + "(a coordinate beyond the range of the %s, widened by a tenth%s)", ColumnCharts.outsideSupport(
