@@ -33,6 +33,7 @@ class TutorialTest {
                 "java") + "' --add-modules jdk.incubator.vector -Xmx2g -Xmn32m -cp '" + classpath
                 + "' org.cnf4j.cli.CnfCommand \"$@\"\n");
         assertTrue(launcher.toFile().setExecutable(true));
+        String trained = "";
         for (ShellExamples.Example e : examples) {
             Path log = dir.resolve("command.log");
             Process p = new ProcessBuilder("bash", "-o", "pipefail", "-c", e.command()).directory(dir.toFile())
@@ -45,7 +46,18 @@ class TutorialTest {
             assertTrue(done, e + " ran past 10 minutes:\n" + output);
             assertEquals(0, p.exitValue(), e + " failed:\n" + output);
             System.out.println("$ " + e.command() + "\n" + output);
+            if (e.command().startsWith("cli/cnf train ")) {
+                trained = output;
+            }
         }
+        // what the tutorial says of wine: the flow beats the Gaussian and the mixture on the test rows
+        java.util.regex.Matcher flow = java.util.regex.Pattern.compile("\ntest NLL: ([-0-9.]+) nats").matcher(
+                trained);
+        java.util.regex.Matcher baselines = java.util.regex.Pattern.compile("baselines, test NLL: Gaussian ([-0-9.]+) "
+                + "nats, Gaussian mixture \\(\\d+ components?\\) ([-0-9.]+) nats").matcher(trained);
+        assertTrue(flow.find() && baselines.find(), trained);
+        double best = Math.min(Double.parseDouble(baselines.group(1)), Double.parseDouble(baselines.group(2)));
+        assertTrue(Double.parseDouble(flow.group(1)) < best, "the tutorial says the flow wins on wine:\n" + trained);
         for (String made : List.of("wine.zip", "wine-report/index.html", "wine-logp.csv", "wine-samples.csv")) {
             assertTrue(Files.exists(dir.resolve(made)), made + " was not made");
         }
