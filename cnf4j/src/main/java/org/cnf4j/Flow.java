@@ -526,11 +526,11 @@ public final class Flow {
     /** The rows of a matrix {@code [n, d]} as {@code double[n][d]}. */
     static double[][] rows(INDArray m) {
         if (m.rows() == 0) {
-            return new double[0][(int) m.columns()];
+            return new double[0][m.columns()];
         }
         double[] v = NativeArrays.toArray(m.castTo(DataType.DOUBLE));
-        int d = (int) m.columns();
-        double[][] out = new double[(int) m.rows()][d];
+        int d = m.columns();
+        double[][] out = new double[m.rows()][d];
         for (int i = 0; i < out.length; i++) {
             System.arraycopy(v, i * d, out[i], 0, d);
         }

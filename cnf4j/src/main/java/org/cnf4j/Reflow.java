@@ -295,7 +295,7 @@ public final class Reflow {
             try {
                 sampler.sample(n, seed, 1.0, false, Sampler.DEFAULT_CHUNK, (x, logp) -> {
                     double[] v = NativeArrays.toArray(head.transform(x));
-                    int rows = (int) x.rows();
+                    int rows = x.rows();
                     for (int i = 0; i < rows; i++) {
                         System.arraycopy(v, i * dim, joint, (filled[0] + i) * (dim + cd), dim);
                     }

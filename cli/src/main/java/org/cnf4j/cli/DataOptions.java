@@ -111,7 +111,7 @@ public final class DataOptions {
 
     /** Rows of {@code test} equal, value for value, to a row of {@code table} (same width). */
     private static long sharedRows(org.nd4j.linalg.api.ndarray.INDArray table, org.nd4j.linalg.api.ndarray.INDArray test) {
-        int d = (int) table.columns();
+        int d = table.columns();
         if (test.columns() != d) {
             return 0;
         }

@@ -314,7 +314,7 @@ public final class TrainCommand implements Callable<Integer> {
                     .history(r.iterations(), r.validations()).summary(s).context(dataOptions.loadedContext).seed(training.seed())
                     .image(meta.image());
             if (models != null) {
-                int n = (int) Math.min(evaluation.rows(), 1000);
+                int n = Math.min(evaluation.rows(), 1000);
                 in.baselineSamples("Gaussian baseline", trainingData.standardizer().inverse(org.nd4j.linalg.factory
                         .Nd4j.createFromArray(models.gaussianSamples(n, training.seed()))));
                 in.baselineSamples("Gaussian mixture baseline (" + Progress.components(models.mixture()

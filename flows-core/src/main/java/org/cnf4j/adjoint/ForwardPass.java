@@ -48,7 +48,7 @@ final class ForwardPass {
         this.objective = objective;
         this.dim = flow.dim();
         INDArray z = Inputs.requireFiniteMatrix(x, dim, "x");
-        this.batch = (int) z.rows();
+        this.batch = z.rows();
         boolean reg = objective.regularized();
         DensityChain.Result chain = DensityChain.solve(flow, z, true, estimator, ProbeSource.sequential(noise), solver,
                 reg, views, recorder);

@@ -29,8 +29,8 @@ public final class ColumnChecks {
      * @throws DataException naming the first such column and how to leave it out
      */
     public static void requireVaried(INDArray x, List<String> columns, String source) {
-        int n = (int) x.rows();
-        int d = (int) x.columns();
+        int n = x.rows();
+        int d = x.columns();
         if (n < 2) {
             return;
         }
@@ -147,8 +147,8 @@ public final class ColumnChecks {
      *     as a map from the column's name; empty when none
      */
     public static java.util.Map<String, String> labelLike(INDArray x, List<String> columns) {
-        int n = (int) x.rows();
-        int d = (int) x.columns();
+        int n = x.rows();
+        int d = x.columns();
         double[] v = NativeArrays.toArray(x.dup('c'));
         boolean[] integer = new boolean[d];
         List<java.util.TreeSet<Double>> levels = new java.util.ArrayList<>();
@@ -194,7 +194,7 @@ public final class ColumnChecks {
      * @throws DataException naming the first column with a non-integer value, and the value
      */
     public static void requireIntegers(INDArray x, List<String> columns, String source) {
-        int d = (int) x.columns();
+        int d = x.columns();
         double[] v = NativeArrays.toArray(x.dup('c'));
         for (int i = 0; i < v.length; i++) {
             if (v[i] != Math.rint(v[i])) {

@@ -457,7 +457,7 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
     public static List<ContextColumn> withCounts(List<ContextColumn> context, org.nd4j.linalg.api.ndarray.INDArray
             trainingRows, int dim) {
         double[] v = NativeArrays.toArray(trainingRows.castTo(DataType.DOUBLE).dup('c'));
-        int w = (int) trainingRows.columns();
+        int w = trainingRows.columns();
         List<ContextColumn> out = new ArrayList<>();
         int at = dim;
         for (ContextColumn c : context) {

@@ -289,7 +289,7 @@ public final class CsvRows implements RowSource, AutoCloseable {
     @Override
     public int read(double[] out, int maxRows) {
         if (!started) {
-            @SuppressWarnings("unchecked")
+            @SuppressWarnings({"unchecked", "rawtypes"})
             java.util.function.ToDoubleFunction<String>[] byKept = new java.util.function.ToDoubleFunction[keep.length];
             for (int c = 0; c < keep.length; c++) {
                 byKept[c] = coders.get(header.get(keep[c]));

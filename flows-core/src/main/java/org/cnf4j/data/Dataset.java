@@ -57,12 +57,12 @@ public final class Dataset {
 
     /** Number of rows. */
     public int rows() {
-        return (int) values.rows();
+        return values.rows();
     }
 
     /** Number of columns. */
     public int dim() {
-        return (int) values.columns();
+        return values.columns();
     }
 
     /** The rows with the given indices, in that order. */

@@ -58,8 +58,8 @@ public final class NpyReader {
         }
         INDArray d = a.castTo(DataType.DOUBLE).dup('c');
         double[] v = NativeArrays.toArray(d);
-        int cols = (int) d.columns();
-        int rows = (int) d.rows();
+        int cols = d.columns();
+        int rows = d.rows();
         boolean[] drop = new boolean[rows];
         int kept = rows;
         for (int i = 0; i < v.length; i++) {

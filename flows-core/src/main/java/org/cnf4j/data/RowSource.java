@@ -32,7 +32,7 @@ public interface RowSource extends AutoCloseable {
             throw new IllegalArgumentException("need [rows, dim] values, got rank " + values.rank());
         }
         double[] all = NativeArrays.toArray(values.castTo(DataType.DOUBLE).dup('c'));
-        int dim = (int) values.columns();
+        int dim = values.columns();
         long rows = values.rows();
         return new RowSource() {
             private long next;

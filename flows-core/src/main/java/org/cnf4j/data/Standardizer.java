@@ -62,8 +62,8 @@ public final class Standardizer {
 
     /** Column means and standard deviations of the data (a constant column gets std 1). */
     public static Standardizer fit(INDArray x) {
-        int d = (int) x.columns();
-        int n = (int) x.rows();
+        int d = x.columns();
+        int n = x.rows();
         double[] v = NativeArrays.toArray(x.castTo(DataType.DOUBLE).dup('c'));
         double[] m = new double[d];
         double[] s = new double[d];
@@ -152,7 +152,7 @@ public final class Standardizer {
     }
 
     private INDArray apply(INDArray x, boolean inverse) {
-        int d = (int) x.columns();
+        int d = x.columns();
         if (d != mean.length) {
             throw new IllegalArgumentException("data have " + d + " columns, the standardiser " + mean.length);
         }

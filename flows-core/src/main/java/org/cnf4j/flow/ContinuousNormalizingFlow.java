@@ -288,7 +288,7 @@ public final class ContinuousNormalizingFlow {
             throw new IllegalArgumentException("context must have shape [" + x.rows() + ", " + contextDim + "], got "
                     + java.util.Arrays.toString(c.shape()));
         }
-        int n = (int) x.rows();
+        int n = x.rows();
         // w = 1 is the conditional field alone; otherwise both fields in one call: the rows twice,
         // the first n at their contexts, the next n at none, bound once for the whole solve
         INDArray bound = w == 1 ? bindable(cc, true) : Nd4j.vstack(bindable(cc, true), bindable(cc, false));
@@ -472,8 +472,8 @@ public final class ContinuousNormalizingFlow {
 
     /** log N(z; 0, I) per row of a contiguous DOUBLE [n, dim] array, in nats. */
     public static INDArray standardNormalLogDensity(INDArray z) {
-        int n = (int) z.rows();
-        int d = (int) z.columns();
+        int n = z.rows();
+        int d = z.columns();
         INDArray out = Nd4j.create(DataType.DOUBLE, n);
         DoubleBuffer zb = NativeArrays.doubles(z);
         DoubleBuffer o = NativeArrays.doubles(out);
@@ -506,7 +506,7 @@ public final class ContinuousNormalizingFlow {
         }
         int width = inputColumns();
         double[] v = NativeArrays.toArray(all);
-        int n = (int) z.rows();
+        int n = z.rows();
         RandomGenerator[] rows = new RandomGenerator[n];
         for (int b = 0; b < n; b++) {
             long key = 0x632be59bd9b4e019L;
@@ -618,7 +618,7 @@ public final class ContinuousNormalizingFlow {
      * from the stream "base" of {@code sampleSeed}, decoded with its row's context.
      */
     public FlowResult sample(INDArray c, long sampleSeed) {
-        INDArray z = standardNormal((int) c.rows(), dim, RandomStreams.stream(sampleSeed, "base"));
+        INDArray z = standardNormal(c.rows(), dim, RandomStreams.stream(sampleSeed, "base"));
         return decode(jointRows(z, c));
     }
 

@@ -75,7 +75,7 @@ public final class DensityChain {
      */
     public static Result solve(ContinuousNormalizingFlow flow, INDArray x, boolean toLatent, TraceEstimator estimator,
             ProbeSource probeSource, OdeSolver solver, boolean regularized, StateViews.Cache views, Recorder recorder) {
-        int n = (int) x.rows();
+        int n = x.rows();
         int dim = flow.dim();
         double[] delta = new double[n];
         List<BlockSolve> solves = new ArrayList<>();

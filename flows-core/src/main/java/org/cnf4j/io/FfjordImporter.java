@@ -155,7 +155,7 @@ public final class FfjordImporter {
         if (last == null) {
             throw new ModelFileException(source + ": block " + b + " layer " + (count - 1) + " has no _layer.weight");
         }
-        int dim = (int) last.rows();
+        int dim = last.rows();
         dims[0] = dim;
         for (int k = 0; k < count; k++) {
             Map<String, INDArray> l = layers.get(k);
@@ -184,7 +184,7 @@ public final class FfjordImporter {
                 throw new ModelFileException(source + ": block " + b + " layer " + k + " takes " + in
                         + " inputs, the previous layer gives " + dims[k]);
             }
-            dims[k + 1] = (int) w.rows();
+            dims[k + 1] = w.rows();
         }
         if (dims[count] != dim) {
             throw new ModelFileException(source + ": block " + b + " ends with " + dims[count] + " outputs, it must give "

@@ -177,7 +177,7 @@ public interface Dynamics {
      * default calls {@link #forwardAtTimes} and then {@link #backwardAtTimes}.
      */
     default void backwardAtTimes(double[] t, INDArray z, RowCotangent cotangent, INDArray gradTheta) {
-        int n = (int) z.rows();
+        int n = z.rows();
         INDArray f = Nd4j.create(DataType.DOUBLE, n, dim());
         forwardAtTimes(t, z, f);
         double[] fv = f.data().asDouble();

@@ -30,7 +30,7 @@ final class MlpCall {
 
     MlpCall(int dim, long parameterCount, INDArray z, Probes pr, INDArray f, INDArray trace, INDArray jac,
             Cotangents weights, INDArray gradZ, INDArray gradTheta) {
-        this.size = (int) z.rows();
+        this.size = z.rows();
         check(z, size, dim, "z");
         this.pr = pr;
         this.probes = pr == null ? 0 : pr.count();

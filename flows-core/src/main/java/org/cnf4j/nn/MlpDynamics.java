@@ -323,7 +323,7 @@ public final class MlpDynamics implements Dynamics {
                     + Arrays.toString(c.shape()));
         }
         context = NativeArrays.toArray(c.dataType() == DataType.DOUBLE ? c.dup('c') : c.castTo(DataType.DOUBLE));
-        contextRows = (int) c.rows();
+        contextRows = c.rows();
     }
 
     @Override

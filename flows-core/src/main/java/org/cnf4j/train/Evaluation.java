@@ -77,7 +77,7 @@ public final class Evaluation {
 
     private static Result collect(ContinuousNormalizingFlow flow, Standardizer standardizer, INDArray y,
             boolean originalUnits) {
-        double[] out = new double[(int) y.rows()];
+        double[] out = new double[y.rows()];
         SolverStats stats = score(flow, standardizer, RowSource.of(y), originalUnits,
                 (start, logp) -> System.arraycopy(logp, 0, out, (int) start, logp.length));
         return new Result(Nd4j.createFromArray(out), stats);

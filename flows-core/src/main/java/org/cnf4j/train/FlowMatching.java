@@ -102,7 +102,7 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
 
     @Override
     public ObjectiveResult evaluate(ContinuousNormalizingFlow flow, INDArray x, RandomGenerator noise) {
-        int batch = (int) x.rows();
+        int batch = x.rows();
         return evaluateRows(flow, x, allPositions(batch), batch, noise);
     }
 
@@ -128,7 +128,7 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
                     + flow.parameterCount() + " parameters, got " + gradient.dataType() + " of " + gradient.length());
         }
         gradient.assign(0.0);
-        int batch = (int) x.rows();
+        int batch = x.rows();
         double loss = run(flow, x, allPositions(batch), batch, noise, gradient);
         return new ObjectiveResult(loss, Double.NaN, 0, 0, gradient, 0, 0);
     }
@@ -176,7 +176,7 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
      */
     public ObjectiveResult evaluatePaired(ContinuousNormalizingFlow flow, INDArray x, double[] base,
             RandomGenerator noise) {
-        int batch = (int) x.rows();
+        int batch = x.rows();
         if (base.length != batch * flow.dim()) {
             throw new IllegalArgumentException(batch + " rows need " + batch * flow.dim() + " base values, got "
                     + base.length);
@@ -193,7 +193,7 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
         INDArray[] xc = flow.splitRows(x, "x");
         INDArray x1 = xc[0];
         double[] context = xc[1] == null ? null : NativeArrays.toArray(xc[1]);
-        int rows = (int) x1.rows();
+        int rows = x1.rows();
         if (positions.length != rows) {
             throw new IllegalArgumentException(rows + " rows but " + positions.length + " positions");
         }

@@ -22,7 +22,7 @@ class ContinuousNormalizingFlowTest {
 
     /** f(z) = A z as a one-layer network without bias: W = A^T. */
     static MlpDynamics linear(INDArray a) {
-        int d = (int) a.rows();
+        int d = a.rows();
         MlpDynamics net = new MlpDynamics(new int[] {d, d}, LayerType.IGNORE, Activation.TANH);
         net.parameters().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, (long) d * d))
                 .assign(a.transpose().dup('c').reshape((long) d * d));

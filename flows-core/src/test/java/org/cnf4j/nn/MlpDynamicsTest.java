@@ -531,7 +531,7 @@ class MlpDynamicsTest {
 
     /** f and the trace of an evaluation (700 rows: two chunks), then {@link #combined}. */
     private static INDArray[] evaluatedAndCombined(MlpDynamics net, INDArray z, Probes probes, INDArray v) {
-        int n = (int) z.rows();
+        int n = z.rows();
         INDArray f = Nd4j.create(DataType.DOUBLE, n, D);
         INDArray tr = Nd4j.create(DataType.DOUBLE, n);
         net.forward(T, z, probes, f, tr, null);
@@ -540,7 +540,7 @@ class MlpDynamicsTest {
     }
 
     static INDArray[] combined(MlpDynamics net, INDArray z, Probes probes, INDArray v) {
-        int n = (int) z.rows();
+        int n = z.rows();
         INDArray f = Nd4j.create(DataType.DOUBLE, n, D);
         INDArray tr = Nd4j.create(DataType.DOUBLE, n);
         INDArray gz = Nd4j.create(DataType.DOUBLE, n, D);

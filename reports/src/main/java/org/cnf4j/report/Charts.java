@@ -107,8 +107,8 @@ public final class Charts {
 
     private static XYSeries points(String name, INDArray data, int dimX, int dimY) {
         XYSeries s = new XYSeries(name, false, true);
-        int d = (int) data.columns();
-        int n = (int) Math.min(data.rows(), MAX_POINTS);
+        int d = data.columns();
+        int n = Math.min(data.rows(), MAX_POINTS);
         double[] v = NativeArrays.toArray(data.castTo(DataType.DOUBLE).dup('c'));
         for (int i = 0; i < n; i++) {
             s.add(v[i * d + dimX], v[i * d + dimY]);
@@ -284,7 +284,7 @@ public final class Charts {
      */
     public static JFreeChart trajectories(Trajectories tr, int dimX, int dimY, int maxPaths, boolean standardised) {
         XYSeriesCollection paths = new XYSeriesCollection();
-        int n = (int) Math.min(tr.states()[0].rows(), maxPaths);
+        int n = Math.min(tr.states()[0].rows(), maxPaths);
         XYSeries start = new XYSeries("data", false, true);
         XYSeries end = new XYSeries("latent", false, true);
         for (int p = 0; p < n; p++) {

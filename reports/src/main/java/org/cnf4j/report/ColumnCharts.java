@@ -47,7 +47,7 @@ public final class ColumnCharts {
      * @param samples {@code [m, dim]}
      */
     public static int[] chooseColumns(INDArray data, INDArray samples) {
-        int dim = (int) data.columns();
+        int dim = data.columns();
         if (dim <= MAX_COLUMNS) {
             int[] all = new int[dim];
             for (int j = 0; j < dim; j++) {
@@ -83,9 +83,9 @@ public final class ColumnCharts {
 
     /** The first {@code max} values of column j. */
     static double[] column(INDArray x, int j, int max) {
-        int n = (int) Math.min(x.rows(), max);
+        int n = Math.min(x.rows(), max);
         double[] v = NativeArrays.toArray(x.castTo(DataType.DOUBLE).dup('c'));
-        int d = (int) x.columns();
+        int d = x.columns();
         double[] out = new double[n];
         for (int i = 0; i < n; i++) {
             out[i] = v[i * d + j];
@@ -191,7 +191,7 @@ public final class ColumnCharts {
      * draws where the data have none.
      */
     public static int outsideSupport(INDArray data, INDArray samples) {
-        int d = (int) data.columns();
+        int d = data.columns();
         double[] v = NativeArrays.toArray(data.castTo(DataType.DOUBLE).dup('c'));
         double[] lo = new double[d];
         double[] hi = new double[d];

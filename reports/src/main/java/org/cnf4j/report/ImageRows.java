@@ -54,7 +54,7 @@ public final class ImageRows {
             g.setColor(Color.DARK_GRAY);
             g.drawString(labels.get(r), 6, y0 + height * scale / 2 + 5);
             INDArray images = rows.get(r);
-            int n = images == null ? 0 : (int) Math.min(PER_ROW, images.rows());
+            int n = images == null ? 0 : Math.min(PER_ROW, images.rows());
             if (n == 0) {
                 continue;
             }

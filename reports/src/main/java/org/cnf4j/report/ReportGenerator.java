@@ -367,7 +367,7 @@ public final class ReportGenerator {
                     labels.add(c.name() + "=" + c.levels().get(k));
                 }
             } else {
-                int maps = (int) Math.min(4, dataC.rows());
+                int maps = Math.min(4, dataC.rows());
                 for (int i = 0; i < maps; i++) {
                     int row = (int) ((long) i * dataC.rows() / maps);
                     contexts.add(dataC.getRow(row).toDoubleVector());
@@ -419,11 +419,11 @@ public final class ReportGenerator {
         }
         // samples (of a conditional model: one at each evaluation row's context)
         INDArray samples = cd == 0 ? new Sampler(model).sample(in.samples, in.seed).samples() : !hasData ? null
-                : new Sampler(model, ContextSource.rows(shownRows(dataC, (int) Math.min(in.data.rows(), in.samples),
-                        in.seed))).sample((int) Math.min(in.data.rows(), in.samples), in.seed).samples();
+                : new Sampler(model, ContextSource.rows(shownRows(dataC, Math.min(in.data.rows(), in.samples),
+                        in.seed))).sample(Math.min(in.data.rows(), in.samples), in.seed).samples();
         if (dim >= 2 && hasData) {
             // as many points on each side, so the two panels look alike when the model is right
-            int shown = (int) Math.min(in.data.rows(), in.samples);
+            int shown = Math.min(in.data.rows(), in.samples);
             INDArray dataShown = shownRows(dataX, shown, in.seed);
             INDArray samplesShown = samples.get(NDArrayIndex.interval(0, shown), NDArrayIndex.all());
             if (plane == null) {
@@ -441,7 +441,7 @@ public final class ReportGenerator {
         }
         // any number of columns: each column's histogram, sample quality, per-row log p
         if (hasData && samples != null) {
-            int shown = (int) Math.min(Math.min(in.data.rows(), samples.rows()), QUALITY_ROWS);
+            int shown = Math.min(Math.min(in.data.rows(), samples.rows()), QUALITY_ROWS);
             INDArray dataShown = shownRows(dataX, shown, in.seed);
             INDArray samplesShown = samples.get(NDArrayIndex.interval(0, shown), NDArrayIndex.all()).dup('c');
             int[] columns = ColumnCharts.chooseColumns(dataX, samples);
@@ -472,7 +472,7 @@ public final class ReportGenerator {
                 // the same figures for samples of the baselines, fitted to the same training rows
                 for (int q = 0; q < in.baselineSamples.size(); q++) {
                     INDArray bs = in.baselineSamples.get(q);
-                    int m = (int) Math.min(shown, bs.rows());
+                    int m = Math.min(shown, bs.rows());
                     double[] bv = org.cnf4j.linalg.NativeArrays.toArray(scale.transform(bs.get(NDArrayIndex.interval(
                             0, m), NDArrayIndex.all()).castTo(DataType.DOUBLE).dup('c')));
                     double[] av = m == shown ? a : java.util.Arrays.copyOf(a, m * dim);
@@ -504,7 +504,7 @@ public final class ReportGenerator {
             java.util.Arrays.sort(order, (x, y) -> Double.compare(lp[x], lp[y]));
             double[] values = org.cnf4j.linalg.NativeArrays.toArray(in.data.castTo(org.nd4j.linalg.api.buffer.DataType
                     .DOUBLE).dup('c'));
-            int width = (int) in.data.columns();
+            int width = in.data.columns();
             for (int k = 0; k < Math.min(LOWEST_ROWS, order.length); k++) {
                 int i = order[k];
                 StringBuilder row = new StringBuilder();
@@ -585,12 +585,12 @@ public final class ReportGenerator {
                 int sampleRows = 8;
                 if (hasData) {
                     labels.add("data");
-                    rows.add(shownRows(dataX, (int) Math.min(ImageRows.PER_ROW, dataX.rows()), in.seed));
+                    rows.add(shownRows(dataX, Math.min(ImageRows.PER_ROW, dataX.rows()), in.seed));
                     sampleRows = 7;
                 }
                 int n = 0;
                 for (int r = 0; r < sampleRows && n < samples.rows(); r++) {
-                    int to = (int) Math.min(samples.rows(), n + ImageRows.PER_ROW);
+                    int to = Math.min(samples.rows(), n + ImageRows.PER_ROW);
                     labels.add("samples");
                     rows.add(samples.get(NDArrayIndex.interval(n, to), NDArrayIndex.all()));
                     n = to;
@@ -677,7 +677,7 @@ public final class ReportGenerator {
         if (n >= x.rows()) {
             return x;
         }
-        int rows = (int) x.rows();
+        int rows = x.rows();
         int[] index = new int[rows];
         for (int i = 0; i < rows; i++) {
             index[i] = i;

@@ -45,6 +45,6 @@ public final class ToleranceSweeps {
         for (int i = 0; i < n; i++) {
             err[i] = values[i].sub(values[n - 1]).amaxNumber().doubleValue();
         }
-        return new ToleranceSweep((int) x.rows(), tolerances.clone(), nfe, secs, err);
+        return new ToleranceSweep(x.rows(), tolerances.clone(), nfe, secs, err);
     }
 }

@@ -31,7 +31,7 @@ public interface ContextSource {
     /** Sample i takes row i of {@code rows} [n, contextDim]: one sample per row. */
     static ContextSource rows(INDArray rows) {
         double[] all = NativeArrays.toArray(rows.castTo(DataType.DOUBLE).dup('c'));
-        int cd = (int) rows.columns();
+        int cd = rows.columns();
         return (first, m) -> {
             if (first + m > rows.rows()) {
                 throw new IllegalArgumentException("samples up to " + (first + m) + " asked for, but there are "

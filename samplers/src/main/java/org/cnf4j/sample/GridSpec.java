@@ -41,7 +41,7 @@ public record GridSpec(int dimX, int dimY, double xMin, double xMax, double yMin
      * sliced through the data's mean.
      */
     public static GridSpec around(INDArray data, int dimX, int dimY, int resolution) {
-        int d = (int) data.columns();
+        int d = data.columns();
         double[] v = NativeArrays.toArray(data.castTo(DataType.DOUBLE).dup('c'));
         int n = v.length / d;
         double[] mean = new double[d];

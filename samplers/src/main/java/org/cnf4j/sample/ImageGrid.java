@@ -35,7 +35,7 @@ public final class ImageGrid {
      * images a row.
      */
     public static double[][] arrange(INDArray images, int height, int width, int columns) {
-        int n = (int) images.rows();
+        int n = images.rows();
         if (images.columns() != (long) height * width) {
             throw new IllegalArgumentException("images of " + height + "x" + width + " need " + height * width
                     + " values a row, the data have " + images.columns());

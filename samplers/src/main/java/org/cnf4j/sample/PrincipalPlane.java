@@ -57,8 +57,8 @@ public final class PrincipalPlane {
      * @param scale the model's standardiser of these columns ({@code dim} wide)
      */
     public static PrincipalPlane fit(INDArray rows, Standardizer scale) {
-        int n = (int) rows.rows();
-        int d = (int) rows.columns();
+        int n = rows.rows();
+        int d = rows.columns();
         if (n < 2 || d < 2) {
             throw new IllegalArgumentException("a principal plane needs at least 2 rows and 2 columns, got " + n + " x "
                     + d);
@@ -115,7 +115,7 @@ public final class PrincipalPlane {
 
     /** Coordinates (PC1, PC2) of rows in the data's units: [n, 2], in standard deviations from the mean. */
     public INDArray project(INDArray rows) {
-        int n = (int) rows.rows();
+        int n = rows.rows();
         double[] v = NativeArrays.toArray(scale.transform(rows.castTo(DataType.DOUBLE).dup('c')));
         double[] out = new double[2 * n];
         for (int i = 0; i < n; i++) {

@@ -255,7 +255,7 @@ public final class CnfFlow extends Estimator<CnfFlowModel> implements DefaultPar
                 ModelFile.save(local, flow, meta);
                 CnfFlowModel model = new CnfFlowModel(uid, Files.readAllBytes(local));
                 copyValues(model, ParamMap.empty());
-                return (CnfFlowModel) model.setParent(this);
+                return model.setParent(this);
             } finally {
                 Files.deleteIfExists(local);
             }

@@ -150,7 +150,7 @@ public final class CnfFlowModel extends Model<CnfFlowModel> implements MLWritabl
     public CnfFlowModel copy(ParamMap extra) {
         CnfFlowModel m = new CnfFlowModel(uid, modelFile);
         copyValues(m, extra);
-        return (CnfFlowModel) m.setParent(parent());
+        return m.setParent(parent());
     }
 
     @Override

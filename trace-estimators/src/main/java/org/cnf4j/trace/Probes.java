@@ -51,7 +51,7 @@ public final class Probes {
     public static Probes single(INDArray e, INDArray u) {
         INDArray l = e.castTo(DataType.DOUBLE).dup('c');
         INDArray r = e == u ? l : u.castTo(DataType.DOUBLE).dup('c');
-        return new Probes((int) e.rows(), (int) e.columns(), l, r, new double[] {1.0}, false);
+        return new Probes(e.rows(), e.columns(), l, r, new double[] {1.0}, false);
     }
 
     /** Number of samples. */

@@ -55,7 +55,7 @@ class TraceEstimatorTest {
     /** Mean within 4 standard errors of tr(A); sample variance within 10% of the closed form. */
     private static void checkUnbiasedWithKnownVariance(TraceEstimator est, INDArray a, double variance) {
         int n = 20_000;
-        Probes p = est.draw(n, (int) a.rows(), new SplittableRandom(42));
+        Probes p = est.draw(n, a.rows(), new SplittableRandom(42));
         INDArray values = p.estimate(bilinear(a));
         double mean = values.meanNumber().doubleValue();
         double sampleVar = values.varNumber().doubleValue();
