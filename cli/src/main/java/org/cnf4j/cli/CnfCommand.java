@@ -95,7 +95,7 @@ public final class CnfCommand implements Runnable {
         return cl.getCommandSpec().exitCodeOnInvalidInput();
     }
 
-    /** Runtime errors: one line "cnf <command>: error: <message>", exit code 1. */
+    /** Runtime errors: one line {@code "cnf <command>: error: <message>"}, exit code 1. */
     private static int handle(Exception e, CommandLine cl, ParseResult parsed) {
         PrintWriter err = cl.getErr();
         boolean verbose = verbose(parsed);

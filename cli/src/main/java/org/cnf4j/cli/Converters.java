@@ -118,7 +118,7 @@ final class Converters {
         }
     }
 
-    /** A range a:b with a < b. */
+    /** A range a:b with a &lt; b. */
     static final class RangeConverter implements ITypeConverter<Range> {
         @Override
         public Range convert(String value) {

@@ -57,7 +57,7 @@ public final class AdjointMethod implements GradientMethod {
 
     /** Tolerances of the backward solve that differ from the forward ones. */
     public record BackwardTolerances(double rtol, double atol) {
-        /** Validates as the forward tolerances are ({@link SolverConfig}). */
+        /** Validates as the forward tolerances are ({@link org.cnf4j.flow.SolverConfig}). */
         public BackwardTolerances {
             new org.cnf4j.flow.SolverConfig(org.cnf4j.ode.RungeKuttaMethod.DOPRI5, rtol, atol, 0, 1);
         }

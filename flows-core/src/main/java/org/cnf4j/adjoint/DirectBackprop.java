@@ -155,7 +155,7 @@ public final class DirectBackprop implements GradientMethod {
 
         /**
          * Maps ybar = dL/dy1 to dL/dy0 for y1 = y0 + h sum_i b_i K_i, K_i = F(t + c_i h, Y_i),
-         * Y_i = y0 + h sum_{j < i} a_ij K_j; accumulates dL/dtheta. Returns evaluations used.
+         * Y_i = y0 + h sum_{j &lt; i} a_ij K_j; accumulates dL/dtheta. Returns evaluations used.
          */
         int step(Step st, double[] ybar) {
             double h = st.h();

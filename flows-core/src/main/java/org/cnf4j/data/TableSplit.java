@@ -54,7 +54,7 @@ public final class TableSplit {
      * parts of equal size (to one row); part {@code fold} validates, the others train, in that
      * order, batched with this split's seed. Every such row validates in exactly one fold.
      *
-     * @throws IllegalArgumentException unless 0 <= fold < folds and every part gets a row
+     * @throws IllegalArgumentException unless 0 &lt;= fold &lt; folds and every part gets a row
      */
     public TableSplit fold(int fold, int folds) {
         int n = train.length + validation.length;

@@ -43,7 +43,7 @@ public final class Elementwise {
     }
 
     /**
-     * {@code out[r n + j] = w[wOff + j] * (scale * t[t0 + r])} for rows r < m and columns j < n: a
+     * {@code out[r n + j] = w[wOff + j] * (scale * t[t0 + r])} for rows r &lt; m and columns j &lt; n: a
      * per-column weight times each row's scaled time.
      */
     public static void timesRowTimes(double[] w, int wOff, double[] t, int t0, double scale, int m, int n,
@@ -65,7 +65,7 @@ public final class Elementwise {
     }
 
     /**
-     * Concatsquash gates from tanh values, rows r < m of [m, n] blocks: {@code gamma = 0.5 + 0.5
+     * Concatsquash gates from tanh values, rows r &lt; m of [m, n] blocks: {@code gamma = 0.5 + 0.5
      * gamma} (a sigmoid from the tanh of half its argument), then {@code beta = bias[bOff + j] gamma
      * + h[hOff + j] t[t0 + r]}.
      */

@@ -14,7 +14,7 @@ package org.cnf4j.linalg;
 public final class SingleTanh {
 
     static final float LOG2E = 1.44269504f;
-    /** ln 2 in two parts; the high part has trailing zero bits, so k * LN2_HI is exact for |k| < 2^8. */
+    /** ln 2 in two parts; the high part has trailing zero bits, so k * LN2_HI is exact for |k| &lt; 2^8. */
     static final float LN2_HI = 0.693145751953125f;
     static final float LN2_LO = 1.42860677e-6f;
     /** 1.5 * 2^23: adding and subtracting it rounds a float of magnitude below 2^22 to an integer. */

@@ -330,7 +330,7 @@ final class VectorHeapGemm {
     }
 
     /**
-     * A narrow product (n < 8) in double: per output, the {@value HeapGemm#PARTIALS} partial sums
+     * A narrow product (n &lt; 8) in double: per output, the {@value HeapGemm#PARTIALS} partial sums
      * over the terms in whole groups of 8 are held in 8 / lanes vectors of the one species every
      * kernel uses, the rest is finished by {@link HeapGemm#finishNarrow}. B is transposed first so
      * that a column's terms are contiguous.
@@ -368,7 +368,7 @@ final class VectorHeapGemm {
     }
 
     /**
-     * A narrow product (n < 8) in float: as in double, with {@value HeapGemm#FLOAT_PARTIALS}
+     * A narrow product (n &lt; 8) in float: as in double, with {@value HeapGemm#FLOAT_PARTIALS}
      * partial sums (so that they fill whole vectors of up to 16 float lanes).
      */
     private static void narrow(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int n, int k) {

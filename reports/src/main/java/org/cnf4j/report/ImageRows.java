@@ -29,7 +29,7 @@ public final class ImageRows {
      * Draws the rows.
      *
      * @param labels one label per row
-     * @param rows per row the images [n <= {@link #PER_ROW}, height * width], row-major pixels; a row
+     * @param rows per row the images [n &lt;= {@link #PER_ROW}, height * width], row-major pixels; a row
      *     of 0 images stays empty
      * @param scale screen pixels per image pixel
      */
