@@ -72,11 +72,7 @@ class DefaultTrainingTest {
                 + "(a longer or no time budget runs them all)";
         assertTrue(s.selection().contains(cut), s.selection());
         assertTrue(r.err().contains(cut), r.err());
-        // the wall time of training and its validations; one validation of 1,000 rows takes well under 4 s
-        java.util.regex.Matcher wall = java.util.regex.Pattern.compile("trained \\d+ iterations in ([0-9.]+) s")
-                .matcher(r.out());
-        assertTrue(wall.find(), r.out());
-        assertTrue(Double.parseDouble(wall.group(1)) <= 5 + 4, "ran " + wall.group(1) + " s for a 5 s budget");
+        // (how long the capped run takes is a wall-clock test of its own: BudgetAndModelChoiceTest)
         assertTrue(CliRun.of("info", "--model", model.toString()).out().contains(cut));
         assertTrue(assertDoesNotThrow(() -> java.nio.file.Files.readString(report.resolve("index.html")))
                 .contains(cut));
