@@ -94,6 +94,49 @@ final class ShellExamples {
         return args;
     }
 
+    /**
+     * A folder laid out like the repository for running examples as written: {@code cli/data} are
+     * the example data sets and {@code cli/cnf} a launcher over this build's classes (the jar is
+     * made after the tests).
+     */
+    static void layOut(java.nio.file.Path dir) throws IOException {
+        java.nio.file.Path cli = Files.createDirectories(dir.resolve("cli"));
+        Files.createSymbolicLink(cli.resolve("data"), java.nio.file.Path.of("data").toAbsolutePath());
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        java.nio.file.Path launcher = cli.resolve("cnf");
+        Files.writeString(launcher, "#!/usr/bin/env sh\nexec '" + java.nio.file.Path.of(System.getProperty(
+                "java.home"), "bin", "java") + "' --add-modules jdk.incubator.vector -Xmx2g -Xmn32m -cp '" + classpath
+                + "' org.cnf4j.cli.CnfCommand \"$@\"\n");
+        if (!launcher.toFile().setExecutable(true)) {
+            throw new IOException("cannot make " + launcher + " executable");
+        }
+    }
+
+    /**
+     * Runs one example with bash ({@code pipefail}) in {@code dir}; returns its output (standard
+     * output and error together).
+     *
+     * @throws AssertionError when it runs past 10 minutes or exits non-zero
+     */
+    static String run(Example e, java.nio.file.Path dir) throws IOException, InterruptedException {
+        java.nio.file.Path log = dir.resolve("command.log");
+        Process p = new ProcessBuilder("bash", "-o", "pipefail", "-c", e.command()).directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean done = p.waitFor(10, java.util.concurrent.TimeUnit.MINUTES);
+        if (!done) {
+            p.destroyForcibly();
+        }
+        String output = Files.readString(log);
+        if (!done) {
+            throw new AssertionError(e + " ran past 10 minutes:\n" + output);
+        }
+        if (p.exitValue() != 0) {
+            throw new AssertionError(e + " failed with exit " + p.exitValue() + ":\n" + output);
+        }
+        System.out.println("$ " + e.command() + "\n" + output);
+        return output;
+    }
+
     /** The file a command redirects its standard output to ({@code > file}), or null. */
     static String redirectTarget(String command) {
         String[] words = command.trim().split("\\s+");

@@ -37,6 +37,18 @@ class ShellExamplesTest {
     /** Files that stand for the reader's own: a table of theirs, points of theirs, FFJORD's weights. */
     private static final Set<String> READERS_FILES = Set.of("penguins.csv", "points.csv", "weights.npz");
 
+    /** Whether a command reads one of {@link #READERS_FILES}. */
+    static boolean readsReadersFile(String command) {
+        List<String> args = ShellExamples.arguments(command);
+        for (int i = 0; i < args.size(); i++) {
+            String value = valueOf(args, i);
+            if (INPUTS.contains(optionName(args.get(i))) && value != null && READERS_FILES.contains(value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static List<Path> pages() throws IOException {
         List<Path> pages = new ArrayList<>(List.of(Path.of("..", "README.md")));
         try (Stream<Path> docs = Files.list(Path.of("..", "docs"))) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,27 +24,10 @@ class TutorialTest {
     void everyCommandOfTheTutorialRunsAsWritten() throws Exception {
         List<ShellExamples.Example> examples = ShellExamples.of(Path.of("..", "docs", "tutorial.md"));
         assertTrue(examples.size() >= 8, "the tutorial's commands: " + examples);
-        Path cli = Files.createDirectories(dir.resolve("cli"));
-        Files.createSymbolicLink(cli.resolve("data"), Path.of("data").toAbsolutePath());
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Path launcher = cli.resolve("cnf");
-        Files.writeString(launcher, "#!/usr/bin/env sh\nexec '" + Path.of(System.getProperty("java.home"), "bin",
-                "java") + "' --add-modules jdk.incubator.vector -Xmx2g -Xmn32m -cp '" + classpath
-                + "' org.cnf4j.cli.CnfCommand \"$@\"\n");
-        assertTrue(launcher.toFile().setExecutable(true));
+        ShellExamples.layOut(dir);
         String trained = "";
         for (ShellExamples.Example e : examples) {
-            Path log = dir.resolve("command.log");
-            Process p = new ProcessBuilder("bash", "-o", "pipefail", "-c", e.command()).directory(dir.toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            boolean done = p.waitFor(10, TimeUnit.MINUTES);
-            if (!done) {
-                p.destroyForcibly();
-            }
-            String output = Files.readString(log);
-            assertTrue(done, e + " ran past 10 minutes:\n" + output);
-            assertEquals(0, p.exitValue(), e + " failed:\n" + output);
-            System.out.println("$ " + e.command() + "\n" + output);
+            String output = ShellExamples.run(e, dir);
             if (e.command().startsWith("cli/cnf train ")) {
                 trained = output;
             }
