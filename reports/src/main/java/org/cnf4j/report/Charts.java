@@ -155,9 +155,9 @@ public final class Charts {
         double lo = Math.min(a.getMinX(), b.getMinX());
         double hi = Math.max(a.getMaxX(), b.getMaxX());
         double pad = 0.05 * Math.max(hi - lo, 1e-9);
-        NumberAxis xa = new NumberAxis(xLabel + " (data)");
+        NumberAxis xa = new NumberAxis(xLabel + ", data");
         xa.setRange(lo - pad, hi + pad);
-        NumberAxis xb = new NumberAxis(xLabel + " (samples)");
+        NumberAxis xb = new NumberAxis(xLabel + ", samples");
         xb.setRange(lo - pad, hi + pad);
         plot.add(scatter(a, xa, new Color(31, 119, 180)), 1);
         plot.add(scatter(b, xb, new Color(214, 39, 40)), 1);
