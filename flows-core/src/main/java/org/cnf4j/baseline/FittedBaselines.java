@@ -16,20 +16,19 @@ public record FittedBaselines(GaussianBaseline gaussian, GaussianMixtureBaseline
 
     /** n draws of the Gaussian, [n][dim], on the flow's standardised scale. */
     public double[][] gaussianSamples(int n, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        double[][] out = new double[n][];
-        for (int i = 0; i < n; i++) {
-            out[i] = gaussian.sample(r);
-        }
-        return out;
+        return draws(n, seed, gaussian::sample);
     }
 
     /** n draws of the mixture, [n][dim], on the flow's standardised scale. */
     public double[][] mixtureSamples(int n, long seed) {
+        return draws(n, seed, mixture::sample);
+    }
+
+    private static double[][] draws(int n, long seed, java.util.function.Function<SplittableRandom, double[]> draw) {
         SplittableRandom r = new SplittableRandom(seed);
         double[][] out = new double[n][];
         for (int i = 0; i < n; i++) {
-            out[i] = mixture.sample(r);
+            out[i] = draw.apply(r);
         }
         return out;
     }

@@ -117,11 +117,7 @@ public final class TableTrainingData implements TrainingData {
         if (split.test().length > 0) {
             throw new DataException("test rows from a file replace the test split: give a test fraction of 0");
         }
-        if (dequantize) {
-            int x = dim - contextColumns;
-            ColumnChecks.requireIntegers(rows.values().get(NDArrayIndex.all(), NDArrayIndex.interval(0, x)).dup('c'),
-                    rows.columns().subList(0, x), rows.source());
-        }
+        requireIntegersToDequantise(rows);
         this.test = prepare(rows.values(), RandomStreams.stream(seed, "dequantize-test"));
         this.testSource = rows.source();
         return this;
@@ -150,14 +146,19 @@ public final class TableTrainingData implements TrainingData {
             throw new DataException("validation rows from a caller replace the validation split: give a validation "
                     + "fraction of 0");
         }
+        requireIntegersToDequantise(rows);
+        this.validation = prepare(rows.values(), RandomStreams.stream(seed, "dequantize-validation"));
+        this.validationSource = rows.source();
+        return this;
+    }
+
+    /** With dequantisation, held-out rows' data columns must be integers as the training rows' are. */
+    private void requireIntegersToDequantise(Dataset rows) {
         if (dequantize) {
             int x = dim - contextColumns;
             ColumnChecks.requireIntegers(rows.values().get(NDArrayIndex.all(), NDArrayIndex.interval(0, x)).dup('c'),
                     rows.columns().subList(0, x), rows.source());
         }
-        this.validation = prepare(rows.values(), RandomStreams.stream(seed, "dequantize-validation"));
-        this.validationSource = rows.source();
-        return this;
     }
 
     private INDArray prepare(INDArray x, SplittableRandom noise) {
