@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.cnf4j.baseline.Baselines;
+import org.cnf4j.baseline.FittedBaselines;
 import org.cnf4j.data.ConditionalTable;
 import org.cnf4j.data.ContextColumn;
 import org.cnf4j.data.DataException;
@@ -175,8 +176,10 @@ public final class Flow {
                 : ConditionalTable.withCounts(context, data.trainingSample(Integer.MAX_VALUE), flow.dim());
         // as cnf train: the baselines first, then the run planned from the table and the options
         // (a time budget only caps it)
+        // the mixture the flow starts from is the baselines' (fitted once)
+        FittedBaselines fitted = trainer.prepareBase();
         if (options.baselines()) {
-            trainer.setBaselines(Baselines.beforeTraining(data, flow.dim(), context));
+            trainer.setBaselines(fitted != null ? fitted.summary() : Baselines.beforeTraining(data, flow.dim(), context));
         }
         if (options.iterationsPlanned()) {
             trainer.plan();

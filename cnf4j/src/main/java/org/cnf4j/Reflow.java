@@ -39,9 +39,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Rectified flow's reflow (Liu, Gong and Liu 2023, "Flow straight and fast"): draws (noise,
- * sample) pairs from a model (z ~ N(0, I), x = the model's sample from z) and trains a copy of the
- * model, warm-started from it, by flow matching on the straight paths between each pair's two
- * ends. The pairs are a coupling of N(0, I) and the model's distribution that the model's own
+ * sample) pairs from a model (z from its base, x = the model's sample from z) and trains a copy of
+ * the model, warm-started from it, by flow matching on the straight paths between each pair's two
+ * ends. The pairs are a coupling of the base and the model's distribution that the model's own
  * paths do not cross, so the new field's paths are nearly straight and a few fixed steps sample
  * it; it is still a continuous normalizing flow, so its log p stays exact and the adaptive solver
  * needs fewer steps for it too.
@@ -314,10 +314,7 @@ public final class Reflow {
             // the base draws the sampler made: stream ("base", i) of the seed, as Sampler.chunk draws them
             double[] base = new double[n * dim];
             for (int i = 0; i < n; i++) {
-                SplittableRandom r = RandomStreams.stream(seed, "base", i);
-                for (int j = 0; j < dim; j++) {
-                    base[i * dim + j] = r.nextGaussian() * 1.0;
-                }
+                model.base().draw(RandomStreams.stream(seed, "base", i), 1.0, base, i * dim, dim);
             }
             return new Pairs(dim, cd, n, joint, base);
         }

@@ -70,13 +70,16 @@ import org.cnf4j.train.TrainingConfig;
  * @param toyTestRows test samples of a toy data set
  * @param baselines whether to fit the Gaussian and Gaussian-mixture baselines for the summary
  * @param precision the network's matrix products in double or float
+ * @param mixtureBase whether an unconditional flow starts as the Gaussian mixture fitted to the
+ *     training rows (its base distribution, the field zero) rather than from N(0, I)
  */
 public record TrainOptions(int[] hidden, LayerType layerType, Activation activation, int blocks, double endTime,
         boolean trainEndTime, SolverConfig solver, TraceEstimator trace, GradientMethod gradient,
         FlowMatching flowMatching, TrainingObjective regularizers, int batch, double learningRate,
         LearningRateSchedule schedule, double ema, double weightDecay, Integer iterations, Duration timeBudget,
         Integer validationInterval, long seed, double validationFraction, double testFraction, boolean standardize,
-        boolean dequantize, int toyValidationRows, int toyTestRows, boolean baselines, MatrixPrecision precision) {
+        boolean dequantize, int toyValidationRows, int toyTestRows, boolean baselines, MatrixPrecision precision,
+        boolean mixtureBase) {
 
     /** Iterations between validations when iterations are given and the interval is not. */
     public static final int DEFAULT_VALIDATION_INTERVAL = 100;
@@ -175,7 +178,7 @@ public record TrainOptions(int[] hidden, LayerType layerType, Activation activat
         return new TrainingConfig(iterations != null ? iterations : RunLength.MAX_ITERATIONS, batch,
                 learningRate, weightDecay, validationInterval != null ? validationInterval
                         : DEFAULT_VALIDATION_INTERVAL, gradient, trace, regularizers, seed, true, flowMatching,
-                schedule, ema, cap == null ? 0 : cap);
+                schedule, ema, cap == null ? 0 : cap, mixtureBase);
     }
 
     /** Whether the run's iterations are planned ({@link Trainer#plan}) rather than given. */
@@ -233,7 +236,7 @@ public record TrainOptions(int[] hidden, LayerType layerType, Activation activat
                 + validationInterval + ", seed=" + seed + ", validationFraction=" + validationFraction
                 + ", testFraction=" + testFraction + ", standardize=" + standardize + ", dequantize=" + dequantize
                 + ", toyValidationRows=" + toyValidationRows + ", toyTestRows=" + toyTestRows + ", baselines="
-                + baselines + ", precision=" + precision + "]";
+                + baselines + ", precision=" + precision + ", mixtureBase=" + mixtureBase + "]";
     }
 
     /** Builds {@link TrainOptions}; starts from {@code cnf train}'s defaults. */
@@ -266,6 +269,7 @@ public record TrainOptions(int[] hidden, LayerType layerType, Activation activat
         private int toyTestRows = 10_000;
         private boolean baselines = true;
         private MatrixPrecision precision = MatrixPrecision.DOUBLE;
+        private boolean mixtureBase = true;
 
         private Builder() {
         }
@@ -299,6 +303,7 @@ public record TrainOptions(int[] hidden, LayerType layerType, Activation activat
             toyTestRows = o.toyTestRows;
             baselines = o.baselines;
             precision = o.precision;
+            mixtureBase = o.mixtureBase;
         }
 
         /** Hidden widths (default 64, 64, 64). */
@@ -479,6 +484,16 @@ public record TrainOptions(int[] hidden, LayerType layerType, Activation activat
         }
 
         /**
+         * Whether an unconditional flow's base is the Gaussian mixture fitted to the training rows,
+         * the flow starting as that mixture (default true; false: N(0, I), as FFJORD). A conditional
+         * flow's base is N(0, I) either way.
+         */
+        public Builder mixtureBase(boolean v) {
+            mixtureBase = v;
+            return this;
+        }
+
+        /**
          * The options.
          *
          * @throws IllegalArgumentException naming the first bad value
@@ -487,7 +502,7 @@ public record TrainOptions(int[] hidden, LayerType layerType, Activation activat
             return new TrainOptions(hidden, layerType, activation, blocks, endTime, trainEndTime, solver, trace,
                     gradient, flowMatching, regularizers, batch, learningRate, schedule, ema, weightDecay, iterations,
                     timeBudget, validationInterval, seed, validationFraction, testFraction, standardize, dequantize,
-                    toyValidationRows, toyTestRows, baselines, precision);
+                    toyValidationRows, toyTestRows, baselines, precision, mixtureBase);
         }
     }
 }

@@ -67,7 +67,7 @@ class FlowTest {
                 0.1, 0.1, 0, false, true);
         TrainingConfig config = new TrainingConfig(60, 100, 1e-3, 1e-5, 100, new AdjointMethod(), null,
                 TrainingObjective.MAXIMUM_LIKELIHOOD, 0, true, new FlowMatching(0, true, TimeSampling.UNIFORM),
-                LearningRateSchedule.LINEAR, 0.999, 0);
+                LearningRateSchedule.LINEAR, 0.999, 0, true /* the base: the training rows' Gaussian mixture */);
         new Trainer(flow, data, config).train();
         assertArrayEquals(NativeArrays.toArray(flow.parameters()),
                 NativeArrays.toArray(trained.model().flow().parameters()), 0.0);

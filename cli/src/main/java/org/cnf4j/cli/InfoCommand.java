@@ -61,6 +61,7 @@ public final class InfoCommand implements Callable<Integer> {
         }
         out.printf("parameters: %d (%d network weights, %d end times)%n", m.parameterCount(),
                 m.networkParameters(), m.blocks().size());
+        out.printf("base distribution: %s%n", m.base());
         out.printf("solver: %s%n", m.solver());
         if (m.metadata().reflow() != null) {
             org.cnf4j.io.ReflowInfo r = m.metadata().reflow();

@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code cnf sample}: draws samples from a model into a CSV file (and a PNG). */
 @Command(name = "sample", mixinStandardHelpOptions = true, versionProvider = CnfCommand.Version.class,
-        sortOptions = false, description = "Draws samples from a model (z ~ N(0, temperature^2 I), decoded) in "
-                + "chunks, writing them as CSV in the data's units; optionally with their log-densities and a plot.")
+        sortOptions = false, description = "Draws samples from a model (z from the model's base, its spread "
+                + "scaled by the temperature, decoded) in chunks, writing them as CSV in the data's units; optionally with their log-densities and a plot.")
 public final class SampleCommand implements Callable<Integer>, CheckedOptions {
 
     @Spec
@@ -76,7 +76,8 @@ public final class SampleCommand implements Callable<Integer>, CheckedOptions {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the samples (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--temperature", defaultValue = "1.0", description = "Scale of the base noise (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--temperature", defaultValue = "1.0", description = "Scale of the base noise around its mean "
+            + "(each component's mean for a mixture base) (default: ${DEFAULT-VALUE}).")
     double temperature;
 
     @Option(names = "--with-logp", description = "Also write each sample's log-density (column 'logp').")

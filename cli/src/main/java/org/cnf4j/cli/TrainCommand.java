@@ -10,6 +10,7 @@ import org.cnf4j.baseline.Baselines;
 import org.cnf4j.data.ConditionalTable;
 import org.cnf4j.data.TrainingData;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
+import org.cnf4j.flow.GaussianMixtureBase;
 import org.cnf4j.io.BaselineSummary;
 import org.cnf4j.io.LoadedModel;
 import org.cnf4j.io.ModelFile;
@@ -47,8 +48,9 @@ import picocli.CommandLine.Spec;
                     + "likelihood (adjoint gradients) and writes the model file, checkpointed at every validation. By "
                     + "default the run's length follows from the table, the network and the batch (a minute or two on "
                     + "two cores; never from a timing, so the same command and seed give the same model on any "
-                    + "machine), with OT coupling, a linearly decaying learning rate and a moving average of the "
-                    + "weights; --time-budget only caps it.",
+                    + "machine), starting from the Gaussian mixture fitted to the training rows (never kept worse "
+                    + "than it on validation), with OT coupling, a linearly decaying learning rate and a moving "
+                    + "average of the weights; --time-budget only caps it.",
             "Data: a toy generator (8gaussians, checkerboard, 2spirals, pinwheel, rings, moons, circles, swissroll) "
                     + "or a .csv/.tsv (header row) or .npy file."})
 public final class TrainCommand implements Callable<Integer> {
@@ -214,10 +216,19 @@ public final class TrainCommand implements Callable<Integer> {
                 if (dataOptions.contextDim() > 0) {
                     fitted = Baselines.beforeTraining(trainingData, flow.dim(), dataOptions.loadedContext);
                 } else {
-                    // the models kept: the report compares their samples with the flow's
-                    models = Baselines.fitted(trainingData, Baselines.MIXTURE_WORK);
+                    // the models kept: the report compares their samples with the flow's; the
+                    // mixture is the flow's base unless --base normal (fitted once either way)
+                    models = trainer.prepareBase();
+                    if (models == null) {
+                        models = Baselines.fitted(trainingData, Baselines.MIXTURE_WORK);
+                    }
                     fitted = models.summary();
                 }
+            }
+        }
+        if (!baselines && !resume) {
+            try (Progress.Task task = new Progress.Task(Progress.mode(common), err, "base distribution")) {
+                trainer.prepareBase();
             }
         }
         Progress.Mode mode = Progress.mode(common);
@@ -258,8 +269,9 @@ public final class TrainCommand implements Callable<Integer> {
         var s = r.summary();
         stdout.printf(Locale.ROOT, "trained %d iterations in %.1f s%n", s.iterations(), s.wallSeconds());
         if (!Double.isNaN(s.bestValidationNll())) {
-            stdout.printf(Locale.ROOT, "kept: iteration %d, validation NLL %.4f nats%n", s.bestIteration(),
-                    s.bestValidationNll());
+            stdout.printf(Locale.ROOT, "kept: iteration %d, validation NLL %.4f nats%s%n", s.bestIteration(),
+                    s.bestValidationNll(), s.bestIteration() == 0 && flow.base() instanceof GaussianMixtureBase
+                            ? " (the start: the base mixture with a zero field; no trained field scored lower)" : "");
         }
         if (!common.quiet && s.selection() != null) {
             err.printf("model choice: %s%n", s.selection());

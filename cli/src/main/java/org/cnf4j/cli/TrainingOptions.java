@@ -41,6 +41,12 @@ public final class TrainingOptions implements CheckedOptions {
             description = "tanh, softplus, elu or swish (default: ${DEFAULT-VALUE}).")
     Activation activation;
 
+    @Option(names = "--base", defaultValue = "mixture", description = "The latent's distribution of an unconditional "
+            + "flow: mixture, the Gaussian mixture fitted to the training rows (the flow starts as it and is kept only "
+            + "where it scores better on the validation rows), or normal, N(0, I) as in FFJORD (default: "
+            + "${DEFAULT-VALUE}).")
+    String base;
+
     @Option(names = "--blocks", defaultValue = "1", description = "Number of blocks (default: ${DEFAULT-VALUE}).")
     int blocks;
 
@@ -146,6 +152,15 @@ public final class TrainingOptions implements CheckedOptions {
         }
     }
 
+    /** Whether {@code --base}'s value asks for the fitted mixture. */
+    private static boolean mixtureBase(String value) {
+        return switch (value) {
+            case "mixture" -> true;
+            case "normal" -> false;
+            default -> throw new IllegalArgumentException("--base is mixture or normal, got '" + value + "'");
+        };
+    }
+
     private static <T> T parse(CommandSpec spec, java.util.function.Function<String, T> byName, String value) {
         try {
             return byName.apply(value);
@@ -191,6 +206,7 @@ public final class TrainingOptions implements CheckedOptions {
                 .regularizers(OptionChecks.library(spec, () -> new TrainingObjective(kinetic, jacobian))).batch(batch == null ? TrainingConfig.AUTOMATIC_BATCH : batch).learningRate(lr)
                 .schedule(parse(spec, LearningRateSchedule::byName, lrSchedule)).ema(ema).weightDecay(weightDecay)
                 .iterations(iterations).validationInterval(validationInterval).seed(seed)
+                .mixtureBase(parse(spec, TrainingOptions::mixtureBase, base))
                 .timeBudget(timeBudget == null ? null
                         : OptionChecks.library(spec, () -> SettingCheck.seconds("timeBudget", timeBudget)));
         return flowMatching == null ? b.maximumLikelihood() : b.flowMatching(flowMatching);

@@ -67,7 +67,7 @@ final class ForwardPass {
             }
         }
         this.latent = chain.out();
-        INDArray logN = ContinuousNormalizingFlow.standardNormalLogDensity(latent);
+        INDArray logN = flow.base().logDensity(latent);
         double sum = 0;
         for (int b = 0; b < batch; b++) {
             sum += -logN.getDouble(b) + chain.delta()[b];
@@ -82,9 +82,12 @@ final class ForwardPass {
         this.jacobianAdjoint = objective.jacobianWeight() / batch;
     }
 
-    /** dL/dz(T) of the last block: z(T) / B (from -log N(z)). */
+    /** dL/dz(T) of the last block: -(d log q / dz)(z(T)) / B; z(T) / B for q = N(0, I). */
     INDArray latentCotangent() {
-        return latent.div(batch);
+        if (flow.base() instanceof org.cnf4j.flow.StandardNormal) {
+            return latent.div(batch);
+        }
+        return flow.base().logDensityGradient(latent).divi(-batch);
     }
 
     /** Per-sample constant weights as [batch] arrays. */

@@ -72,6 +72,18 @@ public final class GaussianBaseline {
         return mean.clone();
     }
 
+    /** The covariance's lower Cholesky factor [dim][dim] (a copy; zeros above the diagonal). */
+    public double[][] lowerFactor() {
+        int d = mean.length;
+        double[][] out = new double[d][d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j <= i; j++) {
+                out[i][j] = lower[i][j];
+            }
+        }
+        return out;
+    }
+
     /** log N(x; mu, Sigma) in nats. */
     public double logDensity(double[] x) {
         int d = mean.length;

@@ -82,6 +82,18 @@ public final class GaussianMixtureBaseline {
         return components.get(c).sample(random);
     }
 
+    /** This mixture as a flow's base distribution (the same weights, means and Cholesky factors). */
+    public org.cnf4j.flow.GaussianMixtureBase toBaseDistribution() {
+        int k = components.size();
+        double[][] means = new double[k][];
+        double[][][] lower = new double[k][][];
+        for (int c = 0; c < k; c++) {
+            means[c] = components.get(c).mean();
+            lower[c] = components.get(c).lowerFactor();
+        }
+        return new org.cnf4j.flow.GaussianMixtureBase(logWeights, means, lower);
+    }
+
     /** Mean negative log-density of the rows, nats. */
     public double meanNll(double[][] x) {
         double s = 0;

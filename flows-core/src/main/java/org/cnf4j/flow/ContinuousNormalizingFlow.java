@@ -57,6 +57,7 @@ public final class ContinuousNormalizingFlow {
     private SolverConfig solver;
     private TraceEstimator traceEstimator;
     private long seed;
+    private BaseDistribution base = StandardNormal.INSTANCE;
     private OdeSolver densitySolver;
     private OdeSolver velocitySolver;
     private final org.cnf4j.ode.StateViews.Cache views = new org.cnf4j.ode.StateViews.Cache();
@@ -470,6 +471,31 @@ public final class ContinuousNormalizingFlow {
         this.seed = newSeed;
     }
 
+    /** The distribution of the latent z = x(T) ({@link StandardNormal} unless set). */
+    public BaseDistribution base() {
+        return base;
+    }
+
+    /**
+     * Sets the distribution of the latent: log p(x) = log q(z) + the integrated trace, and
+     * samples start from q.
+     *
+     * @throws IllegalArgumentException for a mixture of another dimension, or a mixture on a
+     *     conditional flow (whose latent is N(0, I) for every context)
+     */
+    public void setBase(BaseDistribution newBase) {
+        if (newBase instanceof GaussianMixtureBase m) {
+            if (m.dim() != dim) {
+                throw new IllegalArgumentException("a base mixture of " + m.dim() + " dimensions for a flow of " + dim);
+            }
+            if (contextDim > 0) {
+                throw new IllegalArgumentException("a conditional flow's base is N(0, I) for every context; it takes no "
+                        + "mixture");
+            }
+        }
+        this.base = java.util.Objects.requireNonNull(newBase, "base");
+    }
+
     /** log N(z; 0, I) per row of a contiguous DOUBLE [n, dim] array, in nats. */
     public static INDArray standardNormalLogDensity(INDArray z) {
         int n = z.rows();
@@ -541,7 +567,7 @@ public final class ContinuousNormalizingFlow {
     private LogProbResult solveLogProb(INDArray z, INDArray c, ProbeSource probes) {
         DensityChain.Result r = withContext(c, () -> DensityChain.solve(this, z, true, traceEstimator, probes,
                 densitySolver(), false, views, null));
-        INDArray logp = standardNormalLogDensity(r.out()).subi(Nd4j.createFromArray(r.delta()));
+        INDArray logp = base.logDensity(r.out()).subi(Nd4j.createFromArray(r.delta()));
         return new LogProbResult(logp, r.out(), r.stats());
     }
 
@@ -585,7 +611,7 @@ public final class ContinuousNormalizingFlow {
     /**
      * Maps latent z to data space and integrates the log-density along (as FFJORD does when it
      * samples): each block solves [x, delta] from T_k to 0 with delta(T_k) = 0 and
-     * d delta/dt = -tr(df/dz), so {@code log p(x) = log N(z; 0, I) + sum_k delta_k(0)}. Trace
+     * d delta/dt = -tr(df/dz), so {@code log p(x) = log q(z) + sum_k delta_k(0)} ({@link #base()}). Trace
      * probes are drawn from {@code noise}.
      */
     public FlowResult decodeWithLogProb(INDArray z, RandomGenerator noise) {
@@ -598,11 +624,11 @@ public final class ContinuousNormalizingFlow {
         INDArray x = zc[0];
         DensityChain.Result r = withContext(zc[1], () -> DensityChain.solve(this, x, false, traceEstimator, probes,
                 densitySolver(), false, views, null));
-        INDArray logp = standardNormalLogDensity(x).addi(Nd4j.createFromArray(r.delta()));
+        INDArray logp = base.logDensity(x).addi(Nd4j.createFromArray(r.delta()));
         return new FlowResult(r.out(), logp, r.stats());
     }
 
-    /** Draws n points: z ~ N(0, I) from the stream "base" of {@code sampleSeed}, decoded. */
+    /** Draws n points: z from {@link #base()} (the stream "base" of {@code sampleSeed}), decoded. */
     public FlowResult sample(int n, long sampleSeed) {
         if (n < 1) {
             throw new IllegalArgumentException("number of samples must be positive, got " + n);
@@ -610,7 +636,7 @@ public final class ContinuousNormalizingFlow {
         if (contextDim > 0) {
             throw new IllegalArgumentException("this flow is conditional: give one context per sample, sample(c, seed)");
         }
-        return decode(standardNormal(n, dim, RandomStreams.stream(sampleSeed, "base")));
+        return decode(base.draw(n, dim, RandomStreams.stream(sampleSeed, "base")));
     }
 
     /**

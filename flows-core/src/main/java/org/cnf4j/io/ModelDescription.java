@@ -14,11 +14,12 @@ import java.util.List;
  * @param networkParameters the network weights the file declares (without the end times)
  * @param solver the solver settings, as {@code SolverConfig} prints them
  * @param traceEstimator the evaluation trace estimator's name
+ * @param base the latent's distribution in words ({@code BaseDistribution#describe}), e.g. "N(0, I)"
  * @param metadata standardiser, columns, context, data description, training summary, reflow record
  * @param checkpointIteration the iteration of the resume state, or null when the file has none
  */
 public record ModelDescription(int dim, int contextDim, List<Block> blocks, boolean trainsEndTime,
-        long networkParameters, String solver, String traceEstimator, ModelMetadata metadata,
+        long networkParameters, String solver, String traceEstimator, String base, ModelMetadata metadata,
         Integer checkpointIteration) {
 
     /**

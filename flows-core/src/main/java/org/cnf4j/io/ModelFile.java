@@ -19,7 +19,9 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.cnf4j.data.Standardizer;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
+import org.cnf4j.flow.GaussianMixtureBase;
 import org.cnf4j.flow.SolverConfig;
+import org.cnf4j.flow.StandardNormal;
 import org.cnf4j.nn.Activation;
 import org.cnf4j.nn.Dynamics;
 import org.cnf4j.nn.LayerType;
@@ -55,6 +57,10 @@ public final class ModelFile {
 
     /** Most units a layer of a model file may declare. */
     public static final int MAX_WIDTH = 1 << 16;
+    /** Components a base mixture may have. */
+    public static final int MAX_BASE_COMPONENTS = 1024;
+    /** The "kind" of a base mixture in {@code model.json}. */
+    static final String MIXTURE_BASE = "gaussian-mixture";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -131,6 +137,17 @@ public final class ModelFile {
                         .dup('c').reshape(t.shape());
                 entries.put(entry, Nd4j.toNpyByteArray(values));
             }
+        }
+        if (flow.base() instanceof GaussianMixtureBase m) {
+            ObjectNode bn = root.putObject("base");
+            bn.put("kind", MIXTURE_BASE);
+            bn.put("components", m.components());
+            bn.put("logWeights", "base/logWeights.npy");
+            bn.put("means", "base/means.npy");
+            bn.put("lowerFactors", "base/lowerFactors.npy");
+            entries.put("base/logWeights.npy", Nd4j.toNpyByteArray(Nd4j.createFromArray(m.logWeights())));
+            entries.put("base/means.npy", Nd4j.toNpyByteArray(Nd4j.createFromArray(m.means())));
+            entries.put("base/lowerFactors.npy", Nd4j.toNpyByteArray(Nd4j.createFromArray(m.lowerFactors())));
         }
         SolverConfig s = flow.solver();
         ObjectNode solver = root.putObject("solver");
@@ -349,8 +366,18 @@ public final class ModelFile {
             throw new ModelFileException(name + ": " + e.getMessage(), e);
         }
         Integer checkpoint = root.hasNonNull("checkpoint") ? r.integer(root.get("checkpoint"), "iteration") : null;
+        String base = StandardNormal.INSTANCE.describe();
+        if (root.hasNonNull("base")) {
+            JsonNode bn = r.object(root, "base");
+            int k = r.integer(bn, "components");
+            if (k < 1 || k > MAX_BASE_COMPONENTS) {
+                throw new ModelFileException(name + ": base: " + k + " components; 1.." + MAX_BASE_COMPONENTS
+                        + " are read");
+            }
+            base = k == 1 ? "a full-covariance Gaussian" : "a mixture of " + k + " full-covariance Gaussians";
+        }
         return new ModelDescription(dim, contextDim, blocks, root.path("trainEndTime").asBoolean(true), network, solver,
-                estimator, metadata(name, root, dim, contextDim), checkpoint);
+                estimator, base, metadata(name, root, dim, contextDim), checkpoint);
     }
 
     private static LoadedModel parse(String path, Map<String, byte[]> entries) {
@@ -456,6 +483,9 @@ public final class ModelFile {
         for (int k = 0; k < times.length; k++) {
             flow.parameters().putScalar(flow.endTimeIndex(k), sqrtTimes[k]);
         }
+        if (root.hasNonNull("base")) {
+            flow.setBase(base(path, entries, r, r.object(root, "base"), dim, contextDim));
+        }
         ModelMetadata meta = metadata(path, root, dim, contextDim);
         Checkpoint checkpoint = null;
         if (root.hasNonNull("checkpoint")) {
@@ -476,6 +506,50 @@ public final class ModelFile {
                     new String(trainer, StandardCharsets.UTF_8));
         }
         return new LoadedModel(flow, meta, checkpoint);
+    }
+
+    /**
+     * The base mixture of {@code model.json}'s "base" field: log-weights [K], means [K, dim] and
+     * lower Cholesky factors [K, dim, dim] in three {@code .npy} entries, checked as the mixture's
+     * constructor checks them.
+     */
+    private static GaussianMixtureBase base(String path, Map<String, byte[]> entries, Reader r, JsonNode bn, int dim,
+            int contextDim) {
+        if (!MIXTURE_BASE.equals(r.text(bn, "kind"))) {
+            throw new ModelFileException(path + ": base: kind '" + bn.path("kind").asText() + "' is not known; "
+                    + MIXTURE_BASE + " is read");
+        }
+        if (contextDim > 0) {
+            throw new ModelFileException(path + ": base: a conditional model's base is N(0, I); it takes no mixture");
+        }
+        int k = r.integer(bn, "components");
+        if (k < 1 || k > MAX_BASE_COMPONENTS) {
+            throw new ModelFileException(path + ": base: " + k + " components; 1.." + MAX_BASE_COMPONENTS + " are read");
+        }
+        INDArray w = readNpy(path, entries, r.text(bn, "logWeights"), "base log-weights");
+        INDArray mu = readNpy(path, entries, r.text(bn, "means"), "base means");
+        INDArray l = readNpy(path, entries, r.text(bn, "lowerFactors"), "base factors");
+        if (!java.util.Arrays.equals(w.shape(), new long[] {k}) || !java.util.Arrays.equals(mu.shape(), new long[] {k, dim})
+                || !java.util.Arrays.equals(l.shape(), new long[] {k, dim, dim})) {
+            throw new ModelFileException(path + ": base: shapes " + java.util.Arrays.toString(w.shape()) + ", "
+                    + java.util.Arrays.toString(mu.shape()) + " and " + java.util.Arrays.toString(l.shape()) + "; "
+                    + k + " components of " + dim + " dimensions need [" + k + "], [" + k + ", " + dim + "] and [" + k
+                    + ", " + dim + ", " + dim + "]");
+        }
+        double[] weights = w.castTo(DataType.DOUBLE).toDoubleVector();
+        double[][] means = mu.castTo(DataType.DOUBLE).toDoubleMatrix();
+        double[] flat = l.castTo(DataType.DOUBLE).dup('c').reshape((long) k * dim * dim).toDoubleVector();
+        double[][][] lower = new double[k][dim][dim];
+        for (int c = 0; c < k; c++) {
+            for (int i = 0; i < dim; i++) {
+                System.arraycopy(flat, (c * dim + i) * dim, lower[c][i], 0, dim);
+            }
+        }
+        try {
+            return new GaussianMixtureBase(weights, means, lower);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(path + ": base: " + e.getMessage(), e);
+        }
     }
 
     /** The metadata of model.json: standardiser, columns, context, training summary, reflow record. */

@@ -165,6 +165,26 @@ public final class MlpDynamics implements Dynamics {
         }
     }
 
+    /**
+     * Sets every parameter of the last layer to zero (its weights, biases, gates and context
+     * matrices), so the field is zero everywhere: a flow of such blocks is the identity and its
+     * log p its base's. Training then moves the last layer first (its gradient is the hidden
+     * activations), as a zero-initialised output layer does in Glow.
+     */
+    public void zeroOutputLayer() {
+        DoubleBuffer p = paramBuf.buffer();
+        List<ParameterTensor> last = new ArrayList<>(layer[layers - 1].tensors("layers." + (layers - 1) + "."));
+        if (contextDim > 0) {
+            last.addAll(layer[layers - 1].contextTensors("layers." + (layers - 1) + ".", contextDim,
+                    contextAt[layers - 1]));
+        }
+        for (ParameterTensor t : last) {
+            for (long i = t.offset(); i < t.offset() + t.length(); i++) {
+                p.put((int) i, 0.0);
+            }
+        }
+    }
+
     private static void fill(DoubleBuffer p, ParameterTensor t, double bound, RandomGenerator random) {
         for (long i = t.offset(); i < t.offset() + t.length(); i++) {
             p.put((int) i, random.nextDouble(-bound, bound));

@@ -13,7 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Conditional flow matching (Lipman et al. 2023; Tong et al. 2024): the field is regressed on the
- * straight (optimal-transport) path between a base draw x0 ~ N(0, I) and a data row x1, with no
+ * straight (optimal-transport) path between a base draw x0 from the flow's base (N(0, I) unless a mixture is set) and a data row x1, with no
  * ODE solve. With path time tau ~ {@link TimeSampling} (0 at noise, 1 at data),
  * {@code x_tau = (1 - (1 - sigma_min) tau) x0 + tau x1} moves with velocity
  * {@code u = x1 - (1 - sigma_min) x0}.
@@ -208,8 +208,8 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
         double[] base = givenBase;
         if (base == null) {
             base = new double[batch * dim];
-            for (int i = 0; i < base.length; i++) {
-                base[i] = noise.nextGaussian();
+            for (int b = 0; b < batch; b++) {
+                flow.base().draw(noise, 1.0, base, b * dim, dim);
             }
         }
         if (otCoupling && givenBase == null) {

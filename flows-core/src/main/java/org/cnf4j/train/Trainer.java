@@ -5,9 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import org.cnf4j.adjoint.GradientMethod;
+import org.cnf4j.baseline.Baselines;
+import org.cnf4j.baseline.FittedBaselines;
 import org.cnf4j.data.TrainingData;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.flow.RandomStreams;
+import org.cnf4j.flow.StandardNormal;
 import org.cnf4j.io.BaselineSummary;
 import org.cnf4j.io.Checkpoint;
 import org.cnf4j.io.ModelFile;
@@ -61,6 +64,8 @@ public final class Trainer {
     private final boolean automaticBatch;
     /** The validation rows scored, once taken from the validation set. */
     private INDArray validationRows;
+    /** The baselines {@link #prepareBase} fitted (its mixture the flow's base), or null. */
+    private FittedBaselines fittedBase;
 
     /**
      * How many standard errors of the paired per-row NLL difference a later validation may be
@@ -213,6 +218,7 @@ public final class Trainer {
             throw new IllegalStateException("a run is planned before its first iteration");
         }
         long start = System.nanoTime();
+        prepareBase();
         double cap = config.timeBudgetSeconds();
         boolean validated = config.validationInterval() > 0 && data.validation().rows() > 0;
         int work = RunLength.workIterations(objective instanceof FlowMatching, config.batchSize(),
@@ -240,6 +246,68 @@ public final class Trainer {
         this.adam = conf.instantiate(optimizerState, true);
         plannedCap = cap;
         return new Plan(planned, interval, limit);
+    }
+
+    /**
+     * With {@link TrainingConfig#mixtureBase()}, before the first iteration of an unconditional
+     * flow whose base is still N(0, I): fits the baselines ({@link Baselines#fitted} with {@link
+     * Baselines#MIXTURE_WORK}: the search the report shows, from the table's shape alone), makes
+     * the chosen Gaussian mixture the flow's base and zeroes each block's last layer ({@link
+     * MlpDynamics#zeroOutputLayer}), so the flow starts as that mixture; the validation rows are
+     * scored under it as the run's first candidate (iteration 0), and no trained parameters whose
+     * validation NLL is higher replace it. {@link #plan} and {@link #train} call it; a front end
+     * may call it first to show its progress and reuse the baselines. Once: later calls return the
+     * same.
+     *
+     * @return the fitted baselines, or null when the base stays as it is (N(0, I) asked for, a
+     *     conditional flow, a base already set, a resumed run)
+     */
+    public FittedBaselines prepareBase() {
+        if (fittedBase != null || !config.mixtureBase() || flow.contextDim() > 0 || iteration > 0
+                || !(flow.base() instanceof StandardNormal)) {
+            return fittedBase;
+        }
+        fittedBase = Baselines.fitted(data, Baselines.MIXTURE_WORK);
+        flow.setBase(fittedBase.mixture().toBaseDistribution());
+        boolean zero = true;
+        for (int k = 0; k < flow.blockCount(); k++) {
+            if (flow.block(k) instanceof MlpDynamics net) {
+                net.zeroOutputLayer();
+            } else {
+                zero = false;
+            }
+        }
+        if (ema != null) {
+            ema.assign(flow.parameters());
+        }
+        if (zero && config.validationInterval() > 0 && data.validation().rows() > 0) {
+            validateStart();
+        }
+        return fittedBase;
+    }
+
+    /**
+     * Scores the validation rows under the base alone (the field is zero, so log p is the base's
+     * log-density and the standardiser's log-Jacobian, with no solve) and records it as the
+     * validation of iteration 0.
+     */
+    private void validateStart() {
+        INDArray rows = validationRows();
+        double logDet = data.standardizer().head(flow.dim()).logDetJacobian();
+        double[] rowNll = NativeArrays.toArray(flow.base().logDensity(rows));
+        double sum = 0;
+        for (int i = 0; i < rowNll.length; i++) {
+            rowNll[i] = -(rowNll[i] + logDet);
+            sum += rowNll[i];
+        }
+        double nll = sum / rowNll.length;
+        log.startNll = nll;
+        log.lowestNll = nll;
+        log.lowestRowNll = rowNll;
+        log.bestValidation = nll;
+        log.bestIteration = 0;
+        log.bestParameters = flow.parameters().dup();
+        log.validations.add(new ValidationStats(0, nll, true, Double.NaN));
     }
 
     /**
@@ -285,6 +353,7 @@ public final class Trainer {
      */
     public TrainingResult train() {
         long start = System.nanoTime();
+        prepareBase();
         // the kernels follow from the run's length alone (measured and chosen for a long run, the
         // plain ones for a short one), so a rerun with the same iterations runs the same kernels;
         // a measurement counts in the time budget
@@ -517,9 +586,14 @@ public final class Trainer {
     /**
      * Whether validated parameters with these per-row NLLs replace the kept ones: the first, one
      * with a lower mean than any before, or one whose paired per-row difference from the lowest
-     * so far is within {@link #SELECTION_STANDARD_ERRORS} standard errors.
+     * so far is within {@link #SELECTION_STANDARD_ERRORS} standard errors; never one whose mean is
+     * above the start's ({@link #prepareBase}) when the start was validated.
      */
     private boolean keeps(double[] rowNll, double nll) {
+        if (nll > log.startNll) {
+            // never worse on validation than the base the run started as
+            return false;
+        }
         if (Double.isNaN(log.lowestNll) || nll < log.lowestNll) {
             return true;
         }
@@ -556,6 +630,11 @@ public final class Trainer {
                 "; stopped at the time budget of %.0f s after %d of the %d planned iterations (a longer or no "
                 + "time budget runs them all)", plannedCap > 0 ? plannedCap : config.timeBudgetSeconds(),
                 iteration, config.iterations()) : "";
+        if (log.bestIteration == 0 && !Double.isNaN(log.startNll)) {
+            return String.format(java.util.Locale.ROOT, "the start: the flow's base, %s, with a zero field (NLL %.4f "
+                    + "nats on the %d validation rows; no trained %s scored lower)%s", flow.base().describe(),
+                    log.startNll, validationRows().rows(), which, stop);
+        }
         if (lengthChoice != null && !log.stoppedByBudget) {
             return "the " + which + " after " + iteration + " iterations, " + lengthChoice.describe();
         }

@@ -31,11 +31,23 @@ import org.cnf4j.trace.TraceEstimator;
  *     and kept as the model, in [0, 1) (0: none, the raw parameters are kept)
  * @param timeBudgetSeconds wall time after which training stops early (then validates once
  *     more); 0 for none
+ * @param mixtureBase whether an unconditional flow's base becomes the Gaussian mixture fitted to
+ *     the training rows before the first iteration, its field starting at zero
+ *     ({@link Trainer#prepareBase}); false: N(0, I), as FFJORD
  */
 public record TrainingConfig(int iterations, int batchSize, double learningRate, double weightDecay,
         int validationInterval, GradientMethod gradientMethod, TraceEstimator traceEstimator,
         TrainingObjective regularizers, long seed, boolean evaluateTest, FlowMatching flowMatching,
-        LearningRateSchedule schedule, double emaDecay, double timeBudgetSeconds) {
+        LearningRateSchedule schedule, double emaDecay, double timeBudgetSeconds, boolean mixtureBase) {
+
+    /** Settings with the N(0, I) base. */
+    public TrainingConfig(int iterations, int batchSize, double learningRate, double weightDecay,
+            int validationInterval, GradientMethod gradientMethod, TraceEstimator traceEstimator,
+            TrainingObjective regularizers, long seed, boolean evaluateTest, FlowMatching flowMatching,
+            LearningRateSchedule schedule, double emaDecay, double timeBudgetSeconds) {
+        this(iterations, batchSize, learningRate, weightDecay, validationInterval, gradientMethod, traceEstimator,
+                regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds, false);
+    }
 
     /** Settings without a moving average and without a time budget. */
     public TrainingConfig(int iterations, int batchSize, double learningRate, double weightDecay,
@@ -97,80 +109,98 @@ public record TrainingConfig(int iterations, int batchSize, double learningRate,
     /** With another number of iterations. */
     public TrainingConfig withIterations(int n) {
         return new TrainingConfig(n, batchSize, learningRate, weightDecay, validationInterval, gradientMethod,
-                traceEstimator, regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds);
+                traceEstimator, regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds,
+                mixtureBase);
     }
 
     /** With another batch size. */
     public TrainingConfig withBatchSize(int n) {
         return new TrainingConfig(iterations, n, learningRate, weightDecay, validationInterval, gradientMethod,
-                traceEstimator, regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds);
+                traceEstimator, regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds,
+                mixtureBase);
     }
 
     /** With another learning rate and weight decay. */
     public TrainingConfig withOptimizer(double lr, double wd) {
         return new TrainingConfig(iterations, batchSize, lr, wd, validationInterval, gradientMethod, traceEstimator,
-                regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds);
+                regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds,
+                mixtureBase);
     }
 
     /** With another validation interval (0: never). */
     public TrainingConfig withValidationInterval(int n) {
         return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, n, gradientMethod, traceEstimator,
-                regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds);
+                regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds,
+                mixtureBase);
     }
 
     /** With another gradient method. */
     public TrainingConfig withGradient(GradientMethod method) {
         return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval, method,
-                traceEstimator, regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds);
+                traceEstimator, regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds,
+                mixtureBase);
     }
 
     /** With a training trace estimator (null: the default). */
     public TrainingConfig withTraceEstimator(TraceEstimator est) {
         return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
-                gradientMethod, est, regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds);
+                gradientMethod, est, regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds,
+                mixtureBase);
     }
 
     /** With RNODE regulariser weights. */
     public TrainingConfig withRegularizers(TrainingObjective weights) {
         return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
-                gradientMethod, traceEstimator, weights, seed, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds);
+                gradientMethod, traceEstimator, weights, seed, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds,
+                mixtureBase);
     }
 
     /** Trained by flow matching with these settings (null: maximum likelihood). */
     public TrainingConfig withFlowMatching(FlowMatching fm) {
         return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
-                gradientMethod, traceEstimator, regularizers, seed, evaluateTest, fm, schedule, emaDecay, timeBudgetSeconds);
+                gradientMethod, traceEstimator, regularizers, seed, evaluateTest, fm, schedule, emaDecay, timeBudgetSeconds,
+                mixtureBase);
     }
 
     /** With a learning-rate schedule. */
     public TrainingConfig withSchedule(LearningRateSchedule sched) {
         return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
-                gradientMethod, traceEstimator, regularizers, seed, evaluateTest, flowMatching, sched, emaDecay, timeBudgetSeconds);
+                gradientMethod, traceEstimator, regularizers, seed, evaluateTest, flowMatching, sched, emaDecay, timeBudgetSeconds,
+                mixtureBase);
     }
 
     /** With another seed. */
     public TrainingConfig withSeed(long s) {
         return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
-                gradientMethod, traceEstimator, regularizers, s, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds);
+                gradientMethod, traceEstimator, regularizers, s, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds,
+                mixtureBase);
     }
 
     /** With or without the final test evaluation. */
     public TrainingConfig withTestEvaluation(boolean evaluate) {
         return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
-                gradientMethod, traceEstimator, regularizers, seed, evaluate, flowMatching, schedule, emaDecay, timeBudgetSeconds);
+                gradientMethod, traceEstimator, regularizers, seed, evaluate, flowMatching, schedule, emaDecay, timeBudgetSeconds,
+                mixtureBase);
     }
 
     /** With a moving average of the parameters of this decay (0: none). */
     public TrainingConfig withEmaDecay(double decay) {
         return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
                 gradientMethod, traceEstimator, regularizers, seed, evaluateTest, flowMatching, schedule, decay,
-                timeBudgetSeconds);
+                timeBudgetSeconds, mixtureBase);
     }
 
     /** With a wall-time budget in seconds after which training stops (0: none). */
     public TrainingConfig withTimeBudget(double seconds) {
         return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
                 gradientMethod, traceEstimator, regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay,
-                seconds);
+                seconds, mixtureBase);
+    }
+
+    /** With the base distribution fitted to the training rows (true) or N(0, I). */
+    public TrainingConfig withMixtureBase(boolean mixture) {
+        return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
+                gradientMethod, traceEstimator, regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay,
+                timeBudgetSeconds, mixture);
     }
 }

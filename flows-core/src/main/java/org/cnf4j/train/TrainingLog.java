@@ -32,6 +32,8 @@ public final class TrainingLog {
     double[] lowestRowNll;
     /** That lowest mean validation NLL (NaN before the first validation). */
     double lowestNll = Double.NaN;
+    /** Validation NLL of the start (the flow as its base mixture), or NaN when not validated. */
+    double startNll = Double.NaN;
     /** Whether the last run stopped at its time budget before its iterations. */
     boolean stoppedByBudget;
     double wallSeconds;
@@ -95,6 +97,9 @@ public final class TrainingLog {
         }
         putParameters(root, "bestParameters", bestParameters);
         putParameters(root, "emaParameters", emaParameters);
+        if (!Double.isNaN(startNll)) {
+            root.put("startValidationNll", startNll);
+        }
         if (lowestRowNll != null) {
             root.put("lowestValidationNll", lowestNll);
             putParameters(root, "lowestValidationRows", Nd4j.createFromArray(lowestRowNll));
@@ -158,6 +163,8 @@ public final class TrainingLog {
                     o.path("best").asBoolean(), o.path("objectiveLoss").asDouble(Double.NaN)));
         }
         log.emaParameters = readParameters(root.path("emaParameters"), parameterCount);
+        log.startNll = root.path("startValidationNll").isNumber() ? root.path("startValidationNll").asDouble()
+                : Double.NaN;
         JsonNode rows = root.path("lowestValidationRows");
         INDArray lowest = readParameters(rows, rows.size());
         if (lowest != null && root.path("lowestValidationNll").isNumber()) {

@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.flow.SolverConfig;
+import org.cnf4j.flow.TestMixtures;
 import org.cnf4j.ode.RungeKuttaMethod;
 import org.cnf4j.trace.TraceEstimator;
 import org.junit.jupiter.api.Test;
@@ -27,10 +28,13 @@ class GradientTest {
         for (String est : new String[] {"exact", "hutchinson"}) {
             for (int blocks : new int[] {1, 2}) {
                 for (boolean reg : new boolean[] {false, true}) {
-                    s.add(Arguments.of(est, blocks, reg));
+                    s.add(Arguments.of(est, blocks, reg, false));
                 }
             }
         }
+        // the latent's cotangent from a Gaussian mixture base instead of N(0, I)
+        s.add(Arguments.of("exact", 1, false, true));
+        s.add(Arguments.of("hutchinson", 2, true, true));
         return s.build();
     }
 
@@ -55,17 +59,21 @@ class GradientTest {
 
     @ParameterizedTest
     @MethodSource("cases")
-    void adjointMatchesDirectBackpropAndFiniteDifferences(String estimatorName, int blocks, boolean regularized) {
+    void adjointMatchesDirectBackpropAndFiniteDifferences(String estimatorName, int blocks, boolean regularized,
+            boolean mixtureBase) {
         TraceEstimator est = TraceEstimator.byName(estimatorName);
         TrainingObjective obj = regularized ? new TrainingObjective(0.1, 0.05) : TrainingObjective.MAXIMUM_LIKELIHOOD;
         ContinuousNormalizingFlow flow = flow(blocks, SolverConfig.dopri5(1e-10, 1e-10));
+        if (mixtureBase) {
+            flow.setBase(TestMixtures.twoComponents());
+        }
         INDArray x = ContinuousNormalizingFlow.standardNormal(5, 2, new SplittableRandom(4)).muli(1.5);
         GradientResult adj = new AdjointMethod().gradient(flow, x, obj, est, new SplittableRandom(17));
         GradientResult dir = new DirectBackprop().gradient(flow, x, obj, est, new SplittableRandom(17));
         assertEquals(adj.loss(), dir.loss(), 1e-12);
         assertEquals(adj.loss(), loss(flow, x, obj, est), 1e-12);
-        System.out.printf("%s, %d block(s), regularised %s: adjoint vs direct: theta %.1e, x %.1e%n", estimatorName,
-                blocks, regularized, relative(adj.parameterGradient(), dir.parameterGradient()),
+        System.out.printf("%s, %d block(s), regularised %s, mixture base %s: adjoint vs direct: theta %.1e, x %.1e%n",
+                estimatorName, blocks, regularized, mixtureBase, relative(adj.parameterGradient(), dir.parameterGradient()),
                 relative(adj.inputGradient(), dir.inputGradient()));
         assertTrue(relative(adj.parameterGradient(), dir.parameterGradient()) < 1e-5, "theta: adjoint vs direct");
         assertTrue(relative(adj.inputGradient(), dir.inputGradient()) < 1e-5, "x: adjoint vs direct");

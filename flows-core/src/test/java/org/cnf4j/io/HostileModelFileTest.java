@@ -207,4 +207,35 @@ class HostileModelFileTest {
         e.put(entry, Nd4j.toNpyByteArray(Nd4j.createNpyFromByteArray(good.get(entry)).dup().putScalar(0, Double.NaN)));
         assertTrue(refused(zip("nan.zip", e)).contains("holds NaN or infinite values"));
     }
+
+    @Test
+    void aBaseMixtureThatIsNotADistributionIsRefused() throws IOException {
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(4).seed(1).build();
+        flow.setBase(org.cnf4j.flow.TestMixtures.twoComponents());
+        Path file = dir.resolve("mixture.zip");
+        ModelFile.save(file, flow, ModelMetadata.none(2));
+        Map<String, byte[]> mixture;
+        try (InputStream in = Files.newInputStream(file)) {
+            mixture = BoundedZip.read(in);
+        }
+        assertTrue(ModelFile.load(file).flow().base() instanceof org.cnf4j.flow.GaussianMixtureBase);
+        // a factor with a negative diagonal entry
+        Map<String, byte[]> e = new LinkedHashMap<>(mixture);
+        e.put("base/lowerFactors.npy", Nd4j.toNpyByteArray(Nd4j.createFromArray(new double[][][] {{{0.9, 0}, {0.3,
+            -0.7}}, {{1.2, 0}, {-0.4, 0.8}}})));
+        String negative = refused(zip("negative.zip", e));
+        assertTrue(negative.contains("base: component 0's factor has a diagonal entry -0.7"), negative);
+        // means of the wrong shape
+        e = new LinkedHashMap<>(mixture);
+        e.put("base/means.npy", Nd4j.toNpyByteArray(Nd4j.createFromArray(new double[] {1, 2, 3})));
+        String shape = refused(zip("shape.zip", e));
+        assertTrue(shape.contains("base: shapes [2], [3] and [2, 2, 2]"), shape);
+        // weights that do not sum to 1, and a missing entry
+        e = new LinkedHashMap<>(mixture);
+        e.put("base/logWeights.npy", Nd4j.toNpyByteArray(Nd4j.createFromArray(new double[] {-1, -1})));
+        assertTrue(refused(zip("weights.zip", e)).contains("the weights must sum to 1"));
+        e = new LinkedHashMap<>(mixture);
+        e.remove("base/means.npy");
+        assertTrue(refused(zip("missing.zip", e)).contains("entry base/means.npy (base means) is missing"));
+    }
 }

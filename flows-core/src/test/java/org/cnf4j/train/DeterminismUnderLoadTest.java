@@ -18,9 +18,9 @@ import org.cnf4j.linalg.NativeArrays;
 import org.junit.jupiter.api.Test;
 
 /**
- * Same input, same output: a planned run (its length chosen by folds, its baselines searched) gives
- * bit-identical parameters, plan and summary on an idle machine, with a thread spinning on a core
- * beside it, and with one worker instead of the default count.
+ * Same input, same output: a planned run (its base mixture and baselines searched, its length
+ * chosen by folds) gives bit-identical parameters, plan and summary on an idle machine, with a
+ * thread spinning on a core beside it, and with one worker instead of the default count.
  */
 class DeterminismUnderLoadTest {
 
@@ -34,8 +34,11 @@ class DeterminismUnderLoadTest {
                 "moons");
         TableTrainingData data = new TableTrainingData(table, 0.1, 0.1, 3, false, true);
         ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(16, 16).seed(3).build();
-        Trainer trainer = new Trainer(flow, data, BudgetAndModelChoiceTest.flowMatching(200, 100).withBatchSize(40));
-        BaselineSummary baselines = Baselines.beforeTraining(data, 2, List.of());
+        // the default recipe: the flow starts as the fitted mixture (the baselines' search, done once)
+        Trainer trainer = new Trainer(flow, data, BudgetAndModelChoiceTest.flowMatching(200, 100).withBatchSize(40)
+                .withMixtureBase(true));
+        BaselineSummary baselines = trainer.prepareBase().summary();
+        assertEquals(Baselines.beforeTraining(data, 2, List.of()), baselines);
         trainer.setBaselines(baselines);
         Trainer.Plan plan = trainer.plan();
         TrainingResult r = trainer.train();

@@ -255,6 +255,7 @@ public final class ReportGenerator {
                 : Charts.isSolveFree(in.iterations);
         report.row("Configuration", "end times T", times + (flowMatching ? " (fixed: flow matching does not train T)"
                 : flow.trainsEndTime() ? " (trained)" : " (fixed)"));
+        report.row("Configuration", "base distribution", flow.base().describe());
         report.row("Configuration", "solver", flow.solver().toString());
         report.row("Configuration", "evaluation trace estimator", flow.traceEstimator().name());
 

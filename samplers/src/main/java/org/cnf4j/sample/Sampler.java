@@ -1,6 +1,5 @@
 package org.cnf4j.sample;
 
-import java.util.SplittableRandom;
 import org.cnf4j.data.DataMemory;
 import org.cnf4j.data.Standardizer;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
@@ -13,7 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Draws samples from a model: z ~ N(0, temperature^2 I), sample i from the seed's stream ("base", i), decoded
+ * Draws samples from a model: z from the flow's base (N(0, temperature^2 I) for N(0, I); a mixture's
+ * component, then its Gaussian's spread scaled by the temperature), sample i from the seed's stream ("base", i), decoded
  * through the flow, in chunks so that memory stays bounded however many are asked for
  * (1,000,000 is fine); optionally with each sample's log-density under the model, integrated
  * along the decode as FFJORD does. Values and log-densities are in the data's units. A seed
@@ -149,8 +149,9 @@ public final class Sampler {
     }
 
     /**
-     * Samples {@code first} to {@code first + m - 1}, solved together: z_i ~ N(0, temperature^2 I)
-     * from the seed's stream ("base", i), so sample i depends on the seed and i alone (and, to
+     * Samples {@code first} to {@code first + m - 1}, solved together: z_i from the flow's base
+     * ({@link org.cnf4j.flow.BaseDistribution#draw}: N(0, temperature^2 I) for N(0, I)) from the
+     * seed's stream ("base", i), so sample i depends on the seed and i alone (and, to
      * the solver tolerance, on which samples share its solve); sample i's trace probes, when
      * log-densities are asked for, from the stream ("sample-noise", i). Any machine that draws the
      * same chunk gets the same values bit for bit.
@@ -160,10 +161,7 @@ public final class Sampler {
         int dim = flow.dim();
         double[] values = new double[m * dim];
         for (int q = 0; q < m; q++) {
-            SplittableRandom r = RandomStreams.stream(seed, "base", first + q);
-            for (int j = 0; j < dim; j++) {
-                values[q * dim + j] = r.nextGaussian() * temperature;
-            }
+            flow.base().draw(RandomStreams.stream(seed, "base", first + q), temperature, values, q * dim, dim);
         }
         INDArray z = Nd4j.create(values, new long[] {m, dim}, DataType.DOUBLE);
         if (!Double.isNaN(guidance) && withLogProb) {

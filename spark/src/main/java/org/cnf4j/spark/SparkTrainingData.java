@@ -379,7 +379,7 @@ public final class SparkTrainingData implements TrainingData {
 
     /**
      * The batch gradient to give the trainer ({@link Trainer#setBatchGradient}): the flow's
-     * architecture is broadcast once, its parameters every iteration.
+     * architecture and base are broadcast once, at the first batch, its parameters every iteration.
      *
      * <p>Flow matching's shares are exact; maximum likelihood's shares are each solved on their own
      * (their own adaptive steps and, with Hutchinson's estimator, their own probes from the
@@ -392,10 +392,15 @@ public final class SparkTrainingData implements TrainingData {
     public Trainer.BatchGradient batchGradient(ContinuousNormalizingFlow flow, Objective objective) {
         ObjectiveRecipe recipe = ObjectiveRecipe.of(objective);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(rows.context());
-        Broadcast<byte[]> architecture = jsc.broadcast(modelBytes(flow, context));
         double[] mean = standardizer.mean();
         double[] std = standardizer.std();
+        // broadcast at the first batch, once the trainer has set the flow's base (its mixture)
+        List<Broadcast<byte[]>> held = new ArrayList<>(1);
         return (current, obj, iteration, batchSize, noise) -> {
+            if (held.isEmpty()) {
+                held.add(jsc.broadcast(modelBytes(current, context)));
+            }
+            Broadcast<byte[]> architecture = held.get(0);
             int[] positions = split.batchPositions(iteration, batchSize);
             Map<Long, List<Integer>> slots = new HashMap<>();
             for (int slot = 0; slot < batchSize; slot++) {
@@ -561,6 +566,22 @@ public final class SparkTrainingData implements TrainingData {
     /** Context values per row. */
     public int contextDim() {
         return ConditionalTable.contextDim(context);
+    }
+
+    /**
+     * The training rows of the first {@code max} batch positions of iteration 0 (as a table's
+     * {@code trainingSample} takes them), collected to the driver and standardised: what the
+     * baselines and the flow's base mixture are fitted to.
+     */
+    @Override
+    public INDArray trainingSample(int max) {
+        int n = Math.min(max, train.length);
+        int[] positions = split.batchPositions(0, n);
+        int[] indices = new int[n];
+        for (int i = 0; i < n; i++) {
+            indices[i] = train[positions[i]];
+        }
+        return collect(JavaSparkContext.fromSparkContext(rows.context()), rows, indices, dim, standardizer);
     }
 
     /** Not available: the batches of a Spark data set are evaluated where they are ({@link #batchGradient}). */

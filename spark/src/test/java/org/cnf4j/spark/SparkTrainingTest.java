@@ -198,4 +198,23 @@ class SparkTrainingTest {
         System.out.printf("largest parameter difference after 200 iterations: %.3g%n", diff);
         assertTrue(diff < 1e-9, "parameters differ by " + diff);
     }
+
+    @Test
+    void aRunFromTheMixtureBaseEndsWhereTheSingleJvmRunEnds() {
+        ContinuousNormalizingFlow single = flow();
+        new Trainer(single, new TableTrainingData(table, 0.1, 0.1, SEED, false, true),
+                config(100).withMixtureBase(true)).train();
+        ContinuousNormalizingFlow distributed = flow();
+        SparkTrainingData spread = SparkTrainingData.of(frame, List.of("a", "b"), 0.1, 0.1, SEED, "moons");
+        Trainer t = new Trainer(distributed, spread, config(100).withMixtureBase(true));
+        t.setBatchGradient(spread.batchGradient(distributed, t.objective()));
+        t.train();
+        // the same training rows fitted (standardised by sums aggregated in another order: equal to
+        // rounding), the same mixture: the executors draw from it too
+        org.cnf4j.flow.GaussianMixtureBase a = (org.cnf4j.flow.GaussianMixtureBase) single.base();
+        org.cnf4j.flow.GaussianMixtureBase b = (org.cnf4j.flow.GaussianMixtureBase) distributed.base();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a.logWeights(), b.logWeights(), 1e-12);
+        double diff = single.parameters().sub(distributed.parameters()).amaxNumber().doubleValue();
+        assertTrue(diff < 1e-9, "parameters differ by " + diff);
+    }
 }
