@@ -16,6 +16,7 @@ import org.cnf4j.io.LoadedModel;
 import org.cnf4j.io.ModelFile;
 import org.cnf4j.io.ModelFileException;
 import org.cnf4j.io.ModelMetadata;
+import org.cnf4j.io.Provenance;
 import org.cnf4j.io.TrainingSummary;
 import org.cnf4j.linalg.NativeArrays;
 import org.cnf4j.ode.OdeSolveException;
@@ -169,6 +170,8 @@ public final class Flow {
     private static Flow train(TrainingData data, List<String> columns, List<ContextColumn> context,
             TrainOptions options, TrainingListener listener) {
         int cd = ConditionalTable.contextDim(context);
+        Provenance provenance = Provenance.of("Flow.train(" + data.describe() + ", " + options + ")", data,
+                options.seed());
         ContinuousNormalizingFlow flow = options.newFlow(data.dim() - cd, cd);
         Trainer trainer = new Trainer(flow, data, options.config());
         // a context level without training rows is refused before any work
@@ -190,7 +193,7 @@ public final class Flow {
         TrainingResult result = trainer.train();
         Checkpoint checkpoint = trainer.checkpoint();
         ModelMetadata metadata = new ModelMetadata(data.standardizer(), data.dequantized(), data.describe(), columns,
-                null, counted).withTraining(result.summary());
+                null, counted).withTraining(result.summary()).withProvenance(provenance);
         return new Flow(flow, metadata, checkpoint);
     }
 

@@ -163,7 +163,9 @@ public final class Reflow {
         Choice choice = chooseSampler(current, last);
         ReflowInfo info = new ReflowInfo(sourceName, digest, options.rounds(), options.pairs(), choice.method(),
                 choice.steps(), choice.deviation());
-        return new Result(current, metadata.withReflow(info), rounds);
+        // the reflowed model's own provenance: this run, its pairs drawn from the source model
+        return new Result(current, metadata.withReflow(info).withProvenance(org.cnf4j.io.Provenance.of("reflow of "
+                + sourceName + " (" + options + ")", null, options.seed())), rounds);
     }
 
     /** A copy of a flow (through the model file format, so nothing is shared). */

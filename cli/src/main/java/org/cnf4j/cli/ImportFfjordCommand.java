@@ -62,7 +62,9 @@ public final class ImportFfjordCommand implements Callable<Integer> {
         ContinuousNormalizingFlow flow = FfjordImporter.read(stateDict, activation, sc, time);
         ModelMetadata none = ModelMetadata.none(flow.dim());
         ModelFile.save(out, flow, new ModelMetadata(none.standardizer(), false,
-                "imported from FFJORD state dict " + stateDict.getFileName(), none.columns(), null));
+                "imported from FFJORD state dict " + stateDict.getFileName(), none.columns(), null)
+                .withProvenance(org.cnf4j.io.Provenance.of("cnf " + String.join(" ", spec.commandLine()
+                        .getParseResult().originalArgs()), null, 0)));
         spec.commandLine().getOut().printf("imported %d block(s) of %s (%d parameters) into %s%n", flow.blockCount(),
                 flow.block(0).describe(), flow.parameterCount(), out);
         spec.commandLine().getOut().flush();

@@ -16,7 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code cnf info}: what a model file holds. */
 @Command(name = "info", mixinStandardHelpOptions = true, versionProvider = CnfCommand.Version.class,
-        description = "Prints a model's architecture, parameter count, solver settings, data and training summary.")
+        description = "Prints a model's architecture, parameter count, base distribution, solver settings, data, "
+                + "training summary, provenance (software, JVM, OS, creation time, command, data) and digest.")
 public final class InfoCommand implements Callable<Integer> {
 
     @Spec
@@ -115,6 +116,18 @@ public final class InfoCommand implements Callable<Integer> {
         }
         out.printf("checkpoint: %s%n", m.checkpointIteration() == null ? "none"
                 : "iteration " + m.checkpointIteration() + " (resume with cnf train --resume)");
+        org.cnf4j.io.Provenance p = m.metadata().provenance();
+        if (p == null) {
+            out.println("provenance: none recorded (the file was written before cnf4j recorded it)");
+        } else {
+            java.util.List<String> lines = p.describe();
+            out.printf("provenance: %s%n", lines.get(0));
+            for (String line : lines.subList(1, lines.size())) {
+                out.printf("  %s%n", line);
+            }
+        }
+        out.printf("model digest: %s (every entry but %s: the same for the same model, wherever and whenever "
+                + "it was written)%n", ModelFile.modelDigest(model), ModelFile.PROVENANCE_JSON);
         out.flush();
         return 0;
     }

@@ -83,7 +83,8 @@ public final class ReflowCommand implements Callable<Integer> {
                 Progress.Task task = new Progress.Task(mode, err, "reflow pairs")) {
             r = Reflow.run(m.flow(), m.metadata(), String.valueOf(model.getFileName()), options,
                     Progress.training(mode, err), task);
-            ModelFile.save(out, r.flow(), r.metadata());
+            ModelFile.save(out, r.flow(), r.metadata().withProvenance(org.cnf4j.io.Provenance.of("cnf " + String.join(
+                    " ", spec.commandLine().getParseResult().originalArgs()), null, options.seed())));
         }
         for (Reflow.Round round : r.rounds()) {
             stdout.printf(Locale.ROOT, "round %d: NLL of %s's held-out samples %.4f nats under it, %.4f under the "

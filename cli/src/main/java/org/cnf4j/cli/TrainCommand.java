@@ -15,6 +15,7 @@ import org.cnf4j.io.BaselineSummary;
 import org.cnf4j.io.LoadedModel;
 import org.cnf4j.io.ModelFile;
 import org.cnf4j.io.ModelMetadata;
+import org.cnf4j.io.Provenance;
 import org.cnf4j.io.TrainingSummary;
 import org.cnf4j.nn.MatrixPrecision;
 import org.cnf4j.report.ReportFolder;
@@ -174,6 +175,12 @@ public final class TrainCommand implements Callable<Integer> {
                 .precision(precision).baselines(baselines).build();
     }
 
+    /** The command as the user typed it ({@code cnf demo ...} for a demo's training). */
+    private String commandLine() {
+        return commandForTitle != null ? commandForTitle
+                : "cnf " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    }
+
     /** Loads the data, trains (or resumes), writes the model and the report. */
     private void train(PrintWriter stdout, PrintWriter err, boolean flowMatching) throws Exception {
         TrainOptions options = options(flowMatching);
@@ -242,7 +249,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
         trainer.setBaselines(baselines ? fitted : null);
         ModelMetadata meta = new ModelMetadata(trainingData.standardizer(), trainingData.dequantized(),
-                trainingData.describe(), cols, null, counted).withImage(imageLayout(trainingData, flow.dim()));
+                trainingData.describe(), cols, null, counted).withImage(imageLayout(trainingData, flow.dim()))
+                .withProvenance(Provenance.of(commandLine(), trainingData, training.seed()));
         Trainer t = trainer;
         long[] checkpointed = {resume ? trainer.iteration() : -1};
         trainer.addListener(new TrainingListener() {
@@ -316,8 +324,7 @@ public final class TrainCommand implements Callable<Integer> {
             INDArray evaluation = trainingData.test().rows() > 0 ? trainingData.test() : trainingData.validation();
             ReportGenerator.Input in = new ReportGenerator.Input(new DensityModel(flow, trainingData.standardizer()))
                     .producedBy(CnfCommand.cnfVersion())
-                    .title(commandForTitle != null ? commandForTitle
-                            : "cnf " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
+                    .title(commandLine())
                     .split(trainingData.test().rows() > 0 ? trainingData.test().rows() + " test rows"
                             : trainingData.validation().rows() + " validation rows")
                     .modelName(String.valueOf(out.getFileName()))

@@ -59,6 +59,8 @@ public final class ModelFile {
     public static final int MAX_WIDTH = 1 << 16;
     /** Components a base mixture may have. */
     public static final int MAX_BASE_COMPONENTS = 1024;
+    /** The entry holding the {@link Provenance} (apart from the model, so it does not change the model's digest). */
+    public static final String PROVENANCE_JSON = "provenance.json";
     /** The "kind" of a base mixture in {@code model.json}. */
     static final String MIXTURE_BASE = "gaussian-mixture";
 
@@ -221,6 +223,13 @@ public final class ModelFile {
             entries.put("checkpoint/optimizer.npy", Nd4j.toNpyByteArray(checkpoint.optimizerState().dup('c')));
             entries.put("checkpoint/trainer.json", checkpoint.trainerState().getBytes(StandardCharsets.UTF_8));
         }
+        if (metadata.provenance() != null) {
+            try {
+                entries.put(PROVENANCE_JSON, JSON.writeValueAsBytes(metadata.provenance()));
+            } catch (IOException e) {
+                throw new ModelFileException(path + ": the provenance cannot be written (" + e.getMessage() + ")", e);
+            }
+        }
         try {
             byte[] json = JSON.writeValueAsBytes(root);
             AtomicFiles.write(path, out -> {
@@ -377,7 +386,8 @@ public final class ModelFile {
             base = k == 1 ? "a full-covariance Gaussian" : "a mixture of " + k + " full-covariance Gaussians";
         }
         return new ModelDescription(dim, contextDim, blocks, root.path("trainEndTime").asBoolean(true), network, solver,
-                estimator, base, metadata(name, root, dim, contextDim), checkpoint);
+                estimator, base, metadata(name, root, dim, contextDim).withProvenance(provenance(name, entries)),
+                checkpoint);
     }
 
     private static LoadedModel parse(String path, Map<String, byte[]> entries) {
@@ -486,7 +496,7 @@ public final class ModelFile {
         if (root.hasNonNull("base")) {
             flow.setBase(base(path, entries, r, r.object(root, "base"), dim, contextDim));
         }
-        ModelMetadata meta = metadata(path, root, dim, contextDim);
+        ModelMetadata meta = metadata(path, root, dim, contextDim).withProvenance(provenance(path, entries));
         Checkpoint checkpoint = null;
         if (root.hasNonNull("checkpoint")) {
             JsonNode cp = root.get("checkpoint");
@@ -550,6 +560,53 @@ public final class ModelFile {
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(path + ": base: " + e.getMessage(), e);
         }
+    }
+
+    /** The {@link #PROVENANCE_JSON} entry, or null when the file has none (written before it existed). */
+    private static Provenance provenance(String path, Map<String, byte[]> entries) {
+        byte[] json = entries.get(PROVENANCE_JSON);
+        if (json == null) {
+            return null;
+        }
+        try {
+            Provenance p = JSON.readValue(json, Provenance.class);
+            if (p == null || p.software() == null || p.created() == null || p.command() == null) {
+                throw new ModelFileException(path + ": " + PROVENANCE_JSON + " lacks its software, creation time or "
+                        + "command");
+            }
+            return p;
+        } catch (IOException e) {
+            throw new ModelFileException(path + ": " + PROVENANCE_JSON + " is not a provenance record (" + e
+                    .getMessage().lines().findFirst().orElse("") + ")", e);
+        }
+    }
+
+    /**
+     * A SHA-256 digest of the model: every entry of the file but {@link #PROVENANCE_JSON}, by name
+     * in order (each name, its length and its bytes), so two runs of the same command on the same
+     * data give the same digest on any machine, whenever they ran.
+     *
+     * @throws ModelFileException for a file that is not a readable model zip
+     */
+    public static String modelDigest(Path path) {
+        Map<String, byte[]> entries = readZip(path);
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+        for (String name : new java.util.TreeSet<>(entries.keySet())) {
+            if (name.equals(PROVENANCE_JSON)) {
+                continue;
+            }
+            byte[] n = name.getBytes(StandardCharsets.UTF_8);
+            byte[] data = entries.get(name);
+            sha.update(java.nio.ByteBuffer.allocate(16).putLong(n.length).putLong(data.length).array());
+            sha.update(n);
+            sha.update(data);
+        }
+        return "sha256:" + java.util.HexFormat.of().formatHex(sha.digest());
     }
 
     /** The metadata of model.json: standardiser, columns, context, training summary, reflow record. */

@@ -17,10 +17,18 @@ import org.cnf4j.data.Standardizer;
  *     standardiser then covers the joint rows [x | encoded context]
  * @param reflow where a reflowed model came from and its recommended sampler, or null
  * @param image how the rows are images and their grey scale, or null when they are not
+ * @param provenance where the model came from (software, JVM, time, command, data), or null for a
+ *     file written before it was recorded
  */
 public record ModelMetadata(Standardizer standardizer, boolean dequantized, String dataDescription,
         List<String> columns, TrainingSummary training, List<ContextColumn> context, ReflowInfo reflow,
-        ImageLayout image) {
+        ImageLayout image, Provenance provenance) {
+
+    /** Metadata without a provenance record. */
+    public ModelMetadata(Standardizer standardizer, boolean dequantized, String dataDescription, List<String> columns,
+            TrainingSummary training, List<ContextColumn> context, ReflowInfo reflow, ImageLayout image) {
+        this(standardizer, dequantized, dataDescription, columns, training, context, reflow, image, null);
+    }
 
     /** Checks and copies the context list. */
     public ModelMetadata {
@@ -61,17 +69,25 @@ public record ModelMetadata(Standardizer standardizer, boolean dequantized, Stri
 
     /** The same with a training summary. */
     public ModelMetadata withTraining(TrainingSummary summary) {
-        return new ModelMetadata(standardizer, dequantized, dataDescription, columns, summary, context, reflow, image);
+        return new ModelMetadata(standardizer, dequantized, dataDescription, columns, summary, context, reflow, image,
+                provenance);
     }
 
     /** The same with a reflow record. */
     public ModelMetadata withReflow(ReflowInfo info) {
-        return new ModelMetadata(standardizer, dequantized, dataDescription, columns, training, context, info, image);
+        return new ModelMetadata(standardizer, dequantized, dataDescription, columns, training, context, info, image,
+                provenance);
     }
 
     /** The same with an image layout. */
     public ModelMetadata withImage(ImageLayout layout) {
         return new ModelMetadata(standardizer, dequantized, dataDescription, columns, training, context, reflow,
-                layout);
+                layout, provenance);
+    }
+
+    /** The same with a provenance record. */
+    public ModelMetadata withProvenance(Provenance p) {
+        return new ModelMetadata(standardizer, dequantized, dataDescription, columns, training, context, reflow, image,
+                p);
     }
 }

@@ -249,7 +249,8 @@ public final class CnfFlow extends Estimator<CnfFlowModel> implements DefaultPar
             trainer.setBatchGradient(data.batchGradient(flow, trainer.objective()));
             TrainingResult r = trainer.train();
             ModelMetadata meta = new ModelMetadata(data.standardizer(), false, data.describe(), input.columns(), null,
-                    data.context()).withTraining(r.summary());
+                    data.context()).withTraining(r.summary()).withProvenance(org.cnf4j.io.Provenance.of("CnfFlow.fit("
+                            + data.describe() + ", " + options + ")", data, s));
             Path local = Files.createTempFile("cnf-flow", ".zip");
             try {
                 ModelFile.save(local, flow, meta);

@@ -195,7 +195,8 @@ final class SparkTrainCommand implements Callable<Integer> {
                 spec.commandLine().getErr().flush();
             }
             ModelMetadata meta = new ModelMetadata(trainingData.standardizer(), false, trainingData.describe(), cols,
-                    null, trainingData.context());
+                    null, trainingData.context()).withProvenance(org.cnf4j.io.Provenance.of("cnf-spark " + String.join(
+                            " ", spec.commandLine().getParseResult().originalArgs()), trainingData, training.seed()));
             Trainer t = trainer;
             trainer.addListener(new TrainingListener() {
                 @Override
