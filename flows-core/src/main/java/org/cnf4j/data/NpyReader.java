@@ -2,8 +2,6 @@ package org.cnf4j.data;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.cnf4j.io.NpyArray;
-import org.cnf4j.io.NpyHeader;
 import org.cnf4j.linalg.NativeArrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

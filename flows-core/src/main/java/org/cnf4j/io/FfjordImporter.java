@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.cnf4j.data.NpyArray;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.flow.SolverConfig;
 import org.cnf4j.nn.Activation;

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.cnf4j.data.NpyArray;
 import org.cnf4j.data.Standardizer;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.flow.GaussianMixtureBase;

@@ -1,4 +1,4 @@
-package org.cnf4j.io;
+package org.cnf4j.data;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

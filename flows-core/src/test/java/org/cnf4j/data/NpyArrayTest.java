@@ -1,4 +1,4 @@
-package org.cnf4j.io;
+package org.cnf4j.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

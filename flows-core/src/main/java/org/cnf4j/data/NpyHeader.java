@@ -1,4 +1,4 @@
-package org.cnf4j.io;
+package org.cnf4j.data;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
