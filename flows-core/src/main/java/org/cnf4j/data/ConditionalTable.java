@@ -149,7 +149,7 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
         List<ContextColumn> context = scanContext(table.source(), contextNames, scan, () -> {
             for (int r = 0; r < table.rows(); r++) {
                 for (int i = 0; i < contextNames.size(); i++) {
-                    scan.get(contextNames.get(i)).applyAsDouble(Double.toString(raw[r * w + data.size() + i]));
+                    record(scan.get(contextNames.get(i)), Double.toString(raw[r * w + data.size() + i]));
                 }
             }
         });
@@ -315,13 +315,21 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
             return scanContext(source, names, scan, () -> {
                 for (int i = 0; i < names.size(); i++) {
                     for (String cell : cells.get(i)) {
-                        scan.get(names.get(i)).applyAsDouble(cell);
+                        record(scan.get(names.get(i)), cell);
                     }
                 }
             });
         } catch (IllegalArgumentException e) {
             throw new DataException(source + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Feeds one cell to a context column's scanner for what it records (the column's levels); the
+     * value it returns is not needed during the scan.
+     */
+    private static void record(ToDoubleFunction<String> scanner, String cell) {
+        double unused = scanner.applyAsDouble(cell);
     }
 
     /** One pass over the context columns of a file: which are categorical, and their levels. */
@@ -335,7 +343,7 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
                 double[] v = NativeArrays.toArray(d.values());
                 for (int r = 0; r < d.rows(); r++) {
                     for (int i = 0; i < names.size(); i++) {
-                        scan.get(names.get(i)).applyAsDouble(Double.toString(v[r * names.size() + i]));
+                        record(scan.get(names.get(i)), Double.toString(v[r * names.size() + i]));
                     }
                 }
             }

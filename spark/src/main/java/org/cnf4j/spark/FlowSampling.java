@@ -181,7 +181,9 @@ public final class FlowSampling {
 
                 @Override
                 public Row next() {
-                    hasNext();
+                    if (!hasNext()) {
+                        throw new java.util.NoSuchElementException("no more samples in this partition");
+                    }
                     return current.next();
                 }
 
@@ -283,7 +285,9 @@ public final class FlowSampling {
 
                 @Override
                 public Row next() {
-                    hasNext();
+                    if (!hasNext()) {
+                        throw new java.util.NoSuchElementException("no more samples in this partition");
+                    }
                     return current.next();
                 }
 
