@@ -103,8 +103,12 @@ public final class Flow {
      * @throws DataException when the table is too small to split
      */
     public static Flow train(Table data, TrainOptions options, TrainingListener listener) {
-        return train(options.split(data.dataset(), ConditionalTable.contextDim(data.context())), data.columns(),
-                data.context(), options, listener);
+        return train(
+                options.split(data.dataset(), ConditionalTable.contextDim(data.context())),
+                data.columns(),
+                data.context(),
+                options,
+                listener);
     }
 
     /**
@@ -122,8 +126,8 @@ public final class Flow {
      */
     public static Flow train(Table data, Table validation, TrainOptions options, TrainingListener listener) {
         if (validation == null) {
-            throw new IllegalArgumentException("validation rows are null; call train(data, options) to hold out a "
-                    + "validation split");
+            throw new IllegalArgumentException(
+                    "validation rows are null; call train(data, options) to hold out a " + "validation split");
         }
         if (!validation.columns().equals(data.columns())) {
             throw new DataException("the validation rows have columns " + validation.columns() + ", the training rows "
@@ -144,7 +148,8 @@ public final class Flow {
             return false;
         }
         for (int i = 0; i < a.size(); i++) {
-            if (!a.get(i).name().equals(b.get(i).name()) || !a.get(i).levels().equals(b.get(i).levels())) {
+            if (!a.get(i).name().equals(b.get(i).name())
+                    || !a.get(i).levels().equals(b.get(i).levels())) {
                 return false;
             }
         }
@@ -167,22 +172,28 @@ public final class Flow {
         return train(options.split(toy), List.of("x", "y"), List.of(), options, listener);
     }
 
-    private static Flow train(TrainingData data, List<String> columns, List<ContextColumn> context,
-            TrainOptions options, TrainingListener listener) {
+    private static Flow train(
+            TrainingData data,
+            List<String> columns,
+            List<ContextColumn> context,
+            TrainOptions options,
+            TrainingListener listener) {
         int cd = ConditionalTable.contextDim(context);
-        Provenance provenance = Provenance.of("Flow.train(" + data.describe() + ", " + options + ")", data,
-                options.seed());
+        Provenance provenance =
+                Provenance.of("Flow.train(" + data.describe() + ", " + options + ")", data, options.seed());
         ContinuousNormalizingFlow flow = options.newFlow(data.dim() - cd, cd);
         Trainer trainer = new Trainer(flow, data, options.config());
         // a context level without training rows is refused before any work
-        List<ContextColumn> counted = cd == 0 ? List.of()
+        List<ContextColumn> counted = cd == 0
+                ? List.of()
                 : ConditionalTable.withCounts(context, data.trainingSample(Integer.MAX_VALUE), flow.dim());
         // as cnf train: the baselines first, then the run planned from the table and the options
         // (a time budget only caps it)
         // the mixture the flow starts from is the baselines' (fitted once)
         FittedBaselines fitted = trainer.prepareBase();
         if (options.baselines()) {
-            trainer.setBaselines(fitted != null ? fitted.summary() : Baselines.beforeTraining(data, flow.dim(), context));
+            trainer.setBaselines(
+                    fitted != null ? fitted.summary() : Baselines.beforeTraining(data, flow.dim(), context));
         }
         if (options.iterationsPlanned()) {
             trainer.plan();
@@ -192,8 +203,10 @@ public final class Flow {
         }
         TrainingResult result = trainer.train();
         Checkpoint checkpoint = trainer.checkpoint();
-        ModelMetadata metadata = new ModelMetadata(data.standardizer(), data.dequantized(), data.describe(), columns,
-                null, counted).withTraining(result.summary()).withProvenance(provenance);
+        ModelMetadata metadata = new ModelMetadata(
+                        data.standardizer(), data.dequantized(), data.describe(), columns, null, counted)
+                .withTraining(result.summary())
+                .withProvenance(provenance);
         return new Flow(flow, metadata, checkpoint);
     }
 
@@ -322,8 +335,8 @@ public final class Flow {
         }
         for (String k : context.keySet()) {
             if (metadata.context().stream().noneMatch(c -> c.name().equals(k))) {
-                throw new DataException("'" + k + "' is not a context column; the flow's are " + metadata.context()
-                        .stream().map(ContextColumn::name).toList());
+                throw new DataException("'" + k + "' is not a context column; the flow's are "
+                        + metadata.context().stream().map(ContextColumn::name).toList());
             }
         }
         Object[][] perRow = new Object[rows.length][];
@@ -395,7 +408,8 @@ public final class Flow {
             if (context[i] == null || context[i].length != columns.size()) {
                 throw new DataException("context row " + i + " has " + (context[i] == null ? 0 : context[i].length)
                         + " values, the flow's context "
-                        + "columns are " + columns.stream().map(ContextColumn::name).toList());
+                        + "columns are "
+                        + columns.stream().map(ContextColumn::name).toList());
             }
             Map<String, String> values = new java.util.LinkedHashMap<>();
             for (int j = 0; j < columns.size(); j++) {
@@ -412,8 +426,9 @@ public final class Flow {
 
     private void requireUnconditional(String instead) {
         if (!metadata.context().isEmpty()) {
-            throw new DataException("this flow is conditional on " + metadata.context().stream()
-                    .map(ContextColumn::name).toList() + "; give the contexts: " + instead);
+            throw new DataException("this flow is conditional on "
+                    + metadata.context().stream().map(ContextColumn::name).toList() + "; give the contexts: "
+                    + instead);
         }
     }
 
@@ -470,8 +485,8 @@ public final class Flow {
     public Flow reflow(Reflow.Options options, TrainingListener listener) {
         Reflow.Result r;
         synchronized (flow) {
-            r = Reflow.run(flow, metadata, "a flow in memory", options, listener,
-                    org.cnf4j.sample.ProgressListener.NONE);
+            r = Reflow.run(
+                    flow, metadata, "a flow in memory", options, listener, org.cnf4j.sample.ProgressListener.NONE);
         }
         return new Flow(r.flow(), r.metadata(), null);
     }
@@ -507,7 +522,9 @@ public final class Flow {
             org.cnf4j.flow.SolverConfig adaptive = flow.solver();
             flow.setSolver(fixed);
             try {
-                return rows(new Sampler(new DensityModel(flow, metadata.standardizer())).sample(n, seed).samples());
+                return rows(new Sampler(new DensityModel(flow, metadata.standardizer()))
+                        .sample(n, seed)
+                        .samples());
             } finally {
                 flow.setSolver(adaptive);
             }
@@ -521,8 +538,8 @@ public final class Flow {
 
     @Override
     public String toString() {
-        return "Flow[" + flow.block(0).describe() + ", " + flow.parameterCount() + " parameters, columns "
-                + columns() + "]";
+        return "Flow[" + flow.block(0).describe() + ", " + flow.parameterCount() + " parameters, columns " + columns()
+                + "]";
     }
 
     private INDArray matrix(double[][] rows) {

@@ -70,8 +70,7 @@ public final class Reflow {
 
     private static final int[] STEP_CHOICES = {1, 2, 3, 4, 6, 8, 12, 16, 24, 32};
 
-    private Reflow() {
-    }
+    private Reflow() {}
 
     /**
      * How to reflow.
@@ -125,12 +124,10 @@ public final class Reflow {
      * One round: the mean NLL (nats, data units) of the round's held-out samples under the model
      * they were drawn from and under the reflowed model, and its wall time.
      */
-    public record Round(int round, double sampleNllBefore, double sampleNllAfter, double seconds) {
-    }
+    public record Round(int round, double sampleNllBefore, double sampleNllAfter, double seconds) {}
 
     /** A reflowed model, its metadata (with its {@link ReflowInfo}) and its rounds. */
-    public record Result(ContinuousNormalizingFlow flow, ModelMetadata metadata, List<Round> rounds) {
-    }
+    public record Result(ContinuousNormalizingFlow flow, ModelMetadata metadata, List<Round> rounds) {}
 
     /**
      * Reflows a model.
@@ -141,10 +138,15 @@ public final class Reflow {
      * @param listener told of every iteration and validation, or null
      * @param progress told of the pairs drawn, or {@link ProgressListener#NONE}
      */
-    public static Result run(ContinuousNormalizingFlow source, ModelMetadata metadata, String sourceName,
-            Options options, TrainingListener listener, ProgressListener progress) {
-        String digest = ContentDigest.of(List.of("parameters"), 0, source.parameters().reshape(1,
-                source.parameterCount()));
+    public static Result run(
+            ContinuousNormalizingFlow source,
+            ModelMetadata metadata,
+            String sourceName,
+            Options options,
+            TrainingListener listener,
+            ProgressListener progress) {
+        String digest =
+                ContentDigest.of(List.of("parameters"), 0, source.parameters().reshape(1, source.parameterCount()));
         ContinuousNormalizingFlow current = source;
         List<Round> rounds = new ArrayList<>();
         Pairs last = null;
@@ -161,11 +163,21 @@ public final class Reflow {
             last = pairs;
         }
         Choice choice = chooseSampler(current, last);
-        ReflowInfo info = new ReflowInfo(sourceName, digest, options.rounds(), options.pairs(), choice.method(),
-                choice.steps(), choice.deviation());
+        ReflowInfo info = new ReflowInfo(
+                sourceName,
+                digest,
+                options.rounds(),
+                options.pairs(),
+                choice.method(),
+                choice.steps(),
+                choice.deviation());
         // the reflowed model's own provenance: this run, its pairs drawn from the source model
-        return new Result(current, metadata.withReflow(info).withProvenance(org.cnf4j.io.Provenance.of("reflow of "
-                + sourceName + " (" + options + ")", null, options.seed())), rounds);
+        return new Result(
+                current,
+                metadata.withReflow(info)
+                        .withProvenance(org.cnf4j.io.Provenance.of(
+                                "reflow of " + sourceName + " (" + options + ")", null, options.seed())),
+                rounds);
     }
 
     /** A copy of a flow (through the model file format, so nothing is shared). */
@@ -186,14 +198,31 @@ public final class Reflow {
         }
     }
 
-    private static void train(ContinuousNormalizingFlow next, Pairs pairs, ModelMetadata metadata, Options options,
-            long seed, TrainingListener listener) {
-        FlowMatching objective = new FlowMatching(0, false, TimeSampling.UNIFORM,
-                next.learnsUnconditional() ? CONTEXT_DROPOUT : 0);
+    private static void train(
+            ContinuousNormalizingFlow next,
+            Pairs pairs,
+            ModelMetadata metadata,
+            Options options,
+            long seed,
+            TrainingListener listener) {
+        FlowMatching objective =
+                new FlowMatching(0, false, TimeSampling.UNIFORM, next.learnsUnconditional() ? CONTEXT_DROPOUT : 0);
         int batch = Math.min(options.batch(), pairs.training);
-        TrainingConfig config = new TrainingConfig(options.iterations(), batch, options.learningRate(), 1e-5,
-                Math.max(1, options.iterations() / 4), new AdjointMethod(), null, TrainingObjective.MAXIMUM_LIKELIHOOD,
-                seed, false, objective, LearningRateSchedule.LINEAR, 0.999, 0);
+        TrainingConfig config = new TrainingConfig(
+                options.iterations(),
+                batch,
+                options.learningRate(),
+                1e-5,
+                Math.max(1, options.iterations() / 4),
+                new AdjointMethod(),
+                null,
+                TrainingObjective.MAXIMUM_LIKELIHOOD,
+                seed,
+                false,
+                objective,
+                LearningRateSchedule.LINEAR,
+                0.999,
+                0);
         Trainer trainer = new Trainer(next, pairs.asTrainingData(metadata), config);
         int width = pairs.dim + pairs.contextDim;
         trainer.setBatchGradient((flow, fm, iteration, size, noise) -> {
@@ -214,8 +243,7 @@ public final class Reflow {
     }
 
     /** A recommended fixed-step sampler and its deviation from the adaptive solver. */
-    record Choice(RungeKuttaMethod method, int steps, double deviation) {
-    }
+    record Choice(RungeKuttaMethod method, int steps, double deviation) {}
 
     /**
      * The fixed-step sampler with the fewest evaluations (midpoint before Euler at equal cost)
@@ -227,7 +255,8 @@ public final class Reflow {
         INDArray z = pairs.heldOutBase(m);
         INDArray c = pairs.heldOutContexts(m);
         SolverConfig adaptive = flow.solver();
-        double[] reference = NativeArrays.toArray(flow.decode(flow.jointRows(z, c)).value());
+        double[] reference =
+                NativeArrays.toArray(flow.decode(flow.jointRows(z, c)).value());
         List<Choice> tried = new ArrayList<>();
         List<int[]> candidates = new ArrayList<>();
         for (int k : STEP_CHOICES) {
@@ -239,7 +268,8 @@ public final class Reflow {
             for (int[] cand : candidates) {
                 RungeKuttaMethod method = cand[1] == 0 ? RungeKuttaMethod.MIDPOINT : RungeKuttaMethod.EULER;
                 flow.setSolver(SolverConfig.fixed(method, cand[2]));
-                double[] x = NativeArrays.toArray(flow.decode(flow.jointRows(z, c)).value());
+                double[] x =
+                        NativeArrays.toArray(flow.decode(flow.jointRows(z, c)).value());
                 double sq = 0;
                 for (int i = 0; i < x.length; i++) {
                     double d = x[i] - reference[i];
@@ -254,7 +284,9 @@ public final class Reflow {
         } finally {
             flow.setSolver(adaptive);
         }
-        return tried.stream().min((a, b) -> Double.compare(a.deviation(), b.deviation())).orElseThrow();
+        return tried.stream()
+                .min((a, b) -> Double.compare(a.deviation(), b.deviation()))
+                .orElseThrow();
     }
 
     /** (noise, sample) pairs in the flow's space: the first {@code training} train, the rest validate. */
@@ -278,37 +310,46 @@ public final class Reflow {
         }
 
         /** n pairs of the model, all from {@code seed}. */
-        static Pairs draw(ContinuousNormalizingFlow model, ModelMetadata metadata, int n, long seed,
-                ProgressListener progress) {
+        static Pairs draw(
+                ContinuousNormalizingFlow model, ModelMetadata metadata, int n, long seed, ProgressListener progress) {
             int dim = model.dim();
             int cd = model.contextDim();
             // the pairs are held in memory (samples, contexts and base draws): refused before any work when too many
-            org.cnf4j.data.DataMemory.check((long) n * (2L * dim + cd), org.cnf4j.data.DataMemory.limitBytes(),
-                    n + " reflow pairs", "they");
+            org.cnf4j.data.DataMemory.check(
+                    (long) n * (2L * dim + cd), org.cnf4j.data.DataMemory.limitBytes(), n + " reflow pairs", "they");
             Standardizer standardizer = metadata.standardizer();
             double[] rawContexts = cd == 0 ? null : drawContexts(metadata, dim, n, seed);
             DensityModel dm = new DensityModel(model, standardizer);
-            Sampler sampler = cd == 0 ? new Sampler(dm)
-                    : new Sampler(dm, ContextSource.rows(Nd4j.create(rawContexts, new long[] {n, cd},
-                            DataType.DOUBLE)));
+            Sampler sampler = cd == 0
+                    ? new Sampler(dm)
+                    : new Sampler(
+                            dm, ContextSource.rows(Nd4j.create(rawContexts, new long[] {n, cd}, DataType.DOUBLE)));
             double[] joint = new double[n * (dim + cd)];
             int[] filled = {0};
             Standardizer head = standardizer.head(dim);
             try {
-                sampler.sample(n, seed, 1.0, false, Sampler.DEFAULT_CHUNK, (x, logp) -> {
-                    double[] v = NativeArrays.toArray(head.transform(x));
-                    int rows = x.rows();
-                    for (int i = 0; i < rows; i++) {
-                        System.arraycopy(v, i * dim, joint, (filled[0] + i) * (dim + cd), dim);
-                    }
-                    filled[0] += rows;
-                }, progress);
+                sampler.sample(
+                        n,
+                        seed,
+                        1.0,
+                        false,
+                        Sampler.DEFAULT_CHUNK,
+                        (x, logp) -> {
+                            double[] v = NativeArrays.toArray(head.transform(x));
+                            int rows = x.rows();
+                            for (int i = 0; i < rows; i++) {
+                                System.arraycopy(v, i * dim, joint, (filled[0] + i) * (dim + cd), dim);
+                            }
+                            filled[0] += rows;
+                        },
+                        progress);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
             if (cd > 0) {
-                double[] c = NativeArrays.toArray(standardizer.tail(dim).transform(Nd4j.create(rawContexts,
-                        new long[] {n, cd}, DataType.DOUBLE)));
+                double[] c = NativeArrays.toArray(standardizer
+                        .tail(dim)
+                        .transform(Nd4j.create(rawContexts, new long[] {n, cd}, DataType.DOUBLE)));
                 for (int i = 0; i < n; i++) {
                     System.arraycopy(c, i * cd, joint, i * (dim + cd) + dim, cd);
                 }
@@ -378,8 +419,10 @@ public final class Reflow {
                 return null;
             }
             INDArray all = rows(joint, training, m, dim + contextDim);
-            return all.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                    org.nd4j.linalg.indexing.NDArrayIndex.interval(dim, dim + contextDim)).dup('c');
+            return all.get(
+                            org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                            org.nd4j.linalg.indexing.NDArrayIndex.interval(dim, dim + contextDim))
+                    .dup('c');
         }
 
         /** Mean NLL (nats, data units) of the held-out samples under a flow. */

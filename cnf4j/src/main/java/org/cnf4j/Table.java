@@ -53,8 +53,8 @@ public final class Table {
      * @param context the columns a conditional flow conditions on (they may hold text); empty for
      *     an unconditional table
      */
-    public record ReadOptions(List<String> columns, List<String> excludeColumns, MissingValues missing,
-            List<String> context) {
+    public record ReadOptions(
+            List<String> columns, List<String> excludeColumns, MissingValues missing, List<String> context) {
         /** Checks and copies. */
         public ReadOptions {
             columns = List.copyOf(columns);
@@ -113,12 +113,17 @@ public final class Table {
     public static Table read(Path file, ReadOptions options) {
         long[] dropped = {0};
         if (!options.context().isEmpty()) {
-            ConditionalTable t = ConditionalTable.read(file.toString(), options.columns(), options.excludeColumns(),
-                    options.context(), options.missing(), n -> dropped[0] = n);
+            ConditionalTable t = ConditionalTable.read(
+                    file.toString(),
+                    options.columns(),
+                    options.excludeColumns(),
+                    options.context(),
+                    options.missing(),
+                    n -> dropped[0] = n);
             return new Table(t.joint(), dropped[0], t.dataColumns(), t.context());
         }
-        Dataset d = DataFiles.read(file.toString(), options.columns(), options.excludeColumns(), options.missing(),
-                n -> dropped[0] = n);
+        Dataset d = DataFiles.read(
+                file.toString(), options.columns(), options.excludeColumns(), options.missing(), n -> dropped[0] = n);
         return new Table(d, dropped[0]);
     }
 
@@ -136,8 +141,12 @@ public final class Table {
             throw new DataException("the table has no columns; name them");
         }
         org.cnf4j.data.ColumnNames.requireNamed(Arrays.asList(columns), "the table");
-        return of(matrix(rows, columns.length, ", expected " + columns.length + " (columns "
-                + Arrays.toString(columns) + ")"), List.of(columns));
+        return of(
+                matrix(
+                        rows,
+                        columns.length,
+                        ", expected " + columns.length + " (columns " + Arrays.toString(columns) + ")"),
+                List.of(columns));
     }
 
     /**
@@ -203,8 +212,8 @@ public final class Table {
      */
     public Table withContext(String... names) {
         if (!context.isEmpty()) {
-            throw new DataException("the table already has the context " + context.stream().map(ContextColumn::name)
-                    .toList());
+            throw new DataException("the table already has the context "
+                    + context.stream().map(ContextColumn::name).toList());
         }
         ConditionalTable t = ConditionalTable.of(dataset, List.of(names));
         return new Table(t.joint(), droppedRows, t.dataColumns(), t.context());

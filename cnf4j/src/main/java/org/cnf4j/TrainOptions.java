@@ -15,14 +15,14 @@ import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.flow.SolverConfig;
 import org.cnf4j.nn.Activation;
 import org.cnf4j.nn.LayerType;
-import org.cnf4j.settings.SettingCheck;
 import org.cnf4j.nn.MatrixPrecision;
 import org.cnf4j.ode.RungeKuttaMethod;
+import org.cnf4j.settings.SettingCheck;
 import org.cnf4j.trace.TraceEstimator;
 import org.cnf4j.train.FlowMatching;
 import org.cnf4j.train.LearningRateSchedule;
-import org.cnf4j.train.TimeSampling;
 import org.cnf4j.train.RunLength;
+import org.cnf4j.train.TimeSampling;
 import org.cnf4j.train.Trainer;
 import org.cnf4j.train.TrainingConfig;
 
@@ -73,12 +73,35 @@ import org.cnf4j.train.TrainingConfig;
  * @param mixtureBase whether an unconditional flow starts as the Gaussian mixture fitted to the
  *     training rows (its base distribution, the field zero) rather than from N(0, I)
  */
-public record TrainOptions(int[] hidden, LayerType layerType, Activation activation, int blocks, double endTime,
-        boolean trainEndTime, SolverConfig solver, TraceEstimator trace, GradientMethod gradient,
-        FlowMatching flowMatching, TrainingObjective regularizers, int batch, double learningRate,
-        LearningRateSchedule schedule, double ema, double weightDecay, Integer iterations, Duration timeBudget,
-        Integer validationInterval, long seed, double validationFraction, double testFraction, boolean standardize,
-        boolean dequantize, int toyValidationRows, int toyTestRows, boolean baselines, MatrixPrecision precision,
+public record TrainOptions(
+        int[] hidden,
+        LayerType layerType,
+        Activation activation,
+        int blocks,
+        double endTime,
+        boolean trainEndTime,
+        SolverConfig solver,
+        TraceEstimator trace,
+        GradientMethod gradient,
+        FlowMatching flowMatching,
+        TrainingObjective regularizers,
+        int batch,
+        double learningRate,
+        LearningRateSchedule schedule,
+        double ema,
+        double weightDecay,
+        Integer iterations,
+        Duration timeBudget,
+        Integer validationInterval,
+        long seed,
+        double validationFraction,
+        double testFraction,
+        boolean standardize,
+        boolean dequantize,
+        int toyValidationRows,
+        int toyTestRows,
+        boolean baselines,
+        MatrixPrecision precision,
         boolean mixtureBase) {
 
     /** Iterations between validations when iterations are given and the interval is not. */
@@ -112,12 +135,18 @@ public record TrainOptions(int[] hidden, LayerType layerType, Activation activat
         check(validationFraction + testFraction < 1, "validationFraction + testFraction must be below 1");
         SettingCheck.atLeast("toyValidationRows", toyValidationRows, 0);
         SettingCheck.atLeast("toyTestRows", toyTestRows, 0);
-        check(flowMatching == null || !flowMatching.otCoupling() || batch <= FlowMatching.MAX_OT_BATCH,
+        check(
+                flowMatching == null || !flowMatching.otCoupling() || batch <= FlowMatching.MAX_OT_BATCH,
                 "the OT coupling takes batches of at most " + FlowMatching.MAX_OT_BATCH);
-        if (layerType == null || activation == null || solver == null || gradient == null || regularizers == null
-                || schedule == null || precision == null) {
-            throw new NullPointerException("only trace, flowMatching, iterations, timeBudget and validationInterval "
-                    + "may be null");
+        if (layerType == null
+                || activation == null
+                || solver == null
+                || gradient == null
+                || regularizers == null
+                || schedule == null
+                || precision == null) {
+            throw new NullPointerException(
+                    "only trace, flowMatching, iterations, timeBudget and validationInterval " + "may be null");
         }
     }
 
@@ -157,14 +186,21 @@ public record TrainOptions(int[] hidden, LayerType layerType, Activation activat
     public ContinuousNormalizingFlow newFlow(int dim, int contextDim) {
         boolean dropout = flowMatching != null && flowMatching.contextDropout() > 0;
         if (dropout && contextDim == 0) {
-            throw new IllegalArgumentException("context dropout trains a conditional flow's unconditional field: give "
-                    + "context columns");
+            throw new IllegalArgumentException(
+                    "context dropout trains a conditional flow's unconditional field: give " + "context columns");
         }
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(dim).contextDim(contextDim)
-                .learnsUnconditional(dropout).hiddenDims(hidden)
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(dim)
+                .contextDim(contextDim)
+                .learnsUnconditional(dropout)
+                .hiddenDims(hidden)
                 .layerType(layerType)
-                .activation(activation).blocks(blocks).endTime(endTime).trainEndTime(trainEndTime).solver(solver)
-                .seed(seed).build();
+                .activation(activation)
+                .blocks(blocks)
+                .endTime(endTime)
+                .trainEndTime(trainEndTime)
+                .solver(solver)
+                .seed(seed)
+                .build();
         flow.setMatrixPrecision(precision);
         return flow;
     }
@@ -175,10 +211,22 @@ public record TrainOptions(int[] hidden, LayerType layerType, Activation activat
      */
     public TrainingConfig config() {
         Double cap = timeBudgetSeconds();
-        return new TrainingConfig(iterations != null ? iterations : RunLength.MAX_ITERATIONS, batch,
-                learningRate, weightDecay, validationInterval != null ? validationInterval
-                        : DEFAULT_VALIDATION_INTERVAL, gradient, trace, regularizers, seed, true, flowMatching,
-                schedule, ema, cap == null ? 0 : cap, mixtureBase);
+        return new TrainingConfig(
+                iterations != null ? iterations : RunLength.MAX_ITERATIONS,
+                batch,
+                learningRate,
+                weightDecay,
+                validationInterval != null ? validationInterval : DEFAULT_VALIDATION_INTERVAL,
+                gradient,
+                trace,
+                regularizers,
+                seed,
+                true,
+                flowMatching,
+                schedule,
+                ema,
+                cap == null ? 0 : cap,
+                mixtureBase);
     }
 
     /** Whether the run's iterations are planned ({@link Trainer#plan}) rather than given. */
@@ -206,8 +254,8 @@ public record TrainOptions(int[] hidden, LayerType layerType, Activation activat
      * {@code contextColumns} columns are the encoded context (standardised, never dequantised).
      */
     public TrainingData split(Dataset table, int contextColumns) {
-        return new TableTrainingData(table, contextColumns, validationFraction, testFraction, seed, dequantize,
-                standardize);
+        return new TableTrainingData(
+                table, contextColumns, validationFraction, testFraction, seed, dequantize, standardize);
     }
 
     /** A toy generator with these options' held-out sizes, drawn from the seed. */
@@ -271,8 +319,7 @@ public record TrainOptions(int[] hidden, LayerType layerType, Activation activat
         private MatrixPrecision precision = MatrixPrecision.DOUBLE;
         private boolean mixtureBase = true;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(TrainOptions o) {
             hidden = o.hidden;
@@ -499,10 +546,36 @@ public record TrainOptions(int[] hidden, LayerType layerType, Activation activat
          * @throws IllegalArgumentException naming the first bad value
          */
         public TrainOptions build() {
-            return new TrainOptions(hidden, layerType, activation, blocks, endTime, trainEndTime, solver, trace,
-                    gradient, flowMatching, regularizers, batch, learningRate, schedule, ema, weightDecay, iterations,
-                    timeBudget, validationInterval, seed, validationFraction, testFraction, standardize, dequantize,
-                    toyValidationRows, toyTestRows, baselines, precision, mixtureBase);
+            return new TrainOptions(
+                    hidden,
+                    layerType,
+                    activation,
+                    blocks,
+                    endTime,
+                    trainEndTime,
+                    solver,
+                    trace,
+                    gradient,
+                    flowMatching,
+                    regularizers,
+                    batch,
+                    learningRate,
+                    schedule,
+                    ema,
+                    weightDecay,
+                    iterations,
+                    timeBudget,
+                    validationInterval,
+                    seed,
+                    validationFraction,
+                    testFraction,
+                    standardize,
+                    dequantize,
+                    toyValidationRows,
+                    toyTestRows,
+                    baselines,
+                    precision,
+                    mixtureBase);
         }
     }
 }

@@ -21,6 +21,7 @@ class ConditionalFlowTest {
 
     @TempDir
     static Path dir;
+
     static Flow flow;
 
     @BeforeAll
@@ -34,8 +35,14 @@ class ConditionalFlowTest {
         Table table = Table.of(rows, "a", "b", "label").withContext("label");
         assertEquals(List.of("a", "b"), table.columns());
         assertEquals(List.of("0", "1", "2"), table.context().get(0).levels());
-        flow = Flow.train(table, TrainOptions.builder().iterations(400).hidden(32, 32).baselines(true)
-                .flowMatching(new FlowMatching(0, true, TimeSampling.UNIFORM, 0.2)).build());
+        flow = Flow.train(
+                table,
+                TrainOptions.builder()
+                        .iterations(400)
+                        .hidden(32, 32)
+                        .baselines(true)
+                        .flowMatching(new FlowMatching(0, true, TimeSampling.UNIFORM, 0.2))
+                        .build());
     }
 
     @Test
@@ -52,8 +59,9 @@ class ConditionalFlowTest {
         double[][] x = {{0.1, 0.0}, {8.2, -0.3}};
         double[] right = flow.logDensity(x, new Object[][] {{0}, {2}});
         double[] wrong = flow.logDensity(x, new Object[][] {{2}, {0}});
-        assertTrue(right[0] > wrong[0] + 3 && right[1] > wrong[1] + 3, java.util.Arrays.toString(right) + " vs "
-                + java.util.Arrays.toString(wrong));
+        assertTrue(
+                right[0] > wrong[0] + 3 && right[1] > wrong[1] + 3,
+                java.util.Arrays.toString(right) + " vs " + java.util.Arrays.toString(wrong));
         Path file = dir.resolve("c.zip");
         flow.save(file);
         Flow back = Flow.load(file);

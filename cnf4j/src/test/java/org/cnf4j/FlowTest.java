@@ -54,32 +54,58 @@ class FlowTest {
             double c = i % 2 == 0 ? -2 : 2;
             rows[i] = new double[] {c + 0.5 * r.nextGaussian(), 10 + 3 * c + r.nextGaussian()};
         }
-        options = TrainOptions.builder().iterations(60).hidden(16, 16).baselines(false).build();
+        options = TrainOptions.builder()
+                .iterations(60)
+                .hidden(16, 16)
+                .baselines(false)
+                .build();
         trained = Flow.train(Table.of(rows, "a", "b"), options);
     }
 
     @Test
     void trainingEqualsTheLowerLevelApiWithTheSameSettings() {
         // what TrainOptions.defaults() stands for, spelled out in the lower-level API
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(16, 16).blocks(1).endTime(0.5)
-                .solver(new SolverConfig(RungeKuttaMethod.DOPRI5, 1e-5, 1e-5, 0, 10_000)).seed(0).build();
-        TableTrainingData data = new TableTrainingData(new Dataset(Nd4j.createFromArray(rows), List.of("a", "b"), "t"),
-                0.1, 0.1, 0, false, true);
-        TrainingConfig config = new TrainingConfig(60, 100, 1e-3, 1e-5, 100, new AdjointMethod(), null,
-                TrainingObjective.MAXIMUM_LIKELIHOOD, 0, true, new FlowMatching(0, true, TimeSampling.UNIFORM),
-                LearningRateSchedule.LINEAR, 0.999, 0, true /* the base: the training rows' Gaussian mixture */);
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2)
+                .hiddenDims(16, 16)
+                .blocks(1)
+                .endTime(0.5)
+                .solver(new SolverConfig(RungeKuttaMethod.DOPRI5, 1e-5, 1e-5, 0, 10_000))
+                .seed(0)
+                .build();
+        TableTrainingData data = new TableTrainingData(
+                new Dataset(Nd4j.createFromArray(rows), List.of("a", "b"), "t"), 0.1, 0.1, 0, false, true);
+        TrainingConfig config = new TrainingConfig(
+                60,
+                100,
+                1e-3,
+                1e-5,
+                100,
+                new AdjointMethod(),
+                null,
+                TrainingObjective.MAXIMUM_LIKELIHOOD,
+                0,
+                true,
+                new FlowMatching(0, true, TimeSampling.UNIFORM),
+                LearningRateSchedule.LINEAR,
+                0.999,
+                0,
+                true /* the base: the training rows' Gaussian mixture */);
         new Trainer(flow, data, config).train();
-        assertArrayEquals(NativeArrays.toArray(flow.parameters()),
-                NativeArrays.toArray(trained.model().flow().parameters()), 0.0);
+        assertArrayEquals(
+                NativeArrays.toArray(flow.parameters()),
+                NativeArrays.toArray(trained.model().flow().parameters()),
+                0.0);
 
         flow.setTraceEstimator(TraceEstimator.exact());
         flow.setSeed(0);
-        double[] expected = NativeArrays.toArray(Evaluation.logProb(flow, data.standardizer(),
-                Nd4j.createFromArray(rows)).logProb());
+        double[] expected =
+                NativeArrays.toArray(Evaluation.logProb(flow, data.standardizer(), Nd4j.createFromArray(rows))
+                        .logProb());
         assertArrayEquals(expected, trained.logDensity(rows), 0.0);
 
         double[] samples = NativeArrays.toArray(new Sampler(new DensityModel(flow, data.standardizer()))
-                .sample(300, 9).samples());
+                .sample(300, 9)
+                .samples());
         double[][] got = trained.sample(300, 9);
         assertEquals(300, got.length);
         for (int i = 0; i < got.length; i++) {
@@ -94,8 +120,13 @@ class FlowTest {
         assertEquals(null, d.timeBudgetSeconds());
         assertTrue(d.iterationsPlanned());
         assertEquals(0, d.config().timeBudgetSeconds());
-        assertEquals(30.0, d.toBuilder().timeBudget(java.time.Duration.ofSeconds(30)).build().config()
-                .timeBudgetSeconds());
+        assertEquals(
+                30.0,
+                d.toBuilder()
+                        .timeBudget(java.time.Duration.ofSeconds(30))
+                        .build()
+                        .config()
+                        .timeBudgetSeconds());
         assertFalse(d.toBuilder().iterations(5).build().iterationsPlanned());
         assertEquals(d, d.toBuilder().build());
         assertEquals(null, d.toBuilder().maximumLikelihood().build().flowMatching());
@@ -118,15 +149,17 @@ class FlowTest {
     void tablesAreReadWithTheirColumnsAndMissingValues() throws Exception {
         Path csv = dir.resolve("t.csv");
         Files.writeString(csv, "name,x,y\nq,1,2\nr,NA,3\ns,4,5\n");
-        DataException e = assertThrows(DataException.class,
+        DataException e = assertThrows(
+                DataException.class,
                 () -> Table.read(csv, Table.ReadOptions.defaults().withExcludeColumns("name")));
         assertTrue(e.getMessage().contains("column 2 (x): missing value"), e.getMessage());
-        Table t = Table.read(csv, Table.ReadOptions.defaults().withColumns("y", "x")
-                .withMissing(MissingValues.DROP_ROWS));
+        Table t = Table.read(
+                csv, Table.ReadOptions.defaults().withColumns("y", "x").withMissing(MissingValues.DROP_ROWS));
         assertEquals(List.of("y", "x"), t.columns());
         assertEquals(1, t.droppedRows());
         assertArrayEquals(new double[] {5, 4}, t.toArray()[1], 0.0);
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> Table.ReadOptions.defaults().withColumns("x").withExcludeColumns("y"));
     }
 
@@ -134,14 +167,18 @@ class FlowTest {
     void badInputGetsAClearException() {
         DataException shape = assertThrows(DataException.class, () -> trained.logDensity(new double[][] {{1, 2, 3}}));
         assertTrue(shape.getMessage().contains("3 values; the flow has 2 dimensions"), shape.getMessage());
-        DataException nan = assertThrows(DataException.class, () -> trained.logDensity(new double[][] {{1, Double.NaN}}));
+        DataException nan =
+                assertThrows(DataException.class, () -> trained.logDensity(new double[][] {{1, Double.NaN}}));
         assertTrue(nan.getMessage().contains("column 'b' holds NaN"), nan.getMessage());
         assertThrows(DataException.class, () -> Table.of(new double[][] {{1, 2}, {3}}, "a", "b"));
         assertThrows(DataException.class, () -> Table.of(Nd4j.create(DataType.DOUBLE, 2, 3), List.of("a", "b")));
-        IllegalArgumentException batch = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException batch = assertThrows(
+                IllegalArgumentException.class,
                 () -> TrainOptions.builder().batch(-1).build());
         assertTrue(batch.getMessage().contains("batch"), batch.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> TrainOptions.builder().batch(1000).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TrainOptions.builder().batch(1000).build());
         assertThrows(ModelFileException.class, () -> Flow.load(dir.resolve("missing.zip")));
     }
 }

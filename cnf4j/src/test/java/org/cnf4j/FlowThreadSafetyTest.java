@@ -32,8 +32,13 @@ class FlowThreadSafetyTest {
         for (int i = 0; i < rows.length; i++) {
             rows[i] = new double[] {r.nextGaussian(), 2 * r.nextGaussian() + (i % 3)};
         }
-        flow = Flow.train(Table.of(rows, "a", "b"), TrainOptions.builder().iterations(30).hidden(8, 8)
-                .baselines(false).build());
+        flow = Flow.train(
+                Table.of(rows, "a", "b"),
+                TrainOptions.builder()
+                        .iterations(30)
+                        .hidden(8, 8)
+                        .baselines(false)
+                        .build());
     }
 
     private static <T> List<T> inThreads(Callable<T> task) throws Exception {

@@ -22,21 +22,32 @@ class LibraryInputTest {
         for (int i = 0; i < rows.length; i++) {
             rows[i] = new double[] {r.nextGaussian(), r.nextGaussian()};
         }
-        flow = Flow.train(Table.of(rows, "a", "b"), TrainOptions.builder().iterations(5).hidden(4).baselines(false)
-                .build());
+        flow = Flow.train(
+                Table.of(rows, "a", "b"),
+                TrainOptions.builder().iterations(5).hidden(4).baselines(false).build());
     }
 
     @Test
     void settingsAreFiniteAndInRange() {
-        IllegalArgumentException lr = assertThrows(IllegalArgumentException.class,
-                () -> TrainOptions.builder().learningRate(Double.POSITIVE_INFINITY).build());
+        IllegalArgumentException lr = assertThrows(
+                IllegalArgumentException.class,
+                () -> TrainOptions.builder()
+                        .learningRate(Double.POSITIVE_INFINITY)
+                        .build());
         assertEquals("learningRate must be a finite number above 0 (got Infinity)", lr.getMessage());
-        IllegalArgumentException budget = assertThrows(IllegalArgumentException.class,
-                () -> TrainOptions.builder().timeBudget(Duration.ofDays(365_000)).build());
-        assertTrue(budget.getMessage().startsWith("timeBudget must be above 0 and at most 366 days"),
-                budget.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> TrainOptions.builder().weightDecay(Double.NaN).build());
-        assertThrows(IllegalArgumentException.class, () -> TrainOptions.builder().testFraction(1.5).build());
+        IllegalArgumentException budget = assertThrows(
+                IllegalArgumentException.class,
+                () -> TrainOptions.builder()
+                        .timeBudget(Duration.ofDays(365_000))
+                        .build());
+        assertTrue(
+                budget.getMessage().startsWith("timeBudget must be above 0 and at most 366 days"), budget.getMessage());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TrainOptions.builder().weightDecay(Double.NaN).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TrainOptions.builder().testFraction(1.5).build());
     }
 
     @Test
@@ -49,18 +60,26 @@ class LibraryInputTest {
 
     @Test
     void nullRowsAreDataErrors() {
-        assertEquals("row 1 is null", assertThrows(DataException.class,
-                () -> flow.logDensity(new double[][] {{0, 0}, null})).getMessage());
-        assertEquals("no rows (null)", assertThrows(DataException.class,
-                () -> flow.logDensity((double[][]) null)).getMessage());
+        assertEquals(
+                "row 1 is null",
+                assertThrows(DataException.class, () -> flow.logDensity(new double[][] {{0, 0}, null}))
+                        .getMessage());
+        assertEquals(
+                "no rows (null)",
+                assertThrows(DataException.class, () -> flow.logDensity((double[][]) null))
+                        .getMessage());
     }
 
     @Test
     void tablesNeedANameForEveryColumnAndEachNameOnce() {
         double[][] rows = {{1, 2}, {3, 4}};
-        assertEquals("the table: the column 'a' is named twice",
-                assertThrows(DataException.class, () -> Table.of(rows, "a", "a")).getMessage());
-        assertEquals("the table: column 2 has no name; every column needs one",
-                assertThrows(DataException.class, () -> Table.of(rows, "a", " ")).getMessage());
+        assertEquals(
+                "the table: the column 'a' is named twice",
+                assertThrows(DataException.class, () -> Table.of(rows, "a", "a"))
+                        .getMessage());
+        assertEquals(
+                "the table: column 2 has no name; every column needs one",
+                assertThrows(DataException.class, () -> Table.of(rows, "a", " "))
+                        .getMessage());
     }
 }

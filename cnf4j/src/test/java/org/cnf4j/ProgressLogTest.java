@@ -16,8 +16,15 @@ class ProgressLogTest {
     void trainingWritesItsProgressLines() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        Flow.train(ToyDataset.MOONS, TrainOptions.builder().hidden(4).iterations(40).validationInterval(20)
-                .baselines(false).build(), new ProgressLog(out));
+        Flow.train(
+                ToyDataset.MOONS,
+                TrainOptions.builder()
+                        .hidden(4)
+                        .iterations(40)
+                        .validationInterval(20)
+                        .baselines(false)
+                        .build(),
+                new ProgressLog(out));
         String text = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(text.startsWith("training iterations 1 to 40"), text);
         assertTrue(text.contains("iteration 2/40: loss ") && text.contains("iteration 40/40: loss "), text);

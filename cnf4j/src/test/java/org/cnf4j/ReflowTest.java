@@ -37,8 +37,13 @@ class ReflowTest {
             rows[i] = new double[] {MEAN[0] + L[0][0] * e0, MEAN[1] + L[1][0] * e0 + L[1][1] * e1};
         }
         // independent coupling: curved paths for reflow to straighten
-        TrainOptions options = TrainOptions.builder().hidden(16, 16).iterations(800).baselines(false)
-                .flowMatching(new FlowMatching(0, false, TimeSampling.UNIFORM)).seed(2).build();
+        TrainOptions options = TrainOptions.builder()
+                .hidden(16, 16)
+                .iterations(800)
+                .baselines(false)
+                .flowMatching(new FlowMatching(0, false, TimeSampling.UNIFORM))
+                .seed(2)
+                .build();
         original = Flow.train(Table.of(rows, "a", "b"), options);
         reflowed = original.reflow(new Reflow.Options(6000, 1, 800, 256, 2e-3, 5), null);
     }
@@ -98,7 +103,8 @@ class ReflowTest {
         assertEquals(target[1][0], oneStep[1][0], 0.3);
         assertEquals(target[1][1], oneStep[1][1], 0.12);
         assertEquals(target[2][1], oneStep[2][1], 0.08);
-        assertTrue(Math.abs(originalOneStep[1][0] - target[1][0]) > 2 * Math.abs(oneStep[1][0] - target[1][0]),
+        assertTrue(
+                Math.abs(originalOneStep[1][0] - target[1][0]) > 2 * Math.abs(oneStep[1][0] - target[1][0]),
                 "one step of the original is further off: " + originalOneStep[1][0] + " against " + oneStep[1][0]
                         + ", target " + target[1][0]);
         // and the model is near the Gaussian it was trained on: mean (3, -1), covariance [[4, 1.2], [1.2, 1]]
@@ -114,8 +120,10 @@ class ReflowTest {
         Reflow.Options small = new Reflow.Options(500, 1, 30, 64, 1e-3, 8);
         Flow a = original.reflow(small, null);
         Flow b = original.reflow(small, null);
-        assertArrayEquals(NativeArrays.toArray(a.model().flow().parameters()),
-                NativeArrays.toArray(b.model().flow().parameters()), 0.0);
+        assertArrayEquals(
+                NativeArrays.toArray(a.model().flow().parameters()),
+                NativeArrays.toArray(b.model().flow().parameters()),
+                0.0);
         assertEquals(a.reflowInfo(), b.reflowInfo());
         Flow other = original.reflow(small.withSeed(9), null);
         assertTrue(NativeArrays.toArray(other.model().flow().parameters())[0]

@@ -24,8 +24,8 @@ class SmallTableTest {
             rows[i] = new double[] {x, 0.5 * x + 0.3 * r.nextGaussian()};
         }
         // the defaults but a smaller network, for the build's time
-        Flow flow = Flow.train(Table.of(rows, "a", "b"), TrainOptions.builder().hidden(16, 16).build(),
-                TrainingListener.NONE);
+        Flow flow = Flow.train(
+                Table.of(rows, "a", "b"), TrainOptions.builder().hidden(16, 16).build(), TrainingListener.NONE);
         TrainingSummary s = flow.summary();
         // 16 training rows: a batch of all of them; 18 training and validation rows cut into 5 folds,
         // whose training rows (14 or 15) make the folds' batch, choose the length

@@ -24,9 +24,17 @@ class ValidationRowsTest {
     @Test
     void theCallersRowsDecideTheKeptCheckpointAndTheTableIsNotSplitForThem() {
         double[][] validationRows = gaussianRows(60, 2);
-        TrainOptions options = TrainOptions.builder().iterations(200).validationInterval(50).hidden(16, 16)
-                .testFraction(0).baselines(false).build();
-        Flow flow = Flow.train(Table.of(gaussianRows(300, 1), "a", "b"), Table.of(validationRows, "a", "b"), options,
+        TrainOptions options = TrainOptions.builder()
+                .iterations(200)
+                .validationInterval(50)
+                .hidden(16, 16)
+                .testFraction(0)
+                .baselines(false)
+                .build();
+        Flow flow = Flow.train(
+                Table.of(gaussianRows(300, 1), "a", "b"),
+                Table.of(validationRows, "a", "b"),
+                options,
                 TrainingListener.NONE);
         String described = flow.model().metadata().dataDescription();
         assertTrue(described.contains("300 train, 60 validation from"), described);
@@ -38,8 +46,10 @@ class ValidationRowsTest {
     @Test
     void validationRowsWithOtherColumnsAreRefused() {
         Table data = Table.of(gaussianRows(100, 1), "a", "b");
-        DataException e = assertThrows(DataException.class, () -> Flow.train(data,
-                Table.of(gaussianRows(10, 2), "a", "c"), TrainOptions.defaults(), TrainingListener.NONE));
+        DataException e = assertThrows(
+                DataException.class,
+                () -> Flow.train(
+                        data, Table.of(gaussianRows(10, 2), "a", "c"), TrainOptions.defaults(), TrainingListener.NONE));
         assertEquals("the validation rows have columns [a, c], the training rows [a, b]", e.getMessage());
     }
 }

@@ -41,7 +41,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "-Xmn32m", "--add-modules", "jdk.incubator.vector"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx2g", "-Xmn32m", "--add-modules", "jdk.incubator.vector"})
 public class FlowBenchmark {
 
     @Param({"DOUBLE", "FLOAT"})
@@ -55,11 +57,21 @@ public class FlowBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        flow = ContinuousNormalizingFlow.builder(2).hiddenDims(64, 64, 64).solver(SolverConfig.dopri5(1e-5, 1e-5))
-                .traceEstimator(TraceEstimator.exact()).seed(0).build();
+        flow = ContinuousNormalizingFlow.builder(2)
+                .hiddenDims(64, 64, 64)
+                .solver(SolverConfig.dopri5(1e-5, 1e-5))
+                .traceEstimator(TraceEstimator.exact())
+                .seed(0)
+                .build();
         flow.setMatrixPrecision(precision);
         ToyTrainingData data = new ToyTrainingData(ToyDataset.EIGHT_GAUSSIANS, 0, 1000, 10_000);
-        new Trainer(flow, data, TrainingConfig.defaults().withIterations(300).withValidationInterval(0).withSeed(0))
+        new Trainer(
+                        flow,
+                        data,
+                        TrainingConfig.defaults()
+                                .withIterations(300)
+                                .withValidationInterval(0)
+                                .withSeed(0))
                 .train();
         adjoint = new AdjointMethod();
         batch = data.batch(300, 100);
@@ -69,7 +81,8 @@ public class FlowBenchmark {
 
     @Benchmark
     public GradientResult adjointGradientBatch100() {
-        return adjoint.gradient(flow, batch, TrainingObjective.MAXIMUM_LIKELIHOOD, TraceEstimator.exact(), new SplittableRandom(3));
+        return adjoint.gradient(
+                flow, batch, TrainingObjective.MAXIMUM_LIKELIHOOD, TraceEstimator.exact(), new SplittableRandom(3));
     }
 
     @Benchmark

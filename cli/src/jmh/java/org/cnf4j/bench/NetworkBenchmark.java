@@ -38,7 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 4, time = 1)
 @Measurement(iterations = 8, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "--add-modules", "jdk.incubator.vector"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx2g", "--add-modules", "jdk.incubator.vector"})
 public class NetworkBenchmark {
 
     @Param({"100", "1000"})
@@ -60,8 +62,8 @@ public class NetworkBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        net = MlpDynamics.create(new int[] {2, 64, 64, 64, 2}, LayerType.CONCAT_SQUASH, Activation.TANH,
-                new SplittableRandom(0));
+        net = MlpDynamics.create(
+                new int[] {2, 64, 64, 64, 2}, LayerType.CONCAT_SQUASH, Activation.TANH, new SplittableRandom(0));
         net.setPrecision(precision);
         SplittableRandom r = new SplittableRandom(1);
         z = ContinuousNormalizingFlow.standardNormal(batch, 2, r);

@@ -30,14 +30,19 @@ import picocli.CommandLine.Spec;
  * {@code cnf classify}: a conditional flow on a categorical context used as a generative
  * classifier, {@code p(c | x) = p(x | c) pi_c / sum_k p(x | k) pi_k}.
  */
-@Command(name = "classify", mixinStandardHelpOptions = true, versionProvider = CnfCommand.Version.class,
-        sortOptions = false, description = {
+@Command(
+        name = "classify",
+        mixinStandardHelpOptions = true,
+        versionProvider = CnfCommand.Version.class,
+        sortOptions = false,
+        description = {
             "Classifies rows with a flow conditioned on a categorical column (trained with --context LABEL): "
                     + "p(label | x) by Bayes' rule from the flow's p(x | label) and the labels' shares in the "
                     + "training rows. Writes one probability column per label level (p_LEVEL) and the most "
                     + "probable level (predicted).",
             "When the input has the label column too, prints the accuracy and the log loss (mean -log p(true "
-                    + "label | x), nats)."})
+                    + "label | x), nats)."
+        })
 public final class ClassifyCommand implements Callable<Integer> {
 
     @Spec
@@ -49,27 +54,40 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Mixin
     EvaluationOptions evaluation = new EvaluationOptions();
 
-    @Option(names = "--model", required = true, description = "A conditional model file whose context is one "
-            + "categorical column.")
+    @Option(
+            names = "--model",
+            required = true,
+            description = "A conditional model file whose context is one " + "categorical column.")
     Path model;
 
-    @Option(names = "--input", required = true, description = "Rows to classify: a .csv/.tsv (header row) or .npy "
-            + "file with the model's columns, read by name.")
+    @Option(
+            names = "--input",
+            required = true,
+            description = "Rows to classify: a .csv/.tsv (header row) or .npy "
+                    + "file with the model's columns, read by name.")
     String input;
 
     @Option(names = "--label", required = true, description = "The model's categorical context column (the class).")
     String label;
 
-    @Option(names = "--output", description = "CSV file to write: p_LEVEL per level and predicted, rows in input order.")
+    @Option(
+            names = "--output",
+            description = "CSV file to write: p_LEVEL per level and predicted, rows in input order.")
     Path output;
 
-    @Option(names = "--dequantize", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(
+            names = "--dequantize",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
             description = "For models trained on dequantised integers: add uniform noise as in training, the same "
                     + "for every class (default: ${DEFAULT-VALUE}).")
     boolean dequantize;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the trace and dequantisation noise "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "0",
+            description = "Seed of the trace and dequantisation noise " + "(default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Override
@@ -78,12 +96,17 @@ public final class ClassifyCommand implements Callable<Integer> {
         OutputPaths.check("--output", output, model, Path.of(input));
         LoadedModel m = ModelFile.load(model);
         List<ContextColumn> context = m.metadata().context();
-        if (context.size() != 1 || !context.get(0).categorical() || !context.get(0).name().equals(label)) {
-            throw new ParameterException(spec.commandLine(), context.isEmpty()
-                    ? model + " is not a conditional model; train one with --context " + label
-                    : "--label must name the model's one categorical context column; the model's context is "
-                            + context.stream().map(c -> c.name() + (c.categorical() ? " (categorical)" : " (numeric)"))
-                                    .toList());
+        if (context.size() != 1
+                || !context.get(0).categorical()
+                || !context.get(0).name().equals(label)) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    context.isEmpty()
+                            ? model + " is not a conditional model; train one with --context " + label
+                            : "--label must name the model's one categorical context column; the model's context is "
+                                    + context.stream()
+                                            .map(c -> c.name() + (c.categorical() ? " (categorical)" : " (numeric)"))
+                                            .toList());
         }
         ContextColumn classes = context.get(0);
         evaluation.apply(m.flow());
@@ -91,7 +114,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         int levels = classes.width();
         List<String> columns = m.metadata().columns();
         int dim = columns.size();
-        Dataset x = DataFiles.readForModel(input, columns, null, MissingValues.FAIL, d -> { });
+        Dataset x = DataFiles.readForModel(input, columns, null, MissingValues.FAIL, d -> {});
         int[] truth = trueLabels(classes);
         if (truth != null && truth.length != x.rows()) {
             throw new DataException(input + ": the label column has " + truth.length + " rows, the data " + x.rows());
@@ -106,15 +129,19 @@ public final class ClassifyCommand implements Callable<Integer> {
                 values[i] += noise.nextDouble();
             }
         }
-        try (Progress.Task task = new Progress.Task(Progress.mode(common), spec.commandLine().getErr(), "classify")) {
+        try (Progress.Task task =
+                new Progress.Task(Progress.mode(common), spec.commandLine().getErr(), "classify")) {
             for (int k = 0; k < levels; k++) {
                 double[] rows = new double[n * (dim + levels)];
                 for (int r = 0; r < n; r++) {
                     System.arraycopy(values, r * dim, rows, r * (dim + levels), dim);
                     rows[r * (dim + levels) + dim + k] = 1;
                 }
-                INDArray logp = Evaluation.logProb(m.flow(), m.metadata().standardizer(),
-                        Nd4j.create(rows, new long[] {n, dim + levels}, DataType.DOUBLE)).logProb();
+                INDArray logp = Evaluation.logProb(
+                                m.flow(),
+                                m.metadata().standardizer(),
+                                Nd4j.create(rows, new long[] {n, dim + levels}, DataType.DOUBLE))
+                        .logProb();
                 for (int r = 0; r < n; r++) {
                     joint[r][k] = logp.getDouble(r) + logPrior[k];
                 }
@@ -135,18 +162,24 @@ public final class ClassifyCommand implements Callable<Integer> {
             List<String> header = new ArrayList<>();
             classes.levels().forEach(l -> header.add("p_" + l));
             header.add("predicted");
-            CsvOutput.write(output, header, csv -> {
-                for (int r = 0; r < n; r++) {
-                    List<String> cells = new ArrayList<>();
-                    for (double p : posterior[r]) {
-                        cells.add(Double.toString(p));
-                    }
-                    cells.add(classes.levels().get(predicted[r]));
-                    csv.row(cells);
-                }
-            }, spec.commandLine().getOut());
+            CsvOutput.write(
+                    output,
+                    header,
+                    csv -> {
+                        for (int r = 0; r < n; r++) {
+                            List<String> cells = new ArrayList<>();
+                            for (double p : posterior[r]) {
+                                cells.add(Double.toString(p));
+                            }
+                            cells.add(classes.levels().get(predicted[r]));
+                            csv.row(cells);
+                        }
+                    },
+                    spec.commandLine().getOut());
         }
-        PrintWriter out = CsvOutput.isStdout(output) ? spec.commandLine().getErr() : spec.commandLine().getOut();
+        PrintWriter out = CsvOutput.isStdout(output)
+                ? spec.commandLine().getErr()
+                : spec.commandLine().getOut();
         out.printf(Locale.ROOT, "classified %d rows into %d classes of '%s'%n", n, levels, label);
         if (truth != null) {
             int right = 0;
@@ -155,7 +188,12 @@ public final class ClassifyCommand implements Callable<Integer> {
                 right += predicted[r] == truth[r] ? 1 : 0;
                 logLoss -= Math.log(Math.max(posterior[r][truth[r]], Double.MIN_NORMAL));
             }
-            out.printf(Locale.ROOT, "accuracy: %.4f (%d of %d)%nlog loss: %.4f nats%n", (double) right / n, right, n,
+            out.printf(
+                    Locale.ROOT,
+                    "accuracy: %.4f (%d of %d)%nlog loss: %.4f nats%n",
+                    (double) right / n,
+                    right,
+                    n,
                     logLoss / n);
         }
         if (output != null) {
@@ -206,7 +244,8 @@ public final class ClassifyCommand implements Callable<Integer> {
             if (!names.contains(label)) {
                 return null;
             }
-            double[] v = NativeArrays.toArray(DataFiles.read(input, List.of(label), null).values());
+            double[] v = NativeArrays.toArray(
+                    DataFiles.read(input, List.of(label), null).values());
             int[] out = new int[v.length];
             for (int i = 0; i < v.length; i++) {
                 out[i] = classes.code(Double.toString(v[i]));

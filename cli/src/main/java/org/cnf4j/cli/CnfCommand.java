@@ -23,18 +23,36 @@ import picocli.CommandLine.Spec;
  * 0 success, 1 a runtime error (bad data, a broken model file, a diverging solve: one message on
  * stderr, the stack trace only with {@code --verbose}), 2 a usage error.
  */
-@Command(name = "cnf", mixinStandardHelpOptions = true, versionProvider = CnfCommand.Version.class,
+@Command(
+        name = "cnf",
+        mixinStandardHelpOptions = true,
+        versionProvider = CnfCommand.Version.class,
         description = "Continuous normalizing flows (neural ODE density estimation) on the JVM.",
-        subcommands = {TrainCommand.class, DensityCommand.class, SampleCommand.class, GridCommand.class,
-            ReportCommand.class, InfoCommand.class, ClassifyCommand.class, ImportFfjordCommand.class, DemoCommand.class, BenchCommand.class, BaselinesCommand.class, ReflowCommand.class, CompareSamplesCommand.class,
+        subcommands = {
+            TrainCommand.class,
+            DensityCommand.class,
+            SampleCommand.class,
+            GridCommand.class,
+            ReportCommand.class,
+            InfoCommand.class,
+            ClassifyCommand.class,
+            ImportFfjordCommand.class,
+            DemoCommand.class,
+            BenchCommand.class,
+            BaselinesCommand.class,
+            ReflowCommand.class,
+            CompareSamplesCommand.class,
             picocli.AutoComplete.GenerateCompletion.class,
-            CommandLine.HelpCommand.class})
+            CommandLine.HelpCommand.class
+        })
 public final class CnfCommand implements Runnable {
 
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--threads", scope = CommandLine.ScopeType.INHERIT,
+    @Option(
+            names = "--threads",
+            scope = CommandLine.ScopeType.INHERIT,
             description = "Native threads for ND4J and OpenBLAS (default 1: fastest on these small arrays).")
     void threads(int n) {
         if (n < 1) {
@@ -43,7 +61,9 @@ public final class CnfCommand implements Runnable {
         NativeThreads.set(n);
     }
 
-    @Option(names = "--workers", scope = CommandLine.ScopeType.INHERIT,
+    @Option(
+            names = "--workers",
+            scope = CommandLine.ScopeType.INHERIT,
             description = "Java threads sharing large network evaluations (default: the number of cores; results "
                     + "are the same for any count).")
     void workers(int n) {
@@ -61,13 +81,17 @@ public final class CnfCommand implements Runnable {
 
     /** Builds the command line with the toolkit's settings, writing to stdout and stderr. */
     public static CommandLine commandLine() {
-        return configure(new CommandLine(new CnfCommand()), new PrintWriter(System.out, true),
+        return configure(
+                new CommandLine(new CnfCommand()),
+                new PrintWriter(System.out, true),
                 new PrintWriter(System.err, true));
     }
 
     /** Applies the toolkit's writers and error handling to a command line. */
     static CommandLine configure(CommandLine cl, PrintWriter out, PrintWriter err) {
-        CommandLine train = cl.getCommandSpec().userObject() instanceof TrainCommand ? cl : cl.getSubcommands().get("train");
+        CommandLine train = cl.getCommandSpec().userObject() instanceof TrainCommand
+                ? cl
+                : cl.getSubcommands().get("train");
         if (train != null) {
             GroupedOptionList.install(train, GroupedOptionList.TRAIN);
         }
@@ -101,8 +125,11 @@ public final class CnfCommand implements Runnable {
         boolean verbose = verbose(parsed);
         String name = cl.getCommandSpec().qualifiedName();
         String message;
-        if (e instanceof DataException || e instanceof ModelFileException || e instanceof OdeSolveException
-                || e instanceof TrainingException || e instanceof IllegalArgumentException
+        if (e instanceof DataException
+                || e instanceof ModelFileException
+                || e instanceof OdeSolveException
+                || e instanceof TrainingException
+                || e instanceof IllegalArgumentException
                 || e instanceof IllegalStateException) {
             message = e.getMessage();
         } else if (e instanceof IOException || e instanceof UncheckedIOException) {

@@ -8,6 +8,8 @@ public final class CommonOptions {
     @Option(names = "--verbose", description = "On failure, print the stack trace as well.")
     boolean verbose;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "No progress output.")
     boolean quiet;
 }

@@ -10,8 +10,7 @@ import picocli.CommandLine.TypeConversionException;
 /** Option value converters: a bad value is a usage error (exit code 2) with the choices named. */
 final class Converters {
 
-    private Converters() {
-    }
+    private Converters() {}
 
     private static <T> T convert(java.util.function.Function<String, T> f, String value) {
         try {
@@ -44,8 +43,8 @@ final class Converters {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([smh]?)")
                     .matcher(value.trim().toLowerCase(java.util.Locale.ROOT));
             if (!m.matches()) {
-                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a duration; expected e.g. "
-                        + "90s, 2m or 1h");
+                throw new picocli.CommandLine.TypeConversionException(
+                        "'" + value + "' is not a duration; expected e.g. " + "90s, 2m or 1h");
             }
             double n = Double.parseDouble(m.group(1));
             double seconds = switch (m.group(2)) {
@@ -91,15 +90,15 @@ final class Converters {
         @Override
         public String convert(String value) {
             if (!value.equals("adjoint") && !value.equals("direct")) {
-                throw new TypeConversionException("unknown gradient method '" + value + "'; expected adjoint or direct");
+                throw new TypeConversionException(
+                        "unknown gradient method '" + value + "'; expected adjoint or direct");
             }
             return value;
         }
     }
 
     /** A closed interval [min, max] given as MIN:MAX. */
-    record Range(double min, double max) {
-    }
+    record Range(double min, double max) {}
 
     /** An image shape HEIGHTxWIDTH. */
     record ImageShape(int height, int width) {
@@ -113,8 +112,10 @@ final class Converters {
          */
         static org.cnf4j.io.ImageLayout recorded(org.cnf4j.io.ModelMetadata metadata, ImageShape shape) {
             org.cnf4j.io.ImageLayout layout = metadata.image();
-            return layout != null && (shape == null || (shape.height == layout.height() && shape.width == layout
-                    .width())) ? layout : null;
+            return layout != null
+                            && (shape == null || (shape.height == layout.height() && shape.width == layout.width()))
+                    ? layout
+                    : null;
         }
     }
 
@@ -128,8 +129,12 @@ final class Converters {
                     double a = Double.parseDouble(parts[0].trim());
                     double b = Double.parseDouble(parts[1].trim());
                     // a range so narrow that its grid steps cannot be told apart in double is refused too
-                    if (a < b && Double.isFinite(a) && Double.isFinite(b) && Double.isFinite(b - a)
-                            && b - a > 1e-9 * Math.max(Math.abs(a), Math.abs(b)) && b - a >= 1e-200) {
+                    if (a < b
+                            && Double.isFinite(a)
+                            && Double.isFinite(b)
+                            && Double.isFinite(b - a)
+                            && b - a > 1e-9 * Math.max(Math.abs(a), Math.abs(b))
+                            && b - a >= 1e-200) {
                         return new Range(a, b);
                     }
                 }

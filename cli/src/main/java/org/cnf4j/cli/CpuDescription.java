@@ -11,8 +11,7 @@ import org.cnf4j.linalg.KernelSelection;
 /** One line naming the CPU, its vector extensions and the JVM, for benchmark figures. */
 final class CpuDescription {
 
-    private CpuDescription() {
-    }
+    private CpuDescription() {}
 
     /** e.g. "AMD EPYC, 2 cores, avx2 fma, Java 17.0.15, 256-bit vector kernels". */
     static String describe() {
@@ -24,7 +23,8 @@ final class CpuDescription {
                 if (line.startsWith("model name") && model.equals(System.getProperty("os.arch"))) {
                     model = line.substring(line.indexOf(':') + 1).trim();
                 } else if (line.startsWith("flags") && extensions.isEmpty()) {
-                    for (String flag : line.substring(line.indexOf(':') + 1).trim().split("\\s+")) {
+                    for (String flag :
+                            line.substring(line.indexOf(':') + 1).trim().split("\\s+")) {
                         if (flag.equals("avx2") || flag.equals("fma") || flag.equals("avx512f")) {
                             extensions.add(flag);
                         }
@@ -35,8 +35,13 @@ final class CpuDescription {
             // not Linux: the architecture alone
         }
         int bits = KernelSelection.vectorBits();
-        return String.format(Locale.ROOT, "%s, %d cores, %s, Java %s, %s", model,
-                Runtime.getRuntime().availableProcessors(), extensions.isEmpty() ? "no avx2" : String.join(" ", extensions),
-                System.getProperty("java.version"), bits == 0 ? "no vector kernels" : bits + "-bit vector kernels");
+        return String.format(
+                Locale.ROOT,
+                "%s, %d cores, %s, Java %s, %s",
+                model,
+                Runtime.getRuntime().availableProcessors(),
+                extensions.isEmpty() ? "no avx2" : String.join(" ", extensions),
+                System.getProperty("java.version"),
+                bits == 0 ? "no vector kernels" : bits + "-bit vector kernels");
     }
 }

@@ -15,8 +15,7 @@ import org.cnf4j.io.AtomicFiles;
  */
 final class CsvOutput {
 
-    private CsvOutput() {
-    }
+    private CsvOutput() {}
 
     /** Writes the body through a row writer. */
     interface Body {

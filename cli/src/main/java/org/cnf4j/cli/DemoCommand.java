@@ -17,10 +17,14 @@ import picocli.CommandLine.Spec;
  * reached a better test NLL on 8gaussians in about 20 s than maximum likelihood's 2,000 adjoint
  * iterations in 70-90 s on 2 cores; {@code --objective mle} runs those instead.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = CnfCommand.Version.class,
-        description = "Trains FFJORD's toy model (2-64-64-64-2 concatsquash, tanh, dopri5 at 1e-5, from N(0, I)) on a "
-                + "built-in data set and writes the model and the HTML report: by flow matching (default, about a minute on 2 cores "
-                + "with the report) or by maximum likelihood with adjoint gradients (--objective mle, one to two minutes).")
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        versionProvider = CnfCommand.Version.class,
+        description =
+                "Trains FFJORD's toy model (2-64-64-64-2 concatsquash, tanh, dopri5 at 1e-5, from N(0, I)) on a "
+                        + "built-in data set and writes the model and the HTML report: by flow matching (default, about a minute on 2 cores "
+                        + "with the report) or by maximum likelihood with adjoint gradients (--objective mle, one to two minutes).")
 public final class DemoCommand implements Callable<Integer> {
 
     @Spec
@@ -29,17 +33,24 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();
 
-    @Option(names = "--out", defaultValue = "cnf-demo", description = "Folder for the model and the report (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--out",
+            defaultValue = "cnf-demo",
+            description = "Folder for the model and the report (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Option(names = "--data", defaultValue = "8gaussians", description = "Toy data set (default: ${DEFAULT-VALUE}).")
     String data;
 
-    @Option(names = "--objective", defaultValue = "flow-matching",
+    @Option(
+            names = "--objective",
+            defaultValue = "flow-matching",
             description = "flow-matching or mle (default: ${DEFAULT-VALUE}).")
     String objective;
 
-    @Option(names = "--iterations", description = "Training iterations (default: 8000 for flow matching, 2000 for mle).")
+    @Option(
+            names = "--iterations",
+            description = "Training iterations (default: 8000 for flow matching, 2000 for mle).")
     Integer iterations;
 
     @Option(names = "--seed", defaultValue = "0", description = "Run seed (default: ${DEFAULT-VALUE}).")
@@ -52,11 +63,24 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         boolean fm = objective.equals("flow-matching");
         int n = iterations != null ? iterations : fm ? 8000 : 2000;
-        List<String> args = new ArrayList<>(List.of("--data", data, "--out", out.resolve("model.zip").toString(),
-                "--report", out.toString(), "--iterations", Integer.toString(n), "--validation-interval",
-                fm ? "2000" : "200", "--seed", Long.toString(seed), "--objective", objective,
+        List<String> args = new ArrayList<>(List.of(
+                "--data",
+                data,
+                "--out",
+                out.resolve("model.zip").toString(),
+                "--report",
+                out.toString(),
+                "--iterations",
+                Integer.toString(n),
+                "--validation-interval",
+                fm ? "2000" : "200",
+                "--seed",
+                Long.toString(seed),
+                "--objective",
+                objective,
                 // FFJORD's toy model learns the modes from N(0, I): a mixture base would start at them
-                "--base", "normal"));
+                "--base",
+                "normal"));
         if (fm) {
             // the demo's measured recipe: no OT coupling (an exact assignment of 512 rows costs 15-30 ms an iteration)
             args.addAll(List.of("--batch", "512", "--lr", "4e-3", "--lr-schedule", "linear", "--no-ot-coupling"));
@@ -71,8 +95,11 @@ public final class DemoCommand implements Callable<Integer> {
             args.add("--verbose");
         }
         TrainCommand command = new TrainCommand();
-        command.commandForTitle = "cnf " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        CommandLine train = CnfCommand.configure(new CommandLine(command), spec.commandLine().getOut(),
+        command.commandForTitle =
+                "cnf " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        CommandLine train = CnfCommand.configure(
+                new CommandLine(command),
+                spec.commandLine().getOut(),
                 spec.commandLine().getErr());
         return train.execute(args.toArray(new String[0]));
     }

@@ -23,13 +23,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code cnf density}: log p of every row of a file under a model. */
-@Command(name = "density", mixinStandardHelpOptions = true, versionProvider = CnfCommand.Version.class,
-        sortOptions = false, description = {
+@Command(
+        name = "density",
+        mixinStandardHelpOptions = true,
+        versionProvider = CnfCommand.Version.class,
+        sortOptions = false,
+        description = {
             "Computes log p(x) in nats for every row of the input (in the data's units, the standardiser's "
                     + "log-Jacobian included) and prints the mean negative log-likelihood.",
             "A CSV/TSV file's columns are matched to the model's by name (--columns maps others, in the "
                     + "model's order); an .npy file's columns are taken in order. For a conditional model, log p(x | context): the file "
-                    + "holds the model's columns and its context columns, read by name."})
+                    + "holds the model's columns and its context columns, read by name."
+        })
 public final class DensityCommand implements Callable<Integer> {
 
     @Spec
@@ -44,8 +49,11 @@ public final class DensityCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model file.")
     Path model;
 
-    @Option(names = "--input", required = true, description = "Rows to evaluate: a .csv/.tsv (header row, read a "
-            + "chunk at a time, any size) or .npy file (read whole).")
+    @Option(
+            names = "--input",
+            required = true,
+            description = "Rows to evaluate: a .csv/.tsv (header row, read a "
+                    + "chunk at a time, any size) or .npy file (read whole).")
     String input;
 
     @Option(names = "--columns", split = ",", description = "Input columns to use, in the model's order.")
@@ -57,12 +65,19 @@ public final class DensityCommand implements Callable<Integer> {
     @Option(names = "--bits-per-dim", description = "Also print bits per dimension.")
     boolean bitsPerDim;
 
-    @Option(names = "--dequantize", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(
+            names = "--dequantize",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
             description = "For models trained on dequantised integers: add uniform noise as in training "
                     + "(default: ${DEFAULT-VALUE}).")
     boolean dequantize;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of trace and dequantisation noise (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "0",
+            description = "Seed of trace and dequantisation noise (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Override
@@ -77,10 +92,16 @@ public final class DensityCommand implements Callable<Integer> {
         double[] nllSquares = {0};
         long[] rowCount = {0};
         SolverStats stats;
-        try (RowSource rows = DataFiles.openForModel(input, m.metadata().columns(), m.metadata().context(), columns)) {
+        try (RowSource rows = DataFiles.openForModel(
+                input, m.metadata().columns(), m.metadata().context(), columns)) {
             RowSource checked = m.metadata().context().isEmpty() ? rows : contextsChecked(rows, m);
-            RowSource scored = addNoise ? dequantized(checked, m.flow().dim(), m.metadata().columns(),
-                    RandomStreams.stream(seed, "dequantize-input")) : checked;
+            RowSource scored = addNoise
+                    ? dequantized(
+                            checked,
+                            m.flow().dim(),
+                            m.metadata().columns(),
+                            RandomStreams.stream(seed, "dequantize-input"))
+                    : checked;
             Evaluation.Sink totals = (start, logp) -> {
                 for (double v : logp) {
                     nllSum[0] -= v;
@@ -94,38 +115,55 @@ public final class DensityCommand implements Callable<Integer> {
                 SolverStats[] written = new SolverStats[1];
                 // the sink cannot throw IOException: it is carried out unchecked and thrown again inside
                 // the write, so that AtomicFiles names the file and removes the temporary one
-                CsvOutput.write(output, List.of("logp"), csv -> {
-                    try {
-                        written[0] = scoreAll(m, scored, (start, logp) -> {
+                CsvOutput.write(
+                        output,
+                        List.of("logp"),
+                        csv -> {
                             try {
-                                for (double v : logp) {
-                                    csv.row(v);
-                                }
-                            } catch (IOException e) {
-                                throw new UncheckedIOException(e);
+                                written[0] = scoreAll(m, scored, (start, logp) -> {
+                                    try {
+                                        for (double v : logp) {
+                                            csv.row(v);
+                                        }
+                                    } catch (IOException e) {
+                                        throw new UncheckedIOException(e);
+                                    }
+                                    totals.accept(start, logp);
+                                });
+                            } catch (UncheckedIOException e) {
+                                throw e.getCause();
                             }
-                            totals.accept(start, logp);
-                        });
-                    } catch (UncheckedIOException e) {
-                        throw e.getCause();
-                    }
-                }, spec.commandLine().getOut());
+                        },
+                        spec.commandLine().getOut());
                 stats = written[0];
             }
         }
-        PrintWriter out = CsvOutput.isStdout(output) ? spec.commandLine().getErr() : spec.commandLine().getOut();
+        PrintWriter out = CsvOutput.isStdout(output)
+                ? spec.commandLine().getErr()
+                : spec.commandLine().getOut();
         double nll = nllSum[0] / rowCount[0];
         String error = "";
         if (!m.flow().traceEstimator().isExact() && rowCount[0] > 1) {
             // the spread of the rows' estimates holds both the data's spread and the estimator's noise
             double variance = (nllSquares[0] - rowCount[0] * nll * nll) / (rowCount[0] - 1);
-            error = String.format(Locale.ROOT, " +- %.6f (standard error; trace by %s)",
-                    Math.sqrt(Math.max(variance, 0) / rowCount[0]), m.flow().traceEstimator());
+            error = String.format(
+                    Locale.ROOT,
+                    " +- %.6f (standard error; trace by %s)",
+                    Math.sqrt(Math.max(variance, 0) / rowCount[0]),
+                    m.flow().traceEstimator());
         }
-        out.printf(Locale.ROOT, "mean NLL: %.6f%s nats over %d rows%s%n", nll, error, rowCount[0],
+        out.printf(
+                Locale.ROOT,
+                "mean NLL: %.6f%s nats over %d rows%s%n",
+                nll,
+                error,
+                rowCount[0],
                 addNoise ? " (dequantised)" : "");
         if (bitsPerDim || m.metadata().dequantized()) {
-            out.printf(Locale.ROOT, "bits per dimension: %.6f%n", Evaluation.bitsPerDim(nll, m.flow().dim()));
+            out.printf(
+                    Locale.ROOT,
+                    "bits per dimension: %.6f%n",
+                    Evaluation.bitsPerDim(nll, m.flow().dim()));
         }
         out.printf("function evaluations: %d%n", stats.functionEvaluations());
         if (output != null && !CsvOutput.isStdout(output)) {
@@ -140,7 +178,8 @@ public final class DensityCommand implements Callable<Integer> {
         long[] seen = {0};
         long total = Math.max(1, estimatedRows(input));
         SolverStats stats;
-        try (Progress.Task task = new Progress.Task(Progress.mode(common), spec.commandLine().getErr(), "density")) {
+        try (Progress.Task task =
+                new Progress.Task(Progress.mode(common), spec.commandLine().getErr(), "density")) {
             stats = Evaluation.score(m.flow(), m.metadata().standardizer(), rows, true, (start, logp) -> {
                 seen[0] += logp.length;
                 task.progress(Math.min(seen[0], total), Math.max(total, seen[0]));
@@ -193,8 +232,8 @@ public final class DensityCommand implements Callable<Integer> {
             for (int i = 0; i < n; i++) {
                 System.arraycopy(out, i * width + dim, contexts, i * cd, cd);
             }
-            String far = org.cnf4j.data.ContextRange.farOutside(m.metadata().context(), m.metadata().standardizer(),
-                    dim, contexts);
+            String far = org.cnf4j.data.ContextRange.farOutside(
+                    m.metadata().context(), m.metadata().standardizer(), dim, contexts);
             if (far != null) {
                 err.println("warning: " + far);
                 err.flush();
@@ -216,8 +255,8 @@ public final class DensityCommand implements Callable<Integer> {
                 return 0;
             }
             long lines = 0;
-            try (java.io.InputStream in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file),
-                    1 << 16)) {
+            try (java.io.InputStream in =
+                    new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file), 1 << 16)) {
                 byte[] buf = new byte[1 << 16];
                 int n;
                 while ((n = in.read(buf)) > 0) {
@@ -246,9 +285,15 @@ public final class DensityCommand implements Callable<Integer> {
                 int column = i % width;
                 if (column < dim) {
                     if (out[i] != Math.rint(out[i])) {
-                        throw new DataException(String.format(Locale.ROOT, "%s, data row %d, column '%s': %s is not an "
-                                + "integer; the model was trained on dequantised integers (score the values as they are "
-                                + "with --no-dequantize)", input, first + i / width + 1, names.get(column), out[i]));
+                        throw new DataException(String.format(
+                                Locale.ROOT,
+                                "%s, data row %d, column '%s': %s is not an "
+                                        + "integer; the model was trained on dequantised integers (score the values as they are "
+                                        + "with --no-dequantize)",
+                                input,
+                                first + i / width + 1,
+                                names.get(column),
+                                out[i]));
                     }
                     out[i] += noise.nextDouble();
                 }

@@ -13,7 +13,9 @@ import picocli.CommandLine.Option;
  */
 public final class EvaluationOptions implements CheckedOptions {
 
-    @Option(names = {"--solver", "--method"}, converter = Converters.SolverConverter.class,
+    @Option(
+            names = {"--solver", "--method"},
+            converter = Converters.SolverConverter.class,
             description = "ODE solver: euler, midpoint, heun, rk4 (fixed steps), bosh3, dopri5, tsit5 (default: the "
                     + "model's; with --steps alone, a reflowed model's recommended method, else midpoint).")
     RungeKuttaMethod solver;
@@ -24,20 +26,28 @@ public final class EvaluationOptions implements CheckedOptions {
     @Option(names = "--atol", description = "Absolute tolerance (default: the model's).")
     Double atol;
 
-    @Option(names = "--steps", description = "Steps per block of a fixed-step solver: K steps take K times the "
-            + "method's stages evaluations (default: a reflowed model's recommended steps, else 100).")
+    @Option(
+            names = "--steps",
+            description = "Steps per block of a fixed-step solver: K steps take K times the "
+                    + "method's stages evaluations (default: a reflowed model's recommended steps, else 100).")
     Integer steps;
 
-    @Option(names = "--trace", converter = Converters.TraceConverter.class,
+    @Option(
+            names = "--trace",
+            converter = Converters.TraceConverter.class,
             description = "Trace estimator: exact, hutchinson, rademacher (default: exact when it costs at most 40 "
                     + "times Hutchinson's estimate, i.e. up to 79 dimensions with the built-in networks).")
     TraceEstimator trace;
 
-    @Option(names = "--max-nfe", description = "Cap on the function evaluations of one solve; a solve that needs "
-            + "more fails with a clear error (default: the model's, normally none).")
+    @Option(
+            names = "--max-nfe",
+            description = "Cap on the function evaluations of one solve; a solve that needs "
+                    + "more fails with a clear error (default: the model's, normally none).")
     Integer maxNfe;
 
-    @Option(names = "--precision", defaultValue = "double",
+    @Option(
+            names = "--precision",
+            defaultValue = "double",
             description = "Matrix products of the built-in networks in double or float (default: ${DEFAULT-VALUE}).")
     MatrixPrecision precision;
 
@@ -45,14 +55,15 @@ public final class EvaluationOptions implements CheckedOptions {
     @Override
     public void check(picocli.CommandLine.Model.CommandSpec spec) {
         if (rtol != null || atol != null) {
-            OptionChecks.library(spec, () -> SolverConfig.dopri5(rtol != null ? rtol : 1e-5, atol != null ? atol : 1e-5));
+            OptionChecks.library(
+                    spec, () -> SolverConfig.dopri5(rtol != null ? rtol : 1e-5, atol != null ? atol : 1e-5));
         }
         if (steps != null) {
             OptionChecks.library(spec, () -> SolverConfig.fixed(RungeKuttaMethod.EULER, steps));
         }
         if (maxNfe != null && maxNfe < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--max-nfe must be at least 1 (got "
-                    + maxNfe + ")");
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--max-nfe must be at least 1 (got " + maxNfe + ")");
         }
     }
 
@@ -80,8 +91,11 @@ public final class EvaluationOptions implements CheckedOptions {
             flow.setTraceEstimator(trace != null ? trace : flow.defaultEvaluationEstimator());
             return reflow.describeSampler();
         }
-        apply(flow, steps != null && solver == null && flow.solver().method().isAdaptive()
-                ? reflow != null ? reflow.method() : RungeKuttaMethod.MIDPOINT : null);
+        apply(
+                flow,
+                steps != null && solver == null && flow.solver().method().isAdaptive()
+                        ? reflow != null ? reflow.method() : RungeKuttaMethod.MIDPOINT
+                        : null);
         return null;
     }
 

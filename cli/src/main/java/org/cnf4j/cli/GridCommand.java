@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.cnf4j.data.DataFiles;
-import org.cnf4j.data.Dataset;
 import org.cnf4j.data.ToyDataset;
 import org.cnf4j.flow.RandomStreams;
 import org.cnf4j.io.LoadedModel;
@@ -25,11 +24,16 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code cnf grid}: the model's log-density on a 2-D grid, as a heat map and CSV. */
-@Command(name = "grid", mixinStandardHelpOptions = true, versionProvider = CnfCommand.Version.class,
-        sortOptions = false, description = {
+@Command(
+        name = "grid",
+        mixinStandardHelpOptions = true,
+        versionProvider = CnfCommand.Version.class,
+        sortOptions = false,
+        description = {
             "Evaluates log p on a regular 2-D grid (cell centres, in the data's units) and draws it as a heat map.",
             "For models of more than two dimensions the grid is a slice: two coordinates vary (--dims), the "
-                    + "others are held at --at (default: the training data's mean)."})
+                    + "others are held at --at (default: the training data's mean)."
+        })
 public final class GridCommand implements Callable<Integer> {
 
     @Spec
@@ -50,8 +54,11 @@ public final class GridCommand implements Callable<Integer> {
     @Option(names = "--csv", description = "CSV to write: columns x,y,logp, one row per cell centre.")
     Path csv;
 
-    @Option(names = "--range", converter = Converters.RangeConverter.class,
-            description = "MIN:MAX of the x axis, and of y unless --y-range (default: from --data, else mean +- 4 std).")
+    @Option(
+            names = "--range",
+            converter = Converters.RangeConverter.class,
+            description =
+                    "MIN:MAX of the x axis, and of y unless --y-range (default: from --data, else mean +- 4 std).")
     Converters.Range range;
 
     @Option(names = "--y-range", converter = Converters.RangeConverter.class, description = "MIN:MAX of the y axis.")
@@ -60,8 +67,12 @@ public final class GridCommand implements Callable<Integer> {
     @Option(names = "--resolution", defaultValue = "100", description = "Cells a side (default: ${DEFAULT-VALUE}).")
     int resolution;
 
-    @Option(names = "--dims", split = ",", defaultValue = "0,1", description = "The two coordinates on x and y, by "
-            + "column name or 0-based index (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--dims",
+            split = ",",
+            defaultValue = "0,1",
+            description =
+                    "The two coordinates on x and y, by " + "column name or 0-based index (default: ${DEFAULT-VALUE}).")
     List<String> dimNames;
 
     private int[] dims;
@@ -72,8 +83,12 @@ public final class GridCommand implements Callable<Integer> {
     @Option(names = "--data", description = "Toy name or data file whose extent sets the default range.")
     String data;
 
-    @Option(names = "--context", split = ",", paramLabel = "COLUMN=VALUE", description = "A conditional model's "
-            + "context: the map shows log p(x | context), e.g. --context label=3 (every context column named).")
+    @Option(
+            names = "--context",
+            split = ",",
+            paramLabel = "COLUMN=VALUE",
+            description = "A conditional model's "
+                    + "context: the map shows log p(x | context), e.g. --context label=3 (every context column named).")
     java.util.Map<String, String> context;
 
     @Option(names = "--probability", description = "Draw p(x) instead of log p(x).")
@@ -105,8 +120,10 @@ public final class GridCommand implements Callable<Integer> {
                 at = Integer.parseInt(name);
             }
             if (at < 0 || at >= d) {
-                throw new ParameterException(spec.commandLine(), "--dims: no column '" + name + "'; the model's "
-                        + "columns are " + m.metadata().columns());
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--dims: no column '" + name + "'; the model's " + "columns are "
+                                + m.metadata().columns());
             }
             dims[k] = at;
         }
@@ -119,10 +136,15 @@ public final class GridCommand implements Callable<Integer> {
         double[] encoded = null;
         List<org.cnf4j.data.ContextColumn> contextColumns = m.metadata().context();
         if (contextColumns.isEmpty() != (context == null)) {
-            throw new ParameterException(spec.commandLine(), contextColumns.isEmpty() ? model
-                    + " is not a conditional model: leave out --context" : model + " is conditional on "
-                    + contextColumns.stream().map(org.cnf4j.data.ContextColumn::name).toList()
-                    + ": give --context COLUMN=VALUE for each");
+            throw new ParameterException(
+                    spec.commandLine(),
+                    contextColumns.isEmpty()
+                            ? model + " is not a conditional model: leave out --context"
+                            : model + " is conditional on "
+                                    + contextColumns.stream()
+                                            .map(org.cnf4j.data.ContextColumn::name)
+                                            .toList()
+                                    + ": give --context COLUMN=VALUE for each");
         }
         if (context != null) {
             try {
@@ -135,43 +157,79 @@ public final class GridCommand implements Callable<Integer> {
         double[] std = m.metadata().standardizer().head(d).std();
         GridSpec base;
         if (data != null) {
-            INDArray x = DataFiles.isToy(data) ? ToyDataset.byName(data).sample(5000, RandomStreams.stream(0, "grid"))
-                    : DataFiles.readForModel(data, m.metadata().columns(), null,
-                            org.cnf4j.data.MissingValues.DROP_ROWS, dropped -> { }).values();
+            INDArray x = DataFiles.isToy(data)
+                    ? ToyDataset.byName(data).sample(5000, RandomStreams.stream(0, "grid"))
+                    : DataFiles.readForModel(
+                                    data,
+                                    m.metadata().columns(),
+                                    null,
+                                    org.cnf4j.data.MissingValues.DROP_ROWS,
+                                    dropped -> {})
+                            .values();
             base = GridSpec.around(x, dims[0], dims[1], resolution);
         } else {
-            base = new GridSpec(dims[0], dims[1], mean[dims[0]] - 4 * std[dims[0]], mean[dims[0]] + 4 * std[dims[0]],
-                    mean[dims[1]] - 4 * std[dims[1]], mean[dims[1]] + 4 * std[dims[1]], resolution, mean);
+            base = new GridSpec(
+                    dims[0],
+                    dims[1],
+                    mean[dims[0]] - 4 * std[dims[0]],
+                    mean[dims[0]] + 4 * std[dims[0]],
+                    mean[dims[1]] - 4 * std[dims[1]],
+                    mean[dims[1]] + 4 * std[dims[1]],
+                    resolution,
+                    mean);
         }
         double[] xr = range != null ? new double[] {range.min(), range.max()} : new double[] {base.xMin(), base.xMax()};
         Converters.Range y = yRange != null ? yRange : range;
         double[] yr = y != null ? new double[] {y.min(), y.max()} : new double[] {base.yMin(), base.yMax()};
-        GridSpec spec2 = new GridSpec(dims[0], dims[1], xr[0], xr[1], yr[0], yr[1], resolution,
-                at != null ? at : base.anchor());
+        GridSpec spec2 =
+                new GridSpec(dims[0], dims[1], xr[0], xr[1], yr[0], yr[1], resolution, at != null ? at : base.anchor());
         DensityGrid grid;
-        try (Progress.Task task = new Progress.Task(Progress.mode(common), spec.commandLine().getErr(), "grid")) {
+        try (Progress.Task task =
+                new Progress.Task(Progress.mode(common), spec.commandLine().getErr(), "grid")) {
             grid = DensityGrid.compute(DensityModel.of(m), spec2, encoded, task);
         }
         List<String> cols = m.metadata().columns();
         if (png != null) {
-            String title = (d == 2 ? "Model density" : "Model density (slice)") + (context == null ? ""
-                    : " given " + context.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                            .collect(java.util.stream.Collectors.joining(", ")));
-            ChartFiles.writePng(Charts.densityHeatMap(grid, probability, title,
-                    cols.get(dims[0]), cols.get(dims[1])), png, 760, 640);
+            String title = (d == 2 ? "Model density" : "Model density (slice)")
+                    + (context == null
+                            ? ""
+                            : " given "
+                                    + context.entrySet().stream()
+                                            .map(e -> e.getKey() + "=" + e.getValue())
+                                            .collect(java.util.stream.Collectors.joining(", ")));
+            ChartFiles.writePng(
+                    Charts.densityHeatMap(grid, probability, title, cols.get(dims[0]), cols.get(dims[1])),
+                    png,
+                    760,
+                    640);
         }
         if (csv != null) {
-            CsvOutput.write(csv, List.of("x", "y", "logp"), rows -> {
-                for (int j = 0; j < resolution; j++) {
-                    for (int i = 0; i < resolution; i++) {
-                        rows.row(spec2.x(i), spec2.y(j), grid.logProb()[j][i]);
-                    }
-                }
-            }, spec.commandLine().getOut());
+            CsvOutput.write(
+                    csv,
+                    List.of("x", "y", "logp"),
+                    rows -> {
+                        for (int j = 0; j < resolution; j++) {
+                            for (int i = 0; i < resolution; i++) {
+                                rows.row(spec2.x(i), spec2.y(j), grid.logProb()[j][i]);
+                            }
+                        }
+                    },
+                    spec.commandLine().getOut());
         }
-        PrintWriter out = CsvOutput.isStdout(csv) ? spec.commandLine().getErr() : spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "%d x %d grid over [%g, %g] x [%g, %g], max log p %.4f (%d function evaluations)%n",
-                resolution, resolution, xr[0], xr[1], yr[0], yr[1], grid.max(), grid.stats().functionEvaluations());
+        PrintWriter out = CsvOutput.isStdout(csv)
+                ? spec.commandLine().getErr()
+                : spec.commandLine().getOut();
+        out.printf(
+                Locale.ROOT,
+                "%d x %d grid over [%g, %g] x [%g, %g], max log p %.4f (%d function evaluations)%n",
+                resolution,
+                resolution,
+                xr[0],
+                xr[1],
+                yr[0],
+                yr[1],
+                grid.max(),
+                grid.stats().functionEvaluations());
         if (png != null) {
             out.printf("heat map written to %s%n", png);
         }

@@ -17,19 +17,56 @@ final class GroupedOptionList implements CommandLine.IHelpSectionRenderer {
 
     /** Headings and the options under each, by their longest name. */
     static final Map<String, List<String>> TRAIN = groups(
-            "Data", List.of("--data", "--columns", "--exclude-columns", "--context", "--missing", "--validation-size",
-                    "--test-size", "--validation-fraction", "--test-fraction", "--test-data", "--validation-data", "--dequantize",
-                    "--standardize", "--image-shape"),
+            "Data",
+                    List.of(
+                            "--data",
+                            "--columns",
+                            "--exclude-columns",
+                            "--context",
+                            "--missing",
+                            "--validation-size",
+                            "--test-size",
+                            "--validation-fraction",
+                            "--test-fraction",
+                            "--test-data",
+                            "--validation-data",
+                            "--dequantize",
+                            "--standardize",
+                            "--image-shape"),
             "Output", List.of("--out", "--report", "--force", "--resume", "--quiet", "--verbose"),
-            "Objective and run", List.of("--objective", "--ot-coupling", "--iterations", "--time-budget",
-                    "--validation-interval", "--seed", "--baselines"),
-            "Network", List.of("--hidden", "--layer-type", "--activation", "--blocks", "--time", "--train-time",
-                    "--precision"),
-            "Solver, trace and gradient", List.of("--solver", "--rtol", "--atol", "--steps", "--max-nfe", "--trace",
-                    "--gradient", "--seminorm", "--backward-rtol", "--backward-atol"),
+            "Objective and run",
+                    List.of(
+                            "--objective",
+                            "--ot-coupling",
+                            "--iterations",
+                            "--time-budget",
+                            "--validation-interval",
+                            "--seed",
+                            "--baselines"),
+            "Network",
+                    List.of(
+                            "--hidden",
+                            "--layer-type",
+                            "--activation",
+                            "--blocks",
+                            "--time",
+                            "--train-time",
+                            "--precision"),
+            "Solver, trace and gradient",
+                    List.of(
+                            "--solver",
+                            "--rtol",
+                            "--atol",
+                            "--steps",
+                            "--max-nfe",
+                            "--trace",
+                            "--gradient",
+                            "--seminorm",
+                            "--backward-rtol",
+                            "--backward-atol"),
             "Flow matching", List.of("--sigma-min", "--time-sampling", "--context-dropout"),
-            "Optimiser and regularisers", List.of("--batch", "--lr", "--lr-schedule", "--ema", "--weight-decay",
-                    "--kinetic", "--jacobian"));
+            "Optimiser and regularisers",
+                    List.of("--batch", "--lr", "--lr-schedule", "--ema", "--weight-decay", "--kinetic", "--jacobian"));
 
     private final Map<String, List<String>> groups;
 
@@ -49,8 +86,8 @@ final class GroupedOptionList implements CommandLine.IHelpSectionRenderer {
 
     /** Installs the grouped list on a command line's usage message. */
     static void install(CommandLine cl, Map<String, List<String>> groups) {
-        cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST,
-                new GroupedOptionList(groups));
+        cl.getHelpSectionMap()
+                .put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST, new GroupedOptionList(groups));
         cl.getHelpSectionMap().remove(CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST_HEADING);
     }
 

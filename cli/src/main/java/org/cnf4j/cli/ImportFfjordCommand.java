@@ -16,13 +16,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code cnf import-ffjord}: converts an FFJORD (PyTorch) state dict saved with numpy into a model file. */
-@Command(name = "import-ffjord", mixinStandardHelpOptions = true, versionProvider = CnfCommand.Version.class,
-        sortOptions = false, description = {
+@Command(
+        name = "import-ffjord",
+        mixinStandardHelpOptions = true,
+        versionProvider = CnfCommand.Version.class,
+        sortOptions = false,
+        description = {
             "Converts a model trained with FFJORD into a cnf4j model file.",
             "Export its weights in Python with",
             "  np.savez(path, **{k: v.numpy() for k, v in model.state_dict().items()})",
             "Supported: ConcatSquashLinear, ConcatLinear or IgnoreLinear ODE nets (one kind per block), any number "
-                    + "of blocks; batch-norm layers are refused."})
+                    + "of blocks; batch-norm layers are refused."
+        })
 public final class ImportFfjordCommand implements Callable<Integer> {
 
     @Spec
@@ -34,17 +39,26 @@ public final class ImportFfjordCommand implements Callable<Integer> {
     @Option(names = "--state-dict", required = true, description = "The .npz file.")
     Path stateDict;
 
-    @Option(names = "--activation", required = true, converter = Converters.ActivationConverter.class,
+    @Option(
+            names = "--activation",
+            required = true,
+            converter = Converters.ActivationConverter.class,
             description = "FFJORD's --nonlinearity: tanh, softplus, elu or swish.")
     Activation activation;
 
     @Option(names = "--out", required = true, description = "Model file to write.")
     Path out;
 
-    @Option(names = "--time", defaultValue = "0.5", description = "T for blocks without sqrt_end_time (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--time",
+            defaultValue = "0.5",
+            description = "T for blocks without sqrt_end_time (default: ${DEFAULT-VALUE}).")
     double time;
 
-    @Option(names = "--solver", defaultValue = "dopri5", converter = Converters.SolverConverter.class,
+    @Option(
+            names = "--solver",
+            defaultValue = "dopri5",
+            converter = Converters.SolverConverter.class,
             description = "Solver for the imported model (default: ${DEFAULT-VALUE}).")
     RungeKuttaMethod solver;
 
@@ -57,16 +71,33 @@ public final class ImportFfjordCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         OutputPaths.check("--out", out, stateDict);
-        SolverConfig sc = solver.isAdaptive() ? new SolverConfig(solver, rtol, atol, 0, 10_000)
-                : SolverConfig.fixed(solver, 100);
+        SolverConfig sc =
+                solver.isAdaptive() ? new SolverConfig(solver, rtol, atol, 0, 10_000) : SolverConfig.fixed(solver, 100);
         ContinuousNormalizingFlow flow = FfjordImporter.read(stateDict, activation, sc, time);
         ModelMetadata none = ModelMetadata.none(flow.dim());
-        ModelFile.save(out, flow, new ModelMetadata(none.standardizer(), false,
-                "imported from FFJORD state dict " + stateDict.getFileName(), none.columns(), null)
-                .withProvenance(org.cnf4j.io.Provenance.of("cnf " + String.join(" ", spec.commandLine()
-                        .getParseResult().originalArgs()), null, 0)));
-        spec.commandLine().getOut().printf("imported %d block(s) of %s (%d parameters) into %s%n", flow.blockCount(),
-                flow.block(0).describe(), flow.parameterCount(), out);
+        ModelFile.save(
+                out,
+                flow,
+                new ModelMetadata(
+                                none.standardizer(),
+                                false,
+                                "imported from FFJORD state dict " + stateDict.getFileName(),
+                                none.columns(),
+                                null)
+                        .withProvenance(org.cnf4j.io.Provenance.of(
+                                "cnf "
+                                        + String.join(
+                                                " ",
+                                                spec.commandLine()
+                                                        .getParseResult()
+                                                        .originalArgs()),
+                                null,
+                                0)));
+        spec.commandLine()
+                .getOut()
+                .printf(
+                        "imported %d block(s) of %s (%d parameters) into %s%n",
+                        flow.blockCount(), flow.block(0).describe(), flow.parameterCount(), out);
         spec.commandLine().getOut().flush();
         return 0;
     }

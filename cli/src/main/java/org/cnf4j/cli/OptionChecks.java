@@ -16,19 +16,29 @@ import picocli.CommandLine.ParameterException;
 public final class OptionChecks {
 
     /** The library's setting names and the options that set them. */
-    static final Map<String, String> OPTION_OF_SETTING = Map.ofEntries(Map.entry("blocks", "--blocks"),
-            Map.entry("endTime", "--time"), Map.entry("batch", "--batch"), Map.entry("learningRate", "--lr"),
-            Map.entry("weightDecay", "--weight-decay"), Map.entry("ema", "--ema"),
-            Map.entry("iterations", "--iterations"), Map.entry("timeBudget", "--time-budget"),
-            Map.entry("validationInterval", "--validation-interval"), Map.entry("sigmaMin", "--sigma-min"),
-            Map.entry("contextDropout", "--context-dropout"), Map.entry("kineticWeight", "--kinetic"),
-            Map.entry("jacobianWeight", "--jacobian"), Map.entry("rtol", "--rtol"), Map.entry("atol", "--atol"),
-            Map.entry("steps", "--steps"), Map.entry("maxEvaluations", "--max-nfe"),
-            Map.entry("validationFraction", "--validation-fraction"), Map.entry("testFraction", "--test-fraction"),
+    static final Map<String, String> OPTION_OF_SETTING = Map.ofEntries(
+            Map.entry("blocks", "--blocks"),
+            Map.entry("endTime", "--time"),
+            Map.entry("batch", "--batch"),
+            Map.entry("learningRate", "--lr"),
+            Map.entry("weightDecay", "--weight-decay"),
+            Map.entry("ema", "--ema"),
+            Map.entry("iterations", "--iterations"),
+            Map.entry("timeBudget", "--time-budget"),
+            Map.entry("validationInterval", "--validation-interval"),
+            Map.entry("sigmaMin", "--sigma-min"),
+            Map.entry("contextDropout", "--context-dropout"),
+            Map.entry("kineticWeight", "--kinetic"),
+            Map.entry("jacobianWeight", "--jacobian"),
+            Map.entry("rtol", "--rtol"),
+            Map.entry("atol", "--atol"),
+            Map.entry("steps", "--steps"),
+            Map.entry("maxEvaluations", "--max-nfe"),
+            Map.entry("validationFraction", "--validation-fraction"),
+            Map.entry("testFraction", "--test-fraction"),
             Map.entry("guidance", "--guidance"));
 
-    private OptionChecks() {
-    }
+    private OptionChecks() {}
 
     /** Installs the finite-number converters and the checks before execution on a command line. */
     public static CommandLine install(CommandLine cl) {

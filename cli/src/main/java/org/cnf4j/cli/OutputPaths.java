@@ -15,8 +15,7 @@ import org.cnf4j.io.AtomicFiles;
  */
 final class OutputPaths {
 
-    private OutputPaths() {
-    }
+    private OutputPaths() {}
 
     /**
      * Refuses two outputs of one command that name the same file (after following symbolic links):
@@ -58,8 +57,8 @@ final class OutputPaths {
             folder = folder.getParent();
         }
         if (folder != null && !Files.isWritable(folder)) {
-            throw new IllegalArgumentException(option + " " + out + ": the folder " + folder
-                    + " is not writable; choose another output");
+            throw new IllegalArgumentException(
+                    option + " " + out + ": the folder " + folder + " is not writable; choose another output");
         }
     }
 
@@ -89,7 +88,8 @@ final class OutputPaths {
                                 + "; writing it would destroy the input, choose another output");
                     }
                 } catch (IOException e) {
-                    throw new IllegalArgumentException(option + " " + out + " cannot be checked (" + e.getMessage() + ")");
+                    throw new IllegalArgumentException(
+                            option + " " + out + " cannot be checked (" + e.getMessage() + ")");
                 }
             }
         }

@@ -7,8 +7,7 @@ import java.nio.file.Path;
 /** Resident memory of this process from /proc/self/status (Linux; -1 elsewhere) and ND4J's off-heap bytes. */
 final class ProcessMemory {
 
-    private ProcessMemory() {
-    }
+    private ProcessMemory() {}
 
     /** Current resident set size in MB. */
     static double residentMb() {

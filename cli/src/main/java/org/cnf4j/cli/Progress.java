@@ -18,10 +18,13 @@ import org.cnf4j.train.ValidationStats;
  */
 final class Progress {
 
-    enum Mode { BAR, LINES, NONE }
-
-    private Progress() {
+    enum Mode {
+        BAR,
+        LINES,
+        NONE
     }
+
+    private Progress() {}
 
     /** Seconds as a duration for people: {@code 45 s}, {@code 2 min}, {@code 1 min 30 s}, {@code 1 h 5 min}. */
     static String duration(double seconds) {
@@ -48,8 +51,13 @@ final class Progress {
     }
 
     private static ProgressBar bar(String task, long total) {
-        return new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(250).build();
+        return new ProgressBarBuilder()
+                .setTaskName(task)
+                .setInitialMax(total)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                .setUpdateIntervalMillis(250)
+                .build();
     }
 
     /** Training progress: iterations with loss, evaluations and T; validations. */
@@ -77,13 +85,23 @@ final class Progress {
                 // flow matching solves nothing and keeps T: its lines hold the loss alone
                 String msg = s.forwardEvaluations() == 0 && s.backwardEvaluations() == 0
                         ? String.format(Locale.ROOT, "loss %.4f", s.loss())
-                        : String.format(Locale.ROOT, "loss %.4f nfe %d/%d T %.3f", s.loss(), s.forwardEvaluations(),
-                                s.backwardEvaluations(), s.endTimes()[0]);
+                        : String.format(
+                                Locale.ROOT,
+                                "loss %.4f nfe %d/%d T %.3f",
+                                s.loss(),
+                                s.forwardEvaluations(),
+                                s.backwardEvaluations(),
+                                s.endTimes()[0]);
                 if (pb != null) {
                     pb.stepTo(s.iteration() + 1);
                     pb.setExtraMessage(msg);
                 } else if (mode == Mode.LINES && ((s.iteration() + 1) % every == 0 || s.iteration() + 1 == total)) {
-                    err.printf(Locale.ROOT, "iteration %d/%d: %s, %.5f s/iteration%n", s.iteration() + 1, total, msg,
+                    err.printf(
+                            Locale.ROOT,
+                            "iteration %d/%d: %s, %.5f s/iteration%n",
+                            s.iteration() + 1,
+                            total,
+                            msg,
                             s.seconds());
                     err.flush();
                 }
@@ -100,17 +118,32 @@ final class Progress {
                         lowest = v;
                     }
                 }
-                err.printf(Locale.ROOT, "choosing the run's length: fold %d/%d trained %d iterations%s%n", fold + 1,
-                        folds, result.summary().iterations(), lowest == null ? "" : String.format(Locale.ROOT,
-                                ", held-out NLL lowest at iteration %d (%.4f nats)", lowest.iteration(), lowest.nll()));
+                err.printf(
+                        Locale.ROOT,
+                        "choosing the run's length: fold %d/%d trained %d iterations%s%n",
+                        fold + 1,
+                        folds,
+                        result.summary().iterations(),
+                        lowest == null
+                                ? ""
+                                : String.format(
+                                        Locale.ROOT,
+                                        ", held-out NLL lowest at iteration %d (%.4f nats)",
+                                        lowest.iteration(),
+                                        lowest.nll()));
                 err.flush();
             }
 
             @Override
             public void onValidation(ValidationStats v) {
                 if (mode == Mode.LINES) {
-                    err.printf(Locale.ROOT, "validation at iteration %d: NLL %.4f nats%s%s%n", v.iteration(), v.nll(),
-                            Double.isNaN(v.objectiveLoss()) ? ""
+                    err.printf(
+                            Locale.ROOT,
+                            "validation at iteration %d: NLL %.4f nats%s%s%n",
+                            v.iteration(),
+                            v.nll(),
+                            Double.isNaN(v.objectiveLoss())
+                                    ? ""
                                     : String.format(Locale.ROOT, ", flow-matching loss %.4f", v.objectiveLoss()),
                             v.best() ? " (kept)" : "");
                     err.flush();

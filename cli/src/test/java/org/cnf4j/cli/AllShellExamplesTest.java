@@ -26,14 +26,16 @@ class AllShellExamplesTest {
     Path dir;
 
     static List<Path> pages() throws Exception {
-        return ShellExamplesTest.pages().stream().filter(p -> !p.getFileName().toString().equals("tutorial.md"))
+        return ShellExamplesTest.pages().stream()
+                .filter(p -> !p.getFileName().toString().equals("tutorial.md"))
                 .filter(p -> {
                     try {
                         return !ShellExamples.of(p).isEmpty();
                     } catch (java.io.IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
-                }).toList();
+                })
+                .toList();
     }
 
     @ParameterizedTest

@@ -16,8 +16,18 @@ class BaselineNoteTest {
     @Test
     void aFlowBehindItsBaselinesSaysSo() {
         // two iterations leave the flow far from the data: the Gaussian beats it
-        CliRun r = CliRun.of("train", "--data", "data/geyser.csv", "--out",
-                dir.resolve("m.zip").toString(), "--iterations", "2", "--hidden", "4", "--validation-interval", "0",
+        CliRun r = CliRun.of(
+                "train",
+                "--data",
+                "data/geyser.csv",
+                "--out",
+                dir.resolve("m.zip").toString(),
+                "--iterations",
+                "2",
+                "--hidden",
+                "4",
+                "--validation-interval",
+                "0",
                 "--quiet");
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("note: the flow's test NLL is "), r.toString());

@@ -11,9 +11,21 @@ import org.junit.jupiter.api.Test;
 /** cnf bench on tiny settings: every figure line and every key=value line, with sane values. */
 class BenchCommandTest {
 
-    static final List<String> KEYS = List.of("train_s_per_iter", "train_nfe_forward", "train_nfe_backward",
-            "us_per_eval", "logp10k_s", "logp10k_nfe", "sample10k_s", "sample10k_nfe", "peak_rss_mb", "test_nll",
-            "train_s_per_iter_1w", "us_per_eval_1w", "logp10k_s_1w", "sample10k_s_1w");
+    static final List<String> KEYS = List.of(
+            "train_s_per_iter",
+            "train_nfe_forward",
+            "train_nfe_backward",
+            "us_per_eval",
+            "logp10k_s",
+            "logp10k_nfe",
+            "sample10k_s",
+            "sample10k_nfe",
+            "peak_rss_mb",
+            "test_nll",
+            "train_s_per_iter_1w",
+            "us_per_eval_1w",
+            "logp10k_s_1w",
+            "sample10k_s_1w");
 
     static Map<String, Double> figures(String out) {
         Map<String, Double> m = new LinkedHashMap<>();
@@ -28,8 +40,20 @@ class BenchCommandTest {
 
     @Test
     void printsEveryFigureAndEndsWithKeyValueLines() {
-        CliRun r = CliRun.of("bench", "--iterations", "60", "--width", "16", "--points", "500", "--precision", "float",
-                "--tolerance-sweep", "--memory-every", "30", "--quiet");
+        CliRun r = CliRun.of(
+                "bench",
+                "--iterations",
+                "60",
+                "--width",
+                "16",
+                "--points",
+                "500",
+                "--precision",
+                "float",
+                "--tolerance-sweep",
+                "--memory-every",
+                "30",
+                "--quiet");
         assertEquals(0, r.code(), r.toString());
         Map<String, Double> f = figures(r.out());
         assertEquals(KEYS, List.copyOf(f.keySet()), r.out());
@@ -47,7 +71,8 @@ class BenchCommandTest {
         assertTrue(r.out().contains("2-16-16-16-2 concatsquash tanh"), r.out());
         assertTrue(r.out().contains("float precision"), r.out());
         assertTrue(r.out().contains("log-density of 500 points"), r.out());
-        assertTrue(r.out().contains("memory: iteration 30 rss_mb=") && r.out().contains("memory: iteration 60 rss_mb="),
+        assertTrue(
+                r.out().contains("memory: iteration 30 rss_mb=") && r.out().contains("memory: iteration 60 rss_mb="),
                 r.out());
         assertTrue(r.out().contains("tol 1e-08:"), r.out());
         assertTrue(r.out().contains("one worker: training"), r.out());

@@ -31,9 +31,28 @@ class CliEndToEndTest {
     @BeforeAll
     static void train() {
         model = dir.resolve("m.zip");
-        CliRun r = CliRun.of("train", "--data", "moons", "--out", model.toString(), "--hidden", "16,16",
-                "--objective", "mle", "--iterations", "30", "--validation-interval", "10", "--test-size", "500", "--validation-size", "200",
-                "--report", dir.resolve("train-report").toString(), "--seed", "3");
+        CliRun r = CliRun.of(
+                "train",
+                "--data",
+                "moons",
+                "--out",
+                model.toString(),
+                "--hidden",
+                "16,16",
+                "--objective",
+                "mle",
+                "--iterations",
+                "30",
+                "--validation-interval",
+                "10",
+                "--test-size",
+                "500",
+                "--validation-size",
+                "200",
+                "--report",
+                dir.resolve("train-report").toString(),
+                "--seed",
+                "3");
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("model written to"), r.toString());
         assertTrue(r.err().contains("validation at iteration 30"), r.toString());
@@ -78,7 +97,14 @@ class CliEndToEndTest {
         Path in = dir.resolve("points.csv");
         Files.writeString(in, "label,y,x\n1,0.5,0.2\n2,-0.3,1.0\n3,0.0,0.0\n");
         Path out = dir.resolve("logp.csv");
-        CliRun r = CliRun.of("density", "--model", model.toString(), "--input", in.toString(), "--output", out.toString(),
+        CliRun r = CliRun.of(
+                "density",
+                "--model",
+                model.toString(),
+                "--input",
+                in.toString(),
+                "--output",
+                out.toString(),
                 "--bits-per-dim");
         assertEquals(0, r.code(), r.toString());
         List<String> l = lines(out);
@@ -90,14 +116,26 @@ class CliEndToEndTest {
         assertTrue(!r.out().contains("standard error"), r.out());
         CliRun h = CliRun.of("density", "--model", model.toString(), "--input", in.toString(), "--trace", "hutchinson");
         assertEquals(0, h.code(), h.toString());
-        assertTrue(h.out().matches("(?s)mean NLL: -?[0-9.]+ \\+- [0-9.]+ \\(standard error; trace by hutchinson\\) "
-                + "nats over 3 rows.*"), h.out());
+        assertTrue(
+                h.out()
+                        .matches("(?s)mean NLL: -?[0-9.]+ \\+- [0-9.]+ \\(standard error; trace by hutchinson\\) "
+                                + "nats over 3 rows.*"),
+                h.out());
         // the columns were matched by name: x and y in the model's order, the label ignored
         Path swapped = dir.resolve("swapped.csv");
         Files.writeString(swapped, "x,y\n0.2,0.5\n1.0,-0.3\n0.0,0.0\n");
         Path out2 = dir.resolve("logp2.csv");
-        assertEquals(0, CliRun.of("density", "--model", model.toString(), "--input", swapped.toString(), "--output",
-                out2.toString()).code());
+        assertEquals(
+                0,
+                CliRun.of(
+                                "density",
+                                "--model",
+                                model.toString(),
+                                "--input",
+                                swapped.toString(),
+                                "--output",
+                                out2.toString())
+                        .code());
         assertEquals(lines(out), lines(out2));
     }
 
@@ -116,8 +154,16 @@ class CliEndToEndTest {
         Path in = dir.resolve("many.csv");
         Files.writeString(in, text.toString());
         Path out = dir.resolve("many-logp.csv");
-        CliRun r = CliRun.of("density", "--model", model.toString(), "--input", in.toString(), "--output", out.toString(),
-                "--seed", "4");
+        CliRun r = CliRun.of(
+                "density",
+                "--model",
+                model.toString(),
+                "--input",
+                in.toString(),
+                "--output",
+                out.toString(),
+                "--seed",
+                "4");
         assertEquals(0, r.code(), r.toString());
         org.cnf4j.io.LoadedModel m = org.cnf4j.io.ModelFile.load(model);
         m.flow().setSeed(4);
@@ -127,9 +173,12 @@ class CliEndToEndTest {
             xy[2 * i] = values[2 * i + 1];
             xy[2 * i + 1] = values[2 * i];
         }
-        double[] expected = org.cnf4j.linalg.NativeArrays.toArray(org.cnf4j.train.Evaluation.logProb(m.flow(),
-                m.metadata().standardizer(), org.nd4j.linalg.factory.Nd4j.create(xy, new long[] {12_345, 2},
-                        org.nd4j.linalg.api.buffer.DataType.DOUBLE)).logProb());
+        double[] expected = org.cnf4j.linalg.NativeArrays.toArray(org.cnf4j.train.Evaluation.logProb(
+                        m.flow(),
+                        m.metadata().standardizer(),
+                        org.nd4j.linalg.factory.Nd4j.create(
+                                xy, new long[] {12_345, 2}, org.nd4j.linalg.api.buffer.DataType.DOUBLE))
+                .logProb());
         List<String> l = lines(out);
         assertEquals(12_346, l.size());
         for (int i = 0; i < expected.length; i++) {
@@ -139,8 +188,8 @@ class CliEndToEndTest {
         Path empty = dir.resolve("header-only.csv");
         Files.writeString(empty, "x,y\n");
         Path none = dir.resolve("none.csv");
-        CliRun e = CliRun.of("density", "--model", model.toString(), "--input", empty.toString(), "--output",
-                none.toString());
+        CliRun e = CliRun.of(
+                "density", "--model", model.toString(), "--input", empty.toString(), "--output", none.toString());
         assertEquals(1, e.code(), e.toString());
         assertTrue(e.err().contains("header-only.csv: no data rows after the header"), e.toString());
         assertFalse(Files.exists(none));
@@ -151,8 +200,21 @@ class CliEndToEndTest {
     void sampleWritesNRowsAndAPlot() throws IOException {
         Path out = dir.resolve("samples.csv");
         Path png = dir.resolve("samples.png");
-        CliRun r = CliRun.of("sample", "--model", model.toString(), "-n", "700", "--output", out.toString(), "--png",
-                png.toString(), "--with-logp", "--chunk", "300", "--seed", "5");
+        CliRun r = CliRun.of(
+                "sample",
+                "--model",
+                model.toString(),
+                "-n",
+                "700",
+                "--output",
+                out.toString(),
+                "--png",
+                png.toString(),
+                "--with-logp",
+                "--chunk",
+                "300",
+                "--seed",
+                "5");
         assertEquals(0, r.code(), r.toString());
         List<String> l = lines(out);
         assertEquals("x,y,logp", l.get(0));
@@ -175,8 +237,18 @@ class CliEndToEndTest {
     void gridWritesAHeatMapAndOneRowPerCell() throws IOException {
         Path png = dir.resolve("density.png");
         Path csv = dir.resolve("grid.csv");
-        CliRun r = CliRun.of("grid", "--model", model.toString(), "--png", png.toString(), "--csv", csv.toString(),
-                "--range", "-3:3", "--resolution", "25");
+        CliRun r = CliRun.of(
+                "grid",
+                "--model",
+                model.toString(),
+                "--png",
+                png.toString(),
+                "--csv",
+                csv.toString(),
+                "--range",
+                "-3:3",
+                "--resolution",
+                "25");
         assertEquals(0, r.code(), r.toString());
         List<String> l = lines(csv);
         assertEquals("x,y,logp", l.get(0));
@@ -190,8 +262,23 @@ class CliEndToEndTest {
     @Order(5)
     void reportAndInfoDescribeTheModel() throws IOException {
         Path out = dir.resolve("report");
-        CliRun r = CliRun.of("report", "--model", model.toString(), "--data", "moons", "--out", out.toString(),
-                "--rows", "300", "--samples", "300", "--resolution", "30", "--tolerance-sweep", "--sweep-points", "50");
+        CliRun r = CliRun.of(
+                "report",
+                "--model",
+                model.toString(),
+                "--data",
+                "moons",
+                "--out",
+                out.toString(),
+                "--rows",
+                "300",
+                "--samples",
+                "300",
+                "--resolution",
+                "30",
+                "--tolerance-sweep",
+                "--sweep-points",
+                "50");
         assertEquals(0, r.code(), r.toString());
         assertReport(out);
         String html = Files.readString(out.resolve("index.html"));
@@ -206,9 +293,24 @@ class CliEndToEndTest {
     @Test
     @Order(6)
     void trainingResumesFromTheModelFile() {
-        CliRun r = CliRun.of("train", "--data", "moons", "--out", model.toString(), "--iterations", "40",
-                "--validation-interval", "10", "--test-size", "500", "--validation-size", "200", "--seed", "3",
-                "--resume", "--quiet");
+        CliRun r = CliRun.of(
+                "train",
+                "--data",
+                "moons",
+                "--out",
+                model.toString(),
+                "--iterations",
+                "40",
+                "--validation-interval",
+                "10",
+                "--test-size",
+                "500",
+                "--validation-size",
+                "200",
+                "--seed",
+                "3",
+                "--resume",
+                "--quiet");
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("trained 40 iterations"), r.out());
     }
@@ -217,30 +319,85 @@ class CliEndToEndTest {
     @Order(7)
     void flowMatchingTrainsReportsItsObjectiveAndComparesWithMaximumLikelihood() throws IOException {
         Path fm = dir.resolve("fm.zip");
-        CliRun r = CliRun.of("train", "--data", "moons", "--out", fm.toString(), "--hidden", "16,16",
-                "--objective", "flow-matching", "--ot-coupling", "--sigma-min", "1e-4", "--time-sampling",
-                "logit-normal", "--iterations", "60", "--validation-interval", "30", "--test-size", "500",
-                "--validation-size", "200", "--seed", "3", "--no-baselines");
+        CliRun r = CliRun.of(
+                "train",
+                "--data",
+                "moons",
+                "--out",
+                fm.toString(),
+                "--hidden",
+                "16,16",
+                "--objective",
+                "flow-matching",
+                "--ot-coupling",
+                "--sigma-min",
+                "1e-4",
+                "--time-sampling",
+                "logit-normal",
+                "--iterations",
+                "60",
+                "--validation-interval",
+                "30",
+                "--test-size",
+                "500",
+                "--validation-size",
+                "200",
+                "--seed",
+                "3",
+                "--no-baselines");
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.err().contains("flow-matching loss"), r.toString());
         assertTrue(r.out().contains("test NLL"), r.toString());
         CliRun info = CliRun.of("info", "--model", fm.toString());
-        assertTrue(info.out().contains("objective: flow-matching(sigma_min=1.0E-4, ot=true, time=logit-normal)"),
+        assertTrue(
+                info.out().contains("objective: flow-matching(sigma_min=1.0E-4, ot=true, time=logit-normal)"),
                 info.out());
         assertTrue(info.out().contains("baselines: not fitted"), info.out());
         CliRun mle = CliRun.of("info", "--model", model.toString());
         assertTrue(mle.out().contains("objective: mle(adjoint"), mle.out());
         assertTrue(mle.out().contains("Gaussian mixture ("), mle.out());
-        CliRun resumed = CliRun.of("train", "--data", "moons", "--out", fm.toString(), "--iterations", "70",
-                "--validation-interval", "30", "--test-size", "500", "--validation-size", "200", "--seed", "3",
-                "--resume", "--quiet", "--no-baselines");
+        CliRun resumed = CliRun.of(
+                "train",
+                "--data",
+                "moons",
+                "--out",
+                fm.toString(),
+                "--iterations",
+                "70",
+                "--validation-interval",
+                "30",
+                "--test-size",
+                "500",
+                "--validation-size",
+                "200",
+                "--seed",
+                "3",
+                "--resume",
+                "--quiet",
+                "--no-baselines");
         assertEquals(0, resumed.code(), resumed.toString());
         assertTrue(CliRun.of("info", "--model", fm.toString()).out().contains("ot=true"), "resume keeps the objective");
 
         Path report = dir.resolve("compare-report");
-        CliRun rep = CliRun.of("report", "--model", model.toString(), "--compare", fm.toString(), "--data", "moons",
-                "--out", report.toString(), "--rows", "300", "--samples", "300", "--resolution", "30",
-                "--sweep-points", "50", "--quiet");
+        CliRun rep = CliRun.of(
+                "report",
+                "--model",
+                model.toString(),
+                "--compare",
+                fm.toString(),
+                "--data",
+                "moons",
+                "--out",
+                report.toString(),
+                "--rows",
+                "300",
+                "--samples",
+                "300",
+                "--resolution",
+                "30",
+                "--sweep-points",
+                "50",
+                "--quiet");
         assertEquals(0, rep.code(), rep.toString());
         String html = Files.readString(report.resolve("index.html"));
         assertTrue(html.contains("flow-matching, fm.zip"), "the comparison names both models");
@@ -266,7 +423,16 @@ class CliEndToEndTest {
         assertEquals(0, run.code(), run.toString());
         assertTrue(run.out().contains("Gaussian (full covariance): test NLL"), run.out());
         assertTrue(run.out().contains("mixture_components="), run.out());
-        assertEquals(2, CliRun.of("train", "--data", "moons", "--out", dir.resolve("x.zip").toString(), "--objective",
-                "flow-match").code());
+        assertEquals(
+                2,
+                CliRun.of(
+                                "train",
+                                "--data",
+                                "moons",
+                                "--out",
+                                dir.resolve("x.zip").toString(),
+                                "--objective",
+                                "flow-match")
+                        .code());
     }
 }

@@ -17,20 +17,27 @@ import picocli.CommandLine;
  */
 class CliReferenceTest {
 
-    static final String START = "<!-- cli-reference:start (generated from the commands' --help by CliReferenceTest) -->";
+    static final String START =
+            "<!-- cli-reference:start (generated from the commands' --help by CliReferenceTest) -->";
     static final String END = "<!-- cli-reference:end -->";
 
     /** The reference section: the root command's help, then each command's. */
     static String reference() {
-        CommandLine root = CnfCommand.configure(new CommandLine(new CnfCommand()),
-                new java.io.PrintWriter(java.io.Writer.nullWriter()), new java.io.PrintWriter(java.io.Writer.nullWriter()));
+        CommandLine root = CnfCommand.configure(
+                new CommandLine(new CnfCommand()),
+                new java.io.PrintWriter(java.io.Writer.nullWriter()),
+                new java.io.PrintWriter(java.io.Writer.nullWriter()));
         StringBuilder sb = new StringBuilder();
         sb.append("## Reference\n\n```\n").append(usage(root)).append("```\n");
         for (Map.Entry<String, CommandLine> e : root.getSubcommands().entrySet()) {
             if (e.getKey().equals("help")) {
                 continue;
             }
-            sb.append("\n### cnf ").append(e.getKey()).append("\n\n```\n").append(usage(e.getValue())).append("```\n");
+            sb.append("\n### cnf ")
+                    .append(e.getKey())
+                    .append("\n\n```\n")
+                    .append(usage(e.getValue()))
+                    .append("```\n");
         }
         return sb.toString();
     }
@@ -55,14 +62,18 @@ class CliReferenceTest {
             Files.writeString(page, text.substring(0, start) + generated + text.substring(end + END.length()));
             return;
         }
-        assertEquals(generated, current, "docs/cli.md differs from the commands' --help; regenerate it with "
-                + "mvn -q -o test -pl cli -Dtest=CliReferenceTest -Dcnf.writeDocs=true");
+        assertEquals(
+                generated,
+                current,
+                "docs/cli.md differs from the commands' --help; regenerate it with "
+                        + "mvn -q -o test -pl cli -Dtest=CliReferenceTest -Dcnf.writeDocs=true");
     }
 
     @Test
     void everyCommandsSummaryLineIsWhole() {
         // the root's list of commands shows the first line of each description
-        for (Map.Entry<String, CommandLine> e : new CommandLine(new CnfCommand()).getSubcommands().entrySet()) {
+        for (Map.Entry<String, CommandLine> e :
+                new CommandLine(new CnfCommand()).getSubcommands().entrySet()) {
             String[] description = e.getValue().getCommandSpec().usageMessage().description();
             String first = description.length == 0 ? "" : description[0].strip();
             assertTrue(first.endsWith(".") || first.endsWith(")"), e.getKey() + ": '" + first + "'");

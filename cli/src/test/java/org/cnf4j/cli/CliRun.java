@@ -10,8 +10,8 @@ record CliRun(int code, String out, String err) {
     static CliRun of(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = CnfCommand.configure(new CommandLine(new CnfCommand()), new PrintWriter(out, true),
-                new PrintWriter(err, true));
+        CommandLine cl = CnfCommand.configure(
+                new CommandLine(new CnfCommand()), new PrintWriter(out, true), new PrintWriter(err, true));
         int code = cl.execute(args);
         return new CliRun(code, out.toString(), err.toString());
     }

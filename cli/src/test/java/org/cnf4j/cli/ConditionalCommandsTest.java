@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -24,6 +23,7 @@ class ConditionalCommandsTest {
 
     @TempDir
     static Path dir;
+
     static Path train;
     static Path test;
     static Path model;
@@ -42,8 +42,13 @@ class ConditionalCommandsTest {
         for (int i = 0; i < rows; i++) {
             int k = i % 3;
             double[] mu = mean(k);
-            csv.append(String.format(Locale.ROOT, "%.5f,%.5f,%s,%d%n", mu[0] + r.nextGaussian(), mu[1] + r.nextGaussian(),
-                    species[k], k));
+            csv.append(String.format(
+                    Locale.ROOT,
+                    "%.5f,%.5f,%s,%d%n",
+                    mu[0] + r.nextGaussian(),
+                    mu[1] + r.nextGaussian(),
+                    species[k],
+                    k));
         }
         Path p = dir.resolve(name);
         Files.writeString(p, csv);
@@ -55,8 +60,24 @@ class ConditionalCommandsTest {
         train = table("train.csv", 3000, 1);
         test = table("test.csv", 1500, 2);
         model = dir.resolve("m.zip");
-        CliRun r = CliRun.of("train", "--data", train.toString(), "--context", "label", "--exclude-columns", "species",
-                "--out", model.toString(), "--iterations", "1500", "--hidden", "32,32", "--batch", "256", "--seed", "3",
+        CliRun r = CliRun.of(
+                "train",
+                "--data",
+                train.toString(),
+                "--context",
+                "label",
+                "--exclude-columns",
+                "species",
+                "--out",
+                model.toString(),
+                "--iterations",
+                "1500",
+                "--hidden",
+                "32,32",
+                "--batch",
+                "256",
+                "--seed",
+                "3",
                 "--quiet");
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.err().contains("conditional flow: p(x, y | label), 3 context values"), r.err());
@@ -66,8 +87,17 @@ class ConditionalCommandsTest {
     @Test
     void theClassifierReachesTheBayesAccuracyAndItsProbabilitiesSumToOne() throws IOException {
         Path out = dir.resolve("p.csv");
-        CliRun r = CliRun.of("classify", "--model", model.toString(), "--input", test.toString(), "--label", "label",
-                "--output", out.toString(), "--quiet");
+        CliRun r = CliRun.of(
+                "classify",
+                "--model",
+                model.toString(),
+                "--input",
+                test.toString(),
+                "--label",
+                "label",
+                "--output",
+                out.toString(),
+                "--quiet");
         assertEquals(0, r.code(), r.toString());
         List<String> lines = Files.readAllLines(out);
         assertEquals("p_0,p_1,p_2,predicted", lines.get(0));
@@ -103,8 +133,13 @@ class ConditionalCommandsTest {
         int n = lines.size() - 1;
         double flowAccuracy = (double) flowRight / n;
         double bayesAccuracy = (double) bayesRight / n;
-        System.out.printf(Locale.ROOT, "classify: accuracy %.4f (Bayes %.4f), log loss %.4f (Bayes %.4f)%n",
-                flowAccuracy, bayesAccuracy, flowLoss / n, bayesLoss / n);
+        System.out.printf(
+                Locale.ROOT,
+                "classify: accuracy %.4f (Bayes %.4f), log loss %.4f (Bayes %.4f)%n",
+                flowAccuracy,
+                bayesAccuracy,
+                flowLoss / n,
+                bayesLoss / n);
         // bound: within 2 points of the Bayes classifier's accuracy on the same 1,500 rows (Bayes
         // accuracy is about 0.80 here), and within 0.05 nats of its log loss
         assertTrue(flowAccuracy > bayesAccuracy - 0.02, flowAccuracy + " vs Bayes " + bayesAccuracy);
@@ -118,8 +153,17 @@ class ConditionalCommandsTest {
         assertEquals(0, d.code(), d.toString());
         assertTrue(d.out().contains("mean NLL: "), d.out());
         Path samples = dir.resolve("s.csv");
-        CliRun s = CliRun.of("sample", "--model", model.toString(), "-n", "400", "--context", "label=1", "--output",
-                samples.toString(), "--quiet");
+        CliRun s = CliRun.of(
+                "sample",
+                "--model",
+                model.toString(),
+                "-n",
+                "400",
+                "--context",
+                "label=1",
+                "--output",
+                samples.toString(),
+                "--quiet");
         assertEquals(0, s.code(), s.toString());
         double[] mean = new double[2];
         List<String> lines = Files.readAllLines(samples);
@@ -132,8 +176,15 @@ class ConditionalCommandsTest {
         assertEquals(mean(1)[0], mean[0], 0.15);
         assertEquals(mean(1)[1], mean[1], 0.15);
         // one sample per row of a context file
-        CliRun f = CliRun.of("sample", "--model", model.toString(), "--context-file", test.toString(), "--output",
-                dir.resolve("s2.csv").toString(), "--quiet");
+        CliRun f = CliRun.of(
+                "sample",
+                "--model",
+                model.toString(),
+                "--context-file",
+                test.toString(),
+                "--output",
+                dir.resolve("s2.csv").toString(),
+                "--quiet");
         assertEquals(0, f.code(), f.toString());
         assertEquals(1501, Files.readAllLines(dir.resolve("s2.csv")).size());
         CliRun i = CliRun.of("info", "--model", model.toString());
@@ -143,8 +194,18 @@ class ConditionalCommandsTest {
     @Test
     void gridAndReportDrawTheDensityAtContexts() throws IOException {
         Path csv = dir.resolve("grid.csv");
-        CliRun g = CliRun.of("grid", "--model", model.toString(), "--context", "label=1", "--csv", csv.toString(),
-                "--resolution", "21", "--range", "-5:5");
+        CliRun g = CliRun.of(
+                "grid",
+                "--model",
+                model.toString(),
+                "--context",
+                "label=1",
+                "--csv",
+                csv.toString(),
+                "--resolution",
+                "21",
+                "--range",
+                "-5:5");
         assertEquals(0, g.code(), g.toString());
         // the grid's highest cell is near class 1's mean (-0.75, 1.30); cells are 0.5 apart
         double best = Double.NEGATIVE_INFINITY;
@@ -158,11 +219,27 @@ class ConditionalCommandsTest {
         }
         assertEquals(mean(1)[0], at[0], 0.8);
         assertEquals(mean(1)[1], at[1], 0.8);
-        CliRun none = CliRun.of("grid", "--model", model.toString(), "--csv", dir.resolve("g2.csv").toString());
+        CliRun none = CliRun.of(
+                "grid",
+                "--model",
+                model.toString(),
+                "--csv",
+                dir.resolve("g2.csv").toString());
         assertEquals(2, none.code(), none.toString());
         Path report = dir.resolve("report");
-        CliRun r = CliRun.of("report", "--model", model.toString(), "--data", test.toString(), "--out",
-                report.toString(), "--resolution", "20", "--samples", "300", "--quiet");
+        CliRun r = CliRun.of(
+                "report",
+                "--model",
+                model.toString(),
+                "--data",
+                test.toString(),
+                "--out",
+                report.toString(),
+                "--resolution",
+                "20",
+                "--samples",
+                "300",
+                "--quiet");
         assertEquals(0, r.code(), r.toString());
         String html = Files.readString(report.resolve("index.html"));
         for (int k = 0; k < 3; k++) {
@@ -175,8 +252,22 @@ class ConditionalCommandsTest {
     @Test
     void aTextContextColumnIsOneHotEncodedAndUnknownLevelsAreNamed() throws IOException {
         Path m = dir.resolve("species.zip");
-        CliRun r = CliRun.of("train", "--data", train.toString(), "--context", "species", "--exclude-columns", "label",
-                "--out", m.toString(), "--iterations", "20", "--hidden", "8", "--quiet", "--no-baselines");
+        CliRun r = CliRun.of(
+                "train",
+                "--data",
+                train.toString(),
+                "--context",
+                "species",
+                "--exclude-columns",
+                "label",
+                "--out",
+                m.toString(),
+                "--iterations",
+                "20",
+                "--hidden",
+                "8",
+                "--quiet",
+                "--no-baselines");
         assertEquals(0, r.code(), r.toString());
         CliRun i = CliRun.of("info", "--model", m.toString());
         assertTrue(i.out().contains("context: species, categorical, levels adelie, chinstrap, gentoo"), i.out());
@@ -184,14 +275,25 @@ class ConditionalCommandsTest {
         Files.writeString(odd, "x,y,species\n0.1,0.2,adelie\n0.3,0.1,emperor\n");
         CliRun d = CliRun.of("density", "--model", m.toString(), "--input", odd.toString());
         assertEquals(1, d.code(), d.toString());
-        assertTrue(d.err().contains("line 3") && d.err().contains("'emperor' is not a level of the context column "
-                + "'species' (its levels are [adelie, chinstrap, gentoo])"), d.err());
+        assertTrue(
+                d.err().contains("line 3")
+                        && d.err()
+                                .contains("'emperor' is not a level of the context column "
+                                        + "'species' (its levels are [adelie, chinstrap, gentoo])"),
+                d.err());
         Path noContext = dir.resolve("nocontext.csv");
         Files.writeString(noContext, "x,y\n0.1,0.2\n");
         CliRun n = CliRun.of("density", "--model", m.toString(), "--input", noContext.toString());
         assertEquals(1, n.code(), n.toString());
         assertTrue(n.err().contains("needs the column 'species'"), n.err());
-        CliRun s = CliRun.of("sample", "--model", m.toString(), "-n", "3", "--output", dir.resolve("x.csv").toString());
+        CliRun s = CliRun.of(
+                "sample",
+                "--model",
+                m.toString(),
+                "-n",
+                "3",
+                "--output",
+                dir.resolve("x.csv").toString());
         assertEquals(2, s.code(), s.toString());
         assertTrue(s.err().contains("give --context species=VALUE or --context-file"), s.err());
         assertFalse(Files.exists(dir.resolve("x.csv")));
@@ -200,38 +302,109 @@ class ConditionalCommandsTest {
     @Test
     void guidanceSamplesAModelTrainedWithContextDropoutAndRefusesLogDensities() throws IOException {
         Path m = dir.resolve("guided.zip");
-        CliRun r = CliRun.of("train", "--data", train.toString(), "--context", "label", "--exclude-columns", "species",
-                "--context-dropout", "0.2", "--out", m.toString(), "--iterations", "30", "--hidden", "8", "--quiet",
+        CliRun r = CliRun.of(
+                "train",
+                "--data",
+                train.toString(),
+                "--context",
+                "label",
+                "--exclude-columns",
+                "species",
+                "--context-dropout",
+                "0.2",
+                "--out",
+                m.toString(),
+                "--iterations",
+                "30",
+                "--hidden",
+                "8",
+                "--quiet",
                 "--no-baselines");
         assertEquals(0, r.code(), r.toString());
-        CliRun s = CliRun.of("sample", "--model", m.toString(), "-n", "7", "--context", "label=2", "--guidance", "3",
-                "--output", dir.resolve("g.csv").toString(), "--quiet");
+        CliRun s = CliRun.of(
+                "sample",
+                "--model",
+                m.toString(),
+                "-n",
+                "7",
+                "--context",
+                "label=2",
+                "--guidance",
+                "3",
+                "--output",
+                dir.resolve("g.csv").toString(),
+                "--quiet");
         assertEquals(0, s.code(), s.toString());
         assertEquals(8, Files.readAllLines(dir.resolve("g.csv")).size());
-        CliRun logp = CliRun.of("sample", "--model", m.toString(), "-n", "7", "--context", "label=2", "--guidance", "3",
-                "--with-logp", "--output", dir.resolve("g2.csv").toString());
+        CliRun logp = CliRun.of(
+                "sample",
+                "--model",
+                m.toString(),
+                "-n",
+                "7",
+                "--context",
+                "label=2",
+                "--guidance",
+                "3",
+                "--with-logp",
+                "--output",
+                dir.resolve("g2.csv").toString());
         assertEquals(2, logp.code(), logp.toString());
         assertTrue(logp.err().contains("a guided sampler has no exact density"), logp.err());
         assertFalse(Files.exists(dir.resolve("g2.csv")));
-        CliRun plain = CliRun.of("sample", "--model", model.toString(), "-n", "7", "--context", "label=2", "--guidance",
-                "3", "--output", dir.resolve("g3.csv").toString());
+        CliRun plain = CliRun.of(
+                "sample",
+                "--model",
+                model.toString(),
+                "-n",
+                "7",
+                "--context",
+                "label=2",
+                "--guidance",
+                "3",
+                "--output",
+                dir.resolve("g3.csv").toString());
         assertEquals(2, plain.code(), plain.toString());
         assertTrue(plain.err().contains("was trained without it"), plain.err());
-        CliRun mle = CliRun.of("train", "--data", train.toString(), "--context", "label", "--objective", "mle",
-                "--context-dropout", "0.2", "--out", dir.resolve("x.zip").toString(), "--iterations", "2");
+        CliRun mle = CliRun.of(
+                "train",
+                "--data",
+                train.toString(),
+                "--context",
+                "label",
+                "--objective",
+                "mle",
+                "--context-dropout",
+                "0.2",
+                "--out",
+                dir.resolve("x.zip").toString(),
+                "--iterations",
+                "2");
         assertEquals(2, mle.code(), mle.toString());
         assertTrue(mle.err().contains("--context-dropout is for flow matching with --context"), mle.err());
     }
 
     @Test
     void baselinesOfTheConditionalTaskOnATestFile() {
-        CliRun b = CliRun.of("baselines", "--data", train.toString(), "--context", "label", "--exclude-columns",
-                "species", "--test-data", test.toString(), "--quiet");
+        CliRun b = CliRun.of(
+                "baselines",
+                "--data",
+                train.toString(),
+                "--context",
+                "label",
+                "--exclude-columns",
+                "species",
+                "--test-data",
+                test.toString(),
+                "--quiet");
         assertEquals(0, b.code(), b.toString());
         assertTrue(b.out().contains("1500 test"), b.out());
         assertTrue(b.out().contains("linear-Gaussian regression on the context: test NLL"), b.out());
-        String line = b.out().lines().filter(l -> l.startsWith("per-class mixtures as a classifier: test accuracy "))
-                .findFirst().orElseThrow();
+        String line = b.out()
+                .lines()
+                .filter(l -> l.startsWith("per-class mixtures as a classifier: test accuracy "))
+                .findFirst()
+                .orElseThrow();
         double accuracy = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
         // the Bayes accuracy on these rows is about 0.85
         assertTrue(accuracy > 0.8 && accuracy < 0.9, line);
@@ -241,22 +414,49 @@ class ConditionalCommandsTest {
 
     @Test
     void contextErrorsAreNamed() {
-        CliRun toy = CliRun.of("train", "--data", "8gaussians", "--context", "label", "--out",
-                dir.resolve("t.zip").toString(), "--iterations", "2");
+        CliRun toy = CliRun.of(
+                "train",
+                "--data",
+                "8gaussians",
+                "--context",
+                "label",
+                "--out",
+                dir.resolve("t.zip").toString(),
+                "--iterations",
+                "2");
         assertEquals(2, toy.code(), toy.toString());
         assertTrue(toy.err().contains("--context needs a data file"), toy.err());
-        CliRun missing = CliRun.of("train", "--data", train.toString(), "--context", "colour", "--out",
-                dir.resolve("t.zip").toString(), "--iterations", "2");
+        CliRun missing = CliRun.of(
+                "train",
+                "--data",
+                train.toString(),
+                "--context",
+                "colour",
+                "--out",
+                dir.resolve("t.zip").toString(),
+                "--iterations",
+                "2");
         assertEquals(1, missing.code(), missing.toString());
         assertTrue(missing.err().contains("no context column 'colour'"), missing.err());
-        CliRun both = CliRun.of("train", "--data", train.toString(), "--context", "label", "--columns", "x,label",
-                "--out", dir.resolve("t.zip").toString(), "--iterations", "2");
+        CliRun both = CliRun.of(
+                "train",
+                "--data",
+                train.toString(),
+                "--context",
+                "label",
+                "--columns",
+                "x,label",
+                "--out",
+                dir.resolve("t.zip").toString(),
+                "--iterations",
+                "2");
         assertEquals(1, both.code(), both.toString());
         assertTrue(both.err().contains("both a data column and a context column"), both.err());
-        CliRun wrongLabel = CliRun.of("classify", "--model", model.toString(), "--input", test.toString(), "--label",
-                "species");
+        CliRun wrongLabel =
+                CliRun.of("classify", "--model", model.toString(), "--input", test.toString(), "--label", "species");
         assertEquals(2, wrongLabel.code(), wrongLabel.toString());
-        assertTrue(wrongLabel.err().contains("--label must name the model's one categorical context column"),
+        assertTrue(
+                wrongLabel.err().contains("--label must name the model's one categorical context column"),
                 wrongLabel.err());
     }
 }

@@ -29,10 +29,34 @@ class CrashSafetyIT {
     Path work;
 
     static List<String> train(Path out, boolean resume) {
-        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx512m", "-jar",
-                Path.of("target", "cnf.jar").toAbsolutePath().toString(), "train", "--data", "moons", "--objective", "mle", "--hidden", "8",
-                "--iterations", "160", "--validation-interval", "2", "--validation-size", "100", "--test-size", "100",
-                "--seed", "4", "--workers", "1", "--no-baselines", "--quiet", "--out", out.toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                "java",
+                "-Xmx512m",
+                "-jar",
+                Path.of("target", "cnf.jar").toAbsolutePath().toString(),
+                "train",
+                "--data",
+                "moons",
+                "--objective",
+                "mle",
+                "--hidden",
+                "8",
+                "--iterations",
+                "160",
+                "--validation-interval",
+                "2",
+                "--validation-size",
+                "100",
+                "--test-size",
+                "100",
+                "--seed",
+                "4",
+                "--workers",
+                "1",
+                "--no-baselines",
+                "--quiet",
+                "--out",
+                out.toString()));
         if (resume) {
             cmd.add("--resume");
         }
@@ -40,7 +64,10 @@ class CrashSafetyIT {
     }
 
     static int run(List<String> cmd, Path log) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "did not finish: " + Files.readString(log));
         return p.exitValue();
     }
@@ -48,7 +75,9 @@ class CrashSafetyIT {
     @Test
     void killedTwentyTimesTheModelFileIsAlwaysACompleteCheckpointAndResumesExactly() throws Exception {
         Path reference = work.resolve("reference.zip");
-        assertEquals(0, run(train(reference, false), work.resolve("reference.log")),
+        assertEquals(
+                0,
+                run(train(reference, false), work.resolve("reference.log")),
                 Files.readString(work.resolve("reference.log")));
         LoadedModel want = ModelFile.load(reference);
 
@@ -61,8 +90,10 @@ class CrashSafetyIT {
         while (kills < 20) {
             assertTrue(++attempts < 60, "the run kept finishing before it could be killed");
             boolean resume = Files.exists(out);
-            Process p = new ProcessBuilder(train(out, resume)).redirectErrorStream(true)
-                    .redirectOutput(work.resolve("run-" + attempts + ".log").toFile()).start();
+            Process p = new ProcessBuilder(train(out, resume))
+                    .redirectErrorStream(true)
+                    .redirectOutput(work.resolve("run-" + attempts + ".log").toFile())
+                    .start();
             long wait = 400 + random.nextLong(2600);
             if (p.waitFor(wait, TimeUnit.MILLISECONDS)) {
                 // the run finished before the kill: start again from its end state
@@ -86,7 +117,8 @@ class CrashSafetyIT {
         }
         long leftovers;
         try (var files = Files.list(work)) {
-            leftovers = files.filter(f -> f.getFileName().toString().endsWith(".tmp")).count();
+            leftovers = files.filter(f -> f.getFileName().toString().endsWith(".tmp"))
+                    .count();
         }
         System.out.println("crash safety: " + kills + " kills in " + attempts + " starts; checkpoint after each kill: "
                 + String.join(" ", seen) + "; temporary files left by kills: " + leftovers);
@@ -94,9 +126,15 @@ class CrashSafetyIT {
         assertEquals(0, run(train(out, Files.exists(out)), log), Files.readString(log));
         LoadedModel got = ModelFile.load(out);
         assertEquals(160, got.checkpoint().iteration());
-        assertArrayEquals(NativeArrays.toArray(want.checkpoint().parameters()),
-                NativeArrays.toArray(got.checkpoint().parameters()), 0.0, "last parameters");
-        assertArrayEquals(NativeArrays.toArray(want.flow().parameters()), NativeArrays.toArray(got.flow().parameters()),
-                0.0, "best parameters");
+        assertArrayEquals(
+                NativeArrays.toArray(want.checkpoint().parameters()),
+                NativeArrays.toArray(got.checkpoint().parameters()),
+                0.0,
+                "last parameters");
+        assertArrayEquals(
+                NativeArrays.toArray(want.flow().parameters()),
+                NativeArrays.toArray(got.flow().parameters()),
+                0.0,
+                "best parameters");
     }
 }

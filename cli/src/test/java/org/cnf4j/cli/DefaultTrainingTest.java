@@ -43,16 +43,22 @@ class DefaultTrainingTest {
         assertTrue(r.err().contains("(bounded by the length 5-fold cross-validation chose (held-out NLL"), r.err());
         assertTrue(r.err().contains("choosing the run's length: fold 5/5 trained"), r.err());
         TrainingSummary s = ModelFile.load(model).metadata().training();
-        assertTrue(s.testNll() < s.baselines().gaussianTestNll() - 0.3, "flow " + s.testNll()
-                + " nats against the Gaussian's " + s.baselines().gaussianTestNll());
+        assertTrue(
+                s.testNll() < s.baselines().gaussianTestNll() - 0.3,
+                "flow " + s.testNll() + " nats against the Gaussian's "
+                        + s.baselines().gaussianTestNll());
         // the mixture puts near point masses on the 76 durations recorded as exactly 4 or 2 minutes
         // (as scikit-learn's does), which no trained smooth field beat on the validation rows: the
         // model is the mixture itself, never worse than it, and every output says so
         assertEquals(0, s.bestIteration());
         assertEquals(s.baselines().mixtureTestNll(), s.testNll(), 1e-9);
-        assertTrue(s.selection().startsWith("the start: the flow's base, a mixture of 9 full-covariance Gaussians, "
-                + "with a zero field"), s.selection());
-        assertTrue(r.out().contains("kept: iteration 0, validation NLL 4.0549 nats (the start: the base mixture"),
+        assertTrue(
+                s.selection()
+                        .startsWith("the start: the flow's base, a mixture of 9 full-covariance Gaussians, "
+                                + "with a zero field"),
+                s.selection());
+        assertTrue(
+                r.out().contains("kept: iteration 0, validation NLL 4.0549 nats (the start: the base mixture"),
                 r.out());
         assertTrue(!r.out().contains("note: the flow's test NLL is"), r.out());
         CliRun info = CliRun.of("info", "--model", model.toString());
@@ -65,8 +71,19 @@ class DefaultTrainingTest {
         Path model = dir.resolve("budget.zip");
         Path report = dir.resolve("budget-report");
         // a toy set has no epochs to bound the plan, so the work a run is sized for does; 5 s cut it
-        CliRun r = CliRun.of("train", "--data", "moons", "--time-budget", "5s", "--out", model.toString(),
-                "--no-baselines", "--validation-size", "1000", "--report", report.toString());
+        CliRun r = CliRun.of(
+                "train",
+                "--data",
+                "moons",
+                "--time-budget",
+                "5s",
+                "--out",
+                model.toString(),
+                "--no-baselines",
+                "--validation-size",
+                "1000",
+                "--report",
+                report.toString());
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.err().contains("planned 30000 iterations (bounded by the work a run is sized for"), r.err());
         TrainingSummary s = ModelFile.load(model).metadata().training();
@@ -85,14 +102,16 @@ class DefaultTrainingTest {
     void defaultTrainingOnEightGaussiansComesCloseToTheTrueDensity() {
         Path model = dir.resolve("8g.zip");
         // the defaults with a fixed count (a toy set has no epochs to bound the plan)
-        CliRun r = CliRun.of("train", "--data", "8gaussians", "--out", model.toString(), "--iterations", "3000",
-                "--no-baselines");
+        CliRun r = CliRun.of(
+                "train", "--data", "8gaussians", "--out", model.toString(), "--iterations", "3000", "--no-baselines");
         assertEquals(0, r.code(), r.toString());
         LoadedModel m = ModelFile.load(model);
         INDArray x = ToyDataset.EIGHT_GAUSSIANS.sample(5000, new SplittableRandom(11));
-        double flowNll = Evaluation.logProb(m.flow(), m.metadata().standardizer(), x).meanNll();
+        double flowNll =
+                Evaluation.logProb(m.flow(), m.metadata().standardizer(), x).meanNll();
         double trueNll = trueEightGaussiansNll(NativeArrays.toArray(x));
-        System.out.printf("8gaussians, defaults with 3,000 iterations: flow %.4f nats, true density %.4f nats%n",
+        System.out.printf(
+                "8gaussians, defaults with 3,000 iterations: flow %.4f nats, true density %.4f nats%n",
                 flowNll, trueNll);
         assertTrue(flowNll - trueNll < MIXTURE_BOUND, "flow " + flowNll + " against the true " + trueNll);
     }

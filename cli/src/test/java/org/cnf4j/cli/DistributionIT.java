@@ -21,8 +21,11 @@ class DistributionIT {
 
     private String run(Path folder, String... command) throws Exception {
         Path log = dir.resolve("run.log");
-        Process p = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(command)
+                .directory(folder.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), String.join(" ", command) + " did not finish");
         String out = Files.readString(log);
         assertEquals(0, p.exitValue(), String.join(" ", command) + ":\n" + out);
@@ -42,10 +45,15 @@ class DistributionIT {
         assertTrue(Files.exists(home.resolve("lib").resolve("cli-" + version + ".jar")));
         assertTrue(Files.exists(home.resolve("data").resolve("README.md")));
         Path path = Files.createDirectories(dir.resolve("path"));
-        Path link = Files.createSymbolicLink(path.resolve("cnf"), home.resolve("bin").resolve("cnf"));
+        Path link = Files.createSymbolicLink(
+                path.resolve("cnf"), home.resolve("bin").resolve("cnf"));
         Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
         assertTrue(run(elsewhere, link.toString(), "--version").contains("cnf " + version), "--version");
-        String baselines = run(elsewhere, link.toString(), "baselines", "--data",
+        String baselines = run(
+                elsewhere,
+                link.toString(),
+                "baselines",
+                "--data",
                 home.resolve("data").resolve("geyser.csv").toString());
         assertTrue(baselines.contains("mixture_components="), baselines);
     }

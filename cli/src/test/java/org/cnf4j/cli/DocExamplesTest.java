@@ -66,8 +66,8 @@ class DocExamplesTest {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-        int rc = javac.run(null, diagnostics, diagnostics, "-classpath", classpath, "-d", classes.toString(),
-                src.toString());
+        int rc = javac.run(
+                null, diagnostics, diagnostics, "-classpath", classpath, "-d", classes.toString(), src.toString());
         assertEquals(0, rc, name + " does not compile:\n" + diagnostics + "\n" + source);
         Path work = dir.resolve("work");
         if (!Files.exists(work)) {
@@ -75,9 +75,16 @@ class DocExamplesTest {
             Files.createSymbolicLink(work.resolve("cli"), Path.of("").toAbsolutePath());
         }
         Path log = dir.resolve(name + ".log");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-                "-cp", classes + java.io.File.pathSeparator + classpath, name).directory(work.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx1g",
+                        "-cp",
+                        classes + java.io.File.pathSeparator + classpath,
+                        name)
+                .directory(work.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         boolean done = p.waitFor(3, TimeUnit.MINUTES);
         if (!done) {
             p.destroyForcibly();

@@ -61,7 +61,8 @@ class DocLinksTest {
                 checked++;
                 int hash = target.indexOf('#');
                 String file = hash < 0 ? target : target.substring(0, hash);
-                Path resolved = file.isEmpty() ? page : page.getParent().resolve(file).normalize();
+                Path resolved =
+                        file.isEmpty() ? page : page.getParent().resolve(file).normalize();
                 String where = root.relativize(page) + ": (" + target + ")";
                 if (!Files.exists(resolved)) {
                     broken.add(where + " no such file");

@@ -30,22 +30,58 @@ class HeldOutFilesTest {
         test.addAll(lines.subList(250, 300));
         Files.write(dir.resolve("test.csv"), test);
         Path model = dir.resolve("m.zip");
-        CliRun train = CliRun.of("train", "--data", dir.resolve("train.csv").toString(), "--validation-data",
-                dir.resolve("validation.csv").toString(), "--test-data", dir.resolve("test.csv").toString(), "--out",
-                model.toString(), "--iterations", "20", "--hidden", "8", "--no-baselines", "--quiet");
+        CliRun train = CliRun.of(
+                "train",
+                "--data",
+                dir.resolve("train.csv").toString(),
+                "--validation-data",
+                dir.resolve("validation.csv").toString(),
+                "--test-data",
+                dir.resolve("test.csv").toString(),
+                "--out",
+                model.toString(),
+                "--iterations",
+                "20",
+                "--hidden",
+                "8",
+                "--no-baselines",
+                "--quiet");
         assertEquals(0, train.code(), train.toString());
         CliRun info = CliRun.of("info", "--model", model.toString());
-        assertTrue(info.out().contains("train.csv (200 rows x 2 columns: 200 train, 49 validation from validation.csv, "
-                + "50 test from test.csv)"), info.out());
+        assertTrue(
+                info.out()
+                        .contains("train.csv (200 rows x 2 columns: 200 train, 49 validation from validation.csv, "
+                                + "50 test from test.csv)"),
+                info.out());
         // the training file as its own validation rows is warned about
-        CliRun same = CliRun.of("train", "--data", dir.resolve("train.csv").toString(), "--validation-data",
-                dir.resolve("train.csv").toString(), "--out", dir.resolve("s.zip").toString(), "--iterations", "2",
-                "--hidden", "4", "--no-baselines", "--quiet");
+        CliRun same = CliRun.of(
+                "train",
+                "--data",
+                dir.resolve("train.csv").toString(),
+                "--validation-data",
+                dir.resolve("train.csv").toString(),
+                "--out",
+                dir.resolve("s.zip").toString(),
+                "--iterations",
+                "2",
+                "--hidden",
+                "4",
+                "--no-baselines",
+                "--quiet");
         assertEquals(0, same.code(), same.toString());
-        assertTrue(same.err().contains("warning: --validation-data " + dir.resolve("train.csv")
-                + " is the training file"), same.err());
-        CliRun toy = CliRun.of("train", "--data", "8gaussians", "--validation-data", dir.resolve("test.csv")
-                .toString(), "--out", dir.resolve("t.zip").toString(), "--iterations", "2");
+        assertTrue(
+                same.err().contains("warning: --validation-data " + dir.resolve("train.csv") + " is the training file"),
+                same.err());
+        CliRun toy = CliRun.of(
+                "train",
+                "--data",
+                "8gaussians",
+                "--validation-data",
+                dir.resolve("test.csv").toString(),
+                "--out",
+                dir.resolve("t.zip").toString(),
+                "--iterations",
+                "2");
         assertEquals(2, toy.code(), toy.toString());
     }
 }

@@ -24,14 +24,31 @@ class ImageDataTest {
     void theImageLayoutTravelsWithTheModel() throws Exception {
         Path model = dir.resolve("digits.zip");
         Path report = dir.resolve("report");
-        CliRun train = CliRun.of("train", "--data", "data/digits8x8.csv", "--context", "label", "--dequantize",
-                "--image-shape", "8x8", "--out", model.toString(), "--report", report.toString(), "--iterations", "20",
-                "--hidden", "8", "--no-baselines", "--quiet");
+        CliRun train = CliRun.of(
+                "train",
+                "--data",
+                "data/digits8x8.csv",
+                "--context",
+                "label",
+                "--dequantize",
+                "--image-shape",
+                "8x8",
+                "--out",
+                model.toString(),
+                "--report",
+                report.toString(),
+                "--iterations",
+                "20",
+                "--hidden",
+                "8",
+                "--no-baselines",
+                "--quiet");
         assertEquals(0, train.code(), train.toString());
         CliRun info = CliRun.of("info", "--model", model.toString());
         // dequantised pixels 0..16 plus noise in [0, 1)
-        java.util.regex.Matcher grey = java.util.regex.Pattern.compile("images: 8x8 pixels, grey scale from (\\S+) "
-                + "\\(black\\) to (\\S+) \\(white\\)").matcher(info.out());
+        java.util.regex.Matcher grey = java.util.regex.Pattern.compile(
+                        "images: 8x8 pixels, grey scale from (\\S+) " + "\\(black\\) to (\\S+) \\(white\\)")
+                .matcher(info.out());
         assertTrue(grey.find(), info.out());
         double black = Double.parseDouble(grey.group(1));
         double white = Double.parseDouble(grey.group(2));
@@ -42,14 +59,24 @@ class ImageDataTest {
         BufferedImage grid = ImageIO.read(report.resolve("images.png").toFile());
         assertEquals(20 * (8 * 6 + 6) + 6, grid.getHeight(), "a data row and a sample row for each of 10 labels");
         Path png = dir.resolve("threes.png");
-        CliRun sample = CliRun.of("sample", "--model", model.toString(), "-n", "16", "--context", "label=3", "--png",
-                png.toString());
+        CliRun sample = CliRun.of(
+                "sample", "--model", model.toString(), "-n", "16", "--context", "label=3", "--png", png.toString());
         assertEquals(0, sample.code(), sample.toString());
         BufferedImage threes = ImageIO.read(png.toFile());
         assertEquals(8 * 8 * 6 + 9 * 6, threes.getWidth(), "8 images a row, drawn as images without --image-shape");
         assertEquals(2 * 8 * 6 + 3 * 6, threes.getHeight());
-        CliRun wrong = CliRun.of("train", "--data", "data/geyser.csv", "--image-shape", "8x8", "--out",
-                dir.resolve("g.zip").toString(), "--iterations", "2", "--no-baselines", "--quiet");
+        CliRun wrong = CliRun.of(
+                "train",
+                "--data",
+                "data/geyser.csv",
+                "--image-shape",
+                "8x8",
+                "--out",
+                dir.resolve("g.zip").toString(),
+                "--iterations",
+                "2",
+                "--no-baselines",
+                "--quiet");
         assertEquals(2, wrong.code(), wrong.toString());
         assertTrue(wrong.err().contains("--image-shape 8x8 needs 64 data columns; the data have 2"), wrong.err());
     }

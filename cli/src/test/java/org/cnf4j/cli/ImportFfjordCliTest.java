@@ -37,7 +37,8 @@ class ImportFfjordCliTest {
         double t = 0.6 * 0.6;
         Path npz = dir.resolve("weights.npz");
         String p = "chain.0.odefunc.diffeq.layers.0.";
-        try (OutputStream out = Files.newOutputStream(npz); ZipOutputStream zip = new ZipOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(npz);
+                ZipOutputStream zip = new ZipOutputStream(out)) {
             put(zip, "chain.0.sqrt_end_time", Nd4j.scalar(0.6));
             put(zip, p + "_layer.weight", Nd4j.createFromArray(new double[][] {{0.4, 0}, {0, -0.9}}));
             put(zip, p + "_layer.bias", Nd4j.createFromArray(0.0, 0.0));
@@ -46,14 +47,26 @@ class ImportFfjordCliTest {
             put(zip, p + "_hyper_gate.bias", Nd4j.createFromArray(2.0, 2.0));
         }
         Path model = dir.resolve("imported.zip");
-        CliRun r = CliRun.of("import-ffjord", "--state-dict", npz.toString(), "--activation", "tanh", "--out",
-                model.toString(), "--rtol", "1e-10", "--atol", "1e-10");
+        CliRun r = CliRun.of(
+                "import-ffjord",
+                "--state-dict",
+                npz.toString(),
+                "--activation",
+                "tanh",
+                "--out",
+                model.toString(),
+                "--rtol",
+                "1e-10",
+                "--atol",
+                "1e-10");
         assertEquals(0, r.code(), r.toString());
         Path in = dir.resolve("x.csv");
         Files.writeString(in, "x0,x1\n0.5,-1.0\n2.0,0.3\n");
         Path out = dir.resolve("logp.csv");
-        assertEquals(0, CliRun.of("density", "--model", model.toString(), "--input", in.toString(), "--output",
-                out.toString()).code());
+        assertEquals(
+                0,
+                CliRun.of("density", "--model", model.toString(), "--input", in.toString(), "--output", out.toString())
+                        .code());
         List<String> lines = Files.readAllLines(out);
         double[][] x = {{0.5, -1.0}, {2.0, 0.3}};
         for (int i = 0; i < 2; i++) {

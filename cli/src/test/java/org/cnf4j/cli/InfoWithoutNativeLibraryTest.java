@@ -22,14 +22,33 @@ class InfoWithoutNativeLibraryTest {
     @Test
     void infoLoadsNoNativeLibrary() throws Exception {
         Path model = dir.resolve("m.zip");
-        CliRun train = CliRun.of("train", "--data", "8gaussians", "--out", model.toString(), "--iterations", "2",
-                "--hidden", "4", "--no-baselines", "--quiet");
+        CliRun train = CliRun.of(
+                "train",
+                "--data",
+                "8gaussians",
+                "--out",
+                model.toString(),
+                "--iterations",
+                "2",
+                "--hidden",
+                "4",
+                "--no-baselines",
+                "--quiet");
         assertEquals(0, train.code(), train.toString());
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path log = dir.resolve("out.txt");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-verbose:class", "-cp", classpath, "org.cnf4j.cli.CnfCommand", "info", "--model", model.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-verbose:class",
+                        "-cp",
+                        classpath,
+                        "org.cnf4j.cli.CnfCommand",
+                        "info",
+                        "--model",
+                        model.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         assertTrue(p.waitFor(2, TimeUnit.MINUTES), "cnf info did not finish");
         String out = Files.readString(log);
         assertEquals(0, p.exitValue(), out);

@@ -22,7 +22,10 @@ class InterruptedWriteIT {
     Path work;
 
     private static List<String> cnf(String... args) {
-        List<String> cmd = new java.util.ArrayList<>(List.of("java", "-Xmx512m", "-jar",
+        List<String> cmd = new java.util.ArrayList<>(List.of(
+                "java",
+                "-Xmx512m",
+                "-jar",
                 Path.of("target", "cnf.jar").toAbsolutePath().toString()));
         cmd.addAll(List.of(args));
         return cmd;
@@ -37,15 +40,36 @@ class InterruptedWriteIT {
     @Test
     void sigtermRemovesTheTemporaryFileAndSaysNothingWasWritten() throws Exception {
         Path model = work.resolve("m.zip");
-        Process train = new ProcessBuilder(cnf("train", "--data", "circles", "--hidden", "8", "--iterations", "2",
-                "--validation-interval", "0", "--test-size", "100", "--quiet", "--no-baselines", "--out",
-                model.toString())).redirectErrorStream(true).redirectOutput(work.resolve("train.log").toFile()).start();
-        assertTrue(train.waitFor(3, TimeUnit.MINUTES) && train.exitValue() == 0, Files.readString(work.resolve("train.log")));
+        Process train = new ProcessBuilder(cnf(
+                        "train",
+                        "--data",
+                        "circles",
+                        "--hidden",
+                        "8",
+                        "--iterations",
+                        "2",
+                        "--validation-interval",
+                        "0",
+                        "--test-size",
+                        "100",
+                        "--quiet",
+                        "--no-baselines",
+                        "--out",
+                        model.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve("train.log").toFile())
+                .start();
+        assertTrue(
+                train.waitFor(3, TimeUnit.MINUTES) && train.exitValue() == 0,
+                Files.readString(work.resolve("train.log")));
 
         Path out = work.resolve("big.csv");
         Path log = work.resolve("sample.log");
-        Process sample = new ProcessBuilder(cnf("sample", "--model", model.toString(), "-n", "5000000", "--output",
-                out.toString(), "--quiet")).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process sample = new ProcessBuilder(cnf(
+                        "sample", "--model", model.toString(), "-n", "5000000", "--output", out.toString(), "--quiet"))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (!temporaryFiles() && sample.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(20);

@@ -31,8 +31,22 @@ class InventedCasesTest {
     @BeforeAll
     static void fixtures() throws IOException {
         model = dir.resolve("m.zip");
-        CliRun r = CliRun.of("train", "--data", "moons", "--out", model.toString(), "--hidden", "4", "--iterations",
-                "2", "--validation-interval", "0", "--test-size", "100", "--quiet", "--no-baselines");
+        CliRun r = CliRun.of(
+                "train",
+                "--data",
+                "moons",
+                "--out",
+                model.toString(),
+                "--hidden",
+                "4",
+                "--iterations",
+                "2",
+                "--validation-interval",
+                "0",
+                "--test-size",
+                "100",
+                "--quiet",
+                "--no-baselines");
         assertEquals(0, r.code(), r.toString());
         write("unclosed.csv", "x,y\n1,2\n3,\"4\n");
         write("stray-quote.csv", "x,y\n1,2\n3,\"4\"5\n");
@@ -50,7 +64,10 @@ class InventedCasesTest {
         StringBuilder thirty = new StringBuilder("a,b\n");
         java.util.SplittableRandom random = new java.util.SplittableRandom(30);
         for (int i = 0; i < 30; i++) {
-            thirty.append(random.nextGaussian()).append(",").append(random.nextGaussian()).append('\n');
+            thirty.append(random.nextGaussian())
+                    .append(",")
+                    .append(random.nextGaussian())
+                    .append('\n');
         }
         write("thirty.csv", thirty.toString());
         write("extra-column.csv", "x,y,comment\n0.1,0.2,\"free text, with \"\"quotes\"\"\"\n");
@@ -74,7 +91,8 @@ class InventedCasesTest {
         c.add(Arguments.of(6, train + "--time 1e400", 2, "'1e400' is not a finite number"));
         c.add(Arguments.of(7, train + "--blocks 0", 2, "--blocks must be at least 1"));
         c.add(Arguments.of(8, train + "--batch -1", 2, "--batch must be at least 0"));
-        c.add(Arguments.of(9, "train --data moons --out {dir}/out.zip --iterations 0", 2, "--iterations must be at least 1"));
+        c.add(Arguments.of(
+                9, "train --data moons --out {dir}/out.zip --iterations 0", 2, "--iterations must be at least 1"));
         c.add(Arguments.of(10, train + "--validation-interval -1", 2, "--validation-interval must be at least 0"));
         c.add(Arguments.of(11, train + "--sigma-min 1", 2, "--sigma-min must be in [0, 1)"));
         c.add(Arguments.of(12, train + "--context-dropout -0.1", 2, "--context-dropout must be in [0, 1)"));
@@ -91,54 +109,91 @@ class InventedCasesTest {
         c.add(Arguments.of(23, train + "--backward-rtol 1e-20", 2, "tolerances must each be 0 or at least 1.0E-12"));
         c.add(Arguments.of(24, train + "--seed abc", 2, "'abc' is not a long"));
         c.add(Arguments.of(25, "sample --model {model} -n 0 --output {dir}/out.csv", 2, "-n must be positive"));
-        c.add(Arguments.of(26, "sample --model {model} -n 5 --temperature 0 --output {dir}/out.csv", 2,
+        c.add(Arguments.of(
+                26,
+                "sample --model {model} -n 5 --temperature 0 --output {dir}/out.csv",
+                2,
                 "--temperature and --chunk must be positive"));
-        c.add(Arguments.of(27, "sample --model {model} -n 5 --chunk 0 --output {dir}/out.csv", 2,
+        c.add(Arguments.of(
+                27,
+                "sample --model {model} -n 5 --chunk 0 --output {dir}/out.csv",
+                2,
                 "--temperature and --chunk must be positive"));
-        c.add(Arguments.of(28, "sample --model {model} -n 5 --guidance 21 --output {dir}/out.csv", 2,
+        c.add(Arguments.of(
+                28,
+                "sample --model {model} -n 5 --guidance 21 --output {dir}/out.csv",
+                2,
                 "--guidance must be in [0, 20]"));
         c.add(Arguments.of(29, "density --model {model} --input moons --rtol 2", 2, "--rtol must be in [0, 1]"));
-        c.add(Arguments.of(30, "density --model {model} --input moons --solver euler --steps 0", 2,
-                "a fixed-step method"));
+        c.add(Arguments.of(
+                30, "density --model {model} --input moons --solver euler --steps 0", 2, "a fixed-step method"));
         c.add(Arguments.of(31, "density --model {model} --input moons --max-nfe 0", 2, "--max-nfe must be at least 1"));
-        c.add(Arguments.of(32, "sample --model {model} -n Infinity --output {dir}/out.csv", 2, "'Infinity' is not a long"));
-        c.add(Arguments.of(33, "sample --model {model} -n 100000000 --chunk 100000000 --with-logp --output "
-                + "{dir}/out.csv", 2, "--chunk 100,000,000 needs about"));
+        c.add(Arguments.of(
+                32, "sample --model {model} -n Infinity --output {dir}/out.csv", 2, "'Infinity' is not a long"));
+        c.add(Arguments.of(
+                33,
+                "sample --model {model} -n 100000000 --chunk 100000000 --with-logp --output " + "{dir}/out.csv",
+                2,
+                "--chunk 100,000,000 needs about"));
         // tables: RFC 4180, one message with the line (exit 1)
-        c.add(Arguments.of(34, "density --model {model} --input {dir}/unclosed.csv", 1,
+        c.add(Arguments.of(
+                34,
+                "density --model {model} --input {dir}/unclosed.csv",
+                1,
                 "line 3: not a CSV record (a quoted cell is not closed before the end of the file)"));
-        c.add(Arguments.of(35, "density --model {model} --input {dir}/stray-quote.csv", 1,
+        c.add(Arguments.of(
+                35,
+                "density --model {model} --input {dir}/stray-quote.csv",
+                1,
                 "line 3: not a CSV record (text after a quoted cell's closing quote"));
         c.add(Arguments.of(36, "density --model {model} --input {dir}/numbers-header.csv", 1, "looks like data"));
         c.add(Arguments.of(37, "density --model {model} --input {dir}/twice.csv", 1, "names the column 'x' twice"));
-        c.add(Arguments.of(38, "train --data {dir}/pandas-index.csv --out {dir}/out.zip --iterations 1", 1,
+        c.add(Arguments.of(
+                38,
+                "train --data {dir}/pandas-index.csv --out {dir}/out.zip --iterations 1",
+                1,
                 "column 1 has no name in the header; name it, or leave it out (--exclude-columns 0)"));
         c.add(Arguments.of(39, "density --model {model} --input {dir}/infinite.csv", 1, "is not a finite value"));
-        c.add(Arguments.of(40, "density --model {model} --input {dir}/short.csv", 1,
+        c.add(Arguments.of(
+                40,
+                "density --model {model} --input {dir}/short.csv",
+                1,
                 "line 3: 1 values, but the header has 2 columns"));
         c.add(Arguments.of(41, "density --model {model} --input {dir}/hex.csv", 1, "'0x1p3' is not a number"));
         c.add(Arguments.of(42, "density --model {model} --input {dir}/bom-quoted.csv", 0, "mean NLL"));
-        c.add(Arguments.of(43, "density --model {model} --input {dir}/quoted-comma.tsv --columns 0,1", 0,
-                "mean NLL"));
+        c.add(Arguments.of(43, "density --model {model} --input {dir}/quoted-comma.tsv --columns 0,1", 0, "mean NLL"));
         c.add(Arguments.of(44, "density --model {model} --input {dir}/blank-lines.csv", 0, "over 1 rows"));
         c.add(Arguments.of(45, "density --model {model} --input {dir}/crlf.csv", 0, "over 2 rows"));
         c.add(Arguments.of(46, "density --model {model} --input {dir}/extra-column.csv", 0, "over 1 rows"));
         // outputs: named by their format, never over the command's files
-        c.add(Arguments.of(47, "density --model {model} --input moons --output {dir}/out.npy", 1,
-                "not in NumPy's format"));
+        c.add(Arguments.of(
+                47, "density --model {model} --input moons --output {dir}/out.npy", 1, "not in NumPy's format"));
         c.add(Arguments.of(48, "grid --model {model} --csv {dir}/out.npz", 1, "not in NumPy's format"));
-        c.add(Arguments.of(49, "report --model {model} --data moons --out {dir}/notes", 1,
+        c.add(Arguments.of(
+                49,
+                "report --model {model} --data moons --out {dir}/notes",
+                1,
                 "holds files no cnf report wrote (notes.txt)"));
         c.add(Arguments.of(50, "report --model {model} --data moons --out {dir}/m.zip", 1, "is a file; give a folder"));
-        c.add(Arguments.of(51, "train --data moons --out {dir}/out-rep/index.html --report {dir}/out-rep "
-                + "--iterations 1", 1, "has the name of a report file"));
-        c.add(Arguments.of(52, "report --model {model} --data moons --out {dir} --compare {dir}/m.zip", 1,
+        c.add(Arguments.of(
+                51,
+                "train --data moons --out {dir}/out-rep/index.html --report {dir}/out-rep " + "--iterations 1",
+                1,
+                "has the name of a report file"));
+        c.add(Arguments.of(
+                52,
+                "report --model {model} --data moons --out {dir} --compare {dir}/m.zip",
+                1,
                 "holds files no cnf report wrote"));
         c.add(Arguments.of(53, "sample --model {model} -n 5 --output {model}", 1, "is the input file"));
         c.add(Arguments.of(54, "density --model {model} --input {dir}/no-such.csv", 1, "no such file"));
         // every size of table trains with no setting it did not ask for
-        c.add(Arguments.of(55, "train --data {dir}/thirty.csv --out {dir}/thirty.zip --iterations 2 --hidden 4 "
-                + "--no-baselines --quiet", 0, "model written"));
+        c.add(Arguments.of(
+                55,
+                "train --data {dir}/thirty.csv --out {dir}/thirty.zip --iterations 2 --hidden 4 "
+                        + "--no-baselines --quiet",
+                0,
+                "model written"));
         return c.stream();
     }
 
@@ -146,7 +201,8 @@ class InventedCasesTest {
     @MethodSource("cases")
     void eachCaseHasItsVerdict(int number, String command, int code, String fragment) throws IOException {
         List<String> args = new ArrayList<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"([^\"]*)\"|(\\S+)").matcher(command);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("\"([^\"]*)\"|(\\S+)").matcher(command);
         while (m.find()) {
             String a = m.group(1) != null ? m.group(1) : m.group(2);
             args.add(a.replace("{model}", model.toString()).replace("{dir}", dir.toString()));
@@ -157,7 +213,8 @@ class InventedCasesTest {
         assertFalse(r.err().contains("\tat "), "case " + number + ": no stack trace:\n" + r);
         if (code != 0) {
             try (Stream<Path> files = Files.list(dir)) {
-                assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith("out")),
+                assertTrue(
+                        files.noneMatch(f -> f.getFileName().toString().startsWith("out")),
                         "case " + number + " left an output behind");
             }
         }

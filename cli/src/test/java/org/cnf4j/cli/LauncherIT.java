@@ -23,8 +23,11 @@ class LauncherIT {
         Path elsewhere = Files.createDirectories(work.resolve("elsewhere"));
         Files.createSymbolicLink(elsewhere.resolve("cnf"), Path.of("..", "bin", "cnf"));
         Path log = work.resolve("version.log");
-        Process p = new ProcessBuilder("sh", "-c", "./elsewhere/cnf --version").directory(work.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder("sh", "-c", "./elsewhere/cnf --version")
+                .directory(work.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         assertTrue(p.waitFor(2, TimeUnit.MINUTES));
         String output = Files.readString(log);
         assertEquals(0, p.exitValue(), output);

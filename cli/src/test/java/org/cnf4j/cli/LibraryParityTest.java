@@ -35,23 +35,53 @@ class LibraryParityTest {
         SplittableRandom r = new SplittableRandom(8);
         StringBuilder csv = new StringBuilder("u,v\n");
         for (int i = 0; i < 500; i++) {
-            csv.append(r.nextGaussian() * 2 + 1).append(',').append(r.nextGaussian() + (i % 3)).append('\n');
+            csv.append(r.nextGaussian() * 2 + 1)
+                    .append(',')
+                    .append(r.nextGaussian() + (i % 3))
+                    .append('\n');
         }
         Path data = dir.resolve("t.csv");
         Files.writeString(data, csv.toString());
         Path model = dir.resolve("m.zip");
-        CliRun run = CliRun.of("train", "--data", data.toString(), "--iterations", "40", "--hidden", "16,16",
-                "--no-baselines", "--out", model.toString(), "--quiet");
+        CliRun run = CliRun.of(
+                "train",
+                "--data",
+                data.toString(),
+                "--iterations",
+                "40",
+                "--hidden",
+                "16,16",
+                "--no-baselines",
+                "--out",
+                model.toString(),
+                "--quiet");
         assertEquals(0, run.code(), run.toString());
 
         Table table = Table.read(data);
-        Flow flow = Flow.train(table, TrainOptions.builder().iterations(40).hidden(16, 16).baselines(false).build());
-        assertArrayEquals(NativeArrays.toArray(ModelFile.load(model).flow().parameters()),
-                NativeArrays.toArray(flow.model().flow().parameters()), 0.0);
+        Flow flow = Flow.train(
+                table,
+                TrainOptions.builder()
+                        .iterations(40)
+                        .hidden(16, 16)
+                        .baselines(false)
+                        .build());
+        assertArrayEquals(
+                NativeArrays.toArray(ModelFile.load(model).flow().parameters()),
+                NativeArrays.toArray(flow.model().flow().parameters()),
+                0.0);
 
         Path logp = dir.resolve("logp.csv");
-        assertEquals(0, CliRun.of("density", "--model", model.toString(), "--input", data.toString(), "--output",
-                logp.toString()).code());
+        assertEquals(
+                0,
+                CliRun.of(
+                                "density",
+                                "--model",
+                                model.toString(),
+                                "--input",
+                                data.toString(),
+                                "--output",
+                                logp.toString())
+                        .code());
         List<String> lines = Files.readAllLines(logp);
         double[] fromFacade = Flow.load(model).logDensity(table.toArray());
         assertEquals(501, lines.size());
@@ -60,13 +90,27 @@ class LibraryParityTest {
         }
 
         Path samples = dir.resolve("s.csv");
-        assertEquals(0, CliRun.of("sample", "--model", model.toString(), "-n", "200", "--seed", "4", "--output",
-                samples.toString()).code());
+        assertEquals(
+                0,
+                CliRun.of(
+                                "sample",
+                                "--model",
+                                model.toString(),
+                                "-n",
+                                "200",
+                                "--seed",
+                                "4",
+                                "--output",
+                                samples.toString())
+                        .code());
         List<String> sampled = Files.readAllLines(samples);
         double[][] drawn = flow.sample(200, 4);
         for (int i = 0; i < drawn.length; i++) {
             String[] cells = sampled.get(i + 1).split(",");
-            assertArrayEquals(new double[] {Double.parseDouble(cells[0]), Double.parseDouble(cells[1])}, drawn[i], 0.0,
+            assertArrayEquals(
+                    new double[] {Double.parseDouble(cells[0]), Double.parseDouble(cells[1])},
+                    drawn[i],
+                    0.0,
                     "sample " + i);
         }
     }

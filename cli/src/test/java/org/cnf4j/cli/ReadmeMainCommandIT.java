@@ -38,8 +38,11 @@ class ReadmeMainCommandIT {
         String command = mainCommand();
         Files.createSymbolicLink(work.resolve("cli"), Path.of("").toAbsolutePath());
         Path log = work.resolve("demo.log");
-        Process p = new ProcessBuilder("sh", "-c", command).directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder("sh", "-c", command)
+                .directory(work.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         boolean done = p.waitFor(15, TimeUnit.MINUTES);
         if (!done) {
             p.destroyForcibly();

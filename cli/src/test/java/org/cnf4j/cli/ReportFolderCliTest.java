@@ -20,8 +20,18 @@ class ReportFolderCliTest {
     @Test
     void aModelNamedLikeAReportFileInTheReportFolderIsRefusedBeforeTraining() throws IOException {
         Path rep = dir.resolve("rep");
-        CliRun r = CliRun.of("train", "--data", "moons", "--out", rep.resolve("density.png").toString(), "--report",
-                rep.toString(), "--iterations", "1", "--no-baselines", "--quiet");
+        CliRun r = CliRun.of(
+                "train",
+                "--data",
+                "moons",
+                "--out",
+                rep.resolve("density.png").toString(),
+                "--report",
+                rep.toString(),
+                "--iterations",
+                "1",
+                "--no-baselines",
+                "--quiet");
         assertEquals(1, r.code(), r.toString());
         assertTrue(r.err().contains("has the name of a report file"), r.toString());
         assertFalse(Files.exists(rep.resolve("density.png")));
@@ -31,8 +41,22 @@ class ReportFolderCliTest {
     void aReportNeverOverwritesItsModelAndRefusesOtherFilesUnlessForced() throws IOException {
         Path rep = dir.resolve("rep");
         Path model = rep.resolve("model.zip");
-        CliRun train = CliRun.of("train", "--data", "moons", "--out", model.toString(), "--report", rep.toString(),
-                "--iterations", "2", "--hidden", "4", "--validation-interval", "0", "--no-baselines", "--quiet");
+        CliRun train = CliRun.of(
+                "train",
+                "--data",
+                "moons",
+                "--out",
+                model.toString(),
+                "--report",
+                rep.toString(),
+                "--iterations",
+                "2",
+                "--hidden",
+                "4",
+                "--validation-interval",
+                "0",
+                "--no-baselines",
+                "--quiet");
         assertEquals(0, train.code(), train.toString());
         assertTrue(Files.exists(rep.resolve("index.html")));
         // the model copied under a report file's name, then used as the report's input
@@ -50,8 +74,8 @@ class ReportFolderCliTest {
         assertEquals(1, refused.code(), refused.toString());
         assertTrue(refused.err().contains("holds files no cnf report wrote (notes.txt)"), refused.toString());
         assertFalse(Files.exists(other.resolve("index.html")));
-        CliRun forced = CliRun.of("report", "--model", model.toString(), "--data", "moons", "--out", other.toString(),
-                "--force");
+        CliRun forced = CliRun.of(
+                "report", "--model", model.toString(), "--data", "moons", "--out", other.toString(), "--force");
         assertEquals(0, forced.code(), forced.toString());
         assertEquals("mine", Files.readString(other.resolve("notes.txt")));
         assertTrue(Files.exists(other.resolve("index.html")));

@@ -30,19 +30,57 @@ class ResumeIdentityTest {
     void otherRowsUnderTheSameNameAreRefusedAndTheSameRowsResume() throws IOException {
         Path data = Files.writeString(dir.resolve("t.csv"), table(1));
         Path model = dir.resolve("m.zip");
-        CliRun first = CliRun.of("train", "--data", data.toString(), "--out", model.toString(), "--iterations", "4",
-                "--validation-interval", "2", "--hidden", "4", "--no-baselines", "--quiet");
+        CliRun first = CliRun.of(
+                "train",
+                "--data",
+                data.toString(),
+                "--out",
+                model.toString(),
+                "--iterations",
+                "4",
+                "--validation-interval",
+                "2",
+                "--hidden",
+                "4",
+                "--no-baselines",
+                "--quiet");
         assertEquals(0, first.code(), first.toString());
         byte[] before = Files.readAllBytes(model);
         Files.writeString(data, table(2));
-        CliRun other = CliRun.of("train", "--data", data.toString(), "--out", model.toString(), "--iterations", "8",
-                "--validation-interval", "2", "--hidden", "4", "--no-baselines", "--quiet", "--resume");
+        CliRun other = CliRun.of(
+                "train",
+                "--data",
+                data.toString(),
+                "--out",
+                model.toString(),
+                "--iterations",
+                "8",
+                "--validation-interval",
+                "2",
+                "--hidden",
+                "4",
+                "--no-baselines",
+                "--quiet",
+                "--resume");
         assertEquals(1, other.code(), other.toString());
         assertTrue(other.err().contains("the checkpoint was trained on other rows than those of"), other.toString());
         assertArrayEquals(before, Files.readAllBytes(model), "the model is untouched");
         Files.writeString(data, table(1));
-        CliRun same = CliRun.of("train", "--data", data.toString(), "--out", model.toString(), "--iterations", "8",
-                "--validation-interval", "2", "--hidden", "4", "--no-baselines", "--quiet", "--resume");
+        CliRun same = CliRun.of(
+                "train",
+                "--data",
+                data.toString(),
+                "--out",
+                model.toString(),
+                "--iterations",
+                "8",
+                "--validation-interval",
+                "2",
+                "--hidden",
+                "4",
+                "--no-baselines",
+                "--quiet",
+                "--resume");
         assertEquals(0, same.code(), same.toString());
     }
 }

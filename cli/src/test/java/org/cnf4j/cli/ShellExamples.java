@@ -20,8 +20,7 @@ final class ShellExamples {
         }
     }
 
-    private ShellExamples() {
-    }
+    private ShellExamples() {}
 
     static List<Example> of(Path page) throws IOException {
         List<Example> out = new ArrayList<>();
@@ -101,12 +100,15 @@ final class ShellExamples {
      */
     static void layOut(java.nio.file.Path dir) throws IOException {
         java.nio.file.Path cli = Files.createDirectories(dir.resolve("cli"));
-        Files.createSymbolicLink(cli.resolve("data"), java.nio.file.Path.of("data").toAbsolutePath());
+        Files.createSymbolicLink(
+                cli.resolve("data"), java.nio.file.Path.of("data").toAbsolutePath());
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         java.nio.file.Path launcher = cli.resolve("cnf");
-        Files.writeString(launcher, "#!/usr/bin/env sh\nexec '" + java.nio.file.Path.of(System.getProperty(
-                "java.home"), "bin", "java") + "' --add-modules jdk.incubator.vector -Xmx2g -Xmn32m -cp '" + classpath
-                + "' org.cnf4j.cli.CnfCommand \"$@\"\n");
+        Files.writeString(
+                launcher,
+                "#!/usr/bin/env sh\nexec '" + java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+                        + "' --add-modules jdk.incubator.vector -Xmx2g -Xmn32m -cp '" + classpath
+                        + "' org.cnf4j.cli.CnfCommand \"$@\"\n");
         if (!launcher.toFile().setExecutable(true)) {
             throw new IOException("cannot make " + launcher + " executable");
         }
@@ -120,8 +122,11 @@ final class ShellExamples {
      */
     static String run(Example e, java.nio.file.Path dir) throws IOException, InterruptedException {
         java.nio.file.Path log = dir.resolve("command.log");
-        Process p = new ProcessBuilder("bash", "-o", "pipefail", "-c", e.command()).directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder("bash", "-o", "pipefail", "-c", e.command())
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         boolean done = p.waitFor(10, java.util.concurrent.TimeUnit.MINUTES);
         if (!done) {
             p.destroyForcibly();

@@ -28,8 +28,15 @@ import picocli.CommandLine;
 class ShellExamplesTest {
 
     /** Options whose value is a file (or toy data set) the command reads. */
-    private static final Set<String> INPUTS = Set.of("--data", "--model", "--input", "--compare", "--samples",
-            "--test-data", "--validation-data", "--state-dict");
+    private static final Set<String> INPUTS = Set.of(
+            "--data",
+            "--model",
+            "--input",
+            "--compare",
+            "--samples",
+            "--test-data",
+            "--validation-data",
+            "--state-dict");
 
     /** Options whose value is a file or folder the command writes. */
     private static final Set<String> OUTPUTS = Set.of("--out", "--output", "--report", "--png", "--csv");
@@ -78,8 +85,8 @@ class ShellExamplesTest {
                 checked++;
                 List<String> args = ShellExamples.arguments(e.command());
                 StringWriter sink = new StringWriter();
-                CommandLine cl = CnfCommand.configure(new CommandLine(new CnfCommand()), new PrintWriter(sink),
-                        new PrintWriter(sink));
+                CommandLine cl = CnfCommand.configure(
+                        new CommandLine(new CnfCommand()), new PrintWriter(sink), new PrintWriter(sink));
                 try {
                     cl.parseArgs(args.toArray(new String[0]));
                 } catch (CommandLine.ParameterException ex) {
@@ -92,8 +99,11 @@ class ShellExamplesTest {
                     if (value == null) {
                         continue;
                     }
-                    if (INPUTS.contains(name) && !made.contains(value) && !READERS_FILES.contains(value)
-                            && !Files.exists(Path.of("..").resolve(value)) && !isToy(value)) {
+                    if (INPUTS.contains(name)
+                            && !made.contains(value)
+                            && !READERS_FILES.contains(value)
+                            && !Files.exists(Path.of("..").resolve(value))
+                            && !isToy(value)) {
                         problems.add(e + "\n    reads " + value + ", which neither the repository nor an earlier "
                                 + "example of the page holds");
                     }
@@ -125,13 +135,15 @@ class ShellExamplesTest {
     void theCheckBitesOnAMissingRequiredOptionAndAFileNoExampleMakes() throws IOException {
         Path page = Files.createTempFile("page", ".md");
         try {
-            Files.writeString(page, "```\ncli/cnf train --data cli/data/wine.csv --report r\n"
-                    + "cli/cnf info --model nowhere.zip\n```\n");
+            Files.writeString(
+                    page,
+                    "```\ncli/cnf train --data cli/data/wine.csv --report r\n"
+                            + "cli/cnf info --model nowhere.zip\n```\n");
             List<ShellExamples.Example> examples = ShellExamples.of(page);
             assertEquals(2, examples.size());
             StringWriter sink = new StringWriter();
-            CommandLine cl = CnfCommand.configure(new CommandLine(new CnfCommand()), new PrintWriter(sink),
-                    new PrintWriter(sink));
+            CommandLine cl = CnfCommand.configure(
+                    new CommandLine(new CnfCommand()), new PrintWriter(sink), new PrintWriter(sink));
             boolean refused = false;
             try {
                 cl.parseArgs(ShellExamples.arguments(examples.get(0).command()).toArray(new String[0]));
@@ -147,10 +159,12 @@ class ShellExamplesTest {
 
     @Test
     void quotesPipesAndRedirectionsAreShellNotArguments() {
-        assertEquals(List.of("sample", "--model", "m.zip", "--output", "-"),
+        assertEquals(
+                List.of("sample", "--model", "m.zip", "--output", "-"),
                 ShellExamples.arguments("cli/cnf sample --model m.zip --output - > fast.csv"));
         assertEquals("fast.csv", ShellExamples.redirectTarget("cli/cnf sample --output - > fast.csv"));
-        assertEquals(List.of("density", "--input", "a b.csv"),
+        assertEquals(
+                List.of("density", "--input", "a b.csv"),
                 ShellExamples.arguments("cli/cnf density --input 'a b.csv' | sort -g | head -n 3"));
     }
 }

@@ -21,8 +21,20 @@ class StdoutOutputTest {
     @BeforeAll
     static void smallModel() {
         model = dir.resolve("m.zip");
-        CliRun r = CliRun.of("train", "--data", "moons", "--out", model.toString(), "--hidden", "4", "--iterations",
-                "2", "--validation-interval", "0", "--no-baselines", "--quiet");
+        CliRun r = CliRun.of(
+                "train",
+                "--data",
+                "moons",
+                "--out",
+                model.toString(),
+                "--hidden",
+                "4",
+                "--iterations",
+                "2",
+                "--validation-interval",
+                "0",
+                "--no-baselines",
+                "--quiet");
         assertEquals(0, r.code(), r.toString());
     }
 
@@ -56,14 +68,36 @@ class StdoutOutputTest {
 
     @Test
     void gridDimsTakeColumnNames() throws IOException {
-        CliRun byName = CliRun.of("grid", "--model", model.toString(), "--dims", "y,x", "--resolution", "4", "--csv",
+        CliRun byName = CliRun.of(
+                "grid",
+                "--model",
+                model.toString(),
+                "--dims",
+                "y,x",
+                "--resolution",
+                "4",
+                "--csv",
                 dir.resolve("g1.csv").toString());
         assertEquals(0, byName.code(), byName.toString());
-        CliRun byIndex = CliRun.of("grid", "--model", model.toString(), "--dims", "1,0", "--resolution", "4", "--csv",
+        CliRun byIndex = CliRun.of(
+                "grid",
+                "--model",
+                model.toString(),
+                "--dims",
+                "1,0",
+                "--resolution",
+                "4",
+                "--csv",
                 dir.resolve("g2.csv").toString());
         assertEquals(0, byIndex.code(), byIndex.toString());
         assertEquals(Files.readString(dir.resolve("g1.csv")), Files.readString(dir.resolve("g2.csv")));
-        CliRun unknown = CliRun.of("grid", "--model", model.toString(), "--dims", "bmi,x", "--csv",
+        CliRun unknown = CliRun.of(
+                "grid",
+                "--model",
+                model.toString(),
+                "--dims",
+                "bmi,x",
+                "--csv",
                 dir.resolve("g3.csv").toString());
         assertEquals(2, unknown.code(), unknown.toString());
         assertTrue(unknown.err().contains("--dims: no column 'bmi'"), unknown.toString());
@@ -77,7 +111,13 @@ class StdoutOutputTest {
             b.append(r.nextGaussian()).append(',').append(r.nextGaussian()).append('\n');
         }
         Path rows = Files.writeString(dir.resolve("many.csv"), b.toString());
-        CliRun d = CliRun.of("density", "--model", model.toString(), "--input", rows.toString(), "--output",
+        CliRun d = CliRun.of(
+                "density",
+                "--model",
+                model.toString(),
+                "--input",
+                rows.toString(),
+                "--output",
                 dir.resolve("many-logp.csv").toString());
         assertEquals(0, d.code(), d.toString());
         assertTrue(d.err().contains("density: ") && d.err().contains("/12000"), d.toString());

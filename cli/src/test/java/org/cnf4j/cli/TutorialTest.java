@@ -33,10 +33,11 @@ class TutorialTest {
             }
         }
         // what the tutorial says of wine: the flow beats the Gaussian and the mixture on the test rows
-        java.util.regex.Matcher flow = java.util.regex.Pattern.compile("\ntest NLL: ([-0-9.]+) nats").matcher(
-                trained);
+        java.util.regex.Matcher flow =
+                java.util.regex.Pattern.compile("\ntest NLL: ([-0-9.]+) nats").matcher(trained);
         java.util.regex.Matcher baselines = java.util.regex.Pattern.compile("baselines, test NLL: Gaussian ([-0-9.]+) "
-                + "nats, Gaussian mixture \\(\\d+ components?\\) ([-0-9.]+) nats").matcher(trained);
+                        + "nats, Gaussian mixture \\(\\d+ components?\\) ([-0-9.]+) nats")
+                .matcher(trained);
         assertTrue(flow.find() && baselines.find(), trained);
         double best = Math.min(Double.parseDouble(baselines.group(1)), Double.parseDouble(baselines.group(2)));
         assertTrue(Double.parseDouble(flow.group(1)) < best, "the tutorial says the flow wins on wine:\n" + trained);

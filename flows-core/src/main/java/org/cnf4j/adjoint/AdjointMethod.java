@@ -95,13 +95,20 @@ public final class AdjointMethod implements GradientMethod {
     /** The name with the backward solve's own tolerances and seminorm when set, e.g. {@code adjoint}. */
     @Override
     public String toString() {
-        return name() + (backwardTolerances == null ? "" : " backward rtol=" + backwardTolerances.rtol() + " atol="
-                + backwardTolerances.atol()) + (seminorm ? " seminorm" : "");
+        return name()
+                + (backwardTolerances == null
+                        ? ""
+                        : " backward rtol=" + backwardTolerances.rtol() + " atol=" + backwardTolerances.atol())
+                + (seminorm ? " seminorm" : "");
     }
 
     @Override
-    public GradientResult gradient(ContinuousNormalizingFlow flow, INDArray x, TrainingObjective objective,
-            TraceEstimator estimator, RandomGenerator noise) {
+    public GradientResult gradient(
+            ContinuousNormalizingFlow flow,
+            INDArray x,
+            TrainingObjective objective,
+            TraceEstimator estimator,
+            RandomGenerator noise) {
         OdeSolver forwardSolver = forwardSolvers.get(flow.solver(), ErrorNorm.mixed());
         ForwardPass pass = new ForwardPass(flow, x, objective, estimator, noise, forwardSolver, null, views);
         INDArray gradient = Nd4j.zeros(DataType.DOUBLE, flow.parameterCount());
@@ -119,7 +126,8 @@ public final class AdjointMethod implements GradientMethod {
             INDArray y0 = system.initialState(blk, cotangent);
             stored += 8 * (y0.length() + blk.end().length());
             ErrorNorm norm = seminorm ? ErrorNorm.mixedExcluding(ADJ_THETA) : ErrorNorm.mixed();
-            var config = backwardTolerances == null ? flow.solver()
+            var config = backwardTolerances == null
+                    ? flow.solver()
                     : flow.solver().withTolerances(backwardTolerances.rtol(), backwardTolerances.atol());
             OdeSolution sol = backwardSolvers.get(config, norm).solve(system, blk.endTime(), 0, y0);
             backward = backward.plus(sol.stats());
@@ -127,8 +135,17 @@ public final class AdjointMethod implements GradientMethod {
             cotangent = layout.view(sol.finalState(), ADJ_Z).dup('c');
             pass.store(gradient, k, system.theta(sol.finalState()), endTimeGradient[k]);
         }
-        return new GradientResult(pass.loss, pass.nll, pass.kinetic, pass.jacobian, gradient, endTimeGradient,
-                cotangent, pass.stats, backward, stored);
+        return new GradientResult(
+                pass.loss,
+                pass.nll,
+                pass.kinetic,
+                pass.jacobian,
+                gradient,
+                endTimeGradient,
+                cotangent,
+                pass.stats,
+                backward,
+                stored);
     }
 
     /** The augmented backward ODE of one block. */
@@ -171,10 +188,14 @@ public final class AdjointMethod implements GradientMethod {
             }
             named.add(ADJ_Z);
             this.views = cache.get(layout, named.toArray(new String[0]));
-            this.thetaOffset = layout.offset(ADJ_THETA + "." + dynamics.tensors().get(0).name());
+            this.thetaOffset =
+                    layout.offset(ADJ_THETA + "." + dynamics.tensors().get(0).name());
             this.adjZ = views.index(ADJ_Z);
-            this.constants = new Cotangents(null, regularized ? pass.constant(pass.kineticAdjoint) : null,
-                    pass.constant(-pass.deltaAdjoint), regularized ? pass.constant(pass.jacobianAdjoint) : null);
+            this.constants = new Cotangents(
+                    null,
+                    regularized ? pass.constant(pass.kineticAdjoint) : null,
+                    pass.constant(-pass.deltaAdjoint),
+                    regularized ? pass.constant(pass.jacobianAdjoint) : null);
         }
 
         @Override
@@ -199,8 +220,8 @@ public final class AdjointMethod implements GradientMethod {
                 if (thetaViews.size() > 64) {
                     thetaViews.clear();
                 }
-                v = state.reshape(state.length()).get(org.nd4j.linalg.indexing.NDArrayIndex.interval(thetaOffset,
-                        thetaOffset + thetaLength));
+                v = state.reshape(state.length())
+                        .get(org.nd4j.linalg.indexing.NDArrayIndex.interval(thetaOffset, thetaOffset + thetaLength));
                 thetaViews.put(state, v);
             }
             return v;

@@ -27,8 +27,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class DirectBackprop implements GradientMethod {
 
     /** One stored step. */
-    private record Step(double t, double h, double[] y0, double[] stages) {
-    }
+    private record Step(double t, double h, double[] y0, double[] stages) {}
 
     private final SolverCache solvers = new SolverCache();
 
@@ -44,8 +43,12 @@ public final class DirectBackprop implements GradientMethod {
     }
 
     @Override
-    public GradientResult gradient(ContinuousNormalizingFlow flow, INDArray x, TrainingObjective objective,
-            TraceEstimator estimator, RandomGenerator noise) {
+    public GradientResult gradient(
+            ContinuousNormalizingFlow flow,
+            INDArray x,
+            TrainingObjective objective,
+            TraceEstimator estimator,
+            RandomGenerator noise) {
         var solver = solvers.get(flow.solver(), ErrorNorm.mixed());
         ButcherTableau tab = solver.method().tableau();
         List<List<Step>> tapes = new ArrayList<>();
@@ -78,12 +81,23 @@ public final class DirectBackprop implements GradientMethod {
             }
             StateLayout layout = blk.system().layout();
             int zOff = (int) layout.offset(DensityOdeSystem.Z);
-            cotangent = Nd4j.create(java.util.Arrays.copyOfRange(ybar, zOff, zOff + pass.batch * pass.dim),
-                    new long[] {pass.batch, pass.dim}, DataType.DOUBLE);
+            cotangent = Nd4j.create(
+                    java.util.Arrays.copyOfRange(ybar, zOff, zOff + pass.batch * pass.dim),
+                    new long[] {pass.batch, pass.dim},
+                    DataType.DOUBLE);
             pass.store(gradient, k, Nd4j.createFromArray(replay.thetaBar), endTimeGradient[k]);
         }
-        return new GradientResult(pass.loss, pass.nll, pass.kinetic, pass.jacobian, gradient, endTimeGradient,
-                cotangent, pass.stats, new SolverStats(evaluations, 0, 0), stored[0]);
+        return new GradientResult(
+                pass.loss,
+                pass.nll,
+                pass.kinetic,
+                pass.jacobian,
+                gradient,
+                endTimeGradient,
+                cotangent,
+                pass.stats,
+                new SolverStats(evaluations, 0, 0),
+                stored[0]);
     }
 
     /** Reverse-mode through the steps of one block. */

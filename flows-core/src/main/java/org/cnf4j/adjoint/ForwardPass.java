@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.flow.DensityChain;
-import org.cnf4j.flow.ProbeSource;
 import org.cnf4j.flow.DensityOdeSystem;
 import org.cnf4j.flow.Inputs;
+import org.cnf4j.flow.ProbeSource;
 import org.cnf4j.ode.OdeSolver;
 import org.cnf4j.ode.SolverStats;
 import org.cnf4j.ode.StateViews;
@@ -34,24 +34,38 @@ final class ForwardPass {
     final SolverStats stats;
     /** Constant per-sample adjoints of delta, kinetic and jacobian: 1/B, lambda_K/B, lambda_J/B. */
     final double deltaAdjoint;
+
     final double kineticAdjoint;
     final double jacobianAdjoint;
 
-    ForwardPass(ContinuousNormalizingFlow flow, INDArray x, TrainingObjective objective, TraceEstimator estimator,
-            RandomGenerator noise, OdeSolver solver, DensityChain.Recorder recorder) {
+    ForwardPass(
+            ContinuousNormalizingFlow flow,
+            INDArray x,
+            TrainingObjective objective,
+            TraceEstimator estimator,
+            RandomGenerator noise,
+            OdeSolver solver,
+            DensityChain.Recorder recorder) {
         this(flow, x, objective, estimator, noise, solver, recorder, null);
     }
 
-    ForwardPass(ContinuousNormalizingFlow flow, INDArray x, TrainingObjective objective, TraceEstimator estimator,
-            RandomGenerator noise, OdeSolver solver, DensityChain.Recorder recorder, StateViews.Cache views) {
+    ForwardPass(
+            ContinuousNormalizingFlow flow,
+            INDArray x,
+            TrainingObjective objective,
+            TraceEstimator estimator,
+            RandomGenerator noise,
+            OdeSolver solver,
+            DensityChain.Recorder recorder,
+            StateViews.Cache views) {
         this.flow = flow;
         this.objective = objective;
         this.dim = flow.dim();
         INDArray z = Inputs.requireFiniteMatrix(x, dim, "x");
         this.batch = z.rows();
         boolean reg = objective.regularized();
-        DensityChain.Result chain = DensityChain.solve(flow, z, true, estimator, ProbeSource.sequential(noise), solver,
-                reg, views, recorder);
+        DensityChain.Result chain = DensityChain.solve(
+                flow, z, true, estimator, ProbeSource.sequential(noise), solver, reg, views, recorder);
         this.blocks = chain.blocks();
         double kin = 0;
         double jac = 0;
@@ -109,17 +123,20 @@ final class ForwardPass {
         INDArray tr = Nd4j.create(DataType.DOUBLE, batch);
         INDArray jq = Nd4j.create(DataType.DOUBLE, batch);
         blk.dynamics().forward(blk.endTime(), z, blk.probes(), f, tr, jq);
-        double g = f.mul(endCotangent).sumNumber().doubleValue() - deltaAdjoint * tr.sumNumber().doubleValue();
+        double g = f.mul(endCotangent).sumNumber().doubleValue()
+                - deltaAdjoint * tr.sumNumber().doubleValue();
         if (objective.regularized()) {
-            g += kineticAdjoint * f.mul(f).sumNumber().doubleValue() + jacobianAdjoint * jq.sumNumber().doubleValue();
+            g += kineticAdjoint * f.mul(f).sumNumber().doubleValue()
+                    + jacobianAdjoint * jq.sumNumber().doubleValue();
         }
         return g;
     }
 
     /** Writes a block's parameter gradient and end-time gradient into the flow-shaped gradient. */
     void store(INDArray gradient, int k, INDArray blockGradient, double endTimeGradient) {
-        gradient.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(flow.blockOffset(k),
-                flow.blockOffset(k) + flow.block(k).parameterCount())).assign(blockGradient);
+        gradient.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(
+                        flow.blockOffset(k), flow.blockOffset(k) + flow.block(k).parameterCount()))
+                .assign(blockGradient);
         double s = flow.parameters().getDouble(flow.endTimeIndex(k));
         gradient.putScalar(flow.endTimeIndex(k), endTimeGradient * 2 * s);
     }

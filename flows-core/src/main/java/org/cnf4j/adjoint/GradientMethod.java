@@ -25,6 +25,10 @@ public interface GradientMethod {
      *     backwards
      * @param noise the stream the probes are drawn from
      */
-    GradientResult gradient(ContinuousNormalizingFlow flow, INDArray x, TrainingObjective objective,
-            TraceEstimator estimator, RandomGenerator noise);
+    GradientResult gradient(
+            ContinuousNormalizingFlow flow,
+            INDArray x,
+            TrainingObjective objective,
+            TraceEstimator estimator,
+            RandomGenerator noise);
 }

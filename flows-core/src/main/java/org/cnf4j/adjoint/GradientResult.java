@@ -19,6 +19,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param backward backward work (adjoint solves, or the replayed stages of direct backprop)
  * @param storedBytes solver states the method kept at its peak, in bytes
  */
-public record GradientResult(double loss, double nll, double kinetic, double jacobian, INDArray parameterGradient,
-        double[] endTimeGradient, INDArray inputGradient, SolverStats forward, SolverStats backward, long storedBytes) {
-}
+public record GradientResult(
+        double loss,
+        double nll,
+        double kinetic,
+        double jacobian,
+        INDArray parameterGradient,
+        double[] endTimeGradient,
+        INDArray inputGradient,
+        SolverStats forward,
+        SolverStats backward,
+        long storedBytes) {}

@@ -30,8 +30,7 @@ public final class Baselines {
     /** Training rows used at most (generators are sampled this many rows). */
     public static final int MAX_TRAINING_ROWS = 5_000;
 
-    private Baselines() {
-    }
+    private Baselines() {}
 
     /** Fits both baselines to {@code data}'s training rows and scores its test rows. */
     public static BaselineSummary fit(TrainingData data) {
@@ -76,10 +75,12 @@ public final class Baselines {
         double[][] test = rows(data.test(), validation);
         double logDet = data.standardizer().logDetJacobian();
         GaussianBaseline gaussian = GaussianBaseline.fit(train);
-        GaussianMixtureBaseline best = bestMixture(train, validation, mostComponents(train.length, train[0].length,
-                work));
-        return new FittedBaselines(gaussian, best, new BaselineSummary(gaussian.meanNll(test) - logDet,
-                best.meanNll(test) - logDet, best.components()));
+        GaussianMixtureBaseline best =
+                bestMixture(train, validation, mostComponents(train.length, train[0].length, work));
+        return new FittedBaselines(
+                gaussian,
+                best,
+                new BaselineSummary(gaussian.meanNll(test) - logDet, best.meanNll(test) - logDet, best.components()));
     }
 
     /**

@@ -20,16 +20,14 @@ import org.hipparchus.linear.RealMatrix;
  */
 public final class ConditionalBaselines {
 
-    private ConditionalBaselines() {
-    }
+    private ConditionalBaselines() {}
 
     /**
      * The baselines' test NLL, and for a context of one categorical column the test accuracy of the
      * per-class mixtures as a classifier (arg-max of p_k(x) times the class's share of the training
      * rows; NaN otherwise).
      */
-    public record Result(BaselineSummary summary, double classAccuracy) {
-    }
+    public record Result(BaselineSummary summary, double classAccuracy) {}
 
     /**
      * Fits both to the training rows of {@code data} (joint rows, the last {@code contextDim}
@@ -80,8 +78,8 @@ public final class ConditionalBaselines {
                     continue;
                 }
                 double[][] va = ofClass(validation, dim, k);
-                perClass[k] = Baselines.bestMixture(tr, va.length > 0 ? va : tr,
-                        Baselines.mostComponents(tr.length, dim, work / cd));
+                perClass[k] = Baselines.bestMixture(
+                        tr, va.length > 0 ? va : tr, Baselines.mostComponents(tr.length, dim, work / cd));
                 components += perClass[k].components();
                 double[][] te = ofClass(test, dim, k);
                 if (te.length > 0) {
@@ -95,7 +93,8 @@ public final class ConditionalBaselines {
                 int best = -1;
                 double bestScore = Double.NEGATIVE_INFINITY;
                 for (int k = 0; k < cd; k++) {
-                    double score = perClass[k] == null ? Double.NEGATIVE_INFINITY : perClass[k].logDensity(x) + logPrior[k];
+                    double score =
+                            perClass[k] == null ? Double.NEGATIVE_INFINITY : perClass[k].logDensity(x) + logPrior[k];
                     if (best < 0 || score > bestScore) {
                         best = k;
                         bestScore = score;
@@ -105,7 +104,9 @@ public final class ConditionalBaselines {
             }
             accuracy = (double) right / test.length;
         } else {
-            GaussianMixtureBaseline m = Baselines.bestMixture(trainRes, residuals(validation, coef, dim, cd),
+            GaussianMixtureBaseline m = Baselines.bestMixture(
+                    trainRes,
+                    residuals(validation, coef, dim, cd),
                     Baselines.mostComponents(trainRes.length, dim, work));
             mixture = m.meanNll(residuals(test, coef, dim, cd));
             components = m.components();
@@ -134,7 +135,10 @@ public final class ConditionalBaselines {
             for (int j = 0; j <= cd; j++) {
                 ata.addToEntry(j, j, 1e-8 * n);
             }
-            return new QRDecomposition(ata).getSolver().solve(a.transpose().multiply(b)).getData();
+            return new QRDecomposition(ata)
+                    .getSolver()
+                    .solve(a.transpose().multiply(b))
+                    .getData();
         }
     }
 

@@ -26,8 +26,7 @@ public final class GaussianBaseline {
      */
     public GaussianBaseline(double[] mean, double[][] covariance) {
         this.mean = mean.clone();
-        CholeskyDecomposition chol = new CholeskyDecomposition(MatrixUtils.createRealMatrix(covariance),
-                1e-10, 1e-12);
+        CholeskyDecomposition chol = new CholeskyDecomposition(MatrixUtils.createRealMatrix(covariance), 1e-10, 1e-12);
         RealMatrix l = chol.getL();
         this.lower = l.getData();
         double s = 0;

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.hipparchus.distribution.multivariate.MixtureMultivariateNormalDistribution;
 import org.hipparchus.distribution.multivariate.MultivariateNormalDistribution;
-import org.hipparchus.exception.MathIllegalStateException;
 import org.hipparchus.exception.LocalizedCoreFormats;
+import org.hipparchus.exception.MathIllegalStateException;
 import org.hipparchus.stat.fitting.MultivariateNormalMixtureExpectationMaximization;
 import org.hipparchus.util.Pair;
 
@@ -32,8 +32,7 @@ final class GaussianMixtureEm {
     /** Change of the mean log-likelihood (nats per row) below which EM has converged. */
     static final double TOLERANCE = 1e-5;
 
-    private GaussianMixtureEm() {
-    }
+    private GaussianMixtureEm() {}
 
     /**
      * Fits k components (k >= 2, dim >= 2) to the rows.
@@ -88,8 +87,8 @@ final class GaussianMixtureEm {
     }
 
     /** The M step: weights, means and covariances from the responsibilities [n][k]. */
-    private static void mStep(double[][] x, double[][] resp, double[] weights, double[][] means,
-            double[][][] covariances) {
+    private static void mStep(
+            double[][] x, double[][] resp, double[] weights, double[][] means, double[][][] covariances) {
         int n = x.length;
         int d = x[0].length;
         int k = weights.length;
@@ -105,7 +104,8 @@ final class GaussianMixtureEm {
                 }
             }
             if (!(mass > 1e-10 * n)) {
-                throw new MathIllegalStateException(LocalizedCoreFormats.SIMPLE_MESSAGE,
+                throw new MathIllegalStateException(
+                        LocalizedCoreFormats.SIMPLE_MESSAGE,
                         "mixture component " + c + " of " + k + " lost all its rows");
             }
             for (int j = 0; j < d; j++) {

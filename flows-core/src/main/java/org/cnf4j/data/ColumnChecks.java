@@ -18,8 +18,7 @@ public final class ColumnChecks {
     /** Share of a column's variance left after regressing it on the columns before it, under which it is dependent. */
     static final double RESIDUAL_SHARE = 1e-10;
 
-    private ColumnChecks() {
-    }
+    private ColumnChecks() {}
 
     /**
      * Refuses constant and linearly dependent columns of {@code x} [rows, dim].
@@ -94,10 +93,15 @@ public final class ColumnChecks {
             double magnitude = Math.max(Math.abs(min[j]), Math.abs(max[j]));
             double spread = max[j] - min[j];
             if (spread <= RELATIVE_SPREAD * magnitude || spread < Double.MIN_NORMAL) {
-                throw new DataException(String.format(Locale.ROOT, "%s: the column '%s' is %s in the training rows "
-                        + "(%s); leave it out (--exclude-columns %s, or --columns without it)", source, columns.get(j),
+                throw new DataException(String.format(
+                        Locale.ROOT,
+                        "%s: the column '%s' is %s in the training rows "
+                                + "(%s); leave it out (--exclude-columns %s, or --columns without it)",
+                        source,
+                        columns.get(j),
                         spread == 0 ? "constant" : "constant to within rounding",
-                        spread == 0 ? "every value " + min[j] : "values from " + min[j] + " to " + max[j], columns.get(j)));
+                        spread == 0 ? "every value " + min[j] : "values from " + min[j] + " to " + max[j],
+                        columns.get(j)));
             }
         }
     }
@@ -117,10 +121,15 @@ public final class ColumnChecks {
                 }
                 if (i == j) {
                     if (!(s > RESIDUAL_SHARE * c[i * d + i])) {
-                        throw new DataException(String.format(Locale.ROOT, "%s: the column '%s' is a linear combination"
-                                + " of the columns %s before it in the training rows (their covariance is singular); "
-                                + "leave it out (--exclude-columns %s, or --columns without it)", source, columns.get(i),
-                                columns.subList(0, i), columns.get(i)));
+                        throw new DataException(String.format(
+                                Locale.ROOT,
+                                "%s: the column '%s' is a linear combination"
+                                        + " of the columns %s before it in the training rows (their covariance is singular); "
+                                        + "leave it out (--exclude-columns %s, or --columns without it)",
+                                source,
+                                columns.get(i),
+                                columns.subList(0, i),
+                                columns.get(i)));
                     }
                     l[i * d + i] = Math.sqrt(s);
                 } else {
@@ -132,8 +141,9 @@ public final class ColumnChecks {
 
     /** The most distinct values a column may hold to look like a class label. */
     static final int LABEL_MAX_LEVELS = 10;
-    private static final java.util.regex.Pattern LABEL_NAME = java.util.regex.Pattern.compile(
-            "(?i).*(class|label|target|species|category|group|type|outcome|cluster)s?");
+
+    private static final java.util.regex.Pattern LABEL_NAME =
+            java.util.regex.Pattern.compile("(?i).*(class|label|target|species|category|group|type|outcome|cluster)s?");
 
     /**
      * The columns of a table that look like a class label rather than a measurement: integers with
@@ -180,8 +190,9 @@ public final class ColumnChecks {
                 for (double a : levels.get(j)) {
                     list.append(list.length() == 0 ? "" : ", ").append((long) a);
                 }
-                found.put(columns.get(j), String.format(Locale.ROOT, "'%s' (%d distinct integers: %s)",
-                        columns.get(j), k, list));
+                found.put(
+                        columns.get(j),
+                        String.format(Locale.ROOT, "'%s' (%d distinct integers: %s)", columns.get(j), k, list));
             }
         }
         return found;
@@ -198,9 +209,15 @@ public final class ColumnChecks {
         double[] v = NativeArrays.toArray(x.dup('c'));
         for (int i = 0; i < v.length; i++) {
             if (v[i] != Math.rint(v[i])) {
-                throw new DataException(String.format(Locale.ROOT, "%s: --dequantize adds uniform [0, 1) noise to "
-                        + "integer data, but the column '%s' holds %s; leave --dequantize out, or leave the column out "
-                        + "(--exclude-columns %s)", source, columns.get(i % d), v[i], columns.get(i % d)));
+                throw new DataException(String.format(
+                        Locale.ROOT,
+                        "%s: --dequantize adds uniform [0, 1) noise to "
+                                + "integer data, but the column '%s' holds %s; leave --dequantize out, or leave the column out "
+                                + "(--exclude-columns %s)",
+                        source,
+                        columns.get(i % d),
+                        v[i],
+                        columns.get(i % d)));
             }
         }
     }

@@ -7,8 +7,7 @@ import java.util.Set;
 /** The rule for a table's column names, wherever a table comes from: each named, none twice. */
 public final class ColumnNames {
 
-    private ColumnNames() {
-    }
+    private ColumnNames() {}
 
     /**
      * Checks the names of a table's columns.

@@ -56,8 +56,13 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
      * @throws DataException naming a missing column, a column both data and context, a context
      *     column with one level, or a bad cell
      */
-    public static ConditionalTable read(String spec, List<String> columns, List<String> exclude,
-            List<String> contextNames, MissingValues missing, LongConsumer dropped) {
+    public static ConditionalTable read(
+            String spec,
+            List<String> columns,
+            List<String> exclude,
+            List<String> contextNames,
+            MissingValues missing,
+            LongConsumer dropped) {
         if (DataFiles.isToy(spec)) {
             throw new DataException("a toy data set has no context columns; give a table with --data");
         }
@@ -127,8 +132,8 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
         List<String> data = new ArrayList<>(table.columns());
         for (String c : contextNames) {
             if (!data.remove(c)) {
-                throw new DataException(table.source() + ": no context column '" + c + "'; columns are "
-                        + table.columns());
+                throw new DataException(
+                        table.source() + ": no context column '" + c + "'; columns are " + table.columns());
             }
         }
         if (data.isEmpty()) {
@@ -154,8 +159,8 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
             }
         });
         codeLevels(raw, table.rows(), data.size(), context, table.source());
-        Dataset rawSet = new Dataset(Nd4j.create(raw, new long[] {table.rows(), w}, DataType.DOUBLE), all,
-                table.source());
+        Dataset rawSet =
+                new Dataset(Nd4j.create(raw, new long[] {table.rows(), w}, DataType.DOUBLE), all, table.source());
         return new ConditionalTable(expand(rawSet, data.size(), context), List.copyOf(data), context);
     }
 
@@ -166,8 +171,12 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
      * @return joint rows [rows, dim + contextDim]
      * @throws DataException naming a column the file lacks or a level the model does not know
      */
-    public static Dataset readForModel(String spec, List<String> dataColumns, List<ContextColumn> context,
-            MissingValues missing, LongConsumer dropped) {
+    public static Dataset readForModel(
+            String spec,
+            List<String> dataColumns,
+            List<ContextColumn> context,
+            MissingValues missing,
+            LongConsumer dropped) {
         requireColumns(spec, header(spec), dataColumns, context);
         return expand(readRaw(spec, dataColumns, context, missing, dropped), dataColumns.size(), context);
     }
@@ -178,7 +187,8 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
      */
     public static RowSource openForModel(String spec, List<String> dataColumns, List<ContextColumn> context) {
         if (!isCsv(spec)) {
-            return RowSource.of(readForModel(spec, dataColumns, context, MissingValues.FAIL, d -> { }).values());
+            return RowSource.of(readForModel(spec, dataColumns, context, MissingValues.FAIL, d -> {})
+                    .values());
         }
         CsvRows rows = CsvRows.open(Path.of(spec));
         try {
@@ -226,8 +236,8 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
         };
     }
 
-    private static void requireColumns(String spec, List<String> header, List<String> dataColumns,
-            List<ContextColumn> context) {
+    private static void requireColumns(
+            String spec, List<String> header, List<String> dataColumns, List<ContextColumn> context) {
         List<String> absent = new ArrayList<>();
         for (String c : dataColumns) {
             if (!header.contains(c)) {
@@ -240,8 +250,9 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
             }
         }
         if (!absent.isEmpty()) {
-            throw new DataException(spec + ": the model needs the column" + (absent.size() == 1 ? " '" + absent.get(0)
-                    + "'" : "s " + absent) + ", which the header " + header + " does not have (a conditional model reads"
+            throw new DataException(spec + ": the model needs the column"
+                    + (absent.size() == 1 ? " '" + absent.get(0) + "'" : "s " + absent) + ", which the header " + header
+                    + " does not have (a conditional model reads"
                     + " its data columns " + dataColumns + " and context columns "
                     + context.stream().map(ContextColumn::name).toList() + " by name)");
         }
@@ -275,8 +286,8 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
                 value = c.code(v);
             } else {
                 if (!CsvRows.isNumber(v.strip()) || !Double.isFinite(Double.parseDouble(v.strip()))) {
-                    throw new IllegalArgumentException("the context column '" + c.name() + "' takes a finite number, got '"
-                            + v + "'");
+                    throw new IllegalArgumentException(
+                            "the context column '" + c.name() + "' takes a finite number, got '" + v + "'");
                 }
                 value = Double.parseDouble(v.strip());
             }
@@ -308,8 +319,8 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
      * @param cells per context column, its distinct cells (at most {@value #MAX_LEVELS} + 1 are needed)
      * @throws DataException for a column of one value, or of more than {@value #MAX_LEVELS} text levels
      */
-    public static List<ContextColumn> contextColumns(String source, List<String> names,
-            List<? extends java.util.Collection<String>> cells) {
+    public static List<ContextColumn> contextColumns(
+            String source, List<String> names, List<? extends java.util.Collection<String>> cells) {
         Map<String, ToDoubleFunction<String>> scan = new HashMap<>();
         try {
             return scanContext(source, names, scan, () -> {
@@ -337,7 +348,7 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
         Map<String, ToDoubleFunction<String>> scan = new HashMap<>();
         return scanContext(spec, names, scan, () -> {
             if (isCsv(spec)) {
-                CsvReader.read(Path.of(spec), names, missing, d -> { }, scan);
+                CsvReader.read(Path.of(spec), names, missing, d -> {}, scan);
             } else {
                 Dataset d = DataFiles.read(spec, names, null);
                 double[] v = NativeArrays.toArray(d.values());
@@ -354,8 +365,8 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
      * Which context columns are categorical, and their levels: {@code scan} is filled with one
      * recording coder per column, then {@code pass} feeds every cell through them.
      */
-    private static List<ContextColumn> scanContext(String spec, List<String> names,
-            Map<String, ToDoubleFunction<String>> scan, Runnable pass) {
+    private static List<ContextColumn> scanContext(
+            String spec, List<String> names, Map<String, ToDoubleFunction<String>> scan, Runnable pass) {
         int k = names.size();
         List<Set<String>> seen = new ArrayList<>();
         boolean[] text = new boolean[k];
@@ -409,8 +420,8 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
     }
 
     /** The data columns as numbers and the context columns as numbers or level codes, [rows, dim + columns]. */
-    private static Dataset readRaw(String spec, List<String> data, List<ContextColumn> context, MissingValues missing,
-            LongConsumer dropped) {
+    private static Dataset readRaw(
+            String spec, List<String> data, List<ContextColumn> context, MissingValues missing, LongConsumer dropped) {
         List<String> all = new ArrayList<>(data);
         context.forEach(c -> all.add(c.name()));
         if (isCsv(spec)) {
@@ -462,8 +473,8 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
      * joint rows [x | c] of the flow's space (a one-hot value is above 0 there exactly when its
      * indicator is 1, standardised or not).
      */
-    public static List<ContextColumn> withCounts(List<ContextColumn> context, org.nd4j.linalg.api.ndarray.INDArray
-            trainingRows, int dim) {
+    public static List<ContextColumn> withCounts(
+            List<ContextColumn> context, org.nd4j.linalg.api.ndarray.INDArray trainingRows, int dim) {
         double[] v = NativeArrays.toArray(trainingRows.castTo(DataType.DOUBLE).dup('c'));
         int w = trainingRows.columns();
         List<ContextColumn> out = new ArrayList<>();
@@ -482,7 +493,10 @@ public record ConditionalTable(Dataset joint, List<String> dataColumns, List<Con
                     if (counts[k] == 0) {
                         StringBuilder per = new StringBuilder();
                         for (int j = 0; j < counts.length; j++) {
-                            per.append(j == 0 ? "" : ", ").append(c.levels().get(j)).append(": ").append(counts[j]);
+                            per.append(j == 0 ? "" : ", ")
+                                    .append(c.levels().get(j))
+                                    .append(": ")
+                                    .append(counts[j]);
                         }
                         throw new DataException("the level '" + c.levels().get(k) + "' of the context column '"
                                 + c.name() + "' has no training rows (training rows per level: " + per + "); a flow "

@@ -13,8 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /** The SHA-256 digest of a table's content: its column names, context count and every value's bits. */
 public final class ContentDigest {
 
-    private ContentDigest() {
-    }
+    private ContentDigest() {}
 
     /**
      * The digest, as {@code sha256:} and 64 hex digits.
@@ -33,10 +32,15 @@ public final class ContentDigest {
             sha.update(ByteBuffer.allocate(4).putInt(name.length).array());
             sha.update(name);
         }
-        sha.update(ByteBuffer.allocate(20).putInt(contextColumns).putLong(values.rows()).putLong(values.columns())
+        sha.update(ByteBuffer.allocate(20)
+                .putInt(contextColumns)
+                .putLong(values.rows())
+                .putLong(values.columns())
                 .array());
-        double[] v = NativeArrays.toArray(values.dataType() == DataType.DOUBLE && values.ordering() == 'c'
-                ? values : values.castTo(DataType.DOUBLE).dup('c'));
+        double[] v = NativeArrays.toArray(
+                values.dataType() == DataType.DOUBLE && values.ordering() == 'c'
+                        ? values
+                        : values.castTo(DataType.DOUBLE).dup('c'));
         ByteBuffer buffer = ByteBuffer.allocate(8 * 4096);
         for (int i = 0; i < v.length; i++) {
             buffer.putLong(Double.doubleToLongBits(v[i]));

@@ -25,8 +25,8 @@ public record ContextColumn(String name, List<String> levels, List<Long> counts)
         levels = List.copyOf(levels);
         counts = List.copyOf(counts);
         if (!counts.isEmpty() && counts.size() != levels.size()) {
-            throw new IllegalArgumentException("the context column '" + name + "' has " + levels.size()
-                    + " levels but " + counts.size() + " counts");
+            throw new IllegalArgumentException("the context column '" + name + "' has " + levels.size() + " levels but "
+                    + counts.size() + " counts");
         }
         if (levels.size() == 1) {
             throw new IllegalArgumentException("the context column '" + name + "' has one level (" + levels.get(0)

@@ -14,8 +14,7 @@ public final class ContextRange {
     /** Training standard deviations from the training mean beyond which a value counts as far outside. */
     public static final double FAR = 10;
 
-    private ContextRange() {
-    }
+    private ContextRange() {}
 
     /**
      * The first numeric context value of the rows that lies more than {@link #FAR} training
@@ -26,8 +25,8 @@ public final class ContextRange {
      * @param dim the data's dimensions (the context's encoded values follow them in the standardiser)
      * @param contexts encoded contexts, row-major [rows, contextDim]
      */
-    public static String farOutside(List<ContextColumn> context, Standardizer standardizer, int dim,
-            double[] contexts) {
+    public static String farOutside(
+            List<ContextColumn> context, Standardizer standardizer, int dim, double[] contexts) {
         int cd = ConditionalTable.contextDim(context);
         if (cd == 0) {
             return null;
@@ -41,9 +40,15 @@ public final class ContextRange {
                     double v = contexts[r * cd + at];
                     double z = Math.abs(v - mean[dim + at]) / std[dim + at];
                     if (z > FAR) {
-                        return String.format(Locale.ROOT, "the context '%s' = %s lies %.3g training standard "
-                                + "deviations from the training rows' mean (%.6g, standard deviation %.6g): the model "
-                                + "has seen no such value and extrapolates", c.name(), v, z, mean[dim + at],
+                        return String.format(
+                                Locale.ROOT,
+                                "the context '%s' = %s lies %.3g training standard "
+                                        + "deviations from the training rows' mean (%.6g, standard deviation %.6g): the model "
+                                        + "has seen no such value and extrapolates",
+                                c.name(),
+                                v,
+                                z,
+                                mean[dim + at],
                                 std[dim + at]);
                     }
                 }

@@ -15,8 +15,7 @@ public final class CsvReader {
 
     private static final int CHUNK_ROWS = 4096;
 
-    private CsvReader() {
-    }
+    private CsvReader() {}
 
     /**
      * Reads the file.
@@ -31,7 +30,7 @@ public final class CsvReader {
 
     /** {@link #read(Path, List)} with an explicit memory limit in bytes. */
     public static Dataset read(Path file, List<String> columns, long limitBytes) {
-        return read(file, columns, null, null, limitBytes, dropped -> { }, java.util.Map.of());
+        return read(file, columns, null, null, limitBytes, dropped -> {}, java.util.Map.of());
     }
 
     /**
@@ -45,19 +44,32 @@ public final class CsvReader {
      * @throws DataException for a missing file, bad content, a missing value under
      *     {@link MissingValues#FAIL}, or a set too large for memory
      */
-    public static Dataset read(Path file, List<String> columns, List<String> exclude, MissingValues missing,
+    public static Dataset read(
+            Path file,
+            List<String> columns,
+            List<String> exclude,
+            MissingValues missing,
             java.util.function.LongConsumer dropped) {
         return read(file, columns, exclude, missing, DataMemory.limitBytes(), dropped, java.util.Map.of());
     }
 
     /** {@link #read(Path, List, List, MissingValues, java.util.function.LongConsumer)} with cell coders ({@link CsvRows#coders}). */
-    public static Dataset read(Path file, List<String> columns, MissingValues missing,
-            java.util.function.LongConsumer dropped, java.util.Map<String, java.util.function.ToDoubleFunction<String>> coders) {
+    public static Dataset read(
+            Path file,
+            List<String> columns,
+            MissingValues missing,
+            java.util.function.LongConsumer dropped,
+            java.util.Map<String, java.util.function.ToDoubleFunction<String>> coders) {
         return read(file, columns, null, missing, DataMemory.limitBytes(), dropped, coders);
     }
 
-    private static Dataset read(Path file, List<String> columns, List<String> exclude, MissingValues missing,
-            long limitBytes, java.util.function.LongConsumer dropped,
+    private static Dataset read(
+            Path file,
+            List<String> columns,
+            List<String> exclude,
+            MissingValues missing,
+            long limitBytes,
+            java.util.function.LongConsumer dropped,
             java.util.Map<String, java.util.function.ToDoubleFunction<String>> coders) {
         try (CsvRows rows = CsvRows.open(file)) {
             rows.select(columns);
@@ -73,25 +85,34 @@ public final class CsvReader {
             int got;
             while ((got = rows.read(chunk, CHUNK_ROWS)) > 0) {
                 long need = used + (long) got * dim;
-                DataMemory.check(need, limitBytes, file.toString(),
-                        String.format(java.util.Locale.ROOT, "the %,d rows of %d columns read so far", rows.rowsRead(), dim));
+                DataMemory.check(
+                        need,
+                        limitBytes,
+                        file.toString(),
+                        String.format(
+                                java.util.Locale.ROOT, "the %,d rows of %d columns read so far", rows.rowsRead(), dim));
                 if (need > values.length) {
                     if (need > Integer.MAX_VALUE - 8) {
                         throw new DataException(file + ": more than " + (Integer.MAX_VALUE - 8)
                                 + " values cannot be held as one array");
                     }
-                    values = Arrays.copyOf(values, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(need, 2L * values.length)));
+                    values = Arrays.copyOf(
+                            values, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(need, 2L * values.length)));
                 }
                 System.arraycopy(chunk, 0, values, (int) used, got * dim);
                 used = need;
             }
             if (rows.rowsRead() == 0) {
-                throw new DataException(file + ": no data rows after the header" + (rows.droppedRows() > 0
-                        ? " that have no missing value (" + rows.droppedRows() + " rows left out)" : ""));
+                throw new DataException(file + ": no data rows after the header"
+                        + (rows.droppedRows() > 0
+                                ? " that have no missing value (" + rows.droppedRows() + " rows left out)"
+                                : ""));
             }
             dropped.accept(rows.droppedRows());
             double[] exact = used == values.length ? values : Arrays.copyOf(values, (int) used);
-            return new Dataset(Nd4j.create(exact, new long[] {rows.rowsRead(), dim}, DataType.DOUBLE), rows.columns(),
+            return new Dataset(
+                    Nd4j.create(exact, new long[] {rows.rowsRead(), dim}, DataType.DOUBLE),
+                    rows.columns(),
                     file.getFileName().toString());
         }
     }

@@ -43,8 +43,8 @@ public final class CsvRows implements RowSource, AutoCloseable {
     private final String source;
     private final CSVParser parser;
     private final Iterator<CSVRecord> records;
-    private static final Pattern NUMBER = Pattern.compile(
-            "[+-]?(?:(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?|(?i:nan|inf|infinity))");
+    private static final Pattern NUMBER =
+            Pattern.compile("[+-]?(?:(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?|(?i:nan|inf|infinity))");
     private static final Pattern NON_FINITE = Pattern.compile("[+-]?(?i:nan|inf|infinity)");
     private long lineNo;
     private long rowsRead;
@@ -64,14 +64,19 @@ public final class CsvRows implements RowSource, AutoCloseable {
         try {
             separator = in.separatorOfFirstLine();
         } catch (RecordLimitReader.RecordTooLongException e) {
-            throw new DataException(String.format("%s, line 1: longer than %d characters (is it a CSV file?)", source,
-                    CsvRows.MAX_LINE_CHARS));
+            throw new DataException(String.format(
+                    "%s, line 1: longer than %d characters (is it a CSV file?)", source, CsvRows.MAX_LINE_CHARS));
         } catch (java.io.UncheckedIOException e) {
             throw readError(e.getCause(), 1);
         }
         // the header is read through the same checks as every record
-        CSVFormat format = CSVFormat.RFC4180.builder().setDelimiter(separator).setIgnoreEmptyLines(false)
-                .setIgnoreSurroundingSpaces(true).setRecordSeparator('\n').get();
+        CSVFormat format = CSVFormat.RFC4180
+                .builder()
+                .setDelimiter(separator)
+                .setIgnoreEmptyLines(false)
+                .setIgnoreSurroundingSpaces(true)
+                .setRecordSeparator('\n')
+                .get();
         try {
             parser = CSVParser.builder().setReader(in).setFormat(format).get();
         } catch (IOException e) {
@@ -89,14 +94,16 @@ public final class CsvRows implements RowSource, AutoCloseable {
         for (String h : first) {
             String name = h.strip();
             while (name.startsWith("\uFEFF")) {
-                // a UTF-8 byte-order mark (spreadsheet exports) is not part of a name (it would defeat matching by name)
+                // a UTF-8 byte-order mark (spreadsheet exports) is not part of a name (it would defeat matching by
+                // name)
                 name = name.substring(1).strip();
             }
             names.add(name);
         }
         if (names.stream().allMatch(CsvRows::isNumber)) {
-            throw new DataException(source + ": the first line (" + shorten(String.join(String.valueOf(separator),
-                    first)) + ") is all numbers: it looks like data, not a header; add a header row naming the columns");
+            throw new DataException(
+                    source + ": the first line (" + shorten(String.join(String.valueOf(separator), first))
+                            + ") is all numbers: it looks like data, not a header; add a header row naming the columns");
         }
         Set<String> seen = new HashSet<>();
         for (String n : names) {
@@ -132,8 +139,14 @@ public final class CsvRows implements RowSource, AutoCloseable {
 
     /** Reads CSV text from a stream of UTF-8 bytes; {@code source} names it in messages. */
     public static CsvRows of(InputStream stream, String source) {
-        return new CsvRows(new InputStreamReader(stream, StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)), source);
+        return new CsvRows(
+                new InputStreamReader(
+                        stream,
+                        StandardCharsets.UTF_8
+                                .newDecoder()
+                                .onMalformedInput(CodingErrorAction.REPORT)
+                                .onUnmappableCharacter(CodingErrorAction.REPORT)),
+                source);
     }
 
     /** Every column name of the header, in file order. */
@@ -294,8 +307,10 @@ public final class CsvRows implements RowSource, AutoCloseable {
             for (int c = 0; c < keep.length; c++) {
                 byKept[c] = coders.get(header.get(keep[c]));
                 if (header.get(keep[c]).isEmpty()) {
-                    throw new DataException(String.format("%s: column %d has no name in the header; name it, or leave "
-                            + "it out (--exclude-columns %d)", source, keep[c] + 1, keep[c]));
+                    throw new DataException(String.format(
+                            "%s: column %d has no name in the header; name it, or leave "
+                                    + "it out (--exclude-columns %d)",
+                            source, keep[c] + 1, keep[c]));
                 }
             }
             coderOf = byKept;
@@ -303,8 +318,8 @@ public final class CsvRows implements RowSource, AutoCloseable {
         started = true;
         int dim = keep.length;
         if ((long) maxRows * dim > out.length) {
-            throw new IllegalArgumentException("a buffer of " + out.length + " holds fewer than " + maxRows + " rows of "
-                    + dim);
+            throw new IllegalArgumentException(
+                    "a buffer of " + out.length + " holds fewer than " + maxRows + " rows of " + dim);
         }
         int n = 0;
         while (n < maxRows) {
@@ -316,7 +331,8 @@ public final class CsvRows implements RowSource, AutoCloseable {
                 continue;
             }
             if (cells.size() != header.size()) {
-                throw new DataException(String.format("%s, line %d: %d values, but the header has %d columns",
+                throw new DataException(String.format(
+                        "%s, line %d: %d values, but the header has %d columns",
                         source, lineNo, cells.size(), header.size()));
             }
             boolean complete = true;
@@ -325,8 +341,14 @@ public final class CsvRows implements RowSource, AutoCloseable {
                 if (MissingValues.isMissingCell(cell)) {
                     if (missing == MissingValues.FAIL) {
                         boolean nan = cell.toLowerCase(java.util.Locale.ROOT).endsWith("nan");
-                        throw new DataException(String.format("%s, line %d, column %d (%s): %s%s", source, lineNo,
-                                keep[c] + 1, header.get(keep[c]), nan ? cell + " is not a finite value (a missing value)"
+                        throw new DataException(String.format(
+                                "%s, line %d, column %d (%s): %s%s",
+                                source,
+                                lineNo,
+                                keep[c] + 1,
+                                header.get(keep[c]),
+                                nan
+                                        ? cell + " is not a finite value (a missing value)"
                                         : "missing value (" + (cell.isEmpty() ? "empty cell" : "'" + cell + "'") + ")",
                                 dropOffered ? "; leave out rows with missing values with --missing drop-rows" : ""));
                     }
@@ -335,8 +357,9 @@ public final class CsvRows implements RowSource, AutoCloseable {
                     try {
                         out[n * dim + c] = coderOf[c].applyAsDouble(cell);
                     } catch (IllegalArgumentException e) {
-                        throw new DataException(String.format("%s, line %d, column %d (%s): %s", source, lineNo,
-                                keep[c] + 1, header.get(keep[c]), e.getMessage()));
+                        throw new DataException(String.format(
+                                "%s, line %d, column %d (%s): %s",
+                                source, lineNo, keep[c] + 1, header.get(keep[c]), e.getMessage()));
                     }
                 } else {
                     out[n * dim + c] = parse(cell, keep[c]);
@@ -354,13 +377,15 @@ public final class CsvRows implements RowSource, AutoCloseable {
 
     private double parse(String cell, int column) {
         if (!isNumber(cell)) {
-            throw new DataException(String.format("%s, line %d, column %d (%s): '%s' is not a number", source, lineNo,
-                    column + 1, header.get(column), shorten(cell)));
+            throw new DataException(String.format(
+                    "%s, line %d, column %d (%s): '%s' is not a number",
+                    source, lineNo, column + 1, header.get(column), shorten(cell)));
         }
         double v = NON_FINITE.matcher(cell).matches() ? Double.NaN : Double.parseDouble(cell);
         if (!Double.isFinite(v)) {
-            throw new DataException(String.format("%s, line %d, column %d (%s): %s is not a finite value", source,
-                    lineNo, column + 1, header.get(column), shorten(cell)));
+            throw new DataException(String.format(
+                    "%s, line %d, column %d (%s): %s is not a finite value",
+                    source, lineNo, column + 1, header.get(column), shorten(cell)));
         }
         return v;
     }
@@ -399,8 +424,8 @@ public final class CsvRows implements RowSource, AutoCloseable {
             }
             return cells;
         } catch (RecordLimitReader.RecordTooLongException e) {
-            throw new DataException(String.format("%s, line %d: longer than %d characters (is it a CSV file?)",
-                    source, startLine, MAX_LINE_CHARS));
+            throw new DataException(String.format(
+                    "%s, line %d: longer than %d characters (is it a CSV file?)", source, startLine, MAX_LINE_CHARS));
         } catch (java.io.UncheckedIOException | IllegalStateException e) {
             throw readError(e.getCause() != null ? e.getCause() : e, startLine);
         }
@@ -408,17 +433,19 @@ public final class CsvRows implements RowSource, AutoCloseable {
 
     private DataException readError(Throwable cause, long line) {
         if (cause instanceof java.nio.charset.CharacterCodingException) {
-            return new DataException(String.format("%s: bytes that are not UTF-8 text, at or after line %d", source,
-                    line), cause);
+            return new DataException(
+                    String.format("%s: bytes that are not UTF-8 text, at or after line %d", source, line), cause);
         }
         String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         boolean format = why.contains("EOF") || why.contains("encapsulated") || why.contains("Invalid");
         if (cause instanceof IOException && !format) {
             return new DataException(String.format("%s, line %d: cannot be read (%s)", source, line, why), cause);
         }
-        String what = why.contains("EOF") ? "a quoted cell is not closed before the end of the file"
-                : why.contains("encapsulated token") ? "text after a quoted cell's closing quote; a quote inside a "
-                        + "quoted cell is written twice" : shorten(why);
+        String what = why.contains("EOF")
+                ? "a quoted cell is not closed before the end of the file"
+                : why.contains("encapsulated token")
+                        ? "text after a quoted cell's closing quote; a quote inside a " + "quoted cell is written twice"
+                        : shorten(why);
         return new DataException(String.format("%s, line %d: not a CSV record (%s)", source, line, what), cause);
     }
 

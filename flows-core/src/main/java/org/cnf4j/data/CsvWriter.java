@@ -17,8 +17,11 @@ import org.apache.commons.csv.QuoteMode;
  */
 public final class CsvWriter implements Closeable {
 
-    private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setRecordSeparator('\n')
-            .setQuoteMode(QuoteMode.MINIMAL).get();
+    private static final CSVFormat FORMAT = CSVFormat.RFC4180
+            .builder()
+            .setRecordSeparator('\n')
+            .setQuoteMode(QuoteMode.MINIMAL)
+            .get();
 
     private final CSVPrinter printer;
 
@@ -40,7 +43,8 @@ public final class CsvWriter implements Closeable {
         CSVFormat format = FORMAT.builder().setDelimiter(delimiter).get();
         if (delimiter != '\t' && header.stream().anyMatch(h -> h.indexOf('\t') >= 0)) {
             // the reader takes a tab outside quotes in the header for the separator
-            CSVPrinter quoted = new CSVPrinter(out, format.builder().setQuoteMode(QuoteMode.ALL).get());
+            CSVPrinter quoted = new CSVPrinter(
+                    out, format.builder().setQuoteMode(QuoteMode.ALL).get());
             quoted.printRecord(header);
             quoted.flush();
             printer = new CSVPrinter(out, format);
@@ -52,7 +56,11 @@ public final class CsvWriter implements Closeable {
 
     /** The separator a table file's name asks for: a tab for {@code .tsv}, else a comma. */
     public static char delimiterFor(java.nio.file.Path file) {
-        return String.valueOf(file.getFileName()).toLowerCase(java.util.Locale.ROOT).endsWith(".tsv") ? '\t' : ',';
+        return String.valueOf(file.getFileName())
+                        .toLowerCase(java.util.Locale.ROOT)
+                        .endsWith(".tsv")
+                ? '\t'
+                : ',';
     }
 
     /** Appends a row of numbers. */

@@ -12,8 +12,7 @@ import java.util.function.LongConsumer;
  */
 public final class DataFiles {
 
-    private DataFiles() {
-    }
+    private DataFiles() {}
 
     /** True when the text names a toy data set. */
     public static boolean isToy(String spec) {
@@ -26,15 +25,15 @@ public final class DataFiles {
      * fail the read.
      */
     public static Dataset read(String spec, List<String> columns, List<String> exclude) {
-        return read(spec, columns, exclude, MissingValues.FAIL, dropped -> { });
+        return read(spec, columns, exclude, MissingValues.FAIL, dropped -> {});
     }
 
     /**
      * {@link #read(String, List, List)} with a policy for missing values: columns are chosen before
      * any cell of a CSV is parsed, and {@code dropped} is told how many rows were left out.
      */
-    public static Dataset read(String spec, List<String> columns, List<String> exclude, MissingValues missing,
-            LongConsumer dropped) {
+    public static Dataset read(
+            String spec, List<String> columns, List<String> exclude, MissingValues missing, LongConsumer dropped) {
         String lower = spec.toLowerCase(Locale.ROOT);
         Path path = Path.of(spec);
         if (lower.endsWith(".csv") || lower.endsWith(".tsv") || lower.endsWith(".txt")) {
@@ -45,8 +44,8 @@ public final class DataFiles {
             for (ToyDataset t : ToyDataset.values()) {
                 toys.append(toys.length() == 0 ? "" : ", ").append(t.id());
             }
-            throw new DataException("'" + spec + "' is neither a toy data set (" + toys
-                    + ") nor a .csv, .tsv or .npy file");
+            throw new DataException(
+                    "'" + spec + "' is neither a toy data set (" + toys + ") nor a .csv, .tsv or .npy file");
         }
         Dataset all = NpyReader.read(path, missing, dropped);
         if (columns != null && !columns.isEmpty()) {
@@ -60,7 +59,8 @@ public final class DataFiles {
                 }
             }
             if (keep.isEmpty()) {
-                throw new DataException(spec + ": --exclude-columns leaves no column (the file has " + all.columns() + ")");
+                throw new DataException(
+                        spec + ": --exclude-columns leaves no column (the file has " + all.columns() + ")");
             }
             all = select(all, keep, spec);
         }
@@ -80,7 +80,8 @@ public final class DataFiles {
             }
             for (int k = 0; k < i; k++) {
                 if (idx[k] == j) {
-                    throw new DataException(spec + ": the column '" + d.columns().get(j) + "' is chosen twice");
+                    throw new DataException(
+                            spec + ": the column '" + d.columns().get(j) + "' is chosen twice");
                 }
             }
             idx[i] = j;
@@ -96,8 +97,11 @@ public final class DataFiles {
         for (int j : idx) {
             cols.add(d.columns().get(j));
         }
-        return new Dataset(org.nd4j.linalg.factory.Nd4j.create(out, new long[] {d.rows(), idx.length},
-                org.nd4j.linalg.api.buffer.DataType.DOUBLE), cols, d.source());
+        return new Dataset(
+                org.nd4j.linalg.factory.Nd4j.create(
+                        out, new long[] {d.rows(), idx.length}, org.nd4j.linalg.api.buffer.DataType.DOUBLE),
+                cols,
+                d.source());
     }
 
     /**
@@ -105,8 +109,8 @@ public final class DataFiles {
      * else the model's columns, by name and in the model's order, if the file has them all; else
      * all columns if there are as many as the model's dimension.
      */
-    public static Dataset readForModel(String spec, List<String> modelColumns, List<String> columns, MissingValues missing,
-            LongConsumer dropped) {
+    public static Dataset readForModel(
+            String spec, List<String> modelColumns, List<String> columns, MissingValues missing, LongConsumer dropped) {
         if (isTable(spec)) {
             // choose the columns from the header first: the other columns are never parsed
             List<String> header;
@@ -125,7 +129,8 @@ public final class DataFiles {
      */
     public static RowSource openForModel(String spec, List<String> modelColumns, List<String> columns) {
         if (!isTable(spec)) {
-            return RowSource.of(readForModel(spec, modelColumns, columns, MissingValues.FAIL, d -> { }).values());
+            return RowSource.of(readForModel(spec, modelColumns, columns, MissingValues.FAIL, d -> {})
+                    .values());
         }
         CsvRows rows = CsvRows.open(Path.of(spec));
         try {
@@ -143,8 +148,8 @@ public final class DataFiles {
      * columns, the joint rows [x | encoded context] of {@link ConditionalTable#openForModel}, the
      * columns taken by name ({@code columns} must then be empty).
      */
-    public static RowSource openForModel(String spec, List<String> modelColumns, List<ContextColumn> context,
-            List<String> columns) {
+    public static RowSource openForModel(
+            String spec, List<String> modelColumns, List<ContextColumn> context, List<String> columns) {
         if (context.isEmpty()) {
             return openForModel(spec, modelColumns, columns);
         }
@@ -166,8 +171,8 @@ public final class DataFiles {
      * model's columns by name. A header that does not name them all is refused: taking its columns
      * by position would silently pair a column with another of the model's.
      */
-    private static List<String> columnsForModel(List<String> header, List<String> modelColumns, List<String> columns,
-            String spec) {
+    private static List<String> columnsForModel(
+            List<String> header, List<String> modelColumns, List<String> columns, String spec) {
         if (columns != null && !columns.isEmpty()) {
             return columns;
         }

@@ -15,8 +15,7 @@ public final class DataMemory {
     /** System property overriding the limit, in bytes. */
     public static final String PROPERTY = "cnf4j.maxDataBytes";
 
-    private DataMemory() {
-    }
+    private DataMemory() {}
 
     /** The limit in bytes. */
     public static long limitBytes() {
@@ -56,12 +55,17 @@ public final class DataMemory {
     public static void check(long values, long limitBytes, String source, String sofar) {
         long bytes = values > Long.MAX_VALUE / 8 ? Long.MAX_VALUE : values * 8;
         if (bytes > limitBytes) {
-            throw new DataException(String.format(java.util.Locale.ROOT,
+            throw new DataException(String.format(
+                    java.util.Locale.ROOT,
                     "%s: too large to hold in memory: %s take %,d MB as doubles, over the %,d MB allowed for "
                             + "data read whole (a quarter of the smaller of the heap, -Xmx, and ND4J's off-heap "
                             + "limit, -Dorg.bytedeco.javacpp.maxbytes; or -D%s). Give the JVM more memory or use a "
                             + "sample of the rows; scoring and sampling stream CSV input instead.",
-                    source, sofar, bytes >> 20, limitBytes >> 20, PROPERTY));
+                    source,
+                    sofar,
+                    bytes >> 20,
+                    limitBytes >> 20,
+                    PROPERTY));
         }
     }
 }

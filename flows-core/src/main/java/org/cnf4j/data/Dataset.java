@@ -22,10 +22,11 @@ public final class Dataset {
      */
     public Dataset(INDArray values, List<String> columns, String source) {
         if (values.rank() != 2 || values.columns() != columns.size()) {
-            throw new IllegalArgumentException("need [rows, " + columns.size() + "] values, got "
-                    + java.util.Arrays.toString(values.shape()));
+            throw new IllegalArgumentException(
+                    "need [rows, " + columns.size() + "] values, got " + java.util.Arrays.toString(values.shape()));
         }
-        this.values = values.dataType() == DataType.DOUBLE && values.ordering() == 'c' && !values.isView() ? values
+        this.values = values.dataType() == DataType.DOUBLE && values.ordering() == 'c' && !values.isView()
+                ? values
                 : values.castTo(DataType.DOUBLE).dup('c');
         this.columns = List.copyOf(columns);
         this.source = source;

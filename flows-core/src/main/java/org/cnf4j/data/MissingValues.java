@@ -37,8 +37,11 @@ public enum MissingValues {
 
     /** Whether a CSV cell (stripped of spaces and quotes) marks a missing value: empty, NA or NaN. */
     static boolean isMissingCell(String cell) {
-        return cell.isEmpty() || cell.equalsIgnoreCase("na") || cell.equalsIgnoreCase("nan")
-                || cell.equalsIgnoreCase("+nan") || cell.equalsIgnoreCase("-nan");
+        return cell.isEmpty()
+                || cell.equalsIgnoreCase("na")
+                || cell.equalsIgnoreCase("nan")
+                || cell.equalsIgnoreCase("+nan")
+                || cell.equalsIgnoreCase("-nan");
     }
 
     @Override

@@ -16,8 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class NpyArray {
 
-    private NpyArray() {
-    }
+    private NpyArray() {}
 
     /**
      * Decodes a whole .npy file.
@@ -57,7 +56,8 @@ public final class NpyArray {
     private static double[] decode(NpyHeader h, ByteBuffer data, int n) {
         String dtype = h.dtype();
         char order = dtype.charAt(0);
-        data.order(order == '>' ? ByteOrder.BIG_ENDIAN : order == '=' ? ByteOrder.nativeOrder() : ByteOrder.LITTLE_ENDIAN);
+        data.order(
+                order == '>' ? ByteOrder.BIG_ENDIAN : order == '=' ? ByteOrder.nativeOrder() : ByteOrder.LITTLE_ENDIAN);
         char kind = Character.toLowerCase(dtype.charAt(1));
         int size = Integer.parseInt(dtype.substring(2));
         double[] out = new double[n];
@@ -65,23 +65,26 @@ public final class NpyArray {
         for (int i = 0; i < n; i++, at += size) {
             out[i] = switch (kind) {
                 case 'b' -> data.get(at) != 0 ? 1 : 0;
-                case 'i' -> switch (size) {
-                    case 1 -> data.get(at);
-                    case 2 -> data.getShort(at);
-                    case 4 -> data.getInt(at);
-                    default -> data.getLong(at);
-                };
-                case 'u' -> switch (size) {
-                    case 1 -> data.get(at) & 0xff;
-                    case 2 -> data.getShort(at) & 0xffff;
-                    case 4 -> data.getInt(at) & 0xffffffffL;
-                    default -> unsigned(data.getLong(at));
-                };
-                default -> switch (size) {
-                    case 2 -> halfToDouble(data.getShort(at));
-                    case 4 -> data.getFloat(at);
-                    default -> data.getDouble(at);
-                };
+                case 'i' ->
+                    switch (size) {
+                        case 1 -> data.get(at);
+                        case 2 -> data.getShort(at);
+                        case 4 -> data.getInt(at);
+                        default -> data.getLong(at);
+                    };
+                case 'u' ->
+                    switch (size) {
+                        case 1 -> data.get(at) & 0xff;
+                        case 2 -> data.getShort(at) & 0xffff;
+                        case 4 -> data.getInt(at) & 0xffffffffL;
+                        default -> unsigned(data.getLong(at));
+                    };
+                default ->
+                    switch (size) {
+                        case 2 -> halfToDouble(data.getShort(at));
+                        case 4 -> data.getFloat(at);
+                        default -> data.getDouble(at);
+                    };
             };
         }
         return out;

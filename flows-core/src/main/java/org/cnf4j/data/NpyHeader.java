@@ -68,7 +68,9 @@ public record NpyHeader(String dtype, boolean fortranOrder, long[] shape, int da
             if (bytes.length < 12) {
                 throw new IllegalArgumentException("truncated .npy header");
             }
-            headerLength = (bytes[8] & 0xffL) | (bytes[9] & 0xffL) << 8 | (bytes[10] & 0xffL) << 16
+            headerLength = (bytes[8] & 0xffL)
+                    | (bytes[9] & 0xffL) << 8
+                    | (bytes[10] & 0xffL) << 16
                     | (bytes[11] & 0xffL) << 24;
             start = 12;
         } else {

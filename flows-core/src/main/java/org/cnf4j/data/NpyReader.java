@@ -12,15 +12,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class NpyReader {
 
-    private NpyReader() {
-    }
+    private NpyReader() {}
 
     /**
      * @throws DataException for a missing file, a file ND4J cannot parse, a shape other than 2-D,
      *     a non-finite value, or more values than the {@link DataMemory} limit
      */
     public static Dataset read(Path file) {
-        return read(file, MissingValues.FAIL, dropped -> { });
+        return read(file, MissingValues.FAIL, dropped -> {});
     }
 
     /**
@@ -36,7 +35,10 @@ public final class NpyReader {
         INDArray a;
         try (java.io.InputStream in = Files.newInputStream(file)) {
             NpyHeader header = NpyHeader.check(in.readNBytes(1 << 16), Files.size(file));
-            DataMemory.check(header.elements(), DataMemory.limitBytes(), file.toString(),
+            DataMemory.check(
+                    header.elements(),
+                    DataMemory.limitBytes(),
+                    file.toString(),
                     "the " + header.elements() + " values its shape " + java.util.Arrays.toString(header.shape())
                             + " declares");
             a = NpyArray.read(Files.readAllBytes(file));
@@ -48,8 +50,8 @@ public final class NpyReader {
             throw new DataException(file + ": cannot be read (" + e.getMessage() + ")", e);
         }
         if (a.rank() != 2) {
-            throw new DataException(file + ": expected a 2-D array [rows, columns], got shape "
-                    + java.util.Arrays.toString(a.shape()));
+            throw new DataException(
+                    file + ": expected a 2-D array [rows, columns], got shape " + java.util.Arrays.toString(a.shape()));
         }
         if (a.rows() == 0 || a.columns() == 0) {
             throw new DataException(file + ": the array has no " + (a.rows() == 0 ? "rows" : "columns"));
@@ -67,8 +69,13 @@ public final class NpyReader {
                     kept--;
                 }
             } else if (!Double.isFinite(v[i])) {
-                throw new DataException(String.format("%s: row %d, column %d holds %s, not a finite value%s", file,
-                        i / cols, i % cols, v[i], Double.isNaN(v[i])
+                throw new DataException(String.format(
+                        "%s: row %d, column %d holds %s, not a finite value%s",
+                        file,
+                        i / cols,
+                        i % cols,
+                        v[i],
+                        Double.isNaN(v[i])
                                 ? " (a missing value; leave out rows with missing values with --missing drop-rows)"
                                 : ""));
             }

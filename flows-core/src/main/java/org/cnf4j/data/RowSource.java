@@ -23,8 +23,7 @@ public interface RowSource extends AutoCloseable {
 
     /** Releases what the source holds open (a file); nothing by default. */
     @Override
-    default void close() {
-    }
+    default void close() {}
 
     /** The rows of an array [rows, dim] in memory, in order. */
     static RowSource of(INDArray values) {

@@ -118,7 +118,8 @@ public final class Standardizer {
 
     /** The standardiser of the columns from {@code from} on: of the contexts c of joint rows [x | c]. */
     public Standardizer tail(int from) {
-        return new Standardizer(java.util.Arrays.copyOfRange(mean, from, mean.length),
+        return new Standardizer(
+                java.util.Arrays.copyOfRange(mean, from, mean.length),
                 java.util.Arrays.copyOfRange(std, from, std.length));
     }
 

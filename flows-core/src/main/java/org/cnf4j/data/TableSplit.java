@@ -34,7 +34,8 @@ public final class TableSplit {
         int nTest = (int) Math.round(n * testFraction);
         int nTrain = n - nVal - nTest;
         if (nTrain < 1 || (validationFraction > 0 && nVal < 1) || (testFraction > 0 && nTest < 1)) {
-            throw new DataException(source + ": " + n + " rows are too few to split into train, validation and test sets");
+            throw new DataException(
+                    source + ": " + n + " rows are too few to split into train, validation and test sets");
         }
         this.train = Arrays.copyOfRange(perm, 0, nTrain);
         this.validation = Arrays.copyOfRange(perm, nTrain, nTrain + nVal);

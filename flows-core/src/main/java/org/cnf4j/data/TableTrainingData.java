@@ -1,12 +1,12 @@
 package org.cnf4j.data;
 
 import java.util.SplittableRandom;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.cnf4j.flow.RandomStreams;
 import org.cnf4j.linalg.NativeArrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A finite table (CSV or NPY) as training data: split into train, validation and test, and
@@ -41,8 +41,13 @@ public final class TableTrainingData implements TrainingData {
      * @param dequantize add uniform noise to integer data
      * @param standardize fit a standardiser on the training rows
      */
-    public TableTrainingData(Dataset data, double validationFraction, double testFraction, long seed,
-            boolean dequantize, boolean standardize) {
+    public TableTrainingData(
+            Dataset data,
+            double validationFraction,
+            double testFraction,
+            long seed,
+            boolean dequantize,
+            boolean standardize) {
         this(data, 0, validationFraction, testFraction, seed, dequantize, standardize);
     }
 
@@ -50,14 +55,25 @@ public final class TableTrainingData implements TrainingData {
      * Training data of a conditional flow: joint rows whose last {@code contextColumns} columns are
      * the encoded context (standardised with the data, never dequantised).
      */
-    public TableTrainingData(Dataset data, int contextColumns, double validationFraction, double testFraction,
-            long seed, boolean dequantize, boolean standardize) {
-        this(data, contextColumns, new TableSplit(data.rows(), validationFraction, testFraction, seed, data.source()),
-                seed, dequantize, standardize);
+    public TableTrainingData(
+            Dataset data,
+            int contextColumns,
+            double validationFraction,
+            double testFraction,
+            long seed,
+            boolean dequantize,
+            boolean standardize) {
+        this(
+                data,
+                contextColumns,
+                new TableSplit(data.rows(), validationFraction, testFraction, seed, data.source()),
+                seed,
+                dequantize,
+                standardize);
     }
 
-    private TableTrainingData(Dataset data, int contextColumns, TableSplit split, long seed, boolean dequantize,
-            boolean standardize) {
+    private TableTrainingData(
+            Dataset data, int contextColumns, TableSplit split, long seed, boolean dequantize, boolean standardize) {
         this.data = data;
         this.contextColumns = contextColumns;
         this.seed = seed;
@@ -66,8 +82,12 @@ public final class TableTrainingData implements TrainingData {
         this.standardize = standardize;
         if (dequantize) {
             int x = dim - contextColumns;
-            ColumnChecks.requireIntegers(data.values().get(NDArrayIndex.all(), NDArrayIndex.interval(0, x)).dup('c'),
-                    data.columns().subList(0, x), data.source());
+            ColumnChecks.requireIntegers(
+                    data.values()
+                            .get(NDArrayIndex.all(), NDArrayIndex.interval(0, x))
+                            .dup('c'),
+                    data.columns().subList(0, x),
+                    data.source());
         }
         this.split = split;
         Dataset trainSet = data.rows(split.train());
@@ -75,11 +95,12 @@ public final class TableTrainingData implements TrainingData {
         Dataset testSet = data.rows(split.test());
         this.trainRows = split.trainingRows();
         this.train = NativeArrays.toArray(trainSet.values());
-        INDArray trainValues = dequantize ? dequantized(trainSet.values(), RandomStreams.stream(seed, "fit"))
-                : trainSet.values();
+        INDArray trainValues =
+                dequantize ? dequantized(trainSet.values(), RandomStreams.stream(seed, "fit")) : trainSet.values();
         int x = dim - contextColumns;
-        ColumnChecks.requireVaried(contextColumns == 0 ? trainValues
-                : trainValues.get(NDArrayIndex.all(), NDArrayIndex.interval(0, x)), data.columns().subList(0, x),
+        ColumnChecks.requireVaried(
+                contextColumns == 0 ? trainValues : trainValues.get(NDArrayIndex.all(), NDArrayIndex.interval(0, x)),
+                data.columns().subList(0, x),
                 data.source());
         this.standardizer = standardize ? Standardizer.fit(trainValues) : Standardizer.identity(dim);
         this.validation = prepare(valSet.values(), RandomStreams.stream(seed, "dequantize-validation"));
@@ -111,8 +132,8 @@ public final class TableTrainingData implements TrainingData {
      */
     public TableTrainingData testOn(Dataset rows) {
         if (rows.dim() != dim) {
-            throw new DataException(rows.source() + ": the test rows have " + rows.dim() + " columns, the training rows "
-                    + dim);
+            throw new DataException(
+                    rows.source() + ": the test rows have " + rows.dim() + " columns, the training rows " + dim);
         }
         if (split.test().length > 0) {
             throw new DataException("test rows from a file replace the test split: give a test fraction of 0");
@@ -143,8 +164,8 @@ public final class TableTrainingData implements TrainingData {
             throw new DataException(rows.source() + ": the validation table has no rows");
         }
         if (split.validation().length > 0) {
-            throw new DataException("validation rows from a caller replace the validation split: give a validation "
-                    + "fraction of 0");
+            throw new DataException(
+                    "validation rows from a caller replace the validation split: give a validation " + "fraction of 0");
         }
         requireIntegersToDequantise(rows);
         this.validation = prepare(rows.values(), RandomStreams.stream(seed, "dequantize-validation"));
@@ -156,8 +177,12 @@ public final class TableTrainingData implements TrainingData {
     private void requireIntegersToDequantise(Dataset rows) {
         if (dequantize) {
             int x = dim - contextColumns;
-            ColumnChecks.requireIntegers(rows.values().get(NDArrayIndex.all(), NDArrayIndex.interval(0, x)).dup('c'),
-                    rows.columns().subList(0, x), rows.source());
+            ColumnChecks.requireIntegers(
+                    rows.values()
+                            .get(NDArrayIndex.all(), NDArrayIndex.interval(0, x))
+                            .dup('c'),
+                    rows.columns().subList(0, x),
+                    rows.source());
         }
     }
 

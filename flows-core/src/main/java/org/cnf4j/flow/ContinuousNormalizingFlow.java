@@ -5,12 +5,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.random.RandomGenerator;
+import org.cnf4j.linalg.KernelSelection;
 import org.cnf4j.linalg.NativeArrays;
 import org.cnf4j.nn.Activation;
 import org.cnf4j.nn.Dynamics;
 import org.cnf4j.nn.LayerType;
 import org.cnf4j.nn.MatrixPrecision;
-import org.cnf4j.linalg.KernelSelection;
 import org.cnf4j.nn.MlpDynamics;
 import org.cnf4j.ode.OdeSolution;
 import org.cnf4j.ode.OdeSolver;
@@ -72,8 +72,13 @@ public final class ContinuousNormalizingFlow {
      * @param traceEstimator estimator for evaluation
      * @param seed seed of evaluation noise (Hutchinson probes) and sampling defaults
      */
-    public ContinuousNormalizingFlow(List<Dynamics> blocks, double[] endTimes, boolean trainEndTime,
-            SolverConfig solver, TraceEstimator traceEstimator, long seed) {
+    public ContinuousNormalizingFlow(
+            List<Dynamics> blocks,
+            double[] endTimes,
+            boolean trainEndTime,
+            SolverConfig solver,
+            TraceEstimator traceEstimator,
+            long seed) {
         this(blocks, endTimes, trainEndTime, solver, traceEstimator, seed, false);
     }
 
@@ -83,14 +88,21 @@ public final class ContinuousNormalizingFlow {
      * context value more than the flow's context, an indicator that is 1 for a given context and 0
      * (with the context zero) for none, so the same network also holds the unconditional field.
      */
-    public ContinuousNormalizingFlow(List<Dynamics> blocks, double[] endTimes, boolean trainEndTime,
-            SolverConfig solver, TraceEstimator traceEstimator, long seed, boolean learnsUnconditional) {
+    public ContinuousNormalizingFlow(
+            List<Dynamics> blocks,
+            double[] endTimes,
+            boolean trainEndTime,
+            SolverConfig solver,
+            TraceEstimator traceEstimator,
+            long seed,
+            boolean learnsUnconditional) {
         if (blocks.isEmpty() || blocks.size() != endTimes.length) {
             throw new IllegalArgumentException("need one end time per block and at least one block");
         }
         if (learnsUnconditional && blocks.get(0).contextDim() < 2) {
             throw new IllegalArgumentException("a flow that learns the unconditional field too needs conditional "
-                    + "blocks with the indicator: a context of at least 2 values, got " + blocks.get(0).contextDim());
+                    + "blocks with the indicator: a context of at least 2 values, got "
+                    + blocks.get(0).contextDim());
         }
         this.learnsUnconditional = learnsUnconditional;
         this.dim = blocks.get(0).dim();
@@ -98,12 +110,13 @@ public final class ContinuousNormalizingFlow {
         this.blockOffset = new long[blocks.size() + 1];
         for (int k = 0; k < blocks.size(); k++) {
             if (blocks.get(k).dim() != dim) {
-                throw new IllegalArgumentException("block " + k + " has dimension " + blocks.get(k).dim()
-                        + ", block 0 has " + dim);
+                throw new IllegalArgumentException(
+                        "block " + k + " has dimension " + blocks.get(k).dim() + ", block 0 has " + dim);
             }
             if (blocks.get(k).contextDim() != blocks.get(0).contextDim()) {
-                throw new IllegalArgumentException("block " + k + " takes a context of " + blocks.get(k).contextDim()
-                        + ", block 0 of " + blocks.get(0).contextDim());
+                throw new IllegalArgumentException(
+                        "block " + k + " takes a context of " + blocks.get(k).contextDim() + ", block 0 of "
+                                + blocks.get(0).contextDim());
             }
             if (!(endTimes[k] > 0) || Double.isInfinite(endTimes[k])) {
                 throw new IllegalArgumentException("end times must be positive and finite, got " + endTimes[k]);
@@ -204,16 +217,19 @@ public final class ContinuousNormalizingFlow {
         if (contextDim == 0) {
             return new INDArray[] {all, null};
         }
-        return new INDArray[] {all.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dim)).dup('c'),
-                all.get(NDArrayIndex.all(), NDArrayIndex.interval(dim, dim + contextDim)).dup('c')};
+        return new INDArray[] {
+            all.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dim)).dup('c'),
+            all.get(NDArrayIndex.all(), NDArrayIndex.interval(dim, dim + contextDim))
+                    .dup('c')
+        };
     }
 
     /** Joint rows [x | c] of points [n, dim] and their contexts [n, contextDim] (x itself when c is null). */
     public INDArray jointRows(INDArray x, INDArray c) {
         if (c == null) {
             if (contextDim > 0) {
-                throw new IllegalArgumentException("this flow is conditional: give a context of " + contextDim
-                        + " values for every row");
+                throw new IllegalArgumentException(
+                        "this flow is conditional: give a context of " + contextDim + " values for every row");
             }
             return x;
         }
@@ -298,13 +314,19 @@ public final class ContinuousNormalizingFlow {
         SolverStats stats = SolverStats.ZERO;
         for (int k = blocks.size() - 1; k >= 0; k--) {
             Dynamics f = blocks.get(k);
-            org.cnf4j.ode.OdeSystem guided = w == 1 ? f::forward : (t, y, dydt) -> {
-                twice.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()).assign(y);
-                twice.get(NDArrayIndex.interval(n, 2L * n), NDArrayIndex.all()).assign(y);
-                f.forward(t, twice, both);
-                dydt.assign(both.get(NDArrayIndex.interval(0, n), NDArrayIndex.all())).muli(w)
-                        .addi(both.get(NDArrayIndex.interval(n, 2L * n), NDArrayIndex.all()).mul(1 - w));
-            };
+            org.cnf4j.ode.OdeSystem guided = w == 1
+                    ? f::forward
+                    : (t, y, dydt) -> {
+                        twice.get(NDArrayIndex.interval(0, n), NDArrayIndex.all())
+                                .assign(y);
+                        twice.get(NDArrayIndex.interval(n, 2L * n), NDArrayIndex.all())
+                                .assign(y);
+                        f.forward(t, twice, both);
+                        dydt.assign(both.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()))
+                                .muli(w)
+                                .addi(both.get(NDArrayIndex.interval(n, 2L * n), NDArrayIndex.all())
+                                        .mul(1 - w));
+                    };
             f.setContext(bound);
             try {
                 OdeSolution sol = velocitySolver().solve(guided, endTime(k), 0, x);
@@ -489,8 +511,8 @@ public final class ContinuousNormalizingFlow {
                 throw new IllegalArgumentException("a base mixture of " + m.dim() + " dimensions for a flow of " + dim);
             }
             if (contextDim > 0) {
-                throw new IllegalArgumentException("a conditional flow's base is N(0, I) for every context; it takes no "
-                        + "mixture");
+                throw new IllegalArgumentException(
+                        "a conditional flow's base is N(0, I) for every context; it takes no " + "mixture");
             }
         }
         this.base = java.util.Objects.requireNonNull(newBase, "base");
@@ -565,8 +587,9 @@ public final class ContinuousNormalizingFlow {
 
     /** The density solve of checked rows z with their contexts c (null when unconditional). */
     private LogProbResult solveLogProb(INDArray z, INDArray c, ProbeSource probes) {
-        DensityChain.Result r = withContext(c, () -> DensityChain.solve(this, z, true, traceEstimator, probes,
-                densitySolver(), false, views, null));
+        DensityChain.Result r = withContext(
+                c,
+                () -> DensityChain.solve(this, z, true, traceEstimator, probes, densitySolver(), false, views, null));
         INDArray logp = base.logDensity(r.out()).subi(Nd4j.createFromArray(r.delta()));
         return new LogProbResult(logp, r.out(), r.stats());
     }
@@ -622,8 +645,9 @@ public final class ContinuousNormalizingFlow {
     public FlowResult decodeWithLogProb(INDArray z, ProbeSource probes) {
         INDArray[] zc = splitRows(z, "z");
         INDArray x = zc[0];
-        DensityChain.Result r = withContext(zc[1], () -> DensityChain.solve(this, x, false, traceEstimator, probes,
-                densitySolver(), false, views, null));
+        DensityChain.Result r = withContext(
+                zc[1],
+                () -> DensityChain.solve(this, x, false, traceEstimator, probes, densitySolver(), false, views, null));
         INDArray logp = base.logDensity(x).addi(Nd4j.createFromArray(r.delta()));
         return new FlowResult(r.out(), logp, r.stats());
     }
@@ -634,7 +658,8 @@ public final class ContinuousNormalizingFlow {
             throw new IllegalArgumentException("number of samples must be positive, got " + n);
         }
         if (contextDim > 0) {
-            throw new IllegalArgumentException("this flow is conditional: give one context per sample, sample(c, seed)");
+            throw new IllegalArgumentException(
+                    "this flow is conditional: give one context per sample, sample(c, seed)");
         }
         return decode(base.draw(n, dim, RandomStreams.stream(sampleSeed, "base")));
     }
@@ -674,8 +699,8 @@ public final class ContinuousNormalizingFlow {
 
     @Override
     public String toString() {
-        return "ContinuousNormalizingFlow(dim=" + dim + (contextDim > 0 ? ", context=" + contextDim : "") + ", blocks=" + blocks.size() + ", "
-                + blocks.get(0).describe() + ", " + solver + ", trace=" + traceEstimator + ")";
+        return "ContinuousNormalizingFlow(dim=" + dim + (contextDim > 0 ? ", context=" + contextDim : "") + ", blocks="
+                + blocks.size() + ", " + blocks.get(0).describe() + ", " + solver + ", trace=" + traceEstimator + ")";
     }
 
     /** Builds a flow of {@link MlpDynamics} blocks; defaults follow FFJORD's toy setup. */
@@ -785,8 +810,12 @@ public final class ContinuousNormalizingFlow {
             List<Dynamics> nets = new ArrayList<>();
             double[] times = new double[blocks];
             for (int k = 0; k < blocks; k++) {
-                nets.add(MlpDynamics.create(dims, layerType, activation,
-                        contextDim + (learnsUnconditional && contextDim > 0 ? 1 : 0), init));
+                nets.add(MlpDynamics.create(
+                        dims,
+                        layerType,
+                        activation,
+                        contextDim + (learnsUnconditional && contextDim > 0 ? 1 : 0),
+                        init));
                 times[k] = endTime;
             }
             TraceEstimator est = traceEstimator != null ? traceEstimator : defaultEvaluationEstimator(dim);

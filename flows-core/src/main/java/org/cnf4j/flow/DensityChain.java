@@ -37,9 +37,14 @@ public final class DensityChain {
      * @param start the state it started from
      * @param end the state it ended at
      */
-    public record BlockSolve(int block, Dynamics dynamics, double endTime, Probes probes, DensityOdeSystem system,
-            INDArray start, INDArray end) {
-    }
+    public record BlockSolve(
+            int block,
+            Dynamics dynamics,
+            double endTime,
+            Probes probes,
+            DensityOdeSystem system,
+            INDArray start,
+            INDArray end) {}
 
     /** Creates a step handler for block k (or null): how direct backpropagation records steps. */
     public interface Recorder {
@@ -54,11 +59,9 @@ public final class DensityChain {
      * @param blocks every block's solve, in the order solved
      * @param stats solver work of all blocks
      */
-    public record Result(INDArray out, double[] delta, List<BlockSolve> blocks, SolverStats stats) {
-    }
+    public record Result(INDArray out, double[] delta, List<BlockSolve> blocks, SolverStats stats) {}
 
-    private DensityChain() {
-    }
+    private DensityChain() {}
 
     /**
      * Solves the chain.
@@ -73,8 +76,16 @@ public final class DensityChain {
      * @param views views cache shared across calls (may be null)
      * @param recorder step handlers per block (may be null)
      */
-    public static Result solve(ContinuousNormalizingFlow flow, INDArray x, boolean toLatent, TraceEstimator estimator,
-            ProbeSource probeSource, OdeSolver solver, boolean regularized, StateViews.Cache views, Recorder recorder) {
+    public static Result solve(
+            ContinuousNormalizingFlow flow,
+            INDArray x,
+            boolean toLatent,
+            TraceEstimator estimator,
+            ProbeSource probeSource,
+            OdeSolver solver,
+            boolean regularized,
+            StateViews.Cache views,
+            Recorder recorder) {
         int n = x.rows();
         int dim = flow.dim();
         double[] delta = new double[n];

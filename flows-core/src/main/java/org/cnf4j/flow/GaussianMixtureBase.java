@@ -35,8 +35,9 @@ public final class GaussianMixtureBase implements BaseDistribution {
     public GaussianMixtureBase(double[] logWeights, double[][] means, double[][][] lower) {
         int k = logWeights.length;
         if (k == 0 || means.length != k || lower.length != k) {
-            throw new IllegalArgumentException("a mixture needs as many log-weights, means and factors, at least one; got "
-                    + logWeights.length + ", " + means.length + " and " + lower.length);
+            throw new IllegalArgumentException(
+                    "a mixture needs as many log-weights, means and factors, at least one; got " + logWeights.length
+                            + ", " + means.length + " and " + lower.length);
         }
         this.dim = means[0].length;
         if (dim == 0) {
@@ -58,14 +59,15 @@ public final class GaussianMixtureBase implements BaseDistribution {
         this.logDet = new double[k];
         for (int c = 0; c < k; c++) {
             if (means[c].length != dim || lower[c].length != dim) {
-                throw new IllegalArgumentException("component " + c + " has " + means[c].length + " means and a factor of "
-                        + lower[c].length + " rows; component 0 has " + dim + " dimensions");
+                throw new IllegalArgumentException(
+                        "component " + c + " has " + means[c].length + " means and a factor of " + lower[c].length
+                                + " rows; component 0 has " + dim + " dimensions");
             }
             this.means[c] = finite(means[c].clone(), "means");
             for (int i = 0; i < dim; i++) {
                 if (lower[c][i].length != dim) {
-                    throw new IllegalArgumentException("component " + c + "'s factor row " + i + " has " + lower[c][i].length
-                            + " values, not " + dim);
+                    throw new IllegalArgumentException("component " + c + "'s factor row " + i + " has "
+                            + lower[c][i].length + " values, not " + dim);
                 }
                 this.lower[c][i] = finite(lower[c][i].clone(), "factor");
                 for (int j = i + 1; j < dim; j++) {
@@ -234,8 +236,9 @@ public final class GaussianMixtureBase implements BaseDistribution {
 
     @Override
     public String describe() {
-        return logWeights.length == 1 ? "a full-covariance Gaussian" : "a mixture of " + logWeights.length
-                + " full-covariance Gaussians";
+        return logWeights.length == 1
+                ? "a full-covariance Gaussian"
+                : "a mixture of " + logWeights.length + " full-covariance Gaussians";
     }
 
     @Override

@@ -9,8 +9,7 @@ import java.util.SplittableRandom;
  */
 public final class RandomStreams {
 
-    private RandomStreams() {
-    }
+    private RandomStreams() {}
 
     /** The stream of that name for the given run seed. */
     public static SplittableRandom stream(long seed, String name) {

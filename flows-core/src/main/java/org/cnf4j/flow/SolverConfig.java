@@ -18,8 +18,8 @@ import org.cnf4j.settings.SettingCheck;
  * @param maxSteps cap on accepted plus rejected steps of one solve
  * @param maxEvaluations cap on function evaluations of one solve (0: none beyond maxSteps)
  */
-public record SolverConfig(RungeKuttaMethod method, double rtol, double atol, int steps, int maxSteps,
-        int maxEvaluations) {
+public record SolverConfig(
+        RungeKuttaMethod method, double rtol, double atol, int steps, int maxSteps, int maxEvaluations) {
 
     /**
      * The smallest tolerance other than 0: below it double precision cannot meet the error test,
@@ -87,8 +87,8 @@ public record SolverConfig(RungeKuttaMethod method, double rtol, double atol, in
 
     /** The same with another method (steps defaults to 100 for a fixed method given none). */
     public SolverConfig withMethod(RungeKuttaMethod newMethod) {
-        return new SolverConfig(newMethod, rtol, atol, newMethod.isAdaptive() || steps > 0 ? steps : 100, maxSteps,
-                maxEvaluations);
+        return new SolverConfig(
+                newMethod, rtol, atol, newMethod.isAdaptive() || steps > 0 ? steps : 100, maxSteps, maxEvaluations);
     }
 
     /**

@@ -10,8 +10,7 @@ public final class StandardNormal implements BaseDistribution {
 
     private static final double LOG_2PI = Math.log(2 * Math.PI);
 
-    private StandardNormal() {
-    }
+    private StandardNormal() {}
 
     @Override
     public double logDensity(double[] z, int offset, int dim) {

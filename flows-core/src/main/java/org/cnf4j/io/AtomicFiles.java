@@ -22,8 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class AtomicFiles {
 
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     /** Something that writes a file's content and may fail. */
     @FunctionalInterface
@@ -54,7 +53,8 @@ public final class AtomicFiles {
                 }
                 // temporary files are created owner-only; give the result the usual rw-r--r--
                 if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
-                    Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                    Files.setPosixFilePermissions(
+                            tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
                 }
                 try {
                     Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -84,12 +84,14 @@ public final class AtomicFiles {
         Path abs = path.toAbsolutePath();
         for (int hops = 0; Files.isSymbolicLink(abs); hops++) {
             if (hops == 40) {
-                throw new IOException("cannot write " + path + " (too many levels of symbolic links); nothing was written");
+                throw new IOException(
+                        "cannot write " + path + " (too many levels of symbolic links); nothing was written");
             }
             abs = abs.resolveSibling(Files.readSymbolicLink(abs)).normalize();
         }
         if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(abs, LinkOption.NOFOLLOW_LINKS)) {
-            String what = Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS) ? "a folder"
+            String what = Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)
+                    ? "a folder"
                     : "not a regular file (a device, FIFO or socket)";
             throw new IOException("cannot write " + path + (abs.equals(path.toAbsolutePath()) ? "" : " (" + abs + ")")
                     + ": it is " + what + "; choose a file name; nothing was written");
@@ -106,16 +108,19 @@ public final class AtomicFiles {
      */
     private static Map<Path, Path> pending() {
         Map<Path, Path> map = new ConcurrentHashMap<>();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            for (Map.Entry<Path, Path> e : map.entrySet()) {
-                try {
-                    Files.deleteIfExists(e.getKey());
-                } catch (IOException ignored) {
-                    // the JVM is going down: nothing more to do
-                }
-                System.err.println("interrupted; nothing was written to " + e.getValue());
-            }
-        }, "cnf4j-remove-temporary-files"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            for (Map.Entry<Path, Path> e : map.entrySet()) {
+                                try {
+                                    Files.deleteIfExists(e.getKey());
+                                } catch (IOException ignored) {
+                                    // the JVM is going down: nothing more to do
+                                }
+                                System.err.println("interrupted; nothing was written to " + e.getValue());
+                            }
+                        },
+                        "cnf4j-remove-temporary-files"));
         return map;
     }
 

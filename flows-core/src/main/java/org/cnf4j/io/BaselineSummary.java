@@ -8,5 +8,4 @@ package org.cnf4j.io;
  * @param mixtureTestNll Gaussian mixture fitted by EM, nats per row, original units
  * @param mixtureComponents components of the mixture, chosen on the validation split from 1..10
  */
-public record BaselineSummary(double gaussianTestNll, double mixtureTestNll, int mixtureComponents) {
-}
+public record BaselineSummary(double gaussianTestNll, double mixtureTestNll, int mixtureComponents) {}

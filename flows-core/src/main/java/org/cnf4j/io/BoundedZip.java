@@ -24,8 +24,7 @@ public final class BoundedZip {
     /** Most bytes of all entries once inflated (1 GiB). */
     public static final long MAX_TOTAL_BYTES = 1L << 30;
 
-    private BoundedZip() {
-    }
+    private BoundedZip() {}
 
     /**
      * The entries by name, in archive order.
@@ -55,12 +54,12 @@ public final class BoundedZip {
                     size += n;
                     total += n;
                     if (size > MAX_ENTRY_BYTES) {
-                        throw new IllegalArgumentException("the entry '" + name + "' inflates to more than "
-                                + MAX_ENTRY_BYTES + " bytes");
+                        throw new IllegalArgumentException(
+                                "the entry '" + name + "' inflates to more than " + MAX_ENTRY_BYTES + " bytes");
                     }
                     if (total > MAX_TOTAL_BYTES) {
-                        throw new IllegalArgumentException("the entries inflate to more than " + MAX_TOTAL_BYTES
-                                + " bytes in all");
+                        throw new IllegalArgumentException(
+                                "the entries inflate to more than " + MAX_TOTAL_BYTES + " bytes in all");
                     }
                     out.write(buf, 0, n);
                 }
@@ -71,14 +70,17 @@ public final class BoundedZip {
     }
 
     private static void checkName(String name) {
-        boolean bad = name.isEmpty() || name.startsWith("/") || name.contains("\\") || name.indexOf('\0') >= 0
+        boolean bad = name.isEmpty()
+                || name.startsWith("/")
+                || name.contains("\\")
+                || name.indexOf('\0') >= 0
                 || (name.length() > 1 && name.charAt(1) == ':');
         for (String part : name.split("/")) {
             bad |= part.equals("..");
         }
         if (bad) {
-            throw new IllegalArgumentException("the entry name '" + name.replace("\0", "\\0")
-                    + "' is not a plain relative path");
+            throw new IllegalArgumentException(
+                    "the entry name '" + name.replace("\0", "\\0") + "' is not a plain relative path");
         }
     }
 }

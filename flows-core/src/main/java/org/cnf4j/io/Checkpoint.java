@@ -12,5 +12,4 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param iteration iterations completed
  * @param trainerState the trainer's JSON record
  */
-public record Checkpoint(INDArray parameters, INDArray optimizerState, long iteration, String trainerState) {
-}
+public record Checkpoint(INDArray parameters, INDArray optimizerState, long iteration, String trainerState) {}

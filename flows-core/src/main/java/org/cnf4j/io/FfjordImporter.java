@@ -36,13 +36,12 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public final class FfjordImporter {
 
-    private static final Pattern LAYER = Pattern.compile(
-            "chain\\.(\\d+)\\.odefunc\\.(?:odefunc\\.)?diffeq\\.layers\\.(\\d+)\\.(.+)");
+    private static final Pattern LAYER =
+            Pattern.compile("chain\\.(\\d+)\\.odefunc\\.(?:odefunc\\.)?diffeq\\.layers\\.(\\d+)\\.(.+)");
     private static final Pattern TIME = Pattern.compile("chain\\.(\\d+)\\.sqrt_end_time");
     private static final Pattern IGNORED = Pattern.compile("chain\\.\\d+\\.odefunc\\.(?:odefunc\\.)?_num_evals");
 
-    private FfjordImporter() {
-    }
+    private FfjordImporter() {}
 
     /**
      * Reads the npz file.
@@ -53,8 +52,8 @@ public final class FfjordImporter {
      * @param defaultEndTime T for blocks without {@code sqrt_end_time}
      * @throws ModelFileException naming the file and what cannot be represented
      */
-    public static ContinuousNormalizingFlow read(Path npz, Activation activation, SolverConfig solver,
-            double defaultEndTime) {
+    public static ContinuousNormalizingFlow read(
+            Path npz, Activation activation, SolverConfig solver, double defaultEndTime) {
         if (!Files.isRegularFile(npz)) {
             throw new ModelFileException(npz + ": no such file");
         }
@@ -85,7 +84,8 @@ public final class FfjordImporter {
     }
 
     private static boolean finite(INDArray a) {
-        for (double v : org.cnf4j.linalg.NativeArrays.toArray(a.castTo(DataType.DOUBLE).dup('c'))) {
+        for (double v :
+                org.cnf4j.linalg.NativeArrays.toArray(a.castTo(DataType.DOUBLE).dup('c'))) {
             if (!Double.isFinite(v)) {
                 return false;
             }
@@ -94,13 +94,19 @@ public final class FfjordImporter {
     }
 
     /** Builds the flow from state-dict entries (names as in PyTorch, values as arrays). */
-    public static ContinuousNormalizingFlow fromStateDict(String source, Map<String, INDArray> dict,
-            Activation activation, SolverConfig solver, double defaultEndTime) {
+    public static ContinuousNormalizingFlow fromStateDict(
+            String source,
+            Map<String, INDArray> dict,
+            Activation activation,
+            SolverConfig solver,
+            double defaultEndTime) {
         Map<Integer, Map<Integer, Map<String, INDArray>>> layers = new TreeMap<>();
         Map<Integer, Double> times = new TreeMap<>();
         TreeSet<String> unknown = new TreeSet<>();
         for (Map.Entry<String, INDArray> e : dict.entrySet()) {
-            String key = e.getKey().endsWith(".npy") ? e.getKey().substring(0, e.getKey().length() - 4) : e.getKey();
+            String key = e.getKey().endsWith(".npy")
+                    ? e.getKey().substring(0, e.getKey().length() - 4)
+                    : e.getKey();
             Matcher m = LAYER.matcher(key);
             Matcher t = TIME.matcher(key);
             if ((m.matches() || t.matches()) && !finite(e.getValue())) {
@@ -120,8 +126,11 @@ public final class FfjordImporter {
         }
         if (!unknown.isEmpty()) {
             boolean batchNorm = unknown.stream().anyMatch(k -> k.contains("running_mean") || k.contains("running_var"));
-            throw new ModelFileException(source + ": " + (batchNorm ? "batch-norm layers cannot be represented"
-                    : "entries that are not ODE blocks of supported layers") + ": " + unknown);
+            throw new ModelFileException(source + ": "
+                    + (batchNorm
+                            ? "batch-norm layers cannot be represented"
+                            : "entries that are not ODE blocks of supported layers")
+                    + ": " + unknown);
         }
         if (layers.isEmpty()) {
             throw new ModelFileException(source + ": no chain.<i>.odefunc.diffeq.layers.<k> entries found");
@@ -138,12 +147,12 @@ public final class FfjordImporter {
             expectBlock++;
         }
         int dim = blocks.get(0).dim();
-        return new ContinuousNormalizingFlow(blocks, endTimes, true, solver,
-                ContinuousNormalizingFlow.defaultEvaluationEstimator(dim), 0);
+        return new ContinuousNormalizingFlow(
+                blocks, endTimes, true, solver, ContinuousNormalizingFlow.defaultEvaluationEstimator(dim), 0);
     }
 
-    private static MlpDynamics block(String source, int b, Map<Integer, Map<String, INDArray>> layers,
-            Activation activation) {
+    private static MlpDynamics block(
+            String source, int b, Map<Integer, Map<String, INDArray>> layers, Activation activation) {
         int count = layers.size();
         for (int k = 0; k < count; k++) {
             if (!layers.containsKey(k)) {
@@ -166,8 +175,13 @@ public final class FfjordImporter {
                         + " is not a ConcatSquashLinear, ConcatLinear or IgnoreLinear layer (keys " + l.keySet() + ")");
             }
             LayerType t;
-            if (l.keySet().equals(new TreeSet<>(List.of("_layer.weight", "_layer.bias", "_hyper_bias.weight",
-                    "_hyper_gate.weight", "_hyper_gate.bias")))) {
+            if (l.keySet()
+                    .equals(new TreeSet<>(List.of(
+                            "_layer.weight",
+                            "_layer.bias",
+                            "_hyper_bias.weight",
+                            "_hyper_gate.weight",
+                            "_hyper_gate.bias")))) {
                 t = LayerType.CONCAT_SQUASH;
             } else if (l.keySet().equals(new TreeSet<>(List.of("_layer.weight", "_layer.bias")))) {
                 t = w.columns() == dims[k] + 1 ? LayerType.CONCAT : LayerType.IGNORE;
@@ -188,8 +202,8 @@ public final class FfjordImporter {
             dims[k + 1] = w.rows();
         }
         if (dims[count] != dim) {
-            throw new ModelFileException(source + ": block " + b + " ends with " + dims[count] + " outputs, it must give "
-                    + dim);
+            throw new ModelFileException(
+                    source + ": block " + b + " ends with " + dims[count] + " outputs, it must give " + dim);
         }
         MlpDynamics net = new MlpDynamics(dims, type, activation);
         INDArray p = net.parameters();
@@ -201,7 +215,8 @@ public final class FfjordImporter {
             switch (parts[2]) {
                 case "weight":
                     value = type == LayerType.CONCAT
-                            ? w.get(NDArrayIndex.all(), NDArrayIndex.interval(1, w.columns())).transpose()
+                            ? w.get(NDArrayIndex.all(), NDArrayIndex.interval(1, w.columns()))
+                                    .transpose()
                             : w.transpose();
                     break;
                 case "bias":
@@ -214,16 +229,17 @@ public final class FfjordImporter {
                     value = l.get("_hyper_gate.bias");
                     break;
                 default:
-                    value = type == LayerType.CONCAT ? w.get(NDArrayIndex.all(), NDArrayIndex.point(0))
+                    value = type == LayerType.CONCAT
+                            ? w.get(NDArrayIndex.all(), NDArrayIndex.point(0))
                             : l.get("_hyper_bias.weight");
             }
             if (value.length() != t.length()) {
                 throw new ModelFileException(source + ": block " + b + " layer " + parts[1] + " " + parts[2] + " has "
                         + value.length() + " values, expected " + t.length());
             }
-            p.get(NDArrayIndex.interval(t.offset(), t.offset() + t.length())).assign(value.dup('c').reshape(t.length()));
+            p.get(NDArrayIndex.interval(t.offset(), t.offset() + t.length()))
+                    .assign(value.dup('c').reshape(t.length()));
         }
         return net;
     }
-
 }

@@ -19,8 +19,8 @@ public record ImageLayout(int height, int width, double black, double white) {
                     + ModelFile.MAX_WIDTH + " pixels (got " + height + "x" + width + ")");
         }
         if (!Double.isFinite(black) || !Double.isFinite(white) || !(white > black)) {
-            throw new IllegalArgumentException("an image layout's grey scale needs finite black < white (got " + black
-                    + ", " + white + ")");
+            throw new IllegalArgumentException(
+                    "an image layout's grey scale needs finite black < white (got " + black + ", " + white + ")");
         }
     }
 

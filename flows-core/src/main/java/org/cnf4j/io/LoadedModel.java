@@ -9,5 +9,4 @@ import org.cnf4j.flow.ContinuousNormalizingFlow;
  * @param metadata standardiser, data description, training summary
  * @param checkpoint the resume state, or null when the file has none
  */
-public record LoadedModel(ContinuousNormalizingFlow flow, ModelMetadata metadata, Checkpoint checkpoint) {
-}
+public record LoadedModel(ContinuousNormalizingFlow flow, ModelMetadata metadata, Checkpoint checkpoint) {}

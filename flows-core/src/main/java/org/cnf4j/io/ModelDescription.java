@@ -18,8 +18,16 @@ import java.util.List;
  * @param metadata standardiser, columns, context, data description, training summary, reflow record
  * @param checkpointIteration the iteration of the resume state, or null when the file has none
  */
-public record ModelDescription(int dim, int contextDim, List<Block> blocks, boolean trainsEndTime,
-        long networkParameters, String solver, String traceEstimator, String base, ModelMetadata metadata,
+public record ModelDescription(
+        int dim,
+        int contextDim,
+        List<Block> blocks,
+        boolean trainsEndTime,
+        long networkParameters,
+        String solver,
+        String traceEstimator,
+        String base,
+        ModelMetadata metadata,
         Integer checkpointIteration) {
 
     /**
@@ -28,8 +36,7 @@ public record ModelDescription(int dim, int contextDim, List<Block> blocks, bool
      * @param architecture layer widths, layer type and activation, e.g. {@code 2-64-64-64-2 concatsquash tanh}
      * @param endTime the block's end time T
      */
-    public record Block(String architecture, double endTime) {
-    }
+    public record Block(String architecture, double endTime) {}
 
     public ModelDescription {
         blocks = List.copyOf(blocks);

@@ -67,13 +67,14 @@ public final class ModelFile {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private ModelFile() {
-    }
+    private ModelFile() {}
 
     /** A JSON parser's complaint on one line: its own message and where, without the parser's hints. */
     static String jsonProblem(java.io.IOException e) {
         if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
-            String what = j.getOriginalMessage() == null ? "" : j.getOriginalMessage().lines().findFirst().orElse("");
+            String what = j.getOriginalMessage() == null
+                    ? ""
+                    : j.getOriginalMessage().lines().findFirst().orElse("");
             com.fasterxml.jackson.core.JsonLocation at = j.getLocation();
             return what + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr());
         }
@@ -114,8 +115,8 @@ public final class ModelFile {
         for (int k = 0; k < flow.blockCount(); k++) {
             Dynamics d = flow.block(k);
             if (!(d instanceof MlpDynamics net)) {
-                throw new ModelFileException("only built-in MlpDynamics blocks can be saved; block " + k + " is "
-                        + d.describe());
+                throw new ModelFileException(
+                        "only built-in MlpDynamics blocks can be saved; block " + k + " is " + d.describe());
             }
             ObjectNode b = blocks.addObject();
             ArrayNode dims = b.putArray("dims");
@@ -136,8 +137,10 @@ public final class ModelFile {
                 for (long v : t.shape()) {
                     shape.add(v);
                 }
-                INDArray values = net.parameters().get(NDArrayIndex.interval(t.offset(), t.offset() + t.length()))
-                        .dup('c').reshape(t.shape());
+                INDArray values = net.parameters()
+                        .get(NDArrayIndex.interval(t.offset(), t.offset() + t.length()))
+                        .dup('c')
+                        .reshape(t.shape());
                 entries.put(entry, Nd4j.toNpyByteArray(values));
             }
         }
@@ -220,8 +223,12 @@ public final class ModelFile {
             cp.put("parameters", "checkpoint/parameters.npy");
             cp.put("optimizerState", "checkpoint/optimizer.npy");
             cp.put("trainerState", "checkpoint/trainer.json");
-            entries.put("checkpoint/parameters.npy", Nd4j.toNpyByteArray(checkpoint.parameters().dup('c')));
-            entries.put("checkpoint/optimizer.npy", Nd4j.toNpyByteArray(checkpoint.optimizerState().dup('c')));
+            entries.put(
+                    "checkpoint/parameters.npy",
+                    Nd4j.toNpyByteArray(checkpoint.parameters().dup('c')));
+            entries.put(
+                    "checkpoint/optimizer.npy",
+                    Nd4j.toNpyByteArray(checkpoint.optimizerState().dup('c')));
             entries.put("checkpoint/trainer.json", checkpoint.trainerState().getBytes(StandardCharsets.UTF_8));
         }
         if (metadata.provenance() != null) {
@@ -310,12 +317,13 @@ public final class ModelFile {
         }
         Reader r = new Reader(path, root);
         if (!FORMAT.equals(r.text(root, "format"))) {
-            throw new ModelFileException(path + ": format is '" + root.path("format").asText() + "', expected " + FORMAT);
+            throw new ModelFileException(
+                    path + ": format is '" + root.path("format").asText() + "', expected " + FORMAT);
         }
         int version = r.integer(root, "formatVersion");
         if (version != VERSION) {
-            throw new ModelFileException(path + ": format version " + version + " is not supported (this is version "
-                    + VERSION + ")");
+            throw new ModelFileException(
+                    path + ": format version " + version + " is not supported (this is version " + VERSION + ")");
         }
         return root;
     }
@@ -337,7 +345,8 @@ public final class ModelFile {
         if (contextDim < 0 || contextDim > MAX_WIDTH) {
             throw new ModelFileException(name + ": contextDim " + contextDim + " is outside 0.." + MAX_WIDTH);
         }
-        int blockContext = contextDim + (contextDim > 0 && root.path("learnsUnconditional").asBoolean(false) ? 1 : 0);
+        int blockContext =
+                contextDim + (contextDim > 0 && root.path("learnsUnconditional").asBoolean(false) ? 1 : 0);
         List<ModelDescription.Block> blocks = new ArrayList<>();
         for (JsonNode b : r.array(root, "blocks")) {
             JsonNode dimsNode = r.array(b, "dims");
@@ -346,9 +355,13 @@ public final class ModelFile {
                 dims[i] = dimsNode.get(i).asInt();
             }
             try {
-                blocks.add(new ModelDescription.Block(MlpDynamics.describe(dims, LayerType.byName(r.text(b,
-                        "layerType")), Activation.byName(r.text(b, "activation")), blockContext), r.number(b,
-                        "endTime")));
+                blocks.add(new ModelDescription.Block(
+                        MlpDynamics.describe(
+                                dims,
+                                LayerType.byName(r.text(b, "layerType")),
+                                Activation.byName(r.text(b, "activation")),
+                                blockContext),
+                        r.number(b, "endTime")));
             } catch (IllegalArgumentException e) {
                 throw new ModelFileException(name + ": block " + blocks.size() + ": " + e.getMessage(), e);
             }
@@ -368,9 +381,14 @@ public final class ModelFile {
         String solver;
         String estimator;
         try {
-            solver = new SolverConfig(RungeKuttaMethod.byName(r.text(sv, "method")), r.number(sv, "rtol"),
-                    r.number(sv, "atol"), r.integer(sv, "steps"), r.integer(sv, "maxSteps"),
-                    sv.hasNonNull("maxEvaluations") ? r.integer(sv, "maxEvaluations") : 0).toString();
+            solver = new SolverConfig(
+                            RungeKuttaMethod.byName(r.text(sv, "method")),
+                            r.number(sv, "rtol"),
+                            r.number(sv, "atol"),
+                            r.integer(sv, "steps"),
+                            r.integer(sv, "maxSteps"),
+                            sv.hasNonNull("maxEvaluations") ? r.integer(sv, "maxEvaluations") : 0)
+                    .toString();
             estimator = TraceEstimator.byName(r.text(root, "traceEstimator")).name();
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(name + ": " + e.getMessage(), e);
@@ -381,13 +399,21 @@ public final class ModelFile {
             JsonNode bn = r.object(root, "base");
             int k = r.integer(bn, "components");
             if (k < 1 || k > MAX_BASE_COMPONENTS) {
-                throw new ModelFileException(name + ": base: " + k + " components; 1.." + MAX_BASE_COMPONENTS
-                        + " are read");
+                throw new ModelFileException(
+                        name + ": base: " + k + " components; 1.." + MAX_BASE_COMPONENTS + " are read");
             }
             base = k == 1 ? "a full-covariance Gaussian" : "a mixture of " + k + " full-covariance Gaussians";
         }
-        return new ModelDescription(dim, contextDim, blocks, root.path("trainEndTime").asBoolean(true), network, solver,
-                estimator, base, metadata(name, root, dim, contextDim).withProvenance(provenance(name, entries)),
+        return new ModelDescription(
+                dim,
+                contextDim,
+                blocks,
+                root.path("trainEndTime").asBoolean(true),
+                network,
+                solver,
+                estimator,
+                base,
+                metadata(name, root, dim, contextDim).withProvenance(provenance(name, entries)),
                 checkpoint);
     }
 
@@ -396,7 +422,8 @@ public final class ModelFile {
         Reader r = new Reader(path, root);
         int dim = r.integer(root, "dim");
         int contextDim = root.has("contextDim") ? r.integer(root, "contextDim") : 0;
-        boolean learnsUnconditional = contextDim > 0 && root.path("learnsUnconditional").asBoolean(false);
+        boolean learnsUnconditional =
+                contextDim > 0 && root.path("learnsUnconditional").asBoolean(false);
         int blockContext = contextDim + (learnsUnconditional ? 1 : 0);
         if (contextDim < 0 || contextDim > MAX_WIDTH) {
             throw new ModelFileException(path + ": contextDim " + contextDim + " is outside 0.." + MAX_WIDTH);
@@ -444,8 +471,11 @@ public final class ModelFile {
             }
             MlpDynamics net;
             try {
-                net = new MlpDynamics(dims, LayerType.byName(r.text(b, "layerType")),
-                        Activation.byName(r.text(b, "activation")), blockContext);
+                net = new MlpDynamics(
+                        dims,
+                        LayerType.byName(r.text(b, "layerType")),
+                        Activation.byName(r.text(b, "activation")),
+                        blockContext);
             } catch (IllegalArgumentException e) {
                 throw new ModelFileException(path + ": block " + k + ": " + e.getMessage(), e);
             }
@@ -458,8 +488,9 @@ public final class ModelFile {
                     throw new ModelFileException(path + ": tensor " + name + " is missing from the tensor list");
                 }
                 if (!java.util.Arrays.equals(says, want)) {
-                    throw new ModelFileException(path + ": tensor " + name + " is declared with shape "
-                            + java.util.Arrays.toString(says) + ", the architecture needs " + java.util.Arrays.toString(want));
+                    throw new ModelFileException(
+                            path + ": tensor " + name + " is declared with shape " + java.util.Arrays.toString(says)
+                                    + ", the architecture needs " + java.util.Arrays.toString(want));
                 }
                 INDArray values = readNpy(path, entries, entryOf.get(name), name);
                 if (!java.util.Arrays.equals(values.shape(), want)) {
@@ -467,7 +498,8 @@ public final class ModelFile {
                             + java.util.Arrays.toString(values.shape()) + ", the architecture needs "
                             + java.util.Arrays.toString(want));
                 }
-                net.parameters().get(NDArrayIndex.interval(t.offset(), t.offset() + t.length()))
+                net.parameters()
+                        .get(NDArrayIndex.interval(t.offset(), t.offset() + t.length()))
                         .assign(values.castTo(DataType.DOUBLE).dup('c').reshape(t.length()));
             }
             nets.add(net);
@@ -482,12 +514,22 @@ public final class ModelFile {
         TraceEstimator estimator;
         ContinuousNormalizingFlow flow;
         try {
-            solver = new SolverConfig(RungeKuttaMethod.byName(r.text(sv, "method")), r.number(sv, "rtol"),
-                    r.number(sv, "atol"), r.integer(sv, "steps"), r.integer(sv, "maxSteps"),
+            solver = new SolverConfig(
+                    RungeKuttaMethod.byName(r.text(sv, "method")),
+                    r.number(sv, "rtol"),
+                    r.number(sv, "atol"),
+                    r.integer(sv, "steps"),
+                    r.integer(sv, "maxSteps"),
                     sv.hasNonNull("maxEvaluations") ? r.integer(sv, "maxEvaluations") : 0);
             estimator = TraceEstimator.byName(r.text(root, "traceEstimator"));
-            flow = new ContinuousNormalizingFlow(nets, times, root.path("trainEndTime").asBoolean(true), solver,
-                    estimator, root.path("seed").asLong(0), learnsUnconditional);
+            flow = new ContinuousNormalizingFlow(
+                    nets,
+                    times,
+                    root.path("trainEndTime").asBoolean(true),
+                    solver,
+                    estimator,
+                    root.path("seed").asLong(0),
+                    learnsUnconditional);
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(path + ": " + e.getMessage(), e);
         }
@@ -512,8 +554,10 @@ public final class ModelFile {
             if (trainer == null) {
                 throw new ModelFileException(path + ": checkpoint entry " + r.text(cp, "trainerState") + " is missing");
             }
-            checkpoint = new Checkpoint(params.castTo(DataType.DOUBLE).dup('c').reshape(params.length()),
-                    opt.castTo(DataType.DOUBLE).dup('c').reshape(opt.length()), r.integer(cp, "iteration"),
+            checkpoint = new Checkpoint(
+                    params.castTo(DataType.DOUBLE).dup('c').reshape(params.length()),
+                    opt.castTo(DataType.DOUBLE).dup('c').reshape(opt.length()),
+                    r.integer(cp, "iteration"),
                     new String(trainer, StandardCharsets.UTF_8));
         }
         return new LoadedModel(flow, meta, checkpoint);
@@ -524,23 +568,25 @@ public final class ModelFile {
      * lower Cholesky factors [K, dim, dim] in three {@code .npy} entries, checked as the mixture's
      * constructor checks them.
      */
-    private static GaussianMixtureBase base(String path, Map<String, byte[]> entries, Reader r, JsonNode bn, int dim,
-            int contextDim) {
+    private static GaussianMixtureBase base(
+            String path, Map<String, byte[]> entries, Reader r, JsonNode bn, int dim, int contextDim) {
         if (!MIXTURE_BASE.equals(r.text(bn, "kind"))) {
-            throw new ModelFileException(path + ": base: kind '" + bn.path("kind").asText() + "' is not known; "
-                    + MIXTURE_BASE + " is read");
+            throw new ModelFileException(path + ": base: kind '"
+                    + bn.path("kind").asText() + "' is not known; " + MIXTURE_BASE + " is read");
         }
         if (contextDim > 0) {
             throw new ModelFileException(path + ": base: a conditional model's base is N(0, I); it takes no mixture");
         }
         int k = r.integer(bn, "components");
         if (k < 1 || k > MAX_BASE_COMPONENTS) {
-            throw new ModelFileException(path + ": base: " + k + " components; 1.." + MAX_BASE_COMPONENTS + " are read");
+            throw new ModelFileException(
+                    path + ": base: " + k + " components; 1.." + MAX_BASE_COMPONENTS + " are read");
         }
         INDArray w = readNpy(path, entries, r.text(bn, "logWeights"), "base log-weights");
         INDArray mu = readNpy(path, entries, r.text(bn, "means"), "base means");
         INDArray l = readNpy(path, entries, r.text(bn, "lowerFactors"), "base factors");
-        if (!java.util.Arrays.equals(w.shape(), new long[] {k}) || !java.util.Arrays.equals(mu.shape(), new long[] {k, dim})
+        if (!java.util.Arrays.equals(w.shape(), new long[] {k})
+                || !java.util.Arrays.equals(mu.shape(), new long[] {k, dim})
                 || !java.util.Arrays.equals(l.shape(), new long[] {k, dim, dim})) {
             throw new ModelFileException(path + ": base: shapes " + java.util.Arrays.toString(w.shape()) + ", "
                     + java.util.Arrays.toString(mu.shape()) + " and " + java.util.Arrays.toString(l.shape()) + "; "
@@ -549,7 +595,8 @@ public final class ModelFile {
         }
         double[] weights = w.castTo(DataType.DOUBLE).toDoubleVector();
         double[][] means = mu.castTo(DataType.DOUBLE).toDoubleMatrix();
-        double[] flat = l.castTo(DataType.DOUBLE).dup('c').reshape((long) k * dim * dim).toDoubleVector();
+        double[] flat =
+                l.castTo(DataType.DOUBLE).dup('c').reshape((long) k * dim * dim).toDoubleVector();
         double[][][] lower = new double[k][dim][dim];
         for (int c = 0; c < k; c++) {
             for (int i = 0; i < dim; i++) {
@@ -572,13 +619,15 @@ public final class ModelFile {
         try {
             Provenance p = JSON.readValue(json, Provenance.class);
             if (p == null || p.software() == null || p.created() == null || p.command() == null) {
-                throw new ModelFileException(path + ": " + PROVENANCE_JSON + " lacks its software, creation time or "
-                        + "command");
+                throw new ModelFileException(
+                        path + ": " + PROVENANCE_JSON + " lacks its software, creation time or " + "command");
             }
             return p;
         } catch (IOException e) {
-            throw new ModelFileException(path + ": " + PROVENANCE_JSON + " is not a provenance record (" + e
-                    .getMessage().lines().findFirst().orElse("") + ")", e);
+            throw new ModelFileException(
+                    path + ": " + PROVENANCE_JSON + " is not a provenance record ("
+                            + e.getMessage().lines().findFirst().orElse("") + ")",
+                    e);
         }
     }
 
@@ -603,7 +652,10 @@ public final class ModelFile {
             }
             byte[] n = name.getBytes(StandardCharsets.UTF_8);
             byte[] data = entries.get(name);
-            sha.update(java.nio.ByteBuffer.allocate(16).putLong(n.length).putLong(data.length).array());
+            sha.update(java.nio.ByteBuffer.allocate(16)
+                    .putLong(n.length)
+                    .putLong(data.length)
+                    .array());
             sha.update(n);
             sha.update(data);
         }
@@ -667,8 +719,13 @@ public final class ModelFile {
         if (root.hasNonNull("reflow")) {
             JsonNode rf = r.object(root, "reflow");
             try {
-                reflow = new ReflowInfo(r.text(rf, "source"), r.text(rf, "sourceDigest"), r.integer(rf, "rounds"),
-                        r.integer(rf, "pairs"), RungeKuttaMethod.byName(r.text(rf, "method")), r.integer(rf, "steps"),
+                reflow = new ReflowInfo(
+                        r.text(rf, "source"),
+                        r.text(rf, "sourceDigest"),
+                        r.integer(rf, "rounds"),
+                        r.integer(rf, "pairs"),
+                        RungeKuttaMethod.byName(r.text(rf, "method")),
+                        r.integer(rf, "steps"),
                         r.number(rf, "maxDeviation"));
                 // the recommended sampler is bounded like any solver a file asks for
                 SolverConfig.fixed(reflow.method(), reflow.steps());
@@ -680,18 +737,25 @@ public final class ModelFile {
         if (root.hasNonNull("image")) {
             JsonNode im = r.object(root, "image");
             try {
-                image = new ImageLayout(r.integer(im, "height"), r.integer(im, "width"), r.number(im, "black"),
-                        r.number(im, "white"));
+                image = new ImageLayout(
+                        r.integer(im, "height"), r.integer(im, "width"), r.number(im, "black"), r.number(im, "white"));
             } catch (IllegalArgumentException e) {
                 throw new ModelFileException(path + ": image: " + e.getMessage(), e);
             }
             if (image.pixels() != dim) {
-                throw new ModelFileException(path + ": image: " + image.height() + "x" + image.width() + " pixels for a "
-                        + dim + "-dimensional model");
+                throw new ModelFileException(path + ": image: " + image.height() + "x" + image.width()
+                        + " pixels for a " + dim + "-dimensional model");
             }
         }
-        ModelMetadata meta = new ModelMetadata(standardizer, data.path("dequantized").asBoolean(false),
-                data.path("description").asText("unknown"), columns, training, context, reflow, image);
+        ModelMetadata meta = new ModelMetadata(
+                standardizer,
+                data.path("dequantized").asBoolean(false),
+                data.path("description").asText("unknown"),
+                columns,
+                training,
+                context,
+                reflow,
+                image);
         return meta;
     }
 
@@ -721,9 +785,11 @@ public final class ModelFile {
         try {
             values = NpyArray.read(bytes);
         } catch (IllegalArgumentException e) {
-            throw new ModelFileException(path + ": entry " + entry + " (" + what + ") is refused: " + e.getMessage(), e);
+            throw new ModelFileException(
+                    path + ": entry " + entry + " (" + what + ") is refused: " + e.getMessage(), e);
         }
-        if (values.length() > 0 && !Double.isFinite(values.castTo(DataType.DOUBLE).sumNumber().doubleValue())) {
+        if (values.length() > 0
+                && !Double.isFinite(values.castTo(DataType.DOUBLE).sumNumber().doubleValue())) {
             throw new ModelFileException(path + ": entry " + entry + " (" + what + ") holds NaN or infinite values");
         }
         return values;

@@ -20,13 +20,27 @@ import org.cnf4j.data.Standardizer;
  * @param provenance where the model came from (software, JVM, time, command, data), or null for a
  *     file written before it was recorded
  */
-public record ModelMetadata(Standardizer standardizer, boolean dequantized, String dataDescription,
-        List<String> columns, TrainingSummary training, List<ContextColumn> context, ReflowInfo reflow,
-        ImageLayout image, Provenance provenance) {
+public record ModelMetadata(
+        Standardizer standardizer,
+        boolean dequantized,
+        String dataDescription,
+        List<String> columns,
+        TrainingSummary training,
+        List<ContextColumn> context,
+        ReflowInfo reflow,
+        ImageLayout image,
+        Provenance provenance) {
 
     /** Metadata without a provenance record. */
-    public ModelMetadata(Standardizer standardizer, boolean dequantized, String dataDescription, List<String> columns,
-            TrainingSummary training, List<ContextColumn> context, ReflowInfo reflow, ImageLayout image) {
+    public ModelMetadata(
+            Standardizer standardizer,
+            boolean dequantized,
+            String dataDescription,
+            List<String> columns,
+            TrainingSummary training,
+            List<ContextColumn> context,
+            ReflowInfo reflow,
+            ImageLayout image) {
         this(standardizer, dequantized, dataDescription, columns, training, context, reflow, image, null);
     }
 
@@ -36,19 +50,34 @@ public record ModelMetadata(Standardizer standardizer, boolean dequantized, Stri
     }
 
     /** Metadata of a model whose rows are not images. */
-    public ModelMetadata(Standardizer standardizer, boolean dequantized, String dataDescription, List<String> columns,
-            TrainingSummary training, List<ContextColumn> context, ReflowInfo reflow) {
+    public ModelMetadata(
+            Standardizer standardizer,
+            boolean dequantized,
+            String dataDescription,
+            List<String> columns,
+            TrainingSummary training,
+            List<ContextColumn> context,
+            ReflowInfo reflow) {
         this(standardizer, dequantized, dataDescription, columns, training, context, reflow, null);
     }
 
     /** Metadata of a model that was not reflowed. */
-    public ModelMetadata(Standardizer standardizer, boolean dequantized, String dataDescription, List<String> columns,
-            TrainingSummary training, List<ContextColumn> context) {
+    public ModelMetadata(
+            Standardizer standardizer,
+            boolean dequantized,
+            String dataDescription,
+            List<String> columns,
+            TrainingSummary training,
+            List<ContextColumn> context) {
         this(standardizer, dequantized, dataDescription, columns, training, context, null);
     }
 
     /** Metadata of an unconditional model. */
-    public ModelMetadata(Standardizer standardizer, boolean dequantized, String dataDescription, List<String> columns,
+    public ModelMetadata(
+            Standardizer standardizer,
+            boolean dequantized,
+            String dataDescription,
+            List<String> columns,
             TrainingSummary training) {
         this(standardizer, dequantized, dataDescription, columns, training, List.of());
     }
@@ -69,25 +98,25 @@ public record ModelMetadata(Standardizer standardizer, boolean dequantized, Stri
 
     /** The same with a training summary. */
     public ModelMetadata withTraining(TrainingSummary summary) {
-        return new ModelMetadata(standardizer, dequantized, dataDescription, columns, summary, context, reflow, image,
-                provenance);
+        return new ModelMetadata(
+                standardizer, dequantized, dataDescription, columns, summary, context, reflow, image, provenance);
     }
 
     /** The same with a reflow record. */
     public ModelMetadata withReflow(ReflowInfo info) {
-        return new ModelMetadata(standardizer, dequantized, dataDescription, columns, training, context, info, image,
-                provenance);
+        return new ModelMetadata(
+                standardizer, dequantized, dataDescription, columns, training, context, info, image, provenance);
     }
 
     /** The same with an image layout. */
     public ModelMetadata withImage(ImageLayout layout) {
-        return new ModelMetadata(standardizer, dequantized, dataDescription, columns, training, context, reflow,
-                layout, provenance);
+        return new ModelMetadata(
+                standardizer, dequantized, dataDescription, columns, training, context, reflow, layout, provenance);
     }
 
     /** The same with a provenance record. */
     public ModelMetadata withProvenance(Provenance p) {
-        return new ModelMetadata(standardizer, dequantized, dataDescription, columns, training, context, reflow, image,
-                p);
+        return new ModelMetadata(
+                standardizer, dequantized, dataDescription, columns, training, context, reflow, image, p);
     }
 }

@@ -26,14 +26,31 @@ import org.cnf4j.data.TrainingData;
  * @param testRows test rows
  * @param seed the run's seed
  */
-public record Provenance(String software, String java, String os, String created, String command,
-        String dataDigest, long trainingRows, long validationRows, long testRows, long seed) {
+public record Provenance(
+        String software,
+        String java,
+        String os,
+        String created,
+        String command,
+        String dataDigest,
+        long trainingRows,
+        long validationRows,
+        long testRows,
+        long seed) {
 
     /** The provenance of a run starting now on this JVM, of {@code command} on {@code data}. */
     public static Provenance of(String command, TrainingData data, long seed) {
-        return new Provenance(thisSoftware(), thisJava(), thisOs(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                command, data == null ? null : data.contentDigest(), data == null ? 0 : data.trainingRows(),
-                data == null ? 0 : data.validation().rows(), data == null ? 0 : data.test().rows(), seed);
+        return new Provenance(
+                thisSoftware(),
+                thisJava(),
+                thisOs(),
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+                command,
+                data == null ? null : data.contentDigest(),
+                data == null ? 0 : data.trainingRows(),
+                data == null ? 0 : data.validation().rows(),
+                data == null ? 0 : data.test().rows(),
+                seed);
     }
 
     /** {@code cnf4j <version>}, the version from the build ("unknown" when run from classes without it). */
@@ -55,8 +72,8 @@ public record Provenance(String software, String java, String os, String created
     }
 
     private static String thisOs() {
-        return System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty(
-                "os.arch");
+        return System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch");
     }
 
     /** In words, for {@code cnf info}: one line per part. */
@@ -66,8 +83,11 @@ public record Provenance(String software, String java, String os, String created
         lines.add("created " + created);
         lines.add("command: " + command);
         if (dataDigest != null || trainingRows != 0) {
-            lines.add("data: " + (trainingRows < 0 ? "a generator" : trainingRows + " training, " + validationRows
-                    + " validation, " + testRows + " test rows") + (dataDigest == null ? "" : ", content " + dataDigest)
+            lines.add("data: "
+                    + (trainingRows < 0
+                            ? "a generator"
+                            : trainingRows + " training, " + validationRows + " validation, " + testRows + " test rows")
+                    + (dataDigest == null ? "" : ", content " + dataDigest)
                     + "; seed " + seed);
         } else {
             lines.add("seed " + seed);

@@ -17,14 +17,20 @@ import org.cnf4j.ode.RungeKuttaMethod;
  * @param maxDeviation the root-mean-square distance per dimension, in the flow's standardised
  *     units, between the recommended sampler's samples and dopri5's at the default tolerance
  */
-public record ReflowInfo(String source, String sourceDigest, int rounds, int pairs, RungeKuttaMethod method,
-        int steps, double maxDeviation) {
+public record ReflowInfo(
+        String source,
+        String sourceDigest,
+        int rounds,
+        int pairs,
+        RungeKuttaMethod method,
+        int steps,
+        double maxDeviation) {
 
     /** Validates. */
     public ReflowInfo {
         if (method == null || method.isAdaptive() || steps < 1 || rounds < 1 || pairs < 1) {
-            throw new IllegalArgumentException("a reflow record needs a fixed-step method, steps, rounds and pairs of "
-                    + "at least 1");
+            throw new IllegalArgumentException(
+                    "a reflow record needs a fixed-step method, steps, rounds and pairs of " + "at least 1");
         }
     }
 

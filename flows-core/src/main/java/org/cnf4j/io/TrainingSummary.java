@@ -21,9 +21,19 @@ package org.cnf4j.io;
  * @param baselines test NLL of the Gaussian and mixture baselines, or null when not fitted
  * @param selection how the stored parameters were chosen, in words (null in older files)
  */
-public record TrainingSummary(long iterations, long bestIteration, double bestValidationNll, double testNll,
-        double wallSeconds, String gradientMethod, String traceEstimator, int batchSize, double learningRate,
-        String objective, com.fasterxml.jackson.databind.JsonNode objectiveSettings, BaselineSummary baselines,
+public record TrainingSummary(
+        long iterations,
+        long bestIteration,
+        double bestValidationNll,
+        double testNll,
+        double wallSeconds,
+        String gradientMethod,
+        String traceEstimator,
+        int batchSize,
+        double learningRate,
+        String objective,
+        com.fasterxml.jackson.databind.JsonNode objectiveSettings,
+        BaselineSummary baselines,
         String selection) {
 
     /**
@@ -32,21 +42,32 @@ public record TrainingSummary(long iterations, long bestIteration, double bestVa
      */
     @Override
     public String toString() {
-        StringBuilder b = new StringBuilder(String.format(java.util.Locale.ROOT, "%d iterations%s (%s, batch "
-                + "%d, learning rate %g)", iterations, Double.isNaN(wallSeconds) ? ""
-                        : String.format(java.util.Locale.ROOT, " in %.1f s", wallSeconds), objectiveName(), batchSize,
+        StringBuilder b = new StringBuilder(String.format(
+                java.util.Locale.ROOT,
+                "%d iterations%s (%s, batch " + "%d, learning rate %g)",
+                iterations,
+                Double.isNaN(wallSeconds) ? "" : String.format(java.util.Locale.ROOT, " in %.1f s", wallSeconds),
+                objectiveName(),
+                batchSize,
                 learningRate));
         if (!Double.isNaN(bestValidationNll)) {
-            b.append(String.format(java.util.Locale.ROOT, "; kept iteration %d, validation NLL %.4f nats",
-                    bestIteration, bestValidationNll));
+            b.append(String.format(
+                    java.util.Locale.ROOT,
+                    "; kept iteration %d, validation NLL %.4f nats",
+                    bestIteration,
+                    bestValidationNll));
         }
         if (!Double.isNaN(testNll)) {
             b.append(String.format(java.util.Locale.ROOT, "; test NLL %.4f nats", testNll));
         }
         if (baselines != null) {
-            b.append(String.format(java.util.Locale.ROOT, "; baselines' test NLL: Gaussian %.4f, Gaussian mixture "
-                    + "(%d component%s) %.4f nats", baselines.gaussianTestNll(), baselines.mixtureComponents(),
-                    baselines.mixtureComponents() == 1 ? "" : "s", baselines.mixtureTestNll()));
+            b.append(String.format(
+                    java.util.Locale.ROOT,
+                    "; baselines' test NLL: Gaussian %.4f, Gaussian mixture " + "(%d component%s) %.4f nats",
+                    baselines.gaussianTestNll(),
+                    baselines.mixtureComponents(),
+                    baselines.mixtureComponents() == 1 ? "" : "s",
+                    baselines.mixtureTestNll()));
         }
         return b.toString();
     }
@@ -54,7 +75,8 @@ public record TrainingSummary(long iterations, long bestIteration, double bestVa
     /** The objective's short name: {@code mle} or {@code flow-matching}. */
     public String objectiveName() {
         return objectiveSettings != null && objectiveSettings.hasNonNull("name")
-                ? objectiveSettings.get("name").asText() : "mle";
+                ? objectiveSettings.get("name").asText()
+                : "mle";
     }
 
     /**
@@ -63,13 +85,37 @@ public record TrainingSummary(long iterations, long bestIteration, double bestVa
      * or a busy machine.
      */
     public TrainingSummary withoutTimings() {
-        return new TrainingSummary(iterations, bestIteration, bestValidationNll, testNll, Double.NaN, gradientMethod,
-                traceEstimator, batchSize, learningRate, objective, objectiveSettings, baselines, selection);
+        return new TrainingSummary(
+                iterations,
+                bestIteration,
+                bestValidationNll,
+                testNll,
+                Double.NaN,
+                gradientMethod,
+                traceEstimator,
+                batchSize,
+                learningRate,
+                objective,
+                objectiveSettings,
+                baselines,
+                selection);
     }
 
     /** The same summary with these baselines. */
     public TrainingSummary withBaselines(BaselineSummary b) {
-        return new TrainingSummary(iterations, bestIteration, bestValidationNll, testNll, wallSeconds, gradientMethod,
-                traceEstimator, batchSize, learningRate, objective, objectiveSettings, b, selection);
+        return new TrainingSummary(
+                iterations,
+                bestIteration,
+                bestValidationNll,
+                testNll,
+                wallSeconds,
+                gradientMethod,
+                traceEstimator,
+                batchSize,
+                learningRate,
+                objective,
+                objectiveSettings,
+                b,
+                selection);
     }
 }

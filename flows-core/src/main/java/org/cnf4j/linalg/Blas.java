@@ -10,8 +10,7 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  */
 public final class Blas {
 
-    private Blas() {
-    }
+    private Blas() {}
 
     /**
      * {@code C = alpha op(A) op(B) + beta C}, all row-major; op(A) is [m, k], op(B) [k, n], C [m, n].
@@ -19,15 +18,38 @@ public final class Blas {
      * @param transA use A^T (A stored [k, m])
      * @param transB use B^T (B stored [n, k])
      */
-    public static void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, DoublePointer a,
-            int lda, DoublePointer b, int ldb, double beta, DoublePointer c, int ldc) {
+    public static void gemm(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            double alpha,
+            DoublePointer a,
+            int lda,
+            DoublePointer b,
+            int ldb,
+            double beta,
+            DoublePointer c,
+            int ldc) {
         if (m == 0 || n == 0) {
             return;
         }
-        openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasRowMajor,
+        openblas_nolapack.cblas_dgemm(
+                openblas_nolapack.CblasRowMajor,
                 transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
                 transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
-                m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+                m,
+                n,
+                k,
+                alpha,
+                a,
+                lda,
+                b,
+                ldb,
+                beta,
+                c,
+                ldc);
     }
 
     /** {@code x = alpha x} over n elements of a pointer. */

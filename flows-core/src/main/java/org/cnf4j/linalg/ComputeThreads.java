@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
 
 /**
@@ -25,13 +25,12 @@ public final class ComputeThreads {
     /** System property naming the number of workers. */
     public static final String PROPERTY = "cnf4j.workers";
 
-    private static volatile int workers = Math.max(1, Integer.getInteger(PROPERTY,
-            Runtime.getRuntime().availableProcessors()));
+    private static volatile int workers =
+            Math.max(1, Integer.getInteger(PROPERTY, Runtime.getRuntime().availableProcessors()));
     private static ExecutorService pool;
     private static int poolSize;
 
-    private ComputeThreads() {
-    }
+    private ComputeThreads() {}
 
     /** The number of workers. */
     public static int workers() {
@@ -50,8 +49,8 @@ public final class ComputeThreads {
         if (pool == null || poolSize < size) {
             // a larger pool replaces the old one, which is not shut down: another thread may be
             // submitting to it right now; its idle threads end by themselves after a minute
-            ThreadPoolExecutor grown = new ThreadPoolExecutor(size, size, 60, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), r -> {
+            ThreadPoolExecutor grown =
+                    new ThreadPoolExecutor(size, size, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
                         Thread t = new Thread(r, "cnf4j-worker");
                         t.setDaemon(true);
                         return t;

@@ -9,8 +9,7 @@ package org.cnf4j.linalg;
  */
 public final class Elementwise {
 
-    private Elementwise() {
-    }
+    private Elementwise() {}
 
     /** {@code out[outOff + i] = a[aOff + i] * b[bOff + i]} for i in [0, n). */
     public static void multiply(double[] a, int aOff, double[] b, int bOff, double[] out, int outOff, int n) {
@@ -46,8 +45,8 @@ public final class Elementwise {
      * {@code out[r n + j] = w[wOff + j] * (scale * t[t0 + r])} for rows r &lt; m and columns j &lt; n: a
      * per-column weight times each row's scaled time.
      */
-    public static void timesRowTimes(double[] w, int wOff, double[] t, int t0, double scale, int m, int n,
-            double[] out) {
+    public static void timesRowTimes(
+            double[] w, int wOff, double[] t, int t0, double scale, int m, int n, double[] out) {
         if (KernelSelection.vector(KernelFamily.ELEMENTWISE_DOUBLE)) {
             VectorElementwise.timesRowTimes(w, wOff, t, t0, scale, m, n, out);
             return;
@@ -69,8 +68,17 @@ public final class Elementwise {
      * gamma} (a sigmoid from the tanh of half its argument), then {@code beta = bias[bOff + j] gamma
      * + h[hOff + j] t[t0 + r]}.
      */
-    public static void sigmoidGates(double[] gamma, double[] bias, int bOff, double[] h, int hOff, double[] t, int t0,
-            int m, int n, double[] beta) {
+    public static void sigmoidGates(
+            double[] gamma,
+            double[] bias,
+            int bOff,
+            double[] h,
+            int hOff,
+            double[] t,
+            int t0,
+            int m,
+            int n,
+            double[] beta) {
         if (KernelSelection.vector(KernelFamily.ELEMENTWISE_DOUBLE)) {
             VectorElementwise.sigmoidGates(gamma, bias, bOff, h, hOff, t, t0, m, n, beta);
             return;
@@ -81,8 +89,17 @@ public final class Elementwise {
     }
 
     /** Columns [from, n) of one row of {@link #sigmoidGates}, at time {@code tr}, from {@code row}. */
-    static void scalarSigmoidGates(double[] gamma, double[] bias, int bOff, double[] h, int hOff, double tr, int row,
-            int n, double[] beta, int from) {
+    static void scalarSigmoidGates(
+            double[] gamma,
+            double[] bias,
+            int bOff,
+            double[] h,
+            int hOff,
+            double tr,
+            int row,
+            int n,
+            double[] beta,
+            int from) {
         for (int j = from; j < n; j++) {
             double s = 0.5 + 0.5 * gamma[row + j];
             gamma[row + j] = s;
@@ -97,8 +114,20 @@ public final class Elementwise {
      * s (1 - s)}: {@code sumB[j] += g s}, {@code sumGw[j] += sBar t}, {@code sumGb[j] += sBar},
      * {@code sumH[j] += g t}, the rows added in order.
      */
-    public static void gateGradientSums(double[] g, double[] a, double[] s, double[] bias, int bOff, double[] t,
-            int t0, int m, int n, double[] sumB, double[] sumGw, double[] sumGb, double[] sumH) {
+    public static void gateGradientSums(
+            double[] g,
+            double[] a,
+            double[] s,
+            double[] bias,
+            int bOff,
+            double[] t,
+            int t0,
+            int m,
+            int n,
+            double[] sumB,
+            double[] sumGw,
+            double[] sumGb,
+            double[] sumH) {
         if (KernelSelection.vector(KernelFamily.ELEMENTWISE_DOUBLE)) {
             VectorElementwise.gateGradientSums(g, a, s, bias, bOff, t, t0, m, n, sumB, sumGw, sumGb, sumH);
             return;
@@ -107,8 +136,21 @@ public final class Elementwise {
     }
 
     /** Columns [from, n) of {@link #gateGradientSums}. */
-    static void scalarGateGradientSums(double[] g, double[] a, double[] s, double[] bias, int bOff, double[] t,
-            int t0, int m, int n, double[] sumB, double[] sumGw, double[] sumGb, double[] sumH, int from) {
+    static void scalarGateGradientSums(
+            double[] g,
+            double[] a,
+            double[] s,
+            double[] bias,
+            int bOff,
+            double[] t,
+            int t0,
+            int m,
+            int n,
+            double[] sumB,
+            double[] sumGw,
+            double[] sumGb,
+            double[] sumH,
+            int from) {
         for (int j = from; j < n; j++) {
             double pb = bias[bOff + j];
             double b = sumB[j];
@@ -177,8 +219,8 @@ public final class Elementwise {
         }
     }
 
-    static void scalarActivationBackward(double[] g, double[] d1, double[] d2, double[] a, int block, int probes,
-            int from) {
+    static void scalarActivationBackward(
+            double[] g, double[] d1, double[] d2, double[] a, int block, int probes, int from) {
         for (int i = from; i < block; i++) {
             double gi = g[i] * d1[i];
             for (int k = 1; k <= probes; k++) {

@@ -27,9 +27,7 @@ public final class HeapGemm {
     /** Rows and columns of a tile of {@link #transpose}: 8 x 8 doubles, each side one 64-byte line. */
     private static final int TILE = 8;
 
-
-    private HeapGemm() {
-    }
+    private HeapGemm() {}
 
     /** True when the Vector API kernels are available (the module is present and they passed their self-test). */
     public static boolean vectorized() {
@@ -37,8 +35,7 @@ public final class HeapGemm {
     }
 
     /** C = A B in double; A from aOff with row stride k, B from bOff with row stride n, C from cOff with stride n. */
-    public static void multiply(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int m, int n,
-            int k) {
+    public static void multiply(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int m, int n, int k) {
         if (KernelSelection.vector(KernelFamily.PRODUCTS_DOUBLE)) {
             VectorHeapGemm.multiply(a, aOff, b, bOff, c, cOff, m, n, k);
         } else {
@@ -61,8 +58,8 @@ public final class HeapGemm {
      * fma(a[0], b[0], 0))}, one fused multiply-add per term in order of the inner index, whatever
      * the shape (narrow outputs included) and whichever path runs it.
      */
-    public static void multiplyTransposedA(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int m,
-            int n, int k) {
+    public static void multiplyTransposedA(
+            double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int m, int n, int k) {
         if (KernelSelection.vector(KernelFamily.PRODUCTS_DOUBLE)) {
             VectorHeapGemm.multiplyTransposedA(a, aOff, b, bOff, c, cOff, m, n, k);
         } else {
@@ -71,8 +68,8 @@ public final class HeapGemm {
     }
 
     /** C = A^T B in float, as in double. */
-    public static void multiplyTransposedA(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int n,
-            int k) {
+    public static void multiplyTransposedA(
+            float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int n, int k) {
         if (KernelSelection.vector(KernelFamily.PRODUCTS_FLOAT)) {
             VectorHeapGemm.multiplyTransposedA(a, aOff, b, bOff, c, cOff, m, n, k);
         } else {
@@ -81,8 +78,8 @@ public final class HeapGemm {
     }
 
     /** The scalar loops of the double product: the reference order of operations. */
-    public static void scalarMultiply(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int m, int n,
-            int k) {
+    public static void scalarMultiply(
+            double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int m, int n, int k) {
         if (n >= PARTIALS) {
             scalarColumns(a, aOff, k, 1, b, bOff, c, cOff, m, n, k, 0, n);
             return;
@@ -100,8 +97,20 @@ public final class HeapGemm {
      * Columns [j0, j1) of a wide product, in the reference order; A's element (r, q) at
      * {@code a[aOff + r * rs + q * cs]} (rs = k, cs = 1 for A itself; rs = 1, cs = m for A^T).
      */
-    static void scalarColumns(double[] a, int aOff, int rs, int cs, double[] b, int bOff, double[] c, int cOff, int m,
-            int n, int k, int j0, int j1) {
+    static void scalarColumns(
+            double[] a,
+            int aOff,
+            int rs,
+            int cs,
+            double[] b,
+            int bOff,
+            double[] c,
+            int cOff,
+            int m,
+            int n,
+            int k,
+            int j0,
+            int j1) {
         for (int r = 0; r < m; r++) {
             int ar = aOff + r * rs;
             for (int j = j0; j < j1; j++) {
@@ -131,8 +140,8 @@ public final class HeapGemm {
     }
 
     /** The scalar loops of the float product: the reference order of operations. */
-    public static void scalarMultiply(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int n,
-            int k) {
+    public static void scalarMultiply(
+            float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int n, int k) {
         if (n >= PARTIALS) {
             scalarColumns(a, aOff, k, 1, b, bOff, c, cOff, m, n, k, 0, n);
             return;
@@ -150,8 +159,20 @@ public final class HeapGemm {
      * Columns [j0, j1) of a wide product, in the reference order; A's element (r, q) at
      * {@code a[aOff + r * rs + q * cs]} (rs = k, cs = 1 for A itself; rs = 1, cs = m for A^T).
      */
-    static void scalarColumns(float[] a, int aOff, int rs, int cs, float[] b, int bOff, float[] c, int cOff, int m,
-            int n, int k, int j0, int j1) {
+    static void scalarColumns(
+            float[] a,
+            int aOff,
+            int rs,
+            int cs,
+            float[] b,
+            int bOff,
+            float[] c,
+            int cOff,
+            int m,
+            int n,
+            int k,
+            int j0,
+            int j1) {
         for (int r = 0; r < m; r++) {
             int ar = aOff + r * rs;
             for (int j = j0; j < j1; j++) {

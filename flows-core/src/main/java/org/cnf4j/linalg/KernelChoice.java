@@ -9,8 +9,8 @@ package org.cnf4j.linalg;
  * @param vectorGflops the vector path's speed on the calibration problem in GFLOP/s, or NaN when not measured
  * @param plainGflops the plain path's speed on the calibration problem in GFLOP/s, or NaN when not measured
  */
-public record KernelChoice(KernelFamily family, boolean vector, String reason, double vectorGflops,
-        double plainGflops) {
+public record KernelChoice(
+        KernelFamily family, boolean vector, String reason, double vectorGflops, double plainGflops) {
 
     /** The chosen path's name: "vector (N-bit)" or "plain". */
     public String path() {

@@ -76,18 +76,24 @@ public final class KernelSelection {
         for (KernelFamily f : FAMILIES) {
             int i = f.ordinal();
             if (!module) {
-                CHOICES[i] = new KernelChoice(f, false, mode.equals("false") ? PROPERTY + "=false"
-                        : "no Vector API (run with --add-modules jdk.incubator.vector)", Double.NaN, Double.NaN);
+                CHOICES[i] = new KernelChoice(
+                        f,
+                        false,
+                        mode.equals("false")
+                                ? PROPERTY + "=false"
+                                : "no Vector API (run with --add-modules jdk.incubator.vector)",
+                        Double.NaN,
+                        Double.NaN);
             } else if (mode.equals("true")) {
-                CHOICES[i] = available(f) ? new KernelChoice(f, true, PROPERTY + "=true", Double.NaN, Double.NaN)
+                CHOICES[i] = available(f)
+                        ? new KernelChoice(f, true, PROPERTY + "=true", Double.NaN, Double.NaN)
                         : selfTestFailed(f);
             }
             CHOSEN[i] = CHOICES[i] != null && CHOICES[i].vector();
         }
     }
 
-    private KernelSelection() {
-    }
+    private KernelSelection() {}
 
     /** Whether the family runs its Vector API kernels now (the plain path until it is chosen by measurement). */
     public static boolean vector(KernelFamily family) {
@@ -197,8 +203,8 @@ public final class KernelSelection {
      * runs a few batches without allocating or is given up; then times both paths of each on the
      * larger problems ({@code timed}) for the record; see the class comment for what decides.
      */
-    static List<KernelChoice> measure(List<KernelFamily> families, List<KernelWorkload> warm,
-            List<KernelWorkload> timed) {
+    static List<KernelChoice> measure(
+            List<KernelFamily> families, List<KernelWorkload> warm, List<KernelWorkload> timed) {
         int n = families.size();
         int[] clean = new int[n];
         int[] calls = new int[n];
@@ -286,13 +292,21 @@ public final class KernelSelection {
         double vectorGflops = (double) w.flops() * REPS / vectorNs;
         double plainGflops = (double) w.flops() * REPS / plainNs;
         if (!compiled) {
-            return new KernelChoice(family, false, "vector code not compiled to vector instructions (it allocates on"
-                    + " every call)", vectorGflops, plainGflops);
+            return new KernelChoice(
+                    family,
+                    false,
+                    "vector code not compiled to vector instructions (it allocates on" + " every call)",
+                    vectorGflops,
+                    plainGflops);
         }
         int bits = VectorLanes.DOUBLES.vectorBitSize();
         if (bits < MIN_VECTOR_BITS) {
-            return new KernelChoice(family, false, bits + "-bit vectors (the vector kernels are used from "
-                    + MIN_VECTOR_BITS + " bits)", vectorGflops, plainGflops);
+            return new KernelChoice(
+                    family,
+                    false,
+                    bits + "-bit vectors (the vector kernels are used from " + MIN_VECTOR_BITS + " bits)",
+                    vectorGflops,
+                    plainGflops);
         }
         return new KernelChoice(family, true, "compiled, " + bits + "-bit vectors", vectorGflops, plainGflops);
     }
@@ -313,8 +327,7 @@ public final class KernelSelection {
     static final class AllocationCounter {
         private static final com.sun.management.ThreadMXBean BEAN = bean();
 
-        private AllocationCounter() {
-        }
+        private AllocationCounter() {}
 
         static boolean supported() {
             return BEAN != null;

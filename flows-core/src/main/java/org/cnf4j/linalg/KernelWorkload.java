@@ -79,6 +79,7 @@ abstract class KernelWorkload {
     private abstract static class Products extends KernelWorkload {
         /** The layers' inner sizes k and output widths n. */
         private static final int[][] SHAPES = {{DIM, WIDTH}, {WIDTH, WIDTH}, {WIDTH, WIDTH}, {WIDTH, DIM}};
+
         final Mirror xN;
         final Mirror wN;
         final Mirror outN;

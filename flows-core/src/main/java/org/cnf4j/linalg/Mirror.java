@@ -1,7 +1,6 @@
 package org.cnf4j.linalg;
 
 import java.nio.FloatBuffer;
-import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -13,8 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public abstract class Mirror {
 
-    private Mirror() {
-    }
+    private Mirror() {}
 
     /** New native storage for {@code length} values, single or double precision. */
     public static Mirror allocate(long length, boolean single) {
@@ -45,19 +43,58 @@ public abstract class Mirror {
      * {@code C = op(A) op(B)} (row-major, C overwritten) on the mirrors at the given element
      * offsets; all three must have the same precision.
      */
-    public static void gemm(boolean transA, boolean transB, int m, int n, int k, Mirror a, long aOff, int lda,
-            Mirror b, long bOff, int ldb, Mirror c, long cOff, int ldc) {
+    public static void gemm(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            Mirror a,
+            long aOff,
+            int lda,
+            Mirror b,
+            long bOff,
+            int ldb,
+            Mirror c,
+            long cOff,
+            int ldc) {
         if (m == 0 || n == 0) {
             return;
         }
         int ta = transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
         int tb = transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
         if (a.single()) {
-            openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, m, n, k, 1f,
-                    ((Single) a).at(aOff), lda, ((Single) b).at(bOff), ldb, 0f, ((Single) c).at(cOff), ldc);
+            openblas_nolapack.cblas_sgemm(
+                    openblas_nolapack.CblasRowMajor,
+                    ta,
+                    tb,
+                    m,
+                    n,
+                    k,
+                    1f,
+                    ((Single) a).at(aOff),
+                    lda,
+                    ((Single) b).at(bOff),
+                    ldb,
+                    0f,
+                    ((Single) c).at(cOff),
+                    ldc);
         } else {
-            openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasRowMajor, ta, tb, m, n, k, 1.0,
-                    ((Double) a).buf.at(aOff), lda, ((Double) b).buf.at(bOff), ldb, 0.0, ((Double) c).buf.at(cOff), ldc);
+            openblas_nolapack.cblas_dgemm(
+                    openblas_nolapack.CblasRowMajor,
+                    ta,
+                    tb,
+                    m,
+                    n,
+                    k,
+                    1.0,
+                    ((Double) a).buf.at(aOff),
+                    lda,
+                    ((Double) b).buf.at(bOff),
+                    ldb,
+                    0.0,
+                    ((Double) c).buf.at(cOff),
+                    ldc);
         }
     }
 

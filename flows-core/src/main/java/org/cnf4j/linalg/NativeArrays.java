@@ -17,8 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class NativeArrays {
 
-    private NativeArrays() {
-    }
+    private NativeArrays() {}
 
     /**
      * Throws unless {@code a} is laid out contiguously in row-major order (a fresh array, a
@@ -60,7 +59,10 @@ public final class NativeArrays {
         requireType(a, DataType.DOUBLE);
         requireContiguous(a);
         long n = a.length();
-        return new DoublePointer(a.data().addressPointer()).position(0).capacity(n).limit(n);
+        return new DoublePointer(a.data().addressPointer())
+                .position(0)
+                .capacity(n)
+                .limit(n);
     }
 
     /** A pointer to the array's first element, limited to its length; FLOAT and contiguous. */
@@ -68,7 +70,10 @@ public final class NativeArrays {
         requireType(a, DataType.FLOAT);
         requireContiguous(a);
         long n = a.length();
-        return new FloatPointer(a.data().addressPointer()).position(0).capacity(n).limit(n);
+        return new FloatPointer(a.data().addressPointer())
+                .position(0)
+                .capacity(n)
+                .limit(n);
     }
 
     private static void requireType(INDArray a, DataType type) {

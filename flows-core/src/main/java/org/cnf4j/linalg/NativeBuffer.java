@@ -14,6 +14,7 @@ public final class NativeBuffer {
     private final DoublePointer base;
     private final DoubleBuffer buffer;
     private final long length;
+
     @SuppressWarnings("unused")
     private final INDArray owner;
 

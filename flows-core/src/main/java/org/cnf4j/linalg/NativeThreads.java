@@ -20,8 +20,7 @@ public final class NativeThreads {
     private static volatile boolean configured;
     private static volatile int threads;
 
-    private NativeThreads() {
-    }
+    private NativeThreads() {}
 
     /** Applies {@code cnf4j.threads} (default 1) the first time it is called; later calls do nothing. */
     public static void ensureConfigured() {

@@ -16,18 +16,18 @@ public final class SingleTanh {
     static final float LOG2E = 1.44269504f;
     /** ln 2 in two parts; the high part has trailing zero bits, so k * LN2_HI is exact for |k| &lt; 2^8. */
     static final float LN2_HI = 0.693145751953125f;
+
     static final float LN2_LO = 1.42860677e-6f;
     /** 1.5 * 2^23: adding and subtracting it rounds a float of magnitude below 2^22 to an integer. */
     static final float SHIFT = 12582912f;
+
     static final int SHIFT_BITS = Float.floatToRawIntBits(SHIFT);
     /** Bound of 2x: e^(+-20) is a normal float and tanh(+-10) rounds to +-1. */
     static final float BOUND = 20f;
     /** Taylor coefficients of e^r, highest degree first: 1/7!, ..., 1/1!, 1. */
     static final float[] POLY = {1f / 5040, 1f / 720, 1f / 120, 1f / 24, 1f / 6, 0.5f, 1f, 1f};
 
-
-    private SingleTanh() {
-    }
+    private SingleTanh() {}
 
     /** True when the Vector API path is in use. */
     public static boolean vectorized() {

@@ -25,15 +25,14 @@ public final class Transcendentals {
     static final double LN2_LO = 1.9082149292705877e-10;
     /** 1.5 * 2^52: adding and subtracting it rounds a double of magnitude below 2^51 to an integer. */
     static final double SHIFT = 6755399441055744.0;
+
     static final long SHIFT_BITS = Double.doubleToRawLongBits(SHIFT);
     static final double EXP_MIN = -746.0;
     static final double EXP_MAX = 710.0;
     /** Taylor coefficients of e^r, highest degree first: 1/13!, ..., 1/1!, 1. */
     static final double[] EXP_POLY = taylor(13);
 
-
-    private Transcendentals() {
-    }
+    private Transcendentals() {}
 
     /** True when the Vector API path is in use. */
     public static boolean vectorized() {
@@ -57,8 +56,8 @@ public final class Transcendentals {
      * otherwise scalar loops do the same operations, so results are bit-identical either way.
      * h, d1 and d2 must be distinct from a.
      */
-    public static void shiftedTanh(double[] a, double[] shift, int rows, int cols, double[] h, double[] d1,
-            double[] d2) {
+    public static void shiftedTanh(
+            double[] a, double[] shift, int rows, int cols, double[] h, double[] d1, double[] d2) {
         if (KernelSelection.vector(KernelFamily.TANH_DOUBLE) && VectorTranscendentals.fitsLanes(cols)) {
             VectorTranscendentals.shiftedTanh(a, shift, rows, cols, h, d1, d2);
             return;
@@ -67,8 +66,8 @@ public final class Transcendentals {
     }
 
     /** The scalar loops of {@link #shiftedTanh}. */
-    public static void scalarShiftedTanh(double[] a, double[] shift, int rows, int cols, double[] h, double[] d1,
-            double[] d2) {
+    public static void scalarShiftedTanh(
+            double[] a, double[] shift, int rows, int cols, double[] h, double[] d1, double[] d2) {
         int n = rows * cols;
         for (int r = 0; r < rows; r++) {
             int base = r * cols;

@@ -14,14 +14,14 @@ final class VectorElementwise {
     private static final VectorSpecies<Double> SPECIES = VectorLanes.DOUBLES;
     private static final VectorSpecies<Float> FLOATS = VectorLanes.FLOATS;
 
-    private VectorElementwise() {
-    }
+    private VectorElementwise() {}
 
     static void multiply(double[] a, int aOff, double[] b, int bOff, double[] out, int outOff, int n) {
         int i = 0;
         int bound = SPECIES.loopBound(n);
         for (; i < bound; i += SPECIES.length()) {
-            DoubleVector.fromArray(SPECIES, a, aOff + i).mul(DoubleVector.fromArray(SPECIES, b, bOff + i))
+            DoubleVector.fromArray(SPECIES, a, aOff + i)
+                    .mul(DoubleVector.fromArray(SPECIES, b, bOff + i))
                     .intoArray(out, outOff + i);
         }
         Elementwise.scalarMultiply(a, aOff, b, bOff, out, outOff, n, i);
@@ -31,7 +31,8 @@ final class VectorElementwise {
         int i = 0;
         int bound = FLOATS.loopBound(n);
         for (; i < bound; i += FLOATS.length()) {
-            FloatVector.fromArray(FLOATS, a, aOff + i).mul(FloatVector.fromArray(FLOATS, b, bOff + i))
+            FloatVector.fromArray(FLOATS, a, aOff + i)
+                    .mul(FloatVector.fromArray(FLOATS, b, bOff + i))
                     .intoArray(out, outOff + i);
         }
         Elementwise.scalarMultiply(a, aOff, b, bOff, out, outOff, n, i);
@@ -50,25 +51,49 @@ final class VectorElementwise {
         }
     }
 
-    static void sigmoidGates(double[] gamma, double[] bias, int bOff, double[] h, int hOff, double[] t, int t0, int m,
-            int n, double[] beta) {
+    static void sigmoidGates(
+            double[] gamma,
+            double[] bias,
+            int bOff,
+            double[] h,
+            int hOff,
+            double[] t,
+            int t0,
+            int m,
+            int n,
+            double[] beta) {
         int bound = SPECIES.loopBound(n);
         for (int r = 0; r < m; r++) {
             double tr = t[t0 + r];
             int row = r * n;
             int j = 0;
             for (; j < bound; j += SPECIES.length()) {
-                DoubleVector s = DoubleVector.fromArray(SPECIES, gamma, row + j).mul(0.5).add(0.5);
+                DoubleVector s =
+                        DoubleVector.fromArray(SPECIES, gamma, row + j).mul(0.5).add(0.5);
                 s.intoArray(gamma, row + j);
-                DoubleVector.fromArray(SPECIES, bias, bOff + j).mul(s)
-                        .add(DoubleVector.fromArray(SPECIES, h, hOff + j).mul(tr)).intoArray(beta, row + j);
+                DoubleVector.fromArray(SPECIES, bias, bOff + j)
+                        .mul(s)
+                        .add(DoubleVector.fromArray(SPECIES, h, hOff + j).mul(tr))
+                        .intoArray(beta, row + j);
             }
             Elementwise.scalarSigmoidGates(gamma, bias, bOff, h, hOff, tr, row, n, beta, j);
         }
     }
 
-    static void gateGradientSums(double[] g, double[] a, double[] s, double[] bias, int bOff, double[] t, int t0,
-            int m, int n, double[] sumB, double[] sumGw, double[] sumGb, double[] sumH) {
+    static void gateGradientSums(
+            double[] g,
+            double[] a,
+            double[] s,
+            double[] bias,
+            int bOff,
+            double[] t,
+            int t0,
+            int m,
+            int n,
+            double[] sumB,
+            double[] sumGw,
+            double[] sumGb,
+            double[] sumH) {
         int lanes = SPECIES.length();
         int j = 0;
         for (; j + lanes <= n; j += lanes) {
@@ -82,7 +107,8 @@ final class VectorElementwise {
                 DoubleVector sj = DoubleVector.fromArray(SPECIES, s, i);
                 DoubleVector gj = DoubleVector.fromArray(SPECIES, g, i);
                 // the scalar code's operations, in its order (no fused multiply-adds)
-                DoubleVector sBar = gj.mul(DoubleVector.fromArray(SPECIES, a, i).add(pb)).mul(sj)
+                DoubleVector sBar = gj.mul(DoubleVector.fromArray(SPECIES, a, i).add(pb))
+                        .mul(sj)
                         .mul(sj.neg().add(1.0));
                 b = b.add(gj.mul(sj));
                 gw = gw.add(sBar.mul(tr));

@@ -28,8 +28,7 @@ final class VectorHeapGemm {
     /** Rows of A a panel: 4 tiles of 4 rows (16 rows of 64 doubles: 8 KB). */
     private static final int PANEL = 16;
 
-    private VectorHeapGemm() {
-    }
+    private VectorHeapGemm() {}
 
     /** C = A B in double; see {@link HeapGemm}. */
     static void multiply(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int m, int n, int k) {
@@ -45,8 +44,8 @@ final class VectorHeapGemm {
      * {@value HeapGemm#PARTIALS} columns, C^T = B^T A is the wide product (B transposed first, the
      * result transposed back: both small), with the same operations per output.
      */
-    static void multiplyTransposedA(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int m, int n,
-            int k) {
+    static void multiplyTransposedA(
+            double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int m, int n, int k) {
         if (n >= HeapGemm.PARTIALS) {
             wide(a, aOff, 1, m, b, bOff, c, cOff, m, n, k);
             return;
@@ -68,8 +67,8 @@ final class VectorHeapGemm {
      * outside, column blocks inside, so that a panel's rows stay in L1 across its column blocks, and
      * B (64 x 64: 16 KB in float, 32 KB in double) stays there too.
      */
-    private static void wide(double[] a, int aOff, int rs, int cs, double[] b, int bOff, double[] c, int cOff, int m,
-            int n, int k) {
+    private static void wide(
+            double[] a, int aOff, int rs, int cs, double[] b, int bOff, double[] c, int cOff, int m, int n, int k) {
         int lanes = DOUBLES.length();
         for (int r0 = 0; r0 < m; r0 += PANEL) {
             int rows = Math.min(PANEL, m - r0);
@@ -89,8 +88,19 @@ final class VectorHeapGemm {
     }
 
     /** Columns [j, j + 2 lanes) of a wide product, 4 rows at a time. */
-    private static void twoVectorColumns(double[] a, int aOff, int rs, int cs, double[] b, int bOff, double[] c,
-            int cOff, int m, int n, int k, int j) {
+    private static void twoVectorColumns(
+            double[] a,
+            int aOff,
+            int rs,
+            int cs,
+            double[] b,
+            int bOff,
+            double[] c,
+            int cOff,
+            int m,
+            int n,
+            int k,
+            int j) {
         int lanes = DOUBLES.length();
         int r = 0;
         for (; r + 4 <= m; r += 4) {
@@ -148,8 +158,19 @@ final class VectorHeapGemm {
     }
 
     /** Columns [j, j + lanes) of a wide product, 4 rows at a time. */
-    private static void oneVectorColumns(double[] a, int aOff, int rs, int cs, double[] b, int bOff, double[] c,
-            int cOff, int m, int n, int k, int j) {
+    private static void oneVectorColumns(
+            double[] a,
+            int aOff,
+            int rs,
+            int cs,
+            double[] b,
+            int bOff,
+            double[] c,
+            int cOff,
+            int m,
+            int n,
+            int k,
+            int j) {
         int r = 0;
         for (; r + 4 <= m; r += 4) {
             DoubleVector c0 = DoubleVector.zero(DOUBLES);
@@ -194,8 +215,8 @@ final class VectorHeapGemm {
      * {@value HeapGemm#PARTIALS} columns, C^T = B^T A is the wide product (B transposed first, the
      * result transposed back: both small), with the same operations per output.
      */
-    static void multiplyTransposedA(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int n,
-            int k) {
+    static void multiplyTransposedA(
+            float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int n, int k) {
         if (n >= HeapGemm.PARTIALS) {
             wide(a, aOff, 1, m, b, bOff, c, cOff, m, n, k);
             return;
@@ -217,8 +238,8 @@ final class VectorHeapGemm {
      * outside, column blocks inside, so that a panel's rows stay in L1 across its column blocks, and
      * B (64 x 64: 16 KB in float, 32 KB in double) stays there too.
      */
-    private static void wide(float[] a, int aOff, int rs, int cs, float[] b, int bOff, float[] c, int cOff, int m,
-            int n, int k) {
+    private static void wide(
+            float[] a, int aOff, int rs, int cs, float[] b, int bOff, float[] c, int cOff, int m, int n, int k) {
         int lanes = FLOATS.length();
         for (int r0 = 0; r0 < m; r0 += PANEL) {
             int rows = Math.min(PANEL, m - r0);
@@ -238,8 +259,8 @@ final class VectorHeapGemm {
     }
 
     /** Columns [j, j + 2 lanes) of a wide product, 4 rows at a time. */
-    private static void twoVectorColumns(float[] a, int aOff, int rs, int cs, float[] b, int bOff, float[] c, int cOff,
-            int m, int n, int k, int j) {
+    private static void twoVectorColumns(
+            float[] a, int aOff, int rs, int cs, float[] b, int bOff, float[] c, int cOff, int m, int n, int k, int j) {
         int lanes = FLOATS.length();
         int r = 0;
         for (; r + 4 <= m; r += 4) {
@@ -297,8 +318,8 @@ final class VectorHeapGemm {
     }
 
     /** Columns [j, j + lanes) of a wide product, 4 rows at a time. */
-    private static void oneVectorColumns(float[] a, int aOff, int rs, int cs, float[] b, int bOff, float[] c, int cOff,
-            int m, int n, int k, int j) {
+    private static void oneVectorColumns(
+            float[] a, int aOff, int rs, int cs, float[] b, int bOff, float[] c, int cOff, int m, int n, int k, int j) {
         int r = 0;
         for (; r + 4 <= m; r += 4) {
             FloatVector c0 = FloatVector.zero(FLOATS);
@@ -358,7 +379,8 @@ final class VectorHeapGemm {
                 for (int p = 0; p < HeapGemm.PARTIALS; p += lanes) {
                     DoubleVector s = DoubleVector.zero(DOUBLES);
                     for (int q = p; q < whole; q += HeapGemm.PARTIALS) {
-                        s = DoubleVector.fromArray(DOUBLES, a, ar + q).fma(DoubleVector.fromArray(DOUBLES, bt, bj + q), s);
+                        s = DoubleVector.fromArray(DOUBLES, a, ar + q)
+                                .fma(DoubleVector.fromArray(DOUBLES, bt, bj + q), s);
                     }
                     s.intoArray(partial, p);
                 }

@@ -16,16 +16,16 @@ final class VectorLanes {
     /** Float lanes of the chosen width. */
     static final VectorSpecies<Float> FLOATS = VectorSpecies.of(float.class, shape());
 
-    private VectorLanes() {
-    }
+    private VectorLanes() {}
 
     private static VectorShape shape() {
         String value = System.getProperty(KernelSelection.BITS_PROPERTY, "").trim();
         return switch (value) {
             case "", "0" -> VectorShape.preferredShape();
             case "128", "256", "512" -> VectorShape.forBitSize(Integer.parseInt(value));
-            default -> throw new IllegalArgumentException(
-                    KernelSelection.BITS_PROPERTY + " must be 128, 256 or 512, got '" + value + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        KernelSelection.BITS_PROPERTY + " must be 128, 256 or 512, got '" + value + "'");
         };
     }
 }

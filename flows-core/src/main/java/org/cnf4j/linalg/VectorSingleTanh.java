@@ -29,8 +29,7 @@ final class VectorSingleTanh {
     private static final FloatVector C6 = FloatVector.broadcast(SPECIES, SingleTanh.POLY[6]);
     private static final FloatVector C7 = FloatVector.broadcast(SPECIES, SingleTanh.POLY[7]);
 
-    private VectorSingleTanh() {
-    }
+    private VectorSingleTanh() {}
 
     /** True when rows of {@code cols} values split into whole vectors. */
     static boolean fitsLanes(int cols) {
@@ -51,8 +50,8 @@ final class VectorSingleTanh {
                 // SingleTanh.exp; the clamp of the scalar code as compare and blend (NaN compares false
                 // and passes through): max and min with Java's NaN and signed-zero rules compile to
                 // about 5 instructions each
-                FloatVector c = x.blend(HIGH, x.compare(VectorOperators.GT, HIGH)).blend(LOW,
-                        x.compare(VectorOperators.LT, LOW));
+                FloatVector c = x.blend(HIGH, x.compare(VectorOperators.GT, HIGH))
+                        .blend(LOW, x.compare(VectorOperators.LT, LOW));
                 FloatVector kd = c.mul(SingleTanh.LOG2E).add(SingleTanh.SHIFT);
                 FloatVector mk = kd.sub(SingleTanh.SHIFT).neg();
                 FloatVector red = mk.fma(LN2_HI, c);

@@ -40,8 +40,7 @@ final class VectorTranscendentals {
     private static final DoubleVector C12 = DoubleVector.broadcast(SPECIES, Transcendentals.EXP_POLY[12]);
     private static final DoubleVector C13 = DoubleVector.broadcast(SPECIES, Transcendentals.EXP_POLY[13]);
 
-    private VectorTranscendentals() {
-    }
+    private VectorTranscendentals() {}
 
     static void exp(double[] x, int from, int to) {
         int n = SPECIES.loopBound(to - from);
@@ -73,8 +72,18 @@ final class VectorTranscendentals {
      * vector width), and then every vector crossing the call is boxed on the heap: the kernel
      * allocates on every call and runs many times slower.
      */
-    private static void pass(double[] a, int off, double[] shift, int shiftStride, int rows, int cols, double scale,
-            double[] h, double[] d1, double[] d2, boolean tanh) {
+    private static void pass(
+            double[] a,
+            int off,
+            double[] shift,
+            int shiftStride,
+            int rows,
+            int cols,
+            double scale,
+            double[] h,
+            double[] d1,
+            double[] d2,
+            boolean tanh) {
         int lanes = SPECIES.length();
         for (int j = 0; j < cols; j += lanes) {
             DoubleVector sh = DoubleVector.fromArray(SPECIES, shift, j * shiftStride);
@@ -106,8 +115,10 @@ final class VectorTranscendentals {
                 // fallback that made the whole kernel about 50 times slower than the scalar loop
                 LongVector k1 = ki.add(2048L).lanewise(VectorOperators.LSHR, 1).sub(1024L);
                 LongVector k2 = ki.sub(k1);
-                DoubleVector s1 = k1.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-                DoubleVector s2 = k2.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+                DoubleVector s1 =
+                        k1.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+                DoubleVector s2 =
+                        k2.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
                 DoubleVector e = p.mul(s1).mul(s2);
                 if (!tanh) {
                     e.intoArray(h, i);

@@ -1,7 +1,7 @@
 package org.cnf4j.nn;
 
-import org.cnf4j.linalg.Transcendentals;
 import java.util.Locale;
+import org.cnf4j.linalg.Transcendentals;
 
 /**
  * Activations between the layers of a dynamics network, with closed-form first and second
@@ -24,7 +24,8 @@ public enum Activation {
         try {
             return valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown activation '" + name + "'; expected tanh, softplus, elu or swish");
+            throw new IllegalArgumentException(
+                    "unknown activation '" + name + "'; expected tanh, softplus, elu or swish");
         }
     }
 
@@ -137,8 +138,8 @@ public enum Activation {
         }
     }
 
-    private static void softplusBlock(double[] a, double[] shift, int rows, int cols, double[] h, double[] d1,
-            double[] d2) {
+    private static void softplusBlock(
+            double[] a, double[] shift, int rows, int cols, double[] h, double[] d1, double[] d2) {
         int n = rows * cols;
         sigmoidBlock(a, shift, rows, cols, d1, h);
         if (d2 != null) {
@@ -156,8 +157,7 @@ public enum Activation {
         }
     }
 
-    private static void eluBlock(double[] a, double[] shift, int rows, int cols, double[] h, double[] d1,
-            double[] d2) {
+    private static void eluBlock(double[] a, double[] shift, int rows, int cols, double[] h, double[] d1, double[] d2) {
         int n = rows * cols;
         shifted(a, shift, rows, cols, d1);
         for (int i = 0; i < n; i++) {
@@ -175,8 +175,8 @@ public enum Activation {
         }
     }
 
-    private static void swishBlock(double[] a, double[] shift, int rows, int cols, double[] h, double[] d1,
-            double[] d2) {
+    private static void swishBlock(
+            double[] a, double[] shift, int rows, int cols, double[] h, double[] d1, double[] d2) {
         int n = rows * cols;
         sigmoidBlock(a, shift, rows, cols, d1, h);
         shifted(a, shift, rows, cols, h);

@@ -15,7 +15,8 @@ final class ConcatLayer extends Layer {
 
     @Override
     List<ParameterTensor> tensors(String prefix) {
-        return List.of(new ParameterTensor(prefix + "weight", weight(), new long[] {in, out}),
+        return List.of(
+                new ParameterTensor(prefix + "weight", weight(), new long[] {in, out}),
                 new ParameterTensor(prefix + "time_weight", vector(0), new long[] {out}),
                 new ParameterTensor(prefix + "bias", vector(1), new long[] {out}));
     }
@@ -56,8 +57,16 @@ final class ConcatLayer extends Layer {
     }
 
     @Override
-    void addRowVectorGradients(double[] p, double[] t, int t0, int m, double[] a, double[] g, double[] gamma,
-            double[][] sums, double[] grad) {
+    void addRowVectorGradients(
+            double[] p,
+            double[] t,
+            int t0,
+            int m,
+            double[] a,
+            double[] g,
+            double[] gamma,
+            double[][] sums,
+            double[] grad) {
         clearSums(sums, 2);
         double[] sumT = sums[0];
         double[] sumB = sums[1];
@@ -74,8 +83,8 @@ final class ConcatLayer extends Layer {
     }
 
     @Override
-    void contextRowGates(double[] p, double[] t, double[] c, int b0, int m, int cd, int ctx, double[] gamma,
-            double[] beta) {
+    void contextRowGates(
+            double[] p, double[] t, double[] c, int b0, int m, int cd, int ctx, double[] gamma, double[] beta) {
         int wt = vector(0);
         int b = vector(1);
         for (int r = 0, i = 0; r < m; r++) {
@@ -89,8 +98,18 @@ final class ConcatLayer extends Layer {
     }
 
     @Override
-    void addContextRowGradients(double[] p, double[] t, double[] c, int b0, int m, int cd, int ctx, double[] gamma,
-            double[] betaBar, double[] gammaBar, double[] grad) {
+    void addContextRowGradients(
+            double[] p,
+            double[] t,
+            double[] c,
+            int b0,
+            int m,
+            int cd,
+            int ctx,
+            double[] gamma,
+            double[] betaBar,
+            double[] gammaBar,
+            double[] grad) {
         int wt = vector(0);
         int b = vector(1);
         for (int r = 0, i = 0; r < m; r++) {

@@ -19,7 +19,8 @@ final class ConcatSquashLayer extends Layer {
 
     @Override
     List<ParameterTensor> tensors(String prefix) {
-        return List.of(new ParameterTensor(prefix + "weight", weight(), new long[] {in, out}),
+        return List.of(
+                new ParameterTensor(prefix + "weight", weight(), new long[] {in, out}),
                 new ParameterTensor(prefix + "bias", vector(0), new long[] {out}),
                 new ParameterTensor(prefix + "gate_weight", vector(1), new long[] {out}),
                 new ParameterTensor(prefix + "gate_bias", vector(2), new long[] {out}),
@@ -56,8 +57,8 @@ final class ConcatSquashLayer extends Layer {
      * here branches. {@code scratch} and {@code scratch2} hold at least m * out values each.
      */
     @Override
-    void rowGates(double[] p, double[] t, int t0, int m, double[] gamma, double[] beta, double[] scratch,
-            double[] scratch2) {
+    void rowGates(
+            double[] p, double[] t, int t0, int m, double[] gamma, double[] beta, double[] scratch, double[] scratch2) {
         int b = vector(0);
         int gw = vector(1);
         int gb = vector(2);
@@ -104,8 +105,16 @@ final class ConcatSquashLayer extends Layer {
     }
 
     @Override
-    void addRowVectorGradients(double[] p, double[] t, int t0, int m, double[] a, double[] g, double[] gamma,
-            double[][] sums, double[] grad) {
+    void addRowVectorGradients(
+            double[] p,
+            double[] t,
+            int t0,
+            int m,
+            double[] a,
+            double[] g,
+            double[] gamma,
+            double[][] sums,
+            double[] grad) {
         int b = vector(0);
         int gw = vector(1);
         int gb = vector(2);
@@ -126,9 +135,10 @@ final class ConcatSquashLayer extends Layer {
     /** The gate's context matrix first, then the shift's: {@code gamma = sigmoid(g t + c + c_r G)}, {@code beta += c_r H}. */
     @Override
     List<ParameterTensor> contextTensors(String prefix, int contextDim, long ctx) {
-        return List.of(new ParameterTensor(prefix + "context_gate", ctx, new long[] {contextDim, out}),
-                new ParameterTensor(prefix + "context_shift", ctx + (long) contextDim * out,
-                        new long[] {contextDim, out}));
+        return List.of(
+                new ParameterTensor(prefix + "context_gate", ctx, new long[] {contextDim, out}),
+                new ParameterTensor(
+                        prefix + "context_shift", ctx + (long) contextDim * out, new long[] {contextDim, out}));
     }
 
     @Override
@@ -137,8 +147,8 @@ final class ConcatSquashLayer extends Layer {
     }
 
     @Override
-    void contextRowGates(double[] p, double[] t, double[] c, int b0, int m, int cd, int ctx, double[] gamma,
-            double[] beta) {
+    void contextRowGates(
+            double[] p, double[] t, double[] c, int b0, int m, int cd, int ctx, double[] gamma, double[] beta) {
         int b = vector(0);
         int gw = vector(1);
         int gb = vector(2);
@@ -163,8 +173,18 @@ final class ConcatSquashLayer extends Layer {
 
     /** {@code gammaBar} is overwritten with dS/d(gate pre-activation). */
     @Override
-    void addContextRowGradients(double[] p, double[] t, double[] c, int b0, int m, int cd, int ctx, double[] gamma,
-            double[] betaBar, double[] gammaBar, double[] grad) {
+    void addContextRowGradients(
+            double[] p,
+            double[] t,
+            double[] c,
+            int b0,
+            int m,
+            int cd,
+            int ctx,
+            double[] gamma,
+            double[] betaBar,
+            double[] gammaBar,
+            double[] grad) {
         int b = vector(0);
         int gw = vector(1);
         int gb = vector(2);

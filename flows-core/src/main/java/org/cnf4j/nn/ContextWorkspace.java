@@ -19,6 +19,7 @@ import org.cnf4j.linalg.NativeBuffer;
 final class ContextWorkspace {
     /** Most stacked rows (samples times 1 + probes). */
     final int capacity;
+
     private final int[] dims;
     private final Layer[] layer;
     private final int[] contextAt;
@@ -46,13 +47,20 @@ final class ContextWorkspace {
     private double[] probeLeft = new double[0];
     /** The chunk's f and the cotangents of a row-cotangent call, [samples, dim]. */
     final double[] f;
+
     final double[] v;
     private Mirror weights;
     private int batch;
     private int probes;
     private int rows;
 
-    ContextWorkspace(int capacity, int[] dims, Layer[] layer, int[] contextAt, int contextDim, Activation activation,
+    ContextWorkspace(
+            int capacity,
+            int[] dims,
+            Layer[] layer,
+            int[] contextAt,
+            int contextDim,
+            Activation activation,
             int count) {
         this.capacity = capacity;
         this.dims = dims;

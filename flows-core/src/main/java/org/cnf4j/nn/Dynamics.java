@@ -113,8 +113,16 @@ public interface Dynamics {
      * @param gradZ output dS/dz [batch, dim], or null
      * @param gradTheta output dS/dtheta [P], or null
      */
-    void backward(double t, INDArray z, Probes probes, Cotangents weights, INDArray f, INDArray trace,
-            INDArray jacobianSq, INDArray gradZ, INDArray gradTheta);
+    void backward(
+            double t,
+            INDArray z,
+            Probes probes,
+            Cotangents weights,
+            INDArray f,
+            INDArray trace,
+            INDArray jacobianSq,
+            INDArray gradZ,
+            INDArray gradTheta);
 
     /**
      * f(z_b, t_b) with a time of its own for every row (as flow matching draws them). This default
@@ -197,8 +205,8 @@ public interface Dynamics {
 
     private void requireTimes(double[] t, INDArray z) {
         if (t.length != z.rows()) {
-            throw new IllegalArgumentException("need one time per row: " + t.length + " times for " + z.rows()
-                    + " rows");
+            throw new IllegalArgumentException(
+                    "need one time per row: " + t.length + " times for " + z.rows() + " rows");
         }
     }
 

@@ -14,7 +14,8 @@ final class IgnoreLayer extends Layer {
 
     @Override
     List<ParameterTensor> tensors(String prefix) {
-        return List.of(new ParameterTensor(prefix + "weight", weight(), new long[] {in, out}),
+        return List.of(
+                new ParameterTensor(prefix + "weight", weight(), new long[] {in, out}),
                 new ParameterTensor(prefix + "bias", vector(0), new long[] {out}));
     }
 
@@ -51,8 +52,16 @@ final class IgnoreLayer extends Layer {
     }
 
     @Override
-    void addRowVectorGradients(double[] p, double[] t, int t0, int m, double[] a, double[] g, double[] gamma,
-            double[][] sums, double[] grad) {
+    void addRowVectorGradients(
+            double[] p,
+            double[] t,
+            int t0,
+            int m,
+            double[] a,
+            double[] g,
+            double[] gamma,
+            double[][] sums,
+            double[] grad) {
         clearSums(sums, 1);
         double[] sumB = sums[0];
         for (int r = 0; r < m; r++) {
@@ -65,8 +74,8 @@ final class IgnoreLayer extends Layer {
     }
 
     @Override
-    void contextRowGates(double[] p, double[] t, double[] c, int b0, int m, int cd, int ctx, double[] gamma,
-            double[] beta) {
+    void contextRowGates(
+            double[] p, double[] t, double[] c, int b0, int m, int cd, int ctx, double[] gamma, double[] beta) {
         int b = vector(0);
         for (int r = 0, i = 0; r < m; r++) {
             for (int j = 0; j < out; j++, i++) {
@@ -78,8 +87,18 @@ final class IgnoreLayer extends Layer {
     }
 
     @Override
-    void addContextRowGradients(double[] p, double[] t, double[] c, int b0, int m, int cd, int ctx, double[] gamma,
-            double[] betaBar, double[] gammaBar, double[] grad) {
+    void addContextRowGradients(
+            double[] p,
+            double[] t,
+            double[] c,
+            int b0,
+            int m,
+            int cd,
+            int ctx,
+            double[] gamma,
+            double[] betaBar,
+            double[] gammaBar,
+            double[] grad) {
         int b = vector(0);
         for (int r = 0, i = 0; r < m; r++) {
             for (int j = 0; j < out; j++, i++) {

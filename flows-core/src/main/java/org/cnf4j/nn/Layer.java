@@ -61,8 +61,8 @@ abstract sealed class Layer permits ConcatSquashLayer, ConcatLayer, IgnoreLayer 
      * {@code gamma} and {@code beta} [m, out]; {@code scratch} and {@code scratch2} hold at least m * out
      * values each. This default computes row by row with {@link #gates} (into the scratch arrays).
      */
-    void rowGates(double[] p, double[] t, int t0, int m, double[] gamma, double[] beta, double[] scratch,
-            double[] scratch2) {
+    void rowGates(
+            double[] p, double[] t, int t0, int m, double[] gamma, double[] beta, double[] scratch, double[] scratch2) {
         for (int r = 0; r < m; r++) {
             gates(p, t[t0 + r], scratch, scratch2);
             System.arraycopy(scratch, 0, gamma, r * out, out);
@@ -80,8 +80,8 @@ abstract sealed class Layer permits ConcatSquashLayer, ConcatLayer, IgnoreLayer 
      * Writes the gradients of the layer's [out] vectors at time t into {@code grad}, from
      * {@code betaBar} (column sums of dS/d(out)), gamma and gammaBar.
      */
-    abstract void vectorGradients(double[] p, double t, double[] betaBar, double[] gamma, double[] gammaBar,
-            double[] grad);
+    abstract void vectorGradients(
+            double[] p, double t, double[] betaBar, double[] gamma, double[] gammaBar, double[] grad);
 
     /** Arrays of at least {@code out} values that {@link #addRowVectorGradients} needs as scratch. */
     static final int ROW_GRADIENT_SUMS = 4;
@@ -93,8 +93,16 @@ abstract sealed class Layer permits ConcatSquashLayer, ConcatLayer, IgnoreLayer 
      * added in order into one of the {@link #ROW_GRADIENT_SUMS} arrays of {@code sums} (separate
      * arrays, so the loops compile to vector instructions), then into {@code grad}.
      */
-    abstract void addRowVectorGradients(double[] p, double[] t, int t0, int m, double[] a, double[] g,
-            double[] gamma, double[][] sums, double[] grad);
+    abstract void addRowVectorGradients(
+            double[] p,
+            double[] t,
+            int t0,
+            int m,
+            double[] a,
+            double[] g,
+            double[] gamma,
+            double[][] sums,
+            double[] grad);
 
     /** Zeroes the first {@code count} arrays of {@code sums} over the layer's outputs. */
     final void clearSums(double[][] sums, int count) {
@@ -129,16 +137,26 @@ abstract sealed class Layer permits ConcatSquashLayer, ConcatLayer, IgnoreLayer 
      * and context {@code c[(b0 + r) * cd ..]}; the layer's context matrices start at {@code ctx}.
      * Writes gamma and beta [m, out].
      */
-    abstract void contextRowGates(double[] p, double[] t, double[] c, int b0, int m, int cd, int ctx, double[] gamma,
-            double[] beta);
+    abstract void contextRowGates(
+            double[] p, double[] t, double[] c, int b0, int m, int cd, int ctx, double[] gamma, double[] beta);
 
     /**
      * Adds to {@code grad} the gradients of the [out] vectors and the context matrices of rows
      * r = 0 .. m - 1 (as in {@link #contextRowGates}) from {@code betaBar} = dS/dbeta and
      * {@code gammaBar} = dS/dgamma [m, out] (gammaBar is ignored by layers without a gate).
      */
-    abstract void addContextRowGradients(double[] p, double[] t, double[] c, int b0, int m, int cd, int ctx,
-            double[] gamma, double[] betaBar, double[] gammaBar, double[] grad);
+    abstract void addContextRowGradients(
+            double[] p,
+            double[] t,
+            double[] c,
+            int b0,
+            int m,
+            int cd,
+            int ctx,
+            double[] gamma,
+            double[] betaBar,
+            double[] gammaBar,
+            double[] grad);
 
     /** Adds {@code c_r M} to row r of {@code rows} [m, out] for the [cd, out] matrix M at {@code at} in p. */
     final void addContextProduct(double[] p, double[] c, int b0, int m, int cd, int at, double[] rows) {

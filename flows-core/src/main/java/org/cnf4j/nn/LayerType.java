@@ -51,6 +51,7 @@ public enum LayerType {
                 return t;
             }
         }
-        throw new IllegalArgumentException("unknown layer type '" + name + "'; expected concatsquash, concat or ignore");
+        throw new IllegalArgumentException(
+                "unknown layer type '" + name + "'; expected concatsquash, concat or ignore");
     }
 }

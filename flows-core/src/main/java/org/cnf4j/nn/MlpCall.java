@@ -28,8 +28,17 @@ final class MlpCall {
     final INDArray gradZ;
     final boolean wantTheta;
 
-    MlpCall(int dim, long parameterCount, INDArray z, Probes pr, INDArray f, INDArray trace, INDArray jac,
-            Cotangents weights, INDArray gradZ, INDArray gradTheta) {
+    MlpCall(
+            int dim,
+            long parameterCount,
+            INDArray z,
+            Probes pr,
+            INDArray f,
+            INDArray trace,
+            INDArray jac,
+            Cotangents weights,
+            INDArray gradZ,
+            INDArray gradTheta) {
         this.size = z.rows();
         check(z, size, dim, "z");
         this.pr = pr;
@@ -45,10 +54,13 @@ final class MlpCall {
         this.trace = trace == null ? null : checked(trace, size, 1, "trace");
         this.jac = jac == null ? null : checked(jac, size, 1, "jacobianSq");
         this.vf = weights == null || weights.f() == null ? null : checked(weights.f(), size, dim, "vf");
-        this.vk = weights == null || weights.kinetic() == null ? null
+        this.vk = weights == null || weights.kinetic() == null
+                ? null
                 : checked(weights.kinetic(), size, 1, "kinetic weights");
-        this.vt = weights == null || weights.trace() == null ? null : checked(weights.trace(), size, 1, "trace weights");
-        this.vj = weights == null || weights.jacobian() == null ? null
+        this.vt =
+                weights == null || weights.trace() == null ? null : checked(weights.trace(), size, 1, "trace weights");
+        this.vj = weights == null || weights.jacobian() == null
+                ? null
                 : checked(weights.jacobian(), size, 1, "jacobian weights");
         if (gradZ != null) {
             check(gradZ, size, dim, "gradZ");

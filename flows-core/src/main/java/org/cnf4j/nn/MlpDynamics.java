@@ -10,8 +10,8 @@ import org.cnf4j.linalg.ComputeThreads;
 import org.cnf4j.linalg.HeapGemm;
 import org.cnf4j.linalg.KernelFamily;
 import org.cnf4j.linalg.KernelSelection;
-import org.cnf4j.linalg.NativeArrays;
 import org.cnf4j.linalg.Mirror;
+import org.cnf4j.linalg.NativeArrays;
 import org.cnf4j.linalg.NativeBuffer;
 import org.cnf4j.linalg.NativeThreads;
 import org.cnf4j.trace.Probes;
@@ -77,6 +77,7 @@ public final class MlpDynamics implements Dynamics {
     private long work;
     /** Multiply-adds after which the kernels are measured and the products' path settled. */
     private long calibrationWork = KernelSelection.CALIBRATION_WORK;
+
     private RowTimeWorkspace[] rows = new RowTimeWorkspace[0];
     private final ChunkScheduler scheduler = new ChunkScheduler();
 
@@ -101,8 +102,8 @@ public final class MlpDynamics implements Dynamics {
             throw new IllegalArgumentException("context dimension must not be negative: " + contextDim);
         }
         if (dims.length < 2 || dims[0] != dims[dims.length - 1]) {
-            throw new IllegalArgumentException("dims must start and end with the state dimension: "
-                    + Arrays.toString(dims));
+            throw new IllegalArgumentException(
+                    "dims must start and end with the state dimension: " + Arrays.toString(dims));
         }
         for (int d : dims) {
             if (d < 1) {
@@ -140,8 +141,8 @@ public final class MlpDynamics implements Dynamics {
     }
 
     /** A conditional network initialised as {@link #create(int[], LayerType, Activation, RandomGenerator)}. */
-    public static MlpDynamics create(int[] dims, LayerType type, Activation activation, int contextDim,
-            RandomGenerator random) {
+    public static MlpDynamics create(
+            int[] dims, LayerType type, Activation activation, int contextDim, RandomGenerator random) {
         MlpDynamics net = new MlpDynamics(dims, type, activation, contextDim);
         net.initialize(random);
         return net;
@@ -175,8 +176,8 @@ public final class MlpDynamics implements Dynamics {
         DoubleBuffer p = paramBuf.buffer();
         List<ParameterTensor> last = new ArrayList<>(layer[layers - 1].tensors("layers." + (layers - 1) + "."));
         if (contextDim > 0) {
-            last.addAll(layer[layers - 1].contextTensors("layers." + (layers - 1) + ".", contextDim,
-                    contextAt[layers - 1]));
+            last.addAll(layer[layers - 1].contextTensors(
+                    "layers." + (layers - 1) + ".", contextDim, contextAt[layers - 1]));
         }
         for (ParameterTensor t : last) {
             for (long i = t.offset(); i < t.offset() + t.length(); i++) {
@@ -259,8 +260,11 @@ public final class MlpDynamics implements Dynamics {
 
     /** The kernel families this network's calls use in its precision. */
     private KernelFamily[] kernelFamilies() {
-        return precision == MatrixPrecision.FLOAT ? KernelFamily.values() : new KernelFamily[] {
-            KernelFamily.PRODUCTS_DOUBLE, KernelFamily.TANH_DOUBLE, KernelFamily.ELEMENTWISE_DOUBLE};
+        return precision == MatrixPrecision.FLOAT
+                ? KernelFamily.values()
+                : new KernelFamily[] {
+                    KernelFamily.PRODUCTS_DOUBLE, KernelFamily.TANH_DOUBLE, KernelFamily.ELEMENTWISE_DOUBLE
+                };
     }
 
     /**
@@ -276,8 +280,8 @@ public final class MlpDynamics implements Dynamics {
 
     private void settleKernels() {
         kernelsSettled = true;
-        useHeapProducts(KernelSelection.vector(precision == MatrixPrecision.FLOAT ? KernelFamily.PRODUCTS_FLOAT
-                : KernelFamily.PRODUCTS_DOUBLE));
+        useHeapProducts(KernelSelection.vector(
+                precision == MatrixPrecision.FLOAT ? KernelFamily.PRODUCTS_FLOAT : KernelFamily.PRODUCTS_DOUBLE));
     }
 
     /**
@@ -339,8 +343,8 @@ public final class MlpDynamics implements Dynamics {
             throw new IllegalArgumentException("this network has no context");
         }
         if (c.rank() != 2 || c.columns() != contextDim) {
-            throw new IllegalArgumentException("context must be [rows, " + contextDim + "], got "
-                    + Arrays.toString(c.shape()));
+            throw new IllegalArgumentException(
+                    "context must be [rows, " + contextDim + "], got " + Arrays.toString(c.shape()));
         }
         context = NativeArrays.toArray(c.dataType() == DataType.DOUBLE ? c.dup('c') : c.castTo(DataType.DOUBLE));
         contextRows = c.rows();
@@ -381,8 +385,8 @@ public final class MlpDynamics implements Dynamics {
      * values per row, e.g. {@code 2-64-64-64-2 concatsquash tanh}.
      */
     public static String describe(int[] dims, LayerType type, Activation activation, int contextDim) {
-        return Arrays.stream(dims).mapToObj(Integer::toString).collect(Collectors.joining("-")) + " " + type.id()
-                + " " + activation.id() + (contextDim > 0 ? " context " + contextDim : "");
+        return Arrays.stream(dims).mapToObj(Integer::toString).collect(Collectors.joining("-")) + " " + type.id() + " "
+                + activation.id() + (contextDim > 0 ? " context " + contextDim : "");
     }
 
     @Override
@@ -426,8 +430,16 @@ public final class MlpDynamics implements Dynamics {
     }
 
     @Override
-    public void backward(double t, INDArray z, Probes probes, Cotangents weights, INDArray f, INDArray trace,
-            INDArray jacobianSq, INDArray gradZ, INDArray gradTheta) {
+    public void backward(
+            double t,
+            INDArray z,
+            Probes probes,
+            Cotangents weights,
+            INDArray f,
+            INDArray trace,
+            INDArray jacobianSq,
+            INDArray gradZ,
+            INDArray gradTheta) {
         if (probes == null && (weights.needsProbes() || trace != null || jacobianSq != null)) {
             throw new IllegalArgumentException("trace terms need probes");
         }
@@ -467,14 +479,25 @@ public final class MlpDynamics implements Dynamics {
         if (ws.length < workers) {
             ws = Arrays.copyOf(ws, workers);
         }
-        ChunkScheduler.run(call.size, chunk, workers, (worker, samples) -> {
-            int rows = samples * (1 + call.probes);
-            if (ws[worker] == null || ws[worker].capacity < rows) {
-                ws[worker] = new MlpWorkspace(rows, dims, layer, activation, (int) count,
-                        precision == MatrixPrecision.FLOAT, heapProducts);
-            }
-            ws[worker].prepare(t, paramBuf, paramMirror);
-        }, (worker, c, b0, m) -> task.run(ws[worker], c, b0, m));
+        ChunkScheduler.run(
+                call.size,
+                chunk,
+                workers,
+                (worker, samples) -> {
+                    int rows = samples * (1 + call.probes);
+                    if (ws[worker] == null || ws[worker].capacity < rows) {
+                        ws[worker] = new MlpWorkspace(
+                                rows,
+                                dims,
+                                layer,
+                                activation,
+                                (int) count,
+                                precision == MatrixPrecision.FLOAT,
+                                heapProducts);
+                    }
+                    ws[worker].prepare(t, paramBuf, paramMirror);
+                },
+                (worker, c, b0, m) -> task.run(ws[worker], c, b0, m));
     }
 
     @Override
@@ -502,8 +525,8 @@ public final class MlpDynamics implements Dynamics {
             return;
         }
         if (z.length != (long) t.length * dims[0]) {
-            throw new IllegalArgumentException("z must hold " + t.length + " rows of " + dims[0] + " values, got "
-                    + z.length + " values");
+            throw new IllegalArgumentException(
+                    "z must hold " + t.length + " rows of " + dims[0] + " values, got " + z.length + " values");
         }
         countWork(t.length, ROW_TIME_COST * 3);
         rowTimeRows(t, DoubleBuffer.wrap(z), cotangent, null, null, gradTheta);
@@ -514,30 +537,30 @@ public final class MlpDynamics implements Dynamics {
      * workers, each a forward pass, then (with a cotangent) its backward pass; chunk gradients
      * summed in chunk order.
      */
-    private void rowTimeCall(double[] t, INDArray z, RowCotangent cotangent, INDArray f, INDArray gradZ,
-            INDArray gradTheta) {
+    private void rowTimeCall(
+            double[] t, INDArray z, RowCotangent cotangent, INDArray f, INDArray gradZ, INDArray gradTheta) {
         countWork(z.rows(), ROW_TIME_COST * (cotangent == null ? 1 : 3));
         if (contextDim > 0) {
             if (t.length != z.rows()) {
-                throw new IllegalArgumentException("need one time per row: " + t.length + " times for " + z.rows()
-                        + " rows");
+                throw new IllegalArgumentException(
+                        "need one time per row: " + t.length + " times for " + z.rows() + " rows");
             }
-            MlpCall call = new MlpCall(dims[0], count, z, null, f, null, null, null, gradZ,
-                    cotangent == null ? null : gradTheta);
+            MlpCall call = new MlpCall(
+                    dims[0], count, z, null, f, null, null, null, gradZ, cotangent == null ? null : gradTheta);
             contextCall(t, call, cotangent, cotangent == null ? null : gradTheta);
             return;
         }
         MlpCall.check(z, z.rows(), dims[0], "z");
         if (t.length != z.rows()) {
-            throw new IllegalArgumentException("need one time per row: " + t.length + " times for " + z.rows()
-                    + " rows");
+            throw new IllegalArgumentException(
+                    "need one time per row: " + t.length + " times for " + z.rows() + " rows");
         }
         rowTimeRows(t, NativeArrays.doubles(z), cotangent, f, gradZ, gradTheta);
     }
 
     /** {@link #rowTimeCall} of an unconditional network on rows z [t.length, dim] (checked). */
-    private void rowTimeRows(double[] t, DoubleBuffer zb, RowCotangent cotangent, INDArray f, INDArray gradZ,
-            INDArray gradTheta) {
+    private void rowTimeRows(
+            double[] t, DoubleBuffer zb, RowCotangent cotangent, INDArray f, INDArray gradZ, INDArray gradTheta) {
         int d = dims[0];
         int size = t.length;
         DoubleBuffer fb = f == null ? null : checkedOut(f, size, d, "f");
@@ -553,32 +576,43 @@ public final class MlpDynamics implements Dynamics {
         }
         boolean wantTheta = cotangent != null && gradTheta != null;
         double[][] perChunk = scheduler.chunkGradients(wantTheta ? chunks : 0, (int) count);
-        ChunkScheduler.run(size, chunk, workers, (worker, samples) -> {
-            if (rows[worker] == null || rows[worker].capacity < samples) {
-                rows[worker] = new RowTimeWorkspace(samples, dims, layer, activation, (int) count, heapProducts,
-                        precision == MatrixPrecision.FLOAT);
-            }
-            rows[worker].prepare(paramBuf, paramMirror);
-        }, (worker, c, b0, m) -> {
-            RowTimeWorkspace w = rows[worker];
-            double[] fv = w.f;
-            w.forward(t, zb, b0, m, fv);
-            if (fb != null) {
-                fb.put(b0 * d, fv, 0, m * d);
-            }
-            if (cotangent != null) {
-                double[] v = w.v;
-                cotangent.compute(b0, m, fv, v);
-                double[] gz = gzb == null ? null : fv;
-                w.backward(t, v, b0, gz);
-                if (gzb != null) {
-                    gzb.put(b0 * d, gz, 0, m * d);
-                }
-                if (wantTheta) {
-                    System.arraycopy(w.grad, 0, perChunk[c], 0, (int) count);
-                }
-            }
-        });
+        ChunkScheduler.run(
+                size,
+                chunk,
+                workers,
+                (worker, samples) -> {
+                    if (rows[worker] == null || rows[worker].capacity < samples) {
+                        rows[worker] = new RowTimeWorkspace(
+                                samples,
+                                dims,
+                                layer,
+                                activation,
+                                (int) count,
+                                heapProducts,
+                                precision == MatrixPrecision.FLOAT);
+                    }
+                    rows[worker].prepare(paramBuf, paramMirror);
+                },
+                (worker, c, b0, m) -> {
+                    RowTimeWorkspace w = rows[worker];
+                    double[] fv = w.f;
+                    w.forward(t, zb, b0, m, fv);
+                    if (fb != null) {
+                        fb.put(b0 * d, fv, 0, m * d);
+                    }
+                    if (cotangent != null) {
+                        double[] v = w.v;
+                        cotangent.compute(b0, m, fv, v);
+                        double[] gz = gzb == null ? null : fv;
+                        w.backward(t, v, b0, gz);
+                        if (gzb != null) {
+                            gzb.put(b0 * d, gz, 0, m * d);
+                        }
+                        if (wantTheta) {
+                            System.arraycopy(w.grad, 0, perChunk[c], 0, (int) count);
+                        }
+                    }
+                });
         if (wantTheta) {
             NativeArrays.doubles(gradTheta).put(0, ChunkScheduler.sumInOrder(perChunk, chunks), 0, (int) count);
         }
@@ -600,13 +634,19 @@ public final class MlpDynamics implements Dynamics {
      */
     private void contextCall(double[] t, MlpCall call, RowCotangent cotangent, INDArray gradTheta) {
         if (context == null || contextRows != call.size) {
-            throw new IllegalStateException(context == null
-                    ? "this network is conditional: bind a context of [" + call.size + ", " + contextDim
-                            + "] with setContext first"
-                    : "the bound context has " + contextRows + " rows, the call " + call.size);
+            throw new IllegalStateException(
+                    context == null
+                            ? "this network is conditional: bind a context of [" + call.size + ", " + contextDim
+                                    + "] with setContext first"
+                            : "the bound context has " + contextRows + " rows, the call " + call.size);
         }
-        boolean backward = cotangent != null || call.vf != null || call.vk != null || call.vt != null
-                || call.vj != null || call.gradZ != null || call.wantTheta;
+        boolean backward = cotangent != null
+                || call.vf != null
+                || call.vk != null
+                || call.vt != null
+                || call.vj != null
+                || call.gradZ != null
+                || call.wantTheta;
         int chunk = call.chunkSamples();
         int chunks = call.chunks();
         int workers = ChunkScheduler.workersFor(chunks);
@@ -616,30 +656,35 @@ public final class MlpDynamics implements Dynamics {
         boolean wantTheta = call.wantTheta;
         double[][] perChunk = scheduler.chunkGradients(wantTheta ? chunks : 0, (int) count);
         double[] c = context;
-        ChunkScheduler.run(call.size, chunk, workers, (worker, samples) -> {
-            int rowCount = samples * (1 + call.probes);
-            if (cws[worker] == null || cws[worker].capacity < rowCount) {
-                cws[worker] = new ContextWorkspace(rowCount, dims, layer, contextAt, contextDim, activation,
-                        (int) count);
-            }
-            cws[worker].prepare(paramBuf, paramMirror);
-        }, (worker, k, b0, m) -> {
-            ContextWorkspace w = cws[worker];
-            w.forward(t, c, call, b0, m, backward);
-            w.writeOutputs(call, b0);
-            if (!backward) {
-                return;
-            }
-            double[] v = null;
-            if (cotangent != null) {
-                v = w.v;
-                cotangent.compute(b0, m, w.output(), v);
-            }
-            w.backward(t, c, call, b0, v, null);
-            if (wantTheta) {
-                System.arraycopy(w.grad, 0, perChunk[k], 0, (int) count);
-            }
-        });
+        ChunkScheduler.run(
+                call.size,
+                chunk,
+                workers,
+                (worker, samples) -> {
+                    int rowCount = samples * (1 + call.probes);
+                    if (cws[worker] == null || cws[worker].capacity < rowCount) {
+                        cws[worker] = new ContextWorkspace(
+                                rowCount, dims, layer, contextAt, contextDim, activation, (int) count);
+                    }
+                    cws[worker].prepare(paramBuf, paramMirror);
+                },
+                (worker, k, b0, m) -> {
+                    ContextWorkspace w = cws[worker];
+                    w.forward(t, c, call, b0, m, backward);
+                    w.writeOutputs(call, b0);
+                    if (!backward) {
+                        return;
+                    }
+                    double[] v = null;
+                    if (cotangent != null) {
+                        v = w.v;
+                        cotangent.compute(b0, m, w.output(), v);
+                    }
+                    w.backward(t, c, call, b0, v, null);
+                    if (wantTheta) {
+                        System.arraycopy(w.grad, 0, perChunk[k], 0, (int) count);
+                    }
+                });
         if (wantTheta) {
             NativeArrays.doubles(gradTheta).put(0, ChunkScheduler.sumInOrder(perChunk, chunks), 0, (int) count);
         }

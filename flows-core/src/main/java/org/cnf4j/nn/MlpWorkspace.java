@@ -60,6 +60,7 @@ final class MlpWorkspace {
     final double[] gz;
     /** Float layers of the float forward pass (null in double): pre-activations, outputs, tanh'. */
     private final float[][] af;
+
     private final float[][] xf;
     private final float[][] s1f;
     private final float[][] betaF;
@@ -74,16 +75,24 @@ final class MlpWorkspace {
     private final boolean heapBackward;
     /** Heap backward pass: each layer's effective weights transposed, [out, in] (double or float). */
     private final double[][] wT;
+
     private final float[][] wTf;
     /** Whether {@link #wT} or {@link #wTf} hold this call's weights. */
     private boolean weightsTransposed;
     /** Heap backward pass in float: a layer's cotangents and the next layer's, and a product's result. */
     private final float[] gf;
+
     private final float[] gf2;
     private final float[] outF;
     double[] probeLeft = new double[0];
 
-    MlpWorkspace(int capacity, int[] dims, Layer[] layer, Activation activation, int count, boolean single,
+    MlpWorkspace(
+            int capacity,
+            int[] dims,
+            Layer[] layer,
+            Activation activation,
+            int count,
+            boolean single,
             boolean heapProducts) {
         this.capacity = capacity;
         this.dims = dims;
@@ -284,8 +293,21 @@ final class MlpWorkspace {
         for (int l = 1; l <= layers; l++) {
             int in = dims[l - 1];
             int n = dims[l];
-            Mirror.gemm(false, false, rows, n, in, xN[l - 1], 0, in, effectiveWeights(l), effectiveOffset(l), n,
-                    aN[l], 0, n);
+            Mirror.gemm(
+                    false,
+                    false,
+                    rows,
+                    n,
+                    in,
+                    xN[l - 1],
+                    0,
+                    in,
+                    effectiveWeights(l),
+                    effectiveOffset(l),
+                    n,
+                    aN[l],
+                    0,
+                    n);
             if (l < layers && af != null && !secondOrder) {
                 floatHiddenLayer(l, n);
                 continue;
@@ -419,8 +441,21 @@ final class MlpWorkspace {
                 parameterGradients(l, t);
             }
             if (l > 1) {
-                Mirror.gemm(false, true, rows, in, n, daN[l], 0, n, effectiveWeights(l), effectiveOffset(l), n,
-                        daN[l - 1], 0, in);
+                Mirror.gemm(
+                        false,
+                        true,
+                        rows,
+                        in,
+                        n,
+                        daN[l],
+                        0,
+                        n,
+                        effectiveWeights(l),
+                        effectiveOffset(l),
+                        n,
+                        daN[l - 1],
+                        0,
+                        in);
                 daN[l - 1].copyTo(0, da[l - 1], 0, rows * in);
                 Elementwise.activationBackward(da[l - 1], s1[l - 1], s2[l - 1], a[l - 1], batch * in, probes);
                 daN[l - 1].copyFrom(da[l - 1], 0, 0, rows * in);
@@ -430,8 +465,21 @@ final class MlpWorkspace {
                     gzN.copyTo(0, gz, 0, m * d);
                     NativeArrays.doubles(call.gradZ).put(b0 * d, gz, 0, m * d);
                 } else {
-                    Mirror.gemm(false, true, m, d, n, daN[1], 0, n, effectiveWeights(1), effectiveOffset(1), n,
-                            Mirror.wrap(call.gradZ), (long) b0 * d, d);
+                    Mirror.gemm(
+                            false,
+                            true,
+                            m,
+                            d,
+                            n,
+                            daN[1],
+                            0,
+                            n,
+                            effectiveWeights(1),
+                            effectiveOffset(1),
+                            n,
+                            Mirror.wrap(call.gradZ),
+                            (long) b0 * d,
+                            d);
                 }
             }
         }

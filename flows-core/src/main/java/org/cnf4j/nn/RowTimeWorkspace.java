@@ -42,6 +42,7 @@ final class RowTimeWorkspace {
     private final double[] zeros;
     /** Scratch of {@link Layer#addRowVectorGradients}. */
     private final double[][] sums;
+
     private final Mirror[] xN;
     private final Mirror[] aN;
     private final Mirror[] gN;
@@ -55,24 +56,34 @@ final class RowTimeWorkspace {
     private final float[][] xf;
     /** In float with tanh: the hidden layers in float (tanh, its derivative, the pre-activations). */
     private final boolean floatTanh;
+
     private final float[][] s1f;
     private final float[] preF;
     private final float[] zerosF;
     /** Heap path in float: the weights of each layer, [in, out], and transposed, [out, in]. */
     private final float[][] wf;
+
     private final float[][] wTf;
     /** Heap path in float: the cotangents, a product's result. */
     private final float[] gf;
+
     private final float[] outF;
     /** Heap path: the transposed weights of each layer, [out, in], made once per call. */
     private final double[][] wT;
     /** The chunk's f and its cotangents, [capacity, dim], reused across calls. */
     final double[] f;
+
     final double[] v;
     private int batch;
 
-    RowTimeWorkspace(int capacity, int[] dims, Layer[] layer, Activation activation, int count,
-            boolean heapProducts, boolean single) {
+    RowTimeWorkspace(
+            int capacity,
+            int[] dims,
+            Layer[] layer,
+            Activation activation,
+            int count,
+            boolean heapProducts,
+            boolean single) {
         this.capacity = capacity;
         this.heapProducts = heapProducts;
         this.single = single;
@@ -131,8 +142,8 @@ final class RowTimeWorkspace {
                 wT[l] = new double[n * dims[l - 1]];
             } else {
                 aN[l] = Mirror.allocate((long) capacity * n, single);
-                gN[l] = Mirror.allocate(Math.max((long) capacity * Math.max(n, dims[l - 1]),
-                        (long) dims[l - 1] * n), single);
+                gN[l] = Mirror.allocate(
+                        Math.max((long) capacity * Math.max(n, dims[l - 1]), (long) dims[l - 1] * n), single);
             }
             if (l < layers && !floatTanh) {
                 s1[l] = new double[capacity * n];

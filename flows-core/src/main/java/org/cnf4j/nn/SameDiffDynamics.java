@@ -158,8 +158,8 @@ public final class SameDiffDynamics implements Dynamics {
             throw new IllegalArgumentException("these dynamics (" + description + ") take no context");
         }
         if (c.rank() != 2 || c.columns() != contextDim) {
-            throw new IllegalArgumentException("context must be [rows, " + contextDim + "], got "
-                    + java.util.Arrays.toString(c.shape()));
+            throw new IllegalArgumentException(
+                    "context must be [rows, " + contextDim + "], got " + java.util.Arrays.toString(c.shape()));
         }
         context = c.castTo(DataType.DOUBLE).dup('c');
     }
@@ -216,8 +216,16 @@ public final class SameDiffDynamics implements Dynamics {
     }
 
     @Override
-    public void backward(double t, INDArray z, Probes probes, Cotangents weights, INDArray f, INDArray trace,
-            INDArray jacobianSq, INDArray gradZ, INDArray gradTheta) {
+    public void backward(
+            double t,
+            INDArray z,
+            Probes probes,
+            Cotangents weights,
+            INDArray f,
+            INDArray trace,
+            INDArray jacobianSq,
+            INDArray gradZ,
+            INDArray gradTheta) {
         if (f != null || trace != null || jacobianSq != null) {
             forward(t, z, probes, f == null ? Nd4j.create(DataType.DOUBLE, z.rows(), dim) : f, trace, jacobianSq);
         }
@@ -238,7 +246,8 @@ public final class SameDiffDynamics implements Dynamics {
         if (gradTheta != null) {
             for (ParameterTensor p : tensors) {
                 INDArray gp = grads.get(p.name());
-                slice(gradTheta, p).assign(gp == null ? Nd4j.zeros(DataType.DOUBLE, p.length()) : gp.reshape(p.length()));
+                slice(gradTheta, p)
+                        .assign(gp == null ? Nd4j.zeros(DataType.DOUBLE, p.length()) : gp.reshape(p.length()));
             }
         }
     }
@@ -313,22 +322,40 @@ public final class SameDiffDynamics implements Dynamics {
             ph.put("t", Nd4j.createFromArray(new double[][] {{t}}));
             if (contextDim > 0) {
                 if (context == null || context.rows() != b) {
-                    throw new IllegalStateException(context == null ? "these dynamics are conditional: bind a context of ["
-                            + b + ", " + contextDim + "] with setContext first" : "the bound context has "
-                            + context.rows() + " rows, the call " + b);
+                    throw new IllegalStateException(
+                            context == null
+                                    ? "these dynamics are conditional: bind a context of [" + b + ", " + contextDim
+                                            + "] with setContext first"
+                                    : "the bound context has " + context.rows() + " rows, the call " + b);
                 }
                 ph.put("c", context);
             }
-            ph.put(VF, vf == null ? Nd4j.zeros(DataType.DOUBLE, b, dim) : vf.castTo(DataType.DOUBLE).dup('c'));
-            ph.put(VK, vk == null ? Nd4j.zeros(DataType.DOUBLE, b, 1) : vk.reshape(b, 1).dup('c'));
+            ph.put(
+                    VF,
+                    vf == null
+                            ? Nd4j.zeros(DataType.DOUBLE, b, dim)
+                            : vf.castTo(DataType.DOUBLE).dup('c'));
+            ph.put(
+                    VK,
+                    vk == null
+                            ? Nd4j.zeros(DataType.DOUBLE, b, 1)
+                            : vk.reshape(b, 1).dup('c'));
             if (probes > 0) {
                 for (int k = 0; k < probes; k++) {
                     ph.put(U + k, pr.right(k).dup('c'));
                     ph.put(E + k, pr.left(k).dup('c'));
                     ph.put(W + k, Nd4j.createFromArray(new double[][] {{pr.weight(k)}}));
                 }
-                ph.put(VT, vt == null ? Nd4j.zeros(DataType.DOUBLE, b, 1) : vt.reshape(b, 1).dup('c'));
-                ph.put(VJ, vj == null ? Nd4j.zeros(DataType.DOUBLE, b, 1) : vj.reshape(b, 1).dup('c'));
+                ph.put(
+                        VT,
+                        vt == null
+                                ? Nd4j.zeros(DataType.DOUBLE, b, 1)
+                                : vt.reshape(b, 1).dup('c'));
+                ph.put(
+                        VJ,
+                        vj == null
+                                ? Nd4j.zeros(DataType.DOUBLE, b, 1)
+                                : vj.reshape(b, 1).dup('c'));
             }
             return ph;
         }

@@ -19,12 +19,33 @@ import org.nd4j.linalg.api.ops.ScalarOp;
 final class TangentGraph {
 
     /** Ops this class can carry a tangent through. */
-    static final Set<String> SUPPORTED = new TreeSet<>(Set.of("matmul", "add", "subtract", "multiply", "divide",
-            "biasadd", "add_scalar", "sub_scalar", "mul_scalar", "div_scalar", "rsub_scalar", "rdiv_scalar", "neg",
-            "tanh", "sigmoid", "softplus", "elu", "swish", "exp", "log", "square", "sqrt", "concat", "identity"));
+    static final Set<String> SUPPORTED = new TreeSet<>(Set.of(
+            "matmul",
+            "add",
+            "subtract",
+            "multiply",
+            "divide",
+            "biasadd",
+            "add_scalar",
+            "sub_scalar",
+            "mul_scalar",
+            "div_scalar",
+            "rsub_scalar",
+            "rdiv_scalar",
+            "neg",
+            "tanh",
+            "sigmoid",
+            "softplus",
+            "elu",
+            "swish",
+            "exp",
+            "log",
+            "square",
+            "sqrt",
+            "concat",
+            "identity"));
 
-    private TangentGraph() {
-    }
+    private TangentGraph() {}
 
     /**
      * Adds ops computing the tangent of {@code output} along {@code u} (a tangent of {@code z}).
@@ -64,8 +85,15 @@ final class TangentGraph {
         return result != null ? result : output.mul(0.0);
     }
 
-    private static SDVariable rule(SameDiff sd, DifferentialFunction op, SDVariable x, SDVariable dx, SDVariable y,
-            SDVariable dy, SDVariable o, Map<String, SDVariable> tangent) {
+    private static SDVariable rule(
+            SameDiff sd,
+            DifferentialFunction op,
+            SDVariable x,
+            SDVariable dx,
+            SDVariable y,
+            SDVariable dy,
+            SDVariable o,
+            Map<String, SDVariable> tangent) {
         Map<String, Object> props = op.propertiesForFunction();
         switch (op.opName()) {
             case "matmul": {
@@ -114,7 +142,8 @@ final class TangentGraph {
             case "elu": {
                 Object alpha = props.get("alpha");
                 if (alpha != null && ((Number) alpha).doubleValue() != 1.0) {
-                    throw new IllegalArgumentException("SameDiffDynamics supports elu with alpha = 1 only, got " + alpha);
+                    throw new IllegalArgumentException(
+                            "SameDiffDynamics supports elu with alpha = 1 only, got " + alpha);
                 }
                 // elu'(x) = min(e^x, 1) = 1 - relu(1 - e^x)
                 return sd.nn().relu(sd.math().exp(x).rsub(1.0), 0.0).rsub(1.0).mul(dx);
@@ -155,7 +184,7 @@ final class TangentGraph {
     }
 
     private static IllegalArgumentException unsupported(DifferentialFunction op) {
-        return new IllegalArgumentException("SameDiffDynamics cannot take second derivatives through op '"
-                + op.opName() + "' (" + op.getClass().getSimpleName() + "); supported ops: " + SUPPORTED);
+        return new IllegalArgumentException("SameDiffDynamics cannot take second derivatives through op '" + op.opName()
+                + "' (" + op.getClass().getSimpleName() + "); supported ops: " + SUPPORTED);
     }
 }

@@ -60,7 +60,8 @@ public final class ErrorNorm {
         for (String name : parts) {
             layout.part(name);
         }
-        ErrorNorm n = new ErrorNorm(false, layout, Arrays.asList(parts), "rms seminorm without " + Arrays.toString(parts));
+        ErrorNorm n =
+                new ErrorNorm(false, layout, Arrays.asList(parts), "rms seminorm without " + Arrays.toString(parts));
         n.groups(layout.size(), null);
         return n;
     }
@@ -85,8 +86,8 @@ public final class ErrorNorm {
             return new long[][] {{0, n}};
         }
         if (layout.size() != n) {
-            throw new IllegalArgumentException(description + " is for a state of " + layout.size() + " elements, the "
-                    + "state has " + n);
+            throw new IllegalArgumentException(
+                    description + " is for a state of " + layout.size() + " elements, the " + "state has " + n);
         }
         List<long[]> kept = new ArrayList<>();
         boolean[] used = new boolean[excluded.size()];

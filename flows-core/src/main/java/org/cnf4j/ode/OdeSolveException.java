@@ -46,8 +46,13 @@ public class OdeSolveException extends RuntimeException {
      * @param detail extra words appended to the message, or null
      */
     public OdeSolveException(Reason reason, double t, double stepSize, String detail) {
-        super(String.format(Locale.ROOT, "ODE solve failed at t = %.6g with step size %.3g: %s%s", t, stepSize,
-                reason.text(), detail == null ? "" : " (" + detail + ")"));
+        super(String.format(
+                Locale.ROOT,
+                "ODE solve failed at t = %.6g with step size %.3g: %s%s",
+                t,
+                stepSize,
+                reason.text(),
+                detail == null ? "" : " (" + detail + ")"));
         this.reason = reason;
         this.t = t;
         this.stepSize = stepSize;

@@ -121,8 +121,8 @@ public final class OdeSolver {
      * Solves from t0 to t1, returning the states at {@code saveAt} and reporting every accepted
      * step to {@code handler} (may be null).
      */
-    public OdeSolution solve(OdeSystem system, double t0, double t1, INDArray y0, double[] saveAt,
-            StepHandler handler) {
+    public OdeSolution solve(
+            OdeSystem system, double t0, double t1, INDArray y0, double[] saveAt, StepHandler handler) {
         return new Run(system, t0, t1, y0, saveAt, handler).run();
     }
 
@@ -189,8 +189,8 @@ public final class OdeSolver {
             if (dir != 0) {
                 evaluate(t0, w.y, w.stage[0]);
                 if (!w.allFinite(w.stage[0])) {
-                    throw new OdeSolveException(OdeSolveException.Reason.NON_FINITE_DERIVATIVE, t0, 0,
-                            "at the initial state");
+                    throw new OdeSolveException(
+                            OdeSolveException.Reason.NON_FINITE_DERIVATIVE, t0, 0, "at the initial state");
                 }
                 controller.integrate(this);
             }
@@ -199,8 +199,8 @@ public final class OdeSolver {
 
         private void evaluate(double t, SolverWorkspace.Buf y, SolverWorkspace.Buf out) {
             if (maxEvaluations > 0 && nfe >= maxEvaluations) {
-                throw new OdeSolveException(OdeSolveException.Reason.TOO_MANY_EVALUATIONS, t, 0,
-                        maxEvaluations + " function evaluations");
+                throw new OdeSolveException(
+                        OdeSolveException.Reason.TOO_MANY_EVALUATIONS, t, 0, maxEvaluations + " function evaluations");
             }
             system.derivative(t, y.shaped, out.shaped);
             nfe++;
@@ -278,8 +278,13 @@ public final class OdeSolver {
                 for (int i = 0; i < s; i++) {
                     badStage |= !w.allFinite(w.stage[i]);
                 }
-                throw new OdeSolveException(badStage ? OdeSolveException.Reason.NON_FINITE_DERIVATIVE
-                        : OdeSolveException.Reason.NON_FINITE_STATE, t, h, null);
+                throw new OdeSolveException(
+                        badStage
+                                ? OdeSolveException.Reason.NON_FINITE_DERIVATIVE
+                                : OdeSolveException.Reason.NON_FINITE_STATE,
+                        t,
+                        h,
+                        null);
             }
         }
 
@@ -352,7 +357,8 @@ public final class OdeSolver {
             w.combine(w.err, null, 1.0 / h0, new double[] {-1, 1}, 2);
             double d2 = w.norm(norm, w.err, w.y, w.y, rtol, atol);
             double dmax = Math.max(d1, d2);
-            double h1 = (!Double.isFinite(dmax) || dmax <= 1e-15) ? Math.max(1e-6, h0 * 1e-3)
+            double h1 = (!Double.isFinite(dmax) || dmax <= 1e-15)
+                    ? Math.max(1e-6, h0 * 1e-3)
                     : Math.pow(0.01 / dmax, 1.0 / (tab.order() + 1));
             return Math.min(100 * h0, h1);
         }

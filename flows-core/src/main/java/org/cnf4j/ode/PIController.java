@@ -23,11 +23,20 @@ public final class PIController implements StepSizeController {
     private final double initialStep;
     private final ErrorNorm norm;
 
-    private PIController(double rtol, double atol, double safety, double minFactor, double maxFactor,
-            double beta, double minStep, double maxStep, double initialStep, ErrorNorm norm) {
+    private PIController(
+            double rtol,
+            double atol,
+            double safety,
+            double minFactor,
+            double maxFactor,
+            double beta,
+            double minStep,
+            double maxStep,
+            double initialStep,
+            ErrorNorm norm) {
         if (!(rtol >= 0) || !(atol >= 0) || rtol + atol <= 0) {
-            throw new IllegalArgumentException("tolerances must be non-negative and not both zero: rtol = "
-                    + rtol + ", atol = " + atol);
+            throw new IllegalArgumentException(
+                    "tolerances must be non-negative and not both zero: rtol = " + rtol + ", atol = " + atol);
         }
         if (!(safety > 0 && safety <= 1) || !(minFactor > 0 && minFactor < 1) || !(maxFactor > 1)) {
             throw new IllegalArgumentException("need 0 < safety <= 1, 0 < minFactor < 1 < maxFactor");
@@ -49,8 +58,7 @@ public final class PIController implements StepSizeController {
 
     /** Default controller for the given tolerances: safety 0.9, factors [0.2, 10], beta 0.04. */
     public static PIController of(double rtol, double atol) {
-        return new PIController(rtol, atol, 0.9, 0.2, 10.0, 0.04, 0, Double.POSITIVE_INFINITY, 0,
-                ErrorNorm.rms());
+        return new PIController(rtol, atol, 0.9, 0.2, 10.0, 0.04, 0, Double.POSITIVE_INFINITY, 0, ErrorNorm.rms());
     }
 
     /** Relative tolerance. */
@@ -105,26 +113,25 @@ public final class PIController implements StepSizeController {
 
     /** A copy with other tolerances. */
     public PIController withTolerances(double newRtol, double newAtol) {
-        return new PIController(newRtol, newAtol, safety, minFactor, maxFactor, beta, minStep, maxStep,
-                initialStep, norm);
+        return new PIController(
+                newRtol, newAtol, safety, minFactor, maxFactor, beta, minStep, maxStep, initialStep, norm);
     }
 
     /** A copy with another safety factor and growth limits. */
     public PIController withFactors(double newSafety, double newMinFactor, double newMaxFactor) {
-        return new PIController(rtol, atol, newSafety, newMinFactor, newMaxFactor, beta, minStep, maxStep,
-                initialStep, norm);
+        return new PIController(
+                rtol, atol, newSafety, newMinFactor, newMaxFactor, beta, minStep, maxStep, initialStep, norm);
     }
 
     /** A copy with another proportional exponent (0 for integral control). */
     public PIController withBeta(double newBeta) {
-        return new PIController(rtol, atol, safety, minFactor, maxFactor, newBeta, minStep, maxStep,
-                initialStep, norm);
+        return new PIController(rtol, atol, safety, minFactor, maxFactor, newBeta, minStep, maxStep, initialStep, norm);
     }
 
     /** A copy with step magnitude limits. */
     public PIController withStepLimits(double newMinStep, double newMaxStep) {
-        return new PIController(rtol, atol, safety, minFactor, maxFactor, beta, newMinStep, newMaxStep,
-                initialStep, norm);
+        return new PIController(
+                rtol, atol, safety, minFactor, maxFactor, beta, newMinStep, newMaxStep, initialStep, norm);
     }
 
     /** A copy with a fixed first step magnitude (0 for automatic). */
@@ -134,8 +141,7 @@ public final class PIController implements StepSizeController {
 
     /** A copy measuring errors in another norm (e.g. a seminorm). */
     public PIController withNorm(ErrorNorm newNorm) {
-        return new PIController(rtol, atol, safety, minFactor, maxFactor, beta, minStep, maxStep, initialStep,
-                newNorm);
+        return new PIController(rtol, atol, safety, minFactor, maxFactor, beta, minStep, maxStep, initialStep, newNorm);
     }
 
     @Override
@@ -168,15 +174,19 @@ public final class PIController implements StepSizeController {
                 return;
             }
             if (s.accepted() + s.rejected() >= s.maxSteps()) {
-                throw new OdeSolveException(OdeSolveException.Reason.TOO_MANY_STEPS, t, dir * hAbs,
-                        s.maxSteps() + " steps");
+                throw new OdeSolveException(
+                        OdeSolveException.Reason.TOO_MANY_STEPS, t, dir * hAbs, s.maxSteps() + " steps");
             }
             boolean last = hAbs >= Math.abs(remaining) * (1 - 1e-12);
             double h = last ? remaining : dir * hAbs;
             double tNext = last ? t1 : t + h;
             if (Math.abs(h) < minStep || tNext == t) {
-                throw new OdeSolveException(lastNonFinite ? OdeSolveException.Reason.NON_FINITE_DERIVATIVE
-                        : OdeSolveException.Reason.STEP_SIZE_TOO_SMALL, t, h,
+                throw new OdeSolveException(
+                        lastNonFinite
+                                ? OdeSolveException.Reason.NON_FINITE_DERIVATIVE
+                                : OdeSolveException.Reason.STEP_SIZE_TOO_SMALL,
+                        t,
+                        h,
                         lastNonFinite ? "steps kept producing non-finite values" : null);
             }
             s.attempt(t, h);

@@ -14,7 +14,9 @@ public record SolverStats(int functionEvaluations, int acceptedSteps, int reject
 
     /** The sum of two solves' costs. */
     public SolverStats plus(SolverStats o) {
-        return new SolverStats(functionEvaluations + o.functionEvaluations, acceptedSteps + o.acceptedSteps,
+        return new SolverStats(
+                functionEvaluations + o.functionEvaluations,
+                acceptedSteps + o.acceptedSteps,
                 rejectedSteps + o.rejectedSteps);
     }
 }

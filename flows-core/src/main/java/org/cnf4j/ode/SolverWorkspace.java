@@ -121,8 +121,19 @@ final class SolverWorkspace {
                 return;
             }
             coefD.put(coef, 0, used);
-            openblas_nolapack.cblas_dgemv(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasTrans, used, n, h,
-                    stagesD, n, coefD, 1, base == null ? 0.0 : 1.0, out.dp, 1);
+            openblas_nolapack.cblas_dgemv(
+                    openblas_nolapack.CblasRowMajor,
+                    openblas_nolapack.CblasTrans,
+                    used,
+                    n,
+                    h,
+                    stagesD,
+                    n,
+                    coefD,
+                    1,
+                    base == null ? 0.0 : 1.0,
+                    out.dp,
+                    1);
         } else {
             if (base != null && base != out) {
                 openblas_nolapack.cblas_scopy(n, base.fp, 1, out.fp, 1);
@@ -136,8 +147,19 @@ final class SolverWorkspace {
             for (int i = 0; i < used; i++) {
                 coefF.put(i, (float) coef[i]);
             }
-            openblas_nolapack.cblas_sgemv(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasTrans, used, n,
-                    (float) h, stagesF, n, coefF, 1, base == null ? 0f : 1f, out.fp, 1);
+            openblas_nolapack.cblas_sgemv(
+                    openblas_nolapack.CblasRowMajor,
+                    openblas_nolapack.CblasTrans,
+                    used,
+                    n,
+                    (float) h,
+                    stagesF,
+                    n,
+                    coefF,
+                    1,
+                    base == null ? 0f : 1f,
+                    out.fp,
+                    1);
         }
     }
 

@@ -108,7 +108,8 @@ public final class StateLayout {
         }
         Part p = part(name);
         INDArray flat = state.reshape(size);
-        return flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(p.offset(), p.end())).reshape(p.shape());
+        return flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(p.offset(), p.end()))
+                .reshape(p.shape());
     }
 
     @Override

@@ -47,8 +47,8 @@ public final class StateViews {
             if (byLayout.size() > 16 && !byLayout.containsKey(key)) {
                 byLayout.clear();
             }
-            return byLayout.computeIfAbsent(key, k -> names.length == 0 ? new StateViews(layout)
-                    : new StateViews(layout, names));
+            return byLayout.computeIfAbsent(
+                    key, k -> names.length == 0 ? new StateViews(layout) : new StateViews(layout, names));
         }
     }
 

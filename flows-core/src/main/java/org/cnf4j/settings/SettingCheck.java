@@ -14,8 +14,7 @@ public final class SettingCheck {
     /** The longest time budget accepted: 366 days (a longer one would overflow nanoseconds in places). */
     public static final Duration MAX_DURATION = Duration.ofDays(366);
 
-    private SettingCheck() {
-    }
+    private SettingCheck() {}
 
     private static IllegalArgumentException bad(String name, String what, Object value) {
         return new IllegalArgumentException(name + " must be " + what + " (got " + value + ")");

@@ -16,8 +16,7 @@ public final class Evaluation {
     /** Rows per solve when evaluating large sets. */
     public static final int CHUNK = 5000;
 
-    private Evaluation() {
-    }
+    private Evaluation() {}
 
     /** Per-row log-densities and the solver work. */
     public record Result(INDArray logProb, SolverStats stats) {
@@ -44,8 +43,12 @@ public final class Evaluation {
      *
      * @return the solver work of all chunks
      */
-    public static SolverStats score(ContinuousNormalizingFlow flow, Standardizer standardizer, RowSource rows,
-            boolean originalUnits, Sink sink) {
+    public static SolverStats score(
+            ContinuousNormalizingFlow flow,
+            Standardizer standardizer,
+            RowSource rows,
+            boolean originalUnits,
+            Sink sink) {
         SolverStats stats = SolverStats.ZERO;
         double logDet = standardizer.head(flow.dim()).logDetJacobian();
         int dim = rows.dim();
@@ -53,8 +56,8 @@ public final class Evaluation {
         long start = 0;
         int got;
         while ((got = rows.read(buffer, CHUNK)) > 0) {
-            INDArray chunk = Nd4j.create(got == CHUNK ? buffer : Arrays.copyOf(buffer, got * dim), new long[] {got, dim},
-                    DataType.DOUBLE);
+            INDArray chunk = Nd4j.create(
+                    got == CHUNK ? buffer : Arrays.copyOf(buffer, got * dim), new long[] {got, dim}, DataType.DOUBLE);
             LogProbResult r = flow.logProb(originalUnits ? standardizer.transform(chunk) : chunk);
             double[] logp = r.logProb().data().asDouble();
             for (int i = 0; i < logp.length; i++) {
@@ -75,10 +78,14 @@ public final class Evaluation {
         return collect(flow, standardizer, y, false);
     }
 
-    private static Result collect(ContinuousNormalizingFlow flow, Standardizer standardizer, INDArray y,
-            boolean originalUnits) {
+    private static Result collect(
+            ContinuousNormalizingFlow flow, Standardizer standardizer, INDArray y, boolean originalUnits) {
         double[] out = new double[y.rows()];
-        SolverStats stats = score(flow, standardizer, RowSource.of(y), originalUnits,
+        SolverStats stats = score(
+                flow,
+                standardizer,
+                RowSource.of(y),
+                originalUnits,
                 (start, logp) -> System.arraycopy(logp, 0, out, (int) start, logp.length));
         return new Result(Nd4j.createFromArray(out), stats);
     }

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.random.RandomGenerator;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
-import org.cnf4j.nn.Dynamics;
 import org.cnf4j.linalg.NativeArrays;
+import org.cnf4j.nn.Dynamics;
 import org.cnf4j.nn.RowCotangent;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -113,16 +113,16 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
      * be in one share (the assignment needs every row).
      */
     @Override
-    public ObjectiveResult evaluateRows(ContinuousNormalizingFlow flow, INDArray x, int[] positions, int batchSize,
-            RandomGenerator noise) {
+    public ObjectiveResult evaluateRows(
+            ContinuousNormalizingFlow flow, INDArray x, int[] positions, int batchSize, RandomGenerator noise) {
         INDArray gradient = Nd4j.zeros(DataType.DOUBLE, flow.parameterCount());
         double loss = run(flow, x, positions, batchSize, noise, gradient);
         return new ObjectiveResult(loss, Double.NaN, 0, 0, gradient, 0, 0);
     }
 
     @Override
-    public ObjectiveResult evaluateInto(ContinuousNormalizingFlow flow, INDArray x, RandomGenerator noise,
-            INDArray gradient) {
+    public ObjectiveResult evaluateInto(
+            ContinuousNormalizingFlow flow, INDArray x, RandomGenerator noise, INDArray gradient) {
         if (gradient.dataType() != DataType.DOUBLE || gradient.length() != flow.parameterCount()) {
             throw new IllegalArgumentException("the gradient must be a DOUBLE array of the flow's "
                     + flow.parameterCount() + " parameters, got " + gradient.dataType() + " of " + gradient.length());
@@ -150,7 +150,8 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
         double sum = 0;
         for (long start = 0; start < n; start += MAX_OT_BATCH) {
             long end = Math.min(n, start + MAX_OT_BATCH);
-            INDArray part = x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(start, end),
+            INDArray part = x.get(
+                    org.nd4j.linalg.indexing.NDArrayIndex.interval(start, end),
                     org.nd4j.linalg.indexing.NDArrayIndex.all());
             sum += run(flow, part, allPositions((int) (end - start)), (int) (end - start), noise, null) * (end - start);
         }
@@ -162,7 +163,12 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
      * the whole batch, taken by position); their gradient into {@code gradient} (flow-shaped) when
      * not null.
      */
-    private double run(ContinuousNormalizingFlow flow, INDArray x, int[] positions, int batch, RandomGenerator noise,
+    private double run(
+            ContinuousNormalizingFlow flow,
+            INDArray x,
+            int[] positions,
+            int batch,
+            RandomGenerator noise,
             INDArray gradient) {
         return run(flow, x, positions, batch, null, noise, gradient);
     }
@@ -174,20 +180,26 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
      *
      * @param base {@code [batch * dim]}, row-major, in the flow's space
      */
-    public ObjectiveResult evaluatePaired(ContinuousNormalizingFlow flow, INDArray x, double[] base,
-            RandomGenerator noise) {
+    public ObjectiveResult evaluatePaired(
+            ContinuousNormalizingFlow flow, INDArray x, double[] base, RandomGenerator noise) {
         int batch = x.rows();
         if (base.length != batch * flow.dim()) {
-            throw new IllegalArgumentException(batch + " rows need " + batch * flow.dim() + " base values, got "
-                    + base.length);
+            throw new IllegalArgumentException(
+                    batch + " rows need " + batch * flow.dim() + " base values, got " + base.length);
         }
         INDArray gradient = Nd4j.zeros(DataType.DOUBLE, flow.parameterCount());
         double loss = run(flow, x, allPositions(batch), batch, base.clone(), noise, gradient);
         return new ObjectiveResult(loss, Double.NaN, 0, 0, gradient, 0, 0);
     }
 
-    private double run(ContinuousNormalizingFlow flow, INDArray x, int[] positions, int batch, double[] givenBase,
-            RandomGenerator noise, INDArray gradient) {
+    private double run(
+            ContinuousNormalizingFlow flow,
+            INDArray x,
+            int[] positions,
+            int batch,
+            double[] givenBase,
+            RandomGenerator noise,
+            INDArray gradient) {
         int dim = flow.dim();
         int cd = flow.contextDim();
         INDArray[] xc = flow.splitRows(x, "x");
@@ -198,11 +210,12 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
             throw new IllegalArgumentException(rows + " rows but " + positions.length + " positions");
         }
         if (otCoupling && batch > MAX_OT_BATCH) {
-            throw new IllegalArgumentException("the OT coupling takes batches of at most " + MAX_OT_BATCH
-                    + " rows, got " + batch);
+            throw new IllegalArgumentException(
+                    "the OT coupling takes batches of at most " + MAX_OT_BATCH + " rows, got " + batch);
         }
         if (otCoupling && rows != batch) {
-            throw new IllegalArgumentException("the OT coupling pairs a whole batch; it cannot be split across workers");
+            throw new IllegalArgumentException(
+                    "the OT coupling pairs a whole batch; it cannot be split across workers");
         }
         double[] data = NativeArrays.toArray(x1);
         double[] base = givenBase;
@@ -213,8 +226,9 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
             }
         }
         if (otCoupling && givenBase == null) {
-            base = context == null ? coupled(base, data, batch, dim) : coupledWithinContexts(base, data, context, batch,
-                    dim, cd);
+            base = context == null
+                    ? coupled(base, data, batch, dim)
+                    : coupledWithinContexts(base, data, context, batch, dim, cd);
         }
         double[] tau = new double[batch];
         for (int b = 0; b < batch; b++) {
@@ -309,8 +323,12 @@ public record FlowMatching(double sigmaMin, boolean otCoupling, TimeSampling tim
             try {
                 if (gradient != null) {
                     // the block's slice of the flow's gradient, written in place
-                    block.backwardAtTimes(t, xt, residual, gradient.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(
-                            flow.blockOffset(k), flow.blockOffset(k) + block.parameterCount())));
+                    block.backwardAtTimes(
+                            t,
+                            xt,
+                            residual,
+                            gradient.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(
+                                    flow.blockOffset(k), flow.blockOffset(k) + block.parameterCount())));
                 } else {
                     INDArray f = Nd4j.create(DataType.DOUBLE, n, dim);
                     block.forwardAtTimes(t, Nd4j.createFromArray(xt).reshape(n, dim), f);

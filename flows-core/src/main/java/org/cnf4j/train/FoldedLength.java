@@ -44,8 +44,7 @@ final class FoldedLength {
      */
     static final double FOLD_WORK = 1.0;
 
-    private FoldedLength() {
-    }
+    private FoldedLength() {}
 
     /**
      * The chosen length.
@@ -62,14 +61,30 @@ final class FoldedLength {
 
         /** In words, for the plan and the model's summary. */
         String describe() {
-            String length = iterations == checkpoint ? "" : String.format(Locale.ROOT, "; the run decays its "
-                    + "learning rate to 0 over %d iterations, the same sum of rates as the folds' first %d",
-                    iterations, checkpoint);
-            return String.format(Locale.ROOT, "the length %d-fold cross-validation chose (held-out NLL %.4f nats "
-                    + "on the %d training and validation rows at iteration %d, the lowest of checkpoints every %d "
-                    + "iterations up to %d%s%s)", FOLDS, heldOutNll, rows, checkpoint, every, longest,
-                    cut ? "; the time budget stopped the folds early, so the choice is among the checkpoints "
-                            + "all of them reached" : "", length);
+            String length = iterations == checkpoint
+                    ? ""
+                    : String.format(
+                            Locale.ROOT,
+                            "; the run decays its "
+                                    + "learning rate to 0 over %d iterations, the same sum of rates as the folds' first %d",
+                            iterations,
+                            checkpoint);
+            return String.format(
+                    Locale.ROOT,
+                    "the length %d-fold cross-validation chose (held-out NLL %.4f nats "
+                            + "on the %d training and validation rows at iteration %d, the lowest of checkpoints every %d "
+                            + "iterations up to %d%s%s)",
+                    FOLDS,
+                    heldOutNll,
+                    rows,
+                    checkpoint,
+                    every,
+                    longest,
+                    cut
+                            ? "; the time budget stopped the folds early, so the choice is among the checkpoints "
+                                    + "all of them reached"
+                            : "",
+                    length);
         }
     }
 
@@ -106,8 +121,11 @@ final class FoldedLength {
         TrainingData data = trainer.data();
         TrainingConfig config = trainer.config();
         long validationRows = data.validation().rows();
-        if (trainer.distributed() || config.validationInterval() <= 0 || validationRows == 0
-                || validationRows >= ENOUGH_VALIDATION_ROWS || data.trainingRows() < 0) {
+        if (trainer.distributed()
+                || config.validationInterval() <= 0
+                || validationRows == 0
+                || validationRows >= ENOUGH_VALIDATION_ROWS
+                || data.trainingRows() < 0) {
             return null;
         }
         long rows = data.trainingRows() + validationRows;
@@ -118,12 +136,13 @@ final class FoldedLength {
         long foldTraining = rows - (rows + FOLDS - 1) / FOLDS;
         // a batch the data decided (every training row of a small table) is every row of a fold's
         // training rows too; one the user set must fit them
-        int batch = trainer.automaticBatch() ? (int) Math.max(1, Math.min(config.batchSize(), foldTraining))
+        int batch = trainer.automaticBatch()
+                ? (int) Math.max(1, Math.min(config.batchSize(), foldTraining))
                 : config.batchSize();
         double byEpochs = Math.ceil(MAX_FOLD_EPOCHS * (double) foldTraining / batch);
         double byWork = FOLD_WORK * workIterations / (FOLDS + 1);
-        int longest = (int) Math.min(Math.min(Math.min(byEpochs, byWork), config.iterations()),
-                RunLength.MAX_ITERATIONS);
+        int longest =
+                (int) Math.min(Math.min(Math.min(byEpochs, byWork), config.iterations()), RunLength.MAX_ITERATIONS);
         if (longest < planned || longest < CHECKPOINTS || foldTraining < batch) {
             return null;
         }
@@ -148,8 +167,11 @@ final class FoldedLength {
             for (int f = 0; f < FOLDS; f++) {
                 TrainingData fold = folds.get(f);
                 long held = fold.validation().rows();
-                TrainingConfig foldConfig = config.withIterations(longest).withValidationInterval(every)
-                        .withTestEvaluation(false).withTimeBudget(0).withBatchSize(batch);
+                TrainingConfig foldConfig = config.withIterations(longest)
+                        .withValidationInterval(every)
+                        .withTestEvaluation(false)
+                        .withTimeBudget(0)
+                        .withBatchSize(batch);
                 if (deadline != Long.MAX_VALUE) {
                     foldConfig = foldConfig.withTimeBudget(Math.max((deadline - System.nanoTime()) / 1e9, 1e-3));
                 }
@@ -180,7 +202,7 @@ final class FoldedLength {
         if (best <= 0) {
             return null;
         }
-        return new Choice(runLength(config.schedule(), (int) best, longest), (int) best, lowest, rows, every, longest,
-                cut);
+        return new Choice(
+                runLength(config.schedule(), (int) best, longest), (int) best, lowest, rows, every, longest, cut);
     }
 }

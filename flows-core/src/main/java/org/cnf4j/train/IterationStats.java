@@ -14,6 +14,14 @@ package org.cnf4j.train;
  * @param elapsedSeconds wall time since training started (this session)
  * @param endTimes T_k of every block after the update
  */
-public record IterationStats(long iteration, double loss, double nll, double kinetic, double jacobian,
-        int forwardEvaluations, int backwardEvaluations, double seconds, double elapsedSeconds, double[] endTimes) {
-}
+public record IterationStats(
+        long iteration,
+        double loss,
+        double nll,
+        double kinetic,
+        double jacobian,
+        int forwardEvaluations,
+        int backwardEvaluations,
+        double seconds,
+        double elapsedSeconds,
+        double[] endTimes) {}

@@ -38,6 +38,7 @@ public enum LearningRateSchedule {
                 return s;
             }
         }
-        throw new IllegalArgumentException("unknown learning-rate schedule '" + name + "'; expected constant or linear");
+        throw new IllegalArgumentException(
+                "unknown learning-rate schedule '" + name + "'; expected constant or linear");
     }
 }

@@ -34,16 +34,24 @@ public record MaximumLikelihood(GradientMethod method, TrainingObjective regular
     @Override
     public String describe() {
         return NAME + "(" + method.name() + ", trace=" + estimator.name()
-                + (regularizers.regularized() ? ", kinetic=" + regularizers.kineticWeight() + ", jacobian="
-                        + regularizers.jacobianWeight() : "") + ")";
+                + (regularizers.regularized()
+                        ? ", kinetic=" + regularizers.kineticWeight() + ", jacobian=" + regularizers.jacobianWeight()
+                        : "")
+                + ")";
     }
 
     @Override
     public ObjectiveResult evaluate(ContinuousNormalizingFlow flow, INDArray x, RandomGenerator noise) {
         INDArray[] xc = flow.splitRows(x, "x");
         GradientResult g = flow.withContext(xc[1], () -> method.gradient(flow, xc[0], regularizers, estimator, noise));
-        return new ObjectiveResult(g.loss(), g.nll(), g.kinetic(), g.jacobian(), g.parameterGradient(),
-                g.forward().functionEvaluations(), g.backward().functionEvaluations());
+        return new ObjectiveResult(
+                g.loss(),
+                g.nll(),
+                g.kinetic(),
+                g.jacobian(),
+                g.parameterGradient(),
+                g.forward().functionEvaluations(),
+                g.backward().functionEvaluations());
     }
 
     @Override

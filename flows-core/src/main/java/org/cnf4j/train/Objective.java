@@ -36,11 +36,17 @@ public interface Objective {
      * batch on this project's machines. The result's gradient is {@code gradient}. This default
      * evaluates and copies; {@link FlowMatching} writes in place.
      */
-    default ObjectiveResult evaluateInto(ContinuousNormalizingFlow flow, INDArray x, RandomGenerator noise,
-            INDArray gradient) {
+    default ObjectiveResult evaluateInto(
+            ContinuousNormalizingFlow flow, INDArray x, RandomGenerator noise, INDArray gradient) {
         ObjectiveResult r = evaluate(flow, x, noise);
         gradient.assign(r.parameterGradient());
-        return new ObjectiveResult(r.loss(), r.nll(), r.kinetic(), r.jacobian(), gradient, r.forwardEvaluations(),
+        return new ObjectiveResult(
+                r.loss(),
+                r.nll(),
+                r.kinetic(),
+                r.jacobian(),
+                gradient,
+                r.forwardEvaluations(),
                 r.backwardEvaluations());
     }
 
@@ -52,12 +58,18 @@ public interface Objective {
      * weighted by its size (for maximum likelihood: its own solve and probes, so the sum agrees
      * with the whole batch to the solver tolerance); flow matching overrides it to be exact.
      */
-    default ObjectiveResult evaluateRows(ContinuousNormalizingFlow flow, INDArray x, int[] positions, int batchSize,
-            RandomGenerator noise) {
+    default ObjectiveResult evaluateRows(
+            ContinuousNormalizingFlow flow, INDArray x, int[] positions, int batchSize, RandomGenerator noise) {
         ObjectiveResult r = evaluate(flow, x, noise);
         double w = (double) x.rows() / batchSize;
-        return new ObjectiveResult(r.loss() * w, r.nll() * w, r.kinetic() * w, r.jacobian() * w,
-                r.parameterGradient().muli(w), r.forwardEvaluations(), r.backwardEvaluations());
+        return new ObjectiveResult(
+                r.loss() * w,
+                r.nll() * w,
+                r.kinetic() * w,
+                r.jacobian() * w,
+                r.parameterGradient().muli(w),
+                r.forwardEvaluations(),
+                r.backwardEvaluations());
     }
 
     /** Whether the objective fits the end times T (flow matching fixes its path's time span). */

@@ -15,6 +15,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param forwardEvaluations function evaluations of the forward solves (0 without a solve)
  * @param backwardEvaluations function evaluations of the backward pass (0 without a solve)
  */
-public record ObjectiveResult(double loss, double nll, double kinetic, double jacobian, INDArray parameterGradient,
-        int forwardEvaluations, int backwardEvaluations) {
-}
+public record ObjectiveResult(
+        double loss,
+        double nll,
+        double kinetic,
+        double jacobian,
+        INDArray parameterGradient,
+        int forwardEvaluations,
+        int backwardEvaluations) {}

@@ -6,8 +6,7 @@ import org.cnf4j.io.ModelFileException;
 /** Reads an objective back from the settings a model file stores ({@link Objective#toJson()}). */
 public final class Objectives {
 
-    private Objectives() {
-    }
+    private Objectives() {}
 
     /**
      * The flow-matching settings stored in a model file, or null when the model was trained by
@@ -28,7 +27,9 @@ public final class Objectives {
                     + MaximumLikelihood.NAME + " or " + FlowMatching.NAME);
         }
         try {
-            return new FlowMatching(settings.path("sigmaMin").asDouble(0), settings.path("otCoupling").asBoolean(false),
+            return new FlowMatching(
+                    settings.path("sigmaMin").asDouble(0),
+                    settings.path("otCoupling").asBoolean(false),
                     TimeSampling.byName(settings.path("timeSampling").asText("uniform")),
                     settings.path("contextDropout").asDouble(0));
         } catch (IllegalArgumentException e) {

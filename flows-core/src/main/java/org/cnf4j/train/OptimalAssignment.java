@@ -10,8 +10,7 @@ import java.util.Arrays;
  */
 public final class OptimalAssignment {
 
-    private OptimalAssignment() {
-    }
+    private OptimalAssignment() {}
 
     /**
      * The optimal assignment of an n x n cost matrix.
@@ -22,7 +21,8 @@ public final class OptimalAssignment {
      */
     public static int[] solve(double[] cost, int n) {
         if (cost.length != (long) n * n) {
-            throw new IllegalArgumentException("cost must have n * n = " + (long) n * n + " entries, got " + cost.length);
+            throw new IllegalArgumentException(
+                    "cost must have n * n = " + (long) n * n + " entries, got " + cost.length);
         }
         for (double c : cost) {
             if (!Double.isFinite(c)) {

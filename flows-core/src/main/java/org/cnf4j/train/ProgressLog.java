@@ -35,14 +35,18 @@ public final class ProgressLog implements TrainingListener {
     public void onIteration(IterationStats s) {
         long done = s.iteration() + 1;
         if (done % every == 0 || done == total) {
-            out.printf(Locale.ROOT, "iteration %d/%d: loss %.4f, %.5f s/iteration%n", done, total, s.loss(),
-                    s.seconds());
+            out.printf(
+                    Locale.ROOT, "iteration %d/%d: loss %.4f, %.5f s/iteration%n", done, total, s.loss(), s.seconds());
         }
     }
 
     @Override
     public void onValidation(ValidationStats v) {
-        out.printf(Locale.ROOT, "validation at iteration %d: NLL %.4f nats%s%n", v.iteration(), v.nll(),
+        out.printf(
+                Locale.ROOT,
+                "validation at iteration %d: NLL %.4f nats%s%n",
+                v.iteration(),
+                v.nll(),
                 v.best() ? " (kept)" : "");
     }
 

@@ -52,8 +52,7 @@ public final class RunLength {
     /** The network size the iteration counts above are for; larger networks get proportionally fewer. */
     public static final long REFERENCE_PARAMETERS = 20_000;
 
-    private RunLength() {
-    }
+    private RunLength() {}
 
     /**
      * The iterations the work allowance of a run buys: {@link #FLOW_MATCHING_ITERATIONS} or
@@ -88,20 +87,25 @@ public final class RunLength {
      * @param workIterations {@link #workIterations}
      * @param cap the most the settings allow
      */
-    static Length plan(long trainingRows, long validationRows, boolean validated, int batch, int workIterations,
-            int cap) {
+    static Length plan(
+            long trainingRows, long validationRows, boolean validated, int batch, int workIterations, int cap) {
         int passes = maxEpochs(validated, validationRows);
         double byEpochs = trainingRows > 0 ? Math.ceil((double) passes * trainingRows / batch) : Double.MAX_VALUE;
         int limitCap = Math.min(cap, MAX_ITERATIONS);
         int planned = (int) Math.max(1, Math.min(Math.min(byEpochs, workIterations), limitCap));
-        String limit = planned == (int) byEpochs ? passes + " passes over the " + trainingRows + " training rows"
-                : planned == workIterations ? String.format(java.util.Locale.ROOT, "the work a run is sized for "
-                        + "(%d iterations of %d rows for this objective and network)", workIterations, batch)
-                : "the cap of " + limitCap + " iterations";
+        String limit = planned == (int) byEpochs
+                ? passes + " passes over the " + trainingRows + " training rows"
+                : planned == workIterations
+                        ? String.format(
+                                java.util.Locale.ROOT,
+                                "the work a run is sized for "
+                                        + "(%d iterations of %d rows for this objective and network)",
+                                workIterations,
+                                batch)
+                        : "the cap of " + limitCap + " iterations";
         return new Length(planned, limit);
     }
 
     /** Planned iterations and, in words, what bounds them. */
-    record Length(int iterations, String limit) {
-    }
+    record Length(int iterations, String limit) {}
 }

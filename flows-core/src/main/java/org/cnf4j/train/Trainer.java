@@ -83,18 +83,23 @@ public final class Trainer {
      */
     public Trainer(ContinuousNormalizingFlow flow, TrainingData data, TrainingConfig config) {
         if (data.dim() != flow.inputColumns()) {
-            throw new IllegalArgumentException("the data have " + data.dim() + " columns, the flow " + flow.inputColumns()
-                    + (flow.contextDim() > 0 ? " (" + flow.dim() + " data and " + flow.contextDim() + " context)" : ""));
+            throw new IllegalArgumentException(
+                    "the data have " + data.dim() + " columns, the flow " + flow.inputColumns()
+                            + (flow.contextDim() > 0
+                                    ? " (" + flow.dim() + " data and " + flow.contextDim() + " context)"
+                                    : ""));
         }
         automaticBatch = config.batchSize() == TrainingConfig.AUTOMATIC_BATCH;
         if (automaticBatch) {
             // a small table trains on all its rows each iteration: the batch follows from the data
-            config = config.withBatchSize((int) (data.trainingRows() < 0 ? TrainingConfig.DEFAULT_BATCH
-                    : Math.max(1, Math.min(TrainingConfig.DEFAULT_BATCH, data.trainingRows()))));
+            config = config.withBatchSize((int)
+                    (data.trainingRows() < 0
+                            ? TrainingConfig.DEFAULT_BATCH
+                            : Math.max(1, Math.min(TrainingConfig.DEFAULT_BATCH, data.trainingRows()))));
         }
         if (data.trainingRows() >= 0 && data.trainingRows() < config.batchSize()) {
-            throw new IllegalArgumentException("a batch of " + config.batchSize() + " needs at least that many training "
-                    + "rows; the training split has " + data.trainingRows());
+            throw new IllegalArgumentException("a batch of " + config.batchSize()
+                    + " needs at least that many training " + "rows; the training split has " + data.trainingRows());
         }
         this.flow = flow;
         this.data = data;
@@ -119,18 +124,22 @@ public final class Trainer {
      *     seed (as recorded in it), or has already passed {@code config.iterations()} (a checkpoint
      *     at exactly that many is finished: no iteration, the test NLL and the kept parameters)
      */
-    public static Trainer resume(ContinuousNormalizingFlow flow, TrainingData data, TrainingConfig config,
-            Checkpoint checkpoint) {
+    public static Trainer resume(
+            ContinuousNormalizingFlow flow, TrainingData data, TrainingConfig config, Checkpoint checkpoint) {
         Trainer t = new Trainer(flow, data, config);
         TrainingLog log = TrainingLog.fromJson(checkpoint.trainerState(), flow.parameterCount());
         // another data set or seed would silently mix two runs: the best validation, the baselines
         // and the split of the checkpoint belong to the data and seed it was trained with
         String digest = data.contentDigest();
-        if (log.dataDigest != null && digest != null && scheme(log.dataDigest).equals(scheme(digest))
+        if (log.dataDigest != null
+                && digest != null
+                && scheme(log.dataDigest).equals(scheme(digest))
                 && !log.dataDigest.equals(digest)) {
-            throw new IllegalArgumentException("the checkpoint was trained on other rows than those of " + data.describe()
-                    + " (the content differs: " + log.dataDigest.substring(0, 19) + "... then, " + digest.substring(0, 19)
-                    + "... now); resume it with the same data");
+            throw new IllegalArgumentException(
+                    "the checkpoint was trained on other rows than those of " + data.describe()
+                            + " (the content differs: " + log.dataDigest.substring(0, 19) + "... then, "
+                            + digest.substring(0, 19)
+                            + "... now); resume it with the same data");
         }
         if (log.data != null && !log.data.equals(data.describe())) {
             throw new IllegalArgumentException("the checkpoint was trained on " + log.data + ", not on "
@@ -175,7 +184,11 @@ public final class Trainer {
          *
          * @param noise the iteration's stream ("noise-{iteration}" of the run seed)
          */
-        ObjectiveResult compute(ContinuousNormalizingFlow flow, Objective objective, long iteration, int batchSize,
+        ObjectiveResult compute(
+                ContinuousNormalizingFlow flow,
+                Objective objective,
+                long iteration,
+                int batchSize,
                 RandomGenerator noise);
     }
 
@@ -196,8 +209,7 @@ public final class Trainer {
      * @param limit what bounds the iterations, in words (the passes over the table, the work a run is
      *     sized for, the cap, or the length cross-validation chose)
      */
-    public record Plan(int iterations, int validationInterval, String limit) {
-    }
+    public record Plan(int iterations, int validationInterval, String limit) {}
 
     /**
      * Plans the run before it starts, from the table and the settings alone (no timing: the same
@@ -221,15 +233,20 @@ public final class Trainer {
         prepareBase();
         double cap = config.timeBudgetSeconds();
         boolean validated = config.validationInterval() > 0 && data.validation().rows() > 0;
-        int work = RunLength.workIterations(objective instanceof FlowMatching, config.batchSize(),
-                flow.parameterCount(), traceProbes());
-        RunLength.Length length = RunLength.plan(data.trainingRows(), data.validation().rows(), validated,
-                config.batchSize(), work, config.iterations());
+        int work = RunLength.workIterations(
+                objective instanceof FlowMatching, config.batchSize(), flow.parameterCount(), traceProbes());
+        RunLength.Length length = RunLength.plan(
+                data.trainingRows(),
+                data.validation().rows(),
+                validated,
+                config.batchSize(),
+                work,
+                config.iterations());
         int planned = length.iterations();
         String limit = length.limit();
         int interval = validated ? Math.max(1, planned / RunLength.PLANNED_VALIDATIONS) : config.validationInterval();
-        FoldedLength.Choice folded = FoldedLength.plan(this, planned, work, cap > 0 ? start + (long) (cap * 1e9)
-                : Long.MAX_VALUE);
+        FoldedLength.Choice folded =
+                FoldedLength.plan(this, planned, work, cap > 0 ? start + (long) (cap * 1e9) : Long.MAX_VALUE);
         if (folded != null) {
             lengthChoice = folded;
             planned = folded.iterations();
@@ -263,7 +280,10 @@ public final class Trainer {
      *     conditional flow, a base already set, a resumed run)
      */
     public FittedBaselines prepareBase() {
-        if (fittedBase != null || !config.mixtureBase() || flow.contextDim() > 0 || iteration > 0
+        if (fittedBase != null
+                || !config.mixtureBase()
+                || flow.contextDim() > 0
+                || iteration > 0
                 || !(flow.base() instanceof StandardNormal)) {
             return fittedBase;
         }
@@ -361,8 +381,8 @@ public final class Trainer {
         for (TrainingListener l : listeners) {
             l.onStart(iteration, config.iterations());
         }
-        long deadline = config.timeBudgetSeconds() > 0 ? start + (long) (config.timeBudgetSeconds() * 1e9)
-                : Long.MAX_VALUE;
+        long deadline =
+                config.timeBudgetSeconds() > 0 ? start + (long) (config.timeBudgetSeconds() * 1e9) : Long.MAX_VALUE;
         double wallBefore = log.wallSeconds;
         lastParameters = null;
         log.stoppedByBudget = false;
@@ -380,8 +400,10 @@ public final class Trainer {
                         ? objective.evaluateInto(flow, data.batch(iteration, config.batchSize()), noise, gradient)
                         : batchGradient.compute(flow, objective, iteration, config.batchSize(), noise);
             } catch (OdeSolveException e) {
-                throw new TrainingException("training diverged at iteration " + iteration + ": " + e.getMessage()
-                        + " (try a smaller learning rate or tighter solver tolerances)", e);
+                throw new TrainingException(
+                        "training diverged at iteration " + iteration + ": " + e.getMessage()
+                                + " (try a smaller learning rate or tighter solver tolerances)",
+                        e);
             }
             if (!Double.isFinite(g.loss())) {
                 throw new TrainingException("training diverged at iteration " + iteration + ": the loss is not finite"
@@ -411,9 +433,17 @@ public final class Trainer {
                 times[k] = flow.endTime(k);
             }
             double logDet = data.standardizer().head(flow.dim()).logDetJacobian();
-            IterationStats stats = new IterationStats(iteration, g.loss(), g.nll() - logDet, g.kinetic(),
-                    g.jacobian(), g.forwardEvaluations(), g.backwardEvaluations(), seconds,
-                    log.wallSeconds, times);
+            IterationStats stats = new IterationStats(
+                    iteration,
+                    g.loss(),
+                    g.nll() - logDet,
+                    g.kinetic(),
+                    g.jacobian(),
+                    g.forwardEvaluations(),
+                    g.backwardEvaluations(),
+                    seconds,
+                    log.wallSeconds,
+                    times);
             log.iterations.add(stats);
             iteration++;
             for (TrainingListener l : listeners) {
@@ -421,13 +451,16 @@ public final class Trainer {
             }
             boolean outOfTime = System.nanoTime() >= deadline && iteration < config.iterations();
             boolean last = iteration == config.iterations() || outOfTime;
-            if (config.validationInterval() > 0 && (iteration % config.validationInterval() == 0 || last)
+            if (config.validationInterval() > 0
+                    && (iteration % config.validationInterval() == 0 || last)
                     && data.validation().rows() > 0) {
                 try {
                     validate();
                 } catch (OdeSolveException e) {
-                    throw new TrainingException("training diverged at iteration " + iteration + " (its validation): "
-                            + e.getMessage() + " (try a smaller learning rate or tighter solver tolerances)", e);
+                    throw new TrainingException(
+                            "training diverged at iteration " + iteration + " (its validation): " + e.getMessage()
+                                    + " (try a smaller learning rate or tighter solver tolerances)",
+                            e);
                 }
             }
             if (outOfTime) {
@@ -444,7 +477,8 @@ public final class Trainer {
         }
         double testNll = Double.NaN;
         if (config.evaluateTest() && data.test().rows() > 0) {
-            testNll = Evaluation.logProbStandardized(flow, data.standardizer(), data.test()).meanNll();
+            testNll = Evaluation.logProbStandardized(flow, data.standardizer(), data.test())
+                    .meanNll();
         }
         TrainingResult result = new TrainingResult(summary(testNll), log.iterations(), log.validations());
         for (TrainingListener l : listeners) {
@@ -529,16 +563,18 @@ public final class Trainer {
     private INDArray validationRows() {
         if (validationRows == null) {
             INDArray v = data.validation();
-            validationRows = v.rows() <= MAX_VALIDATION_ROWS ? v
-                    : v.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, MAX_VALIDATION_ROWS),
-                            org.nd4j.linalg.indexing.NDArrayIndex.all()).dup('c');
+            validationRows = v.rows() <= MAX_VALIDATION_ROWS
+                    ? v
+                    : v.get(
+                                    org.nd4j.linalg.indexing.NDArrayIndex.interval(0, MAX_VALIDATION_ROWS),
+                                    org.nd4j.linalg.indexing.NDArrayIndex.all())
+                            .dup('c');
         }
         return validationRows;
     }
 
     /** A validation's measurement: the flow-matching loss (NaN for other objectives) and the rows' log-densities. */
-    private record Measured(double objectiveLoss, Evaluation.Result result) {
-    }
+    private record Measured(double objectiveLoss, Evaluation.Result result) {}
 
     private Measured measureValidation() {
         INDArray rows = validationRows();
@@ -624,16 +660,27 @@ public final class Trainer {
 
     /** How the kept parameters were chosen, in words, for the summary and {@code cnf info}. */
     private String selection() {
-        String which = ema != null ? "moving average of the parameters (decay " + config.emaDecay() + ")"
-                : "parameters";
-        String stop = log.stoppedByBudget ? String.format(java.util.Locale.ROOT,
-                "; stopped at the time budget of %.0f s after %d of the %d planned iterations (a longer or no "
-                + "time budget runs them all)", plannedCap > 0 ? plannedCap : config.timeBudgetSeconds(),
-                iteration, config.iterations()) : "";
+        String which =
+                ema != null ? "moving average of the parameters (decay " + config.emaDecay() + ")" : "parameters";
+        String stop = log.stoppedByBudget
+                ? String.format(
+                        java.util.Locale.ROOT,
+                        "; stopped at the time budget of %.0f s after %d of the %d planned iterations (a longer or no "
+                                + "time budget runs them all)",
+                        plannedCap > 0 ? plannedCap : config.timeBudgetSeconds(),
+                        iteration,
+                        config.iterations())
+                : "";
         if (log.bestIteration == 0 && !Double.isNaN(log.startNll)) {
-            return String.format(java.util.Locale.ROOT, "the start: the flow's base, %s, with a zero field (NLL %.4f "
-                    + "nats on the %d validation rows; no trained %s scored lower)%s", flow.base().describe(),
-                    log.startNll, validationRows().rows(), which, stop);
+            return String.format(
+                    java.util.Locale.ROOT,
+                    "the start: the flow's base, %s, with a zero field (NLL %.4f "
+                            + "nats on the %d validation rows; no trained %s scored lower)%s",
+                    flow.base().describe(),
+                    log.startNll,
+                    validationRows().rows(),
+                    which,
+                    stop);
         }
         if (lengthChoice != null && !log.stoppedByBudget) {
             return "the " + which + " after " + iteration + " iterations, " + lengthChoice.describe();
@@ -641,17 +688,34 @@ public final class Trainer {
         if (log.bestParameters == null) {
             return "the last " + which + ", without validation" + stop;
         }
-        return String.format(java.util.Locale.ROOT, "the %s at iteration %d: the latest validated whose NLL on the "
-                + "%d validation rows is within %.0f standard errors of the lowest (%.4f nats)%s", which,
-                log.bestIteration, validationRows().rows(), SELECTION_STANDARD_ERRORS,
-                log.lowestNll, stop);
+        return String.format(
+                java.util.Locale.ROOT,
+                "the %s at iteration %d: the latest validated whose NLL on the "
+                        + "%d validation rows is within %.0f standard errors of the lowest (%.4f nats)%s",
+                which,
+                log.bestIteration,
+                validationRows().rows(),
+                SELECTION_STANDARD_ERRORS,
+                log.lowestNll,
+                stop);
     }
 
     private TrainingSummary summary(double testNll) {
         String gradient = objective instanceof MaximumLikelihood m ? m.method().name() : "none";
-        return new TrainingSummary(iteration, log.bestIteration, log.bestValidation, testNll, log.wallSeconds,
-                gradient, estimator.name(), config.batchSize(), config.learningRate(), objective.describe(),
-                objective.toJson(), baselines, selection());
+        return new TrainingSummary(
+                iteration,
+                log.bestIteration,
+                log.bestValidation,
+                testNll,
+                log.wallSeconds,
+                gradient,
+                estimator.name(),
+                config.batchSize(),
+                config.learningRate(),
+                objective.describe(),
+                objective.toJson(),
+                baselines,
+                selection());
     }
 
     /** The summary of the training so far (no test NLL until the end). */
@@ -699,8 +763,11 @@ public final class Trainer {
         if (ema != null) {
             log.emaParameters = ema.dup();
         }
-        return new Checkpoint(currentParameters().dup(), optimizerState.dup().reshape(optimizerState.length()),
-                iteration, log.toJson());
+        return new Checkpoint(
+                currentParameters().dup(),
+                optimizerState.dup().reshape(optimizerState.length()),
+                iteration,
+                log.toJson());
     }
 
     private INDArray currentParameters() {

@@ -35,27 +35,86 @@ import org.cnf4j.trace.TraceEstimator;
  *     the training rows before the first iteration, its field starting at zero
  *     ({@link Trainer#prepareBase}); false: N(0, I), as FFJORD
  */
-public record TrainingConfig(int iterations, int batchSize, double learningRate, double weightDecay,
-        int validationInterval, GradientMethod gradientMethod, TraceEstimator traceEstimator,
-        TrainingObjective regularizers, long seed, boolean evaluateTest, FlowMatching flowMatching,
-        LearningRateSchedule schedule, double emaDecay, double timeBudgetSeconds, boolean mixtureBase) {
+public record TrainingConfig(
+        int iterations,
+        int batchSize,
+        double learningRate,
+        double weightDecay,
+        int validationInterval,
+        GradientMethod gradientMethod,
+        TraceEstimator traceEstimator,
+        TrainingObjective regularizers,
+        long seed,
+        boolean evaluateTest,
+        FlowMatching flowMatching,
+        LearningRateSchedule schedule,
+        double emaDecay,
+        double timeBudgetSeconds,
+        boolean mixtureBase) {
 
     /** Settings with the N(0, I) base. */
-    public TrainingConfig(int iterations, int batchSize, double learningRate, double weightDecay,
-            int validationInterval, GradientMethod gradientMethod, TraceEstimator traceEstimator,
-            TrainingObjective regularizers, long seed, boolean evaluateTest, FlowMatching flowMatching,
-            LearningRateSchedule schedule, double emaDecay, double timeBudgetSeconds) {
-        this(iterations, batchSize, learningRate, weightDecay, validationInterval, gradientMethod, traceEstimator,
-                regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds, false);
+    public TrainingConfig(
+            int iterations,
+            int batchSize,
+            double learningRate,
+            double weightDecay,
+            int validationInterval,
+            GradientMethod gradientMethod,
+            TraceEstimator traceEstimator,
+            TrainingObjective regularizers,
+            long seed,
+            boolean evaluateTest,
+            FlowMatching flowMatching,
+            LearningRateSchedule schedule,
+            double emaDecay,
+            double timeBudgetSeconds) {
+        this(
+                iterations,
+                batchSize,
+                learningRate,
+                weightDecay,
+                validationInterval,
+                gradientMethod,
+                traceEstimator,
+                regularizers,
+                seed,
+                evaluateTest,
+                flowMatching,
+                schedule,
+                emaDecay,
+                timeBudgetSeconds,
+                false);
     }
 
     /** Settings without a moving average and without a time budget. */
-    public TrainingConfig(int iterations, int batchSize, double learningRate, double weightDecay,
-            int validationInterval, GradientMethod gradientMethod, TraceEstimator traceEstimator,
-            TrainingObjective regularizers, long seed, boolean evaluateTest, FlowMatching flowMatching,
+    public TrainingConfig(
+            int iterations,
+            int batchSize,
+            double learningRate,
+            double weightDecay,
+            int validationInterval,
+            GradientMethod gradientMethod,
+            TraceEstimator traceEstimator,
+            TrainingObjective regularizers,
+            long seed,
+            boolean evaluateTest,
+            FlowMatching flowMatching,
             LearningRateSchedule schedule) {
-        this(iterations, batchSize, learningRate, weightDecay, validationInterval, gradientMethod, traceEstimator,
-                regularizers, seed, evaluateTest, flowMatching, schedule, 0, 0);
+        this(
+                iterations,
+                batchSize,
+                learningRate,
+                weightDecay,
+                validationInterval,
+                gradientMethod,
+                traceEstimator,
+                regularizers,
+                seed,
+                evaluateTest,
+                flowMatching,
+                schedule,
+                0,
+                0);
     }
 
     /** The batch size of a run not given one, when the data have at least as many training rows. */
@@ -67,8 +126,9 @@ public record TrainingConfig(int iterations, int batchSize, double learningRate,
     /** Validates. */
     public TrainingConfig {
         if (iterations < 0 || batchSize < 0 || !(learningRate > 0) || !(weightDecay >= 0) || validationInterval < 0) {
-            throw new IllegalArgumentException("need iterations >= 0, batch >= 0 (0: automatic), learning rate > 0, weight decay >= 0, "
-                    + "validation interval >= 0");
+            throw new IllegalArgumentException(
+                    "need iterations >= 0, batch >= 0 (0: automatic), learning rate > 0, weight decay >= 0, "
+                            + "validation interval >= 0");
         }
         if (!(emaDecay >= 0 && emaDecay < 1) || !(timeBudgetSeconds >= 0)) {
             throw new IllegalArgumentException("need an EMA decay in [0, 1) and a time budget >= 0, got " + emaDecay
@@ -85,8 +145,18 @@ public record TrainingConfig(int iterations, int batchSize, double learningRate,
 
     /** FFJORD's toy defaults, 1,000 iterations, seed 0. */
     public static TrainingConfig defaults() {
-        return new TrainingConfig(1000, 100, 1e-3, 1e-5, 100, new AdjointMethod(), null,
-                TrainingObjective.MAXIMUM_LIKELIHOOD, 0, true, null,
+        return new TrainingConfig(
+                1000,
+                100,
+                1e-3,
+                1e-5,
+                100,
+                new AdjointMethod(),
+                null,
+                TrainingObjective.MAXIMUM_LIKELIHOOD,
+                0,
+                true,
+                null,
                 LearningRateSchedule.CONSTANT);
     }
 
@@ -102,105 +172,288 @@ public record TrainingConfig(int iterations, int batchSize, double learningRate,
 
     /** The training objective these settings describe, for data of dimension {@code dim}. */
     public Objective newObjective(int dim) {
-        return flowMatching != null ? flowMatching
+        return flowMatching != null
+                ? flowMatching
                 : new MaximumLikelihood(gradientMethod, regularizers, estimatorFor(dim));
     }
 
     /** With another number of iterations. */
     public TrainingConfig withIterations(int n) {
-        return new TrainingConfig(n, batchSize, learningRate, weightDecay, validationInterval, gradientMethod,
-                traceEstimator, regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds,
+        return new TrainingConfig(
+                n,
+                batchSize,
+                learningRate,
+                weightDecay,
+                validationInterval,
+                gradientMethod,
+                traceEstimator,
+                regularizers,
+                seed,
+                evaluateTest,
+                flowMatching,
+                schedule,
+                emaDecay,
+                timeBudgetSeconds,
                 mixtureBase);
     }
 
     /** With another batch size. */
     public TrainingConfig withBatchSize(int n) {
-        return new TrainingConfig(iterations, n, learningRate, weightDecay, validationInterval, gradientMethod,
-                traceEstimator, regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds,
+        return new TrainingConfig(
+                iterations,
+                n,
+                learningRate,
+                weightDecay,
+                validationInterval,
+                gradientMethod,
+                traceEstimator,
+                regularizers,
+                seed,
+                evaluateTest,
+                flowMatching,
+                schedule,
+                emaDecay,
+                timeBudgetSeconds,
                 mixtureBase);
     }
 
     /** With another learning rate and weight decay. */
     public TrainingConfig withOptimizer(double lr, double wd) {
-        return new TrainingConfig(iterations, batchSize, lr, wd, validationInterval, gradientMethod, traceEstimator,
-                regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds,
+        return new TrainingConfig(
+                iterations,
+                batchSize,
+                lr,
+                wd,
+                validationInterval,
+                gradientMethod,
+                traceEstimator,
+                regularizers,
+                seed,
+                evaluateTest,
+                flowMatching,
+                schedule,
+                emaDecay,
+                timeBudgetSeconds,
                 mixtureBase);
     }
 
     /** With another validation interval (0: never). */
     public TrainingConfig withValidationInterval(int n) {
-        return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, n, gradientMethod, traceEstimator,
-                regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds,
+        return new TrainingConfig(
+                iterations,
+                batchSize,
+                learningRate,
+                weightDecay,
+                n,
+                gradientMethod,
+                traceEstimator,
+                regularizers,
+                seed,
+                evaluateTest,
+                flowMatching,
+                schedule,
+                emaDecay,
+                timeBudgetSeconds,
                 mixtureBase);
     }
 
     /** With another gradient method. */
     public TrainingConfig withGradient(GradientMethod method) {
-        return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval, method,
-                traceEstimator, regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds,
+        return new TrainingConfig(
+                iterations,
+                batchSize,
+                learningRate,
+                weightDecay,
+                validationInterval,
+                method,
+                traceEstimator,
+                regularizers,
+                seed,
+                evaluateTest,
+                flowMatching,
+                schedule,
+                emaDecay,
+                timeBudgetSeconds,
                 mixtureBase);
     }
 
     /** With a training trace estimator (null: the default). */
     public TrainingConfig withTraceEstimator(TraceEstimator est) {
-        return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
-                gradientMethod, est, regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds,
+        return new TrainingConfig(
+                iterations,
+                batchSize,
+                learningRate,
+                weightDecay,
+                validationInterval,
+                gradientMethod,
+                est,
+                regularizers,
+                seed,
+                evaluateTest,
+                flowMatching,
+                schedule,
+                emaDecay,
+                timeBudgetSeconds,
                 mixtureBase);
     }
 
     /** With RNODE regulariser weights. */
     public TrainingConfig withRegularizers(TrainingObjective weights) {
-        return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
-                gradientMethod, traceEstimator, weights, seed, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds,
+        return new TrainingConfig(
+                iterations,
+                batchSize,
+                learningRate,
+                weightDecay,
+                validationInterval,
+                gradientMethod,
+                traceEstimator,
+                weights,
+                seed,
+                evaluateTest,
+                flowMatching,
+                schedule,
+                emaDecay,
+                timeBudgetSeconds,
                 mixtureBase);
     }
 
     /** Trained by flow matching with these settings (null: maximum likelihood). */
     public TrainingConfig withFlowMatching(FlowMatching fm) {
-        return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
-                gradientMethod, traceEstimator, regularizers, seed, evaluateTest, fm, schedule, emaDecay, timeBudgetSeconds,
+        return new TrainingConfig(
+                iterations,
+                batchSize,
+                learningRate,
+                weightDecay,
+                validationInterval,
+                gradientMethod,
+                traceEstimator,
+                regularizers,
+                seed,
+                evaluateTest,
+                fm,
+                schedule,
+                emaDecay,
+                timeBudgetSeconds,
                 mixtureBase);
     }
 
     /** With a learning-rate schedule. */
     public TrainingConfig withSchedule(LearningRateSchedule sched) {
-        return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
-                gradientMethod, traceEstimator, regularizers, seed, evaluateTest, flowMatching, sched, emaDecay, timeBudgetSeconds,
+        return new TrainingConfig(
+                iterations,
+                batchSize,
+                learningRate,
+                weightDecay,
+                validationInterval,
+                gradientMethod,
+                traceEstimator,
+                regularizers,
+                seed,
+                evaluateTest,
+                flowMatching,
+                sched,
+                emaDecay,
+                timeBudgetSeconds,
                 mixtureBase);
     }
 
     /** With another seed. */
     public TrainingConfig withSeed(long s) {
-        return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
-                gradientMethod, traceEstimator, regularizers, s, evaluateTest, flowMatching, schedule, emaDecay, timeBudgetSeconds,
+        return new TrainingConfig(
+                iterations,
+                batchSize,
+                learningRate,
+                weightDecay,
+                validationInterval,
+                gradientMethod,
+                traceEstimator,
+                regularizers,
+                s,
+                evaluateTest,
+                flowMatching,
+                schedule,
+                emaDecay,
+                timeBudgetSeconds,
                 mixtureBase);
     }
 
     /** With or without the final test evaluation. */
     public TrainingConfig withTestEvaluation(boolean evaluate) {
-        return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
-                gradientMethod, traceEstimator, regularizers, seed, evaluate, flowMatching, schedule, emaDecay, timeBudgetSeconds,
+        return new TrainingConfig(
+                iterations,
+                batchSize,
+                learningRate,
+                weightDecay,
+                validationInterval,
+                gradientMethod,
+                traceEstimator,
+                regularizers,
+                seed,
+                evaluate,
+                flowMatching,
+                schedule,
+                emaDecay,
+                timeBudgetSeconds,
                 mixtureBase);
     }
 
     /** With a moving average of the parameters of this decay (0: none). */
     public TrainingConfig withEmaDecay(double decay) {
-        return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
-                gradientMethod, traceEstimator, regularizers, seed, evaluateTest, flowMatching, schedule, decay,
-                timeBudgetSeconds, mixtureBase);
+        return new TrainingConfig(
+                iterations,
+                batchSize,
+                learningRate,
+                weightDecay,
+                validationInterval,
+                gradientMethod,
+                traceEstimator,
+                regularizers,
+                seed,
+                evaluateTest,
+                flowMatching,
+                schedule,
+                decay,
+                timeBudgetSeconds,
+                mixtureBase);
     }
 
     /** With a wall-time budget in seconds after which training stops (0: none). */
     public TrainingConfig withTimeBudget(double seconds) {
-        return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
-                gradientMethod, traceEstimator, regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay,
-                seconds, mixtureBase);
+        return new TrainingConfig(
+                iterations,
+                batchSize,
+                learningRate,
+                weightDecay,
+                validationInterval,
+                gradientMethod,
+                traceEstimator,
+                regularizers,
+                seed,
+                evaluateTest,
+                flowMatching,
+                schedule,
+                emaDecay,
+                seconds,
+                mixtureBase);
     }
 
     /** With the base distribution fitted to the training rows (true) or N(0, I). */
     public TrainingConfig withMixtureBase(boolean mixture) {
-        return new TrainingConfig(iterations, batchSize, learningRate, weightDecay, validationInterval,
-                gradientMethod, traceEstimator, regularizers, seed, evaluateTest, flowMatching, schedule, emaDecay,
-                timeBudgetSeconds, mixture);
+        return new TrainingConfig(
+                iterations,
+                batchSize,
+                learningRate,
+                weightDecay,
+                validationInterval,
+                gradientMethod,
+                traceEstimator,
+                regularizers,
+                seed,
+                evaluateTest,
+                flowMatching,
+                schedule,
+                emaDecay,
+                timeBudgetSeconds,
+                mixture);
     }
 }

@@ -36,6 +36,7 @@ public final class TrainingLog {
     double startNll = Double.NaN;
     /** Whether the last run stopped at its time budget before its iterations. */
     boolean stoppedByBudget;
+
     double wallSeconds;
     /** The run's seed, or null for a log read from a checkpoint that did not record it. */
     Long seed;
@@ -90,7 +91,10 @@ public final class TrainingLog {
         }
         ArrayNode v = root.putArray("validations");
         for (ValidationStats s : validations) {
-            ObjectNode o = v.addObject().put("iteration", s.iteration()).put("nll", s.nll()).put("best", s.best());
+            ObjectNode o = v.addObject()
+                    .put("iteration", s.iteration())
+                    .put("nll", s.nll())
+                    .put("best", s.best());
             if (!Double.isNaN(s.objectiveLoss())) {
                 o.put("objectiveLoss", s.objectiveLoss());
             }
@@ -143,27 +147,41 @@ public final class TrainingLog {
         }
         TrainingLog log = new TrainingLog();
         log.bestIteration = root.path("bestIteration").asLong(-1);
-        log.bestValidation = root.path("bestValidationNll").isNumber() ? root.path("bestValidationNll").asDouble()
+        log.bestValidation = root.path("bestValidationNll").isNumber()
+                ? root.path("bestValidationNll").asDouble()
                 : Double.NaN;
         log.seed = root.path("seed").isIntegralNumber() ? root.path("seed").asLong() : null;
         log.data = root.path("data").isTextual() ? root.path("data").asText() : null;
-        log.dataDigest = root.path("dataDigest").isTextual() ? root.path("dataDigest").asText() : null;
+        log.dataDigest =
+                root.path("dataDigest").isTextual() ? root.path("dataDigest").asText() : null;
         for (JsonNode o : root.path("history")) {
             JsonNode t = o.path("endTimes");
             double[] times = new double[t.size()];
             for (int i = 0; i < times.length; i++) {
                 times[i] = t.get(i).asDouble();
             }
-            log.iterations.add(new IterationStats(o.path("iteration").asLong(), o.path("loss").asDouble(),
-                    o.path("nll").asDouble(), o.path("kinetic").asDouble(), o.path("jacobian").asDouble(),
-                    o.path("forward").asInt(), o.path("backward").asInt(), Double.NaN, Double.NaN, times));
+            log.iterations.add(new IterationStats(
+                    o.path("iteration").asLong(),
+                    o.path("loss").asDouble(),
+                    o.path("nll").asDouble(),
+                    o.path("kinetic").asDouble(),
+                    o.path("jacobian").asDouble(),
+                    o.path("forward").asInt(),
+                    o.path("backward").asInt(),
+                    Double.NaN,
+                    Double.NaN,
+                    times));
         }
         for (JsonNode o : root.path("validations")) {
-            log.validations.add(new ValidationStats(o.path("iteration").asLong(), o.path("nll").asDouble(),
-                    o.path("best").asBoolean(), o.path("objectiveLoss").asDouble(Double.NaN)));
+            log.validations.add(new ValidationStats(
+                    o.path("iteration").asLong(),
+                    o.path("nll").asDouble(),
+                    o.path("best").asBoolean(),
+                    o.path("objectiveLoss").asDouble(Double.NaN)));
         }
         log.emaParameters = readParameters(root.path("emaParameters"), parameterCount);
-        log.startNll = root.path("startValidationNll").isNumber() ? root.path("startValidationNll").asDouble()
+        log.startNll = root.path("startValidationNll").isNumber()
+                ? root.path("startValidationNll").asDouble()
                 : Double.NaN;
         JsonNode rows = root.path("lowestValidationRows");
         INDArray lowest = readParameters(rows, rows.size());
@@ -173,8 +191,8 @@ public final class TrainingLog {
         } else {
             log.lowestNll = log.bestValidation;
         }
-        log.bestParameters = Double.isNaN(log.bestValidation) ? null
-                : readParameters(root.path("bestParameters"), parameterCount);
+        log.bestParameters =
+                Double.isNaN(log.bestValidation) ? null : readParameters(root.path("bestParameters"), parameterCount);
         if (log.bestParameters == null) {
             log.bestIteration = -1;
         }

@@ -11,6 +11,5 @@ import org.cnf4j.io.TrainingSummary;
  * @param iterations every iteration's statistics (including those before a resume)
  * @param validations every validation
  */
-public record TrainingResult(TrainingSummary summary, List<IterationStats> iterations,
-        List<ValidationStats> validations) {
-}
+public record TrainingResult(
+        TrainingSummary summary, List<IterationStats> iterations, List<ValidationStats> validations) {}

@@ -9,5 +9,4 @@ package org.cnf4j.train;
  * @param objectiveLoss the training objective's own loss on the validation set when it is not the
  *     likelihood (flow matching's field residual), else NaN
  */
-public record ValidationStats(long iteration, double nll, boolean best, double objectiveLoss) {
-}
+public record ValidationStats(long iteration, double nll, boolean best, double objectiveLoss) {}

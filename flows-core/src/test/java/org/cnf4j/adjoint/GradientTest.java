@@ -39,14 +39,30 @@ class GradientTest {
     }
 
     static ContinuousNormalizingFlow flow(int blocks, SolverConfig solver) {
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(8, 8).blocks(blocks)
-                .endTime(0.4).trainEndTime(true).solver(solver).seed(3).build();
-        flow.parameters().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, flow.networkParameterCount())).muli(1.5);
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2)
+                .hiddenDims(8, 8)
+                .blocks(blocks)
+                .endTime(0.4)
+                .trainEndTime(true)
+                .solver(solver)
+                .seed(3)
+                .build();
+        flow.parameters()
+                .get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, flow.networkParameterCount()))
+                .muli(1.5);
         return flow;
     }
 
     static double loss(ContinuousNormalizingFlow flow, INDArray x, TrainingObjective obj, TraceEstimator est) {
-        return new ForwardPass(flow, x, obj, est, new SplittableRandom(17), flow.solver().newSolver(), null).loss;
+        return new ForwardPass(
+                        flow,
+                        x,
+                        obj,
+                        est,
+                        new SplittableRandom(17),
+                        flow.solver().newSolver(),
+                        null)
+                .loss;
     }
 
     static double relative(double got, double want) {
@@ -59,21 +75,27 @@ class GradientTest {
 
     @ParameterizedTest
     @MethodSource("cases")
-    void adjointMatchesDirectBackpropAndFiniteDifferences(String estimatorName, int blocks, boolean regularized,
-            boolean mixtureBase) {
+    void adjointMatchesDirectBackpropAndFiniteDifferences(
+            String estimatorName, int blocks, boolean regularized, boolean mixtureBase) {
         TraceEstimator est = TraceEstimator.byName(estimatorName);
         TrainingObjective obj = regularized ? new TrainingObjective(0.1, 0.05) : TrainingObjective.MAXIMUM_LIKELIHOOD;
         ContinuousNormalizingFlow flow = flow(blocks, SolverConfig.dopri5(1e-10, 1e-10));
         if (mixtureBase) {
             flow.setBase(TestMixtures.twoComponents());
         }
-        INDArray x = ContinuousNormalizingFlow.standardNormal(5, 2, new SplittableRandom(4)).muli(1.5);
+        INDArray x = ContinuousNormalizingFlow.standardNormal(5, 2, new SplittableRandom(4))
+                .muli(1.5);
         GradientResult adj = new AdjointMethod().gradient(flow, x, obj, est, new SplittableRandom(17));
         GradientResult dir = new DirectBackprop().gradient(flow, x, obj, est, new SplittableRandom(17));
         assertEquals(adj.loss(), dir.loss(), 1e-12);
         assertEquals(adj.loss(), loss(flow, x, obj, est), 1e-12);
-        System.out.printf("%s, %d block(s), regularised %s, mixture base %s: adjoint vs direct: theta %.1e, x %.1e%n",
-                estimatorName, blocks, regularized, mixtureBase, relative(adj.parameterGradient(), dir.parameterGradient()),
+        System.out.printf(
+                "%s, %d block(s), regularised %s, mixture base %s: adjoint vs direct: theta %.1e, x %.1e%n",
+                estimatorName,
+                blocks,
+                regularized,
+                mixtureBase,
+                relative(adj.parameterGradient(), dir.parameterGradient()),
                 relative(adj.inputGradient(), dir.inputGradient()));
         assertTrue(relative(adj.parameterGradient(), dir.parameterGradient()) < 1e-5, "theta: adjoint vs direct");
         assertTrue(relative(adj.inputGradient(), dir.inputGradient()) < 1e-5, "x: adjoint vs direct");
@@ -90,7 +112,8 @@ class GradientTest {
                     .reshape(flow.networkParameterCount());
             v.divi(v.norm2Number());
             INDArray full = Nd4j.zeros(DataType.DOUBLE, theta.length());
-            full.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, v.length())).assign(v);
+            full.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, v.length()))
+                    .assign(v);
             INDArray saved = theta.dup();
             theta.addi(full.mul(EPS));
             double up = loss(flow, x, obj, est);
@@ -99,8 +122,9 @@ class GradientTest {
             theta.assign(saved);
             double fd = (up - down) / (2 * EPS);
             double g = adj.parameterGradient().mul(full).sumNumber().doubleValue();
-            System.out.printf("  theta direction %d: adjoint %.10f, central difference %.10f, relative %.1e%n", d, g, fd,
-                    relative(g, fd));
+            System.out.printf(
+                    "  theta direction %d: adjoint %.10f, central difference %.10f, relative %.1e%n",
+                    d, g, fd, relative(g, fd));
             assertTrue(relative(g, fd) < 1e-5, "theta direction " + d + ": adjoint " + g + " vs fd " + fd);
         }
         INDArray vx = ContinuousNormalizingFlow.standardNormal(5, 2, r);
@@ -114,28 +138,41 @@ class GradientTest {
             double down = loss(flow, x, obj, est);
             flow.setEndTime(k, t);
             double fdT = (up - down) / (2 * EPS);
-            assertTrue(relative(adj.endTimeGradient()[k], fdT) < 1e-5,
+            assertTrue(
+                    relative(adj.endTimeGradient()[k], fdT) < 1e-5,
                     "T_" + k + ": adjoint " + adj.endTimeGradient()[k] + " vs fd " + fdT);
-            assertEquals(adj.endTimeGradient()[k] * 2 * Math.sqrt(t),
-                    adj.parameterGradient().getDouble(flow.endTimeIndex(k)), 1e-12);
+            assertEquals(
+                    adj.endTimeGradient()[k] * 2 * Math.sqrt(t),
+                    adj.parameterGradient().getDouble(flow.endTimeIndex(k)),
+                    1e-12);
         }
     }
 
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.EnumSource(value = org.cnf4j.nn.LayerType.class, names = {"CONCAT_SQUASH",
-        "CONCAT"})
+    @org.junit.jupiter.params.provider.EnumSource(
+            value = org.cnf4j.nn.LayerType.class,
+            names = {"CONCAT_SQUASH", "CONCAT"})
     void contextWeightGradientsOfBothMethodsMatchFiniteDifferences(org.cnf4j.nn.LayerType type) {
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).contextDim(2).layerType(type)
-                .hiddenDims(8, 8).endTime(0.4).solver(SolverConfig.dopri5(1e-10, 1e-10)).seed(3).build();
-        flow.parameters().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, flow.networkParameterCount())).muli(1.5);
-        INDArray x = ContinuousNormalizingFlow.standardNormal(5, 2, new SplittableRandom(4)).muli(1.5);
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2)
+                .contextDim(2)
+                .layerType(type)
+                .hiddenDims(8, 8)
+                .endTime(0.4)
+                .solver(SolverConfig.dopri5(1e-10, 1e-10))
+                .seed(3)
+                .build();
+        flow.parameters()
+                .get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, flow.networkParameterCount()))
+                .muli(1.5);
+        INDArray x = ContinuousNormalizingFlow.standardNormal(5, 2, new SplittableRandom(4))
+                .muli(1.5);
         INDArray c = ContinuousNormalizingFlow.standardNormal(5, 2, new SplittableRandom(6));
         TraceEstimator est = TraceEstimator.exact();
         TrainingObjective obj = TrainingObjective.MAXIMUM_LIKELIHOOD;
-        GradientResult adj = flow.withContext(c, () -> new AdjointMethod().gradient(flow, x, obj, est,
-                new SplittableRandom(17)));
-        GradientResult dir = flow.withContext(c, () -> new DirectBackprop().gradient(flow, x, obj, est,
-                new SplittableRandom(17)));
+        GradientResult adj =
+                flow.withContext(c, () -> new AdjointMethod().gradient(flow, x, obj, est, new SplittableRandom(17)));
+        GradientResult dir =
+                flow.withContext(c, () -> new DirectBackprop().gradient(flow, x, obj, est, new SplittableRandom(17)));
         java.util.function.Supplier<Double> loss = () -> flow.withContext(c, () -> loss(flow, x, obj, est));
         INDArray theta = flow.parameters();
         int checked = 0;
@@ -154,8 +191,10 @@ class GradientTest {
                 double fd = (up - down) / (2 * EPS);
                 for (GradientResult g : new GradientResult[] {adj, dir}) {
                     double got = g.parameterGradient().getDouble(i);
-                    assertTrue(Math.abs(got - fd) <= 1e-6 * Math.max(Math.abs(fd), 1e-2), type + " " + t.name() + "["
-                            + (i - t.offset()) + "]: " + got + " vs central difference " + fd);
+                    assertTrue(
+                            Math.abs(got - fd) <= 1e-6 * Math.max(Math.abs(fd), 1e-2),
+                            type + " " + t.name() + "[" + (i - t.offset()) + "]: " + got + " vs central difference "
+                                    + fd);
                 }
                 checked++;
             }
@@ -171,12 +210,25 @@ class GradientTest {
         int[] steps = {100, 1000};
         for (int i = 0; i < 2; i++) {
             ContinuousNormalizingFlow flow = flow(1, SolverConfig.fixed(RungeKuttaMethod.RK4, steps[i]));
-            adjoint[i] = new AdjointMethod().gradient(flow, x, TrainingObjective.MAXIMUM_LIKELIHOOD,
-                    TraceEstimator.exact(), new SplittableRandom(1)).storedBytes();
-            direct[i] = new DirectBackprop().gradient(flow, x, TrainingObjective.MAXIMUM_LIKELIHOOD,
-                    TraceEstimator.exact(), new SplittableRandom(1)).storedBytes();
+            adjoint[i] = new AdjointMethod()
+                    .gradient(
+                            flow,
+                            x,
+                            TrainingObjective.MAXIMUM_LIKELIHOOD,
+                            TraceEstimator.exact(),
+                            new SplittableRandom(1))
+                    .storedBytes();
+            direct[i] = new DirectBackprop()
+                    .gradient(
+                            flow,
+                            x,
+                            TrainingObjective.MAXIMUM_LIKELIHOOD,
+                            TraceEstimator.exact(),
+                            new SplittableRandom(1))
+                    .storedBytes();
         }
-        System.out.printf("stored solver states: adjoint %d / %d bytes, direct backprop %d / %d bytes at 100 / 1000 RK4 steps%n",
+        System.out.printf(
+                "stored solver states: adjoint %d / %d bytes, direct backprop %d / %d bytes at 100 / 1000 RK4 steps%n",
                 adjoint[0], adjoint[1], direct[0], direct[1]);
         assertTrue(Math.abs(adjoint[1] - adjoint[0]) <= 0.2 * adjoint[0]);
         assertTrue(direct[1] > 8 * direct[0]);

@@ -41,8 +41,8 @@ class BaselineSamplingTest {
     void mixtureDrawsComeFromEachComponentByItsWeight() {
         GaussianBaseline left = new GaussianBaseline(new double[] {-10, 0}, new double[][] {{1, 0}, {0, 1}});
         GaussianBaseline right = new GaussianBaseline(new double[] {10, 0}, new double[][] {{1, 0}, {0, 1}});
-        GaussianMixtureBaseline mix = GaussianMixtureBaseline.of(new double[] {Math.log(0.3), Math.log(0.7)},
-                List.of(left, right));
+        GaussianMixtureBaseline mix =
+                GaussianMixtureBaseline.of(new double[] {Math.log(0.3), Math.log(0.7)}, List.of(left, right));
         SplittableRandom r = new SplittableRandom(2);
         int n = 100_000;
         int onTheRight = 0;

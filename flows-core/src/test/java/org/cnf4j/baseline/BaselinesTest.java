@@ -32,13 +32,15 @@ class BaselinesTest {
                 }
             }
         }
-        double det = s[0][0] * (s[1][1] * s[2][2] - s[1][2] * s[2][1]) - s[0][1] * (s[1][0] * s[2][2] - s[1][2] * s[2][0])
+        double det = s[0][0] * (s[1][1] * s[2][2] - s[1][2] * s[2][1])
+                - s[0][1] * (s[1][0] * s[2][2] - s[1][2] * s[2][0])
                 + s[0][2] * (s[1][0] * s[2][1] - s[1][1] * s[2][0]);
         double want = 1.5 * (1 + Math.log(2 * Math.PI)) + 0.5 * Math.log(det);
         assertEquals(want, g.meanNll(x), 1e-10);
         // and one point against the textbook density
         double[] p = {0.3, -0.2, 0.1};
-        double[][] inv = org.hipparchus.linear.MatrixUtils.inverse(org.hipparchus.linear.MatrixUtils.createRealMatrix(s))
+        double[][] inv = org.hipparchus.linear.MatrixUtils.inverse(
+                        org.hipparchus.linear.MatrixUtils.createRealMatrix(s))
                 .getData();
         double q = 0;
         for (int i = 0; i < 3; i++) {
@@ -64,7 +66,9 @@ class BaselinesTest {
             for (int c = 0; c < 3; c++) {
                 double dx = x[0] - means[c][0];
                 double dy = x[1] - means[c][1];
-                p += weights[c] * Math.exp(-0.5 * (dx * dx + dy * dy) / (sd[c] * sd[c])) / (2 * Math.PI * sd[c] * sd[c]);
+                p += weights[c]
+                        * Math.exp(-0.5 * (dx * dx + dy * dy) / (sd[c] * sd[c]))
+                        / (2 * Math.PI * sd[c] * sd[c]);
             }
             trueNll -= Math.log(p) / test.length;
         }
@@ -102,8 +106,10 @@ class BaselinesTest {
         double[][] train = data.trainingSample(Baselines.MAX_TRAINING_ROWS).toDoubleMatrix();
         double[][] validation = data.validation().toDoubleMatrix();
         assertEquals(1, Baselines.bestMixture(train, validation, 1).components());
-        assertEquals(Baselines.bestMixture(train, validation).components(),
-                Baselines.bestMixture(train, validation, Baselines.MAX_COMPONENTS).components());
+        assertEquals(
+                Baselines.bestMixture(train, validation).components(),
+                Baselines.bestMixture(train, validation, Baselines.MAX_COMPONENTS)
+                        .components());
     }
 
     @Test

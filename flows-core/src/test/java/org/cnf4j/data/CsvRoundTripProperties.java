@@ -24,19 +24,27 @@ class CsvRoundTripProperties {
     @Provide
     Arbitrary<String> names() {
         // any text a header may hold: separators, quotes, line breaks, non-ASCII letters
-        return Arbitraries.strings().withChars("ab ,\"\n\r\t\u00e9\u4e2d;'#").ofMinLength(1).ofMaxLength(8)
-                .map(String::strip).filter(s -> !s.isEmpty() && !CsvRows.isNumber(s));
+        return Arbitraries.strings()
+                .withChars("ab ,\"\n\r\t\u00e9\u4e2d;'#")
+                .ofMinLength(1)
+                .ofMaxLength(8)
+                .map(String::strip)
+                .filter(s -> !s.isEmpty() && !CsvRows.isNumber(s));
     }
 
     @Provide
     Arbitrary<Double> values() {
-        return Arbitraries.oneOf(Arbitraries.doubles(), Arbitraries.longs().map(Double::longBitsToDouble)
-                .filter(Double::isFinite), Arbitraries.of(0.0, -0.0, Double.MIN_VALUE, Double.MAX_VALUE, -1e-300));
+        return Arbitraries.oneOf(
+                Arbitraries.doubles(),
+                Arbitraries.longs().map(Double::longBitsToDouble).filter(Double::isFinite),
+                Arbitraries.of(0.0, -0.0, Double.MIN_VALUE, Double.MAX_VALUE, -1e-300));
     }
 
     @Property(tries = 300)
-    void writtenTablesReadBackBitForBit(@ForAll @Size(min = 1, max = 5) List<@From("names") String> header,
-            @ForAll @Size(min = 1, max = 40) List<@From("values") Double> cells) throws IOException {
+    void writtenTablesReadBackBitForBit(
+            @ForAll @Size(min = 1, max = 5) List<@From("names") String> header,
+            @ForAll @Size(min = 1, max = 40) List<@From("values") Double> cells)
+            throws IOException {
         List<String> names = new ArrayList<>(new LinkedHashSet<>(header));
         int d = names.size();
         int n = Math.max(1, cells.size() / d);
@@ -62,8 +70,8 @@ class CsvRoundTripProperties {
     }
 
     @Property(tries = 500)
-    void anyBytesGiveRowsOrOneDataException(@ForAll @Size(max = 200) byte[] bytes,
-            @ForAll @IntRange(min = 1, max = 7) int chunk) {
+    void anyBytesGiveRowsOrOneDataException(
+            @ForAll @Size(max = 200) byte[] bytes, @ForAll @IntRange(min = 1, max = 7) int chunk) {
         try (CsvRows r = CsvRows.of(new ByteArrayInputStream(bytes), "r.csv")) {
             double[] buffer = new double[chunk * r.dim()];
             while (r.read(buffer, chunk) > 0) {
@@ -78,14 +86,14 @@ class CsvRoundTripProperties {
     }
 
     @Property(tries = 300)
-    void csvLikeTextGivesRowsOrOneDataException(
-            @ForAll @Size(max = 120) List<@From("pieces") String> pieces) {
+    void csvLikeTextGivesRowsOrOneDataException(@ForAll @Size(max = 120) List<@From("pieces") String> pieces) {
         anyBytesGiveRowsOrOneDataException(String.join("", pieces).getBytes(StandardCharsets.UTF_8), 3);
     }
 
     @Provide
     Arbitrary<String> pieces() {
-        return Arbitraries.of("a", "b", ",", "\t", "\"", "\"\"", "\n", "\r\n", "\r", "1", "-2.5e3", "NA", " ",
-                "\uFEFF", "nan", "x y");
+        return Arbitraries.of(
+                "a", "b", ",", "\t", "\"", "\"\"", "\n", "\r\n", "\r", "1", "-2.5e3", "NA", " ", "\uFEFF", "nan",
+                "x y");
     }
 }

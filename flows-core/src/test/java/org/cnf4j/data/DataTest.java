@@ -66,8 +66,8 @@ class DataTest {
         // rings: radii 3, 2.25, 1.5, 0.75
         for (double[] q : points(ToyDataset.RINGS, 2000)) {
             double r = Math.hypot(q[0], q[1]);
-            double nearest = Math.min(Math.min(Math.abs(r - 3), Math.abs(r - 2.25)),
-                    Math.min(Math.abs(r - 1.5), Math.abs(r - 0.75)));
+            double nearest = Math.min(
+                    Math.min(Math.abs(r - 3), Math.abs(r - 2.25)), Math.min(Math.abs(r - 1.5), Math.abs(r - 0.75)));
             assertTrue(nearest < 0.45, "ring radius " + r);
         }
         // circles: radii 3 and 1.5, half the points on each
@@ -97,31 +97,46 @@ class DataTest {
         assertEquals(List.of("duration", "waiting"), two.columns());
         assertArrayEquals(new double[] {4.0, 80, 2.1, 57}, NativeArrays.toArray(two.values()), 0.0);
         Path tab = write("b.tsv", "x\ty\n1\t2\n3\t4\n");
-        assertArrayEquals(new double[] {1, 2, 3, 4}, NativeArrays.toArray(CsvReader.read(tab, null).values()), 0.0);
+        assertArrayEquals(
+                new double[] {1, 2, 3, 4},
+                NativeArrays.toArray(CsvReader.read(tab, null).values()),
+                0.0);
     }
 
     @Test
     void badCsvFilesNameFileLineAndColumn() throws IOException {
         Path ragged = write("ragged.csv", "a,b\n1,2\n3\n");
-        assertEquals(ragged + ", line 3: 1 values, but the header has 2 columns",
-                assertThrows(DataException.class, () -> CsvReader.read(ragged, null)).getMessage());
+        assertEquals(
+                ragged + ", line 3: 1 values, but the header has 2 columns",
+                assertThrows(DataException.class, () -> CsvReader.read(ragged, null))
+                        .getMessage());
         Path word = write("word.csv", "a,b\n1,2\n3,four\n");
-        assertEquals(word + ", line 3, column 2 (b): 'four' is not a number",
-                assertThrows(DataException.class, () -> CsvReader.read(word, null)).getMessage());
+        assertEquals(
+                word + ", line 3, column 2 (b): 'four' is not a number",
+                assertThrows(DataException.class, () -> CsvReader.read(word, null))
+                        .getMessage());
         Path nan = write("nan.csv", "a,b\n1,NaN\n");
-        assertEquals(nan + ", line 2, column 2 (b): NaN is not a finite value (a missing value)",
-                assertThrows(DataException.class, () -> CsvReader.read(nan, null)).getMessage());
+        assertEquals(
+                nan + ", line 2, column 2 (b): NaN is not a finite value (a missing value)",
+                assertThrows(DataException.class, () -> CsvReader.read(nan, null))
+                        .getMessage());
         Path inf = write("inf.csv", "a,b\n1,2\nInfinity,2\n");
-        assertTrue(assertThrows(DataException.class, () -> CsvReader.read(inf, null)).getMessage()
+        assertTrue(assertThrows(DataException.class, () -> CsvReader.read(inf, null))
+                .getMessage()
                 .contains("line 3, column 1"));
-        assertTrue(assertThrows(DataException.class, () -> CsvReader.read(dir.resolve("no.csv"), null)).getMessage()
+        assertTrue(assertThrows(DataException.class, () -> CsvReader.read(dir.resolve("no.csv"), null))
+                .getMessage()
                 .endsWith("no.csv: no such file"));
         Path empty = write("empty.csv", "");
-        assertTrue(assertThrows(DataException.class, () -> CsvReader.read(empty, null)).getMessage().contains("empty"));
+        assertTrue(assertThrows(DataException.class, () -> CsvReader.read(empty, null))
+                .getMessage()
+                .contains("empty"));
         Path header = write("header.csv", "a,b\n");
-        assertTrue(assertThrows(DataException.class, () -> CsvReader.read(header, null)).getMessage()
+        assertTrue(assertThrows(DataException.class, () -> CsvReader.read(header, null))
+                .getMessage()
                 .contains("no data rows"));
-        assertTrue(assertThrows(DataException.class, () -> CsvReader.read(ragged, List.of("zz"))).getMessage()
+        assertTrue(assertThrows(DataException.class, () -> CsvReader.read(ragged, List.of("zz")))
+                .getMessage()
                 .contains("no column 'zz'"));
     }
 
@@ -141,18 +156,22 @@ class DataTest {
         }
         // line numbers count every line end, blank lines included
         Path bad = write("bad.csv", "x,y\r\n1,2\r\n\r\n3,z\n");
-        assertEquals(bad + ", line 4, column 2 (y): 'z' is not a number",
-                assertThrows(DataException.class, () -> CsvReader.read(bad, null)).getMessage());
+        assertEquals(
+                bad + ", line 4, column 2 (y): 'z' is not a number",
+                assertThrows(DataException.class, () -> CsvReader.read(bad, null))
+                        .getMessage());
     }
 
     @Test
     void csvRefusesLongLinesAndBytesThatAreNotUtf8() throws IOException {
         Path longLine = write("long.csv", "x\n" + "1".repeat(CsvRows.MAX_LINE_CHARS + 10));
-        assertTrue(assertThrows(DataException.class, () -> CsvReader.read(longLine, null)).getMessage()
+        assertTrue(assertThrows(DataException.class, () -> CsvReader.read(longLine, null))
+                .getMessage()
                 .contains("line 2: longer than"));
         Path latin1 = dir.resolve("latin1.csv");
         Files.write(latin1, new byte[] {'x', '\n', '1', (byte) 0xe9, '\n'});
-        assertTrue(assertThrows(DataException.class, () -> CsvReader.read(latin1, null)).getMessage()
+        assertTrue(assertThrows(DataException.class, () -> CsvReader.read(latin1, null))
+                .getMessage()
                 .contains("latin1.csv: bytes that are not UTF-8 text"));
     }
 
@@ -164,13 +183,15 @@ class DataTest {
         }
         Path f = write("big.csv", text.toString());
         assertEquals(10_000, CsvReader.read(f, null, 160_000).rows());
-        String msg = assertThrows(DataException.class, () -> CsvReader.read(f, null, 100_000)).getMessage();
+        String msg = assertThrows(DataException.class, () -> CsvReader.read(f, null, 100_000))
+                .getMessage();
         assertTrue(msg.startsWith(f + ": too large to hold in memory"), msg);
         Path npy = dir.resolve("big.npy");
         Files.write(npy, Nd4j.toNpyByteArray(Nd4j.zeros(DataType.DOUBLE, 100, 2)));
         String old = System.setProperty(DataMemory.PROPERTY, "1000");
         try {
-            assertTrue(assertThrows(DataException.class, () -> NpyReader.read(npy)).getMessage()
+            assertTrue(assertThrows(DataException.class, () -> NpyReader.read(npy))
+                    .getMessage()
                     .contains("the 200 values its shape [100, 2] declares take"));
         } finally {
             if (old == null) {
@@ -189,10 +210,13 @@ class DataTest {
         assertEquals(m, NpyReader.read(f).values());
         Path flat = dir.resolve("v.npy");
         Files.write(flat, Nd4j.toNpyByteArray(Nd4j.createFromArray(1.0, 2.0)));
-        assertTrue(assertThrows(DataException.class, () -> NpyReader.read(flat)).getMessage().contains("2-D"));
+        assertTrue(assertThrows(DataException.class, () -> NpyReader.read(flat))
+                .getMessage()
+                .contains("2-D"));
         Path bad = dir.resolve("bad.npy");
         Files.write(bad, Nd4j.toNpyByteArray(Nd4j.createFromArray(new double[][] {{1, Double.NaN}})));
-        assertTrue(assertThrows(DataException.class, () -> NpyReader.read(bad)).getMessage()
+        assertTrue(assertThrows(DataException.class, () -> NpyReader.read(bad))
+                .getMessage()
                 .contains("row 0, column 1"));
         Path junk = write("junk.npy", "not numpy");
         assertThrows(DataException.class, () -> NpyReader.read(junk));
@@ -224,7 +248,9 @@ class DataTest {
         INDArray all = a.batch(0, 30);
         assertEquals(0, all.mean(0).amaxNumber().doubleValue(), 1e-12);
         assertEquals(1, all.std(false, 0).getDouble(0), 1e-12);
-        assertTrue(assertThrows(DataException.class, () -> a.batch(0, 31)).getMessage().contains("31"));
+        assertTrue(assertThrows(DataException.class, () -> a.batch(0, 31))
+                .getMessage()
+                .contains("31"));
     }
 
     @Test
@@ -245,8 +271,8 @@ class DataTest {
         for (int i = 0; i < 40; i++) {
             rows[i] = new double[] {i % 5, i % 3};
         }
-        TableTrainingData d = new TableTrainingData(Dataset.of(Nd4j.create(rows).castTo(DataType.DOUBLE), "ints"), 0.1,
-                0.1, 3, true, false);
+        TableTrainingData d = new TableTrainingData(
+                Dataset.of(Nd4j.create(rows).castTo(DataType.DOUBLE), "ints"), 0.1, 0.1, 3, true, false);
         for (double v : NativeArrays.toArray(d.batch(2, 16))) {
             double frac = v - Math.floor(v);
             assertTrue(frac >= 0 && frac < 1 && v >= 0 && v < 5);

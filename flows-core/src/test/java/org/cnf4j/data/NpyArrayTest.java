@@ -23,7 +23,10 @@ class NpyArrayTest {
         int pad = (64 - (10 + dict.length() + 1) % 64) % 64;
         byte[] header = (dict + " ".repeat(pad) + "\n").getBytes(StandardCharsets.ISO_8859_1);
         ByteBuffer b = ByteBuffer.allocate(10 + header.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length).put(header).put(data);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0})
+                .putShort((short) header.length)
+                .put(header)
+                .put(data);
         return b.array();
     }
 
@@ -52,34 +55,54 @@ class NpyArrayTest {
     void decodesEveryPlainDtypeInEitherByteOrderAndFortranOrder() {
         ByteOrder le = ByteOrder.LITTLE_ENDIAN;
         ByteOrder be = ByteOrder.BIG_ENDIAN;
-        assertArrayEquals(new double[] {-1, 2, 300, -4},
-                NativeArrays.toArray(NpyArray.read(npy(">i4", false, "(2, 2)", bytes(be, 4, -1, 2, 300, -4)))), 0);
-        assertArrayEquals(new double[] {255, 1}, NativeArrays.toArray(NpyArray.read(npy("|u1", false, "(1, 2)",
-                bytes(le, 1, 255, 1)))), 0);
-        assertArrayEquals(new double[] {18446744073709551615.0, 65535}, NativeArrays.toArray(NpyArray.read(npy("<u8",
-                false, "(2,)", bytes(le, 8, -1, 65535)))), 0);
-        assertArrayEquals(new double[] {1, 0, 1}, NativeArrays.toArray(NpyArray.read(npy("|b1", false, "(3,)",
-                bytes(le, 1, 7, 0, 1)))), 0);
+        assertArrayEquals(
+                new double[] {-1, 2, 300, -4},
+                NativeArrays.toArray(NpyArray.read(npy(">i4", false, "(2, 2)", bytes(be, 4, -1, 2, 300, -4)))),
+                0);
+        assertArrayEquals(
+                new double[] {255, 1},
+                NativeArrays.toArray(NpyArray.read(npy("|u1", false, "(1, 2)", bytes(le, 1, 255, 1)))),
+                0);
+        assertArrayEquals(
+                new double[] {18446744073709551615.0, 65535},
+                NativeArrays.toArray(NpyArray.read(npy("<u8", false, "(2,)", bytes(le, 8, -1, 65535)))),
+                0);
+        assertArrayEquals(
+                new double[] {1, 0, 1},
+                NativeArrays.toArray(NpyArray.read(npy("|b1", false, "(3,)", bytes(le, 1, 7, 0, 1)))),
+                0);
         // binary16: 1.0, -2.5, the smallest subnormal, infinity
-        assertArrayEquals(new double[] {1.0, -2.5, 0x1p-24, Double.POSITIVE_INFINITY}, NativeArrays.toArray(NpyArray.read(
-                npy("<f2", false, "(4,)", bytes(le, 2, 0x3c00, 0xc100, 0x0001, 0x7c00)))), 0);
+        assertArrayEquals(
+                new double[] {1.0, -2.5, 0x1p-24, Double.POSITIVE_INFINITY},
+                NativeArrays.toArray(
+                        NpyArray.read(npy("<f2", false, "(4,)", bytes(le, 2, 0x3c00, 0xc100, 0x0001, 0x7c00)))),
+                0);
         ByteBuffer d = ByteBuffer.allocate(16).order(be).putDouble(0.5).putDouble(-8);
-        assertArrayEquals(new double[] {0.5, -8}, NativeArrays.toArray(NpyArray.read(npy(">f8", false, "(2,)", d.array()))), 0);
+        assertArrayEquals(
+                new double[] {0.5, -8}, NativeArrays.toArray(NpyArray.read(npy(">f8", false, "(2,)", d.array()))), 0);
         // Fortran order: the data are column by column
         INDArray fortran = NpyArray.read(npy("<i8", true, "(2, 3)", bytes(le, 8, 1, 4, 2, 5, 3, 6)));
         assertEquals(Nd4j.createFromArray(new double[][] {{1, 2, 3}, {4, 5, 6}}), fortran);
-        assertEquals(7.0, NpyArray.read(npy("<f8", false, "()", bytes(le, 8, Double.doubleToLongBits(7)))).getDouble(0), 0);
+        assertEquals(
+                7.0,
+                NpyArray.read(npy("<f8", false, "()", bytes(le, 8, Double.doubleToLongBits(7))))
+                        .getDouble(0),
+                0);
         assertEquals(0, NpyArray.read(npy("<f8", false, "(0, 3)", new byte[0])).length());
     }
 
     @Test
     void refusesWhatIsNotAPlainNumberArray() {
         for (String dtype : new String[] {"|O", "<f1", "|b2", "<c16", "<U5", "<f16", "<i3"}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> NpyArray.read(npy(dtype, false, "(1,)", new byte[16])), dtype);
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> NpyArray.read(npy(dtype, false, "(1,)", new byte[16])),
+                    dtype);
             assertTrue(e.getMessage().contains("not a plain number type"), e.getMessage());
         }
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> NpyArray.read(npy("<f8", false, "(2, 2)",
-                new byte[24]))).getMessage().contains("needs 32 bytes of data, the file has 24"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class, () -> NpyArray.read(npy("<f8", false, "(2, 2)", new byte[24])))
+                .getMessage()
+                .contains("needs 32 bytes of data, the file has 24"));
     }
 }

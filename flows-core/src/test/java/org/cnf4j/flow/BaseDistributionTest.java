@@ -71,8 +71,10 @@ class BaseDistributionTest {
         double[] g = new double[3];
         StandardNormal.INSTANCE.logDensityGradient(z, 0, 3, g);
         assertArrayEquals(new double[] {-0.3, 1.2, -2.0}, g, 0.0);
-        assertEquals(-0.5 * (0.09 + 1.44 + 4.0) - 1.5 * Math.log(2 * Math.PI), StandardNormal.INSTANCE.logDensity(z, 0,
-                3), 1e-15);
+        assertEquals(
+                -0.5 * (0.09 + 1.44 + 4.0) - 1.5 * Math.log(2 * Math.PI),
+                StandardNormal.INSTANCE.logDensity(z, 0, 3),
+                1e-15);
     }
 
     @Test
@@ -104,7 +106,8 @@ class BaseDistributionTest {
             // 5 standard errors of a mean of n draws whose variance is below 2
             assertEquals(want[a], mean[a], 5 * Math.sqrt(2.0 / n), "mean " + a);
             for (int b = 0; b < 2; b++) {
-                double c = 0.3 * (sigma0[a][b] + mu[0][a] * mu[0][b]) + 0.7 * (sigma1[a][b] + mu[1][a] * mu[1][b])
+                double c = 0.3 * (sigma0[a][b] + mu[0][a] * mu[0][b])
+                        + 0.7 * (sigma1[a][b] + mu[1][a] * mu[1][b])
                         - want[a] * want[b];
                 assertEquals(c, cov[a][b], 0.02, "covariance " + a + "," + b);
             }
@@ -132,40 +135,62 @@ class BaseDistributionTest {
         for (double v : out) {
             assertEquals(s.nextGaussian(), v, 0.0);
         }
-        assertArrayEquals(NativeArrays.toArray(ContinuousNormalizingFlow.standardNormal(4, 3, new SplittableRandom(6))),
-                NativeArrays.toArray(StandardNormal.INSTANCE.draw(4, 3, new SplittableRandom(6))), 0.0);
+        assertArrayEquals(
+                NativeArrays.toArray(ContinuousNormalizingFlow.standardNormal(4, 3, new SplittableRandom(6))),
+                NativeArrays.toArray(StandardNormal.INSTANCE.draw(4, 3, new SplittableRandom(6))),
+                0.0);
     }
 
     @Test
     void mixturesThatAreNotDistributionsAreRefused() {
         double[][] mu = {{0, 0}};
         double[][][] l = {{{1, 0}, {0, 1}}};
-        assertThrows(IllegalArgumentException.class, () -> new GaussianMixtureBase(new double[] {Math.log(0.9)}, mu, l),
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new GaussianMixtureBase(new double[] {Math.log(0.9)}, mu, l),
                 "weights summing to 0.9");
-        assertThrows(IllegalArgumentException.class, () -> new GaussianMixtureBase(new double[] {0}, mu,
-                new double[][][] {{{1, 0.5}, {0, 1}}}), "not lower triangular");
-        assertThrows(IllegalArgumentException.class, () -> new GaussianMixtureBase(new double[] {0}, mu,
-                new double[][][] {{{1, 0}, {0, -1}}}), "a negative diagonal");
-        assertThrows(IllegalArgumentException.class, () -> new GaussianMixtureBase(new double[] {0},
-                new double[][] {{0, Double.NaN}}, l), "a NaN mean");
-        assertThrows(IllegalArgumentException.class, () -> new GaussianMixtureBase(new double[] {0, 0}, mu, l),
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new GaussianMixtureBase(new double[] {0}, mu, new double[][][] {{{1, 0.5}, {0, 1}}}),
+                "not lower triangular");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new GaussianMixtureBase(new double[] {0}, mu, new double[][][] {{{1, 0}, {0, -1}}}),
+                "a negative diagonal");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new GaussianMixtureBase(new double[] {0}, new double[][] {{0, Double.NaN}}, l),
+                "a NaN mean");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new GaussianMixtureBase(new double[] {0, 0}, mu, l),
                 "two weights, one component");
-        ContinuousNormalizingFlow three = ContinuousNormalizingFlow.builder(3).hiddenDims(4).build();
-        assertThrows(IllegalArgumentException.class, () -> three.setBase(TestMixtures.twoComponents()),
+        ContinuousNormalizingFlow three =
+                ContinuousNormalizingFlow.builder(3).hiddenDims(4).build();
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> three.setBase(TestMixtures.twoComponents()),
                 "a 2-D mixture for a 3-D flow");
-        ContinuousNormalizingFlow conditional = ContinuousNormalizingFlow.builder(2).hiddenDims(4).contextDim(1).build();
-        assertThrows(IllegalArgumentException.class, () -> conditional.setBase(TestMixtures.twoComponents()),
+        ContinuousNormalizingFlow conditional =
+                ContinuousNormalizingFlow.builder(2).hiddenDims(4).contextDim(1).build();
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> conditional.setBase(TestMixtures.twoComponents()),
                 "a mixture for a conditional flow");
     }
 
     @Test
     void aFlowWithAZeroFieldIsItsBase() {
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(8, 8).seed(7).build();
+        ContinuousNormalizingFlow flow =
+                ContinuousNormalizingFlow.builder(2).hiddenDims(8, 8).seed(7).build();
         flow.setBase(TestMixtures.twoComponents());
         ((MlpDynamics) flow.block(0)).zeroOutputLayer();
-        INDArray x = ContinuousNormalizingFlow.standardNormal(20, 2, new SplittableRandom(8)).muli(2);
-        assertArrayEquals(NativeArrays.toArray(flow.base().logDensity(x)), NativeArrays.toArray(flow.logProb(x)
-                .logProb()), 1e-12);
+        INDArray x = ContinuousNormalizingFlow.standardNormal(20, 2, new SplittableRandom(8))
+                .muli(2);
+        assertArrayEquals(
+                NativeArrays.toArray(flow.base().logDensity(x)),
+                NativeArrays.toArray(flow.logProb(x).logProb()),
+                1e-12);
         INDArray drawn = flow.sample(50, 9).value();
         INDArray base = flow.base().draw(50, 2, RandomStreams.stream(9, "base"));
         assertArrayEquals(NativeArrays.toArray(base), NativeArrays.toArray(drawn), 1e-12);

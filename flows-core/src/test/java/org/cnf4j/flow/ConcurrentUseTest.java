@@ -28,7 +28,8 @@ class ConcurrentUseTest {
 
     @Test
     void eightThreadsWithTheirOwnCopyScoreExactlyAsOne() throws Exception {
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(16, 16).seed(5).build();
+        ContinuousNormalizingFlow flow =
+                ContinuousNormalizingFlow.builder(2).hiddenDims(16, 16).seed(5).build();
         Path file = dir.resolve("m.zip");
         ModelFile.save(file, flow, ModelMetadata.none(2));
         INDArray x = ToyDataset.MOONS.sample(700, new java.util.SplittableRandom(8));

@@ -24,7 +24,8 @@ class ContinuousNormalizingFlowTest {
     static MlpDynamics linear(INDArray a) {
         int d = a.rows();
         MlpDynamics net = new MlpDynamics(new int[] {d, d}, LayerType.IGNORE, Activation.TANH);
-        net.parameters().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, (long) d * d))
+        net.parameters()
+                .get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, (long) d * d))
                 .assign(a.transpose().dup('c').reshape((long) d * d));
         return net;
     }
@@ -45,21 +46,34 @@ class ContinuousNormalizingFlowTest {
         assertTrue(ContinuousNormalizingFlow.defaultEvaluationEstimator(64).isExact());
         assertTrue(ContinuousNormalizingFlow.defaultEvaluationEstimator(79).isExact());
         assertTrue(!ContinuousNormalizingFlow.defaultEvaluationEstimator(80).isExact());
-        assertTrue(ContinuousNormalizingFlow.builder(64).hiddenDims(8).build().traceEstimator().isExact());
-        assertTrue(ContinuousNormalizingFlow.builder(64).hiddenDims(8).build().defaultEvaluationEstimator().isExact());
-        assertTrue(!ContinuousNormalizingFlow.builder(100).hiddenDims(8).build().defaultEvaluationEstimator().isExact());
+        assertTrue(ContinuousNormalizingFlow.builder(64)
+                .hiddenDims(8)
+                .build()
+                .traceEstimator()
+                .isExact());
+        assertTrue(ContinuousNormalizingFlow.builder(64)
+                .hiddenDims(8)
+                .build()
+                .defaultEvaluationEstimator()
+                .isExact());
+        assertTrue(!ContinuousNormalizingFlow.builder(100)
+                .hiddenDims(8)
+                .build()
+                .defaultEvaluationEstimator()
+                .isExact());
     }
 
     @Test
     void linearDynamicsGiveTheClosedFormLogDensity() {
         INDArray a = randomMatrix(3, 3, 1, 0.6);
         double t = 0.7;
-        ContinuousNormalizingFlow flow = new ContinuousNormalizingFlow(List.of(linear(a)), new double[] {t}, false,
-                TIGHT, TraceEstimator.exact(), 0);
+        ContinuousNormalizingFlow flow = new ContinuousNormalizingFlow(
+                List.of(linear(a)), new double[] {t}, false, TIGHT, TraceEstimator.exact(), 0);
         INDArray x = randomMatrix(5, 3, 2, 1.0);
         LogProbResult r = flow.logProb(x);
         INDArray z = x.mmul(LinearAlgebra.expm(a.mul(t)).transpose());
-        INDArray expected = ContinuousNormalizingFlow.standardNormalLogDensity(z).add(t * LinearAlgebra.trace(a));
+        INDArray expected =
+                ContinuousNormalizingFlow.standardNormalLogDensity(z).add(t * LinearAlgebra.trace(a));
         for (int i = 0; i < 5; i++) {
             assertEquals(expected.getDouble(i), r.logProb().getDouble(i), 1e-8);
         }
@@ -70,10 +84,11 @@ class ContinuousNormalizingFlowTest {
     void twoLinearBlocksChainFromDataToLatent() {
         INDArray a1 = randomMatrix(2, 2, 3, 0.8);
         INDArray a2 = randomMatrix(2, 2, 4, 0.8);
-        ContinuousNormalizingFlow flow = new ContinuousNormalizingFlow(List.of(linear(a1), linear(a2)),
-                new double[] {0.4, 0.9}, false, TIGHT, TraceEstimator.exact(), 0);
+        ContinuousNormalizingFlow flow = new ContinuousNormalizingFlow(
+                List.of(linear(a1), linear(a2)), new double[] {0.4, 0.9}, false, TIGHT, TraceEstimator.exact(), 0);
         INDArray x = randomMatrix(4, 2, 5, 1.0);
-        INDArray z = x.mmul(LinearAlgebra.expm(a1.mul(0.4)).transpose()).mmul(LinearAlgebra.expm(a2.mul(0.9)).transpose());
+        INDArray z = x.mmul(LinearAlgebra.expm(a1.mul(0.4)).transpose())
+                .mmul(LinearAlgebra.expm(a2.mul(0.9)).transpose());
         INDArray expected = ContinuousNormalizingFlow.standardNormalLogDensity(z)
                 .add(0.4 * LinearAlgebra.trace(a1) + 0.9 * LinearAlgebra.trace(a2));
         INDArray got = flow.logProb(x).logProb();
@@ -83,8 +98,11 @@ class ContinuousNormalizingFlowTest {
     }
 
     static ContinuousNormalizingFlow randomFlow(SolverConfig solver) {
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(16, 16)
-                .solver(solver).seed(7).build();
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2)
+                .hiddenDims(16, 16)
+                .solver(solver)
+                .seed(7)
+                .build();
         flow.blockParameters(0).muli(2.0);
         return flow;
     }
@@ -103,19 +121,29 @@ class ContinuousNormalizingFlowTest {
             }
         }
         LogProbResult r = flow.logProb(grid);
-        double mass = org.nd4j.linalg.ops.transforms.Transforms.exp(r.logProb(), true).sumNumber().doubleValue() * h * h;
+        double mass = org.nd4j.linalg.ops.transforms.Transforms.exp(r.logProb(), true)
+                        .sumNumber()
+                        .doubleValue()
+                * h
+                * h;
         assertEquals(1.0, mass, 0.01);
         // the flow is far from the identity: the density differs from the base's
         double base = org.nd4j.linalg.ops.transforms.Transforms.exp(
-                ContinuousNormalizingFlow.standardNormalLogDensity(grid), true).sub(
-                org.nd4j.linalg.ops.transforms.Transforms.exp(r.logProb(), true)).amaxNumber().doubleValue();
+                        ContinuousNormalizingFlow.standardNormalLogDensity(grid), true)
+                .sub(org.nd4j.linalg.ops.transforms.Transforms.exp(r.logProb(), true))
+                .amaxNumber()
+                .doubleValue();
         assertTrue(base > 0.01, "max density difference from N(0, I): " + base);
     }
 
     @Test
     void encodeThenDecodeReturnsTheInput() {
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(16, 16).blocks(2)
-                .solver(SolverConfig.dopri5(1e-9, 1e-9)).seed(3).build();
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2)
+                .hiddenDims(16, 16)
+                .blocks(2)
+                .solver(SolverConfig.dopri5(1e-9, 1e-9))
+                .seed(3)
+                .build();
         INDArray x = randomMatrix(50, 2, 8, 1.5);
         FlowResult z = flow.encode(x);
         FlowResult back = flow.decode(z.value());
@@ -128,8 +156,11 @@ class ContinuousNormalizingFlowTest {
 
     @Test
     void hutchinsonLogDensityAveragesToTheExactOne() {
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(3).hiddenDims(16, 16)
-                .solver(SolverConfig.dopri5(1e-8, 1e-8)).seed(5).build();
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(3)
+                .hiddenDims(16, 16)
+                .solver(SolverConfig.dopri5(1e-8, 1e-8))
+                .seed(5)
+                .build();
         flow.blockParameters(0).muli(2.0);
         INDArray point = randomMatrix(1, 3, 9, 1.0);
         double exact = flow.logProb(point).logProb().getDouble(0);
@@ -148,8 +179,12 @@ class ContinuousNormalizingFlowTest {
     @Test
     void aRowsHutchinsonProbesDoNotDependOnItsNeighbours() {
         // fixed steps, so that only the probes could tie a row to the rest of its batch
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(3).hiddenDims(16, 16).blocks(2)
-                .solver(SolverConfig.fixed(org.cnf4j.ode.RungeKuttaMethod.byName("rk4"), 20)).seed(5).build();
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(3)
+                .hiddenDims(16, 16)
+                .blocks(2)
+                .solver(SolverConfig.fixed(org.cnf4j.ode.RungeKuttaMethod.byName("rk4"), 20))
+                .seed(5)
+                .build();
         flow.setTraceEstimator(TraceEstimator.hutchinson());
         INDArray rows = randomMatrix(5, 3, 2, 1.0);
         INDArray alone = flow.logProb(rows.getRows(3)).logProb();
@@ -165,12 +200,17 @@ class ContinuousNormalizingFlowTest {
 
     @Test
     void badInputIsRefusedBeforeAnySolve() {
-        CountingDynamics counting = new CountingDynamics(MlpDynamics.create(new int[] {2, 8, 2},
-                LayerType.CONCAT_SQUASH, Activation.TANH, new SplittableRandom(1)));
-        ContinuousNormalizingFlow flow = new ContinuousNormalizingFlow(List.<Dynamics>of(counting),
-                new double[] {0.5}, true, SolverConfig.defaults(), TraceEstimator.exact(), 0);
-        IllegalArgumentException cols = assertThrows(IllegalArgumentException.class,
-                () -> flow.logProb(Nd4j.zeros(DataType.DOUBLE, 4, 3)));
+        CountingDynamics counting = new CountingDynamics(MlpDynamics.create(
+                new int[] {2, 8, 2}, LayerType.CONCAT_SQUASH, Activation.TANH, new SplittableRandom(1)));
+        ContinuousNormalizingFlow flow = new ContinuousNormalizingFlow(
+                List.<Dynamics>of(counting),
+                new double[] {0.5},
+                true,
+                SolverConfig.defaults(),
+                TraceEstimator.exact(),
+                0);
+        IllegalArgumentException cols =
+                assertThrows(IllegalArgumentException.class, () -> flow.logProb(Nd4j.zeros(DataType.DOUBLE, 4, 3)));
         assertTrue(cols.getMessage().contains("[n, 2]"), cols.getMessage());
         INDArray x = Nd4j.zeros(DataType.DOUBLE, 4, 2);
         x.putScalar(2, 1, Double.NaN);
@@ -186,8 +226,12 @@ class ContinuousNormalizingFlowTest {
 
     @Test
     void decodingWithTheLogDensityAgreesWithLogProbOfTheDecodedPoints() {
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(16, 16).blocks(2)
-                .solver(SolverConfig.dopri5(1e-9, 1e-9)).seed(5).build();
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2)
+                .hiddenDims(16, 16)
+                .blocks(2)
+                .solver(SolverConfig.dopri5(1e-9, 1e-9))
+                .seed(5)
+                .build();
         INDArray z = randomMatrix(20, 2, 3, 1.0);
         FlowResult decoded = flow.decodeWithLogProb(z, new SplittableRandom(1));
         assertTrue(decoded.value().sub(flow.decode(z).value()).amaxNumber().doubleValue() < 1e-7);
@@ -197,7 +241,8 @@ class ContinuousNormalizingFlowTest {
 
     @Test
     void samplingIsSeededAndReportsItsWork() {
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(8).seed(1).build();
+        ContinuousNormalizingFlow flow =
+                ContinuousNormalizingFlow.builder(2).hiddenDims(8).seed(1).build();
         FlowResult a = flow.sample(100, 42);
         FlowResult b = flow.sample(100, 42);
         FlowResult c = flow.sample(100, 43);
@@ -210,7 +255,11 @@ class ContinuousNormalizingFlowTest {
 
     @Test
     void parametersLiveInOneArrayWithTheEndTimes() {
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(8).blocks(3).endTime(0.3).build();
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2)
+                .hiddenDims(8)
+                .blocks(3)
+                .endTime(0.3)
+                .build();
         long p = flow.block(0).parameterCount();
         assertEquals(3 * p + 3, flow.parameterCount());
         assertEquals(0.3, flow.endTime(2), 1e-15);
@@ -218,6 +267,8 @@ class ContinuousNormalizingFlowTest {
         flow.parameters().putScalar(p + 1, 123.0);
         assertEquals(123.0, flow.block(1).parameters().getDouble(1));
         assertEquals("exact", flow.traceEstimator().name());
-        assertEquals("hutchinson", ContinuousNormalizingFlow.defaultEvaluationEstimator(80).name());
+        assertEquals(
+                "hutchinson",
+                ContinuousNormalizingFlow.defaultEvaluationEstimator(80).name());
     }
 }

@@ -57,8 +57,16 @@ final class CountingDynamics implements Dynamics {
     }
 
     @Override
-    public void backward(double t, INDArray z, Probes probes, Cotangents weights, INDArray f, INDArray trace,
-            INDArray jacobianSq, INDArray gradZ, INDArray gradTheta) {
+    public void backward(
+            double t,
+            INDArray z,
+            Probes probes,
+            Cotangents weights,
+            INDArray f,
+            INDArray trace,
+            INDArray jacobianSq,
+            INDArray gradZ,
+            INDArray gradTheta) {
         calls++;
         inner.backward(t, z, probes, weights, f, trace, jacobianSq, gradZ, gradTheta);
     }

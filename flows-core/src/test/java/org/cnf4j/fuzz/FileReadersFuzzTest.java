@@ -18,7 +18,6 @@ import org.cnf4j.data.CsvRows;
 import org.cnf4j.data.DataException;
 import org.cnf4j.data.Dataset;
 import org.cnf4j.data.NpyReader;
-import org.cnf4j.nn.Activation;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.flow.SolverConfig;
 import org.cnf4j.io.FfjordImporter;
@@ -26,6 +25,7 @@ import org.cnf4j.io.LoadedModel;
 import org.cnf4j.io.ModelFile;
 import org.cnf4j.io.ModelFileException;
 import org.cnf4j.linalg.NativeArrays;
+import org.cnf4j.nn.Activation;
 import org.cnf4j.ode.OdeSolveException;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -120,8 +120,8 @@ class FileReadersFuzzTest {
     private static synchronized Map<String, byte[]> seedTensors() throws IOException {
         if (seedTensors == null) {
             Map<String, byte[]> entries = new LinkedHashMap<>();
-            try (ZipInputStream in = new ZipInputStream(FileReadersFuzzTest.class.getResourceAsStream(
-                    "FileReadersFuzzTestInputs/modelFile/mle-stored"))) {
+            try (ZipInputStream in = new ZipInputStream(
+                    FileReadersFuzzTest.class.getResourceAsStream("FileReadersFuzzTestInputs/modelFile/mle-stored"))) {
                 for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
                     if (!e.getName().equals(ModelFile.MODEL_JSON)) {
                         entries.put(e.getName(), in.readAllBytes());

@@ -28,10 +28,12 @@ class AtomicFilesTest {
         Path target = dir.resolve("out.csv");
         AtomicFiles.writeString(target, "previous\n");
         // a disk that fills up after 100 kB of output
-        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(target, out -> {
-            out.write(new byte[100_000]);
-            throw new IOException("No space left on device");
-        }));
+        IOException e = assertThrows(
+                IOException.class,
+                () -> AtomicFiles.write(target, out -> {
+                    out.write(new byte[100_000]);
+                    throw new IOException("No space left on device");
+                }));
         assertEquals("cannot write " + target + " (No space left on device); nothing was written", e.getMessage());
         assertEquals("previous\n", Files.readString(target));
         assertEquals(List.of(target), files());

@@ -34,8 +34,8 @@ class FfjordFixtureTest {
 
     @Test
     void aNumpyStateDictReproducesFfjordsDynamics() throws Exception {
-        ContinuousNormalizingFlow flow = FfjordImporter.read(resource("state_dict.npz"), Activation.TANH,
-                SolverConfig.defaults(), 0.5);
+        ContinuousNormalizingFlow flow =
+                FfjordImporter.read(resource("state_dict.npz"), Activation.TANH, SolverConfig.defaults(), 0.5);
         assertEquals(0.5, flow.endTime(0), 1e-6);
         Path expected = resource("expected.npz");
         INDArray z = entry(expected, "z").reshape(5, 2);

@@ -30,7 +30,8 @@ class FfjordImporterTest {
 
     /** Writes an npz file as numpy's savez does: a zip of name.npy entries (float32). */
     static Path npz(Path file, Map<String, INDArray> arrays) throws IOException {
-        try (OutputStream out = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(file);
+                ZipOutputStream zip = new ZipOutputStream(out)) {
             for (Map.Entry<String, INDArray> e : arrays.entrySet()) {
                 zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
                 zip.write(Nd4j.toNpyByteArray(e.getValue().castTo(DataType.FLOAT)));
@@ -72,8 +73,8 @@ class FfjordImporterTest {
         dict.put(p + "_hyper_gate.weight", m(new double[][] {{0}, {0}}));
         dict.put(p + "_hyper_gate.bias", v(0.7, 0.7));
         dict.put("chain.0.odefunc.odefunc._num_evals", Nd4j.scalar(12.0));
-        ContinuousNormalizingFlow flow = FfjordImporter.read(npz(dir.resolve("toy.npz"), dict), Activation.TANH,
-                SolverConfig.dopri5(1e-10, 1e-10), 0.5);
+        ContinuousNormalizingFlow flow = FfjordImporter.read(
+                npz(dir.resolve("toy.npz"), dict), Activation.TANH, SolverConfig.dopri5(1e-10, 1e-10), 0.5);
         double t = 0.8 * 0.8;
         assertEquals(t, flow.endTime(0), 1e-6);
         MlpDynamics net = (MlpDynamics) flow.block(0);
@@ -102,8 +103,8 @@ class FfjordImporterTest {
         dict.put("chain.1.sqrt_end_time", Nd4j.scalar(0.5));
         dict.put("chain.1.odefunc.diffeq.layers.0._layer.weight", m(new double[][] {{1, 2}, {3, 4}}));
         dict.put("chain.1.odefunc.diffeq.layers.0._layer.bias", v(-1, 1));
-        ContinuousNormalizingFlow flow = FfjordImporter.read(npz(dir.resolve("two.npz"), dict), Activation.SOFTPLUS,
-                SolverConfig.defaults(), 0.5);
+        ContinuousNormalizingFlow flow = FfjordImporter.read(
+                npz(dir.resolve("two.npz"), dict), Activation.SOFTPLUS, SolverConfig.defaults(), 0.5);
         MlpDynamics b0 = (MlpDynamics) flow.block(0);
         MlpDynamics b1 = (MlpDynamics) flow.block(1);
         assertEquals(LayerType.CONCAT, b0.layerType());
@@ -135,15 +136,24 @@ class FfjordImporterTest {
         bn.put("chain.0.odefunc.diffeq.layers.0._layer.weight", m(new double[][] {{1, 0}, {0, 1}}));
         bn.put("chain.0.odefunc.diffeq.layers.0._layer.bias", v(0, 0));
         bn.put("chain.1.running_mean", v(0, 0));
-        ModelFileException e = assertThrows(ModelFileException.class, () -> FfjordImporter.read(
-                npz(dir.resolve("bn.npz"), bn), Activation.TANH, SolverConfig.defaults(), 0.5));
-        assertTrue(e.getMessage().contains("batch-norm") && e.getMessage().contains("chain.1.running_mean"),
+        ModelFileException e = assertThrows(
+                ModelFileException.class,
+                () -> FfjordImporter.read(
+                        npz(dir.resolve("bn.npz"), bn), Activation.TANH, SolverConfig.defaults(), 0.5));
+        assertTrue(
+                e.getMessage().contains("batch-norm") && e.getMessage().contains("chain.1.running_mean"),
                 e.getMessage());
         Map<String, INDArray> blend = new LinkedHashMap<>();
         blend.put("chain.0.odefunc.diffeq.layers.0._layer0.weight", m(new double[][] {{1, 0}, {0, 1}}));
-        assertThrows(ModelFileException.class, () -> FfjordImporter.read(npz(dir.resolve("blend.npz"), blend),
-                Activation.TANH, SolverConfig.defaults(), 0.5));
-        assertTrue(assertThrows(ModelFileException.class, () -> FfjordImporter.read(dir.resolve("none.npz"),
-                Activation.TANH, SolverConfig.defaults(), 0.5)).getMessage().contains("no such file"));
+        assertThrows(
+                ModelFileException.class,
+                () -> FfjordImporter.read(
+                        npz(dir.resolve("blend.npz"), blend), Activation.TANH, SolverConfig.defaults(), 0.5));
+        assertTrue(assertThrows(
+                        ModelFileException.class,
+                        () -> FfjordImporter.read(
+                                dir.resolve("none.npz"), Activation.TANH, SolverConfig.defaults(), 0.5))
+                .getMessage()
+                .contains("no such file"));
     }
 }

@@ -33,27 +33,39 @@ import org.cnf4j.nn.LayerType;
 class FileRoundTripProperties {
 
     @Property(tries = 40)
-    void modelFilesReadBackBitForBit(@ForAll @IntRange(min = 1, max = 4) int dim,
-            @ForAll @IntRange(min = 1, max = 6) int width, @ForAll @IntRange(min = 1, max = 2) int blocks,
-            @ForAll long seed, @ForAll boolean concat, @ForAll @DoubleRange(min = 0.1, max = 100) double scale)
+    void modelFilesReadBackBitForBit(
+            @ForAll @IntRange(min = 1, max = 4) int dim,
+            @ForAll @IntRange(min = 1, max = 6) int width,
+            @ForAll @IntRange(min = 1, max = 2) int blocks,
+            @ForAll long seed,
+            @ForAll boolean concat,
+            @ForAll @DoubleRange(min = 0.1, max = 100) double scale)
             throws IOException {
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(dim).hiddenDims(width, width).blocks(blocks)
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(dim)
+                .hiddenDims(width, width)
+                .blocks(blocks)
                 .layerType(concat ? LayerType.CONCAT : LayerType.CONCAT_SQUASH)
-                .activation(concat ? Activation.SOFTPLUS : Activation.TANH).seed(seed).build();
+                .activation(concat ? Activation.SOFTPLUS : Activation.TANH)
+                .seed(seed)
+                .build();
         double[] mean = new double[dim];
         double[] std = new double[dim];
         for (int j = 0; j < dim; j++) {
             mean[j] = seed % 7 + j / scale;
             std[j] = scale + j;
         }
-        List<String> columns = java.util.stream.IntStream.range(0, dim).mapToObj(j -> "c, \"" + j + "\"").toList();
-        ModelMetadata meta = new ModelMetadata(new Standardizer(mean, std), false, "property", columns, null,
-                List.of());
+        List<String> columns = java.util.stream.IntStream.range(0, dim)
+                .mapToObj(j -> "c, \"" + j + "\"")
+                .toList();
+        ModelMetadata meta =
+                new ModelMetadata(new Standardizer(mean, std), false, "property", columns, null, List.of());
         Path file = Files.createTempFile("round-trip", ".zip");
         try {
             ModelFile.save(file, flow, meta);
             LoadedModel back = ModelFile.load(file);
-            assertArrayEquals(NativeArrays.toArray(flow.parameters()), NativeArrays.toArray(back.flow().parameters()),
+            assertArrayEquals(
+                    NativeArrays.toArray(flow.parameters()),
+                    NativeArrays.toArray(back.flow().parameters()),
                     0.0);
             assertEquals(columns, back.metadata().columns());
             assertArrayEquals(mean, back.metadata().standardizer().mean(), 0.0);
@@ -68,10 +80,19 @@ class FileRoundTripProperties {
 
     private static synchronized byte[] savedModel() throws IOException {
         if (savedModel == null) {
-            ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(4).seed(1).build();
+            ContinuousNormalizingFlow flow =
+                    ContinuousNormalizingFlow.builder(2).hiddenDims(4).seed(1).build();
             Path file = Files.createTempFile("damaged", ".zip");
-            ModelFile.save(file, flow, new ModelMetadata(new Standardizer(new double[2], new double[] {1, 1}), false,
-                    "p", List.of("x", "y"), null, List.of()));
+            ModelFile.save(
+                    file,
+                    flow,
+                    new ModelMetadata(
+                            new Standardizer(new double[2], new double[] {1, 1}),
+                            false,
+                            "p",
+                            List.of("x", "y"),
+                            null,
+                            List.of()));
             savedModel = Files.readAllBytes(file);
             Files.delete(file);
         }
@@ -79,9 +100,11 @@ class FileRoundTripProperties {
     }
 
     @Property(tries = 300)
-    void aDamagedModelFileLoadsOrIsOneModelFileException(@ForAll @Size(min = 1, max = 8) List<@IntRange(min = 0,
-            max = Integer.MAX_VALUE) Integer> positions, @ForAll @Size(min = 1, max = 8) List<Byte> values,
-            @ForAll @IntRange(min = 0, max = 100) int keepPercent) throws IOException {
+    void aDamagedModelFileLoadsOrIsOneModelFileException(
+            @ForAll @Size(min = 1, max = 8) List<@IntRange(min = 0, max = Integer.MAX_VALUE) Integer> positions,
+            @ForAll @Size(min = 1, max = 8) List<Byte> values,
+            @ForAll @IntRange(min = 0, max = 100) int keepPercent)
+            throws IOException {
         byte[] bytes = savedModel().clone();
         for (int i = 0; i < positions.size(); i++) {
             bytes[positions.get(i) % bytes.length] = values.get(i % values.size());
@@ -104,7 +127,10 @@ class FileRoundTripProperties {
         String header = dict + " ".repeat((64 - unpadded % 64) % 64) + "\n";
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
-        out.write(ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort((short) header.length()).array());
+        out.write(ByteBuffer.allocate(2)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putShort((short) header.length())
+                .array());
         out.write(header.getBytes(StandardCharsets.US_ASCII));
         ByteBuffer data = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         for (double v : values) {
@@ -115,8 +141,9 @@ class FileRoundTripProperties {
     }
 
     @Property(tries = 200)
-    void npyArraysReadBackBitForBit(@ForAll @Size(min = 1, max = 60) List<Long> bits,
-            @ForAll @IntRange(min = 1, max = 5) int cols) throws IOException {
+    void npyArraysReadBackBitForBit(
+            @ForAll @Size(min = 1, max = 60) List<Long> bits, @ForAll @IntRange(min = 1, max = 5) int cols)
+            throws IOException {
         int rows = Math.max(1, bits.size() / cols);
         double[] values = new double[rows * cols];
         for (int i = 0; i < values.length; i++) {

@@ -35,7 +35,8 @@ class HostileModelFileTest {
 
     @BeforeEach
     void writeAGoodModel() throws IOException {
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(4).seed(1).build();
+        ContinuousNormalizingFlow flow =
+                ContinuousNormalizingFlow.builder(2).hiddenDims(4).seed(1).build();
         Path file = dir.resolve("good.zip");
         ModelFile.save(file, flow, ModelMetadata.none(2));
         try (InputStream in = Files.newInputStream(file)) {
@@ -86,7 +87,9 @@ class HostileModelFileTest {
     }
 
     String firstTensorEntry() {
-        return good.keySet().stream().filter(k -> k.endsWith(".npy") && !k.startsWith("checkpoint")).findFirst()
+        return good.keySet().stream()
+                .filter(k -> k.endsWith(".npy") && !k.startsWith("checkpoint"))
+                .findFirst()
                 .orElseThrow();
     }
 
@@ -102,10 +105,14 @@ class HostileModelFileTest {
         LoadedModel fromFile = ModelFile.load(dir.resolve("copy.zip"));
         assertEquals(fromFile.flow().parameters(), fromBytes.flow().parameters());
         try (InputStream in = Files.newInputStream(dir.resolve("copy.zip"))) {
-            assertEquals(fromFile.flow().parameters(), ModelFile.load(in, "stream").flow().parameters());
+            assertEquals(
+                    fromFile.flow().parameters(),
+                    ModelFile.load(in, "stream").flow().parameters());
         }
-        String msg = assertThrows(ModelFileException.class,
-                () -> ModelFile.load(java.util.Arrays.copyOf(bytes, 100), "broadcast model")).getMessage();
+        String msg = assertThrows(
+                        ModelFileException.class,
+                        () -> ModelFile.load(java.util.Arrays.copyOf(bytes, 100), "broadcast model"))
+                .getMessage();
         assertTrue(msg.startsWith("broadcast model: "), msg);
     }
 
@@ -127,8 +134,10 @@ class HostileModelFileTest {
         Map<String, byte[]> npz = new LinkedHashMap<>();
         npz.put("chain.0.odefunc.diffeq.layers.0._layer.weight.npy", npyHeader("|O", "1", 8));
         Path p = zip("pickle.npz", npz);
-        String msg = assertThrows(ModelFileException.class,
-                () -> FfjordImporter.read(p, Activation.TANH, SolverConfig.defaults(), 0.5)).getMessage();
+        String msg = assertThrows(
+                        ModelFileException.class,
+                        () -> FfjordImporter.read(p, Activation.TANH, SolverConfig.defaults(), 0.5))
+                .getMessage();
         assertTrue(msg.contains("object arrays are pickles"), msg);
     }
 
@@ -182,14 +191,24 @@ class HostileModelFileTest {
     void wrongTypesVersionsCountsAndValuesInModelJsonAreNamed() throws IOException {
         assertTrue(refused(withJson("t1.zip", r -> r.put("dim", "two"))).contains("'dim' must be an integer"));
         assertTrue(refused(withJson("t2.zip", r -> r.put("formatVersion", 2))).contains("format version 2"));
-        assertTrue(refused(withJson("t3.zip", r -> r.put("traceEstimator", 7))).contains("'traceEstimator' must be a string"));
+        assertTrue(refused(withJson("t3.zip", r -> r.put("traceEstimator", 7)))
+                .contains("'traceEstimator' must be a string"));
         String wide = refused(withJson("t4.zip", r -> {
-            ((ObjectNode) r.get("blocks").get(0)).putArray("dims").add(2).add(1_000_000_000).add(2);
+            ((ObjectNode) r.get("blocks").get(0))
+                    .putArray("dims")
+                    .add(2)
+                    .add(1_000_000_000)
+                    .add(2);
             return r;
         }));
         assertTrue(wide.contains("units (at most"), wide);
         String many = refused(withJson("t5.zip", r -> {
-            ((ObjectNode) r.get("blocks").get(0)).putArray("dims").add(2).add(60_000).add(60_000).add(2);
+            ((ObjectNode) r.get("blocks").get(0))
+                    .putArray("dims")
+                    .add(2)
+                    .add(60_000)
+                    .add(60_000)
+                    .add(2);
             return r;
         }));
         assertTrue(many.contains("more than a model file may hold"), many);
@@ -204,13 +223,17 @@ class HostileModelFileTest {
     void nanParametersAreRefused() throws IOException {
         Map<String, byte[]> e = new LinkedHashMap<>(good);
         String entry = firstTensorEntry();
-        e.put(entry, Nd4j.toNpyByteArray(Nd4j.createNpyFromByteArray(good.get(entry)).dup().putScalar(0, Double.NaN)));
+        e.put(
+                entry,
+                Nd4j.toNpyByteArray(
+                        Nd4j.createNpyFromByteArray(good.get(entry)).dup().putScalar(0, Double.NaN)));
         assertTrue(refused(zip("nan.zip", e)).contains("holds NaN or infinite values"));
     }
 
     @Test
     void aBaseMixtureThatIsNotADistributionIsRefused() throws IOException {
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(4).seed(1).build();
+        ContinuousNormalizingFlow flow =
+                ContinuousNormalizingFlow.builder(2).hiddenDims(4).seed(1).build();
         flow.setBase(org.cnf4j.flow.TestMixtures.twoComponents());
         Path file = dir.resolve("mixture.zip");
         ModelFile.save(file, flow, ModelMetadata.none(2));
@@ -221,8 +244,9 @@ class HostileModelFileTest {
         assertTrue(ModelFile.load(file).flow().base() instanceof org.cnf4j.flow.GaussianMixtureBase);
         // a factor with a negative diagonal entry
         Map<String, byte[]> e = new LinkedHashMap<>(mixture);
-        e.put("base/lowerFactors.npy", Nd4j.toNpyByteArray(Nd4j.createFromArray(new double[][][] {{{0.9, 0}, {0.3,
-            -0.7}}, {{1.2, 0}, {-0.4, 0.8}}})));
+        e.put("base/lowerFactors.npy", Nd4j.toNpyByteArray(Nd4j.createFromArray(new double[][][] {
+            {{0.9, 0}, {0.3, -0.7}}, {{1.2, 0}, {-0.4, 0.8}}
+        })));
         String negative = refused(zip("negative.zip", e));
         assertTrue(negative.contains("base: component 0's factor has a diagonal entry -0.7"), negative);
         // means of the wrong shape

@@ -52,26 +52,46 @@ class ModelDescriptionTest {
 
     @Test
     void aConditionalModelOfTwoConcatBlocksWithHutchinsonsTrace() {
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(3).hiddenDims(5, 4).blocks(2)
-                .layerType(LayerType.CONCAT).activation(Activation.SOFTPLUS).contextDim(2).learnsUnconditional(true)
-                .traceEstimator(TraceEstimator.rademacher()).seed(3).build();
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(3)
+                .hiddenDims(5, 4)
+                .blocks(2)
+                .layerType(LayerType.CONCAT)
+                .activation(Activation.SOFTPLUS)
+                .contextDim(2)
+                .learnsUnconditional(true)
+                .traceEstimator(TraceEstimator.rademacher())
+                .seed(3)
+                .build();
         Path file = dir.resolve("c.zip");
-        ModelFile.save(file, flow, new ModelMetadata(new Standardizer(new double[5], new double[] {1, 2, 3, 4, 5}),
-                false, "made here", List.of("a", "b", "c"), null, List.of(new ContextColumn("k", List.of("u", "v"))))
-                .withImage(new ImageLayout(1, 3, -1, 2.5)));
+        ModelFile.save(
+                file,
+                flow,
+                new ModelMetadata(
+                                new Standardizer(new double[5], new double[] {1, 2, 3, 4, 5}),
+                                false,
+                                "made here",
+                                List.of("a", "b", "c"),
+                                null,
+                                List.of(new ContextColumn("k", List.of("u", "v"))))
+                        .withImage(new ImageLayout(1, 3, -1, 2.5)));
         ModelDescription d = ModelFile.describe(file);
         LoadedModel loaded = ModelFile.load(file);
         assertDescribes(d, loaded);
         assertEquals(new ImageLayout(1, 3, -1, 2.5), d.metadata().image());
         assertEquals(new ImageLayout(1, 3, -1, 2.5), loaded.metadata().image());
         assertNull(d.checkpointIteration());
-        assertTrue(d.blocks().get(0).architecture().endsWith("context 3"), d.blocks().get(0).architecture());
+        assertTrue(
+                d.blocks().get(0).architecture().endsWith("context 3"),
+                d.blocks().get(0).architecture());
     }
 
     @Test
     void whatIsNotAModelFileIsRefusedAsLoadRefusesIt() throws Exception {
         Path text = Files.writeString(dir.resolve("x.zip"), "not a zip");
-        assertEquals(assertThrows(ModelFileException.class, () -> ModelFile.load(text)).getMessage(),
-                assertThrows(ModelFileException.class, () -> ModelFile.describe(text)).getMessage());
+        assertEquals(
+                assertThrows(ModelFileException.class, () -> ModelFile.load(text))
+                        .getMessage(),
+                assertThrows(ModelFileException.class, () -> ModelFile.describe(text))
+                        .getMessage());
     }
 }

@@ -31,20 +31,23 @@ class ProvenanceTest {
     Path dir;
 
     static TableTrainingData data() {
-        Dataset table = new Dataset(ToyDataset.MOONS.sample(200, new SplittableRandom(1)), java.util.List.of("a",
-                "b"), "moons");
+        Dataset table = new Dataset(
+                ToyDataset.MOONS.sample(200, new SplittableRandom(1)), java.util.List.of("a", "b"), "moons");
         return new TableTrainingData(table, 0.1, 0.1, 4, false, true);
     }
 
     @Test
     void theProvenanceRoundTripsAndStaysOutOfTheModelsDigest() throws IOException {
         TableTrainingData data = data();
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(4).seed(1).build();
-        ModelMetadata meta = new ModelMetadata(data.standardizer(), false, data.describe(), java.util.List.of("a", "b"),
-                null);
+        ContinuousNormalizingFlow flow =
+                ContinuousNormalizingFlow.builder(2).hiddenDims(4).seed(1).build();
+        ModelMetadata meta =
+                new ModelMetadata(data.standardizer(), false, data.describe(), java.util.List.of("a", "b"), null);
         Provenance p = Provenance.of("cnf train --data moons.csv --out m.zip", data, 4);
         assertTrue(p.software().startsWith("cnf4j "), p.software());
-        assertEquals(System.getProperty("java.version"), p.java().substring(0, p.java().indexOf(' ')));
+        assertEquals(
+                System.getProperty("java.version"),
+                p.java().substring(0, p.java().indexOf(' ')));
         assertEquals(data.contentDigest(), p.dataDigest());
         assertEquals(160, p.trainingRows());
         assertEquals(20, p.validationRows());
@@ -53,11 +56,21 @@ class ProvenanceTest {
         ModelFile.save(a, flow, meta.withProvenance(p));
         assertEquals(p, ModelFile.load(a).metadata().provenance());
         assertEquals(p, ModelFile.describe(a).metadata().provenance());
-        assertTrue(p.describe().get(3).startsWith("data: 160 training, 20 validation, 20 test rows, content sha256:"),
+        assertTrue(
+                p.describe().get(3).startsWith("data: 160 training, 20 validation, 20 test rows, content sha256:"),
                 p.describe().toString());
         // the same model written later by another command: other bytes, the same model digest
-        Provenance later = new Provenance(p.software(), p.java(), p.os(), "2031-01-01T00:00:00Z", "Flow.train(...)",
-                p.dataDigest(), p.trainingRows(), p.validationRows(), p.testRows(), p.seed());
+        Provenance later = new Provenance(
+                p.software(),
+                p.java(),
+                p.os(),
+                "2031-01-01T00:00:00Z",
+                "Flow.train(...)",
+                p.dataDigest(),
+                p.trainingRows(),
+                p.validationRows(),
+                p.testRows(),
+                p.seed());
         Path b = dir.resolve("b.zip");
         ModelFile.save(b, flow, meta.withProvenance(later));
         assertNotEquals(-1L, Files.mismatch(a, b));
@@ -81,7 +94,8 @@ class ProvenanceTest {
 
     @Test
     void aMalformedProvenanceIsNamed() throws IOException {
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(4).seed(1).build();
+        ContinuousNormalizingFlow flow =
+                ContinuousNormalizingFlow.builder(2).hiddenDims(4).seed(1).build();
         Path good = dir.resolve("good.zip");
         ModelFile.save(good, flow, ModelMetadata.none(2));
         Map<String, byte[]> entries;
@@ -99,7 +113,8 @@ class ProvenanceTest {
                     z.closeEntry();
                 }
             }
-            String message = assertThrows(ModelFileException.class, () -> ModelFile.load(p)).getMessage();
+            String message = assertThrows(ModelFileException.class, () -> ModelFile.load(p))
+                    .getMessage();
             assertTrue(message.contains("provenance.json"), message);
         }
     }

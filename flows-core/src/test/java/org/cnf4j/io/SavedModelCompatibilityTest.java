@@ -29,8 +29,10 @@ class SavedModelCompatibilityTest {
         if (flow.contextDim() != 0 || !m.metadata().context().isEmpty()) {
             throw new AssertionError("an old model must load as unconditional");
         }
-        double[] logp = flow.logProb(Nd4j.createFromArray(new double[][] {{0.1, 0.2}, {-1.3, 0.7}, {2.5, -0.4},
-            {0.0, 0.0}})).logProb().toDoubleVector();
+        double[] logp = flow.logProb(
+                        Nd4j.createFromArray(new double[][] {{0.1, 0.2}, {-1.3, 0.7}, {2.5, -0.4}, {0.0, 0.0}}))
+                .logProb()
+                .toDoubleVector();
         double[] sample = flow.sample(3, 5).value().dup().data().asDouble();
         for (double v : logp) {
             System.out.println("logp " + Long.toHexString(Double.doubleToLongBits(v)));
@@ -45,10 +47,17 @@ class SavedModelCompatibilityTest {
         Path fixtures = Path.of("src", "test", "resources", "fixtures");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path log = dir.resolve("out.txt");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-                "-Dcnf4j.vector=false", "-cp", classpath, SavedModelCompatibilityTest.class.getName(),
-                fixtures.resolve("unconditional-0.3.0.zip").toString()).redirectOutput(log.toFile())
-                .redirectError(dir.resolve("err.txt").toFile()).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx1g",
+                        "-Dcnf4j.vector=false",
+                        "-cp",
+                        classpath,
+                        SavedModelCompatibilityTest.class.getName(),
+                        fixtures.resolve("unconditional-0.3.0.zip").toString())
+                .redirectOutput(log.toFile())
+                .redirectError(dir.resolve("err.txt").toFile())
+                .start();
         assertTrue(p.waitFor(2, TimeUnit.MINUTES), "the check did not finish");
         assertEquals(0, p.exitValue(), Files.readString(dir.resolve("err.txt")));
         List<String> want = new ArrayList<>();

@@ -13,8 +13,7 @@ public final class AllocationMeter {
     private static final com.sun.management.ThreadMXBean BEAN =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
-    private AllocationMeter() {
-    }
+    private AllocationMeter() {}
 
     /** Bytes allocated so far by the threads now alive. */
     public static long allThreads() {

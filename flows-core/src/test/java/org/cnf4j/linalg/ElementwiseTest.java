@@ -78,7 +78,9 @@ class ElementwiseTest {
                 }
                 Elementwise.activationBackward(g, d1, d2, a, block, probes);
                 for (int i = 0; i < g.length; i++) {
-                    assertEquals(Double.doubleToRawLongBits(want[i]), Double.doubleToRawLongBits(g[i]),
+                    assertEquals(
+                            Double.doubleToRawLongBits(want[i]),
+                            Double.doubleToRawLongBits(g[i]),
                             "probes " + probes + ", block " + block + ", index " + i);
                 }
             }
@@ -172,8 +174,8 @@ class ElementwiseTest {
                 double[] gamma = s.clone();
                 double[] beta = new double[m * n];
                 if (path == 0) {
-                    Elementwise.scalarGateGradientSums(g, a, s, p, 5, t, t0, m, n, sums[0], sums[1], sums[2], sums[3],
-                            0);
+                    Elementwise.scalarGateGradientSums(
+                            g, a, s, p, 5, t, t0, m, n, sums[0], sums[1], sums[2], sums[3], 0);
                     for (int row = 0; row < m; row++) {
                         Elementwise.scalarTimesRowTimes(p, n, 0.5 * t[t0 + row], row * n, n, scaled, 0);
                         Elementwise.scalarSigmoidGates(gamma, p, 5, p, 2 * n, t[t0 + row], row * n, n, beta, 0);

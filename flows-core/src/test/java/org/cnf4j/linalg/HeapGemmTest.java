@@ -9,8 +9,19 @@ import org.junit.jupiter.api.Test;
 class HeapGemmTest {
 
     /** m, n, k: hidden, thin first, narrow last layers, and odd remainders of rows, columns and terms. */
-    private static final int[][] SHAPES = {{513, 64, 64}, {300, 64, 2}, {301, 2, 64}, {7, 72, 13}, {5, 3, 21},
-        {9, 1, 5}, {4, 40, 64}, {3, 8, 1}, {1, 17, 9}, {64, 2, 300}, {2, 64, 300}};
+    private static final int[][] SHAPES = {
+        {513, 64, 64},
+        {300, 64, 2},
+        {301, 2, 64},
+        {7, 72, 13},
+        {5, 3, 21},
+        {9, 1, 5},
+        {4, 40, 64},
+        {3, 8, 1},
+        {1, 17, 9},
+        {64, 2, 300},
+        {2, 64, 300}
+    };
 
     @Test
     void theVectorKernelsAreUsedWhenTheirModuleIsPresent() {

@@ -9,14 +9,13 @@ public final class KernelAllocationProbe {
 
     static final String PREFIX = "bytes-per-call ";
 
-    private KernelAllocationProbe() {
-    }
+    private KernelAllocationProbe() {}
 
     /** {@code args[0]}: the family's enum name. */
     public static void main(String[] args) {
         KernelWorkload w = KernelWorkload.of(KernelFamily.valueOf(args[0]), KernelWorkload.ROWS);
-        double perCall = AllocationMeter.currentThreadBytesPerCall(w::vector, 200, KernelAllocationTest.ALLOWED,
-                KernelAllocationTest.WARMUP_MS);
+        double perCall = AllocationMeter.currentThreadBytesPerCall(
+                w::vector, 200, KernelAllocationTest.ALLOWED, KernelAllocationTest.WARMUP_MS);
         System.out.println(PREFIX + perCall);
     }
 }

@@ -28,6 +28,7 @@ class KernelAllocationTest {
 
     /** Bytes a call may allocate: a fallback call allocates kilobytes to megabytes. */
     static final long ALLOWED = 16;
+
     static final long WARMUP_MS = 20_000;
 
     @Test
@@ -35,21 +36,27 @@ class KernelAllocationTest {
         assumeTrue(HeapGemm.vectorized(), "the Vector API module is not present");
         for (KernelFamily family : KernelFamily.values()) {
             double perCall = inFreshJvm(family);
-            assertTrue(perCall <= ALLOWED, family.label() + " at " + KernelSelection.vectorBits()
-                    + " bits allocates " + perCall + " bytes per call: the JIT did not compile it to vector instructions");
+            assertTrue(
+                    perCall <= ALLOWED,
+                    family.label() + " at " + KernelSelection.vectorBits() + " bits allocates " + perCall
+                            + " bytes per call: the JIT did not compile it to vector instructions");
         }
     }
 
     /** Runs {@link KernelAllocationProbe} for the family with this JVM's class path and vector settings. */
     private static double inFreshJvm(KernelFamily family) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-Xmx512m", "-D" + KernelSelection.PROPERTY + "=true"));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules",
+                "jdk.incubator.vector",
+                "-Xmx512m",
+                "-D" + KernelSelection.PROPERTY + "=true"));
         String bits = System.getProperty(KernelSelection.BITS_PROPERTY);
         if (bits != null) {
             command.add("-D" + KernelSelection.BITS_PROPERTY + "=" + bits);
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), KernelAllocationProbe.class.getName(),
-                family.name()));
+        command.addAll(List.of(
+                "-cp", System.getProperty("java.class.path"), KernelAllocationProbe.class.getName(), family.name()));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(2 * WARMUP_MS, TimeUnit.MILLISECONDS) && p.exitValue() == 0, family + ": " + output);
@@ -80,8 +87,7 @@ class KernelAllocationTest {
                 assertTrue(!c.vector(), c.toString());
             } else {
                 // compiled: the choice follows the vector width, not the timings
-                assertEquals(c.vector(), KernelSelection.vectorBits() >= KernelSelection.MIN_VECTOR_BITS,
-                        c.toString());
+                assertEquals(c.vector(), KernelSelection.vectorBits() >= KernelSelection.MIN_VECTOR_BITS, c.toString());
             }
             assertTrue(c.vectorGflops() > 0 && c.plainGflops() > 0, c.toString());
         }
@@ -111,8 +117,9 @@ class KernelAllocationTest {
                 return 64;
             }
         };
-        KernelChoice c = KernelSelection.measure(List.of(KernelFamily.ELEMENTWISE_FLOAT), List.of(allocating),
-                List.of(allocating)).get(0);
+        KernelChoice c = KernelSelection.measure(
+                        List.of(KernelFamily.ELEMENTWISE_FLOAT), List.of(allocating), List.of(allocating))
+                .get(0);
         assertTrue(!c.vector() && c.reason().startsWith("vector code not compiled"), c.toString());
     }
 }

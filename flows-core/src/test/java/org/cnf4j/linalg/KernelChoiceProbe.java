@@ -8,8 +8,7 @@ public final class KernelChoiceProbe {
 
     static final String PREFIX = "CHOICE ";
 
-    private KernelChoiceProbe() {
-    }
+    private KernelChoiceProbe() {}
 
     public static void main(String[] args) {
         int spinners = args.length > 0 ? Integer.parseInt(args[0]) : 0;

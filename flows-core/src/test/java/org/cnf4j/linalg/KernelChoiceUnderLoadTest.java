@@ -20,9 +20,15 @@ import org.junit.jupiter.api.Test;
 class KernelChoiceUnderLoadTest {
 
     private static List<String> choicesInFreshJvm(int spinners) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "--add-modules", "jdk.incubator.vector", "-Xmx512m", "-cp",
-                System.getProperty("java.class.path"), KernelChoiceProbe.class.getName(), Integer.toString(spinners)));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules",
+                "jdk.incubator.vector",
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                KernelChoiceProbe.class.getName(),
+                Integer.toString(spinners)));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(3, TimeUnit.MINUTES) && p.exitValue() == 0, output);

@@ -80,8 +80,8 @@ class ConditionalMlpDynamicsTest {
                     double o;
                     switch (net.layerType()) {
                         case CONCAT_SQUASH: {
-                            double gate = 1 / (1 + Math.exp(-(p.getDouble(v + n + j) * tb + p.getDouble(v + 2L * n + j)
-                                    + cg)));
+                            double gate = 1
+                                    / (1 + Math.exp(-(p.getDouble(v + n + j) * tb + p.getDouble(v + 2L * n + j) + cg)));
                             o = (acc + p.getDouble(v + j)) * gate + p.getDouble(v + 3L * n + j) * tb + cs;
                             break;
                         }
@@ -142,8 +142,10 @@ class ConditionalMlpDynamicsTest {
                 INDArray tr = Nd4j.create(DataType.DOUBLE, B);
                 INDArray jq = Nd4j.create(DataType.DOUBLE, B);
                 net.forward(T, z, probes, f, tr, jq);
-                return f.mul(vf).sumNumber().doubleValue() + tr.mul(vt).sumNumber().doubleValue()
-                        + jq.mul(vj).sumNumber().doubleValue() + f.mul(f).sum(1).mul(vk).sumNumber().doubleValue();
+                return f.mul(vf).sumNumber().doubleValue()
+                        + tr.mul(vt).sumNumber().doubleValue()
+                        + jq.mul(vj).sumNumber().doubleValue()
+                        + f.mul(f).sum(1).mul(vk).sumNumber().doubleValue();
             };
             INDArray gz = Nd4j.create(DataType.DOUBLE, B, D);
             INDArray gt = Nd4j.create(DataType.DOUBLE, net.parameterCount());
@@ -159,7 +161,9 @@ class ConditionalMlpDynamicsTest {
                     for (int i = 0; i < D; i++) {
                         INDArray dz = Nd4j.zeros(DataType.DOUBLE, B, D);
                         dz.putScalar(b, i, H);
-                        trace += (net.f(T, z.add(dz)).getDouble(b, i) - net.f(T, z.sub(dz)).getDouble(b, i)) / (2 * H);
+                        trace += (net.f(T, z.add(dz)).getDouble(b, i)
+                                        - net.f(T, z.sub(dz)).getDouble(b, i))
+                                / (2 * H);
                     }
                     assertEquals(trace, tr.getDouble(b), 1e-7 * Math.max(1, Math.abs(trace)));
                 }
@@ -221,14 +225,17 @@ class ConditionalMlpDynamicsTest {
     void contextDimensionZeroIsTheUnconditionalNetworkExactly() {
         int[] dims = {D, 7, 5, D};
         MlpDynamics plain = MlpDynamics.create(dims, LayerType.CONCAT_SQUASH, Activation.TANH, new SplittableRandom(3));
-        MlpDynamics zero = MlpDynamics.create(dims, LayerType.CONCAT_SQUASH, Activation.TANH, 0, new SplittableRandom(3));
+        MlpDynamics zero =
+                MlpDynamics.create(dims, LayerType.CONCAT_SQUASH, Activation.TANH, 0, new SplittableRandom(3));
         assertEquals(plain.parameterCount(), zero.parameterCount());
         assertEquals(plain.describe(), zero.describe());
-        assertArrayEquals(plain.parameters().data().asDouble(), zero.parameters().data().asDouble());
+        assertArrayEquals(
+                plain.parameters().data().asDouble(), zero.parameters().data().asDouble());
         INDArray z = random(new SplittableRandom(4), B, D);
         assertArrayEquals(plain.f(T, z).data().asDouble(), zero.f(T, z).data().asDouble());
         // a conditional network draws the same layer parameters first, its context matrices after them
-        MlpDynamics cond = MlpDynamics.create(dims, LayerType.CONCAT_SQUASH, Activation.TANH, C, new SplittableRandom(3));
+        MlpDynamics cond =
+                MlpDynamics.create(dims, LayerType.CONCAT_SQUASH, Activation.TANH, C, new SplittableRandom(3));
         double[] head = java.util.Arrays.copyOf(cond.parameters().data().asDouble(), (int) plain.parameterCount());
         assertArrayEquals(plain.parameters().data().asDouble(), head);
         assertEquals(plain.parameterCount() + 2L * C * (7 + 5 + D), cond.parameterCount());

@@ -24,31 +24,36 @@ class ConditionalSameDiffTest {
 
     /** out = (x W + b) * sigmoid(t g + c + ctx G) + t h + ctx H, in SameDiff ops. */
     static SameDiffDynamics conditionalMlp() {
-        return new SameDiffDynamics(DIMS[0], C, (sd, z, t, ctx) -> {
-            SDVariable x = z;
-            for (int l = 0; l < DIMS.length - 1; l++) {
-                int in = DIMS[l];
-                int out = DIMS[l + 1];
-                SDVariable w = sd.var("w" + l, Nd4j.zeros(DataType.DOUBLE, in, out));
-                SDVariable b = sd.var("b" + l, Nd4j.zeros(DataType.DOUBLE, 1, out));
-                SDVariable g = sd.var("g" + l, Nd4j.zeros(DataType.DOUBLE, 1, out));
-                SDVariable c = sd.var("c" + l, Nd4j.zeros(DataType.DOUBLE, 1, out));
-                SDVariable h = sd.var("h" + l, Nd4j.zeros(DataType.DOUBLE, 1, out));
-                SDVariable gc = sd.var("G" + l, Nd4j.zeros(DataType.DOUBLE, C, out));
-                SDVariable hc = sd.var("H" + l, Nd4j.zeros(DataType.DOUBLE, C, out));
-                SDVariable gate = sd.nn().sigmoid(t.mul(g).add(c).add(ctx.mmul(gc)));
-                x = x.mmul(w).add(b).mul(gate).add(t.mul(h)).add(ctx.mmul(hc));
-                if (l < DIMS.length - 2) {
-                    x = sd.nn().tanh(x);
-                }
-            }
-            return x;
-        }, "3-6-5-3 conditional SameDiff concatsquash");
+        return new SameDiffDynamics(
+                DIMS[0],
+                C,
+                (sd, z, t, ctx) -> {
+                    SDVariable x = z;
+                    for (int l = 0; l < DIMS.length - 1; l++) {
+                        int in = DIMS[l];
+                        int out = DIMS[l + 1];
+                        SDVariable w = sd.var("w" + l, Nd4j.zeros(DataType.DOUBLE, in, out));
+                        SDVariable b = sd.var("b" + l, Nd4j.zeros(DataType.DOUBLE, 1, out));
+                        SDVariable g = sd.var("g" + l, Nd4j.zeros(DataType.DOUBLE, 1, out));
+                        SDVariable c = sd.var("c" + l, Nd4j.zeros(DataType.DOUBLE, 1, out));
+                        SDVariable h = sd.var("h" + l, Nd4j.zeros(DataType.DOUBLE, 1, out));
+                        SDVariable gc = sd.var("G" + l, Nd4j.zeros(DataType.DOUBLE, C, out));
+                        SDVariable hc = sd.var("H" + l, Nd4j.zeros(DataType.DOUBLE, C, out));
+                        SDVariable gate = sd.nn().sigmoid(t.mul(g).add(c).add(ctx.mmul(gc)));
+                        x = x.mmul(w).add(b).mul(gate).add(t.mul(h)).add(ctx.mmul(hc));
+                        if (l < DIMS.length - 2) {
+                            x = sd.nn().tanh(x);
+                        }
+                    }
+                    return x;
+                },
+                "3-6-5-3 conditional SameDiff concatsquash");
     }
 
     @Test
     void everyOperationAgreesWithTheBuiltInConditionalNetwork() {
-        MlpDynamics net = MlpDynamics.create(DIMS, LayerType.CONCAT_SQUASH, Activation.TANH, C, new SplittableRandom(3));
+        MlpDynamics net =
+                MlpDynamics.create(DIMS, LayerType.CONCAT_SQUASH, Activation.TANH, C, new SplittableRandom(3));
         net.parameters().muli(2.0);
         SameDiffDynamics sd = conditionalMlp();
         assertEquals(net.parameterCount(), sd.parameterCount());

@@ -26,8 +26,9 @@ class KernelSwitchTest {
 
     private static final int ROWS = 300;
     private static final int D = 2;
-    private static final KernelFamily[] DOUBLES = {KernelFamily.PRODUCTS_DOUBLE, KernelFamily.TANH_DOUBLE,
-        KernelFamily.ELEMENTWISE_DOUBLE};
+    private static final KernelFamily[] DOUBLES = {
+        KernelFamily.PRODUCTS_DOUBLE, KernelFamily.TANH_DOUBLE, KernelFamily.ELEMENTWISE_DOUBLE
+    };
 
     @Test
     void theProductsSwitchAtTheCallThatPassesTheThreshold() {
@@ -76,7 +77,8 @@ class KernelSwitchTest {
         MlpDynamics blas = copyOf(net, dims);
         blas.setHeapProducts(false);
         for (int call = 1; call <= 3; call++) {
-            assertArrayEquals(forward(blas, 0.2 * call, z, probes), forward(net, 0.2 * call, z, probes), "call " + call);
+            assertArrayEquals(
+                    forward(blas, 0.2 * call, z, probes), forward(net, 0.2 * call, z, probes), "call " + call);
             assertFalse(net.heapProducts(), "call " + call);
         }
     }

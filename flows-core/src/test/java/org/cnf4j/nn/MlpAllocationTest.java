@@ -33,8 +33,8 @@ class MlpAllocationTest {
     @Test
     void evaluationsAllocateNextToNothing() {
         for (MatrixPrecision precision : MatrixPrecision.values()) {
-            MlpDynamics net = MlpDynamics.create(new int[] {D, 64, 64, 64, D}, LayerType.CONCAT_SQUASH,
-                    Activation.TANH, new SplittableRandom(3));
+            MlpDynamics net = MlpDynamics.create(
+                    new int[] {D, 64, 64, 64, D}, LayerType.CONCAT_SQUASH, Activation.TANH, new SplittableRandom(3));
             net.setPrecision(precision);
             // the kernels measured and chosen, as a long run has them
             net.chooseKernels();
@@ -47,8 +47,8 @@ class MlpAllocationTest {
             INDArray gz = Nd4j.create(DataType.DOUBLE, ROWS, D);
             INDArray gt = Nd4j.create(DataType.DOUBLE, net.parameterCount());
             Cotangents cot = new Cotangents(v, null, Nd4j.ones(DataType.DOUBLE, ROWS), null);
-            double forward = AllocationMeter.bytesPerCallAfterWarmUp(() -> net.forward(0.3, z, probes, f, tr, null),
-                    50, ALLOWED, 20_000);
+            double forward = AllocationMeter.bytesPerCallAfterWarmUp(
+                    () -> net.forward(0.3, z, probes, f, tr, null), 50, ALLOWED, 20_000);
             double backward = AllocationMeter.bytesPerCallAfterWarmUp(
                     () -> net.backward(0.3, z, probes, cot, f, tr, null, gz, gt), 50, ALLOWED, 20_000);
             // flow matching's call: a time per row, rows and cotangents on the heap

@@ -95,7 +95,8 @@ class MlpDynamicsTest {
                     double o;
                     switch (net.layerType()) {
                         case CONCAT_SQUASH: {
-                            double gate = 1 / (1 + Math.exp(-(p.getDouble(v + n + j) * t + p.getDouble(v + 2L * n + j))));
+                            double gate =
+                                    1 / (1 + Math.exp(-(p.getDouble(v + n + j) * t + p.getDouble(v + 2L * n + j))));
                             o = (acc + p.getDouble(v + j)) * gate + p.getDouble(v + 3L * n + j) * t;
                             break;
                         }
@@ -133,7 +134,8 @@ class MlpDynamicsTest {
         Function<INDArray, Double> vDotF = zz -> net.f(T, zz).mul(v).sumNumber().doubleValue();
         assertTrue(relativeError(net.vjpZ(T, z, v), gradient(z, vDotF)) < 1e-6, "vjp z");
         INDArray theta = net.parameters();
-        Function<INDArray, Double> vDotFTheta = th -> net.f(T, z).mul(v).sumNumber().doubleValue();
+        Function<INDArray, Double> vDotFTheta =
+                th -> net.f(T, z).mul(v).sumNumber().doubleValue();
         assertTrue(relativeError(net.vjpTheta(T, z, v), gradient(theta, vDotFTheta)) < 1e-6, "vjp theta");
     }
 
@@ -145,7 +147,11 @@ class MlpDynamicsTest {
         INDArray z = random(r, B, D);
         INDArray e = random(r, B, D);
         INDArray u = random(r, B, D);
-        INDArray fd = net.f(T, z.add(u.mul(H))).sub(net.f(T, z.sub(u.mul(H)))).div(2 * H).mul(e).sum(1);
+        INDArray fd = net.f(T, z.add(u.mul(H)))
+                .sub(net.f(T, z.sub(u.mul(H))))
+                .div(2 * H)
+                .mul(e)
+                .sum(1);
         assertTrue(relativeError(net.probe(T, z, e, u), fd) < 1e-6);
     }
 
@@ -158,7 +164,8 @@ class MlpDynamicsTest {
         INDArray e = random(r, B, D);
         INDArray u = random(r, B, D);
         INDArray[] g = net.probeGradient(T, z, e, u);
-        Function<INDArray, Double> total = any -> net.probe(T, z, e, u).sumNumber().doubleValue();
+        Function<INDArray, Double> total =
+                any -> net.probe(T, z, e, u).sumNumber().doubleValue();
         assertTrue(relativeError(g[0], gradient(z, total)) < 1e-6, "d probe / dz");
         assertTrue(relativeError(g[1], gradient(net.parameters(), total)) < 1e-6, "d probe / dtheta");
     }
@@ -180,8 +187,10 @@ class MlpDynamicsTest {
                 INDArray tr = Nd4j.create(DataType.DOUBLE, B);
                 INDArray jq = Nd4j.create(DataType.DOUBLE, B);
                 net.forward(T, z, probes, f, tr, jq);
-                return f.mul(vf).sumNumber().doubleValue() + tr.mul(vt).sumNumber().doubleValue()
-                        + jq.mul(vj).sumNumber().doubleValue() + f.mul(f).sum(1).mul(vk).sumNumber().doubleValue();
+                return f.mul(vf).sumNumber().doubleValue()
+                        + tr.mul(vt).sumNumber().doubleValue()
+                        + jq.mul(vj).sumNumber().doubleValue()
+                        + f.mul(f).sum(1).mul(vk).sumNumber().doubleValue();
             };
             INDArray gz = Nd4j.create(DataType.DOUBLE, B, D);
             INDArray gt = Nd4j.create(DataType.DOUBLE, net.parameterCount());
@@ -198,7 +207,9 @@ class MlpDynamicsTest {
                     for (int i = 0; i < D; i++) {
                         INDArray dz = Nd4j.zeros(DataType.DOUBLE, B, D);
                         dz.putScalar(b, i, H);
-                        trace += (net.f(T, z.add(dz)).getDouble(b, i) - net.f(T, z.sub(dz)).getDouble(b, i)) / (2 * H);
+                        trace += (net.f(T, z.add(dz)).getDouble(b, i)
+                                        - net.f(T, z.sub(dz)).getDouble(b, i))
+                                / (2 * H);
                     }
                     assertEquals(trace, tr.getDouble(b), 1e-7 * Math.max(1, Math.abs(trace)));
                 }
@@ -345,25 +356,59 @@ class MlpDynamicsTest {
                     // the generic row-by-row default gives the same numbers to rounding
                     INDArray gt2 = Nd4j.create(DataType.DOUBLE, net.parameterCount());
                     Dynamics generic = new Dynamics() {
-                        public int dim() { return D; }
-                        public long parameterCount() { return net.parameterCount(); }
-                        public INDArray parameters() { return net.parameters(); }
-                        public void bindParameters(INDArray target) { throw new UnsupportedOperationException(); }
-                        public java.util.List<ParameterTensor> tensors() { return net.tensors(); }
-                        public String describe() { return "generic"; }
-                        public void forward(double tt, INDArray zz, INDArray ff) { net.forward(tt, zz, ff); }
+                        public int dim() {
+                            return D;
+                        }
+
+                        public long parameterCount() {
+                            return net.parameterCount();
+                        }
+
+                        public INDArray parameters() {
+                            return net.parameters();
+                        }
+
+                        public void bindParameters(INDArray target) {
+                            throw new UnsupportedOperationException();
+                        }
+
+                        public java.util.List<ParameterTensor> tensors() {
+                            return net.tensors();
+                        }
+
+                        public String describe() {
+                            return "generic";
+                        }
+
+                        public void forward(double tt, INDArray zz, INDArray ff) {
+                            net.forward(tt, zz, ff);
+                        }
+
                         public void forward(double tt, INDArray zz, Probes p, INDArray ff, INDArray tr, INDArray jq) {
                             net.forward(tt, zz, p, ff, tr, jq);
                         }
-                        public void backward(double tt, INDArray zz, Probes p, Cotangents c, INDArray ff, INDArray tr,
-                                INDArray jq, INDArray gzz, INDArray gtt) {
+
+                        public void backward(
+                                double tt,
+                                INDArray zz,
+                                Probes p,
+                                Cotangents c,
+                                INDArray ff,
+                                INDArray tr,
+                                INDArray jq,
+                                INDArray gzz,
+                                INDArray gtt) {
                             net.backward(tt, zz, p, c, ff, tr, jq, gzz, gtt);
                         }
                     };
-                    INDArray small = z.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 20),
-                            org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
-                    INDArray vs = v.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 20),
-                            org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
+                    INDArray small = z.get(
+                                    org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 20),
+                                    org.nd4j.linalg.indexing.NDArrayIndex.all())
+                            .dup();
+                    INDArray vs = v.get(
+                                    org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 20),
+                                    org.nd4j.linalg.indexing.NDArrayIndex.all())
+                            .dup();
                     double[] ts = java.util.Arrays.copyOf(t, 20);
                     INDArray gtFast = Nd4j.create(DataType.DOUBLE, net.parameterCount());
                     net.backwardAtTimes(ts, small, vs, null, null, gtFast);
@@ -398,15 +443,19 @@ class MlpDynamicsTest {
         INDArray gtSum = Nd4j.zeros(DataType.DOUBLE, net.parameterCount());
         for (int[] part : new int[][] {{0, 2500}, {2500, 5000}}) {
             int m = part[1] - part[0];
-            org.nd4j.linalg.indexing.INDArrayIndex rows = org.nd4j.linalg.indexing.NDArrayIndex.interval(part[0], part[1]);
-            INDArray zp = z.get(rows, org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
-            INDArray vp = v.get(rows, org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
+            org.nd4j.linalg.indexing.INDArrayIndex rows =
+                    org.nd4j.linalg.indexing.NDArrayIndex.interval(part[0], part[1]);
+            INDArray zp =
+                    z.get(rows, org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
+            INDArray vp =
+                    v.get(rows, org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
             Probes pp = TraceEstimator.exact().draw(m, D, r);
             INDArray fp = Nd4j.create(DataType.DOUBLE, m, D);
             INDArray tp = Nd4j.create(DataType.DOUBLE, m);
             INDArray gzp = Nd4j.create(DataType.DOUBLE, m, D);
             INDArray gtp = Nd4j.create(DataType.DOUBLE, net.parameterCount());
-            net.backward(T, zp, pp, new Cotangents(vp, null, Nd4j.ones(DataType.DOUBLE, m), null), fp, tp, null, gzp, gtp);
+            net.backward(
+                    T, zp, pp, new Cotangents(vp, null, Nd4j.ones(DataType.DOUBLE, m), null), fp, tp, null, gzp, gtp);
             assertTrue(relativeError(f.get(rows, org.nd4j.linalg.indexing.NDArrayIndex.all()), fp) < 1e-14);
             assertTrue(relativeError(tr.get(rows), tp) < 1e-14);
             assertTrue(relativeError(gz.get(rows, org.nd4j.linalg.indexing.NDArrayIndex.all()), gzp) < 1e-13);
@@ -420,7 +469,8 @@ class MlpDynamicsTest {
 
     @Test
     void chunksAreEqualBoundedAndSplitTrainingBatches() {
-        assertEquals(50, ChunkScheduler.chunkSamples(100, 2), "FFJORD's batch of 100 with the exact 2-D trace: two halves");
+        assertEquals(
+                50, ChunkScheduler.chunkSamples(100, 2), "FFJORD's batch of 100 with the exact 2-D trace: two halves");
         assertEquals(10, ChunkScheduler.chunkSamples(10, 2), "30 rows stay one chunk");
         assertEquals(1, ChunkScheduler.chunkSamples(1, 0));
         for (int size : new int[] {43, 100, 777, 10_000, 123_457}) {
@@ -480,8 +530,8 @@ class MlpDynamicsTest {
     @Test
     void theFloatForwardPassAgreesWithDoubleToSinglePrecision() {
         for (Activation activation : new Activation[] {Activation.TANH, Activation.SOFTPLUS}) {
-            MlpDynamics net = MlpDynamics.create(new int[] {D, 64, 64, 64, D}, LayerType.CONCAT_SQUASH, activation,
-                    new SplittableRandom(13));
+            MlpDynamics net = MlpDynamics.create(
+                    new int[] {D, 64, 64, 64, D}, LayerType.CONCAT_SQUASH, activation, new SplittableRandom(13));
             SplittableRandom r = new SplittableRandom(14);
             INDArray z = random(r, 700, D);
             Probes probes = TraceEstimator.exact().draw(700, D, r);
@@ -520,7 +570,8 @@ class MlpDynamicsTest {
                 double largest = 0;
                 for (int i = 0; i < heap.length; i++) {
                     double err = relativeError(heap[i], blas[i]);
-                    assertTrue(err < tolerance, precision + " " + type + " output " + i + ": relative difference " + err);
+                    assertTrue(
+                            err < tolerance, precision + " " + type + " output " + i + ": relative difference " + err);
                     largest = Math.max(largest, err);
                 }
                 // the two paths round differently, so identical results would mean one path ran twice
@@ -551,8 +602,8 @@ class MlpDynamicsTest {
 
     @Test
     void parameterLayoutAndInitialisation() {
-        MlpDynamics net = MlpDynamics.create(new int[] {2, 64, 64, 64, 2}, LayerType.CONCAT_SQUASH,
-                Activation.TANH, new SplittableRandom(0));
+        MlpDynamics net = MlpDynamics.create(
+                new int[] {2, 64, 64, 64, 2}, LayerType.CONCAT_SQUASH, Activation.TANH, new SplittableRandom(0));
         assertEquals(2 * 64 + 4 * 64 + 2 * (64 * 64 + 4 * 64) + 64 * 2 + 4 * 2, net.parameterCount());
         assertEquals("2-64-64-64-2 concatsquash tanh", net.describe());
         // nn.Linear(64, 64) weights lie in +-1/8; the time layers (fan_in 1) in +-1
@@ -563,8 +614,8 @@ class MlpDynamicsTest {
             maxW = Math.max(maxW, Math.abs(net.parameters().getDouble(i)));
         }
         assertTrue(maxW <= 0.125 && maxW > 0.12);
-        MlpDynamics same = MlpDynamics.create(new int[] {2, 64, 64, 64, 2}, LayerType.CONCAT_SQUASH,
-                Activation.TANH, new SplittableRandom(0));
+        MlpDynamics same = MlpDynamics.create(
+                new int[] {2, 64, 64, 64, 2}, LayerType.CONCAT_SQUASH, Activation.TANH, new SplittableRandom(0));
         assertEquals(net.parameters(), same.parameters());
     }
 
@@ -587,7 +638,8 @@ class MlpDynamicsTest {
     void badShapesAreRefused() {
         MlpDynamics net = net(LayerType.IGNORE, Activation.TANH);
         assertThrows(IllegalArgumentException.class, () -> net.f(T, Nd4j.zeros(DataType.DOUBLE, B, D + 1)));
-        assertThrows(IllegalArgumentException.class, () -> new MlpDynamics(new int[] {2, 8, 3}, LayerType.IGNORE,
-                Activation.TANH));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new MlpDynamics(new int[] {2, 8, 3}, LayerType.IGNORE, Activation.TANH));
     }
 }

@@ -38,24 +38,27 @@ class SameDiffDynamicsTest {
 
     /** ConcatSquash layers out = (x W + b) * sigmoid(t g + c) + t h, written with SameDiff ops. */
     static SameDiffDynamics sameDiffMlp(Activation act) {
-        return new SameDiffDynamics(DIMS[0], (sd, z, t) -> {
-            SDVariable x = z;
-            for (int l = 0; l < DIMS.length - 1; l++) {
-                int in = DIMS[l];
-                int out = DIMS[l + 1];
-                SDVariable w = sd.var("w" + l, Nd4j.zeros(DataType.DOUBLE, in, out));
-                SDVariable b = sd.var("b" + l, Nd4j.zeros(DataType.DOUBLE, 1, out));
-                SDVariable g = sd.var("g" + l, Nd4j.zeros(DataType.DOUBLE, 1, out));
-                SDVariable c = sd.var("c" + l, Nd4j.zeros(DataType.DOUBLE, 1, out));
-                SDVariable h = sd.var("h" + l, Nd4j.zeros(DataType.DOUBLE, 1, out));
-                SDVariable gate = sd.nn().sigmoid(t.mul(g).add(c));
-                x = x.mmul(w).add(b).mul(gate).add(t.mul(h));
-                if (l < DIMS.length - 2) {
-                    x = activate(sd, x, act);
-                }
-            }
-            return x;
-        }, "3-6-5-3 SameDiff concatsquash");
+        return new SameDiffDynamics(
+                DIMS[0],
+                (sd, z, t) -> {
+                    SDVariable x = z;
+                    for (int l = 0; l < DIMS.length - 1; l++) {
+                        int in = DIMS[l];
+                        int out = DIMS[l + 1];
+                        SDVariable w = sd.var("w" + l, Nd4j.zeros(DataType.DOUBLE, in, out));
+                        SDVariable b = sd.var("b" + l, Nd4j.zeros(DataType.DOUBLE, 1, out));
+                        SDVariable g = sd.var("g" + l, Nd4j.zeros(DataType.DOUBLE, 1, out));
+                        SDVariable c = sd.var("c" + l, Nd4j.zeros(DataType.DOUBLE, 1, out));
+                        SDVariable h = sd.var("h" + l, Nd4j.zeros(DataType.DOUBLE, 1, out));
+                        SDVariable gate = sd.nn().sigmoid(t.mul(g).add(c));
+                        x = x.mmul(w).add(b).mul(gate).add(t.mul(h));
+                        if (l < DIMS.length - 2) {
+                            x = activate(sd, x, act);
+                        }
+                    }
+                    return x;
+                },
+                "3-6-5-3 SameDiff concatsquash");
     }
 
     static String sameDiffName(String builtIn) {
@@ -83,8 +86,10 @@ class SameDiffDynamicsTest {
     static INDArray toSameDiffOrder(MlpDynamics net, SameDiffDynamics sd, INDArray builtInFlat) {
         INDArray out = Nd4j.zeros(DataType.DOUBLE, sd.parameterCount());
         for (ParameterTensor t : net.tensors()) {
-            ParameterTensor target = sd.tensors().stream().filter(x -> x.name().equals(sameDiffName(t.name())))
-                    .findFirst().orElseThrow();
+            ParameterTensor target = sd.tensors().stream()
+                    .filter(x -> x.name().equals(sameDiffName(t.name())))
+                    .findFirst()
+                    .orElseThrow();
             out.get(NDArrayIndex.interval(target.offset(), target.offset() + target.length()))
                     .assign(builtInFlat.get(NDArrayIndex.interval(t.offset(), t.offset() + t.length())));
         }
@@ -92,7 +97,8 @@ class SameDiffDynamicsTest {
     }
 
     static void assertClose(INDArray want, INDArray got, String what) {
-        double err = want.sub(got).norm2Number().doubleValue() / Math.max(1e-300, want.norm2Number().doubleValue());
+        double err = want.sub(got).norm2Number().doubleValue()
+                / Math.max(1e-300, want.norm2Number().doubleValue());
         assertTrue(err < 1e-10, what + ": relative difference " + err);
     }
 
@@ -143,11 +149,10 @@ class SameDiffDynamicsTest {
 
     @Test
     void unsupportedOpsAreNamed() {
-        SameDiffDynamics sd = new SameDiffDynamics(2, (g, z, t) -> g.math().sin(z.mmul(g.var("w",
-                Nd4j.eye(2).castTo(DataType.DOUBLE)))), "sin");
+        SameDiffDynamics sd = new SameDiffDynamics(
+                2, (g, z, t) -> g.math().sin(z.mmul(g.var("w", Nd4j.eye(2).castTo(DataType.DOUBLE)))), "sin");
         INDArray z = Nd4j.ones(DataType.DOUBLE, 1, 2);
-        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-                () -> sd.probe(0.1, z, z, z));
+        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> sd.probe(0.1, z, z, z));
         assertTrue(ex.getMessage().contains("'sin'"), ex.getMessage());
     }
 }

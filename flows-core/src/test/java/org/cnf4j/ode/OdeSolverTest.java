@@ -64,15 +64,19 @@ class OdeSolverTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = RungeKuttaMethod.class, names = {"BOSH3", "DOPRI5", "TSIT5"})
+    @EnumSource(
+            value = RungeKuttaMethod.class,
+            names = {"BOSH3", "DOPRI5", "TSIT5"})
     void adaptiveMethodsMeetTheirToleranceAndErrorShrinksWithIt(RungeKuttaMethod method) {
         double previous = Double.POSITIVE_INFINITY;
         for (double tol : new double[] {1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8}) {
-            OdeSolution sol = OdeSolver.adaptive(method, tol, tol).solve(Problems.ROTATION, 0, 10,
-                    Problems.vec(1, 0, 0.5, 0.5));
+            OdeSolution sol =
+                    OdeSolver.adaptive(method, tol, tol).solve(Problems.ROTATION, 0, 10, Problems.vec(1, 0, 0.5, 0.5));
             INDArray y = sol.finalState();
-            double err = Math.max(Math.max(Math.abs(y.getDouble(0) - Math.cos(10)), Math.abs(y.getDouble(1) + Math.sin(10))),
-                    Math.max(Math.abs(y.getDouble(2) - 0.5 * (Math.cos(10) + Math.sin(10))),
+            double err = Math.max(
+                    Math.max(Math.abs(y.getDouble(0) - Math.cos(10)), Math.abs(y.getDouble(1) + Math.sin(10))),
+                    Math.max(
+                            Math.abs(y.getDouble(2) - 0.5 * (Math.cos(10) + Math.sin(10))),
                             Math.abs(y.getDouble(3) - 0.5 * (Math.cos(10) - Math.sin(10)))));
             if (tol == 1e-6) {
                 assertTrue(err < 1e-4, method + " error " + err + " at tolerance 1e-6");
@@ -85,7 +89,9 @@ class OdeSolverTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = RungeKuttaMethod.class, names = {"BOSH3", "DOPRI5", "TSIT5"})
+    @EnumSource(
+            value = RungeKuttaMethod.class,
+            names = {"BOSH3", "DOPRI5", "TSIT5"})
     void backwardIntegrationReturnsTheStartState(RungeKuttaMethod method) {
         INDArray y0 = Problems.vec(2.0, 0.0);
         OdeSolver solver = OdeSolver.adaptive(method, 1e-12, 1e-12).withMaxSteps(200_000);
@@ -109,8 +115,8 @@ class OdeSolverTest {
             for (int k = 0; k < steps[i]; k++) {
                 times[k] = (k + 0.37) * hi;
             }
-            OdeSolution sol = OdeSolver.fixed(method, steps[i]).solve(Problems.FORCED_DECAY, 0, tEnd,
-                    Problems.vec(Y0), times);
+            OdeSolution sol =
+                    OdeSolver.fixed(method, steps[i]).solve(Problems.FORCED_DECAY, 0, tEnd, Problems.vec(Y0), times);
             double e = 0;
             for (int k = 0; k < times.length; k++) {
                 e = Math.max(e, forcedDecayError(sol.at(k), times[k]));
@@ -124,14 +130,17 @@ class OdeSolverTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = RungeKuttaMethod.class, names = {"BOSH3", "DOPRI5", "TSIT5"})
+    @EnumSource(
+            value = RungeKuttaMethod.class,
+            names = {"BOSH3", "DOPRI5", "TSIT5"})
     void adaptiveDenseOutputMatchesATightSolve(RungeKuttaMethod method) {
         double[] times = {0.1, 0.77, 1.5, 2.25, 3.0};
-        OdeSolution coarse = OdeSolver.adaptive(method, 1e-8, 1e-8).solve(Problems.VAN_DER_POL, 0, 3,
-                Problems.vec(2, 0), times);
+        OdeSolution coarse =
+                OdeSolver.adaptive(method, 1e-8, 1e-8).solve(Problems.VAN_DER_POL, 0, 3, Problems.vec(2, 0), times);
         OdeSolver tight = OdeSolver.adaptive(RungeKuttaMethod.DOPRI5, 1e-12, 1e-12);
         for (int k = 0; k < times.length; k++) {
-            INDArray ref = tight.solve(Problems.VAN_DER_POL, 0, times[k], Problems.vec(2, 0)).finalState();
+            INDArray ref = tight.solve(Problems.VAN_DER_POL, 0, times[k], Problems.vec(2, 0))
+                    .finalState();
             assertTrue(Problems.maxAbsDiff(coarse.at(k), ref) < 1e-5, method + " at t = " + times[k]);
         }
     }
@@ -139,7 +148,8 @@ class OdeSolverTest {
     @Test
     void blowUpEndsInAnExceptionNamingTheTime() {
         OdeSystem square = Problems.system((t, y, dy, n) -> dy.put(0, y.get(0) * y.get(0)));
-        OdeSolveException e = assertThrows(OdeSolveException.class,
+        OdeSolveException e = assertThrows(
+                OdeSolveException.class,
                 () -> OdeSolver.adaptive(RungeKuttaMethod.DOPRI5, 1e-6, 1e-6).solve(square, 0, 2, Problems.vec(1.0)));
         assertEquals(1.0, e.t(), 1e-3, e.getMessage());
         assertTrue(e.getMessage().contains("t = 1.000") || e.getMessage().contains("t = 0.999"), e.getMessage());
@@ -152,44 +162,55 @@ class OdeSolverTest {
         OdeSolution sol = free.solve(decay, 0, 5, Problems.vec(1.0));
         int needed = sol.stats().functionEvaluations();
         assertTrue(needed > 40, "needs " + needed);
-        OdeSolveException e = assertThrows(OdeSolveException.class,
-                () -> free.withMaxEvaluations(40).solve(decay, 0, 5, Problems.vec(1.0)));
+        OdeSolveException e = assertThrows(
+                OdeSolveException.class, () -> free.withMaxEvaluations(40).solve(decay, 0, 5, Problems.vec(1.0)));
         assertEquals(OdeSolveException.Reason.TOO_MANY_EVALUATIONS, e.reason());
         assertTrue(e.getMessage().contains("40 function evaluations"), e.getMessage());
         OdeSolution capped = free.withMaxEvaluations(needed).solve(decay, 0, 5, Problems.vec(1.0));
         assertEquals(sol.finalState(), capped.finalState(), "a cap that is not reached changes nothing");
-        assertThrows(OdeSolveException.class, () -> OdeSolver.fixed(RungeKuttaMethod.RK4, 10).withMaxEvaluations(39)
-                .solve(decay, 0, 1, Problems.vec(1.0)));
+        assertThrows(
+                OdeSolveException.class,
+                () -> OdeSolver.fixed(RungeKuttaMethod.RK4, 10)
+                        .withMaxEvaluations(39)
+                        .solve(decay, 0, 1, Problems.vec(1.0)));
     }
 
     @Test
     void nanFromTheRightHandSideIsAnException() {
         OdeSystem nanAfterHalf = Problems.system((t, y, dy, n) -> dy.put(0, t > 0.5 ? Double.NaN : -y.get(0)));
-        OdeSolveException adaptive = assertThrows(OdeSolveException.class,
-                () -> OdeSolver.adaptive(RungeKuttaMethod.DOPRI5, 1e-6, 1e-6).solve(nanAfterHalf, 0, 1, Problems.vec(1.0)));
+        OdeSolveException adaptive = assertThrows(
+                OdeSolveException.class,
+                () -> OdeSolver.adaptive(RungeKuttaMethod.DOPRI5, 1e-6, 1e-6)
+                        .solve(nanAfterHalf, 0, 1, Problems.vec(1.0)));
         assertEquals(OdeSolveException.Reason.NON_FINITE_DERIVATIVE, adaptive.reason());
         assertEquals(0.5, adaptive.t(), 1e-6);
-        OdeSolveException fixed = assertThrows(OdeSolveException.class,
+        OdeSolveException fixed = assertThrows(
+                OdeSolveException.class,
                 () -> OdeSolver.fixed(RungeKuttaMethod.RK4, 10).solve(nanAfterHalf, 0, 1, Problems.vec(1.0)));
         assertEquals(OdeSolveException.Reason.NON_FINITE_DERIVATIVE, fixed.reason());
         OdeSystem nanAtStart = Problems.system((t, y, dy, n) -> dy.put(0, Double.NaN));
-        OdeSolveException start = assertThrows(OdeSolveException.class,
-                () -> OdeSolver.adaptive(RungeKuttaMethod.DOPRI5, 1e-6, 1e-6).solve(nanAtStart, 0, 1, Problems.vec(1.0)));
+        OdeSolveException start = assertThrows(
+                OdeSolveException.class,
+                () -> OdeSolver.adaptive(RungeKuttaMethod.DOPRI5, 1e-6, 1e-6)
+                        .solve(nanAtStart, 0, 1, Problems.vec(1.0)));
         assertEquals(0.0, start.t());
-        assertThrows(OdeSolveException.class,
-                () -> OdeSolver.fixed(RungeKuttaMethod.EULER, 5).solve(Problems.ROTATION, 0, 1, Problems.vec(Double.NaN, 1)));
+        assertThrows(
+                OdeSolveException.class,
+                () -> OdeSolver.fixed(RungeKuttaMethod.EULER, 5)
+                        .solve(Problems.ROTATION, 0, 1, Problems.vec(Double.NaN, 1)));
     }
 
     @Test
     void tooManyStepsIsAnException() {
         OdeSolver solver = new OdeSolver(RungeKuttaMethod.DOPRI5, PIController.of(1e-10, 1e-10), 5);
-        OdeSolveException e = assertThrows(OdeSolveException.class,
-                () -> solver.solve(Problems.VAN_DER_POL, 0, 20, Problems.vec(2, 0)));
+        OdeSolveException e = assertThrows(
+                OdeSolveException.class, () -> solver.solve(Problems.VAN_DER_POL, 0, 20, Problems.vec(2, 0)));
         assertEquals(OdeSolveException.Reason.TOO_MANY_STEPS, e.reason());
         PIController withMin = PIController.of(1e-12, 1e-12).withStepLimits(0.1, Double.POSITIVE_INFINITY);
-        OdeSolveException small = assertThrows(OdeSolveException.class,
-                () -> new OdeSolver(RungeKuttaMethod.DOPRI5, withMin, 1000).solve(Problems.VAN_DER_POL, 0, 20,
-                        Problems.vec(2, 0)));
+        OdeSolveException small = assertThrows(
+                OdeSolveException.class,
+                () -> new OdeSolver(RungeKuttaMethod.DOPRI5, withMin, 1000)
+                        .solve(Problems.VAN_DER_POL, 0, 20, Problems.vec(2, 0)));
         assertEquals(OdeSolveException.Reason.STEP_SIZE_TOO_SMALL, small.reason());
     }
 
@@ -202,11 +223,15 @@ class OdeSolverTest {
         assertEquals(2, together.rank());
         for (int i = 0; i < starts.length; i++) {
             double exact = Problems.forcedDecayExact(starts[i], 4);
-            double alone = solver.solve(Problems.FORCED_DECAY, 0, 4, Problems.vec(starts[i])).finalState().getDouble(0);
+            double alone = solver.solve(Problems.FORCED_DECAY, 0, 4, Problems.vec(starts[i]))
+                    .finalState()
+                    .getDouble(0);
             double errAlone = Math.abs(alone - exact);
             double errBatch = Math.abs(together.getDouble(i, 0) - exact);
             assertTrue(errBatch < 1e-4 && errAlone < 1e-4);
-            assertTrue(errBatch <= Math.max(10 * errAlone, 1e-7), "row " + i + ": batch " + errBatch + " alone " + errAlone);
+            assertTrue(
+                    errBatch <= Math.max(10 * errAlone, 1e-7),
+                    "row " + i + ": batch " + errBatch + " alone " + errAlone);
         }
     }
 
@@ -217,8 +242,8 @@ class OdeSolverTest {
             dy.putScalar(0, y.getDouble(1));
             dy.putScalar(1, -y.getDouble(0));
         };
-        OdeSolution sol = OdeSolver.adaptive(RungeKuttaMethod.DOPRI5, 1e-5, 1e-5).solve(rotation, 0, 2, y0,
-                new double[] {1.0});
+        OdeSolution sol =
+                OdeSolver.adaptive(RungeKuttaMethod.DOPRI5, 1e-5, 1e-5).solve(rotation, 0, 2, y0, new double[] {1.0});
         assertEquals(DataType.FLOAT, sol.finalState().dataType());
         assertEquals(Math.cos(2), sol.finalState().getDouble(0), 1e-4);
         assertEquals(-Math.sin(1), sol.at(0).getDouble(1), 1e-4);
@@ -227,22 +252,26 @@ class OdeSolverTest {
     @Test
     void outputTimesIncludeTheEndsAndWorkBackwards() {
         double[] times = {2.0, 1.5, 1.0, 0.0};
-        OdeSolution sol = OdeSolver.adaptive(RungeKuttaMethod.TSIT5, 1e-9, 1e-9).solve(Problems.ROTATION, 2, 0,
-                Problems.vec(Math.cos(2), -Math.sin(2)), times);
+        OdeSolution sol = OdeSolver.adaptive(RungeKuttaMethod.TSIT5, 1e-9, 1e-9)
+                .solve(Problems.ROTATION, 2, 0, Problems.vec(Math.cos(2), -Math.sin(2)), times);
         for (int k = 0; k < times.length; k++) {
             assertEquals(Math.cos(times[k]), sol.at(k).getDouble(0), 1e-7);
             assertEquals(-Math.sin(times[k]), sol.at(k).getDouble(1), 1e-7);
         }
-        assertThrows(IllegalArgumentException.class, () -> OdeSolver.adaptive(RungeKuttaMethod.DOPRI5, 1e-6, 1e-6)
-                .solve(Problems.ROTATION, 0, 1, Problems.vec(1, 0), new double[] {0.5, 0.2}));
-        assertThrows(IllegalArgumentException.class, () -> OdeSolver.adaptive(RungeKuttaMethod.DOPRI5, 1e-6, 1e-6)
-                .solve(Problems.ROTATION, 0, 1, Problems.vec(1, 0), new double[] {1.5}));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> OdeSolver.adaptive(RungeKuttaMethod.DOPRI5, 1e-6, 1e-6)
+                        .solve(Problems.ROTATION, 0, 1, Problems.vec(1, 0), new double[] {0.5, 0.2}));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> OdeSolver.adaptive(RungeKuttaMethod.DOPRI5, 1e-6, 1e-6)
+                        .solve(Problems.ROTATION, 0, 1, Problems.vec(1, 0), new double[] {1.5}));
     }
 
     @Test
     void statisticsCountEveryEvaluation() {
-        OdeSolution sol = OdeSolver.adaptive(RungeKuttaMethod.DOPRI5, 1e-8, 1e-8).solve(Problems.VAN_DER_POL, 0, 5,
-                Problems.vec(2, 0));
+        OdeSolution sol = OdeSolver.adaptive(RungeKuttaMethod.DOPRI5, 1e-8, 1e-8)
+                .solve(Problems.VAN_DER_POL, 0, 5, Problems.vec(2, 0));
         SolverStats s = sol.stats();
         // f(t0, y0), one evaluation to choose the first step, then 6 per attempted step (FSAL)
         assertEquals(2 + 6 * (s.acceptedSteps() + s.rejectedSteps()), s.functionEvaluations());
@@ -265,9 +294,12 @@ class OdeSolverTest {
         INDArray y0 = Problems.vec(1, 0);
         PIController full = PIController.of(1e-8, 1e-8);
         PIController semi = full.withNorm(ErrorNorm.excluding(layout, "fast"));
-        SolverStats fullStats = new OdeSolver(RungeKuttaMethod.DOPRI5, full, 10_000).solve(system, 0, 2, y0).stats();
+        SolverStats fullStats = new OdeSolver(RungeKuttaMethod.DOPRI5, full, 10_000)
+                .solve(system, 0, 2, y0)
+                .stats();
         OdeSolution semiSol = new OdeSolver(RungeKuttaMethod.DOPRI5, semi, 10_000).solve(system, 0, 2, y0);
-        assertTrue(semiSol.stats().functionEvaluations() < fullStats.functionEvaluations() / 2,
+        assertTrue(
+                semiSol.stats().functionEvaluations() < fullStats.functionEvaluations() / 2,
                 semiSol.stats() + " vs " + fullStats);
         assertEquals(Math.exp(-2), semiSol.finalState().getDouble(0), 1e-7);
         assertThrows(IllegalArgumentException.class, () -> ErrorNorm.excluding(layout, "slow", "fast"));
@@ -276,7 +308,8 @@ class OdeSolverTest {
 
     @Test
     void theMixedNormMeasuresEachPartApart() {
-        StateLayout layout = StateLayout.builder().add("still", 200).add("moving", 2).build();
+        StateLayout layout =
+                StateLayout.builder().add("still", 200).add("moving", 2).build();
         OdeSystem system = new OdeSystem() {
             @Override
             public void derivative(double t, INDArray y, INDArray dy) {
@@ -294,21 +327,24 @@ class OdeSolverTest {
         y0.putScalar(200, 1.0);
         PIController pi = PIController.of(1e-8, 1e-8);
         OdeSolution rms = new OdeSolver(RungeKuttaMethod.DOPRI5, pi, 10_000).solve(system, 0, 5, y0);
-        OdeSolution mixed = new OdeSolver(RungeKuttaMethod.DOPRI5, pi.withNorm(ErrorNorm.mixed()), 10_000)
+        OdeSolution mixed =
+                new OdeSolver(RungeKuttaMethod.DOPRI5, pi.withNorm(ErrorNorm.mixed()), 10_000).solve(system, 0, 5, y0);
+        OdeSolution semi = new OdeSolver(
+                        RungeKuttaMethod.DOPRI5, pi.withNorm(ErrorNorm.mixedExcluding("moving")), 10_000)
                 .solve(system, 0, 5, y0);
-        OdeSolution semi = new OdeSolver(RungeKuttaMethod.DOPRI5, pi.withNorm(ErrorNorm.mixedExcluding("moving")),
-                10_000).solve(system, 0, 5, y0);
         assertTrue(mixed.stats().functionEvaluations() > rms.stats().functionEvaluations());
         assertTrue(Math.abs(mixed.finalState().getDouble(200) - Math.cos(5)) < 1e-7);
         assertTrue(semi.stats().functionEvaluations() < mixed.stats().functionEvaluations());
-        assertThrows(IllegalArgumentException.class, () -> new OdeSolver(RungeKuttaMethod.DOPRI5,
-                pi.withNorm(ErrorNorm.mixedExcluding("a")), 100).solve(Problems.ROTATION, 0, 1, Problems.vec(1, 0)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new OdeSolver(RungeKuttaMethod.DOPRI5, pi.withNorm(ErrorNorm.mixedExcluding("a")), 100)
+                        .solve(Problems.ROTATION, 0, 1, Problems.vec(1, 0)));
     }
 
     @Test
     void fixedMethodsRefuseAdaptiveControl() {
-        for (RungeKuttaMethod m : EnumSet.of(RungeKuttaMethod.EULER, RungeKuttaMethod.MIDPOINT, RungeKuttaMethod.HEUN,
-                RungeKuttaMethod.RK4)) {
+        for (RungeKuttaMethod m : EnumSet.of(
+                RungeKuttaMethod.EULER, RungeKuttaMethod.MIDPOINT, RungeKuttaMethod.HEUN, RungeKuttaMethod.RK4)) {
             assertThrows(IllegalArgumentException.class, () -> OdeSolver.adaptive(m, 1e-6, 1e-6));
         }
         assertEquals(RungeKuttaMethod.DOPRI5, RungeKuttaMethod.byName("Dopri5"));
@@ -327,8 +363,8 @@ class OdeSolverTest {
     void stepHandlerSeesEveryAcceptedStep() {
         double[] covered = {0};
         int[] count = {0};
-        OdeSolution sol = OdeSolver.adaptive(RungeKuttaMethod.DOPRI5, 1e-6, 1e-6).solve(Problems.ROTATION, 0, 2,
-                Problems.vec(1, 0), new double[0], (t, h, y0, stages, y1) -> {
+        OdeSolution sol = OdeSolver.adaptive(RungeKuttaMethod.DOPRI5, 1e-6, 1e-6)
+                .solve(Problems.ROTATION, 0, 2, Problems.vec(1, 0), new double[0], (t, h, y0, stages, y1) -> {
                     assertEquals(covered[0], t, 1e-15);
                     assertEquals(7, stages.rows());
                     covered[0] = t + h;

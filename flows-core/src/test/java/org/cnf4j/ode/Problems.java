@@ -9,8 +9,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /** Test problems with Java right-hand sides on the raw buffers (fast, no ND4J op overhead). */
 final class Problems {
 
-    private Problems() {
-    }
+    private Problems() {}
 
     /** A right-hand side on plain double arrays. */
     interface Rhs {
@@ -78,6 +77,9 @@ final class Problems {
     });
 
     static double maxAbsDiff(INDArray a, INDArray b) {
-        return a.castTo(DataType.DOUBLE).sub(b.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+        return a.castTo(DataType.DOUBLE)
+                .sub(b.castTo(DataType.DOUBLE))
+                .amaxNumber()
+                .doubleValue();
     }
 }

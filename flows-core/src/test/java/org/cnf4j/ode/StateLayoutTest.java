@@ -12,7 +12,11 @@ class StateLayoutTest {
 
     @Test
     void partsAreStoredInOrderAndViewsWriteThrough() {
-        StateLayout layout = StateLayout.builder().add("z", 3, 2).add("logp", 3).add("theta", 5).build();
+        StateLayout layout = StateLayout.builder()
+                .add("z", 3, 2)
+                .add("logp", 3)
+                .add("theta", 5)
+                .build();
         assertEquals(14, layout.size());
         assertEquals(6, layout.offset("logp"));
         assertEquals(9, layout.offset("theta"));
@@ -33,7 +37,8 @@ class StateLayoutTest {
         StateLayout layout = b.build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> layout.part("q"));
         assertEquals("no state part named 'q'; parts: [z]", e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> layout.view(layout.allocate(DataType.DOUBLE).reshape(1, 2)
-                .repeat(0, 2), "z"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> layout.view(layout.allocate(DataType.DOUBLE).reshape(1, 2).repeat(0, 2), "z"));
     }
 }

@@ -39,9 +39,21 @@ class BudgetAndModelChoiceTest {
     }
 
     static TrainingConfig flowMatching(int iterations, int validationInterval) {
-        return new TrainingConfig(iterations, 100, 2e-3, 1e-5, validationInterval, new AdjointMethod(), null,
-                TrainingObjective.MAXIMUM_LIKELIHOOD, 1, false, new FlowMatching(0, true, TimeSampling.UNIFORM),
-                LearningRateSchedule.LINEAR, 0.99, 0);
+        return new TrainingConfig(
+                iterations,
+                100,
+                2e-3,
+                1e-5,
+                validationInterval,
+                new AdjointMethod(),
+                null,
+                TrainingObjective.MAXIMUM_LIKELIHOOD,
+                1,
+                false,
+                new FlowMatching(0, true, TimeSampling.UNIFORM),
+                LearningRateSchedule.LINEAR,
+                0.99,
+                0);
     }
 
     @Test
@@ -80,9 +92,13 @@ class BudgetAndModelChoiceTest {
         Trainer t = new Trainer(flow(), data(), flowMatching(1_000_000, 100).withTimeBudget(3));
         TrainingResult r = t.train();
         assertTrue(r.summary().iterations() < 1_000_000, "stopped early");
-        assertTrue(r.summary().selection().contains("stopped at the time budget"), r.summary().selection());
+        assertTrue(
+                r.summary().selection().contains("stopped at the time budget"),
+                r.summary().selection());
         // the last iteration was validated
-        assertEquals(r.summary().iterations(), r.validations().get(r.validations().size() - 1).iteration());
+        assertEquals(
+                r.summary().iterations(),
+                r.validations().get(r.validations().size() - 1).iteration());
     }
 
     /** How long the capped run takes: a wall-clock assertion, left out of the default build. */
@@ -106,10 +122,10 @@ class BudgetAndModelChoiceTest {
     @Test
     void thePlanFollowsFromTheTableAndTheSettingsAlone() {
         // 1,000 rows: 800 train, 100 validation (enough to tell, too few to choose by without folds), 100 test
-        org.cnf4j.data.Dataset table = new org.cnf4j.data.Dataset(ToyDataset.MOONS.sample(1000,
-                new SplittableRandom(5)), java.util.List.of("a", "b"), "moons");
-        org.cnf4j.data.TableTrainingData tableData = new org.cnf4j.data.TableTrainingData(table, 0.1, 0.1, 1, false,
-                true);
+        org.cnf4j.data.Dataset table = new org.cnf4j.data.Dataset(
+                ToyDataset.MOONS.sample(1000, new SplittableRandom(5)), java.util.List.of("a", "b"), "moons");
+        org.cnf4j.data.TableTrainingData tableData =
+                new org.cnf4j.data.TableTrainingData(table, 0.1, 0.1, 1, false, true);
         // validated on 100 rows: up to 5,000 passes (40,000 iterations), so the work a run is sized
         // for (30,000) bounds it; the folds would train for less than that (a sixth of it) and do not apply
         Trainer validated = new Trainer(flow(), tableData, flowMatching(RunLength.MAX_ITERATIONS, 100));
@@ -139,14 +155,20 @@ class BudgetAndModelChoiceTest {
 
     @Test
     void aTimeBudgetCapsAPlannedRunAndTheSummarySaysSo() {
-        Trainer t = new Trainer(flow(), data(), flowMatching(RunLength.MAX_ITERATIONS, 100).withTimeBudget(1));
+        Trainer t = new Trainer(
+                flow(), data(), flowMatching(RunLength.MAX_ITERATIONS, 100).withTimeBudget(1));
         Trainer.Plan plan = t.plan();
         assertEquals(RunLength.FLOW_MATCHING_ITERATIONS, plan.iterations(), "the budget does not change the plan");
         TrainingResult r = t.train();
         assertTrue(r.summary().iterations() < plan.iterations());
-        assertTrue(r.summary().selection().contains("stopped at the time budget of 1 s after "
-                + r.summary().iterations() + " of the " + plan.iterations() + " planned iterations (a longer or no "
-                + "time budget runs them all)"), r.summary().selection());
+        assertTrue(
+                r.summary()
+                        .selection()
+                        .contains("stopped at the time budget of 1 s after "
+                                + r.summary().iterations() + " of the " + plan.iterations()
+                                + " planned iterations (a longer or no "
+                                + "time budget runs them all)"),
+                r.summary().selection());
     }
 
     @Test
@@ -160,12 +182,16 @@ class BudgetAndModelChoiceTest {
             values[2 * i] = r.nextGaussian();
             values[2 * i + 1] = i == only ? 1 : 0;
         }
-        org.cnf4j.data.Dataset table = new org.cnf4j.data.Dataset(org.nd4j.linalg.factory.Nd4j.create(values,
-                new long[] {100, 2}, org.nd4j.linalg.api.buffer.DataType.DOUBLE), java.util.List.of("a", "b"), "t");
-        org.cnf4j.data.TableTrainingData data = new org.cnf4j.data.TableTrainingData(table, 0.1, 0.1, 1, false,
-                true);
-        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(org.cnf4j.data.DataException.class,
-                () -> data.folds(FoldedLength.FOLDS)).getMessage().contains("b"));
+        org.cnf4j.data.Dataset table = new org.cnf4j.data.Dataset(
+                org.nd4j.linalg.factory.Nd4j.create(
+                        values, new long[] {100, 2}, org.nd4j.linalg.api.buffer.DataType.DOUBLE),
+                java.util.List.of("a", "b"),
+                "t");
+        org.cnf4j.data.TableTrainingData data = new org.cnf4j.data.TableTrainingData(table, 0.1, 0.1, 1, false, true);
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(
+                        org.cnf4j.data.DataException.class, () -> data.folds(FoldedLength.FOLDS))
+                .getMessage()
+                .contains("b"));
         // folds of 400 iterations would apply, were it not for that column
         Trainer t = new Trainer(flow(), data, flowMatching(400, 100).withBatchSize(40));
         Trainer.Plan plan = t.plan();
@@ -176,10 +202,9 @@ class BudgetAndModelChoiceTest {
     @Test
     void aSmallTableGetsTheLengthItsFoldsChooseAndTheRunRepeatsFromItsPlan() {
         // 100 rows: 80 train, 10 validation (too few to choose by), 10 test
-        org.cnf4j.data.Dataset table = new org.cnf4j.data.Dataset(ToyDataset.MOONS.sample(100,
-                new SplittableRandom(6)), java.util.List.of("a", "b"), "moons");
-        org.cnf4j.data.TableTrainingData data = new org.cnf4j.data.TableTrainingData(table, 0.1, 0.1, 1, false,
-                true);
+        org.cnf4j.data.Dataset table = new org.cnf4j.data.Dataset(
+                ToyDataset.MOONS.sample(100, new SplittableRandom(6)), java.util.List.of("a", "b"), "moons");
+        org.cnf4j.data.TableTrainingData data = new org.cnf4j.data.TableTrainingData(table, 0.1, 0.1, 1, false, true);
         TrainingConfig config = flowMatching(300, 100).withBatchSize(40);
         ContinuousNormalizingFlow f = flow();
         INDArray initial = f.parameters().dup();
@@ -204,14 +229,19 @@ class BudgetAndModelChoiceTest {
         for (TrainingResult fold : folds) {
             assertEquals(300, fold.summary().iterations());
         }
-        assertTrue(folds.get(0).validations().stream().anyMatch(
-                v -> FoldedLength.runLength(config.schedule(), (int) v.iteration(), 300) == chosen), "" + chosen);
+        assertTrue(
+                folds.get(0).validations().stream()
+                        .anyMatch(v -> FoldedLength.runLength(config.schedule(), (int) v.iteration(), 300) == chosen),
+                "" + chosen);
         assertTrue(chosen <= 300);
         assertEquals(chosen, plan.validationInterval(), "one validation, at the end");
         TrainingResult r = t.train();
         assertEquals(chosen, r.summary().iterations());
-        assertTrue(r.summary().selection().contains("after " + chosen + " iterations, the length 5-fold "
-                + "cross-validation chose"), r.summary().selection());
+        assertTrue(
+                r.summary()
+                        .selection()
+                        .contains("after " + chosen + " iterations, the length 5-fold " + "cross-validation chose"),
+                r.summary().selection());
         // the same iterations and validation interval without a plan give the same model, bit for bit
         ContinuousNormalizingFlow again = flow();
         new Trainer(again, data, config.withIterations(chosen).withValidationInterval(chosen)).train();
@@ -228,7 +258,9 @@ class BudgetAndModelChoiceTest {
         ContinuousNormalizingFlow straight = flow();
         Trainer a = new Trainer(straight, data(), constantRate(40));
         TrainingResult whole = a.train();
-        assertTrue(whole.summary().selection().contains("moving average"), whole.summary().selection());
+        assertTrue(
+                whole.summary().selection().contains("moving average"),
+                whole.summary().selection());
 
         ContinuousNormalizingFlow first = flow();
         Path file = dir.resolve("half.zip");
@@ -236,13 +268,20 @@ class BudgetAndModelChoiceTest {
         LoadedModel loaded = ModelFile.load(file);
         Trainer b = Trainer.resume(loaded.flow(), data(), constantRate(40), loaded.checkpoint());
         TrainingResult resumed = b.train();
-        assertArrayEquals(NativeArrays.toArray(straight.parameters()), NativeArrays.toArray(loaded.flow().parameters()),
-                0.0, "kept parameters");
-        assertArrayEquals(NativeArrays.toArray(a.checkpoint().parameters()),
-                NativeArrays.toArray(b.checkpoint().parameters()), 0.0, "last raw parameters");
+        assertArrayEquals(
+                NativeArrays.toArray(straight.parameters()),
+                NativeArrays.toArray(loaded.flow().parameters()),
+                0.0,
+                "kept parameters");
+        assertArrayEquals(
+                NativeArrays.toArray(a.checkpoint().parameters()),
+                NativeArrays.toArray(b.checkpoint().parameters()),
+                0.0,
+                "last raw parameters");
         assertEquals(whole.validations(), resumed.validations());
         // the kept parameters are the average, not the last raw ones
-        assertFalse(java.util.Arrays.equals(NativeArrays.toArray(straight.parameters()),
+        assertFalse(java.util.Arrays.equals(
+                NativeArrays.toArray(straight.parameters()),
                 NativeArrays.toArray(a.checkpoint().parameters())));
     }
 }

@@ -82,23 +82,34 @@ class ConditionalTrainingTest {
     }
 
     static ContinuousNormalizingFlow flow() {
-        return ContinuousNormalizingFlow.builder(2).contextDim(1).hiddenDims(32, 32).endTime(1.0)
-                .solver(SolverConfig.dopri5(1e-6, 1e-6)).traceEstimator(TraceEstimator.exact()).seed(3).build();
+        return ContinuousNormalizingFlow.builder(2)
+                .contextDim(1)
+                .hiddenDims(32, 32)
+                .endTime(1.0)
+                .solver(SolverConfig.dopri5(1e-6, 1e-6))
+                .traceEstimator(TraceEstimator.exact())
+                .seed(3)
+                .build();
     }
 
     /** Mean and worst |log p(x | c) - true| over the test rows, checked through both forms of the call. */
     static double[] errors(ContinuousNormalizingFlow flow, ConditionalGaussian data) {
         INDArray rows = data.test();
         INDArray logp = flow.logProb(rows).logProb();
-        INDArray x = rows.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 2)).dup();
-        INDArray c = rows.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                org.nd4j.linalg.indexing.NDArrayIndex.interval(2, 3)).dup();
+        INDArray x = rows.get(
+                        org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                        org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 2))
+                .dup();
+        INDArray c = rows.get(
+                        org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                        org.nd4j.linalg.indexing.NDArrayIndex.interval(2, 3))
+                .dup();
         assertArrayEquals(logp.toDoubleVector(), flow.logProb(x, c).logProb().toDoubleVector(), 0.0);
         double mean = 0;
         double worst = 0;
         for (int i = 0; i < rows.rows(); i++) {
-            double want = ConditionalGaussian.logDensity(rows.getDouble(i, 0), rows.getDouble(i, 1), rows.getDouble(i, 2));
+            double want =
+                    ConditionalGaussian.logDensity(rows.getDouble(i, 0), rows.getDouble(i, 1), rows.getDouble(i, 2));
             double err = Math.abs(logp.getDouble(i) - want);
             mean += err / rows.rows();
             worst = Math.max(worst, err);
@@ -110,8 +121,14 @@ class ConditionalTrainingTest {
     void flowMatchingLearnsTheConditionalDensity() {
         ConditionalGaussian data = new ConditionalGaussian(4);
         ContinuousNormalizingFlow flow = flow();
-        TrainingConfig config = TrainingConfig.defaults().withIterations(12000).withBatchSize(256)
-                .withOptimizer(3e-3, 0).withSchedule(LearningRateSchedule.LINEAR).withValidationInterval(0).withSeed(4).withTestEvaluation(false)
+        TrainingConfig config = TrainingConfig.defaults()
+                .withIterations(12000)
+                .withBatchSize(256)
+                .withOptimizer(3e-3, 0)
+                .withSchedule(LearningRateSchedule.LINEAR)
+                .withValidationInterval(0)
+                .withSeed(4)
+                .withTestEvaluation(false)
                 .withFlowMatching(new FlowMatching(0, true, TimeSampling.UNIFORM));
         new Trainer(flow, data, config).train();
         double[] e = errors(flow, data);
@@ -132,9 +149,16 @@ class ConditionalTrainingTest {
         ConditionalGaussian data = new ConditionalGaussian(5);
         ContinuousNormalizingFlow flow = flow();
         flow.setSolver(SolverConfig.dopri5(1e-5, 1e-5));
-        TrainingConfig config = TrainingConfig.defaults().withIterations(400).withBatchSize(128)
-                .withOptimizer(1e-2, 0).withSchedule(LearningRateSchedule.LINEAR).withValidationInterval(0).withSeed(5).withTestEvaluation(false)
-                .withGradient(new org.cnf4j.adjoint.AdjointMethod()).withTraceEstimator(TraceEstimator.exact());
+        TrainingConfig config = TrainingConfig.defaults()
+                .withIterations(400)
+                .withBatchSize(128)
+                .withOptimizer(1e-2, 0)
+                .withSchedule(LearningRateSchedule.LINEAR)
+                .withValidationInterval(0)
+                .withSeed(5)
+                .withTestEvaluation(false)
+                .withGradient(new org.cnf4j.adjoint.AdjointMethod())
+                .withTraceEstimator(TraceEstimator.exact());
         new Trainer(flow, data, config).train();
         flow.setSolver(SolverConfig.dopri5(1e-6, 1e-6));
         double[] e = errors(flow, data);
@@ -144,28 +168,40 @@ class ConditionalTrainingTest {
     }
 
     @Test
-    void aModelFileKeepsTheContextColumnsAndScoresBitIdentically(@org.junit.jupiter.api.io.TempDir
-            java.nio.file.Path dir) {
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).contextDim(4).hiddenDims(8)
-                .traceEstimator(TraceEstimator.exact()).seed(6).build();
+    void aModelFileKeepsTheContextColumnsAndScoresBitIdentically(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2)
+                .contextDim(4)
+                .hiddenDims(8)
+                .traceEstimator(TraceEstimator.exact())
+                .seed(6)
+                .build();
         java.util.List<org.cnf4j.data.ContextColumn> context = java.util.List.of(
                 org.cnf4j.data.ContextColumn.numeric("age"),
                 new org.cnf4j.data.ContextColumn("label", java.util.List.of("a", "b", "c")));
-        org.cnf4j.io.ModelMetadata meta = new org.cnf4j.io.ModelMetadata(Standardizer.identity(6), false, "test",
-                java.util.List.of("x", "y"), null, context);
+        org.cnf4j.io.ModelMetadata meta = new org.cnf4j.io.ModelMetadata(
+                Standardizer.identity(6), false, "test", java.util.List.of("x", "y"), null, context);
         java.nio.file.Path file = dir.resolve("m.zip");
         org.cnf4j.io.ModelFile.save(file, flow, meta);
         org.cnf4j.io.LoadedModel back = org.cnf4j.io.ModelFile.load(file);
         assertEquals(4, back.flow().contextDim());
         assertEquals(context, back.metadata().context());
         INDArray rows = Nd4j.rand(DataType.DOUBLE, 5, 6);
-        assertArrayEquals(flow.logProb(rows).logProb().toDoubleVector(),
-                back.flow().logProb(rows).logProb().toDoubleVector(), 0.0);
+        assertArrayEquals(
+                flow.logProb(rows).logProb().toDoubleVector(),
+                back.flow().logProb(rows).logProb().toDoubleVector(),
+                0.0);
         // metadata whose context columns do not match the flow's context is refused
-        org.cnf4j.io.ModelMetadata wrong = new org.cnf4j.io.ModelMetadata(Standardizer.identity(6), false, "test",
-                java.util.List.of("x", "y"), null, java.util.List.of(org.cnf4j.data.ContextColumn.numeric("age")));
-        assertThrows(org.cnf4j.io.ModelFileException.class, () -> org.cnf4j.io.ModelFile.save(dir.resolve("w.zip"),
-                flow, wrong));
+        org.cnf4j.io.ModelMetadata wrong = new org.cnf4j.io.ModelMetadata(
+                Standardizer.identity(6),
+                false,
+                "test",
+                java.util.List.of("x", "y"),
+                null,
+                java.util.List.of(org.cnf4j.data.ContextColumn.numeric("age")));
+        assertThrows(
+                org.cnf4j.io.ModelFileException.class,
+                () -> org.cnf4j.io.ModelFile.save(dir.resolve("w.zip"), flow, wrong));
     }
 
     @Test
@@ -177,7 +213,8 @@ class ConditionalTrainingTest {
         assertThrows(IllegalArgumentException.class, () -> flow.sample(5, 1));
         assertThrows(IllegalArgumentException.class, () -> flow.logProb(x, Nd4j.zeros(DataType.DOUBLE, 2, 1)));
         // an unconditional flow takes no context
-        ContinuousNormalizingFlow plain = ContinuousNormalizingFlow.builder(2).seed(1).build();
+        ContinuousNormalizingFlow plain =
+                ContinuousNormalizingFlow.builder(2).seed(1).build();
         assertThrows(IllegalArgumentException.class, () -> plain.logProb(x, Nd4j.zeros(DataType.DOUBLE, 3, 1)));
     }
 
@@ -201,7 +238,9 @@ class ConditionalTrainingTest {
         for (int i = 0; i < n; i++) {
             boolean found = false;
             for (int j = 0; j < n && !found; j++) {
-                found = context[j] == context[i] && paired[2 * i] == base[2 * j] && paired[2 * i + 1] == base[2 * j + 1];
+                found = context[j] == context[i]
+                        && paired[2 * i] == base[2 * j]
+                        && paired[2 * i + 1] == base[2 * j + 1];
             }
             assertTrue(found, "row " + i);
         }

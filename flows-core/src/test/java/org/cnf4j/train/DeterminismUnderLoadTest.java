@@ -25,24 +25,28 @@ import org.junit.jupiter.api.Test;
 class DeterminismUnderLoadTest {
 
     /** What a run produced. */
-    private record Outcome(Trainer.Plan plan, double[] parameters, String selection, BaselineSummary baselines) {
-    }
+    private record Outcome(Trainer.Plan plan, double[] parameters, String selection, BaselineSummary baselines) {}
 
     private static Outcome run() {
         // 100 rows: 80 train, 10 validation (folds choose the length), 10 test
-        Dataset table = new Dataset(ToyDataset.MOONS.sample(100, new SplittableRandom(11)), List.of("a", "b"),
-                "moons");
+        Dataset table = new Dataset(ToyDataset.MOONS.sample(100, new SplittableRandom(11)), List.of("a", "b"), "moons");
         TableTrainingData data = new TableTrainingData(table, 0.1, 0.1, 3, false, true);
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(16, 16).seed(3).build();
+        ContinuousNormalizingFlow flow =
+                ContinuousNormalizingFlow.builder(2).hiddenDims(16, 16).seed(3).build();
         // the default recipe: the flow starts as the fitted mixture (the baselines' search, done once)
-        Trainer trainer = new Trainer(flow, data, BudgetAndModelChoiceTest.flowMatching(200, 100).withBatchSize(40)
-                .withMixtureBase(true));
+        Trainer trainer = new Trainer(
+                flow,
+                data,
+                BudgetAndModelChoiceTest.flowMatching(200, 100)
+                        .withBatchSize(40)
+                        .withMixtureBase(true));
         BaselineSummary baselines = trainer.prepareBase().summary();
         assertEquals(Baselines.beforeTraining(data, 2, List.of()), baselines);
         trainer.setBaselines(baselines);
         Trainer.Plan plan = trainer.plan();
         TrainingResult r = trainer.train();
-        return new Outcome(plan, NativeArrays.toArray(flow.parameters()), r.summary().selection(), baselines);
+        return new Outcome(
+                plan, NativeArrays.toArray(flow.parameters()), r.summary().selection(), baselines);
     }
 
     @Test
@@ -51,15 +55,17 @@ class DeterminismUnderLoadTest {
         assertTrue(idle.plan().limit().contains("cross-validation"), idle.plan().limit());
 
         AtomicBoolean spinning = new AtomicBoolean(true);
-        Thread hog = new Thread(() -> {
-            long x = 0;
-            while (spinning.get()) {
-                x += System.nanoTime() % 7;
-            }
-            if (x == 42) {
-                System.out.print("");
-            }
-        }, "cpu-hog");
+        Thread hog = new Thread(
+                () -> {
+                    long x = 0;
+                    while (spinning.get()) {
+                        x += System.nanoTime() % 7;
+                    }
+                    if (x == 42) {
+                        System.out.print("");
+                    }
+                },
+                "cpu-hog");
         hog.setDaemon(true);
         hog.start();
         Outcome busy;

@@ -29,16 +29,22 @@ class EightGaussiansTrainingTest {
     static void train() {
         flow = ContinuousNormalizingFlow.builder(2).seed(0).build();
         ToyTrainingData data = new ToyTrainingData(ToyDataset.EIGHT_GAUSSIANS, 0, 1000, 10_000);
-        initialNll = Evaluation.logProbStandardized(flow, data.standardizer(), data.validation()).meanNll();
+        initialNll = Evaluation.logProbStandardized(flow, data.standardizer(), data.validation())
+                .meanNll();
         result = new Trainer(flow, data, TrainingConfig.defaults().withIterations(300)).train();
-        System.out.printf("8gaussians: validation NLL %s, test NLL %.4f after 300 iterations, %.1f s%n",
-                result.validations().stream().map(v -> String.format("%.3f@%d", v.nll(), v.iteration())).toList(),
-                result.summary().testNll(), result.summary().wallSeconds());
+        System.out.printf(
+                "8gaussians: validation NLL %s, test NLL %.4f after 300 iterations, %.1f s%n",
+                result.validations().stream()
+                        .map(v -> String.format("%.3f@%d", v.nll(), v.iteration()))
+                        .toList(),
+                result.summary().testNll(),
+                result.summary().wallSeconds());
     }
 
     @Test
     void testNllFallsBelow3point6WithinThreeHundredIterations() {
-        assertTrue(result.summary().testNll() < 3.6, "test NLL " + result.summary().testNll());
+        assertTrue(
+                result.summary().testNll() < 3.6, "test NLL " + result.summary().testNll());
         assertTrue(initialNll > 4.5, "the untrained model should be poor: " + initialNll);
         assertTrue(result.iterations().size() == 300 && result.validations().size() == 3);
     }
@@ -49,11 +55,24 @@ class EightGaussiansTrainingTest {
         int semi = 0;
         for (int rep = 0; rep < 4; rep++) {
             INDArray x = ToyDataset.EIGHT_GAUSSIANS.sample(100, new SplittableRandom(100 + rep));
-            GradientResult a = new AdjointMethod().gradient(flow, x, TrainingObjective.MAXIMUM_LIKELIHOOD,
-                    TraceEstimator.exact(), new SplittableRandom(rep));
-            GradientResult b = new AdjointMethod(null, true).gradient(flow, x, TrainingObjective.MAXIMUM_LIKELIHOOD,
-                    TraceEstimator.exact(), new SplittableRandom(rep));
-            double rel = a.parameterGradient().sub(b.parameterGradient()).norm2Number().doubleValue()
+            GradientResult a = new AdjointMethod()
+                    .gradient(
+                            flow,
+                            x,
+                            TrainingObjective.MAXIMUM_LIKELIHOOD,
+                            TraceEstimator.exact(),
+                            new SplittableRandom(rep));
+            GradientResult b = new AdjointMethod(null, true)
+                    .gradient(
+                            flow,
+                            x,
+                            TrainingObjective.MAXIMUM_LIKELIHOOD,
+                            TraceEstimator.exact(),
+                            new SplittableRandom(rep));
+            double rel = a.parameterGradient()
+                            .sub(b.parameterGradient())
+                            .norm2Number()
+                            .doubleValue()
                     / a.parameterGradient().norm2Number().doubleValue();
             assertTrue(rel < 1e-4, "seminorm gradient differs by " + rel);
             full += a.backward().functionEvaluations();

@@ -40,10 +40,15 @@ class FlowMatchingTest {
 
     @Test
     void gradientMatchesCentralDifferences() {
-        for (FlowMatching fm : new FlowMatching[] {new FlowMatching(0, false, TimeSampling.UNIFORM),
-                new FlowMatching(0.05, true, TimeSampling.LOGIT_NORMAL)}) {
-            ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(8, 8).blocks(2)
-                    .endTime(0.3).seed(3).build();
+        for (FlowMatching fm : new FlowMatching[] {
+            new FlowMatching(0, false, TimeSampling.UNIFORM), new FlowMatching(0.05, true, TimeSampling.LOGIT_NORMAL)
+        }) {
+            ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2)
+                    .hiddenDims(8, 8)
+                    .blocks(2)
+                    .endTime(0.3)
+                    .seed(3)
+                    .build();
             flow.parameters().muli(2.0);
             flow.setEndTime(0, 0.3);
             flow.setEndTime(1, 0.5);
@@ -57,9 +62,11 @@ class FlowMatchingTest {
             for (long i = 0; i < flow.networkParameterCount(); i++) {
                 double v = p.getDouble(i);
                 p.putScalar(i, v + h);
-                double up = fm.evaluate(flow, x, RandomStreams.stream(7, "noise")).loss();
+                double up =
+                        fm.evaluate(flow, x, RandomStreams.stream(7, "noise")).loss();
                 p.putScalar(i, v - h);
-                double down = fm.evaluate(flow, x, RandomStreams.stream(7, "noise")).loss();
+                double down =
+                        fm.evaluate(flow, x, RandomStreams.stream(7, "noise")).loss();
                 p.putScalar(i, v);
                 double fd = (up - down) / (2 * h);
                 double g = r.parameterGradient().getDouble(i);
@@ -76,9 +83,12 @@ class FlowMatchingTest {
 
     @Test
     void aReusedGradientArrayHoldsExactlyTheGradientOfEvaluate() {
-        for (FlowMatching fm : new FlowMatching[] {FlowMatching.defaults(),
-                new FlowMatching(0.05, true, TimeSampling.LOGIT_NORMAL)}) {
-            ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(8, 8).blocks(2).seed(3)
+        for (FlowMatching fm :
+                new FlowMatching[] {FlowMatching.defaults(), new FlowMatching(0.05, true, TimeSampling.LOGIT_NORMAL)}) {
+            ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2)
+                    .hiddenDims(8, 8)
+                    .blocks(2)
+                    .seed(3)
                     .build();
             INDArray x = gaussianRows(new SplittableRandom(6), 40, 2);
             ObjectiveResult want = fm.evaluate(flow, x, RandomStreams.stream(7, "noise"));
@@ -90,25 +100,42 @@ class FlowMatchingTest {
             assertEquals(want.parameterGradient(), reused, fm.describe());
             // the default of an objective copies evaluate's gradient
             ObjectiveResult copied = new Objective() {
-                public String name() { return "copy"; }
-                public String describe() { return "copy"; }
-                public ObjectiveResult evaluate(ContinuousNormalizingFlow f, INDArray rows,
-                        java.util.random.RandomGenerator noise) {
+                public String name() {
+                    return "copy";
+                }
+
+                public String describe() {
+                    return "copy";
+                }
+
+                public ObjectiveResult evaluate(
+                        ContinuousNormalizingFlow f, INDArray rows, java.util.random.RandomGenerator noise) {
                     return fm.evaluate(f, rows, noise);
                 }
-                public boolean fitsEndTime() { return false; }
-                public com.fasterxml.jackson.databind.node.ObjectNode toJson() { return fm.toJson(); }
+
+                public boolean fitsEndTime() {
+                    return false;
+                }
+
+                public com.fasterxml.jackson.databind.node.ObjectNode toJson() {
+                    return fm.toJson();
+                }
             }.evaluateInto(flow, x, RandomStreams.stream(7, "noise"), reused.muli(0.5));
             assertEquals(want.parameterGradient(), copied.parameterGradient(), "default evaluateInto");
-            assertThrows(IllegalArgumentException.class, () -> fm.evaluateInto(flow, x,
-                    RandomStreams.stream(7, "noise"), Nd4j.zeros(DataType.DOUBLE, 3)));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> fm.evaluateInto(flow, x, RandomStreams.stream(7, "noise"), Nd4j.zeros(DataType.DOUBLE, 3)));
         }
     }
 
     @Test
     void sharesOfABatchAddUpToTheWholeBatch() {
         FlowMatching fm = new FlowMatching(0.01, false, TimeSampling.LOGIT_NORMAL);
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(8, 8).blocks(2).seed(3).build();
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2)
+                .hiddenDims(8, 8)
+                .blocks(2)
+                .seed(3)
+                .build();
         INDArray x = gaussianRows(new SplittableRandom(5), 30, 2);
         ObjectiveResult whole = fm.evaluate(flow, x, RandomStreams.stream(7, "noise"));
         // three shares: positions {0, 3, 6, ...}, {1, 4, ...}, {2, 5, ...}
@@ -119,15 +146,17 @@ class FlowMatchingTest {
             for (int i = 0; i < 10; i++) {
                 positions[i] = 3 * i + share;
             }
-            ObjectiveResult part = fm.evaluateRows(flow, x.getRows(positions), positions, 30,
-                    RandomStreams.stream(7, "noise"));
+            ObjectiveResult part =
+                    fm.evaluateRows(flow, x.getRows(positions), positions, 30, RandomStreams.stream(7, "noise"));
             loss += part.loss();
             gradient.addi(part.parameterGradient());
         }
         assertEquals(whole.loss(), loss, 1e-14);
         assertEquals(0, whole.parameterGradient().sub(gradient).amaxNumber().doubleValue(), 1e-13);
-        assertThrows(IllegalArgumentException.class, () -> new FlowMatching(0, true, TimeSampling.UNIFORM)
-                .evaluateRows(flow, x.getRows(0, 1), new int[] {0, 1}, 30, RandomStreams.stream(7, "noise")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new FlowMatching(0, true, TimeSampling.UNIFORM)
+                        .evaluateRows(flow, x.getRows(0, 1), new int[] {0, 1}, 30, RandomStreams.stream(7, "noise")));
     }
 
     @Test
@@ -149,7 +178,8 @@ class FlowMatchingTest {
             double best = bruteForce(cost, n, new int[n], new boolean[n], 0);
             assertEquals(best, OptimalAssignment.cost(cost, n, got), 1e-12, "trial " + trial);
         }
-        assertThrows(IllegalArgumentException.class, () -> OptimalAssignment.solve(new double[] {1, Double.NaN, 0, 0}, 2));
+        assertThrows(
+                IllegalArgumentException.class, () -> OptimalAssignment.solve(new double[] {1, Double.NaN, 0, 0}, 2));
     }
 
     private static double bruteForce(double[] cost, int n, int[] perm, boolean[] used, int row) {
@@ -246,10 +276,19 @@ class FlowMatchingTest {
     @Test
     void learnsAGaussiansExactLogDensity() {
         GaussianData data = new GaussianData(new double[] {0.8, -0.5}, new double[][] {{0.6, 0}, {0.5, 0.7}}, 2);
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(32, 32).endTime(1.0)
-                .solver(SolverConfig.dopri5(1e-6, 1e-6)).seed(2).build();
-        TrainingConfig config = TrainingConfig.defaults().withIterations(3000).withBatchSize(128)
-                .withOptimizer(3e-3, 0).withValidationInterval(0).withSeed(2).withTestEvaluation(false)
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2)
+                .hiddenDims(32, 32)
+                .endTime(1.0)
+                .solver(SolverConfig.dopri5(1e-6, 1e-6))
+                .seed(2)
+                .build();
+        TrainingConfig config = TrainingConfig.defaults()
+                .withIterations(3000)
+                .withBatchSize(128)
+                .withOptimizer(3e-3, 0)
+                .withValidationInterval(0)
+                .withSeed(2)
+                .withTestEvaluation(false)
                 .withFlowMatching(new FlowMatching(0, true, TimeSampling.UNIFORM));
         new Trainer(flow, data, config).train();
         INDArray x = data.test();
@@ -270,32 +309,45 @@ class FlowMatchingTest {
     }
 
     static TrainingConfig fmConfig(int iterations) {
-        return TrainingConfig.defaults().withIterations(iterations).withValidationInterval(5).withSeed(1)
-                .withTestEvaluation(false).withFlowMatching(new FlowMatching(1e-4, true, TimeSampling.LOGIT_NORMAL));
+        return TrainingConfig.defaults()
+                .withIterations(iterations)
+                .withValidationInterval(5)
+                .withSeed(1)
+                .withTestEvaluation(false)
+                .withFlowMatching(new FlowMatching(1e-4, true, TimeSampling.LOGIT_NORMAL));
     }
 
     @Test
     void resumeIsBitIdenticalAndTheModelFileKeepsTheObjective() {
         ToyTrainingData data = new ToyTrainingData(ToyDataset.MOONS, 1, 200, 200);
-        ContinuousNormalizingFlow straight = ContinuousNormalizingFlow.builder(2).hiddenDims(16, 16).seed(1).build();
+        ContinuousNormalizingFlow straight =
+                ContinuousNormalizingFlow.builder(2).hiddenDims(16, 16).seed(1).build();
         Trainer a = new Trainer(straight, data, fmConfig(20));
         TrainingResult whole = a.train();
         double[] straightLast = NativeArrays.toArray(a.checkpoint().parameters());
 
-        ContinuousNormalizingFlow first = ContinuousNormalizingFlow.builder(2).hiddenDims(16, 16).seed(1).build();
+        ContinuousNormalizingFlow first =
+                ContinuousNormalizingFlow.builder(2).hiddenDims(16, 16).seed(1).build();
         Path file = dir.resolve("fm.zip");
         new Trainer(first, data, fmConfig(10)).trainAndSave(file, ModelMetadata.none(2));
         LoadedModel loaded = ModelFile.load(file);
         assertEquals("flow-matching", loaded.metadata().training().objectiveName());
-        FlowMatching restored = Objectives.flowMatching(loaded.metadata().training().objectiveSettings());
+        FlowMatching restored =
+                Objectives.flowMatching(loaded.metadata().training().objectiveSettings());
         assertEquals(fmConfig(1).flowMatching(), restored);
         Trainer b = Trainer.resume(loaded.flow(), data, fmConfig(20).withFlowMatching(restored), loaded.checkpoint());
         TrainingResult resumed = b.train();
         assertArrayEquals(straightLast, NativeArrays.toArray(b.checkpoint().parameters()), 0.0);
-        assertArrayEquals(NativeArrays.toArray(straight.parameters()), NativeArrays.toArray(loaded.flow().parameters()),
-                0.0, "best parameters after the run");
+        assertArrayEquals(
+                NativeArrays.toArray(straight.parameters()),
+                NativeArrays.toArray(loaded.flow().parameters()),
+                0.0,
+                "best parameters after the run");
         for (int i = 0; i < whole.iterations().size(); i++) {
-            assertEquals(whole.iterations().get(i).loss(), resumed.iterations().get(i).loss(), 0.0);
+            assertEquals(
+                    whole.iterations().get(i).loss(),
+                    resumed.iterations().get(i).loss(),
+                    0.0);
         }
         assertEquals(whole.validations(), resumed.validations());
         assertTrue(whole.validations().stream().allMatch(v -> Double.isFinite(v.objectiveLoss()) && v.nll() > 0));

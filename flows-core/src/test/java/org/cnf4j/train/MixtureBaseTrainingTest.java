@@ -45,25 +45,34 @@ class MixtureBaseTrainingTest {
             double[] c = centres[i % 3];
             rows[i] = new double[] {c[0] + 0.5 * r.nextGaussian(), c[1] + 0.8 * r.nextGaussian()};
         }
-        return new TableTrainingData(new Dataset(Nd4j.create(rows), java.util.List.of("a", "b"), "blobs"), 0.2, 0.1,
-                seed, false, true);
+        return new TableTrainingData(
+                new Dataset(Nd4j.create(rows), java.util.List.of("a", "b"), "blobs"), 0.2, 0.1, seed, false, true);
     }
 
     static TrainingConfig config(int iterations) {
-        return TrainingConfig.defaults().withIterations(iterations).withValidationInterval(50).withSeed(2)
-                .withFlowMatching(new FlowMatching(0, true, TimeSampling.UNIFORM)).withSchedule(LearningRateSchedule.LINEAR)
-                .withEmaDecay(0.99).withMixtureBase(true);
+        return TrainingConfig.defaults()
+                .withIterations(iterations)
+                .withValidationInterval(50)
+                .withSeed(2)
+                .withFlowMatching(new FlowMatching(0, true, TimeSampling.UNIFORM))
+                .withSchedule(LearningRateSchedule.LINEAR)
+                .withEmaDecay(0.99)
+                .withMixtureBase(true);
     }
 
     static double validationNll(FittedBaselines fitted, TrainingData data) {
-        return fitted.mixture().meanNll(data.validation().toDoubleMatrix()) - data.standardizer().logDetJacobian();
+        return fitted.mixture().meanNll(data.validation().toDoubleMatrix())
+                - data.standardizer().logDetJacobian();
     }
 
     @Test
     void theRunStartsAsTheFittedMixtureAndKeepsNothingWorseOnValidation() {
-        for (TrainingData data : new TrainingData[] {blobs(600, 1), new org.cnf4j.data.ToyTrainingData(
-                ToyDataset.MOONS, 3, 300, 300)}) {
-            ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(16, 16).seed(4).build();
+        for (TrainingData data :
+                new TrainingData[] {blobs(600, 1), new org.cnf4j.data.ToyTrainingData(ToyDataset.MOONS, 3, 300, 300)}) {
+            ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2)
+                    .hiddenDims(16, 16)
+                    .seed(4)
+                    .build();
             Trainer trainer = new Trainer(flow, data, config(300));
             FittedBaselines fitted = trainer.prepareBase();
             assertNotNull(fitted);
@@ -77,18 +86,24 @@ class MixtureBaseTrainingTest {
             assertEquals(0, start.iteration());
             assertEquals(validationNll(fitted, data), start.nll(), 1e-9);
             // and the flow (a zero field) gives the same
-            double solved = Evaluation.logProbStandardized(flow, data.standardizer(), data.validation()).meanNll();
+            double solved = Evaluation.logProbStandardized(flow, data.standardizer(), data.validation())
+                    .meanNll();
             assertEquals(start.nll(), solved, 1e-9);
             TrainingSummary s = trainer.train().summary();
-            assertTrue(s.bestValidationNll() <= start.nll(), s.bestValidationNll() + " kept, the start had "
-                    + start.nll());
-            assertEquals(s.bestValidationNll(), Evaluation.logProbStandardized(flow, data.standardizer(),
-                    data.validation()).meanNll(), 1e-6);
+            assertTrue(
+                    s.bestValidationNll() <= start.nll(),
+                    s.bestValidationNll() + " kept, the start had " + start.nll());
+            assertEquals(
+                    s.bestValidationNll(),
+                    Evaluation.logProbStandardized(flow, data.standardizer(), data.validation())
+                            .meanNll(),
+                    1e-6);
             if (s.bestIteration() == 0) {
                 assertTrue(s.selection().startsWith("the start: the flow's base"), s.selection());
             }
-            System.out.printf("%s: %d components, start %.4f, kept iteration %d at %.4f nats%n", data.describe(),
-                    base.components(), start.nll(), s.bestIteration(), s.bestValidationNll());
+            System.out.printf(
+                    "%s: %d components, start %.4f, kept iteration %d at %.4f nats%n",
+                    data.describe(), base.components(), start.nll(), s.bestIteration(), s.bestValidationNll());
         }
     }
 
@@ -96,19 +111,25 @@ class MixtureBaseTrainingTest {
     void trainedParametersWorseThanTheStartAreNotKept() {
         // a learning rate that throws the field far off: nothing it validates beats the exact mixture
         TrainingData data = blobs(600, 5);
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(16, 16).seed(4).build();
-        Trainer trainer = new Trainer(flow, data, config(100).withOptimizer(0.5, 0).withEmaDecay(0));
+        ContinuousNormalizingFlow flow =
+                ContinuousNormalizingFlow.builder(2).hiddenDims(16, 16).seed(4).build();
+        Trainer trainer =
+                new Trainer(flow, data, config(100).withOptimizer(0.5, 0).withEmaDecay(0));
         TrainingSummary s = trainer.train().summary();
         assertEquals(0, s.bestIteration(), s.selection());
         assertTrue(s.selection().startsWith("the start: the flow's base, a mixture of"), s.selection());
-        assertEquals(trainer.log().validations().get(0).nll(), Evaluation.logProbStandardized(flow,
-                data.standardizer(), data.validation()).meanNll(), 1e-9);
+        assertEquals(
+                trainer.log().validations().get(0).nll(),
+                Evaluation.logProbStandardized(flow, data.standardizer(), data.validation())
+                        .meanNll(),
+                1e-9);
     }
 
     @Test
     void conditionalFlowsAndNormalRunsKeepTheStandardNormal() {
         TrainingData data = blobs(300, 6);
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(8).seed(4).build();
+        ContinuousNormalizingFlow flow =
+                ContinuousNormalizingFlow.builder(2).hiddenDims(8).seed(4).build();
         Trainer trainer = new Trainer(flow, data, config(10).withMixtureBase(false));
         assertNull(trainer.prepareBase());
         trainer.train();
@@ -119,11 +140,13 @@ class MixtureBaseTrainingTest {
     @Test
     void theModelFileKeepsTheMixtureAndResumesExactly() {
         TrainingData data = blobs(600, 7);
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(16, 16).seed(4).build();
+        ContinuousNormalizingFlow flow =
+                ContinuousNormalizingFlow.builder(2).hiddenDims(16, 16).seed(4).build();
         Trainer first = new Trainer(flow, data, config(200));
         first.train();
         Path file = dir.resolve("m.zip");
-        ModelMetadata meta = new ModelMetadata(data.standardizer(), false, data.describe(), java.util.List.of("a", "b"), null);
+        ModelMetadata meta =
+                new ModelMetadata(data.standardizer(), false, data.describe(), java.util.List.of("a", "b"), null);
         first.save(file, meta, first.summarySoFar());
         LoadedModel m = ModelFile.load(file);
         GaussianMixtureBase saved = (GaussianMixtureBase) flow.base();
@@ -136,15 +159,21 @@ class MixtureBaseTrainingTest {
             }
         }
         INDArray x = data.test();
-        assertArrayEquals(NativeArrays.toArray(flow.logProb(x).logProb()), NativeArrays.toArray(m.flow().logProb(x)
-                .logProb()), 0.0);
+        assertArrayEquals(
+                NativeArrays.toArray(flow.logProb(x).logProb()),
+                NativeArrays.toArray(m.flow().logProb(x).logProb()),
+                0.0);
         assertEquals(saved.describe(), ModelFile.describe(file).base());
         // resumed to 300 from the file: the same parameters as one run of 300
         Trainer resumed = Trainer.resume(m.flow(), data, config(300), m.checkpoint());
         assertNull(resumed.prepareBase(), "a resumed run keeps the file's base");
         resumed.train();
-        ContinuousNormalizingFlow whole = ContinuousNormalizingFlow.builder(2).hiddenDims(16, 16).seed(4).build();
+        ContinuousNormalizingFlow whole =
+                ContinuousNormalizingFlow.builder(2).hiddenDims(16, 16).seed(4).build();
         new Trainer(whole, data, config(300)).train();
-        assertArrayEquals(NativeArrays.toArray(whole.parameters()), NativeArrays.toArray(m.flow().parameters()), 0.0);
+        assertArrayEquals(
+                NativeArrays.toArray(whole.parameters()),
+                NativeArrays.toArray(m.flow().parameters()),
+                0.0);
     }
 }

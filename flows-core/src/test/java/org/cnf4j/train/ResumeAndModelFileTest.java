@@ -14,13 +14,13 @@ import java.util.List;
 import org.cnf4j.data.ToyDataset;
 import org.cnf4j.data.ToyTrainingData;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
+import org.cnf4j.flow.SolverConfig;
 import org.cnf4j.io.LoadedModel;
 import org.cnf4j.io.ModelFile;
 import org.cnf4j.io.ModelFileException;
 import org.cnf4j.io.ModelMetadata;
 import org.cnf4j.linalg.NativeArrays;
 import org.cnf4j.nn.SameDiffDynamics;
-import org.cnf4j.flow.SolverConfig;
 import org.cnf4j.trace.TraceEstimator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +42,10 @@ class ResumeAndModelFileTest {
     }
 
     static TrainingConfig config(int iterations) {
-        return TrainingConfig.defaults().withIterations(iterations).withValidationInterval(5).withSeed(1)
+        return TrainingConfig.defaults()
+                .withIterations(iterations)
+                .withValidationInterval(5)
+                .withSeed(1)
                 .withTestEvaluation(false);
     }
 
@@ -62,19 +65,31 @@ class ResumeAndModelFileTest {
         Trainer b = Trainer.resume(loaded.flow(), data(), config(20), loaded.checkpoint());
         TrainingResult resumed = b.train();
         assertArrayEquals(straightLast, NativeArrays.toArray(b.checkpoint().parameters()), 0.0);
-        assertArrayEquals(NativeArrays.toArray(straight.parameters()), NativeArrays.toArray(loaded.flow().parameters()),
-                0.0, "best parameters after the run");
+        assertArrayEquals(
+                NativeArrays.toArray(straight.parameters()),
+                NativeArrays.toArray(loaded.flow().parameters()),
+                0.0,
+                "best parameters after the run");
         assertEquals(whole.iterations().size(), resumed.iterations().size());
         for (int i = 0; i < whole.iterations().size(); i++) {
-            assertEquals(whole.iterations().get(i).loss(), resumed.iterations().get(i).loss(), 0.0);
+            assertEquals(
+                    whole.iterations().get(i).loss(),
+                    resumed.iterations().get(i).loss(),
+                    0.0);
         }
         assertEquals(whole.validations(), resumed.validations());
     }
 
     @Test
     void aSavedModelGivesIdenticalLogDensities() {
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(8, 8).blocks(2).endTime(0.7)
-                .solver(SolverConfig.dopri5(1e-6, 1e-7)).traceEstimator(TraceEstimator.rademacher()).seed(4).build();
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2)
+                .hiddenDims(8, 8)
+                .blocks(2)
+                .endTime(0.7)
+                .solver(SolverConfig.dopri5(1e-6, 1e-7))
+                .traceEstimator(TraceEstimator.rademacher())
+                .seed(4)
+                .build();
         Path file = dir.resolve("m.zip");
         ModelFile.save(file, flow, ModelMetadata.none(2));
         LoadedModel m = ModelFile.load(file);
@@ -90,13 +105,20 @@ class ResumeAndModelFileTest {
     @Test
     void everySettingThatChangesResultsSurvivesARoundTrip() {
         for (org.cnf4j.trace.TraceEstimator est : new org.cnf4j.trace.TraceEstimator[] {
-            TraceEstimator.exact(), TraceEstimator.hutchinson(),
+            TraceEstimator.exact(),
+            TraceEstimator.hutchinson(),
             new org.cnf4j.trace.HutchinsonEstimator(org.cnf4j.trace.HutchinsonEstimator.Noise.GAUSSIAN, 4),
-            new org.cnf4j.trace.HutchinsonEstimator(org.cnf4j.trace.HutchinsonEstimator.Noise.RADEMACHER, 3)}) {
-            ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(8).blocks(2)
-                    .endTime(0.4).trainEndTime(false)
+            new org.cnf4j.trace.HutchinsonEstimator(org.cnf4j.trace.HutchinsonEstimator.Noise.RADEMACHER, 3)
+        }) {
+            ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2)
+                    .hiddenDims(8)
+                    .blocks(2)
+                    .endTime(0.4)
+                    .trainEndTime(false)
                     .solver(new SolverConfig(org.cnf4j.ode.RungeKuttaMethod.TSIT5, 3e-6, 2e-7, 0, 777, 5000))
-                    .traceEstimator(est).seed(9).build();
+                    .traceEstimator(est)
+                    .seed(9)
+                    .build();
             Path file = dir.resolve("rt-" + est + ".zip");
             ModelFile.save(file, flow, ModelMetadata.none(2));
             LoadedModel m = ModelFile.load(file);
@@ -123,18 +145,22 @@ class ResumeAndModelFileTest {
 
         Path text = dir.resolve("text.zip");
         Files.writeString(text, "hello");
-        assertTrue(assertThrows(ModelFileException.class, () -> ModelFile.load(text)).getMessage()
+        assertTrue(assertThrows(ModelFileException.class, () -> ModelFile.load(text))
+                .getMessage()
                 .contains("not a model file"));
 
         assertTrue(assertThrows(ModelFileException.class, () -> ModelFile.load(dir.resolve("missing.zip")))
-                .getMessage().contains("no such file"));
+                .getMessage()
+                .contains("no such file"));
 
         Path version = rewriteJson(good, "\"formatVersion\" : 1", "\"formatVersion\" : 7");
-        assertTrue(assertThrows(ModelFileException.class, () -> ModelFile.load(version)).getMessage()
+        assertTrue(assertThrows(ModelFileException.class, () -> ModelFile.load(version))
+                .getMessage()
                 .contains("format version 7 is not supported"));
 
         Path shape = rewriteJson(good, "\"dims\" : [ 2, 16, 16, 2 ]", "\"dims\" : [ 2, 16, 12, 2 ]");
-        String msg = assertThrows(ModelFileException.class, () -> ModelFile.load(shape)).getMessage();
+        String msg = assertThrows(ModelFileException.class, () -> ModelFile.load(shape))
+                .getMessage();
         assertTrue(msg.contains("blocks.0.layers.1.weight") && msg.contains("[16, 12]"), msg);
     }
 
@@ -161,10 +187,10 @@ class ResumeAndModelFileTest {
 
     @Test
     void aFailedSaveLeavesNoFile() throws IOException {
-        SameDiffDynamics sd = new SameDiffDynamics(2, (g, z, t) -> z.mmul(g.var("w",
-                Nd4j.eye(2).castTo(DataType.DOUBLE))), "linear");
-        ContinuousNormalizingFlow flow = new ContinuousNormalizingFlow(List.of(sd), new double[] {0.5}, false,
-                SolverConfig.defaults(), TraceEstimator.exact(), 0);
+        SameDiffDynamics sd = new SameDiffDynamics(
+                2, (g, z, t) -> z.mmul(g.var("w", Nd4j.eye(2).castTo(DataType.DOUBLE))), "linear");
+        ContinuousNormalizingFlow flow = new ContinuousNormalizingFlow(
+                List.of(sd), new double[] {0.5}, false, SolverConfig.defaults(), TraceEstimator.exact(), 0);
         Path target = dir.resolve("never.zip");
         assertThrows(ModelFileException.class, () -> ModelFile.save(target, flow, ModelMetadata.none(2)));
         assertFalse(Files.exists(target));

@@ -21,8 +21,7 @@ public final class ChartFiles {
         }
     }
 
-    private ChartFiles() {
-    }
+    private ChartFiles() {}
 
     /** Renders the chart to a PNG of the given size. */
     public static void writePng(JFreeChart chart, Path path, int width, int height) throws IOException {

@@ -33,15 +33,14 @@ public final class Charts {
     private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 16);
     private static final int MAX_POINTS = 5000;
 
-    private Charts() {
-    }
+    private Charts() {}
 
     /**
      * A heat map of a density grid: log p (nats) or, with {@code probability}, p itself, on the
      * viridis scale with a colour bar.
      */
-    public static JFreeChart densityHeatMap(DensityGrid grid, boolean probability, String title, String xLabel,
-            String yLabel) {
+    public static JFreeChart densityHeatMap(
+            DensityGrid grid, boolean probability, String title, String xLabel, String yLabel) {
         GridSpec spec = grid.spec();
         int r = spec.resolution();
         double[] xs = new double[r * r];
@@ -92,8 +91,8 @@ public final class Charts {
      *
      * @param points [n, 2] coordinates on the grid's axes
      */
-    public static JFreeChart densityHeatMapWithPoints(DensityGrid grid, String title, String xLabel, String yLabel,
-            INDArray points) {
+    public static JFreeChart densityHeatMapWithPoints(
+            DensityGrid grid, String title, String xLabel, String yLabel, INDArray points) {
         JFreeChart chart = densityHeatMap(grid, false, title, xLabel, yLabel);
         XYPlot plot = chart.getXYPlot();
         XYLineAndShapeRenderer dots = new XYLineAndShapeRenderer(false, true);
@@ -144,8 +143,8 @@ public final class Charts {
      * Data and generated samples side by side (at most 5,000 points each), on the same axes, on
      * the coordinates {@code dimX} and {@code dimY}.
      */
-    public static JFreeChart samplesComparison(INDArray data, INDArray samples, int dimX, int dimY, String xLabel,
-            String yLabel) {
+    public static JFreeChart samplesComparison(
+            INDArray data, INDArray samples, int dimX, int dimY, String xLabel, String yLabel) {
         NumberAxis shared = new NumberAxis(yLabel);
         shared.setAutoRangeIncludesZero(false);
         CombinedRangeXYPlot plot = new CombinedRangeXYPlot(shared);
@@ -180,7 +179,9 @@ public final class Charts {
      * {@link #trainingCurves(List, List)} with the baselines' test NLL as dashed reference lines
      * on the NLL plot (null for none).
      */
-    public static JFreeChart trainingCurves(List<IterationStats> iterations, List<ValidationStats> validations,
+    public static JFreeChart trainingCurves(
+            List<IterationStats> iterations,
+            List<ValidationStats> validations,
             org.cnf4j.io.BaselineSummary baselines) {
         boolean solveFree = isSolveFree(iterations);
         XYSeries train = new XYSeries("training batch NLL");
@@ -218,8 +219,11 @@ public final class Charts {
         XYPlot top = new XYPlot(nll, null, nllAxis, r1);
         if (baselines != null) {
             baselineLine(top, "Gaussian, test NLL", baselines.gaussianTestNll(), new Color(120, 120, 120));
-            baselineLine(top, "Gaussian mixture (" + baselines.mixtureComponents() + "), test NLL",
-                    baselines.mixtureTestNll(), new Color(44, 160, 44));
+            baselineLine(
+                    top,
+                    "Gaussian mixture (" + baselines.mixtureComponents() + "), test NLL",
+                    baselines.mixtureTestNll(),
+                    new Color(44, 160, 44));
         }
         XYSeriesCollection lower = new XYSeriesCollection();
         lower.addSeries(forward);
@@ -248,7 +252,9 @@ public final class Charts {
         if (!Double.isFinite(nll)) {
             return;
         }
-        org.jfree.chart.plot.ValueMarker m = new org.jfree.chart.plot.ValueMarker(nll, colour,
+        org.jfree.chart.plot.ValueMarker m = new org.jfree.chart.plot.ValueMarker(
+                nll,
+                colour,
                 new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
         m.setLabel(label);
         m.setLabelPaint(colour);
@@ -326,8 +332,9 @@ public final class Charts {
         plot.setRenderer(1, marks);
         plot.setBackgroundPaint(Color.WHITE);
         JFreeChart chart = new JFreeChart("Trajectories from data to latent", TITLE, plot, false);
-        chart.addSubtitle(new TextTitle(tr.states().length + " times over t in [0, " + String.format("%.3f",
-                tr.times()[tr.times().length - 1]) + "]; circles: data, squares: latent; colour: time (dark to yellow)"));
+        chart.addSubtitle(new TextTitle(
+                tr.states().length + " times over t in [0, " + String.format("%.3f", tr.times()[tr.times().length - 1])
+                        + "]; circles: data, squares: latent; colour: time (dark to yellow)"));
         chart.setBackgroundPaint(Color.WHITE);
         return chart;
     }
@@ -337,8 +344,8 @@ public final class Charts {
      * solve (right axis, log scale) against the tolerance (log scale).
      */
     public static JFreeChart toleranceSweep(double[] tolerances, int[] evaluations, double[] errors) {
-        return toleranceSweep(List.of(""), List.of(new ToleranceSweep(0, tolerances, evaluations, new double[0],
-                errors)));
+        return toleranceSweep(
+                List.of(""), List.of(new ToleranceSweep(0, tolerances, evaluations, new double[0], errors)));
     }
 
     /**
@@ -350,8 +357,9 @@ public final class Charts {
      * @param sweeps the measured sweeps, in the same order
      */
     public static JFreeChart toleranceSweep(List<String> labels, List<ToleranceSweep> sweeps) {
-        Color[] palette = {new Color(31, 119, 180), new Color(214, 39, 40), new Color(44, 160, 44),
-            new Color(148, 103, 189)};
+        Color[] palette = {
+            new Color(31, 119, 180), new Color(214, 39, 40), new Color(44, 160, 44), new Color(148, 103, 189)
+        };
         XYSeriesCollection nfe = new XYSeriesCollection();
         XYSeriesCollection err = new XYSeriesCollection();
         for (int m = 0; m < sweeps.size(); m++) {
@@ -378,8 +386,10 @@ public final class Charts {
             // one model: evaluations blue, errors red; several: one colour per model, errors dashed
             r2.setSeriesPaint(m, single ? palette[1] : palette[m % palette.length]);
             if (!single) {
-                r2.setSeriesStroke(m, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
-                        new float[] {6f, 4f}, 0f));
+                r2.setSeriesStroke(
+                        m,
+                        new BasicStroke(
+                                1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
             }
         }
         XYPlot plot = new XYPlot(nfe, tol, new NumberAxis("function evaluations"), r1);

@@ -28,6 +28,7 @@ public final class ColumnCharts {
 
     /** The most columns drawn; a wider table shows those where data and samples differ most. */
     public static final int MAX_COLUMNS = 12;
+
     private static final int BINS = 30;
     private static final int CELL_WIDTH = 330;
     private static final int CELL_HEIGHT = 230;
@@ -35,8 +36,7 @@ public final class ColumnCharts {
     private static final Color DATA = new Color(31, 119, 180, 150);
     private static final Color SAMPLES = new Color(255, 127, 14, 150);
 
-    private ColumnCharts() {
-    }
+    private ColumnCharts() {}
 
     /**
      * The columns to draw, in table order: every column up to {@link #MAX_COLUMNS}, else the
@@ -112,18 +112,20 @@ public final class ColumnCharts {
      */
     public static BufferedImage histograms(INDArray data, INDArray samples, List<String> names, int[] columns) {
         int rows = (columns.length + PER_ROW - 1) / PER_ROW;
-        BufferedImage image = new BufferedImage(CELL_WIDTH * Math.min(PER_ROW, columns.length), CELL_HEIGHT * rows,
-                BufferedImage.TYPE_INT_RGB);
+        BufferedImage image = new BufferedImage(
+                CELL_WIDTH * Math.min(PER_ROW, columns.length), CELL_HEIGHT * rows, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, image.getWidth(), image.getHeight());
         for (int k = 0; k < columns.length; k++) {
             int j = columns[k];
-            JFreeChart chart = histogram(column(data, j, Integer.MAX_VALUE), column(samples, j, Integer.MAX_VALUE),
-                    names.get(j));
-            chart.draw(g, new Rectangle2D.Double((k % PER_ROW) * CELL_WIDTH, (k / PER_ROW) * CELL_HEIGHT, CELL_WIDTH,
-                    CELL_HEIGHT));
+            JFreeChart chart =
+                    histogram(column(data, j, Integer.MAX_VALUE), column(samples, j, Integer.MAX_VALUE), names.get(j));
+            chart.draw(
+                    g,
+                    new Rectangle2D.Double(
+                            (k % PER_ROW) * CELL_WIDTH, (k / PER_ROW) * CELL_HEIGHT, CELL_WIDTH, CELL_HEIGHT));
         }
         g.dispose();
         return image;
@@ -142,8 +144,8 @@ public final class ColumnCharts {
         d.addSeries("data", data, BINS, lo - pad, hi + pad);
         d.addSeries("samples", clip(samples, lo - pad, hi + pad), BINS, lo - pad, hi + pad);
         // the column's name is the title; one legend for the grid is in the caption (blue data, orange samples)
-        JFreeChart chart = ChartFactory.createHistogram(null, null, null, d, PlotOrientation.VERTICAL, false, false,
-                false);
+        JFreeChart chart =
+                ChartFactory.createHistogram(null, null, null, d, PlotOrientation.VERTICAL, false, false, false);
         chart.setTitle(new org.jfree.chart.title.TextTitle(name, new Font(Font.SANS_SERIF, Font.BOLD, 12)));
         XYPlot plot = chart.getXYPlot();
         XYBarRenderer r = (XYBarRenderer) plot.getRenderer();
@@ -175,8 +177,15 @@ public final class ColumnCharts {
     public static JFreeChart logDensityHistogram(double[] logp, String split) {
         HistogramDataset d = new HistogramDataset();
         d.addSeries("log p", logp, Math.max(10, Math.min(60, logp.length / 10)));
-        JFreeChart chart = ChartFactory.createHistogram("Per-row log-density of the " + split, "log p(x) [nats]",
-                "rows", d, PlotOrientation.VERTICAL, false, false, false);
+        JFreeChart chart = ChartFactory.createHistogram(
+                "Per-row log-density of the " + split,
+                "log p(x) [nats]",
+                "rows",
+                d,
+                PlotOrientation.VERTICAL,
+                false,
+                false,
+                false);
         XYPlot plot = chart.getXYPlot();
         XYBarRenderer r = (XYBarRenderer) plot.getRenderer();
         r.setShadowVisible(false);

@@ -22,8 +22,7 @@ public final class ImageRows {
 
     private static final int LABEL_WIDTH = 130;
 
-    private ImageRows() {
-    }
+    private ImageRows() {}
 
     /**
      * Draws the rows.
@@ -33,8 +32,8 @@ public final class ImageRows {
      *     of 0 images stays empty
      * @param scale screen pixels per image pixel
      */
-    public static BufferedImage draw(List<String> labels, List<INDArray> rows, int height, int width, double black,
-            double white, int scale) {
+    public static BufferedImage draw(
+            List<String> labels, List<INDArray> rows, int height, int width, double black, double white, int scale) {
         if (labels.size() != rows.size()) {
             throw new IllegalArgumentException(labels.size() + " labels for " + rows.size() + " rows");
         }

@@ -33,8 +33,7 @@ public final class ReportFolder {
     /** Hidden folders being written, with the folder each will become, for the shutdown hook. */
     private static final Map<Path, Path> STAGING = staging();
 
-    private ReportFolder() {
-    }
+    private ReportFolder() {}
 
     /**
      * Checks a report folder before any work.
@@ -55,8 +54,8 @@ public final class ReportFolder {
             }
             Path abs = real(f);
             if (dir.equals(abs)) {
-                throw new IllegalArgumentException(option + " " + folder + " is also the file " + f
-                        + "; choose another folder");
+                throw new IllegalArgumentException(
+                        option + " " + folder + " is also the file " + f + "; choose another folder");
             }
             if (dir.equals(abs.getParent())) {
                 String name = abs.getFileName().toString();
@@ -75,7 +74,9 @@ public final class ReportFolder {
         List<String> foreign = new ArrayList<>();
         try (Stream<Path> entries = Files.list(dir)) {
             entries.map(p -> p.getFileName().toString()).sorted().forEach(name -> {
-                boolean ours = name.equals(MANIFEST) || reported.contains(name) || own.contains(name)
+                boolean ours = name.equals(MANIFEST)
+                        || reported.contains(name)
+                        || own.contains(name)
                         || name.startsWith(".") && name.endsWith(".tmp");
                 if (!ours) {
                     foreign.add(name);
@@ -172,7 +173,10 @@ public final class ReportFolder {
             return List.of();
         }
         try {
-            return Files.readAllLines(manifest).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+            return Files.readAllLines(manifest).stream()
+                    .map(String::strip)
+                    .filter(s -> !s.isEmpty())
+                    .toList();
         } catch (IOException e) {
             return List.of();
         }
@@ -197,12 +201,15 @@ public final class ReportFolder {
 
     private static Map<Path, Path> staging() {
         Map<Path, Path> map = new ConcurrentHashMap<>();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            for (Map.Entry<Path, Path> e : map.entrySet()) {
-                deleteTree(e.getKey());
-                System.err.println("interrupted; nothing was written to " + e.getValue());
-            }
-        }, "cnf4j-remove-report-staging"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            for (Map.Entry<Path, Path> e : map.entrySet()) {
+                                deleteTree(e.getKey());
+                                System.err.println("interrupted; nothing was written to " + e.getValue());
+                            }
+                        },
+                        "cnf4j-remove-report-staging"));
         return map;
     }
 }

@@ -24,8 +24,11 @@ public final class RunReport {
     /** Name of the page written into the report folder. */
     public static final String INDEX = "index.html";
 
-    private static final PebbleEngine ENGINE = new PebbleEngine.Builder().loader(classpathLoader())
-            .autoEscaping(true).defaultEscapingStrategy("html").build();
+    private static final PebbleEngine ENGINE = new PebbleEngine.Builder()
+            .loader(classpathLoader())
+            .autoEscaping(true)
+            .defaultEscapingStrategy("html")
+            .build();
 
     private final String title;
     private final String subtitle;

@@ -11,5 +11,4 @@ package org.cnf4j.report;
  * @param seconds wall time at each
  * @param errors max |log p - log p(tightest)| at each (0 for the tightest)
  */
-public record ToleranceSweep(int points, double[] tolerances, int[] evaluations, double[] seconds, double[] errors) {
-}
+public record ToleranceSweep(int points, double[] tolerances, int[] evaluations, double[] seconds, double[] errors) {}

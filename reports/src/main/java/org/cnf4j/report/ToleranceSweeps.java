@@ -15,8 +15,7 @@ public final class ToleranceSweeps {
     /** 1e-3, 1e-4, ..., 1e-8. */
     public static final double[] DEFAULT = {1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8};
 
-    private ToleranceSweeps() {
-    }
+    private ToleranceSweeps() {}
 
     /**
      * Evaluates log p of {@code x} (flow space) at every tolerance (rtol = atol, loosest first);
@@ -30,8 +29,10 @@ public final class ToleranceSweeps {
         INDArray[] values = new INDArray[n];
         try {
             for (int i = 0; i < n; i++) {
-                flow.setSolver(saved.method().isAdaptive() ? saved.withTolerances(tolerances[i], tolerances[i])
-                        : SolverConfig.dopri5(tolerances[i], tolerances[i]));
+                flow.setSolver(
+                        saved.method().isAdaptive()
+                                ? saved.withTolerances(tolerances[i], tolerances[i])
+                                : SolverConfig.dopri5(tolerances[i], tolerances[i]));
                 long t0 = System.nanoTime();
                 LogProbResult r = flow.logProb(x);
                 secs[i] = (System.nanoTime() - t0) / 1e9;

@@ -12,8 +12,18 @@ public final class ViridisScale implements PaintScale {
 
     /** Viridis at 11 evenly spaced points, from matplotlib's definition. */
     private static final int[][] ANCHORS = {
-        {68, 1, 84}, {72, 35, 116}, {64, 67, 135}, {52, 94, 141}, {41, 120, 142}, {32, 144, 140},
-        {34, 167, 132}, {68, 190, 112}, {121, 209, 81}, {189, 222, 38}, {253, 231, 37}};
+        {68, 1, 84},
+        {72, 35, 116},
+        {64, 67, 135},
+        {52, 94, 141},
+        {41, 120, 142},
+        {32, 144, 140},
+        {34, 167, 132},
+        {68, 190, 112},
+        {121, 209, 81},
+        {189, 222, 38},
+        {253, 231, 37}
+    };
 
     private final double lower;
     private final double upper;
@@ -45,7 +55,7 @@ public final class ViridisScale implements PaintScale {
         double f = pos - i;
         int[] a = ANCHORS[i];
         int[] b = ANCHORS[i + 1];
-        return new Color((int) Math.round(a[0] + f * (b[0] - a[0])), (int) Math.round(a[1] + f * (b[1] - a[1])),
-                (int) Math.round(a[2] + f * (b[2] - a[2])));
+        return new Color((int) Math.round(a[0] + f * (b[0] - a[0])), (int) Math.round(a[1] + f * (b[1] - a[1])), (int)
+                Math.round(a[2] + f * (b[2] - a[2])));
     }
 }

@@ -11,8 +11,7 @@ import javax.imageio.ImageIO;
 /** Test helper shared with the cli module's tests (published as this module's test jar). */
 public final class PngAssertions {
 
-    private PngAssertions() {
-    }
+    private PngAssertions() {}
 
     /** Decodes a PNG and checks its size and that it is not blank (pixel variance above a floor). */
     public static BufferedImage assertPng(Path file, int width, int height) throws IOException {

@@ -50,16 +50,20 @@ class ReportFolderTest {
     void aFailedReportLeavesTheFolderAsItWas() throws IOException {
         Path rep = dir.resolve("rep");
         report(rep, "a.png");
-        assertThrows(IOException.class, () -> ReportFolder.write(rep, d -> {
-            Files.writeString(d.resolve("a.png"), "new");
-            throw new IOException("disk full");
-        }));
+        assertThrows(
+                IOException.class,
+                () -> ReportFolder.write(rep, d -> {
+                    Files.writeString(d.resolve("a.png"), "new");
+                    throw new IOException("disk full");
+                }));
         assertEquals("a.png", Files.readString(rep.resolve("a.png")));
         assertEquals(List.of("rep"), names(dir));
         Path fresh = dir.resolve("fresh");
-        assertThrows(IOException.class, () -> ReportFolder.write(fresh, d -> {
-            throw new IOException("disk full");
-        }));
+        assertThrows(
+                IOException.class,
+                () -> ReportFolder.write(fresh, d -> {
+                    throw new IOException("disk full");
+                }));
         assertFalse(Files.exists(fresh));
     }
 
@@ -67,8 +71,8 @@ class ReportFolderTest {
     void otherFilesAreRefusedUnlessForcedAndThenKept() throws IOException {
         Path rep = Files.createDirectories(dir.resolve("rep"));
         Files.writeString(rep.resolve("notes.txt"), "mine");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ReportFolder.check("--out", rep, false, List.of()));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ReportFolder.check("--out", rep, false, List.of()));
         assertTrue(e.getMessage().contains("holds files no cnf report wrote (notes.txt)"), e.getMessage());
         assertTrue(e.getMessage().contains("--force"), e.getMessage());
         ReportFolder.check("--out", rep, true, List.of());
@@ -83,8 +87,8 @@ class ReportFolderTest {
         Files.writeString(rep.resolve(".model.zip.lock"), "");
         ReportFolder.check("--report", rep, false, List.of(model));
         Path png = rep.resolve("density.png");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ReportFolder.check("--report", rep, true, List.of(png)));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> ReportFolder.check("--report", rep, true, List.of(png)));
         assertTrue(e.getMessage().contains("has the name of a report file"), e.getMessage());
     }
 }

@@ -15,7 +15,10 @@ class ToleranceSweepsTest {
     @Test
     void tighterTolerancesCostMoreAndErrLess() {
         SolverConfig own = SolverConfig.dopri5(1e-4, 1e-4);
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(16, 16).solver(own).seed(4)
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2)
+                .hiddenDims(16, 16)
+                .solver(own)
+                .seed(4)
                 .build();
         // weights scaled up and a long end time give the dynamics enough curvature for the tolerances to matter
         flow.blockParameters(0).muli(3);
@@ -25,8 +28,9 @@ class ToleranceSweepsTest {
         assertEquals(64, s.points());
         assertEquals(0.0, s.errors()[3], "the tightest solve is the reference");
         for (int i = 1; i < 4; i++) {
-            assertTrue(s.evaluations()[i] > s.evaluations()[i - 1], "evaluations must grow as tolerances tighten: "
-                    + Arrays.toString(s.evaluations()));
+            assertTrue(
+                    s.evaluations()[i] > s.evaluations()[i - 1],
+                    "evaluations must grow as tolerances tighten: " + Arrays.toString(s.evaluations()));
             assertTrue(s.seconds()[i] > 0);
         }
         assertTrue(s.errors()[0] > s.errors()[1] && s.errors()[1] > s.errors()[2], Arrays.toString(s.errors()));

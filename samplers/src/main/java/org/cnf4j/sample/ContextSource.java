@@ -34,8 +34,8 @@ public interface ContextSource {
         int cd = rows.columns();
         return (first, m) -> {
             if (first + m > rows.rows()) {
-                throw new IllegalArgumentException("samples up to " + (first + m) + " asked for, but there are "
-                        + rows.rows() + " context rows");
+                throw new IllegalArgumentException(
+                        "samples up to " + (first + m) + " asked for, but there are " + rows.rows() + " context rows");
             }
             double[] out = new double[m * cd];
             System.arraycopy(all, (int) first * cd, out, 0, m * cd);

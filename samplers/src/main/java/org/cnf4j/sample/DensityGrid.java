@@ -28,11 +28,12 @@ public record DensityGrid(GridSpec spec, double[][] logProb, SolverStats stats) 
         int d = model.dim();
         int cd = model.flow().contextDim();
         if ((context == null ? 0 : context.length) != cd) {
-            throw new IllegalArgumentException("the model takes " + cd + " context values, got "
-                    + (context == null ? 0 : context.length));
+            throw new IllegalArgumentException(
+                    "the model takes " + cd + " context values, got " + (context == null ? 0 : context.length));
         }
         if (spec.anchor().length != d) {
-            throw new IllegalArgumentException("the grid is for " + spec.anchor().length + " dimensions, the model has " + d);
+            throw new IllegalArgumentException(
+                    "the grid is for " + spec.anchor().length + " dimensions, the model has " + d);
         }
         return compute(model, spec, context, progress, (i, j, row) -> {
             System.arraycopy(spec.anchor(), 0, row, 0, d);
@@ -48,15 +49,19 @@ public record DensityGrid(GridSpec spec, double[][] logProb, SolverStats stats) 
      *
      * @param context the encoded context of a conditional model, or null
      */
-    public static DensityGrid onPlane(DensityModel model, PrincipalPlane plane, GridSpec uv, double[] context,
-            ProgressListener progress) {
+    public static DensityGrid onPlane(
+            DensityModel model, PrincipalPlane plane, GridSpec uv, double[] context, ProgressListener progress) {
         int d = model.dim();
         if (plane.dim() != d || uv.anchor().length != 2) {
             throw new IllegalArgumentException("a plane of " + plane.dim() + " columns and a 2-D grid are needed for a "
                     + d + "-dimensional model");
         }
-        return compute(model, uv, context, progress, (i, j, row) -> System.arraycopy(plane.point(uv.x(i), uv.y(j)),
-                0, row, 0, d));
+        return compute(
+                model,
+                uv,
+                context,
+                progress,
+                (i, j, row) -> System.arraycopy(plane.point(uv.x(i), uv.y(j)), 0, row, 0, d));
     }
 
     /** Writes the data row of grid cell (i, j) into {@code row[0..dim)}. */
@@ -64,13 +69,13 @@ public record DensityGrid(GridSpec spec, double[][] logProb, SolverStats stats) 
         void fill(int i, int j, double[] row);
     }
 
-    private static DensityGrid compute(DensityModel model, GridSpec spec, double[] context, ProgressListener progress,
-            CellRow cellRow) {
+    private static DensityGrid compute(
+            DensityModel model, GridSpec spec, double[] context, ProgressListener progress, CellRow cellRow) {
         int d = model.dim();
         int cd = model.flow().contextDim();
         if ((context == null ? 0 : context.length) != cd) {
-            throw new IllegalArgumentException("the model takes " + cd + " context values, got "
-                    + (context == null ? 0 : context.length));
+            throw new IllegalArgumentException(
+                    "the model takes " + cd + " context values, got " + (context == null ? 0 : context.length));
         }
         int w = d + cd;
         int r = spec.resolution();

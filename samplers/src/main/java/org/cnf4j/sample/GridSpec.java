@@ -19,8 +19,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param resolution cells a side
  * @param anchor the point the slice goes through, length = data dimension
  */
-public record GridSpec(int dimX, int dimY, double xMin, double xMax, double yMin, double yMax, int resolution,
-        double[] anchor) {
+public record GridSpec(
+        int dimX, int dimY, double xMin, double xMax, double yMin, double yMax, int resolution, double[] anchor) {
 
     /** Validates. */
     public GridSpec {

@@ -10,8 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class ImageGrid {
 
-    private ImageGrid() {
-    }
+    private ImageGrid() {}
 
     /** Parses an image shape such as {@code 8x8} (height x width). */
     public static int[] parseShape(String text) {

@@ -60,10 +60,11 @@ public final class PrincipalPlane {
         int n = rows.rows();
         int d = rows.columns();
         if (n < 2 || d < 2) {
-            throw new IllegalArgumentException("a principal plane needs at least 2 rows and 2 columns, got " + n + " x "
-                    + d);
+            throw new IllegalArgumentException(
+                    "a principal plane needs at least 2 rows and 2 columns, got " + n + " x " + d);
         }
-        double[] v = NativeArrays.toArray(scale.transform(rows.castTo(DataType.DOUBLE).dup('c')));
+        double[] v = NativeArrays.toArray(
+                scale.transform(rows.castTo(DataType.DOUBLE).dup('c')));
         double[] mean = new double[d];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < d; j++) {
@@ -116,7 +117,8 @@ public final class PrincipalPlane {
     /** Coordinates (PC1, PC2) of rows in the data's units: [n, 2], in standard deviations from the mean. */
     public INDArray project(INDArray rows) {
         int n = rows.rows();
-        double[] v = NativeArrays.toArray(scale.transform(rows.castTo(DataType.DOUBLE).dup('c')));
+        double[] v = NativeArrays.toArray(
+                scale.transform(rows.castTo(DataType.DOUBLE).dup('c')));
         double[] out = new double[2 * n];
         for (int i = 0; i < n; i++) {
             for (int k = 0; k < 2; k++) {

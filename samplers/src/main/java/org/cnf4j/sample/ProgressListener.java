@@ -8,7 +8,7 @@ package org.cnf4j.sample;
 public interface ProgressListener {
 
     /** Ignores progress. */
-    ProgressListener NONE = (done, total) -> { };
+    ProgressListener NONE = (done, total) -> {};
 
     /**
      * @param done units finished (samples, grid cells)

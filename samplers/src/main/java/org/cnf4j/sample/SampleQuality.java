@@ -17,16 +17,13 @@ import java.util.SplittableRandom;
  */
 public final class SampleQuality {
 
-    private SampleQuality() {
-    }
+    private SampleQuality() {}
 
     /** An energy distance with its permutation test. */
-    public record EnergyDistance(double distance, double pValue, int permutations) {
-    }
+    public record EnergyDistance(double distance, double pValue, int permutations) {}
 
     /** A classifier two-sample test: held-out accuracy (0.5: chance), its standard error and the rows it scored. */
-    public record ClassifierTest(double accuracy, double standardError, int heldOut) {
-    }
+    public record ClassifierTest(double accuracy, double standardError, int heldOut) {}
 
     private static double distance(double[] a, int i, double[] b, int j, int dim) {
         double s = 0;
@@ -46,8 +43,8 @@ public final class SampleQuality {
         int n = x.length / dim;
         int m = y.length / dim;
         if (n < 2 || m < 2) {
-            throw new IllegalArgumentException("the energy distance needs at least 2 rows in each set, got " + n
-                    + " and " + m);
+            throw new IllegalArgumentException(
+                    "the energy distance needs at least 2 rows in each set, got " + n + " and " + m);
         }
         return 2 * crossMean(x, y, dim) - withinMean(x, dim) - withinMean(y, dim);
     }
@@ -134,7 +131,8 @@ public final class SampleQuality {
                 }
             }
         }
-        return 2 * cross / ((double) n * m) - 2 * withinX / ((double) n * (n - 1))
+        return 2 * cross / ((double) n * m)
+                - 2 * withinX / ((double) n * (n - 1))
                 - 2 * withinY / ((double) m * (m - 1));
     }
 
@@ -147,8 +145,8 @@ public final class SampleQuality {
         int n = x.length / dim;
         int m = y.length / dim;
         if (n < 4 || m < 4) {
-            throw new IllegalArgumentException("the classifier test needs at least 4 rows in each set, got " + n
-                    + " and " + m);
+            throw new IllegalArgumentException(
+                    "the classifier test needs at least 4 rows in each set, got " + n + " and " + m);
         }
         SplittableRandom random = new SplittableRandom(seed);
         // the larger set is cut to the smaller's size, so that 0.5 is what chance scores

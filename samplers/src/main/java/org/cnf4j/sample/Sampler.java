@@ -50,9 +50,10 @@ public final class Sampler {
      */
     public Sampler(DensityModel model, ContextSource contexts) {
         if ((model.flow().contextDim() > 0) != (contexts != null)) {
-            throw new IllegalArgumentException(contexts == null
-                    ? "the model is conditional: give the samples' contexts"
-                    : "the model is not conditional: it takes no context");
+            throw new IllegalArgumentException(
+                    contexts == null
+                            ? "the model is conditional: give the samples' contexts"
+                            : "the model is not conditional: it takes no context");
         }
         this.model = model;
         this.contexts = contexts;
@@ -85,8 +86,7 @@ public final class Sampler {
     }
 
     /** All samples of a call that keeps them in memory. */
-    public record SampleResult(INDArray samples, INDArray logProb, SolverStats stats) {
-    }
+    public record SampleResult(INDArray samples, INDArray logProb, SolverStats stats) {}
 
     /** n samples at temperature 1, without log-densities, in memory. */
     public SampleResult sample(int n, long seed) {
@@ -110,34 +110,44 @@ public final class Sampler {
 
     /** The largest chunk whose working memory fits what the JVM allows ({@link DataMemory#workingLimitBytes}). */
     public int maxChunk(boolean withLogProb) {
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, DataMemory.workingLimitBytes()
-                / bytesPerChunkRow(withLogProb)));
+        return (int) Math.max(
+                1, Math.min(Integer.MAX_VALUE, DataMemory.workingLimitBytes() / bytesPerChunkRow(withLogProb)));
     }
 
     /** n samples in memory. */
     public SampleResult sample(int n, long seed, double temperature, boolean withLogProb) {
-        DataMemory.check((long) n * (model.dim() + (withLogProb ? 1 : 0)), DataMemory.limitBytes(), n + " samples",
-                "they");
+        DataMemory.check(
+                (long) n * (model.dim() + (withLogProb ? 1 : 0)), DataMemory.limitBytes(), n + " samples", "they");
         INDArray[] all = new INDArray[2];
         int[] filled = {0};
-        INDArray samples = org.nd4j.linalg.factory.Nd4j.create(org.nd4j.linalg.api.buffer.DataType.DOUBLE, n,
-                model.dim());
-        INDArray logp = withLogProb ? org.nd4j.linalg.factory.Nd4j.create(org.nd4j.linalg.api.buffer.DataType.DOUBLE, n)
-                : null;
+        INDArray samples =
+                org.nd4j.linalg.factory.Nd4j.create(org.nd4j.linalg.api.buffer.DataType.DOUBLE, n, model.dim());
+        INDArray logp =
+                withLogProb ? org.nd4j.linalg.factory.Nd4j.create(org.nd4j.linalg.api.buffer.DataType.DOUBLE, n) : null;
         all[0] = samples;
         all[1] = logp;
         SolverStats stats;
         try {
-            stats = sample(n, seed, temperature, withLogProb, DEFAULT_CHUNK, (s, l) -> {
-                long from = filled[0];
-                long to = from + s.rows();
-                samples.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to),
-                        org.nd4j.linalg.indexing.NDArrayIndex.all()).assign(s);
-                if (logp != null) {
-                    logp.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to)).assign(l);
-                }
-                filled[0] = (int) to;
-            }, ProgressListener.NONE);
+            stats = sample(
+                    n,
+                    seed,
+                    temperature,
+                    withLogProb,
+                    DEFAULT_CHUNK,
+                    (s, l) -> {
+                        long from = filled[0];
+                        long to = from + s.rows();
+                        samples.get(
+                                        org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to),
+                                        org.nd4j.linalg.indexing.NDArrayIndex.all())
+                                .assign(s);
+                        if (logp != null) {
+                            logp.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to))
+                                    .assign(l);
+                        }
+                        filled[0] = (int) to;
+                    },
+                    ProgressListener.NONE);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -145,8 +155,7 @@ public final class Sampler {
     }
 
     /** One chunk of samples: values [m, dim] and log-densities [m] (null when not asked for) in the data's units. */
-    public record Chunk(INDArray samples, INDArray logProb, SolverStats stats) {
-    }
+    public record Chunk(INDArray samples, INDArray logProb, SolverStats stats) {}
 
     /**
      * Samples {@code first} to {@code first + m - 1}, solved together: z_i from the flow's base
@@ -204,8 +213,15 @@ public final class Sampler {
      * @param chunk samples solved together
      * @return the solver work over all chunks
      */
-    public SolverStats sample(long n, long seed, double temperature, boolean withLogProb, int chunk,
-            ChunkConsumer out, ProgressListener progress) throws java.io.IOException {
+    public SolverStats sample(
+            long n,
+            long seed,
+            double temperature,
+            boolean withLogProb,
+            int chunk,
+            ChunkConsumer out,
+            ProgressListener progress)
+            throws java.io.IOException {
         if (n < 1) {
             throw new IllegalArgumentException("the number of samples must be positive, got " + n);
         }
@@ -217,10 +233,14 @@ public final class Sampler {
         }
         int fits = maxChunk(withLogProb);
         if (Math.min(chunk, n) > fits) {
-            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "a chunk of %,d samples needs "
-                    + "about %,d MB of working memory, over the %,d MB this JVM allows (half the smaller of -Xmx and "
-                    + "ND4J's off-heap limit); use a chunk of at most %,d", Math.min(chunk, n),
-                    Math.min(chunk, n) * bytesPerChunkRow(withLogProb) >> 20, DataMemory.workingLimitBytes() >> 20,
+            throw new IllegalArgumentException(String.format(
+                    java.util.Locale.ROOT,
+                    "a chunk of %,d samples needs "
+                            + "about %,d MB of working memory, over the %,d MB this JVM allows (half the smaller of -Xmx and "
+                            + "ND4J's off-heap limit); use a chunk of at most %,d",
+                    Math.min(chunk, n),
+                    Math.min(chunk, n) * bytesPerChunkRow(withLogProb) >> 20,
+                    DataMemory.workingLimitBytes() >> 20,
                     fits));
         }
         SolverStats stats = SolverStats.ZERO;

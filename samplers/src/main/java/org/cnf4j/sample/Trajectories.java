@@ -30,8 +30,8 @@ public record Trajectories(double[] times, INDArray[] states, SolverStats stats)
             throw new IllegalArgumentException("a trajectory needs at least 2 times, got " + steps);
         }
         ContinuousNormalizingFlow flow = model.flow();
-        INDArray[] zc = flow.splitRows(model.standardizer().transform(Inputs.requireFiniteMatrix(x,
-                flow.inputColumns(), "x")), "x");
+        INDArray[] zc = flow.splitRows(
+                model.standardizer().transform(Inputs.requireFiniteMatrix(x, flow.inputColumns(), "x")), "x");
         return flow.withContext(zc[1], () -> paths(flow, zc[0], steps));
     }
 

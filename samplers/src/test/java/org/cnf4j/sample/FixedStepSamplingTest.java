@@ -19,7 +19,9 @@ class FixedStepSamplingTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = RungeKuttaMethod.class, names = {"EULER", "MIDPOINT", "HEUN", "RK4"})
+    @EnumSource(
+            value = RungeKuttaMethod.class,
+            names = {"EULER", "MIDPOINT", "HEUN", "RK4"})
     void samplesConvergeAtTheMethodsOrder(RungeKuttaMethod method) {
         DensityModel model = SamplersTest.model(4);
         model.flow().setSolver(SolverConfig.dopri5(1e-11, 1e-11));

@@ -41,8 +41,8 @@ class SampleQualityTest {
         int rejected = 0;
         int reps = 200;
         for (int k = 0; k < reps; k++) {
-            SampleQuality.EnergyDistance t = SampleQuality.energyTest(gaussian(30, 0, 3 * k), gaussian(30, 0, 3 * k + 1),
-                    1, 99, k);
+            SampleQuality.EnergyDistance t =
+                    SampleQuality.energyTest(gaussian(30, 0, 3 * k), gaussian(30, 0, 3 * k + 1), 1, 99, k);
             if (t.pValue() <= 0.05) {
                 rejected++;
             }
@@ -51,7 +51,8 @@ class SampleQualityTest {
         assertTrue(rejected >= 2 && rejected <= 22, rejected + " of " + reps + " rejected at level 0.05");
         int detected = 0;
         for (int k = 0; k < 20; k++) {
-            if (SampleQuality.energyTest(gaussian(30, 0, 5 * k), gaussian(30, 1.5, 5 * k + 1), 1, 99, k).pValue()
+            if (SampleQuality.energyTest(gaussian(30, 0, 5 * k), gaussian(30, 1.5, 5 * k + 1), 1, 99, k)
+                            .pValue()
                     <= 0.05) {
                 detected++;
             }
@@ -61,12 +62,12 @@ class SampleQualityTest {
 
     @Test
     void theClassifierTestIsAHalfForEqualSetsAndNearOneForDisjointOnes() {
-        SampleQuality.ClassifierTest same = SampleQuality.classifierTest(gaussian(1000, 0, 1), gaussian(1000, 0, 2), 1,
-                7);
+        SampleQuality.ClassifierTest same =
+                SampleQuality.classifierTest(gaussian(1000, 0, 1), gaussian(1000, 0, 2), 1, 7);
         assertEquals(0.5, same.accuracy(), 4 * same.standardError());
         assertEquals(1000, same.heldOut());
-        SampleQuality.ClassifierTest apart = SampleQuality.classifierTest(gaussian(400, 0, 1), gaussian(400, 20, 2), 1,
-                7);
+        SampleQuality.ClassifierTest apart =
+                SampleQuality.classifierTest(gaussian(400, 0, 1), gaussian(400, 20, 2), 1, 7);
         assertEquals(1.0, apart.accuracy(), 0.0);
     }
 }

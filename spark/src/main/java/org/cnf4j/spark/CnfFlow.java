@@ -77,16 +77,19 @@ public final class CnfFlow extends Estimator<CnfFlowModel> implements DefaultPar
         this.uid = uid;
         inputCols = new StringArrayParam(this, "inputCols", "numeric input columns (instead of featuresCol)");
         featuresCol = new Param<>(this, "featuresCol", "vector input column (when inputCols is not set)");
-        contextCols = new StringArrayParam(this, "contextCols", "columns the flow is conditional on (numbers, or text "
-                + "and integers of 2 to 10 values as categories); none: unconditional");
+        contextCols = new StringArrayParam(
+                this,
+                "contextCols",
+                "columns the flow is conditional on (numbers, or text "
+                        + "and integers of 2 to 10 values as categories); none: unconditional");
         outputCol = new Param<>(this, "outputCol", "column of log p, nats");
         hidden = new IntArrayParam(this, "hidden", "hidden layer widths of the concatsquash network");
         iterations = new IntParam(this, "iterations", "training iterations (> 0)");
         batchSize = new IntParam(this, "batchSize", "rows per batch (> 0)");
         learningRate = new DoubleParam(this, "learningRate", "Adam's learning rate, decayed linearly to 0 (> 0)");
         objective = new Param<>(this, "objective", "flow-matching or mle");
-        validationFraction = new DoubleParam(this, "validationFraction", "share of rows held out to choose the "
-                + "kept weights, in [0, 0.5)");
+        validationFraction = new DoubleParam(
+                this, "validationFraction", "share of rows held out to choose the " + "kept weights, in [0, 0.5)");
         seed = new LongParam(this, "seed", "seed of the initial weights, the split, batches and noise");
         setDefault(inputCols, new String[0]);
         setDefault(featuresCol, "features");
@@ -236,21 +239,37 @@ public final class CnfFlow extends Estimator<CnfFlowModel> implements DefaultPar
         if (!name.equals(FlowMatching.NAME) && !name.equals("mle")) {
             throw new IllegalArgumentException("objective must be flow-matching or mle, got '" + name + "'");
         }
-        TrainOptions.Builder b = TrainOptions.builder().hidden($(hidden)).iterations((Integer) $(iterations))
-                .batch((Integer) $(batchSize)).learningRate((Double) $(learningRate)).seed(s).baselines(false);
-        b = name.equals("mle") ? b.maximumLikelihood() : b.flowMatching(new FlowMatching(0, false, TimeSampling.UNIFORM));
+        TrainOptions.Builder b = TrainOptions.builder()
+                .hidden($(hidden))
+                .iterations((Integer) $(iterations))
+                .batch((Integer) $(batchSize))
+                .learningRate((Double) $(learningRate))
+                .seed(s)
+                .baselines(false);
+        b = name.equals("mle")
+                ? b.maximumLikelihood()
+                : b.flowMatching(new FlowMatching(0, false, TimeSampling.UNIFORM));
         TrainOptions options = b.build();
-        SparkTrainingData data = SparkTrainingData.of(input.frame(), input.columns(), List.of($(contextCols)),
-                (Double) $(validationFraction), 0.0, s, "the training data", MissingValues.FAIL,
+        SparkTrainingData data = SparkTrainingData.of(
+                input.frame(),
+                input.columns(),
+                List.of($(contextCols)),
+                (Double) $(validationFraction),
+                0.0,
+                s,
+                "the training data",
+                MissingValues.FAIL,
                 dataset.sparkSession().sparkContext().defaultParallelism());
         try {
             ContinuousNormalizingFlow flow = options.newFlow(input.columns().size(), data.contextDim());
             Trainer trainer = new Trainer(flow, data, options.config());
             trainer.setBatchGradient(data.batchGradient(flow, trainer.objective()));
             TrainingResult r = trainer.train();
-            ModelMetadata meta = new ModelMetadata(data.standardizer(), false, data.describe(), input.columns(), null,
-                    data.context()).withTraining(r.summary()).withProvenance(org.cnf4j.io.Provenance.of("CnfFlow.fit("
-                            + data.describe() + ", " + options + ")", data, s));
+            ModelMetadata meta = new ModelMetadata(
+                            data.standardizer(), false, data.describe(), input.columns(), null, data.context())
+                    .withTraining(r.summary())
+                    .withProvenance(org.cnf4j.io.Provenance.of(
+                            "CnfFlow.fit(" + data.describe() + ", " + options + ")", data, s));
             Path local = Files.createTempFile("cnf-flow", ".zip");
             try {
                 ModelFile.save(local, flow, meta);

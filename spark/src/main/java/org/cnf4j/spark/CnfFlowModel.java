@@ -58,8 +58,11 @@ public final class CnfFlowModel extends Model<CnfFlowModel> implements MLWritabl
         ModelFile.load(modelFile, "the model file");
         inputCols = new StringArrayParam(this, "inputCols", "numeric input columns (instead of featuresCol)");
         featuresCol = new Param<>(this, "featuresCol", "vector input column (when inputCols is not set)");
-        contextCols = new StringArrayParam(this, "contextCols", "the context columns the model was fitted with (the "
-                + "model file names them; scoring reads them by name)");
+        contextCols = new StringArrayParam(
+                this,
+                "contextCols",
+                "the context columns the model was fitted with (the "
+                        + "model file names them; scoring reads them by name)");
         outputCol = new Param<>(this, "outputCol", "column of log p, nats");
         setDefault(inputCols, new String[0]);
         setDefault(featuresCol, "features");
@@ -123,10 +126,13 @@ public final class CnfFlowModel extends Model<CnfFlowModel> implements MLWritabl
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         transformSchema(dataset.schema());
-        FlowColumns.Input input = FlowColumns.of(dataset, $(inputCols), $(featuresCol), model().flow().dim());
+        FlowColumns.Input input = FlowColumns.of(
+                dataset, $(inputCols), $(featuresCol), model().flow().dim());
         Dataset<Row> scored = FlowScoring.withLogProb(input.frame(), modelFile, input.columns());
         scored = input.dropTemporary(scored);
-        return $(outputCol).equals(FlowScoring.LOGP) ? scored : scored.withColumnRenamed(FlowScoring.LOGP, $(outputCol));
+        return $(outputCol).equals(FlowScoring.LOGP)
+                ? scored
+                : scored.withColumnRenamed(FlowScoring.LOGP, $(outputCol));
     }
 
     @Override
@@ -140,8 +146,8 @@ public final class CnfFlowModel extends Model<CnfFlowModel> implements MLWritabl
         FlowColumns.check(schema, inputCols, featuresCol);
         List<String> have = List.of(schema.fieldNames());
         if (have.contains(outputCol) || have.contains(FlowScoring.LOGP)) {
-            throw new DataException("the data already have a column '" + (have.contains(outputCol) ? outputCol
-                    : FlowScoring.LOGP) + "'");
+            throw new DataException("the data already have a column '"
+                    + (have.contains(outputCol) ? outputCol : FlowScoring.LOGP) + "'");
         }
         return schema.add(outputCol, DataTypes.DoubleType, true);
     }
@@ -180,7 +186,8 @@ public final class CnfFlowModel extends Model<CnfFlowModel> implements MLWritabl
         public void saveImpl(String path) {
             DefaultParamsWriter$.MODULE$.saveMetadata(instance, path, sc(), scala.Option.empty(), scala.Option.empty());
             Path file = new Path(path, MODEL_FILE);
-            try (OutputStream out = file.getFileSystem(sc().hadoopConfiguration()).create(file, true)) {
+            try (OutputStream out =
+                    file.getFileSystem(sc().hadoopConfiguration()).create(file, true)) {
                 out.write(instance.modelFile);
             } catch (IOException e) {
                 throw new UncheckedIOException(file + ": " + e.getMessage(), e);
@@ -192,8 +199,8 @@ public final class CnfFlowModel extends Model<CnfFlowModel> implements MLWritabl
     private static final class Reader extends MLReader<CnfFlowModel> {
         @Override
         public CnfFlowModel load(String path) {
-            DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sc(),
-                    CnfFlowModel.class.getName());
+            DefaultParamsReader.Metadata metadata =
+                    DefaultParamsReader$.MODULE$.loadMetadata(path, sc(), CnfFlowModel.class.getName());
             Path file = new Path(path, MODEL_FILE);
             byte[] bytes;
             try {

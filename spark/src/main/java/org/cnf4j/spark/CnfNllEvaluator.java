@@ -57,10 +57,14 @@ public final class CnfNllEvaluator extends Evaluator implements DefaultParamsWri
     public double evaluate(Dataset<?> dataset) {
         String col = $(logpCol);
         if (!java.util.List.of(dataset.schema().fieldNames()).contains(col)) {
-            throw new DataException("no log-density column '" + col + "'; transform the rows with a CnfFlowModel first");
+            throw new DataException(
+                    "no log-density column '" + col + "'; transform the rows with a CnfFlowModel first");
         }
-        Row r = dataset.agg(functions.avg(functions.col(col)), functions.count(functions.lit(1)),
-                functions.count(functions.col(col))).head();
+        Row r = dataset.agg(
+                        functions.avg(functions.col(col)),
+                        functions.count(functions.lit(1)),
+                        functions.count(functions.col(col)))
+                .head();
         if (r.getLong(1) == 0) {
             throw new DataException("no rows to evaluate");
         }

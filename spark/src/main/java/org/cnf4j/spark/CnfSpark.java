@@ -17,10 +17,18 @@ import picocli.CommandLine.ParseResult;
  * (one line "cnf-spark COMMAND: error: ..." on stderr, naming the problem, however deep in a
  * Spark task it arose), 2 a usage error.
  */
-@Command(name = "cnf-spark", mixinStandardHelpOptions = true, versionProvider = CnfSpark.Version.class,
+@Command(
+        name = "cnf-spark",
+        mixinStandardHelpOptions = true,
+        versionProvider = CnfSpark.Version.class,
         description = "Continuous normalizing flows on Apache Spark: scoring and sampling beyond one machine.",
-        subcommands = {SparkTrainCommand.class, SparkDensityCommand.class, SparkSampleCommand.class, SparkBenchCommand.class,
-            CommandLine.HelpCommand.class})
+        subcommands = {
+            SparkTrainCommand.class,
+            SparkDensityCommand.class,
+            SparkSampleCommand.class,
+            SparkBenchCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class CnfSpark implements Runnable {
 
     @CommandLine.Spec
@@ -45,9 +53,13 @@ public final class CnfSpark implements Runnable {
     /** The documented error behind a Spark failure: the first cnf4j or argument error in the cause chain. */
     static Throwable cause(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof DataException || t instanceof ModelFileException || t instanceof OdeSolveException
-                    || t instanceof TrainingException || t instanceof IllegalArgumentException
-                    || t instanceof AnalysisException || t instanceof java.io.IOException) {
+            if (t instanceof DataException
+                    || t instanceof ModelFileException
+                    || t instanceof OdeSolveException
+                    || t instanceof TrainingException
+                    || t instanceof IllegalArgumentException
+                    || t instanceof AnalysisException
+                    || t instanceof java.io.IOException) {
                 return t;
             }
         }
@@ -94,7 +106,8 @@ public final class CnfSpark implements Runnable {
 
     /** Entry point for {@code spark-submit --class org.cnf4j.spark.CnfSpark cnf-spark.jar ...}. */
     public static void main(String[] args) {
-        int code = commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+        int code = commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true))
+                .execute(args);
         System.exit(code);
     }
 

@@ -33,8 +33,7 @@ public final class CnfSql {
 
     private static final Map<SparkSession, Map<String, Broadcast<byte[]>>> MODELS = new java.util.WeakHashMap<>();
 
-    private CnfSql() {
-    }
+    private CnfSql() {}
 
     /**
      * Registers (or replaces) a model under a name for {@code cnf_logp} in this session.
@@ -42,20 +41,29 @@ public final class CnfSql {
      * @throws org.cnf4j.io.ModelFileException for a corrupt model file, checked here on the driver
      */
     public static synchronized void register(SparkSession spark, String name, byte[] modelFile) {
-        if (!ModelFile.load(modelFile, "the model file '" + name + "'").metadata().context().isEmpty()) {
+        if (!ModelFile.load(modelFile, "the model file '" + name + "'")
+                .metadata()
+                .context()
+                .isEmpty()) {
             throw new DataException(FUNCTION + " scores unconditional models; score a conditional one with its context "
                     + "columns through FlowScoring (cnf-spark density)");
         }
-        Broadcast<byte[]> shared = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(modelFile);
+        Broadcast<byte[]> shared =
+                JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(modelFile);
         Map<String, Broadcast<byte[]>> models = MODELS.computeIfAbsent(spark, s -> new HashMap<>());
         models.put(name, shared);
         Map<String, Broadcast<byte[]>> snapshot = new HashMap<>(models);
-        spark.udf().register(FUNCTION, (UDF2<String, scala.collection.Seq<Object>, Double>) (model, values) ->
-                logp(snapshot, model, values), DataTypes.DoubleType);
+        spark.udf()
+                .register(
+                        FUNCTION,
+                        (UDF2<String, scala.collection.Seq<Object>, Double>)
+                                (model, values) -> logp(snapshot, model, values),
+                        DataTypes.DoubleType);
     }
 
     /** log p of one row under the named model; null for a null or non-finite value. */
-    private static Double logp(Map<String, Broadcast<byte[]>> models, String name, scala.collection.Seq<Object> values) {
+    private static Double logp(
+            Map<String, Broadcast<byte[]>> models, String name, scala.collection.Seq<Object> values) {
         Broadcast<byte[]> b = models.get(name);
         if (b == null) {
             throw new DataException(FUNCTION + ": no model named '" + name + "'; registered: " + models.keySet());
@@ -80,7 +88,9 @@ public final class CnfSql {
                 return null;
             }
         }
-        return Evaluation.logProb(m.flow(), m.metadata().standardizer(), Nd4j.create(row, new long[] {1, dim},
-                DataType.DOUBLE)).logProb().getDouble(0);
+        return Evaluation.logProb(
+                        m.flow(), m.metadata().standardizer(), Nd4j.create(row, new long[] {1, dim}, DataType.DOUBLE))
+                .logProb()
+                .getDouble(0);
     }
 }

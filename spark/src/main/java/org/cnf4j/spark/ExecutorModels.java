@@ -17,14 +17,12 @@ import org.cnf4j.linalg.NativeThreads;
  */
 final class ExecutorModels {
 
-    private record Cached(long broadcastId, LoadedModel model) {
-    }
+    private record Cached(long broadcastId, LoadedModel model) {}
 
     private static final ThreadLocal<Cached> CACHE = new ThreadLocal<>();
     private static volatile boolean configured;
 
-    private ExecutorModels() {
-    }
+    private ExecutorModels() {}
 
     /** The model of {@code broadcast} for the calling thread, loading it on first use. */
     static LoadedModel get(Broadcast<byte[]> broadcast, String name) {

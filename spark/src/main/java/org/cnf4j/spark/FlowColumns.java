@@ -23,8 +23,7 @@ final class FlowColumns {
     /** Prefix of the temporary columns a vector's elements are spread into. */
     static final String PREFIX = "__cnf4j_x";
 
-    private FlowColumns() {
-    }
+    private FlowColumns() {}
 
     /**
      * The frame with its input as numeric columns, and their names: {@code inputCols} as they are,
@@ -68,8 +67,8 @@ final class FlowColumns {
                 }
                 StructField f = schema.fields()[schema.fieldIndex(c)];
                 if (!(f.dataType() instanceof NumericType)) {
-                    throw new DataException("input column '" + c + "' has type " + f.dataType().simpleString()
-                            + ", not a number");
+                    throw new DataException(
+                            "input column '" + c + "' has type " + f.dataType().simpleString() + ", not a number");
                 }
             }
         } else if (!have.contains(featuresCol)

@@ -55,8 +55,7 @@ public final class FlowSampling {
         }
     }
 
-    private FlowSampling() {
-    }
+    private FlowSampling() {}
 
     /** {@link #sample(SparkSession, byte[], long, long, Options)} with {@link Options#defaults()}. */
     public static Dataset<Row> sample(SparkSession spark, byte[] modelFile, long n, long seed) {
@@ -81,12 +80,14 @@ public final class FlowSampling {
      * @throws DataException for a missing or unknown context column or level, or a context given
      *     to an unconditional model (or none to a conditional one)
      */
-    public static Dataset<Row> sample(SparkSession spark, byte[] modelFile, long n, long seed, Options options,
-            Map<String, String> context) {
+    public static Dataset<Row> sample(
+            SparkSession spark, byte[] modelFile, long n, long seed, Options options, Map<String, String> context) {
         if (n < 1) {
             throw new IllegalArgumentException("the number of samples must be positive, got " + n);
         }
-        if (!(options.temperature() > 0) || Double.isInfinite(options.temperature()) || options.chunk() < 1
+        if (!(options.temperature() > 0)
+                || Double.isInfinite(options.temperature())
+                || options.chunk() < 1
                 || options.partitions() < 0) {
             throw new IllegalArgumentException("temperature and chunk must be positive and partitions not negative");
         }
@@ -101,7 +102,8 @@ public final class FlowSampling {
         }
         long chunks = (n + options.chunk() - 1) / options.chunk();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        int partitions = (int) Math.min(chunks, options.partitions() > 0 ? options.partitions() : jsc.defaultParallelism());
+        int partitions =
+                (int) Math.min(chunks, options.partitions() > 0 ? options.partitions() : jsc.defaultParallelism());
         Broadcast<byte[]> shared = jsc.broadcast(modelFile);
         return spark.range(0, chunks, 1, partitions)
                 .mapPartitions(new SamplePartition(shared, n, seed, options, encoded), Encoders.row(schema));
@@ -139,10 +141,11 @@ public final class FlowSampling {
             }
             out = out.add(c, DataTypes.DoubleType, false);
         }
-        Broadcast<byte[]> shared = JavaSparkContext.fromSparkContext(contexts.sparkSession().sparkContext())
+        Broadcast<byte[]> shared = JavaSparkContext.fromSparkContext(
+                        contexts.sparkSession().sparkContext())
                 .broadcast(modelFile);
-        org.apache.spark.api.java.JavaRDD<Row> rows = contexts.javaRDD().zipWithIndex()
-                .mapPartitions(new SampleAtPartition(shared, index, seed, options));
+        org.apache.spark.api.java.JavaRDD<Row> rows =
+                contexts.javaRDD().zipWithIndex().mapPartitions(new SampleAtPartition(shared, index, seed, options));
         return contexts.sparkSession().createDataFrame(rows, out);
     }
 
@@ -235,9 +238,13 @@ public final class FlowSampling {
     private static double[] encode(LoadedModel model, Map<String, String> context) {
         List<org.cnf4j.data.ContextColumn> columns = model.metadata().context();
         if (columns.isEmpty() != (context == null || context.isEmpty())) {
-            throw new DataException(columns.isEmpty() ? "the model is not conditional: it takes no context"
-                    : "the model is conditional on " + columns.stream().map(org.cnf4j.data.ContextColumn::name).toList()
-                            + ": give --context COLUMN=VALUE for each");
+            throw new DataException(
+                    columns.isEmpty()
+                            ? "the model is not conditional: it takes no context"
+                            : "the model is conditional on "
+                                    + columns.stream()
+                                            .map(org.cnf4j.data.ContextColumn::name)
+                                            .toList() + ": give --context COLUMN=VALUE for each");
         }
         if (columns.isEmpty()) {
             return null;
@@ -270,8 +277,8 @@ public final class FlowSampling {
         public Iterator<Row> call(Iterator<Long> chunkIds) {
             LoadedModel loaded = ExecutorModels.get(model, "the model file");
             loaded.flow().setMatrixPrecision(options.precision());
-            Sampler sampler = new Sampler(DensityModel.of(loaded), context == null ? null
-                    : org.cnf4j.sample.ContextSource.constant(context));
+            Sampler sampler = new Sampler(
+                    DensityModel.of(loaded), context == null ? null : org.cnf4j.sample.ContextSource.constant(context));
             return new Iterator<>() {
                 private Iterator<Row> current = List.<Row>of().iterator();
 

@@ -84,8 +84,7 @@ public final class FlowScoring {
         }
     }
 
-    private FlowScoring() {
-    }
+    private FlowScoring() {}
 
     /** {@link #withLogProb(Dataset, byte[], List, Options)} with {@link Options#defaults()}. */
     public static Dataset<Row> withLogProb(Dataset<Row> df, byte[] modelFile, List<String> columns) {
@@ -106,11 +105,12 @@ public final class FlowScoring {
      */
     public static Dataset<Row> withLogProb(Dataset<Row> df, byte[] modelFile, List<String> columns, Options options) {
         LoadedModel model = ModelFile.load(modelFile, "the model file");
-        List<String> names = columns == null || columns.isEmpty() ? model.metadata().columns() : columns;
+        List<String> names =
+                columns == null || columns.isEmpty() ? model.metadata().columns() : columns;
         int dim = model.flow().dim();
         if (names.size() != dim) {
-            throw new DataException("the model has " + dim + " dimensions (columns " + model.metadata().columns()
-                    + "), " + names.size() + " columns were given: " + names);
+            throw new DataException("the model has " + dim + " dimensions (columns "
+                    + model.metadata().columns() + "), " + names.size() + " columns were given: " + names);
         }
         StructType schema = df.schema();
         List<String> have = List.of(schema.fieldNames());
@@ -123,8 +123,8 @@ public final class FlowScoring {
             index[j] = schema.fieldIndex(c);
             StructField f = schema.fields()[index[j]];
             if (!(f.dataType() instanceof NumericType)) {
-                throw new DataException("column '" + c + "' has type " + f.dataType().simpleString()
-                        + ", not a number");
+                throw new DataException(
+                        "column '" + c + "' has type " + f.dataType().simpleString() + ", not a number");
             }
         }
         int[] contextIndex = contextIndex(schema, model.metadata().context());
@@ -147,7 +147,8 @@ public final class FlowScoring {
             }
             SparkIo.requireFinite(df, numeric, "", "; --on-bad-row skip or null scores the other rows");
         }
-        Broadcast<byte[]> shared = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext())
+        Broadcast<byte[]> shared = JavaSparkContext.fromSparkContext(
+                        df.sparkSession().sparkContext())
                 .broadcast(modelFile);
         return df.mapPartitions(new ScorePartition(shared, index, contextIndex, names, options), Encoders.row(out));
     }
@@ -165,13 +166,16 @@ public final class FlowScoring {
             org.cnf4j.data.ContextColumn c = context.get(i);
             if (!have.contains(c.name())) {
                 throw new DataException("no context column '" + c.name() + "' (the model is conditional on "
-                        + context.stream().map(org.cnf4j.data.ContextColumn::name).toList() + "); the data have " + have);
+                        + context.stream()
+                                .map(org.cnf4j.data.ContextColumn::name)
+                                .toList() + "); the data have " + have);
             }
             index[i] = schema.fieldIndex(c.name());
             StructField f = schema.fields()[index[i]];
             boolean text = f.dataType() == DataTypes.StringType;
             if (!(f.dataType() instanceof NumericType) && !(text && c.categorical())) {
-                throw new DataException("context column '" + c.name() + "' has type " + f.dataType().simpleString()
+                throw new DataException("context column '" + c.name() + "' has type "
+                        + f.dataType().simpleString()
                         + (c.categorical() ? ", not a number or text level" : ", not a number"));
             }
         }
@@ -231,8 +235,11 @@ public final class FlowScoring {
             LoadedModel m = ExecutorModels.get(model, "the model file");
             m.flow().setSeed(options.seed());
             m.flow().setMatrixPrecision(options.precision());
-            m.flow().setTraceEstimator(options.trace() == null ? m.flow().defaultEvaluationEstimator()
-                    : TraceEstimator.byName(options.trace()));
+            m.flow()
+                    .setTraceEstimator(
+                            options.trace() == null
+                                    ? m.flow().defaultEvaluationEstimator()
+                                    : TraceEstimator.byName(options.trace()));
             int dim = index.length;
             List<org.cnf4j.data.ContextColumn> context = m.metadata().context();
             int width = m.flow().inputColumns();
@@ -281,24 +288,29 @@ public final class FlowScoring {
                     double[] logp = new double[n];
                     if (n > 0) {
                         int count = n;
-                        Evaluation.score(m.flow(), m.metadata().standardizer(), new RowSource() {
-                            private boolean done;
+                        Evaluation.score(
+                                m.flow(),
+                                m.metadata().standardizer(),
+                                new RowSource() {
+                                    private boolean done;
 
-                            @Override
-                            public int dim() {
-                                return width;
-                            }
+                                    @Override
+                                    public int dim() {
+                                        return width;
+                                    }
 
-                            @Override
-                            public int read(double[] out, int maxRows) {
-                                if (done) {
-                                    return 0;
-                                }
-                                done = true;
-                                System.arraycopy(values, 0, out, 0, count * width);
-                                return count;
-                            }
-                        }, true, (start, chunk) -> System.arraycopy(chunk, 0, logp, (int) start, chunk.length));
+                                    @Override
+                                    public int read(double[] out, int maxRows) {
+                                        if (done) {
+                                            return 0;
+                                        }
+                                        done = true;
+                                        System.arraycopy(values, 0, out, 0, count * width);
+                                        return count;
+                                    }
+                                },
+                                true,
+                                (start, chunk) -> System.arraycopy(chunk, 0, logp, (int) start, chunk.length));
                     }
                     for (int i = 0, k = 0; i < rows.size(); i++) {
                         Double v = good.get(i) ? logp[k++] : null;

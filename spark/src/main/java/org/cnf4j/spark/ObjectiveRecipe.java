@@ -28,8 +28,17 @@ import org.cnf4j.train.TimeSampling;
  * @param contextDropout flow matching's share of rows that train the unconditional field (a
  *     conditional flow's guidance), 0 for none
  */
-record ObjectiveRecipe(boolean flowMatching, double sigmaMin, String timeSampling, String gradient,
-        double backwardRtol, double backwardAtol, boolean seminorm, double kinetic, double jacobian, String trace,
+record ObjectiveRecipe(
+        boolean flowMatching,
+        double sigmaMin,
+        String timeSampling,
+        String gradient,
+        double backwardRtol,
+        double backwardAtol,
+        boolean seminorm,
+        double kinetic,
+        double jacobian,
+        String trace,
         double contextDropout)
         implements Serializable {
 
@@ -42,11 +51,21 @@ record ObjectiveRecipe(boolean flowMatching, double sigmaMin, String timeSamplin
     static ObjectiveRecipe of(Objective objective) {
         if (objective instanceof FlowMatching fm) {
             if (fm.otCoupling()) {
-                throw new IllegalArgumentException("training on Spark cannot use the OT coupling: it pairs a whole "
-                        + "batch in one place");
+                throw new IllegalArgumentException(
+                        "training on Spark cannot use the OT coupling: it pairs a whole " + "batch in one place");
             }
-            return new ObjectiveRecipe(true, fm.sigmaMin(), fm.timeSampling().id(), null, Double.NaN, Double.NaN, false,
-                    0, 0, null, fm.contextDropout());
+            return new ObjectiveRecipe(
+                    true,
+                    fm.sigmaMin(),
+                    fm.timeSampling().id(),
+                    null,
+                    Double.NaN,
+                    Double.NaN,
+                    false,
+                    0,
+                    0,
+                    null,
+                    fm.contextDropout());
         }
         if (objective instanceof MaximumLikelihood ml) {
             double rtol = Double.NaN;
@@ -59,11 +78,21 @@ record ObjectiveRecipe(boolean flowMatching, double sigmaMin, String timeSamplin
                     atol = a.backwardTolerances().atol();
                 }
             }
-            return new ObjectiveRecipe(false, 0, null, ml.method().name(), rtol, atol, seminorm,
-                    ml.regularizers().kineticWeight(), ml.regularizers().jacobianWeight(), ml.estimator().toString(), 0);
+            return new ObjectiveRecipe(
+                    false,
+                    0,
+                    null,
+                    ml.method().name(),
+                    rtol,
+                    atol,
+                    seminorm,
+                    ml.regularizers().kineticWeight(),
+                    ml.regularizers().jacobianWeight(),
+                    ml.estimator().toString(),
+                    0);
         }
-        throw new IllegalArgumentException("training on Spark takes flow matching or maximum likelihood; got "
-                + objective.describe());
+        throw new IllegalArgumentException(
+                "training on Spark takes flow matching or maximum likelihood; got " + objective.describe());
     }
 
     /** A new objective of these settings. */
@@ -71,9 +100,13 @@ record ObjectiveRecipe(boolean flowMatching, double sigmaMin, String timeSamplin
         if (flowMatching) {
             return new FlowMatching(sigmaMin, false, TimeSampling.byName(timeSampling), contextDropout);
         }
-        GradientMethod method = gradient.equals("direct") ? new DirectBackprop()
-                : new AdjointMethod(Double.isNaN(backwardRtol) ? null
-                        : new AdjointMethod.BackwardTolerances(backwardRtol, backwardAtol), seminorm);
+        GradientMethod method = gradient.equals("direct")
+                ? new DirectBackprop()
+                : new AdjointMethod(
+                        Double.isNaN(backwardRtol)
+                                ? null
+                                : new AdjointMethod.BackwardTolerances(backwardRtol, backwardAtol),
+                        seminorm);
         return new MaximumLikelihood(method, new TrainingObjective(kinetic, jacobian), TraceEstimator.byName(trace));
     }
 }

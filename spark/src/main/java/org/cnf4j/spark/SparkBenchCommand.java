@@ -30,9 +30,9 @@ import org.cnf4j.train.Trainer;
 import org.cnf4j.train.TrainingConfig;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code cnf-spark bench}: rows per second scoring N generated rows of the 2-D toy model (FFJORD's
@@ -40,7 +40,10 @@ import picocli.CommandLine.Model.CommandSpec;
  * (cnf density's engine, one worker) and on Spark local[1] and local[2], and Spark's overhead
  * per data-parallel training iteration (local[2]) against the same gradient in one JVM.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Prints scoring throughput (one JVM, Spark local[1], local[2]) and Spark's overhead per "
                 + "training iteration; a benchmark, run it on a quiet machine.")
 final class SparkBenchCommand implements Callable<Integer> {
@@ -57,11 +60,17 @@ final class SparkBenchCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "1000", description = "Training batch (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--partitions", split = ",", defaultValue = "4", description = "Partitions of the training rows, "
-            + "one timing each (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--partitions",
+            split = ",",
+            defaultValue = "4",
+            description = "Partitions of the training rows, " + "one timing each (default: ${DEFAULT-VALUE}).")
     int[] partitions;
 
-    @Option(names = "--iterations", defaultValue = "30", description = "Timed training iterations (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--iterations",
+            defaultValue = "30",
+            description = "Timed training iterations (default: ${DEFAULT-VALUE}).")
     int iterations;
 
     @Override
@@ -77,11 +86,21 @@ final class SparkBenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "one JVM, one worker: %d rows in %.1f s, %.0f rows/s%n", rows, single, rows / single);
         out.flush();
         for (int cores : new int[] {1, 2}) {
-            SparkSession spark = SparkSession.builder().master("local[" + cores + "]").appName("cnf-spark bench")
-                    .config("spark.ui.enabled", "false").getOrCreate();
+            SparkSession spark = SparkSession.builder()
+                    .master("local[" + cores + "]")
+                    .appName("cnf-spark bench")
+                    .config("spark.ui.enabled", "false")
+                    .getOrCreate();
             Dataset<Row> df = spark.range(0, rows, 1, 2 * cores)
-                    .select(functions.sin(functions.col("id").multiply(0.1)).multiply(2).as("x"),
-                            functions.cos(functions.col("id").multiply(0.37)).multiply(2).as("y"));
+                    .select(
+                            functions
+                                    .sin(functions.col("id").multiply(0.1))
+                                    .multiply(2)
+                                    .as("x"),
+                            functions
+                                    .cos(functions.col("id").multiply(0.37))
+                                    .multiply(2)
+                                    .as("y"));
             long t1 = System.nanoTime();
             long n = FlowScoring.withLogProb(df, bytes, List.of("x", "y")).count();
             double s = (System.nanoTime() - t1) / 1e9;
@@ -104,25 +123,46 @@ final class SparkBenchCommand implements Callable<Integer> {
         for (int i = 0; i < n; i++) {
             list.add(org.apache.spark.sql.RowFactory.create(v[2 * i], v[2 * i + 1]));
         }
-        Dataset<Row> df = spark.createDataFrame(list, new org.apache.spark.sql.types.StructType()
-                .add("a", "double").add("b", "double")).coalesce(1);
-        TrainingConfig config = new TrainingConfig(iterations, batch, 1e-3, 0, 0, new AdjointMethod(), null,
-                TrainingObjective.MAXIMUM_LIKELIHOOD, 1, false, FlowMatching.defaults(), LearningRateSchedule.CONSTANT);
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(64, 64, 64).seed(1).build();
+        Dataset<Row> df = spark.createDataFrame(
+                        list,
+                        new org.apache.spark.sql.types.StructType()
+                                .add("a", "double")
+                                .add("b", "double"))
+                .coalesce(1);
+        TrainingConfig config = new TrainingConfig(
+                iterations,
+                batch,
+                1e-3,
+                0,
+                0,
+                new AdjointMethod(),
+                null,
+                TrainingObjective.MAXIMUM_LIKELIHOOD,
+                1,
+                false,
+                FlowMatching.defaults(),
+                LearningRateSchedule.CONSTANT);
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2)
+                .hiddenDims(64, 64, 64)
+                .seed(1)
+                .build();
         Objective fm = config.newObjective(2);
-        TableTrainingData local = new TableTrainingData(new org.cnf4j.data.Dataset(x, List.of("a", "b"), "8gaussians"),
-                0, 0, 1, false, true);
+        TableTrainingData local = new TableTrainingData(
+                new org.cnf4j.data.Dataset(x, List.of("a", "b"), "8gaussians"), 0, 0, 1, false, true);
         fm.evaluate(flow, local.batch(0, batch), RandomStreams.stream(1, "noise-0"));
         long t1 = System.nanoTime();
         for (int it = 1; it <= iterations; it++) {
             fm.evaluate(flow, local.batch(it, batch), RandomStreams.stream(1, "noise-" + it));
         }
         double single = (System.nanoTime() - t1) / 1e9 / iterations;
-        out.printf(Locale.ROOT, "training (flow matching, batch %d): %.1f ms per iteration in one JVM (one worker)%n",
-                batch, 1e3 * single);
+        out.printf(
+                Locale.ROOT,
+                "training (flow matching, batch %d): %.1f ms per iteration in one JVM (one worker)%n",
+                batch,
+                1e3 * single);
         for (int p : partitions) {
-            SparkTrainingData spread = SparkTrainingData.of(df, List.of("a", "b"), 0, 0, 1, "8gaussians",
-                    org.cnf4j.data.MissingValues.FAIL, p);
+            SparkTrainingData spread = SparkTrainingData.of(
+                    df, List.of("a", "b"), 0, 0, 1, "8gaussians", org.cnf4j.data.MissingValues.FAIL, p);
             Trainer.BatchGradient g = spread.batchGradient(flow, fm);
             g.compute(flow, fm, 0, batch, RandomStreams.stream(1, "noise-0"));
             long t0 = System.nanoTime();
@@ -130,8 +170,12 @@ final class SparkBenchCommand implements Callable<Integer> {
                 g.compute(flow, fm, it, batch, RandomStreams.stream(1, "noise-" + it));
             }
             double distributed = (System.nanoTime() - t0) / 1e9 / iterations;
-            out.printf(Locale.ROOT, "training on Spark, %d partition(s) on %s: %.1f ms per iteration, Spark's overhead "
-                    + "%.1f ms%n", spread.partitions(), spark.sparkContext().master(), 1e3 * distributed,
+            out.printf(
+                    Locale.ROOT,
+                    "training on Spark, %d partition(s) on %s: %.1f ms per iteration, Spark's overhead " + "%.1f ms%n",
+                    spread.partitions(),
+                    spark.sparkContext().master(),
+                    1e3 * distributed,
                     1e3 * (distributed - single));
             out.flush();
             spread.unpersist();
@@ -164,15 +208,33 @@ final class SparkBenchCommand implements Callable<Integer> {
     /** FFJORD's toy model (2-64-64-64-2 concatsquash, tanh) after 500 flow-matching iterations on 8gaussians. */
     private static byte[] toyModel() throws Exception {
         INDArray x = ToyDataset.byName("8gaussians").sample(20_000, new SplittableRandom(1));
-        TableTrainingData d = new TableTrainingData(new org.cnf4j.data.Dataset(x, List.of("x", "y"), "8gaussians"), 0.05,
-                0, 1, false, true);
-        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2).hiddenDims(64, 64, 64).seed(1).build();
-        new Trainer(flow, d, new TrainingConfig(500, 512, 4e-3, 0, 0, new AdjointMethod(), null,
-                TrainingObjective.MAXIMUM_LIKELIHOOD, 1, false, FlowMatching.defaults(), LearningRateSchedule.LINEAR))
+        TableTrainingData d = new TableTrainingData(
+                new org.cnf4j.data.Dataset(x, List.of("x", "y"), "8gaussians"), 0.05, 0, 1, false, true);
+        ContinuousNormalizingFlow flow = ContinuousNormalizingFlow.builder(2)
+                .hiddenDims(64, 64, 64)
+                .seed(1)
+                .build();
+        new Trainer(
+                        flow,
+                        d,
+                        new TrainingConfig(
+                                500,
+                                512,
+                                4e-3,
+                                0,
+                                0,
+                                new AdjointMethod(),
+                                null,
+                                TrainingObjective.MAXIMUM_LIKELIHOOD,
+                                1,
+                                false,
+                                FlowMatching.defaults(),
+                                LearningRateSchedule.LINEAR))
                 .train();
         Path tmp = Files.createTempFile("cnf-spark-bench", ".zip");
         try {
-            ModelFile.save(tmp, flow, new ModelMetadata(d.standardizer(), false, "8gaussians", List.of("x", "y"), null));
+            ModelFile.save(
+                    tmp, flow, new ModelMetadata(d.standardizer(), false, "8gaussians", List.of("x", "y"), null));
             return Files.readAllBytes(tmp);
         } finally {
             Files.deleteIfExists(tmp);

@@ -22,8 +22,7 @@ final class SparkIo {
     /** Largest model file read (a model is far smaller; this bounds what a wrong path can cost). */
     static final long MAX_MODEL_BYTES = 1L << 30;
 
-    private SparkIo() {
-    }
+    private SparkIo() {}
 
     /** The bytes of a model file, checked (one {@link ModelFileException} naming the path). */
     static byte[] readModel(SparkSession spark, String path) {
@@ -80,7 +79,8 @@ final class SparkIo {
         org.cnf4j.flow.SolverConfig before = m.flow().solver();
         org.cnf4j.trace.TraceEstimator traceBefore = m.flow().traceEstimator();
         evaluation.apply(m.flow());
-        if (before.equals(m.flow().solver()) && traceBefore.toString().equals(m.flow().traceEstimator().toString())) {
+        if (before.equals(m.flow().solver())
+                && traceBefore.toString().equals(m.flow().traceEstimator().toString())) {
             return model;
         }
         try {
@@ -113,8 +113,12 @@ final class SparkIo {
     static Dataset<Row> read(SparkSession spark, String path, String format) {
         if (format.equals("csv")) {
             // NA (R's missing value) reads as null, as empty cells do; NaN as Double.NaN
-            return spark.read().option("header", true).option("inferSchema", true).option("nullValue", "NA")
-                    .option("sep", path.toLowerCase(Locale.ROOT).endsWith(".tsv") ? "\t" : ",").csv(path);
+            return spark.read()
+                    .option("header", true)
+                    .option("inferSchema", true)
+                    .option("nullValue", "NA")
+                    .option("sep", path.toLowerCase(Locale.ROOT).endsWith(".tsv") ? "\t" : ",")
+                    .csv(path);
         }
         return spark.read().parquet(path);
     }
@@ -132,11 +136,15 @@ final class SparkIo {
         org.apache.spark.sql.Column bad = functions.lit(false);
         for (String c : columns) {
             org.apache.spark.sql.Column col = df.col(c);
-            bad = bad.or(col.isNull()).or(functions.isnan(col)).or(col.equalTo(Double.POSITIVE_INFINITY))
+            bad = bad.or(col.isNull())
+                    .or(functions.isnan(col))
+                    .or(col.equalTo(Double.POSITIVE_INFINITY))
                     .or(col.equalTo(Double.NEGATIVE_INFINITY));
         }
         List<Row> found = df.select(columns.stream().map(df::col).toArray(org.apache.spark.sql.Column[]::new))
-                .where(bad).limit(1).collectAsList();
+                .where(bad)
+                .limit(1)
+                .collectAsList();
         if (found.isEmpty()) {
             return;
         }
@@ -148,8 +156,8 @@ final class SparkIo {
                 what = Double.isFinite(v) ? null : "holds " + v + ", not a finite value";
             }
             if (what != null) {
-                throw new DataException((source.isEmpty() ? "" : source + ": ") + "column '" + columns.get(j) + "' " + what
-                        + " in a row" + hint);
+                throw new DataException((source.isEmpty() ? "" : source + ": ") + "column '" + columns.get(j) + "' "
+                        + what + " in a row" + hint);
             }
         }
     }

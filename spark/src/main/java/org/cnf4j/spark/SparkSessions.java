@@ -10,8 +10,7 @@ import org.apache.spark.sql.SparkSession;
  */
 final class SparkSessions {
 
-    private SparkSessions() {
-    }
+    private SparkSessions() {}
 
     static SparkSession get(String master, String appName) {
         SparkSession.Builder b = SparkSession.builder().appName(appName);
@@ -28,7 +27,8 @@ final class SparkSessions {
     /** The jar file cnf-spark runs from, or null when its classes come from a folder (tests, an IDE). */
     static String applicationJar() {
         try {
-            java.security.CodeSource source = SparkSessions.class.getProtectionDomain().getCodeSource();
+            java.security.CodeSource source =
+                    SparkSessions.class.getProtectionDomain().getCodeSource();
             if (source == null) {
                 return null;
             }

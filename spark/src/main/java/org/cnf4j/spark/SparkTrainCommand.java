@@ -11,6 +11,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
+import org.cnf4j.cli.TrainingOptions;
 import org.cnf4j.data.MissingValues;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.io.LoadedModel;
@@ -23,25 +24,28 @@ import org.cnf4j.train.TrainingConfig;
 import org.cnf4j.train.TrainingListener;
 import org.cnf4j.train.TrainingResult;
 import org.cnf4j.train.ValidationStats;
-import org.cnf4j.cli.TrainingOptions;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code cnf-spark train}: data-parallel flow matching (or maximum likelihood) on a table that stays on the executors
  * ({@link SparkTrainingData}), with {@code cnf train}'s options, checkpoints (at every validation)
  * and {@code --resume}; the model file goes to any Hadoop path.
  */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Trains a flow by flow matching (or maximum likelihood) on a Parquet or CSV table, data-parallel: each iteration the "
-                + "parameters are broadcast, every partition computes the gradient of its share of the batch, and "
-                + "the driver adds them and takes the Adam step. The same seed gives the same model as cnf train "
-                + "--objective flow-matching on the same rows.")
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description =
+                "Trains a flow by flow matching (or maximum likelihood) on a Parquet or CSV table, data-parallel: each iteration the "
+                        + "parameters are broadcast, every partition computes the gradient of its share of the batch, and "
+                        + "the driver adds them and takes the Adam step. The same seed gives the same model as cnf train "
+                        + "--objective flow-matching on the same rows.")
 final class SparkTrainCommand implements Callable<Integer> {
 
     @Spec
@@ -56,23 +60,33 @@ final class SparkTrainCommand implements Callable<Integer> {
     @Option(names = "--columns", split = ",", description = "Columns to model (default: every numeric column).")
     List<String> columns;
 
-    @Option(names = "--exclude-columns", split = ",", description = "Columns to leave out of the default (e.g. a "
-            + "numeric label).")
+    @Option(
+            names = "--exclude-columns",
+            split = ",",
+            description = "Columns to leave out of the default (e.g. a " + "numeric label).")
     List<String> excludeColumns;
 
-    @Option(names = "--context", split = ",", description = "Columns to condition on: the flow learns p(x | context) "
-            + "of the other columns. A text column, or one of 2 to 10 distinct integers, is a category (one-hot "
-            + "encoded); any other a number.")
+    @Option(
+            names = "--context",
+            split = ",",
+            description = "Columns to condition on: the flow learns p(x | context) "
+                    + "of the other columns. A text column, or one of 2 to 10 distinct integers, is a category (one-hot "
+                    + "encoded); any other a number.")
     List<String> context;
 
-    @Option(names = "--missing", defaultValue = "fail", description = "Missing values (null, empty cells, NA, NaN) in "
-            + "the modelled columns: fail (naming the column) or drop-rows (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--missing",
+            defaultValue = "fail",
+            description = "Missing values (null, empty cells, NA, NaN) in "
+                    + "the modelled columns: fail (naming the column) or drop-rows (default: ${DEFAULT-VALUE}).")
     String missing;
 
     @Option(names = "--out", required = true, description = "Model file to write (any Hadoop path).")
     String out;
 
-    @Option(names = "--objective", defaultValue = "flow-matching",
+    @Option(
+            names = "--objective",
+            defaultValue = "flow-matching",
             description = "flow-matching, or mle (maximum likelihood with adjoint gradients; each partition solves its "
                     + "share of the batch) (default: ${DEFAULT-VALUE}).")
     String objective;
@@ -80,18 +94,27 @@ final class SparkTrainCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions training = new TrainingOptions();
 
-    @Option(names = "--validation-fraction", defaultValue = "0.1", description = "Rows held out for validation (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--validation-fraction",
+            defaultValue = "0.1",
+            description = "Rows held out for validation (default: ${DEFAULT-VALUE}).")
     double validationFraction;
 
-    @Option(names = "--test-fraction", defaultValue = "0.1", description = "Rows held out for testing (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--test-fraction",
+            defaultValue = "0.1",
+            description = "Rows held out for testing (default: ${DEFAULT-VALUE}).")
     double testFraction;
 
     @Option(names = "--resume", description = "Continue the training checkpointed in --out (same data and seed).")
     boolean resume;
 
-    @Option(names = "--partitions", defaultValue = "0", description = "Partitions the training rows are spread "
-            + "over, at least (default: the cluster's default parallelism, so a small file still reaches every "
-            + "executor).")
+    @Option(
+            names = "--partitions",
+            defaultValue = "0",
+            description = "Partitions the training rows are spread "
+                    + "over, at least (default: the cluster's default parallelism, so a small file still reaches every "
+                    + "executor).")
     int partitions;
 
     @Option(names = "--master", description = "Spark master when not run by spark-submit, e.g. local[*].")
@@ -100,8 +123,8 @@ final class SparkTrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!objective.equals(FlowMatching.NAME) && !objective.equals("mle")) {
-            throw new ParameterException(spec.commandLine(), "--objective must be flow-matching or mle, got "
-                    + objective);
+            throw new ParameterException(
+                    spec.commandLine(), "--objective must be flow-matching or mle, got " + objective);
         }
         if (resume && !training.iterationsGiven()) {
             throw new ParameterException(spec.commandLine(), "--resume continues to the --iterations given; name them");
@@ -123,8 +146,10 @@ final class SparkTrainCommand implements Callable<Integer> {
         }
         List<String> contextCols = context == null ? List.of() : List.copyOf(context);
         if (training.contextDropout() > 0 && (fm == null || contextCols.isEmpty())) {
-            throw new ParameterException(spec.commandLine(), "--context-dropout is for flow matching with --context (it "
-                    + "trains the unconditional field beside the conditional one, for --guidance)");
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--context-dropout is for flow matching with --context (it "
+                            + "trains the unconditional field beside the conditional one, for --guidance)");
         }
         List<String> cols = chosen ? columns : numericColumns(df);
         if (!chosen) {
@@ -147,21 +172,37 @@ final class SparkTrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--partitions must not be negative, got " + partitions);
         }
         if (cols.isEmpty()) {
-            throw new org.cnf4j.data.DataException(data + ": no data column is left besides the context " + contextCols);
+            throw new org.cnf4j.data.DataException(
+                    data + ": no data column is left besides the context " + contextCols);
         }
-        SparkTrainingData trainingData = SparkTrainingData.of(df, cols, contextCols, validationFraction, testFraction,
-                training.seed(), data, missingValues, partitions > 0 ? partitions
-                        : spark.sparkContext().defaultParallelism());
+        SparkTrainingData trainingData = SparkTrainingData.of(
+                df,
+                cols,
+                contextCols,
+                validationFraction,
+                testFraction,
+                training.seed(),
+                data,
+                missingValues,
+                partitions > 0 ? partitions : spark.sparkContext().defaultParallelism());
         if (trainingData.droppedRows() > 0) {
-            spec.commandLine().getErr().printf(Locale.ROOT, "left out %d rows with a missing value (--missing "
-                    + "drop-rows)%n", trainingData.droppedRows());
+            spec.commandLine()
+                    .getErr()
+                    .printf(
+                            Locale.ROOT,
+                            "left out %d rows with a missing value (--missing " + "drop-rows)%n",
+                            trainingData.droppedRows());
         }
         // the held-out rows (collected to the driver anyway) show whether a column looks like a label
         INDArray heldOut = trainingData.validation().rows() > 0 ? trainingData.validation() : trainingData.test();
         if (heldOut.rows() > 0) {
-            INDArray x = trainingData.standardizer().inverse(heldOut).get(
-                    org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0,
-                            cols.size())).dup('c');
+            INDArray x = trainingData
+                    .standardizer()
+                    .inverse(heldOut)
+                    .get(
+                            org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                            org.nd4j.linalg.indexing.NDArrayIndex.interval(0, cols.size()))
+                    .dup('c');
             org.cnf4j.cli.DataOptions.warnLabels(spec.commandLine().getErr(), x, cols);
         }
         spec.commandLine().getErr().flush();
@@ -180,7 +221,8 @@ final class SparkTrainCommand implements Callable<Integer> {
                     flow.setSolver(flow.solver().withMaxEvaluations(training.maxNfe()));
                 }
                 if (m.metadata().training() != null && fm != null) {
-                    config = config.withFlowMatching(Objectives.flowMatching(m.metadata().training().objectiveSettings()));
+                    config = config.withFlowMatching(
+                            Objectives.flowMatching(m.metadata().training().objectiveSettings()));
                 }
                 trainer = Trainer.resume(flow, trainingData, config, m.checkpoint());
             } else {
@@ -194,25 +236,48 @@ final class SparkTrainCommand implements Callable<Integer> {
                 spec.commandLine().getErr().printf(Locale.ROOT, "%s%n", TrainingOptions.describePlan(plan));
                 spec.commandLine().getErr().flush();
             }
-            ModelMetadata meta = new ModelMetadata(trainingData.standardizer(), false, trainingData.describe(), cols,
-                    null, trainingData.context()).withProvenance(org.cnf4j.io.Provenance.of("cnf-spark " + String.join(
-                            " ", spec.commandLine().getParseResult().originalArgs()), trainingData, training.seed()));
+            ModelMetadata meta = new ModelMetadata(
+                            trainingData.standardizer(),
+                            false,
+                            trainingData.describe(),
+                            cols,
+                            null,
+                            trainingData.context())
+                    .withProvenance(org.cnf4j.io.Provenance.of(
+                            "cnf-spark "
+                                    + String.join(
+                                            " ",
+                                            spec.commandLine().getParseResult().originalArgs()),
+                            trainingData,
+                            training.seed()));
             Trainer t = trainer;
             trainer.addListener(new TrainingListener() {
                 @Override
                 public void onValidation(ValidationStats v) {
                     t.save(local, meta, t.summarySoFar());
                     SparkIo.writeModel(spark, local, out);
-                    spec.commandLine().getErr().printf(Locale.ROOT, "validation at iteration %d: NLL %.4f nats, "
-                            + "checkpoint written to %s%n", v.iteration(), v.nll(), out);
+                    spec.commandLine()
+                            .getErr()
+                            .printf(
+                                    Locale.ROOT,
+                                    "validation at iteration %d: NLL %.4f nats, " + "checkpoint written to %s%n",
+                                    v.iteration(),
+                                    v.nll(),
+                                    out);
                     spec.commandLine().getErr().flush();
                 }
             });
             TrainingResult r = trainer.trainAndSave(local, meta);
             SparkIo.writeModel(spark, local, out);
             var s = r.summary();
-            spec.commandLine().getOut().printf(Locale.ROOT, "trained %d iterations in %.1f s on %s%n", s.iterations(),
-                    s.wallSeconds(), trainingData.describe());
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            Locale.ROOT,
+                            "trained %d iterations in %.1f s on %s%n",
+                            s.iterations(),
+                            s.wallSeconds(),
+                            trainingData.describe());
             if (!Double.isNaN(s.testNll())) {
                 spec.commandLine().getOut().printf(Locale.ROOT, "test NLL: %.4f nats%n", s.testNll());
             }

@@ -17,15 +17,15 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.storage.StorageLevel;
-import org.apache.spark.sql.types.DataTypes;
+import org.cnf4j.data.ColumnChecks;
 import org.cnf4j.data.ConditionalTable;
 import org.cnf4j.data.ContextColumn;
 import org.cnf4j.data.DataException;
 import org.cnf4j.data.MissingValues;
-import org.cnf4j.data.ColumnChecks;
 import org.cnf4j.data.Standardizer;
 import org.cnf4j.data.TableSplit;
 import org.cnf4j.data.TrainingData;
@@ -74,8 +74,17 @@ public final class SparkTrainingData implements TrainingData {
     private final long seed;
     private final long droppedRows;
 
-    private SparkTrainingData(String source, int dim, List<ContextColumn> context, JavaPairRDD<Long, double[]> rows,
-            TableSplit split, Standardizer standardizer, INDArray validation, INDArray test, long seed, long droppedRows) {
+    private SparkTrainingData(
+            String source,
+            int dim,
+            List<ContextColumn> context,
+            JavaPairRDD<Long, double[]> rows,
+            TableSplit split,
+            Standardizer standardizer,
+            INDArray validation,
+            INDArray test,
+            long seed,
+            long droppedRows) {
         this.droppedRows = droppedRows;
         this.source = source;
         this.dim = dim;
@@ -97,8 +106,13 @@ public final class SparkTrainingData implements TrainingData {
      * @throws DataException for a missing or non-numeric column, a null or non-finite value (when
      *     the rows are first counted), or too few rows
      */
-    public static SparkTrainingData of(Dataset<Row> df, List<String> columns, double validationFraction,
-            double testFraction, long seed, String source) {
+    public static SparkTrainingData of(
+            Dataset<Row> df,
+            List<String> columns,
+            double validationFraction,
+            double testFraction,
+            long seed,
+            String source) {
         return of(df, columns, validationFraction, testFraction, seed, source, MissingValues.FAIL);
     }
 
@@ -107,8 +121,14 @@ public final class SparkTrainingData implements TrainingData {
      * (null or NaN in a modelled column): {@link MissingValues#DROP_ROWS} leaves those rows out
      * (Spark's {@code na().drop}) before the rows are numbered, and {@link #droppedRows()} counts them.
      */
-    public static SparkTrainingData of(Dataset<Row> df, List<String> columns, double validationFraction,
-            double testFraction, long seed, String source, MissingValues missing) {
+    public static SparkTrainingData of(
+            Dataset<Row> df,
+            List<String> columns,
+            double validationFraction,
+            double testFraction,
+            long seed,
+            String source,
+            MissingValues missing) {
         return of(df, columns, validationFraction, testFraction, seed, source, missing, 0);
     }
 
@@ -118,8 +138,15 @@ public final class SparkTrainingData implements TrainingData {
      * the table's order, so the split and the batches do not depend on it; a small file read as one
      * partition is then worked on by every executor.
      */
-    public static SparkTrainingData of(Dataset<Row> df, List<String> columns, double validationFraction,
-            double testFraction, long seed, String source, MissingValues missing, int partitions) {
+    public static SparkTrainingData of(
+            Dataset<Row> df,
+            List<String> columns,
+            double validationFraction,
+            double testFraction,
+            long seed,
+            String source,
+            MissingValues missing,
+            int partitions) {
         return of(df, columns, List.of(), validationFraction, testFraction, seed, source, missing, partitions);
     }
 
@@ -131,8 +158,15 @@ public final class SparkTrainingData implements TrainingData {
      * @throws DataException also for a missing context column, one both data and context, one of
      *     one value, an unknown type, or (with {@link MissingValues#FAIL}) a null context cell
      */
-    public static SparkTrainingData of(Dataset<Row> df, List<String> columns, List<String> contextNames,
-            double validationFraction, double testFraction, long seed, String source, MissingValues missing,
+    public static SparkTrainingData of(
+            Dataset<Row> df,
+            List<String> columns,
+            List<String> contextNames,
+            double validationFraction,
+            double testFraction,
+            long seed,
+            String source,
+            MissingValues missing,
             int partitions) {
         List<String> have = List.of(df.schema().fieldNames());
         int dim = columns.size();
@@ -143,7 +177,8 @@ public final class SparkTrainingData implements TrainingData {
             if (columns.contains(c)) {
                 throw new DataException(source + ": the column '" + c + "' is both a data column and a context column");
             }
-            org.apache.spark.sql.types.DataType t = df.schema().fields()[df.schema().fieldIndex(c)].dataType();
+            org.apache.spark.sql.types.DataType t =
+                    df.schema().fields()[df.schema().fieldIndex(c)].dataType();
             if (!(t instanceof NumericType) && t != DataTypes.StringType) {
                 throw new DataException(source + ": context column '" + c + "' has type " + t.simpleString()
                         + ", not a number or text");
@@ -155,8 +190,8 @@ public final class SparkTrainingData implements TrainingData {
             }
             StructField f = df.schema().fields()[df.schema().fieldIndex(c)];
             if (!(f.dataType() instanceof NumericType)) {
-                throw new DataException(source + ": column '" + c + "' has type " + f.dataType().simpleString()
-                        + ", not a number");
+                throw new DataException(
+                        source + ": column '" + c + "' has type " + f.dataType().simpleString() + ", not a number");
             }
         }
         List<String> names = List.copyOf(columns);
@@ -167,16 +202,16 @@ public final class SparkTrainingData implements TrainingData {
             before = df.count();
             df = df.na().drop(all.toArray(new String[0]));
         }
-        String hint = missing == MissingValues.FAIL ? "; leave out rows with missing values with --missing drop-rows"
-                : "";
+        String hint =
+                missing == MissingValues.FAIL ? "; leave out rows with missing values with --missing drop-rows" : "";
         // a bad row found by a task would be retried to no avail: look for one first, on the driver
         List<String> numeric = new ArrayList<>();
         for (String c : all) {
             if (df.schema().fields()[df.schema().fieldIndex(c)].dataType() instanceof NumericType) {
                 numeric.add(c);
             } else if (!df.select(c).where(df.col(c).isNull()).limit(1).isEmpty()) {
-                throw new DataException(source + ": context column '" + c + "' is null (a missing value) in a row"
-                        + hint);
+                throw new DataException(
+                        source + ": context column '" + c + "' is null (a missing value) in a row" + hint);
             }
         }
         SparkIo.requireFinite(df, numeric, source, hint);
@@ -198,8 +233,8 @@ public final class SparkTrainingData implements TrainingData {
             }
             for (int j = 0; j < dim; j++) {
                 if (r.isNullAt(j)) {
-                    throw new DataException(source + ": column '" + names.get(j) + "' is null (a missing value) in a "
-                            + "row" + hint);
+                    throw new DataException(
+                            source + ": column '" + names.get(j) + "' is null (a missing value) in a " + "row" + hint);
                 }
                 v[j] = ((Number) r.get(j)).doubleValue();
                 if (!Double.isFinite(v[j])) {
@@ -219,21 +254,31 @@ public final class SparkTrainingData implements TrainingData {
             throw new DataException(source + ": " + n + " rows; training takes at most " + (Integer.MAX_VALUE - 8));
         }
         TableSplit split = new TableSplit((int) n, validationFraction, testFraction, seed, source);
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
+        JavaSparkContext jsc =
+                JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
         BitSet trainSet = new BitSet((int) n);
         for (int i : split.train()) {
             trainSet.set(i);
         }
         Broadcast<BitSet> isTrain = jsc.broadcast(trainSet);
-        JavaRDD<double[]> trainRows = numbered.filter(t -> isTrain.value().get((int) (long) t._1())).values();
+        JavaRDD<double[]> trainRows =
+                numbered.filter(t -> isTrain.value().get((int) (long) t._1())).values();
         Standardizer standardizer = fit(trainRows, width, split.trainingRows());
-        checkColumns(trainRows, java.util.Arrays.copyOf(standardizer.mean(), dim), split.trainingRows(), names,
-                source);
+        checkColumns(trainRows, java.util.Arrays.copyOf(standardizer.mean(), dim), split.trainingRows(), names, source);
         List<ContextColumn> context = counted(trainRows, levels, dim);
         isTrain.destroy();
         INDArray validation = collect(jsc, numbered, split.validation(), width, standardizer);
         INDArray test = collect(jsc, numbered, split.test(), width, standardizer);
-        return new SparkTrainingData(source, width, context, numbered, split, standardizer, validation, test, seed,
+        return new SparkTrainingData(
+                source,
+                width,
+                context,
+                numbered,
+                split,
+                standardizer,
+                validation,
+                test,
+                seed,
                 before < 0 ? 0 : before - n);
     }
 
@@ -246,7 +291,10 @@ public final class SparkTrainingData implements TrainingData {
         List<List<String>> cells = new ArrayList<>();
         for (String c : names) {
             List<String> distinct = new ArrayList<>();
-            for (Row r : df.select(c).distinct().limit(ConditionalTable.MAX_LEVELS + 1).collectAsList()) {
+            for (Row r : df.select(c)
+                    .distinct()
+                    .limit(ConditionalTable.MAX_LEVELS + 1)
+                    .collectAsList()) {
                 if (!r.isNullAt(0)) {
                     distinct.add(String.valueOf(r.get(0)));
                 }
@@ -262,24 +310,29 @@ public final class SparkTrainingData implements TrainingData {
         if (context.stream().noneMatch(ContextColumn::categorical)) {
             return context;
         }
-        long[] counts = trainRows.treeAggregate(new long[cd], (acc, v) -> {
-            for (int k = 0; k < cd; k++) {
-                if (v[dim + k] > 0) {
-                    acc[k]++;
-                }
-            }
-            return acc;
-        }, (a, b) -> {
-            for (int k = 0; k < cd; k++) {
-                a[k] += b[k];
-            }
-            return a;
-        });
+        long[] counts = trainRows.treeAggregate(
+                new long[cd],
+                (acc, v) -> {
+                    for (int k = 0; k < cd; k++) {
+                        if (v[dim + k] > 0) {
+                            acc[k]++;
+                        }
+                    }
+                    return acc;
+                },
+                (a, b) -> {
+                    for (int k = 0; k < cd; k++) {
+                        a[k] += b[k];
+                    }
+                    return a;
+                });
         List<ContextColumn> out = new ArrayList<>();
         int at = 0;
         for (ContextColumn c : context) {
             if (c.categorical()) {
-                out.add(c.withCounts(java.util.Arrays.stream(counts, at, at + c.width()).boxed().toList()));
+                out.add(c.withCounts(java.util.Arrays.stream(counts, at, at + c.width())
+                        .boxed()
+                        .toList()));
             } else {
                 out.add(c);
             }
@@ -295,19 +348,25 @@ public final class SparkTrainingData implements TrainingData {
 
     /** Mean and standard deviation of the training rows, as {@link Standardizer#fit} computes them. */
     private static Standardizer fit(JavaRDD<double[]> trainRows, int dim, int n) {
-        double[] mean = trainRows.treeAggregate(new double[dim], (acc, v) -> {
-            for (int j = 0; j < dim; j++) {
-                acc[j] += v[j] / n;
-            }
-            return acc;
-        }, SparkTrainingData::add);
-        double[] var = trainRows.treeAggregate(new double[dim], (acc, v) -> {
-            for (int j = 0; j < dim; j++) {
-                double e = v[j] - mean[j];
-                acc[j] += e * e / n;
-            }
-            return acc;
-        }, SparkTrainingData::add);
+        double[] mean = trainRows.treeAggregate(
+                new double[dim],
+                (acc, v) -> {
+                    for (int j = 0; j < dim; j++) {
+                        acc[j] += v[j] / n;
+                    }
+                    return acc;
+                },
+                SparkTrainingData::add);
+        double[] var = trainRows.treeAggregate(
+                new double[dim],
+                (acc, v) -> {
+                    for (int j = 0; j < dim; j++) {
+                        double e = v[j] - mean[j];
+                        acc[j] += e * e / n;
+                    }
+                    return acc;
+                },
+                SparkTrainingData::add);
         double[] std = new double[dim];
         for (int j = 0; j < dim; j++) {
             std[j] = var[j] > 1e-24 ? Math.sqrt(var[j]) : 1.0;
@@ -319,35 +378,42 @@ public final class SparkTrainingData implements TrainingData {
      * Refuses constant and linearly dependent columns of the training rows, as a single JVM's
      * training does ({@link ColumnChecks}), from their minima, maxima and covariance.
      */
-    private static void checkColumns(JavaRDD<double[]> trainRows, double[] mean, int n, List<String> names,
-            String source) {
+    private static void checkColumns(
+            JavaRDD<double[]> trainRows, double[] mean, int n, List<String> names, String source) {
         int dim = mean.length; // the data columns lead each row; the context is not checked
         // [min (dim), max (dim), covariance (dim * dim)]
         double[] zero = new double[2 * dim + dim * dim];
         java.util.Arrays.fill(zero, 0, dim, Double.POSITIVE_INFINITY);
         java.util.Arrays.fill(zero, dim, 2 * dim, Double.NEGATIVE_INFINITY);
-        double[] stats = trainRows.treeAggregate(zero, (acc, v) -> {
-            for (int i = 0; i < dim; i++) {
-                acc[i] = Math.min(acc[i], v[i]);
-                acc[dim + i] = Math.max(acc[dim + i], v[i]);
-                double a = v[i] - mean[i];
-                for (int j = 0; j <= i; j++) {
-                    acc[2 * dim + i * dim + j] += a * (v[j] - mean[j]) / n;
-                }
-            }
-            return acc;
-        }, (a, b) -> {
-            for (int i = 0; i < dim; i++) {
-                a[i] = Math.min(a[i], b[i]);
-                a[dim + i] = Math.max(a[dim + i], b[dim + i]);
-            }
-            for (int k = 2 * dim; k < a.length; k++) {
-                a[k] += b[k];
-            }
-            return a;
-        });
-        ColumnChecks.check(java.util.Arrays.copyOfRange(stats, 0, dim), java.util.Arrays.copyOfRange(stats, dim, 2 * dim),
-                java.util.Arrays.copyOfRange(stats, 2 * dim, stats.length), names, source);
+        double[] stats = trainRows.treeAggregate(
+                zero,
+                (acc, v) -> {
+                    for (int i = 0; i < dim; i++) {
+                        acc[i] = Math.min(acc[i], v[i]);
+                        acc[dim + i] = Math.max(acc[dim + i], v[i]);
+                        double a = v[i] - mean[i];
+                        for (int j = 0; j <= i; j++) {
+                            acc[2 * dim + i * dim + j] += a * (v[j] - mean[j]) / n;
+                        }
+                    }
+                    return acc;
+                },
+                (a, b) -> {
+                    for (int i = 0; i < dim; i++) {
+                        a[i] = Math.min(a[i], b[i]);
+                        a[dim + i] = Math.max(a[dim + i], b[dim + i]);
+                    }
+                    for (int k = 2 * dim; k < a.length; k++) {
+                        a[k] += b[k];
+                    }
+                    return a;
+                });
+        ColumnChecks.check(
+                java.util.Arrays.copyOfRange(stats, 0, dim),
+                java.util.Arrays.copyOfRange(stats, dim, 2 * dim),
+                java.util.Arrays.copyOfRange(stats, 2 * dim, stats.length),
+                names,
+                source);
     }
 
     private static double[] add(double[] a, double[] b) {
@@ -358,8 +424,8 @@ public final class SparkTrainingData implements TrainingData {
     }
 
     /** The rows of the given indices, in that order, standardised, on the driver. */
-    private static INDArray collect(JavaSparkContext jsc, JavaPairRDD<Long, double[]> rows, int[] indices, int dim,
-            Standardizer standardizer) {
+    private static INDArray collect(
+            JavaSparkContext jsc, JavaPairRDD<Long, double[]> rows, int[] indices, int dim, Standardizer standardizer) {
         if (indices.length == 0) {
             return Nd4j.create(DataType.DOUBLE, 0, dim);
         }
@@ -368,7 +434,8 @@ public final class SparkTrainingData implements TrainingData {
             order.put((long) indices[i], i);
         }
         Broadcast<Map<Long, Integer>> wanted = jsc.broadcast(order);
-        List<Tuple2<Long, double[]>> got = rows.filter(t -> wanted.value().containsKey(t._1())).collect();
+        List<Tuple2<Long, double[]>> got =
+                rows.filter(t -> wanted.value().containsKey(t._1())).collect();
         double[] out = new double[indices.length * dim];
         for (Tuple2<Long, double[]> t : got) {
             System.arraycopy(t._2(), 0, out, order.get(t._1()) * dim, dim);
@@ -404,15 +471,24 @@ public final class SparkTrainingData implements TrainingData {
             int[] positions = split.batchPositions(iteration, batchSize);
             Map<Long, List<Integer>> slots = new HashMap<>();
             for (int slot = 0; slot < batchSize; slot++) {
-                slots.computeIfAbsent((long) train[positions[slot]], k -> new ArrayList<>()).add(slot);
+                slots.computeIfAbsent((long) train[positions[slot]], k -> new ArrayList<>())
+                        .add(slot);
             }
-            Broadcast<double[]> parameters = jsc.broadcast(current.parameters().data().asDouble());
+            Broadcast<double[]> parameters =
+                    jsc.broadcast(current.parameters().data().asDouble());
             Share zero = new Share(current.parameterCount());
-            Share total = rows.mapPartitions(new ShareOfBatch(architecture, parameters, slots, batchSize, seed,
-                    iteration, recipe, mean, std)).treeAggregate(zero, Share::plus, Share::plus);
+            Share total = rows.mapPartitions(new ShareOfBatch(
+                            architecture, parameters, slots, batchSize, seed, iteration, recipe, mean, std))
+                    .treeAggregate(zero, Share::plus, Share::plus);
             parameters.destroy();
-            return new ObjectiveResult(total.loss, total.nll, total.kinetic, total.jacobian,
-                    Nd4j.createFromArray(total.gradient), total.forward, total.backward);
+            return new ObjectiveResult(
+                    total.loss,
+                    total.nll,
+                    total.kinetic,
+                    total.jacobian,
+                    Nd4j.createFromArray(total.gradient),
+                    total.forward,
+                    total.backward);
         };
     }
 
@@ -423,8 +499,8 @@ public final class SparkTrainingData implements TrainingData {
                 ModelMetadata none = ModelMetadata.none(flow.dim());
                 if (flow.contextDim() > 0) {
                     List<String> cols = new ArrayList<>(none.columns());
-                    none = new ModelMetadata(Standardizer.identity(flow.dim() + flow.contextDim()), false, "none", cols,
-                            null, context);
+                    none = new ModelMetadata(
+                            Standardizer.identity(flow.dim() + flow.contextDim()), false, "none", cols, null, context);
                 }
                 ModelFile.save(tmp, flow, none);
                 return Files.readAllBytes(tmp);
@@ -465,8 +541,7 @@ public final class SparkTrainingData implements TrainingData {
         }
     }
 
-    private record CachedObjective(long architecture, ObjectiveRecipe recipe, Objective objective) {
-    }
+    private record CachedObjective(long architecture, ObjectiveRecipe recipe, Objective objective) {}
 
     private static final ThreadLocal<CachedObjective> OBJECTIVES = new ThreadLocal<>();
 
@@ -481,8 +556,8 @@ public final class SparkTrainingData implements TrainingData {
     }
 
     /** Evaluates the batch rows one partition holds. */
-    private static final class ShareOfBatch implements
-            org.apache.spark.api.java.function.FlatMapFunction<Iterator<Tuple2<Long, double[]>>, Share> {
+    private static final class ShareOfBatch
+            implements org.apache.spark.api.java.function.FlatMapFunction<Iterator<Tuple2<Long, double[]>>, Share> {
         private static final long serialVersionUID = 1L;
         private final Broadcast<byte[]> architecture;
         private final Broadcast<double[]> parameters;
@@ -494,8 +569,16 @@ public final class SparkTrainingData implements TrainingData {
         private final double[] mean;
         private final double[] std;
 
-        ShareOfBatch(Broadcast<byte[]> architecture, Broadcast<double[]> parameters, Map<Long, List<Integer>> slots,
-                int batchSize, long seed, long iteration, ObjectiveRecipe recipe, double[] mean, double[] std) {
+        ShareOfBatch(
+                Broadcast<byte[]> architecture,
+                Broadcast<double[]> parameters,
+                Map<Long, List<Integer>> slots,
+                int batchSize,
+                long seed,
+                long iteration,
+                ObjectiveRecipe recipe,
+                double[] mean,
+                double[] std) {
             this.architecture = architecture;
             this.parameters = parameters;
             this.slots = slots;
@@ -521,7 +604,8 @@ public final class SparkTrainingData implements TrainingData {
                     values.add(t._2());
                 }
             }
-            ContinuousNormalizingFlow flow = ExecutorModels.get(architecture, "the model").flow();
+            ContinuousNormalizingFlow flow =
+                    ExecutorModels.get(architecture, "the model").flow();
             Share share = new Share(flow.parameterCount());
             if (found.isEmpty()) {
                 return List.of(share).iterator();
@@ -538,8 +622,12 @@ public final class SparkTrainingData implements TrainingData {
             flow.parameters().assign(Nd4j.createFromArray(parameters.value()));
             Objective objective = objectiveFor(architecture.id(), recipe);
             RandomGenerator noise = RandomStreams.stream(seed, "noise-" + iteration);
-            ObjectiveResult r = objective.evaluateRows(flow, new Standardizer(mean, std).transform(
-                    Nd4j.create(x, new long[] {m, dim}, DataType.DOUBLE)), positions, batchSize, noise);
+            ObjectiveResult r = objective.evaluateRows(
+                    flow,
+                    new Standardizer(mean, std).transform(Nd4j.create(x, new long[] {m, dim}, DataType.DOUBLE)),
+                    positions,
+                    batchSize,
+                    noise);
             share.loss = r.loss();
             share.nll = r.nll();
             share.kinetic = r.kinetic();
@@ -587,8 +675,8 @@ public final class SparkTrainingData implements TrainingData {
     /** Not available: the batches of a Spark data set are evaluated where they are ({@link #batchGradient}). */
     @Override
     public INDArray batch(long iteration, int size) {
-        throw new UnsupportedOperationException("the batches of " + source + " stay on the executors; give the "
-                + "trainer batchGradient(...)");
+        throw new UnsupportedOperationException(
+                "the batches of " + source + " stay on the executors; give the " + "trainer batchGradient(...)");
     }
 
     @Override
@@ -626,17 +714,20 @@ public final class SparkTrainingData implements TrainingData {
     public String contentDigest() {
         if (digest == null) {
             int w = dim;
-            long[] sums = rows.treeAggregate(new long[3], (acc, t) -> {
-                acc[0] += rowHash(t._1(), t._2(), 0x9E3779B97F4A7C15L);
-                acc[1] += rowHash(t._1(), t._2(), 0xC2B2AE3D27D4EB4FL);
-                acc[2]++;
-                return acc;
-            }, (a, b) -> {
-                a[0] += b[0];
-                a[1] += b[1];
-                a[2] += b[2];
-                return a;
-            });
+            long[] sums = rows.treeAggregate(
+                    new long[3],
+                    (acc, t) -> {
+                        acc[0] += rowHash(t._1(), t._2(), 0x9E3779B97F4A7C15L);
+                        acc[1] += rowHash(t._1(), t._2(), 0xC2B2AE3D27D4EB4FL);
+                        acc[2]++;
+                        return acc;
+                    },
+                    (a, b) -> {
+                        a[0] += b[0];
+                        a[1] += b[1];
+                        a[2] += b[2];
+                        return a;
+                    });
             digest = String.format(java.util.Locale.ROOT, "rowsum:%016x%016x:%d:%d", sums[0], sums[1], sums[2], w);
         }
         return digest;

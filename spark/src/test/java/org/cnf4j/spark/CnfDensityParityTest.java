@@ -31,7 +31,10 @@ class CnfDensityParityTest {
         SplittableRandom r = new SplittableRandom(21);
         StringBuilder csv = new StringBuilder("y,x\n");
         for (int i = 0; i < 10_000; i++) {
-            csv.append(r.nextDouble(-3, 4)).append(',').append(r.nextDouble(-3, 4)).append('\n');
+            csv.append(r.nextDouble(-3, 4))
+                    .append(',')
+                    .append(r.nextDouble(-3, 4))
+                    .append('\n');
         }
         Path points = dir.resolve("points.csv");
         Files.writeString(points, csv.toString());
@@ -40,22 +43,38 @@ class CnfDensityParityTest {
             Files.write(model, SparkTestSupport.model(dir, hutchinson));
             Path cnfOut = dir.resolve("cnf-" + hutchinson + ".csv");
             String trace = hutchinson ? "rademacher" : null;
-            List<String> args = new ArrayList<>(List.of("density", "--model", model.toString(), "--input",
-                    points.toString(), "--output", cnfOut.toString(), "--seed", "7"));
+            List<String> args = new ArrayList<>(List.of(
+                    "density",
+                    "--model",
+                    model.toString(),
+                    "--input",
+                    points.toString(),
+                    "--output",
+                    cnfOut.toString(),
+                    "--seed",
+                    "7"));
             if (trace != null) {
                 args.addAll(List.of("--trace", trace));
             }
             assertEquals(0, CnfCommand.commandLine().execute(args.toArray(String[]::new)));
             List<String> expected = Files.readAllLines(cnfOut).subList(1, 10_001);
-            Dataset<Row> fromCsv = spark.read().option("header", true).option("inferSchema", true).csv(points.toString());
+            Dataset<Row> fromCsv = spark.read()
+                    .option("header", true)
+                    .option("inferSchema", true)
+                    .csv(points.toString());
             Path parquet = dir.resolve("points-" + hutchinson + ".parquet");
             fromCsv.coalesce(1).write().parquet(parquet.toString());
             for (Dataset<Row> df : List.of(fromCsv, spark.read().parquet(parquet.toString()))) {
                 assertEquals(1, df.rdd().getNumPartitions());
-                List<Row> scored = FlowScoring.withLogProb(df, Files.readAllBytes(model), null,
-                        new FlowScoring.Options(7, false, BadRowPolicy.FAIL, MatrixPrecision.DOUBLE, trace)).collectAsList();
+                List<Row> scored = FlowScoring.withLogProb(
+                                df,
+                                Files.readAllBytes(model),
+                                null,
+                                new FlowScoring.Options(7, false, BadRowPolicy.FAIL, MatrixPrecision.DOUBLE, trace))
+                        .collectAsList();
                 for (int i = 0; i < expected.size(); i++) {
-                    assertEquals(Double.parseDouble(expected.get(i)), scored.get(i).getDouble(2), 1e-12, "row " + i);
+                    assertEquals(
+                            Double.parseDouble(expected.get(i)), scored.get(i).getDouble(2), 1e-12, "row " + i);
                 }
             }
         }

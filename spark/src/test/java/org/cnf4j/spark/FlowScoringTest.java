@@ -33,8 +33,10 @@ import org.nd4j.linalg.factory.Nd4j;
 class FlowScoringTest {
 
     private static final int N = 10_000;
-    private static final StructType SCHEMA = new StructType().add("id", DataTypes.LongType)
-            .add("y", DataTypes.DoubleType).add("x", DataTypes.DoubleType);
+    private static final StructType SCHEMA = new StructType()
+            .add("id", DataTypes.LongType)
+            .add("y", DataTypes.DoubleType)
+            .add("x", DataTypes.DoubleType);
 
     @TempDir
     static Path dir;
@@ -61,13 +63,14 @@ class FlowScoringTest {
     static double[] inProcess(byte[] model, long seed) {
         LoadedModel m = ModelFile.load(model, "model");
         m.flow().setSeed(seed);
-        return NativeArrays.toArray(Evaluation.logProb(m.flow(), m.metadata().standardizer(),
-                Nd4j.create(xy, new long[] {N, 2}, DataType.DOUBLE)).logProb());
+        return NativeArrays.toArray(Evaluation.logProb(
+                        m.flow(), m.metadata().standardizer(), Nd4j.create(xy, new long[] {N, 2}, DataType.DOUBLE))
+                .logProb());
     }
 
     static Dataset<Row> frame(int partitions) {
-        return spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, partitions),
-                SCHEMA);
+        return spark.createDataFrame(
+                JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, partitions), SCHEMA);
     }
 
     static double[] logp(Dataset<Row> scored) {
@@ -85,14 +88,17 @@ class FlowScoringTest {
             byte[] model = SparkTestSupport.model(dir, hutchinson);
             double[] expected = inProcess(model, 3);
             // the model's own estimator, asked for by name (the default is exact in 2-D)
-            FlowScoring.Options o = new FlowScoring.Options(3, true, BadRowPolicy.FAIL, MatrixPrecision.DOUBLE,
-                    hutchinson ? "rademacher" : null);
+            FlowScoring.Options o = new FlowScoring.Options(
+                    3, true, BadRowPolicy.FAIL, MatrixPrecision.DOUBLE, hutchinson ? "rademacher" : null);
             // two partitions of 5,000 rows: exactly cnf density's chunks
             double[] two = logp(FlowScoring.withLogProb(frame(2), model, null, o));
             // CSV and Parquet files, one partition each
             Path csv = dir.resolve("rows-" + hutchinson + ".csv");
             frame(1).write().option("header", true).csv(csv.toString());
-            Dataset<Row> fromCsv = spark.read().option("header", true).option("inferSchema", true).csv(csv.toString());
+            Dataset<Row> fromCsv = spark.read()
+                    .option("header", true)
+                    .option("inferSchema", true)
+                    .csv(csv.toString());
             Path parquet = dir.resolve("rows-" + hutchinson + ".parquet");
             frame(1).write().parquet(parquet.toString());
             Dataset<Row> fromParquet = spark.read().parquet(parquet.toString());
@@ -111,14 +117,15 @@ class FlowScoringTest {
         for (boolean hutchinson : new boolean[] {false, true}) {
             byte[] model = SparkTestSupport.model(dir, hutchinson);
             double[] expected = inProcess(model, 0);
-            FlowScoring.Options o = new FlowScoring.Options(0, false, BadRowPolicy.FAIL, MatrixPrecision.DOUBLE,
-                    hutchinson ? "rademacher" : null);
+            FlowScoring.Options o = new FlowScoring.Options(
+                    0, false, BadRowPolicy.FAIL, MatrixPrecision.DOUBLE, hutchinson ? "rademacher" : null);
             double[] seven = logp(FlowScoring.withLogProb(frame(7), model, null, o));
             double worst = 0;
             for (int i = 0; i < N; i++) {
                 worst = Math.max(worst, Math.abs(expected[i] - seven[i]));
             }
-            System.out.printf("7 partitions against cnf density's chunks (%s trace): largest |difference| %.3g nats%n",
+            System.out.printf(
+                    "7 partitions against cnf density's chunks (%s trace): largest |difference| %.3g nats%n",
                     hutchinson ? "Hutchinson" : "exact", worst);
             // a row's probes are its own (keyed by its values), so only the adaptive steps differ
             assertTrue(worst < 1e-3, "largest difference " + worst);
@@ -139,14 +146,22 @@ class FlowScoringTest {
         Dataset<Row> df = spark.createDataFrame(some, SCHEMA);
         // found on the driver before any scoring task runs (a task failing on it would be retried to no avail)
         DataException cause = assertThrows(DataException.class, () -> FlowScoring.withLogProb(df, model, null));
-        assertTrue(cause.getMessage().matches("column '[xy]' (holds NaN, not a finite value|is null \\(a missing value\\)) "
-                + "in a row; --on-bad-row skip or null scores the other rows"), cause.getMessage());
-        assertEquals(18, FlowScoring.withLogProb(df, model, null, new FlowScoring.Options(0, false, BadRowPolicy.SKIP))
-                .count());
+        assertTrue(
+                cause.getMessage()
+                        .matches("column '[xy]' (holds NaN, not a finite value|is null \\(a missing value\\)) "
+                                + "in a row; --on-bad-row skip or null scores the other rows"),
+                cause.getMessage());
+        assertEquals(
+                18,
+                FlowScoring.withLogProb(df, model, null, new FlowScoring.Options(0, false, BadRowPolicy.SKIP))
+                        .count());
         List<Row> kept = FlowScoring.withLogProb(df, model, null, new FlowScoring.Options(0, false, BadRowPolicy.NULL))
-                .orderBy("id").collectAsList();
+                .orderBy("id")
+                .collectAsList();
         assertEquals(20, kept.size());
-        assertTrue(kept.get(7).isNullAt(3) && kept.get(9).isNullAt(3) && !kept.get(8).isNullAt(3));
+        assertTrue(kept.get(7).isNullAt(3)
+                && kept.get(9).isNullAt(3)
+                && !kept.get(8).isNullAt(3));
         assertNull(kept.get(9).get(2));
     }
 
@@ -154,14 +169,19 @@ class FlowScoringTest {
     void aMissingColumnAWrongTypeOrACorruptModelIsOneClearError() throws Exception {
         byte[] model = SparkTestSupport.model(dir, false);
         Dataset<Row> df = frame(1);
-        assertEquals("no column 'z'; the data have [id, y, x]", assertThrows(DataException.class,
-                () -> FlowScoring.withLogProb(df, model, List.of("x", "z"))).getMessage());
+        assertEquals(
+                "no column 'z'; the data have [id, y, x]",
+                assertThrows(DataException.class, () -> FlowScoring.withLogProb(df, model, List.of("x", "z")))
+                        .getMessage());
         Dataset<Row> text = df.withColumn("x", df.col("x").cast("string"));
-        assertEquals("column 'x' has type string, not a number", assertThrows(DataException.class,
-                () -> FlowScoring.withLogProb(text, model, null)).getMessage());
+        assertEquals(
+                "column 'x' has type string, not a number",
+                assertThrows(DataException.class, () -> FlowScoring.withLogProb(text, model, null))
+                        .getMessage());
         byte[] corrupt = java.util.Arrays.copyOf(model, model.length / 2);
         assertTrue(assertThrows(ModelFileException.class, () -> FlowScoring.withLogProb(df, corrupt, null))
-                .getMessage().startsWith("the model file"));
+                .getMessage()
+                .startsWith("the model file"));
         Files.deleteIfExists(dir.resolve("unused"));
     }
 }

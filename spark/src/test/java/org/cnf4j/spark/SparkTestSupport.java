@@ -2,12 +2,12 @@ package org.cnf4j.spark;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
+import org.cnf4j.data.Standardizer;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.io.ModelFile;
 import org.cnf4j.io.ModelMetadata;
-import java.util.List;
-import org.cnf4j.data.Standardizer;
 import org.cnf4j.trace.HutchinsonEstimator;
 
 /** One local[2] Spark session for the module's tests, and a small model file. */
@@ -15,14 +15,17 @@ final class SparkTestSupport {
 
     private static SparkSession spark;
 
-    private SparkTestSupport() {
-    }
+    private SparkTestSupport() {}
 
     static synchronized SparkSession spark() {
         if (spark == null) {
-            spark = SparkSession.builder().master("local[2]").appName("cnf4j-tests")
-                    .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-                    .config("spark.driver.host", "127.0.0.1").getOrCreate();
+            spark = SparkSession.builder()
+                    .master("local[2]")
+                    .appName("cnf4j-tests")
+                    .config("spark.ui.enabled", "false")
+                    .config("spark.sql.shuffle.partitions", "4")
+                    .config("spark.driver.host", "127.0.0.1")
+                    .getOrCreate();
         }
         return spark;
     }
@@ -32,13 +35,23 @@ final class SparkTestSupport {
      * 0.5, standardiser (x - 0.5) / 2) with an exact trace or Hutchinson's, as file bytes.
      */
     static byte[] model(Path dir, boolean hutchinson) throws Exception {
-        ContinuousNormalizingFlow.Builder b = ContinuousNormalizingFlow.builder(2).hiddenDims(16, 16).blocks(2).seed(5);
+        ContinuousNormalizingFlow.Builder b = ContinuousNormalizingFlow.builder(2)
+                .hiddenDims(16, 16)
+                .blocks(2)
+                .seed(5);
         if (hutchinson) {
             b.traceEstimator(new HutchinsonEstimator(HutchinsonEstimator.Noise.RADEMACHER, 1));
         }
         Path file = dir.resolve(hutchinson ? "model-hutchinson.zip" : "model-exact.zip");
-        ModelFile.save(file, b.build(), new ModelMetadata(new Standardizer(new double[] {0.5, 0.5},
-                new double[] {2, 2}), false, "test", List.of("x", "y"), null));
+        ModelFile.save(
+                file,
+                b.build(),
+                new ModelMetadata(
+                        new Standardizer(new double[] {0.5, 0.5}, new double[] {2, 2}),
+                        false,
+                        "test",
+                        List.of("x", "y"),
+                        null));
         return Files.readAllBytes(file);
     }
 }

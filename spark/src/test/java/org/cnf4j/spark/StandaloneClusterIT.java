@@ -42,7 +42,9 @@ class StandaloneClusterIT {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         for (String e : classpath.split(File.pathSeparator)) {
             // this project's own jars (in the local repository or a module's target folder) are left out
-            if (e.endsWith(".jar") && !e.contains("/org/cnf4j/") && !e.contains(File.separator + "target" + File.separator)) {
+            if (e.endsWith(".jar")
+                    && !e.contains("/org/cnf4j/")
+                    && !e.contains(File.separator + "target" + File.separator)) {
                 sparkJars.add(e);
             }
         }
@@ -60,12 +62,34 @@ class StandaloneClusterIT {
         String master = "spark://127.0.0.1:" + masterPort;
         try {
             Path masterLog = dir.resolve("master.log");
-            start(home, cp, opens, masterLog, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
-                    Integer.toString(masterPort), "--webui-port", Integer.toString(freePort()));
+            start(
+                    home,
+                    cp,
+                    opens,
+                    masterLog,
+                    "org.apache.spark.deploy.master.Master",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    Integer.toString(masterPort),
+                    "--webui-port",
+                    Integer.toString(freePort()));
             awaitLine(masterLog, "I have been elected leader", 60);
             Path workerLog = dir.resolve("worker.log");
-            start(home, cp, opens, workerLog, "org.apache.spark.deploy.worker.Worker", master, "--cores", "2",
-                    "--memory", "3g", "--webui-port", Integer.toString(freePort()), "--work-dir",
+            start(
+                    home,
+                    cp,
+                    opens,
+                    workerLog,
+                    "org.apache.spark.deploy.worker.Worker",
+                    master,
+                    "--cores",
+                    "2",
+                    "--memory",
+                    "3g",
+                    "--webui-port",
+                    Integer.toString(freePort()),
+                    "--work-dir",
                     dir.resolve("work").toString());
             awaitLine(workerLog, "Successfully registered with master", 60);
 
@@ -80,8 +104,19 @@ class StandaloneClusterIT {
 
             Path clientOut = dir.resolve("client-out");
             Path clientLog = dir.resolve("client.log");
-            int code = submit(home, cp, opens, clientLog, List.of("--master", master, "--executor-cores", "1"), appJar,
-                    "density", "--model", model.toString(), "--input", points.toString(), "--output",
+            int code = submit(
+                    home,
+                    cp,
+                    opens,
+                    clientLog,
+                    List.of("--master", master, "--executor-cores", "1"),
+                    appJar,
+                    "density",
+                    "--model",
+                    model.toString(),
+                    "--input",
+                    points.toString(),
+                    "--output",
                     clientOut.toString());
             String client = Files.readString(clientLog);
             assertEquals(0, code, client);
@@ -90,29 +125,72 @@ class StandaloneClusterIT {
 
             Path clusterOut = dir.resolve("cluster-out");
             Path clusterLog = dir.resolve("cluster.log");
-            code = submit(home, cp, opens, clusterLog, List.of("--master", master, "--deploy-mode", "cluster",
-                    "--executor-cores", "1", "--conf", "spark.driver.extraJavaOptions=" + opens), appJar, "density",
-                    "--model", model.toString(), "--input", points.toString(), "--output", clusterOut.toString());
+            code = submit(
+                    home,
+                    cp,
+                    opens,
+                    clusterLog,
+                    List.of(
+                            "--master",
+                            master,
+                            "--deploy-mode",
+                            "cluster",
+                            "--executor-cores",
+                            "1",
+                            "--conf",
+                            "spark.driver.extraJavaOptions=" + opens),
+                    appJar,
+                    "density",
+                    "--model",
+                    model.toString(),
+                    "--input",
+                    points.toString(),
+                    "--output",
+                    clusterOut.toString());
             assertEquals(0, code, Files.readString(clusterLog));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (!Files.exists(clusterOut.resolve("_SUCCESS")) && System.nanoTime() < deadline) {
                 Thread.sleep(500);
             }
-            assertTrue(Files.exists(clusterOut.resolve("_SUCCESS")), "the cluster-mode driver wrote its output; "
-                    + driverOutput(dir.resolve("work")));
-            String meanLine = client.lines().filter(l -> l.startsWith("mean NLL: ")).findFirst().orElseThrow();
+            assertTrue(
+                    Files.exists(clusterOut.resolve("_SUCCESS")),
+                    "the cluster-mode driver wrote its output; " + driverOutput(dir.resolve("work")));
+            String meanLine = client.lines()
+                    .filter(l -> l.startsWith("mean NLL: "))
+                    .findFirst()
+                    .orElseThrow();
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (!driverOutput(dir.resolve("work")).contains(meanLine) && System.nanoTime() < end) {
                 Thread.sleep(500);
             }
-            assertTrue(driverOutput(dir.resolve("work")).contains(meanLine), "the same mean NLL in both modes: "
-                    + meanLine + " / " + driverOutput(dir.resolve("work")));
+            assertTrue(
+                    driverOutput(dir.resolve("work")).contains(meanLine),
+                    "the same mean NLL in both modes: " + meanLine + " / " + driverOutput(dir.resolve("work")));
 
             Path trained = dir.resolve("trained.zip");
             Path trainLog = dir.resolve("train.log");
-            code = submit(home, cp, opens, trainLog, List.of("--master", master, "--executor-cores", "1"), appJar,
-                    "train", "--data", points.toString(), "--columns", "x,y", "--out", trained.toString(),
-                    "--iterations", "20", "--hidden", "8", "--batch", "50", "--partitions", "2");
+            code = submit(
+                    home,
+                    cp,
+                    opens,
+                    trainLog,
+                    List.of("--master", master, "--executor-cores", "1"),
+                    appJar,
+                    "train",
+                    "--data",
+                    points.toString(),
+                    "--columns",
+                    "x,y",
+                    "--out",
+                    trained.toString(),
+                    "--iterations",
+                    "20",
+                    "--hidden",
+                    "8",
+                    "--batch",
+                    "50",
+                    "--partitions",
+                    "2");
             assertEquals(0, code, Files.readString(trainLog));
             assertTrue(Files.size(trained) > 0);
         } finally {
@@ -135,12 +213,12 @@ class StandaloneClusterIT {
         started.add(builder(home, cmd, log).start());
     }
 
-    private int submit(Path home, String cp, String opens, Path log, List<String> options, Path appJar,
-            String... args) throws Exception {
+    private int submit(Path home, String cp, String opens, Path log, List<String> options, Path appJar, String... args)
+            throws Exception {
         List<String> cmd = java(home, cp, opens, "org.apache.spark.deploy.SparkSubmit");
         cmd.addAll(options);
-        cmd.addAll(List.of("--conf", "spark.ui.enabled=false", "--class", "org.cnf4j.spark.CnfSpark",
-                appJar.toString()));
+        cmd.addAll(
+                List.of("--conf", "spark.ui.enabled=false", "--class", "org.cnf4j.spark.CnfSpark", appJar.toString()));
         cmd.addAll(List.of(args));
         Process p = builder(home, cmd, log).start();
         if (!p.waitFor(150, TimeUnit.SECONDS)) {
@@ -152,8 +230,8 @@ class StandaloneClusterIT {
     }
 
     private static List<String> java(Path home, String cp, String opens, String main) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m"));
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
         cmd.addAll(List.of(opens.trim().split("\\s+")));
         cmd.addAll(List.of("-Dspark.testing=true", "-Dspark.test.home=" + home, "-cp", cp, main));
         return cmd;
@@ -176,7 +254,8 @@ class StandaloneClusterIT {
             }
             Thread.sleep(300);
         }
-        throw new AssertionError("no '" + text + "' in " + log + ":\n" + (Files.exists(log) ? Files.readString(log) : ""));
+        throw new AssertionError(
+                "no '" + text + "' in " + log + ":\n" + (Files.exists(log) ? Files.readString(log) : ""));
     }
 
     /** What the cluster-mode drivers printed (their stdout in the Worker's folders). */
@@ -186,13 +265,19 @@ class StandaloneClusterIT {
         }
         StringBuilder all = new StringBuilder();
         try (Stream<Path> files = Files.walk(work)) {
-            for (Path f : files.filter(p -> p.getParent().getFileName().toString().startsWith("driver-")
-                    && (p.getFileName().toString().equals("stdout") || p.getFileName().toString().equals("stderr")))
+            for (Path f : files.filter(
+                            p -> p.getParent().getFileName().toString().startsWith("driver-")
+                                    && (p.getFileName().toString().equals("stdout")
+                                            || p.getFileName().toString().equals("stderr")))
                     .toList()) {
                 String text = Files.readString(f);
-                all.append(f.getFileName().equals(Path.of("stdout")) ? text
-                        : text.lines().filter(l -> l.contains("Exception") || l.contains("Error")).limit(5)
-                                .reduce("", (a, b) -> a + b + "\n"));
+                all.append(
+                        f.getFileName().equals(Path.of("stdout"))
+                                ? text
+                                : text.lines()
+                                        .filter(l -> l.contains("Exception") || l.contains("Error"))
+                                        .limit(5)
+                                        .reduce("", (a, b) -> a + b + "\n"));
             }
         }
         return all.toString();

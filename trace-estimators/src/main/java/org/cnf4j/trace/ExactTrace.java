@@ -13,8 +13,7 @@ public final class ExactTrace implements TraceEstimator {
 
     static final ExactTrace INSTANCE = new ExactTrace();
 
-    private ExactTrace() {
-    }
+    private ExactTrace() {}
 
     @Override
     public String name() {

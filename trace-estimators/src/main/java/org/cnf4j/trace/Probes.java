@@ -108,7 +108,10 @@ public final class Probes {
     public INDArray estimate(ProbeForm form) {
         INDArray sum = Nd4j.zeros(DataType.DOUBLE, batch);
         for (int k = 0; k < count(); k++) {
-            sum.addi(form.apply(left(k), right(k)).castTo(DataType.DOUBLE).reshape(batch).mul(weights[k]));
+            sum.addi(form.apply(left(k), right(k))
+                    .castTo(DataType.DOUBLE)
+                    .reshape(batch)
+                    .mul(weights[k]));
         }
         return sum;
     }

@@ -62,7 +62,9 @@ public interface TraceEstimator {
         String key = name.toLowerCase(Locale.ROOT);
         int samples = 1;
         int x = key.lastIndexOf('x');
-        if (x > 0 && x < key.length() - 1 && key.substring(x + 1).chars().allMatch(Character::isDigit)
+        if (x > 0
+                && x < key.length() - 1
+                && key.substring(x + 1).chars().allMatch(Character::isDigit)
                 && !key.equals("exact")) {
             try {
                 samples = Integer.parseInt(key.substring(x + 1));

@@ -93,7 +93,8 @@ class TraceEstimatorTest {
         Probes c = TraceEstimator.hutchinson().draw(4, 3, new SplittableRandom(6));
         assertEquals(a.left(), b.left());
         assertFalse(a.left().equals(c.left()));
-        INDArray r = TraceEstimator.rademacher().draw(50, 3, new SplittableRandom(1)).left();
+        INDArray r =
+                TraceEstimator.rademacher().draw(50, 3, new SplittableRandom(1)).left();
         assertEquals(150, r.mul(r).sumNumber().doubleValue(), 1e-12);
     }
 
@@ -109,17 +110,21 @@ class TraceEstimatorTest {
 
     @org.junit.jupiter.api.Test
     void namesWithProbeCountsRoundTrip() {
-        for (TraceEstimator e : new TraceEstimator[] {TraceEstimator.exact(), TraceEstimator.hutchinson(),
-            TraceEstimator.rademacher(), new HutchinsonEstimator(HutchinsonEstimator.Noise.GAUSSIAN, 4),
-            new HutchinsonEstimator(HutchinsonEstimator.Noise.RADEMACHER, 12)}) {
+        for (TraceEstimator e : new TraceEstimator[] {
+            TraceEstimator.exact(),
+            TraceEstimator.hutchinson(),
+            TraceEstimator.rademacher(),
+            new HutchinsonEstimator(HutchinsonEstimator.Noise.GAUSSIAN, 4),
+            new HutchinsonEstimator(HutchinsonEstimator.Noise.RADEMACHER, 12)
+        }) {
             TraceEstimator back = TraceEstimator.byName(e.toString());
             org.junit.jupiter.api.Assertions.assertEquals(e.toString(), back.toString());
         }
-        org.junit.jupiter.api.Assertions.assertEquals(4,
-                ((HutchinsonEstimator) TraceEstimator.byName("Gaussianx4")).samples());
+        org.junit.jupiter.api.Assertions.assertEquals(
+                4, ((HutchinsonEstimator) TraceEstimator.byName("Gaussianx4")).samples());
         for (String bad : new String[] {"exactx2", "hutchinsonx0", "sobol", "hutchinsonx99999999999"}) {
-            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                    () -> TraceEstimator.byName(bad), bad);
+            org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> TraceEstimator.byName(bad), bad);
         }
     }
 }
