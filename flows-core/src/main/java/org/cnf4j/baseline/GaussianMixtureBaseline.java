@@ -72,13 +72,7 @@ public final class GaussianMixtureBaseline {
 
     /** One draw: a component by its weight, then a draw of that Gaussian; [dim]. */
     public double[] sample(java.util.SplittableRandom random) {
-        double u = random.nextDouble();
-        int c = 0;
-        double cumulative = Math.exp(logWeights[0]);
-        while (c + 1 < logWeights.length && u >= cumulative) {
-            c++;
-            cumulative += Math.exp(logWeights[c]);
-        }
+        int c = org.cnf4j.flow.GaussianMixtureBase.component(logWeights, random.nextDouble());
         return components.get(c).sample(random);
     }
 

@@ -213,13 +213,7 @@ public final class GaussianMixtureBase implements BaseDistribution {
     @Override
     public void draw(RandomGenerator random, double temperature, double[] out, int offset, int d) {
         checkDim(d);
-        double u = random.nextDouble();
-        int c = 0;
-        double cumulative = Math.exp(logWeights[0]);
-        while (c + 1 < logWeights.length && u >= cumulative) {
-            c++;
-            cumulative += Math.exp(logWeights[c]);
-        }
+        int c = component(logWeights, random.nextDouble());
         double[] e = new double[dim];
         for (int j = 0; j < dim; j++) {
             e[j] = random.nextGaussian();
@@ -232,6 +226,22 @@ public final class GaussianMixtureBase implements BaseDistribution {
             }
             out[offset + i] = means[c][i] + temperature * s;
         }
+    }
+
+    /**
+     * The component a uniform draw {@code u} in [0, 1) picks: the first whose cumulative weight
+     * exceeds u (the last when rounding leaves u above their sum).
+     *
+     * @param logWeights [K] natural logarithms of the weights
+     */
+    public static int component(double[] logWeights, double u) {
+        int c = 0;
+        double cumulative = Math.exp(logWeights[0]);
+        while (c + 1 < logWeights.length && u >= cumulative) {
+            c++;
+            cumulative += Math.exp(logWeights[c]);
+        }
+        return c;
     }
 
     @Override

@@ -381,14 +381,7 @@ public final class ModelFile {
         String solver;
         String estimator;
         try {
-            solver = new SolverConfig(
-                            RungeKuttaMethod.byName(r.text(sv, "method")),
-                            r.number(sv, "rtol"),
-                            r.number(sv, "atol"),
-                            r.integer(sv, "steps"),
-                            r.integer(sv, "maxSteps"),
-                            sv.hasNonNull("maxEvaluations") ? r.integer(sv, "maxEvaluations") : 0)
-                    .toString();
+            solver = solverConfig(r, sv).toString();
             estimator = TraceEstimator.byName(r.text(root, "traceEstimator")).name();
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(name + ": " + e.getMessage(), e);
@@ -514,13 +507,7 @@ public final class ModelFile {
         TraceEstimator estimator;
         ContinuousNormalizingFlow flow;
         try {
-            solver = new SolverConfig(
-                    RungeKuttaMethod.byName(r.text(sv, "method")),
-                    r.number(sv, "rtol"),
-                    r.number(sv, "atol"),
-                    r.integer(sv, "steps"),
-                    r.integer(sv, "maxSteps"),
-                    sv.hasNonNull("maxEvaluations") ? r.integer(sv, "maxEvaluations") : 0);
+            solver = solverConfig(r, sv);
             estimator = TraceEstimator.byName(r.text(root, "traceEstimator"));
             flow = new ContinuousNormalizingFlow(
                     nets,
@@ -608,6 +595,21 @@ public final class ModelFile {
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(path + ": base: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The solver settings of {@code model.json}'s "solver" object.
+     *
+     * @throws IllegalArgumentException for an unknown method or settings the solver refuses
+     */
+    private static SolverConfig solverConfig(Reader r, JsonNode sv) {
+        return new SolverConfig(
+                RungeKuttaMethod.byName(r.text(sv, "method")),
+                r.number(sv, "rtol"),
+                r.number(sv, "atol"),
+                r.integer(sv, "steps"),
+                r.integer(sv, "maxSteps"),
+                sv.hasNonNull("maxEvaluations") ? r.integer(sv, "maxEvaluations") : 0);
     }
 
     /** The {@link #PROVENANCE_JSON} entry, or null when the file has none (written before it existed). */
