@@ -18,9 +18,8 @@ import java.util.List;
  * pass that, a point fixed by the work, not the clock). For each family asked for it then runs the
  * vector kernel on a small problem until a batch of calls allocates nothing on the heap (the JIT
  * compiled it to vector instructions). That wait counts calls, not time: a busy machine compiles
- * later but gets there; a kernel still allocating after {@value #WARMUP_CALLS} calls then gets
- * pauses that leave the CPU to the JIT, and is not used only when the JIT stays idle while it still
- * allocates: the JIT will not compile it (seen with JDK 17 at a forced width). A compiled family runs its vector kernels when the vector width is at least
+ * later but gets there; only a kernel still allocating after {@value #WARMUP_CALLS} calls is
+ * not used: the JIT will not compile it (seen with JDK 17 at a forced width). A compiled family runs its vector kernels when the vector width is at least
  * {@value #MIN_VECTOR_BITS} bits (AVX2 and wider; 128-bit vectors do not beat the plain loops
  * here). Both paths are still timed on the same problem, for {@code cnf bench} to print; the
  * timings decide nothing.
@@ -46,12 +45,6 @@ public final class KernelSelection {
      * less than it had already run.
      */
     public static final long CALIBRATION_WORK = 30_000_000_000L;
-    /** Pause before each batch of a kernel still allocating after {@link #WARMUP_CALLS} calls. */
-    static final int SETTLE_PAUSE_MS = 20;
-    /** Pauses in a row without a finished compilation after which such a kernel is given up. */
-    static final int SETTLE_ROUNDS = 50;
-    /** Pauses at most (about 20 s) before such a kernel is given up whatever the JIT does. */
-    static final int MAX_SETTLE_ROUNDS = 1000;
     /** Calls a batch when checking allocation. */
     private static final int BATCH = 8;
     /** Clean batches in a row that show a kernel is compiled. */
@@ -230,51 +223,9 @@ public final class KernelSelection {
         }
         List<KernelChoice> result = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            boolean compiled = clean[i] >= CLEAN_BATCHES || counting && settles(warm.get(i));
-            result.add(timed(families.get(i), timed.get(i), compiled));
+            result.add(timed(families.get(i), timed.get(i), clean[i] >= CLEAN_BATCHES));
         }
         return result;
-    }
-
-    /**
-     * Whether a kernel still allocating after {@link #WARMUP_CALLS} calls stops once the JIT gets
-     * the CPU: on a machine busier than its cores, the JIT's compiler threads can fall behind the
-     * calls that queued the work. So the warm-up yields the CPU ({@link #SETTLE_PAUSE_MS} ms) before
-     * each further batch, and gives the kernel up only when {@link #SETTLE_ROUNDS} rounds in a row
-     * completed no compilation (the JIT is idle, not behind) while it still allocates, or after
-     * {@link #MAX_SETTLE_ROUNDS} rounds. What decides is whether the JIT compiles the kernel, not how
-     * fast: an idle and a busy machine reach the same answer, the busy one later.
-     */
-    private static boolean settles(KernelWorkload w) {
-        int clean = 0;
-        int idle = 0;
-        long compiled = compilationMillis();
-        for (int round = 0; round < MAX_SETTLE_ROUNDS && idle < SETTLE_ROUNDS; round++) {
-            try {
-                Thread.sleep(SETTLE_PAUSE_MS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-            long before = AllocationCounter.currentThread();
-            for (int c = 0; c < BATCH; c++) {
-                w.vector();
-            }
-            clean = AllocationCounter.currentThread() == before ? clean + 1 : 0;
-            if (clean >= CLEAN_BATCHES) {
-                return true;
-            }
-            long now = compilationMillis();
-            idle = now == compiled ? idle + 1 : 0;
-            compiled = now;
-        }
-        return false;
-    }
-
-    /** The JIT's total compilation time so far in ms, or -1 where the JVM does not count it. */
-    private static long compilationMillis() {
-        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 
     /** Times both paths of a family, alternating; {@code compiled}: whether its vector kernel stopped allocating. */
