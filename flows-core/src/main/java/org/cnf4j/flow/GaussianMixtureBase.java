@@ -214,15 +214,15 @@ public final class GaussianMixtureBase implements BaseDistribution {
     public void draw(RandomGenerator random, double temperature, double[] out, int offset, int d) {
         checkDim(d);
         int c = component(logWeights, random.nextDouble());
-        double[] e = new double[dim];
         for (int j = 0; j < dim; j++) {
-            e[j] = random.nextGaussian();
+            out[offset + j] = random.nextGaussian();
         }
+        // mu + temperature * L e in place, last row first: row i reads e[0..i], not yet overwritten
         double[][] l = lower[c];
-        for (int i = 0; i < dim; i++) {
+        for (int i = dim - 1; i >= 0; i--) {
             double s = 0;
             for (int j = 0; j <= i; j++) {
-                s += l[i][j] * e[j];
+                s += l[i][j] * out[offset + j];
             }
             out[offset + i] = means[c][i] + temperature * s;
         }
