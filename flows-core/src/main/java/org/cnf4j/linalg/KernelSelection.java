@@ -3,6 +3,7 @@ package org.cnf4j.linalg;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Chooses, per JVM and per {@link KernelFamily}, between the Vector API kernels and the plain path
@@ -17,9 +18,13 @@ import java.util.List;
  * ({@link #CALIBRATION_WORK}; {@code MlpDynamics} counts its multiply-adds and calls it once they
  * pass that, a point fixed by the work, not the clock). For each family asked for it then runs the
  * vector kernel on a small problem until a batch of calls allocates nothing on the heap (the JIT
- * compiled it to vector instructions). That wait counts calls, not time: a busy machine compiles
- * later but gets there; only a kernel still allocating after {@value #WARMUP_CALLS} calls is
- * not used: the JIT will not compile it (seen with JDK 17 at a forced width). A compiled family runs its vector kernels when the vector width is at least
+ * compiled it to vector instructions). That wait counts calls and asks the JIT, never the clock:
+ * a kernel still allocating is given up only after {@value #WARMUP_CALLS} calls and a further
+ * {@value #QUIET_CALLS} during which the JIT had none of the kernels' or the Vector API's code
+ * left to compile ({@link CompileQueue}): the JIT has then finished and left it in the fallback
+ * (seen with JDK 17 at a forced width). A JIT that is only late, its compiler threads starved by
+ * a busy machine or busy with other methods, is waited for, so the choice is the idle machine's.
+ * A compiled family runs its vector kernels when the vector width is at least
  * {@value #MIN_VECTOR_BITS} bits (AVX2 and wider; 128-bit vectors do not beat the plain loops
  * here). Both paths are still timed on the same problem, for {@code cnf bench} to print; the
  * timings decide nothing.
@@ -36,6 +41,17 @@ public final class KernelSelection {
      * gets the same share of the warm-up idle or busy, and the choice does not depend on the load.
      */
     static final int WARMUP_CALLS = 200_000;
+    /**
+     * Calls, after {@link #WARMUP_CALLS}, in a row during which no kernel code waits for the JIT,
+     * before a kernel still allocating is given up: enough for the invocation counters of code that
+     * has just left a queue to ask for the next tier.
+     */
+    static final int QUIET_CALLS = 20_000;
+    /**
+     * Calls after which a kernel still allocating is given up even if the JIT keeps kernel code in
+     * its queue (a JIT that compiles, throws away and recompiles without end): a safety net.
+     */
+    static final int MAX_WARMUP_CALLS = 25 * WARMUP_CALLS;
     /** The narrowest vector width the vector kernels are chosen at. */
     static final int MIN_VECTOR_BITS = 256;
     /**
@@ -171,7 +187,7 @@ public final class KernelSelection {
                 warm.add(KernelWorkload.of(f, KernelWorkload.WARMUP_ROWS));
                 timed.add(KernelWorkload.of(f, KernelWorkload.ROWS));
             }
-            for (KernelChoice c : measure(measured, warm, timed)) {
+            for (KernelChoice c : measure(measured, warm, timed, CompileQueue::kernelCodePending)) {
                 CHOICES[c.family().ordinal()] = c;
                 CHOSEN[c.family().ordinal()] = c.vector();
             }
@@ -195,19 +211,25 @@ public final class KernelSelection {
      * Warms the vector kernels of the families in turn, on small problems ({@code warm}), until each
      * runs a few batches without allocating or is given up; then times both paths of each on the
      * larger problems ({@code timed}) for the record; see the class comment for what decides.
+     *
+     * @param jitPending whether the JIT still has kernel code to compile (asked once a kernel has
+     *     had {@link #WARMUP_CALLS} calls and still allocates)
      */
     static List<KernelChoice> measure(
-            List<KernelFamily> families, List<KernelWorkload> warm, List<KernelWorkload> timed) {
+            List<KernelFamily> families,
+            List<KernelWorkload> warm,
+            List<KernelWorkload> timed,
+            BooleanSupplier jitPending) {
         int n = families.size();
         int[] clean = new int[n];
         int[] calls = new int[n];
+        int[] quiet = new int[n];
         boolean counting = AllocationCounter.supported();
         boolean warming = true;
         while (warming) {
             warming = false;
             for (int i = 0; i < n; i++) {
-                boolean givenUp = calls[i] >= WARMUP_CALLS;
-                if (clean[i] >= CLEAN_BATCHES || givenUp) {
+                if (clean[i] >= CLEAN_BATCHES || givenUp(calls[i], quiet[i])) {
                     continue;
                 }
                 KernelWorkload w = warm.get(i);
@@ -217,7 +239,14 @@ public final class KernelSelection {
                 }
                 calls[i] += BATCH;
                 long after = AllocationCounter.currentThread();
-                clean[i] = !counting || after == before ? clean[i] + 1 : 0;
+                if (!counting || after == before) {
+                    clean[i]++;
+                } else {
+                    clean[i] = 0;
+                    if (calls[i] >= WARMUP_CALLS) {
+                        quiet[i] = jitPending.getAsBoolean() ? 0 : quiet[i] + BATCH;
+                    }
+                }
                 warming = true;
             }
         }
@@ -226,6 +255,14 @@ public final class KernelSelection {
             result.add(timed(families.get(i), timed.get(i), clean[i] >= CLEAN_BATCHES));
         }
         return result;
+    }
+
+    /**
+     * Whether a kernel still allocating after {@code calls} warm-up calls, the last {@code quiet}
+     * of them with no kernel code waiting for the JIT, is given up.
+     */
+    static boolean givenUp(int calls, int quiet) {
+        return calls >= MAX_WARMUP_CALLS || (calls >= WARMUP_CALLS && quiet >= QUIET_CALLS);
     }
 
     /** Times both paths of a family, alternating; {@code compiled}: whether its vector kernel stopped allocating. */

@@ -78,7 +78,7 @@ class KernelAllocationTest {
             warm.add(KernelWorkload.of(f, KernelWorkload.WARMUP_ROWS));
             timed.add(KernelWorkload.of(f, KernelWorkload.ROWS));
         }
-        for (KernelChoice c : KernelSelection.measure(families, warm, timed)) {
+        for (KernelChoice c : KernelSelection.measure(families, warm, timed, CompileQueue::kernelCodePending)) {
             if (c.reason().startsWith("vector code not compiled")) {
                 // ruled out: the kernel must indeed still allocate in this JVM
                 KernelWorkload w = KernelWorkload.of(c.family(), KernelWorkload.ROWS);
@@ -118,8 +118,51 @@ class KernelAllocationTest {
             }
         };
         KernelChoice c = KernelSelection.measure(
-                        List.of(KernelFamily.ELEMENTWISE_FLOAT), List.of(allocating), List.of(allocating))
+                        List.of(KernelFamily.ELEMENTWISE_FLOAT), List.of(allocating), List.of(allocating), () -> false)
                 .get(0);
         assertTrue(!c.vector() && c.reason().startsWith("vector code not compiled"), c.toString());
+    }
+
+    @Test
+    void aLateJitIsWaitedFor() {
+        // a JIT that finishes the kernel only long after the warm-up's count of calls (its compiler
+        // starved by a busy machine): the kernel allocates while the queue still holds its code,
+        // and stops once the queue has been seen busy this many times
+        int busyChecks = 5_000;
+        int[] checks = new int[1];
+        KernelWorkload late = new KernelWorkload(KernelWorkload.WARMUP_ROWS) {
+            private Object sink;
+
+            @Override
+            void vector() {
+                sink = checks[0] < busyChecks ? new double[64] : null;
+            }
+
+            @Override
+            void plain() {
+                sink = null;
+            }
+
+            @Override
+            long flops() {
+                return 64;
+            }
+        };
+        KernelChoice c = KernelSelection.measure(
+                        List.of(KernelFamily.ELEMENTWISE_FLOAT), List.of(late), List.of(late), () -> {
+                            checks[0]++;
+                            return checks[0] <= busyChecks;
+                        })
+                .get(0);
+        assertTrue(!c.reason().startsWith("vector code not compiled"), c.toString());
+        assertEquals(busyChecks, checks[0], "the queue is asked until the kernel stops allocating");
+    }
+
+    @Test
+    void aKernelIsGivenUpOnlyOnceTheJitIsQuiet() {
+        assertTrue(!KernelSelection.givenUp(KernelSelection.WARMUP_CALLS - 1, KernelSelection.QUIET_CALLS));
+        assertTrue(!KernelSelection.givenUp(KernelSelection.WARMUP_CALLS, KernelSelection.QUIET_CALLS - 1));
+        assertTrue(KernelSelection.givenUp(KernelSelection.WARMUP_CALLS, KernelSelection.QUIET_CALLS));
+        assertTrue(KernelSelection.givenUp(KernelSelection.MAX_WARMUP_CALLS, 0));
     }
 }
