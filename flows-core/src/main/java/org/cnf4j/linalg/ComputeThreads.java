@@ -1,19 +1,17 @@
 package org.cnf4j.linalg;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 /**
- * Java threads that share large network evaluations: a batch is cut into chunks of rows and
- * worker w takes chunks w, w + W, w + 2W, ... (a fixed striping, so results do not depend on
- * scheduling), each worker with its own buffers and single-threaded BLAS. On these small matrices
+ * Java threads that share large network evaluations: a batch is cut into chunks of rows with
+ * fixed boundaries, and the workers (the calling thread among them) take the next chunk from a
+ * shared counter until none is left, each worker with its own buffers and single-threaded BLAS;
+ * a worker the operating system leaves waiting (a busy machine) holds nobody up, the others take
+ * its chunks. On these small matrices
  * this beats letting BLAS or ND4J spread one product over threads (measured: 1 vs 2 native
  * threads gained nothing, 2 Java workers on separate chunks nearly halved a 10,000-point
  * log-density). The count is the system property {@code cnf4j.workers}, by default the number
@@ -63,41 +61,20 @@ public final class ComputeThreads {
     }
 
     /**
-     * Runs {@code task.accept(w)} for w = 0 .. count - 1, worker 0 in the calling thread, the others
-     * on the pool, and waits for all.
+     * Starts {@code task.accept(w)} for w = 1 .. count - 1 on the pool and returns at once, without
+     * waiting: for work that the caller shares out itself (workers claiming chunks from a shared
+     * counter, the caller among them as worker 0) and waits for by counting what is done. A task
+     * may start after its call's work is finished (its thread was descheduled) and must then do
+     * nothing; so nobody waits for a worker that never got the CPU.
      */
-    public static void run(int count, IntConsumer task) {
+    public static void startHelpers(int count, IntConsumer task) {
         if (count <= 1) {
-            task.accept(0);
             return;
         }
-        List<Future<?>> futures = new ArrayList<>();
         ExecutorService p = pool(count - 1);
         for (int w = 1; w < count; w++) {
             int worker = w;
-            futures.add(p.submit(() -> task.accept(worker)));
-        }
-        RuntimeException failure = null;
-        try {
-            task.accept(0);
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = failure != null ? failure : new IllegalStateException("interrupted", e);
-            } catch (ExecutionException e) {
-                Throwable c = e.getCause();
-                if (failure == null) {
-                    failure = c instanceof RuntimeException r ? r : new IllegalStateException(c);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
+            p.execute(() -> task.accept(worker));
         }
     }
 }

@@ -1,13 +1,20 @@
 package org.cnf4j.nn;
 
 import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 import org.cnf4j.linalg.ComputeThreads;
 
 /**
  * Cuts one call of a network into equal chunks of rows and runs them on the {@link ComputeThreads}
- * workers, chunk c on worker c mod W (a fixed striping). The chunk size depends on the call only,
- * never on the number of workers, and per-chunk parameter gradients are summed in chunk order
- * ({@link #sumInOrder}), so results are bit-identical for any worker count.
+ * workers, each worker taking the next chunk from a shared counter until none is left (a worker
+ * descheduled by a busy machine leaves its share to the others, and nobody waits for a worker
+ * that never started). The chunk size depends on the call only, never on the number of workers,
+ * a chunk's results do not depend on which worker ran it, and per-chunk parameter gradients are
+ * summed in chunk order ({@link #sumInOrder}), so results are bit-identical for any worker count
+ * and any scheduling.
  */
 final class ChunkScheduler {
 
@@ -58,16 +65,74 @@ final class ChunkScheduler {
         return Math.min(chunks, ComputeThreads.workers());
     }
 
-    /** Runs every chunk of a call of {@code size} samples in chunks of {@code chunk}, each worker set up first. */
+    /**
+     * Runs every chunk of a call of {@code size} samples in chunks of {@code chunk} on up to
+     * {@code workers} workers, each worker set up before its first chunk; returns when every chunk
+     * is done, rethrowing the first failure.
+     */
     static void run(int size, int chunk, int workers, WorkerSetup setup, ChunkTask task) {
-        int chunks = chunks(size, chunk);
-        ComputeThreads.run(workers, worker -> {
-            setup.prepare(worker, Math.min(chunk, size));
-            for (int c = worker; c < chunks; c += workers) {
-                int b0 = c * chunk;
-                task.run(worker, c, b0, Math.min(chunk, size - b0));
+        SharedChunks shared = new SharedChunks(chunks(size, chunk));
+        IntConsumer work = worker -> shared.work(worker, size, chunk, setup, task);
+        ComputeThreads.startHelpers(workers, work);
+        work.accept(0);
+        shared.awaitAll();
+    }
+
+    /** The chunks of one call: the next to claim, those still to finish, and the first failure. */
+    private static final class SharedChunks {
+        private final int chunks;
+        private final AtomicInteger next = new AtomicInteger();
+        private final CountDownLatch unfinished;
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        SharedChunks(int chunks) {
+            this.chunks = chunks;
+            this.unfinished = new CountDownLatch(chunks);
+        }
+
+        /** Claims and runs chunks until none is left; a worker that claims none touches nothing. */
+        void work(int worker, int size, int chunk, WorkerSetup setup, ChunkTask task) {
+            boolean prepared = false;
+            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+                try {
+                    if (failure.get() == null) {
+                        if (!prepared) {
+                            setup.prepare(worker, Math.min(chunk, size));
+                            prepared = true;
+                        }
+                        int b0 = c * chunk;
+                        task.run(worker, c, b0, Math.min(chunk, size - b0));
+                    }
+                } catch (RuntimeException | Error e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    unfinished.countDown();
+                }
             }
-        });
+        }
+
+        /** Waits (not interruptibly: workers still write the caller's buffers) until every chunk is done. */
+        void awaitAll() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    unfinished.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            Throwable f = failure.get();
+            if (f instanceof RuntimeException r) {
+                throw r;
+            }
+            if (f instanceof Error e) {
+                throw e;
+            }
+        }
     }
 
     /** Reused per-chunk gradient buffers of {@code length} values, at least {@code chunks} of them. */
