@@ -1,10 +1,8 @@
 package org.cnf4j.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.util.Properties;
 import org.cnf4j.data.DataException;
 import org.cnf4j.io.ModelFileException;
 import org.cnf4j.linalg.ComputeThreads;
@@ -99,24 +97,8 @@ public final class CnfCommand implements Runnable {
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(CnfCommand::handle);
-        cl.setParameterExceptionHandler(CnfCommand::usageError);
+        cl.setParameterExceptionHandler(CommandMessages::usageError);
         return OptionChecks.install(cl);
-    }
-
-    /**
-     * Usage errors: the message, picocli's "did you mean" suggestions where it has some, and a
-     * pointer to the command's help (not the whole help, which would push the message off screen);
-     * exit code 2.
-     */
-    public static int usageError(CommandLine.ParameterException e, String[] args) {
-        CommandLine cl = e.getCommandLine();
-        PrintWriter err = cl.getErr();
-        String name = cl.getCommandSpec().qualifiedName();
-        err.println(name + ": " + e.getMessage());
-        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
-        err.println("see '" + name + " --help'");
-        err.flush();
-        return cl.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /** Runtime errors: one line {@code "cnf <command>: error: <message>"}, exit code 1. */
@@ -178,25 +160,10 @@ public final class CnfCommand implements Runnable {
         return true;
     }
 
-    /**
-     * The version line of a program of this toolkit, e.g. {@code cnf 0.3.0 (cnf4j, ND4J 1.0.0-M2.1,
-     * Java 17.0.15)}, from the version Maven wrote into {@code cnf-version.properties}.
-     */
-    public static String versionLine(String program) throws IOException {
-        Properties p = new Properties();
-        try (InputStream in = CnfCommand.class.getResourceAsStream("/cnf-version.properties")) {
-            if (in != null) {
-                p.load(in);
-            }
-        }
-        return program + " " + p.getProperty("version", "unknown") + " (cnf4j, ND4J " + p.getProperty("nd4j", "unknown")
-                + ", Java " + System.getProperty("java.version") + ")";
-    }
-
-    /** {@link #versionLine} of {@code cnf}, or "cnf (version unknown)" when its properties cannot be read. */
+    /** {@link CommandMessages#versionLine} of {@code cnf}, or "cnf (version unknown)" when its properties cannot be read. */
     static String cnfVersion() {
         try {
-            return versionLine("cnf");
+            return CommandMessages.versionLine("cnf");
         } catch (IOException e) {
             return "cnf (version unknown)";
         }
@@ -206,7 +173,7 @@ public final class CnfCommand implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() throws IOException {
-            return new String[] {versionLine("cnf")};
+            return new String[] {CommandMessages.versionLine("cnf")};
         }
     }
 }

@@ -17,15 +17,15 @@ import org.cnf4j.io.ModelFile;
 import org.cnf4j.io.ModelFileException;
 
 /** Reading model files and tables, and writing tables, on any Hadoop file system Spark can reach. */
-final class SparkIo {
+public final class SparkIo {
 
     /** Largest model file read (a model is far smaller; this bounds what a wrong path can cost). */
-    static final long MAX_MODEL_BYTES = 1L << 30;
+    public static final long MAX_MODEL_BYTES = 1L << 30;
 
     private SparkIo() {}
 
     /** The bytes of a model file, checked (one {@link ModelFileException} naming the path). */
-    static byte[] readModel(SparkSession spark, String path) {
+    public static byte[] readModel(SparkSession spark, String path) {
         Path p = new Path(path);
         byte[] bytes;
         try {
@@ -51,7 +51,7 @@ final class SparkIo {
      * Copies a model file written on the driver to {@code path} on its file system: written beside
      * it under a hidden name, then renamed over it, so a reader never sees a partial file.
      */
-    static void writeModel(SparkSession spark, java.nio.file.Path local, String path) {
+    public static void writeModel(SparkSession spark, java.nio.file.Path local, String path) {
         Path target = new Path(path);
         try {
             FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -68,36 +68,8 @@ final class SparkIo {
         }
     }
 
-    /**
-     * The model file with cnf's evaluation overrides (solver, tolerances, steps, trace estimator,
-     * evaluation cap) written into it, so the executors load the settings asked for; the bytes as
-     * they are when nothing is overridden. Precision is not stored in model files: it travels in
-     * the scoring and sampling options.
-     */
-    static byte[] withOverrides(byte[] model, org.cnf4j.cli.EvaluationOptions evaluation) {
-        org.cnf4j.io.LoadedModel m = ModelFile.load(model, "the model file");
-        org.cnf4j.flow.SolverConfig before = m.flow().solver();
-        org.cnf4j.trace.TraceEstimator traceBefore = m.flow().traceEstimator();
-        evaluation.apply(m.flow());
-        if (before.equals(m.flow().solver())
-                && traceBefore.toString().equals(m.flow().traceEstimator().toString())) {
-            return model;
-        }
-        try {
-            java.nio.file.Path tmp = java.nio.file.Files.createTempFile("cnf-spark-model", ".zip");
-            try {
-                ModelFile.save(tmp, m.flow(), m.metadata(), m.checkpoint());
-                return java.nio.file.Files.readAllBytes(tmp);
-            } finally {
-                java.nio.file.Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     /** The format of a path: the given one, else by extension (.csv, .tsv: CSV; otherwise Parquet). */
-    static String format(String path, String given) {
+    public static String format(String path, String given) {
         if (given != null) {
             String f = given.toLowerCase(Locale.ROOT);
             if (!f.equals("csv") && !f.equals("parquet")) {
@@ -110,7 +82,7 @@ final class SparkIo {
     }
 
     /** A table: CSV with a header row (numbers inferred; empty cells and NA are null) or Parquet. */
-    static Dataset<Row> read(SparkSession spark, String path, String format) {
+    public static Dataset<Row> read(SparkSession spark, String path, String format) {
         if (format.equals("csv")) {
             // NA (R's missing value) reads as null, as empty cells do; NaN as Double.NaN
             return spark.read()
@@ -132,7 +104,7 @@ final class SparkIo {
      * @param hint what to add to the message (how to go on), or ""
      * @throws DataException naming the column and the value of the first bad row found
      */
-    static void requireFinite(Dataset<Row> df, List<String> columns, String source, String hint) {
+    public static void requireFinite(Dataset<Row> df, List<String> columns, String source, String hint) {
         org.apache.spark.sql.Column bad = functions.lit(false);
         for (String c : columns) {
             org.apache.spark.sql.Column col = df.col(c);
@@ -168,7 +140,7 @@ final class SparkIo {
      * folder is reused. A failed job leaves no output folder behind (the folder it created is
      * removed), so the same command can be run again as it was.
      */
-    static void write(Dataset<Row> df, String path, String format, boolean overwrite) {
+    public static void write(Dataset<Row> df, String path, String format, boolean overwrite) {
         Path out = new Path(path);
         FileSystem fs;
         boolean existed;

@@ -11,13 +11,13 @@ import org.cnf4j.io.ModelMetadata;
 import org.cnf4j.trace.HutchinsonEstimator;
 
 /** One local[2] Spark session for the module's tests, and a small model file. */
-final class SparkTestSupport {
+public final class SparkTestSupport {
 
     private static SparkSession spark;
 
     private SparkTestSupport() {}
 
-    static synchronized SparkSession spark() {
+    public static synchronized SparkSession spark() {
         if (spark == null) {
             spark = SparkSession.builder()
                     .master("local[2]")
@@ -34,7 +34,7 @@ final class SparkTestSupport {
      * A 2-D model of columns x, y (two blocks of 2-16-16-2, random weights of seed 5, end time
      * 0.5, standardiser (x - 0.5) / 2) with an exact trace or Hutchinson's, as file bytes.
      */
-    static byte[] model(Path dir, boolean hutchinson) throws Exception {
+    public static byte[] model(Path dir, boolean hutchinson) throws Exception {
         ContinuousNormalizingFlow.Builder b = ContinuousNormalizingFlow.builder(2)
                 .hiddenDims(16, 16)
                 .blocks(2)

@@ -1,4 +1,4 @@
-package org.cnf4j.spark;
+package org.cnf4j.spark.app;
 
 import java.util.List;
 import java.util.Locale;
@@ -9,6 +9,9 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.cnf4j.cli.EvaluationOptions;
 import org.cnf4j.io.ModelFile;
+import org.cnf4j.spark.BadRowPolicy;
+import org.cnf4j.spark.FlowScoring;
+import org.cnf4j.spark.SparkIo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -85,7 +88,7 @@ final class SparkDensityCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SparkSession spark = SparkSessions.get(master, "cnf-spark density");
-        byte[] bytes = SparkIo.withOverrides(SparkIo.readModel(spark, model), evaluation);
+        byte[] bytes = ModelOverrides.withOverrides(SparkIo.readModel(spark, model), evaluation);
         String trace =
                 ModelFile.load(bytes, "the model file").flow().traceEstimator().toString();
         if (partitions < 0) {

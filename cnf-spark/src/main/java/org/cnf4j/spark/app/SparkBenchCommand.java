@@ -1,4 +1,4 @@
-package org.cnf4j.spark;
+package org.cnf4j.spark.app;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -22,6 +22,8 @@ import org.cnf4j.io.LoadedModel;
 import org.cnf4j.io.ModelFile;
 import org.cnf4j.io.ModelMetadata;
 import org.cnf4j.linalg.ComputeThreads;
+import org.cnf4j.spark.FlowScoring;
+import org.cnf4j.spark.SparkTrainingData;
 import org.cnf4j.train.Evaluation;
 import org.cnf4j.train.FlowMatching;
 import org.cnf4j.train.LearningRateSchedule;

@@ -1,4 +1,4 @@
-package org.cnf4j.spark;
+package org.cnf4j.spark.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -12,6 +12,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.cnf4j.cli.CnfCommand;
 import org.cnf4j.nn.MatrixPrecision;
+import org.cnf4j.spark.BadRowPolicy;
+import org.cnf4j.spark.FlowScoring;
+import org.cnf4j.spark.SparkTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

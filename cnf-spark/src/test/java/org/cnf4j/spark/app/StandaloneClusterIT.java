@@ -1,4 +1,4 @@
-package org.cnf4j.spark;
+package org.cnf4j.spark.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.cnf4j.spark.SparkTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -217,8 +218,8 @@ class StandaloneClusterIT {
             throws Exception {
         List<String> cmd = java(home, cp, opens, "org.apache.spark.deploy.SparkSubmit");
         cmd.addAll(options);
-        cmd.addAll(
-                List.of("--conf", "spark.ui.enabled=false", "--class", "org.cnf4j.spark.CnfSpark", appJar.toString()));
+        cmd.addAll(List.of(
+                "--conf", "spark.ui.enabled=false", "--class", "org.cnf4j.spark.app.CnfSpark", appJar.toString()));
         cmd.addAll(List.of(args));
         Process p = builder(home, cmd, log).start();
         if (!p.waitFor(150, TimeUnit.SECONDS)) {

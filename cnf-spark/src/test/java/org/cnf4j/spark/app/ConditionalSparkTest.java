@@ -1,4 +1,4 @@
-package org.cnf4j.spark;
+package org.cnf4j.spark.app;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,6 +25,12 @@ import org.cnf4j.io.ModelMetadata;
 import org.cnf4j.sample.ContextSource;
 import org.cnf4j.sample.DensityModel;
 import org.cnf4j.sample.Sampler;
+import org.cnf4j.spark.CnfFlow;
+import org.cnf4j.spark.CnfFlowModel;
+import org.cnf4j.spark.FlowSampling;
+import org.cnf4j.spark.FlowScoring;
+import org.cnf4j.spark.SparkTestSupport;
+import org.cnf4j.spark.SparkTrainingData;
 import org.cnf4j.train.Evaluation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package org.cnf4j.spark;
+package org.cnf4j.spark.app;
 
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
@@ -6,6 +6,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.cnf4j.cli.EvaluationOptions;
 import org.cnf4j.sample.Sampler;
+import org.cnf4j.spark.FlowSampling;
+import org.cnf4j.spark.SparkIo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -106,7 +108,7 @@ final class SparkSampleCommand implements Callable<Integer> {
                     spec.commandLine(), "--temperature and --chunk must be positive, --partitions not negative");
         }
         SparkSession spark = SparkSessions.get(master, "cnf-spark sample");
-        byte[] bytes = SparkIo.withOverrides(SparkIo.readModel(spark, model), evaluation);
+        byte[] bytes = ModelOverrides.withOverrides(SparkIo.readModel(spark, model), evaluation);
         FlowSampling.Options options =
                 new FlowSampling.Options(temperature, withLogp, chunk, partitions, evaluation.precision());
         if (contextFile != null) {

@@ -1,4 +1,4 @@
-package org.cnf4j.spark;
+package org.cnf4j.spark.app;
 
 import java.io.PrintWriter;
 import org.apache.spark.sql.AnalysisException;
@@ -46,7 +46,7 @@ public final class CnfSpark implements Runnable {
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(CnfSpark::handle);
-        cl.setParameterExceptionHandler(org.cnf4j.cli.CnfCommand::usageError);
+        cl.setParameterExceptionHandler(org.cnf4j.cli.CommandMessages::usageError);
         return org.cnf4j.cli.OptionChecks.install(cl);
     }
 
@@ -104,7 +104,7 @@ public final class CnfSpark implements Runnable {
         return 1;
     }
 
-    /** Entry point for {@code spark-submit --class org.cnf4j.spark.CnfSpark cnf-spark.jar ...}. */
+    /** Entry point for {@code spark-submit --class org.cnf4j.spark.app.CnfSpark cnf-spark.jar ...}. */
     public static void main(String[] args) {
         int code = commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true))
                 .execute(args);
@@ -115,7 +115,7 @@ public final class CnfSpark implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() throws java.io.IOException {
-            return new String[] {org.cnf4j.cli.CnfCommand.versionLine("cnf-spark")};
+            return new String[] {org.cnf4j.cli.CommandMessages.versionLine("cnf-spark")};
         }
     }
 }

@@ -1,4 +1,4 @@
-package org.cnf4j.spark;
+package org.cnf4j.spark.app;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +17,8 @@ import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.io.LoadedModel;
 import org.cnf4j.io.ModelFile;
 import org.cnf4j.io.ModelMetadata;
+import org.cnf4j.spark.SparkIo;
+import org.cnf4j.spark.SparkTrainingData;
 import org.cnf4j.train.FlowMatching;
 import org.cnf4j.train.Objectives;
 import org.cnf4j.train.Trainer;

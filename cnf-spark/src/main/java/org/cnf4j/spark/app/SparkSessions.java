@@ -1,4 +1,4 @@
-package org.cnf4j.spark;
+package org.cnf4j.spark.app;
 
 import org.apache.spark.sql.SparkSession;
 
