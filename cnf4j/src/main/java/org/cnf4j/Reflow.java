@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.cnf4j.adjoint.AdjointMethod;
-import org.cnf4j.adjoint.TrainingObjective;
+import org.cnf4j.adjoint.Regularizers;
 import org.cnf4j.data.ContentDigest;
 import org.cnf4j.data.ContextColumn;
 import org.cnf4j.data.Standardizer;
@@ -216,7 +216,7 @@ public final class Reflow {
                 Math.max(1, options.iterations() / 4),
                 new AdjointMethod(),
                 null,
-                TrainingObjective.MAXIMUM_LIKELIHOOD,
+                Regularizers.NONE,
                 seed,
                 false,
                 objective,

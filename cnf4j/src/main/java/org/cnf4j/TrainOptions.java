@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import org.cnf4j.adjoint.AdjointMethod;
 import org.cnf4j.adjoint.GradientMethod;
-import org.cnf4j.adjoint.TrainingObjective;
+import org.cnf4j.adjoint.Regularizers;
 import org.cnf4j.data.DataException;
 import org.cnf4j.data.Dataset;
 import org.cnf4j.data.TableTrainingData;
@@ -84,7 +84,7 @@ public record TrainOptions(
         TraceEstimator trace,
         GradientMethod gradient,
         FlowMatching flowMatching,
-        TrainingObjective regularizers,
+        Regularizers regularizers,
         int batch,
         double learningRate,
         LearningRateSchedule schedule,
@@ -299,7 +299,7 @@ public record TrainOptions(
         private TraceEstimator trace;
         private GradientMethod gradient = new AdjointMethod();
         private FlowMatching flowMatching = new FlowMatching(0, true, TimeSampling.UNIFORM);
-        private TrainingObjective regularizers = TrainingObjective.MAXIMUM_LIKELIHOOD;
+        private Regularizers regularizers = Regularizers.NONE;
         private int batch = TrainingConfig.AUTOMATIC_BATCH;
         private double learningRate = 1e-3;
         private LearningRateSchedule schedule = LearningRateSchedule.LINEAR;
@@ -420,7 +420,7 @@ public record TrainOptions(
         }
 
         /** Kinetic-energy and Jacobian-norm weights of maximum likelihood (default none). */
-        public Builder regularizers(TrainingObjective v) {
+        public Builder regularizers(Regularizers v) {
             regularizers = v;
             return this;
         }

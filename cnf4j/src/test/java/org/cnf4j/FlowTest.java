@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.cnf4j.adjoint.AdjointMethod;
-import org.cnf4j.adjoint.TrainingObjective;
+import org.cnf4j.adjoint.Regularizers;
 import org.cnf4j.data.DataException;
 import org.cnf4j.data.Dataset;
 import org.cnf4j.data.MissingValues;
@@ -82,7 +82,7 @@ class FlowTest {
                 100,
                 new AdjointMethod(),
                 null,
-                TrainingObjective.MAXIMUM_LIKELIHOOD,
+                Regularizers.NONE,
                 0,
                 true,
                 new FlowMatching(0, true, TimeSampling.UNIFORM),

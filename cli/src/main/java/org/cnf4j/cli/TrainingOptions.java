@@ -4,7 +4,7 @@ import org.cnf4j.TrainOptions;
 import org.cnf4j.adjoint.AdjointMethod;
 import org.cnf4j.adjoint.DirectBackprop;
 import org.cnf4j.adjoint.GradientMethod;
-import org.cnf4j.adjoint.TrainingObjective;
+import org.cnf4j.adjoint.Regularizers;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.flow.SolverConfig;
 import org.cnf4j.nn.Activation;
@@ -280,7 +280,7 @@ public final class TrainingOptions implements CheckedOptions {
                 .solver(sc)
                 .trace(trace)
                 .gradient(method)
-                .regularizers(OptionChecks.library(spec, () -> new TrainingObjective(kinetic, jacobian)))
+                .regularizers(OptionChecks.library(spec, () -> new Regularizers(kinetic, jacobian)))
                 .batch(batch == null ? TrainingConfig.AUTOMATIC_BATCH : batch)
                 .learningRate(lr)
                 .schedule(parse(spec, LearningRateSchedule::byName, lrSchedule))

@@ -106,7 +106,7 @@ public final class AdjointMethod implements GradientMethod {
     public GradientResult gradient(
             ContinuousNormalizingFlow flow,
             INDArray x,
-            TrainingObjective objective,
+            Regularizers objective,
             TraceEstimator estimator,
             RandomGenerator noise) {
         OdeSolver forwardSolver = forwardSolvers.get(flow.solver(), ErrorNorm.mixed());

@@ -46,7 +46,7 @@ public final class DirectBackprop implements GradientMethod {
     public GradientResult gradient(
             ContinuousNormalizingFlow flow,
             INDArray x,
-            TrainingObjective objective,
+            Regularizers objective,
             TraceEstimator estimator,
             RandomGenerator noise) {
         var solver = solvers.get(flow.solver(), ErrorNorm.mixed());

@@ -22,7 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
 final class ForwardPass {
 
     final ContinuousNormalizingFlow flow;
-    final TrainingObjective objective;
+    final Regularizers objective;
     final int batch;
     final int dim;
     final List<DensityChain.BlockSolve> blocks;
@@ -41,7 +41,7 @@ final class ForwardPass {
     ForwardPass(
             ContinuousNormalizingFlow flow,
             INDArray x,
-            TrainingObjective objective,
+            Regularizers objective,
             TraceEstimator estimator,
             RandomGenerator noise,
             OdeSolver solver,
@@ -52,7 +52,7 @@ final class ForwardPass {
     ForwardPass(
             ContinuousNormalizingFlow flow,
             INDArray x,
-            TrainingObjective objective,
+            Regularizers objective,
             TraceEstimator estimator,
             RandomGenerator noise,
             OdeSolver solver,

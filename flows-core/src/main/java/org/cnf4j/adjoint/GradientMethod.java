@@ -28,7 +28,7 @@ public interface GradientMethod {
     GradientResult gradient(
             ContinuousNormalizingFlow flow,
             INDArray x,
-            TrainingObjective objective,
+            Regularizers objective,
             TraceEstimator estimator,
             RandomGenerator noise);
 }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.random.RandomGenerator;
 import org.cnf4j.adjoint.GradientMethod;
 import org.cnf4j.adjoint.GradientResult;
-import org.cnf4j.adjoint.TrainingObjective;
+import org.cnf4j.adjoint.Regularizers;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.trace.TraceEstimator;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,7 +20,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param regularizers RNODE weights (0, 0 for plain likelihood)
  * @param estimator the training trace estimator
  */
-public record MaximumLikelihood(GradientMethod method, TrainingObjective regularizers, TraceEstimator estimator)
+public record MaximumLikelihood(GradientMethod method, Regularizers regularizers, TraceEstimator estimator)
         implements Objective {
 
     /** The name in model files and on the command line. */

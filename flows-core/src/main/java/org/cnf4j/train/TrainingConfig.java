@@ -2,7 +2,7 @@ package org.cnf4j.train;
 
 import org.cnf4j.adjoint.AdjointMethod;
 import org.cnf4j.adjoint.GradientMethod;
-import org.cnf4j.adjoint.TrainingObjective;
+import org.cnf4j.adjoint.Regularizers;
 import org.cnf4j.trace.TraceEstimator;
 
 /**
@@ -43,7 +43,7 @@ public record TrainingConfig(
         int validationInterval,
         GradientMethod gradientMethod,
         TraceEstimator traceEstimator,
-        TrainingObjective regularizers,
+        Regularizers regularizers,
         long seed,
         boolean evaluateTest,
         FlowMatching flowMatching,
@@ -61,7 +61,7 @@ public record TrainingConfig(
             int validationInterval,
             GradientMethod gradientMethod,
             TraceEstimator traceEstimator,
-            TrainingObjective regularizers,
+            Regularizers regularizers,
             long seed,
             boolean evaluateTest,
             FlowMatching flowMatching,
@@ -95,7 +95,7 @@ public record TrainingConfig(
             int validationInterval,
             GradientMethod gradientMethod,
             TraceEstimator traceEstimator,
-            TrainingObjective regularizers,
+            Regularizers regularizers,
             long seed,
             boolean evaluateTest,
             FlowMatching flowMatching,
@@ -153,7 +153,7 @@ public record TrainingConfig(
                 100,
                 new AdjointMethod(),
                 null,
-                TrainingObjective.MAXIMUM_LIKELIHOOD,
+                Regularizers.NONE,
                 0,
                 true,
                 null,
@@ -298,7 +298,7 @@ public record TrainingConfig(
     }
 
     /** With RNODE regulariser weights. */
-    public TrainingConfig withRegularizers(TrainingObjective weights) {
+    public TrainingConfig withRegularizers(Regularizers weights) {
         return new TrainingConfig(
                 iterations,
                 batchSize,

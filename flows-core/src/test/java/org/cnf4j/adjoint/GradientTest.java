@@ -53,7 +53,7 @@ class GradientTest {
         return flow;
     }
 
-    static double loss(ContinuousNormalizingFlow flow, INDArray x, TrainingObjective obj, TraceEstimator est) {
+    static double loss(ContinuousNormalizingFlow flow, INDArray x, Regularizers obj, TraceEstimator est) {
         return new ForwardPass(
                         flow,
                         x,
@@ -78,7 +78,7 @@ class GradientTest {
     void adjointMatchesDirectBackpropAndFiniteDifferences(
             String estimatorName, int blocks, boolean regularized, boolean mixtureBase) {
         TraceEstimator est = TraceEstimator.byName(estimatorName);
-        TrainingObjective obj = regularized ? new TrainingObjective(0.1, 0.05) : TrainingObjective.MAXIMUM_LIKELIHOOD;
+        Regularizers obj = regularized ? new Regularizers(0.1, 0.05) : Regularizers.NONE;
         ContinuousNormalizingFlow flow = flow(blocks, SolverConfig.dopri5(1e-10, 1e-10));
         if (mixtureBase) {
             flow.setBase(TestMixtures.twoComponents());
@@ -168,7 +168,7 @@ class GradientTest {
                 .muli(1.5);
         INDArray c = ContinuousNormalizingFlow.standardNormal(5, 2, new SplittableRandom(6));
         TraceEstimator est = TraceEstimator.exact();
-        TrainingObjective obj = TrainingObjective.MAXIMUM_LIKELIHOOD;
+        Regularizers obj = Regularizers.NONE;
         GradientResult adj =
                 flow.withContext(c, () -> new AdjointMethod().gradient(flow, x, obj, est, new SplittableRandom(17)));
         GradientResult dir =
@@ -211,20 +211,10 @@ class GradientTest {
         for (int i = 0; i < 2; i++) {
             ContinuousNormalizingFlow flow = flow(1, SolverConfig.fixed(RungeKuttaMethod.RK4, steps[i]));
             adjoint[i] = new AdjointMethod()
-                    .gradient(
-                            flow,
-                            x,
-                            TrainingObjective.MAXIMUM_LIKELIHOOD,
-                            TraceEstimator.exact(),
-                            new SplittableRandom(1))
+                    .gradient(flow, x, Regularizers.NONE, TraceEstimator.exact(), new SplittableRandom(1))
                     .storedBytes();
             direct[i] = new DirectBackprop()
-                    .gradient(
-                            flow,
-                            x,
-                            TrainingObjective.MAXIMUM_LIKELIHOOD,
-                            TraceEstimator.exact(),
-                            new SplittableRandom(1))
+                    .gradient(flow, x, Regularizers.NONE, TraceEstimator.exact(), new SplittableRandom(1))
                     .storedBytes();
         }
         System.out.printf(

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.cnf4j.adjoint.AdjointMethod;
-import org.cnf4j.adjoint.TrainingObjective;
+import org.cnf4j.adjoint.Regularizers;
 import org.cnf4j.data.ToyDataset;
 import org.cnf4j.data.ToyTrainingData;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
@@ -47,7 +47,7 @@ class BudgetAndModelChoiceTest {
                 validationInterval,
                 new AdjointMethod(),
                 null,
-                TrainingObjective.MAXIMUM_LIKELIHOOD,
+                Regularizers.NONE,
                 1,
                 false,
                 new FlowMatching(0, true, TimeSampling.UNIFORM),

@@ -4,7 +4,7 @@ import java.io.Serializable;
 import org.cnf4j.adjoint.AdjointMethod;
 import org.cnf4j.adjoint.DirectBackprop;
 import org.cnf4j.adjoint.GradientMethod;
-import org.cnf4j.adjoint.TrainingObjective;
+import org.cnf4j.adjoint.Regularizers;
 import org.cnf4j.trace.TraceEstimator;
 import org.cnf4j.train.FlowMatching;
 import org.cnf4j.train.MaximumLikelihood;
@@ -107,6 +107,6 @@ record ObjectiveRecipe(
                                 ? null
                                 : new AdjointMethod.BackwardTolerances(backwardRtol, backwardAtol),
                         seminorm);
-        return new MaximumLikelihood(method, new TrainingObjective(kinetic, jacobian), TraceEstimator.byName(trace));
+        return new MaximumLikelihood(method, new Regularizers(kinetic, jacobian), TraceEstimator.byName(trace));
     }
 }

@@ -15,7 +15,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.cnf4j.adjoint.AdjointMethod;
-import org.cnf4j.adjoint.TrainingObjective;
+import org.cnf4j.adjoint.Regularizers;
 import org.cnf4j.data.DataException;
 import org.cnf4j.data.MissingValues;
 import org.cnf4j.data.TableTrainingData;
@@ -67,7 +67,7 @@ class SparkTrainingTest {
                 50,
                 new AdjointMethod(),
                 null,
-                TrainingObjective.MAXIMUM_LIKELIHOOD,
+                Regularizers.NONE,
                 SEED,
                 true,
                 new FlowMatching(0, false, TimeSampling.UNIFORM),
@@ -186,14 +186,14 @@ class SparkTrainingTest {
     void objectivesReachTheExecutorsWithEverySetting() {
         org.cnf4j.train.MaximumLikelihood ml = new org.cnf4j.train.MaximumLikelihood(
                 new AdjointMethod(new AdjointMethod.BackwardTolerances(1e-6, 1e-7), true),
-                new TrainingObjective(0.1, 0.2),
+                new Regularizers(0.1, 0.2),
                 new org.cnf4j.trace.HutchinsonEstimator(org.cnf4j.trace.HutchinsonEstimator.Noise.RADEMACHER, 3));
         org.cnf4j.train.MaximumLikelihood back =
                 (org.cnf4j.train.MaximumLikelihood) ObjectiveRecipe.of(ml).build();
         AdjointMethod a = (AdjointMethod) back.method();
         assertEquals(new AdjointMethod.BackwardTolerances(1e-6, 1e-7), a.backwardTolerances());
         assertTrue(a.seminorm());
-        assertEquals(new TrainingObjective(0.1, 0.2), back.regularizers());
+        assertEquals(new Regularizers(0.1, 0.2), back.regularizers());
         assertEquals("rademacherx3", back.estimator().toString());
         FlowMatching fm = new FlowMatching(0.01, false, TimeSampling.LOGIT_NORMAL);
         assertEquals(fm, ObjectiveRecipe.of(fm).build());

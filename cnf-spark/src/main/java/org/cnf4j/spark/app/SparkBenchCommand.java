@@ -12,7 +12,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.cnf4j.adjoint.AdjointMethod;
-import org.cnf4j.adjoint.TrainingObjective;
+import org.cnf4j.adjoint.Regularizers;
 import org.cnf4j.data.RowSource;
 import org.cnf4j.data.TableTrainingData;
 import org.cnf4j.data.ToyDataset;
@@ -139,7 +139,7 @@ final class SparkBenchCommand implements Callable<Integer> {
                 0,
                 new AdjointMethod(),
                 null,
-                TrainingObjective.MAXIMUM_LIKELIHOOD,
+                Regularizers.NONE,
                 1,
                 false,
                 FlowMatching.defaults(),
@@ -227,7 +227,7 @@ final class SparkBenchCommand implements Callable<Integer> {
                                 0,
                                 new AdjointMethod(),
                                 null,
-                                TrainingObjective.MAXIMUM_LIKELIHOOD,
+                                Regularizers.NONE,
                                 1,
                                 false,
                                 FlowMatching.defaults(),
