@@ -3,8 +3,6 @@ package org.cnf4j;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.cnf4j.baseline.Baselines;
-import org.cnf4j.baseline.FittedBaselines;
 import org.cnf4j.data.ConditionalTable;
 import org.cnf4j.data.ContextColumn;
 import org.cnf4j.data.DataException;
@@ -25,7 +23,6 @@ import org.cnf4j.sample.DensityModel;
 import org.cnf4j.sample.Sampler;
 import org.cnf4j.settings.SettingCheck;
 import org.cnf4j.train.Evaluation;
-import org.cnf4j.train.Trainer;
 import org.cnf4j.train.TrainingException;
 import org.cnf4j.train.TrainingListener;
 import org.cnf4j.train.TrainingResult;
@@ -182,31 +179,18 @@ public final class Flow {
         Provenance provenance =
                 Provenance.of("Flow.train(" + data.describe() + ", " + options + ")", data, options.seed());
         ContinuousNormalizingFlow flow = options.newFlow(data.dim() - cd, cd);
-        Trainer trainer = new Trainer(flow, data, options.config());
-        // a context level without training rows is refused before any work
-        List<ContextColumn> counted = cd == 0
-                ? List.of()
-                : ConditionalTable.withCounts(context, data.trainingSample(Integer.MAX_VALUE), flow.dim());
-        // as cnf train: the baselines first, then the run planned from the table and the options
-        // (a time budget only caps it)
-        // the mixture the flow starts from is the baselines' (fitted once)
-        FittedBaselines fitted = trainer.prepareBase();
-        if (options.baselines()) {
-            trainer.setBaselines(
-                    fitted != null ? fitted.summary() : Baselines.beforeTraining(data, flow.dim(), context));
-        }
-        if (options.iterationsPlanned()) {
-            trainer.plan();
-        }
+        TrainingRun run = TrainingRun.fresh(
+                data, flow, options.config(), columns, TrainingRun.counted(data, context, flow.dim()), provenance);
+        // as cnf train: the base and the baselines first, then the run planned from the table and
+        // the options (a time budget only caps it)
+        run.prepare(options.baselines());
+        run.plan(!options.iterationsPlanned());
         if (listener != null) {
-            trainer.addListener(listener);
+            run.trainer().addListener(listener);
         }
-        TrainingResult result = trainer.train();
-        Checkpoint checkpoint = trainer.checkpoint();
-        ModelMetadata metadata = new ModelMetadata(
-                        data.standardizer(), data.dequantized(), data.describe(), columns, null, counted)
-                .withTraining(result.summary())
-                .withProvenance(provenance);
+        TrainingResult result = run.train();
+        Checkpoint checkpoint = run.trainer().checkpoint();
+        ModelMetadata metadata = run.metadata(result);
         return new Flow(flow, metadata, checkpoint);
     }
 

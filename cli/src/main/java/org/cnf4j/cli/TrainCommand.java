@@ -6,30 +6,25 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.cnf4j.TrainOptions;
+import org.cnf4j.TrainingRun;
 import org.cnf4j.baseline.Baselines;
-import org.cnf4j.data.ConditionalTable;
 import org.cnf4j.data.TrainingData;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.flow.GaussianMixtureBase;
 import org.cnf4j.io.BaselineSummary;
-import org.cnf4j.io.LoadedModel;
 import org.cnf4j.io.ModelFile;
 import org.cnf4j.io.ModelMetadata;
 import org.cnf4j.io.Provenance;
-import org.cnf4j.io.TrainingSummary;
 import org.cnf4j.nn.MatrixPrecision;
 import org.cnf4j.report.ReportFolder;
 import org.cnf4j.report.ReportGenerator;
 import org.cnf4j.sample.DensityModel;
 import org.cnf4j.train.FlowMatching;
 import org.cnf4j.train.MaximumLikelihood;
-import org.cnf4j.train.Objectives;
 import org.cnf4j.train.Trainer;
 import org.cnf4j.train.TrainingConfig;
 import org.cnf4j.train.TrainingException;
-import org.cnf4j.train.TrainingListener;
 import org.cnf4j.train.TrainingResult;
-import org.cnf4j.train.ValidationStats;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -227,88 +222,56 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingData trainingData = dataOptions.load(spec, options);
         List<String> cols = dataOptions.loadedColumns;
         TrainingConfig config = options.config();
+        Provenance provenance = Provenance.of(commandLine(), trainingData, training.seed());
+        int flowDim = trainingData.dim() - dataOptions.contextDim();
         // a context level without training rows is refused before any work
-        List<org.cnf4j.data.ContextColumn> counted = dataOptions.contextDim() == 0
-                ? List.of()
-                : ConditionalTable.withCounts(
-                        dataOptions.loadedContext,
-                        trainingData.trainingSample(Integer.MAX_VALUE),
-                        trainingData.dim() - dataOptions.contextDim());
-        BaselineSummary fitted = null;
-        ContinuousNormalizingFlow flow;
-        Trainer trainer;
-        if (resume) {
-            LoadedModel m = ModelFile.load(out);
-            if (m.checkpoint() == null) {
-                throw new IllegalArgumentException(out + " holds no checkpoint to resume from");
-            }
-            flow = m.flow();
-            if (training.maxNfe() > 0) {
-                flow.setSolver(flow.solver().withMaxEvaluations(training.maxNfe()));
-            }
-            TrainingSummary before = m.metadata().training();
-            if (before != null) {
-                // the objective, like the architecture, comes from the file
-                config = config.withFlowMatching(Objectives.flowMatching(before.objectiveSettings()));
-                fitted = before.baselines();
-            }
-            trainer = Trainer.resume(flow, trainingData, config, m.checkpoint());
-        } else {
-            flow = options.newFlow(trainingData.dim() - dataOptions.contextDim(), dataOptions.contextDim());
-            trainer = new Trainer(flow, trainingData, config);
-        }
+        List<org.cnf4j.data.ContextColumn> counted =
+                TrainingRun.counted(trainingData, dataOptions.loadedContext, flowDim);
+        TrainingRun run = resume
+                ? TrainingRun.resume(
+                        trainingData,
+                        ModelFile.load(out),
+                        out.toString(),
+                        config,
+                        training.maxNfe(),
+                        cols,
+                        counted,
+                        provenance)
+                : TrainingRun.fresh(
+                        trainingData,
+                        options.newFlow(flowDim, dataOptions.contextDim()),
+                        config,
+                        cols,
+                        counted,
+                        provenance);
+        ContinuousNormalizingFlow flow = run.flow();
+        Trainer trainer = run.trainer();
         flow.setMatrixPrecision(precision);
-        // the baselines first (their search bounded by the table's shape), then the run planned from
-        // the table and the options: the same on any machine; a --time-budget only caps it
-        org.cnf4j.baseline.FittedBaselines models = null;
-        if (baselines && fitted == null) {
-            try (Progress.Task task = new Progress.Task(Progress.mode(common), err, "baselines")) {
-                if (dataOptions.contextDim() > 0) {
-                    fitted = Baselines.beforeTraining(trainingData, flow.dim(), dataOptions.loadedContext);
-                } else {
-                    // the models kept: the report compares their samples with the flow's; the
-                    // mixture is the flow's base unless --base normal (fitted once either way)
-                    models = trainer.prepareBase();
-                    if (models == null) {
-                        models = Baselines.fitted(trainingData, Baselines.MIXTURE_WORK);
-                    }
-                    fitted = models.summary();
-                }
-            }
-        }
-        if (!baselines && !resume) {
-            try (Progress.Task task = new Progress.Task(Progress.mode(common), err, "base distribution")) {
-                trainer.prepareBase();
+        run.image(imageLayout(trainingData, flow.dim()));
+        // the base and the baselines first (the mixture's search bounded by the table's shape; the
+        // models kept: the report compares their samples with the flow's), then the run planned
+        // from the table and the options: the same on any machine; a --time-budget only caps it
+        org.cnf4j.baseline.FittedBaselines models;
+        if (run.resumed()) {
+            // both from the file
+            models = run.prepare(baselines);
+        } else {
+            try (Progress.Task task =
+                    new Progress.Task(Progress.mode(common), err, baselines ? "baselines" : "base distribution")) {
+                models = run.prepare(baselines);
             }
         }
         Progress.Mode mode = Progress.mode(common);
         trainer.addListener(Progress.training(mode, err));
-        if (!resume && !training.iterationsGiven()) {
-            Trainer.Plan plan = trainer.plan();
+        run.plan(training.iterationsGiven()).ifPresent(plan -> {
             if (!common.quiet) {
                 err.printf(Locale.ROOT, "%s%n", TrainingOptions.describePlan(plan));
                 err.flush();
             }
-        }
-        trainer.setBaselines(baselines ? fitted : null);
-        ModelMetadata meta = new ModelMetadata(
-                        trainingData.standardizer(),
-                        trainingData.dequantized(),
-                        trainingData.describe(),
-                        cols,
-                        null,
-                        counted)
-                .withImage(imageLayout(trainingData, flow.dim()))
-                .withProvenance(Provenance.of(commandLine(), trainingData, training.seed()));
-        Trainer t = trainer;
-        long[] checkpointed = {resume ? trainer.iteration() : -1};
-        trainer.addListener(new TrainingListener() {
-            @Override
-            public void onValidation(ValidationStats v) {
-                t.save(out, meta, t.summarySoFar());
-                checkpointed[0] = v.iteration();
-            }
         });
+        ModelMetadata meta = run.metadata();
+        long[] checkpointed = {resume ? trainer.iteration() : -1};
+        run.checkpointEachValidation(out, v -> checkpointed[0] = v.iteration());
         if (!common.quiet) {
             err.printf(
                     Locale.ROOT,
@@ -322,7 +285,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         TrainingResult r;
         try {
-            r = trainer.trainAndSave(out, meta);
+            r = run.trainAndSave(out);
         } catch (TrainingException e) {
             throw new TrainingException(
                     e.getMessage() + "; "

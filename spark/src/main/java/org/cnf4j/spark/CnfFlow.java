@@ -20,13 +20,13 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
 import org.cnf4j.TrainOptions;
+import org.cnf4j.TrainingRun;
 import org.cnf4j.data.MissingValues;
 import org.cnf4j.flow.ContinuousNormalizingFlow;
 import org.cnf4j.io.ModelFile;
 import org.cnf4j.io.ModelMetadata;
 import org.cnf4j.train.FlowMatching;
 import org.cnf4j.train.TimeSampling;
-import org.cnf4j.train.Trainer;
 import org.cnf4j.train.TrainingResult;
 
 /**
@@ -262,14 +262,18 @@ public final class CnfFlow extends Estimator<CnfFlowModel> implements DefaultPar
                 dataset.sparkSession().sparkContext().defaultParallelism());
         try {
             ContinuousNormalizingFlow flow = options.newFlow(input.columns().size(), data.contextDim());
-            Trainer trainer = new Trainer(flow, data, options.config());
-            trainer.setBatchGradient(data.batchGradient(flow, trainer.objective()));
-            TrainingResult r = trainer.train();
-            ModelMetadata meta = new ModelMetadata(
-                            data.standardizer(), false, data.describe(), input.columns(), null, data.context())
-                    .withTraining(r.summary())
-                    .withProvenance(org.cnf4j.io.Provenance.of(
-                            "CnfFlow.fit(" + data.describe() + ", " + options + ")", data, s));
+            TrainingRun run = TrainingRun.fresh(
+                    data,
+                    flow,
+                    options.config(),
+                    input.columns(),
+                    data.context(),
+                    org.cnf4j.io.Provenance.of("CnfFlow.fit(" + data.describe() + ", " + options + ")", data, s));
+            run.trainer()
+                    .setBatchGradient(data.batchGradient(flow, run.trainer().objective()));
+            run.prepare(false);
+            TrainingResult r = run.train();
+            ModelMetadata meta = run.metadata(r);
             Path local = Files.createTempFile("cnf-flow", ".zip");
             try {
                 ModelFile.save(local, flow, meta);

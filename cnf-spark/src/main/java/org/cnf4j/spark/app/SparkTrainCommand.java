@@ -11,21 +11,15 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
+import org.cnf4j.TrainingRun;
 import org.cnf4j.cli.TrainingOptions;
 import org.cnf4j.data.MissingValues;
-import org.cnf4j.flow.ContinuousNormalizingFlow;
-import org.cnf4j.io.LoadedModel;
 import org.cnf4j.io.ModelFile;
-import org.cnf4j.io.ModelMetadata;
 import org.cnf4j.spark.SparkIo;
 import org.cnf4j.spark.SparkTrainingData;
 import org.cnf4j.train.FlowMatching;
-import org.cnf4j.train.Objectives;
-import org.cnf4j.train.Trainer;
 import org.cnf4j.train.TrainingConfig;
-import org.cnf4j.train.TrainingListener;
 import org.cnf4j.train.TrainingResult;
-import org.cnf4j.train.ValidationStats;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -210,66 +204,56 @@ final class SparkTrainCommand implements Callable<Integer> {
         spec.commandLine().getErr().flush();
         Path local = Files.createTempFile("cnf-spark-model", ".zip");
         try {
-            ContinuousNormalizingFlow flow;
-            Trainer trainer;
+            org.cnf4j.io.Provenance provenance = org.cnf4j.io.Provenance.of(
+                    "cnf-spark "
+                            + String.join(
+                                    " ", spec.commandLine().getParseResult().originalArgs()),
+                    trainingData,
+                    training.seed());
+            TrainingRun run;
             if (resume) {
                 Files.write(local, SparkIo.readModel(spark, out));
-                LoadedModel m = ModelFile.load(local);
-                if (m.checkpoint() == null) {
-                    throw new IllegalArgumentException(out + " holds no checkpoint to resume from");
-                }
-                flow = m.flow();
-                if (training.maxNfe() > 0) {
-                    flow.setSolver(flow.solver().withMaxEvaluations(training.maxNfe()));
-                }
-                if (m.metadata().training() != null && fm != null) {
-                    config = config.withFlowMatching(
-                            Objectives.flowMatching(m.metadata().training().objectiveSettings()));
-                }
-                trainer = Trainer.resume(flow, trainingData, config, m.checkpoint());
+                run = TrainingRun.resume(
+                        trainingData,
+                        ModelFile.load(local),
+                        out,
+                        config,
+                        training.maxNfe(),
+                        cols,
+                        trainingData.context(),
+                        provenance);
             } else {
-                flow = training.newFlow(cols.size(), trainingData.contextDim(), fm);
-                trainer = new Trainer(flow, trainingData, config);
+                run = TrainingRun.fresh(
+                        trainingData,
+                        training.newFlow(cols.size(), trainingData.contextDim(), fm),
+                        config,
+                        cols,
+                        trainingData.context(),
+                        provenance);
             }
-            trainer.setBatchGradient(trainingData.batchGradient(flow, trainer.objective()));
-            if (!resume && !training.iterationsGiven()) {
-                // planned from the table and the options, as cnf train plans it; --time-budget only caps it
-                Trainer.Plan plan = trainer.plan();
+            run.trainer()
+                    .setBatchGradient(
+                            trainingData.batchGradient(run.flow(), run.trainer().objective()));
+            // the base distribution (no baselines on Spark), then the run planned from the table and
+            // the options, as cnf train plans it; --time-budget only caps it
+            run.prepare(false);
+            run.plan(training.iterationsGiven()).ifPresent(plan -> {
                 spec.commandLine().getErr().printf(Locale.ROOT, "%s%n", TrainingOptions.describePlan(plan));
                 spec.commandLine().getErr().flush();
-            }
-            ModelMetadata meta = new ModelMetadata(
-                            trainingData.standardizer(),
-                            false,
-                            trainingData.describe(),
-                            cols,
-                            null,
-                            trainingData.context())
-                    .withProvenance(org.cnf4j.io.Provenance.of(
-                            "cnf-spark "
-                                    + String.join(
-                                            " ",
-                                            spec.commandLine().getParseResult().originalArgs()),
-                            trainingData,
-                            training.seed()));
-            Trainer t = trainer;
-            trainer.addListener(new TrainingListener() {
-                @Override
-                public void onValidation(ValidationStats v) {
-                    t.save(local, meta, t.summarySoFar());
-                    SparkIo.writeModel(spark, local, out);
-                    spec.commandLine()
-                            .getErr()
-                            .printf(
-                                    Locale.ROOT,
-                                    "validation at iteration %d: NLL %.4f nats, " + "checkpoint written to %s%n",
-                                    v.iteration(),
-                                    v.nll(),
-                                    out);
-                    spec.commandLine().getErr().flush();
-                }
             });
-            TrainingResult r = trainer.trainAndSave(local, meta);
+            run.checkpointEachValidation(local, v -> {
+                SparkIo.writeModel(spark, local, out);
+                spec.commandLine()
+                        .getErr()
+                        .printf(
+                                Locale.ROOT,
+                                "validation at iteration %d: NLL %.4f nats, checkpoint written to %s%n",
+                                v.iteration(),
+                                v.nll(),
+                                out);
+                spec.commandLine().getErr().flush();
+            });
+            TrainingResult r = run.trainAndSave(local);
             SparkIo.writeModel(spark, local, out);
             var s = r.summary();
             spec.commandLine()
