@@ -99,24 +99,7 @@ class KernelAllocationTest {
     @Test
     void aKernelThatKeepsAllocatingIsRuledOut() {
         // stands in for a kernel left to the Java fallback: fast, but allocating on every call
-        KernelWorkload allocating = new KernelWorkload(KernelWorkload.WARMUP_ROWS) {
-            private Object sink;
-
-            @Override
-            void vector() {
-                sink = new double[64];
-            }
-
-            @Override
-            void plain() {
-                sink = null;
-            }
-
-            @Override
-            long flops() {
-                return 64;
-            }
-        };
+        KernelWorkload allocating = stand(() -> true);
         KernelChoice c = KernelSelection.measure(
                         List.of(KernelFamily.ELEMENTWISE_FLOAT), List.of(allocating), List.of(allocating), () -> false)
                 .get(0);
@@ -130,24 +113,7 @@ class KernelAllocationTest {
         // and stops once the queue has been seen busy this many times
         int busyChecks = 5_000;
         int[] checks = new int[1];
-        KernelWorkload late = new KernelWorkload(KernelWorkload.WARMUP_ROWS) {
-            private Object sink;
-
-            @Override
-            void vector() {
-                sink = checks[0] < busyChecks ? new double[64] : null;
-            }
-
-            @Override
-            void plain() {
-                sink = null;
-            }
-
-            @Override
-            long flops() {
-                return 64;
-            }
-        };
+        KernelWorkload late = stand(() -> checks[0] < busyChecks);
         KernelChoice c = KernelSelection.measure(
                         List.of(KernelFamily.ELEMENTWISE_FLOAT), List.of(late), List.of(late), () -> {
                             checks[0]++;
@@ -164,5 +130,30 @@ class KernelAllocationTest {
         assertTrue(!KernelSelection.givenUp(KernelSelection.WARMUP_CALLS, KernelSelection.QUIET_CALLS - 1));
         assertTrue(KernelSelection.givenUp(KernelSelection.WARMUP_CALLS, KernelSelection.QUIET_CALLS));
         assertTrue(KernelSelection.givenUp(KernelSelection.MAX_WARMUP_CALLS, 0));
+    }
+
+    /**
+     * A stand-in kernel whose vector path allocates on a call while {@code allocates} says so (as
+     * the Vector API's Java fallback does) and does nothing otherwise.
+     */
+    private static KernelWorkload stand(java.util.function.BooleanSupplier allocates) {
+        return new KernelWorkload(KernelWorkload.WARMUP_ROWS) {
+            private Object sink;
+
+            @Override
+            void vector() {
+                sink = allocates.getAsBoolean() ? new double[64] : null;
+            }
+
+            @Override
+            void plain() {
+                sink = null;
+            }
+
+            @Override
+            long flops() {
+                return 64;
+            }
+        };
     }
 }
